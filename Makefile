@@ -1,0 +1,76 @@
+# cpgtool: see README. Variables follow the usual conventions, so
+#   make CFLAGS=-O3 PREFIX=/usr DESTDIR=/tmp/pkg install
+# appends our flags to yours and installs under /tmp/pkg/usr.
+
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
+	--variable=completionsdir bash-completion 2>/dev/null || \
+	echo $(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CFLAGS ?= -O2 -g
+LIBS_PC = libcpg libcmap libcfg
+CPPFLAGS += -D_GNU_SOURCE
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror \
+	$(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(LIBS_PC)) -lm
+
+# make SANITIZE=1: AddressSanitizer and UBSan, failing on the first report
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS = cpgtool.c opt.c input.c sess.c out.c \
+	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c
+OBJS = $(SRCS:.c=.o)
+HDRS = cpgtool.h sess.h input.h
+
+all: cpgtool
+
+cpgtool: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(OBJS): $(HDRS)
+
+# the suite, then again under the sanitizers (a separate build tree)
+check: cpgtool
+	tests/run
+	$(MAKE) sanitize
+
+sanitize:
+	rm -rf .san && mkdir -p .san/cmd
+	$(MAKE) -f $(CURDIR)/Makefile -C .san VPATH=$(CURDIR) SANITIZE=1 \
+		CPPFLAGS="-D_GNU_SOURCE -I$(CURDIR)" cpgtool
+	CPGTOOL=$(CURDIR)/.san/cpgtool tests/run
+
+lint: cpgtool
+	bash tests/lint.sh
+
+install: cpgtool
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 cpgtool $(DESTDIR)$(BINDIR)/cpgtool
+	install -m 644 cpgtool.1 $(DESTDIR)$(MANDIR)/man1/cpgtool.1
+	install -m 644 completion/cpgtool.bash \
+		$(DESTDIR)$(BASHCOMPDIR)/cpgtool
+	install -m 644 completion/_cpgtool $(DESTDIR)$(ZSHCOMPDIR)/_cpgtool
+	install -m 644 completion/cpgtool.fish \
+		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cpgtool $(DESTDIR)$(MANDIR)/man1/cpgtool.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/cpgtool \
+		$(DESTDIR)$(ZSHCOMPDIR)/_cpgtool \
+		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
+
+clean:
+	rm -rf cpgtool $(OBJS) .san
+
+.PHONY: all check sanitize lint install uninstall clean

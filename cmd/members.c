@@ -1,0 +1,340 @@
+/*
+ * cpgtool members [GROUP...]: who is in a group, asked of corosync
+ * without joining it, so looking never changes what is seen. --wait and
+ * --watch poll, since only members are told of changes.
+ */
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cpgtool.h"
+#include "../sess.h"
+
+static const char help[] =
+	"  -w, --wait N            wait until each GROUP has N members\n"
+	"      --watch             print each change of the groups' members\n"
+	"  -i, --interval SECONDS  how often --wait and --watch look (0.1)\n"
+	"  -n, --names             add node names, addresses, local node\n"
+	"  -j, --json              print JSON Lines\n"
+	"  -T, --timestamps        add the time to --watch events\n"
+	RUN_HELP;
+
+/* A group as last seen. */
+struct view {
+	struct cpg_name		 name;
+	struct cpg_address	 m[CPG_MEMBERS_MAX];
+	int			 n;
+	int			 seen;
+};
+
+struct members {
+	struct sess	*s;
+	struct view	*v;
+	int		 nv;
+	unsigned long	 wait;
+	int		 watch;
+	int		 names;
+};
+
+/* One entry of corosync's list of every group and member. */
+struct entry {
+	struct cpg_name		 name;
+	struct cpg_address	 a;
+	size_t			 order;
+};
+
+struct list {
+	struct entry	*e;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static int
+print_group(struct members *c, const struct cpg_name *g,
+    const struct cpg_address *a, size_t n)
+{
+	struct nodeinfo *ni = NULL;
+	size_t i;
+
+	if (c->names) {
+		if ((ni = calloc(n ? n : 1, sizeof(*ni))) == NULL)
+			return ST_FAIL;
+		for (i = 0; i < n; i++)
+			sess_nodeinfo(c->s, a[i].nodeid, &ni[i]);
+	}
+	out_members(g, a, n, ni, sess_nodeid(c->s));
+	free(ni);
+	return ST_OK;
+}
+
+static void
+collect(void *arg, const struct cpg_name *g, uint32_t nodeid, uint32_t pid)
+{
+	struct list *l = arg;
+	struct entry *e;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		if ((e = reallocarray(l->e, l->cap, sizeof(*e))) == NULL)
+			abort();
+		l->e = e;
+	}
+	e = &l->e[l->n];
+	e->name = *g;
+	e->a = (struct cpg_address){ nodeid, pid, 0 };
+	e->order = l->n++;
+}
+
+static int
+name_cmp(const struct cpg_name *x, const struct cpg_name *y)
+{
+	uint32_t n = x->length < y->length ? x->length : y->length;
+	int c;
+
+	if ((c = memcmp(x->value, y->value, n)) != 0)
+		return c;
+	return x->length < y->length ? -1 : x->length > y->length;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c;
+
+	if ((c = name_cmp(&x->name, &y->name)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Every group, sorted by name, members in corosync's order. */
+static int
+list_all(struct members *c)
+{
+	struct cpg_address a[CPG_MEMBERS_MAX];
+	struct list l = { 0 };
+	size_t i, j, n;
+	int st;
+
+	if ((st = sess_groups(c->s, collect, &l)) != ST_OK)
+		goto done;
+	qsort(l.e, l.n, sizeof(*l.e), by_name);
+	for (i = 0; i < l.n; i = j) {
+		for (j = i, n = 0; j < l.n &&
+		    name_cmp(&l.e[i].name, &l.e[j].name) == 0; j++)
+			if (n < CPG_MEMBERS_MAX)
+				a[n++] = l.e[j].a;
+		if ((st = print_group(c, &l.e[i].name, a, n)) != ST_OK)
+			break;
+	}
+done:
+	free(l.e);
+	return st;
+}
+
+static int
+fetch(struct members *c, struct view *v)
+{
+	v->n = CPG_MEMBERS_MAX;
+	return sess_membership(c->s, &v->name, v->m, &v->n);
+}
+
+static int
+print_views(struct members *c)
+{
+	int i, st = ST_OK;
+
+	for (i = 0; i < c->nv && st == ST_OK; i++)
+		st = print_group(c, &c->v[i].name, c->v[i].m,
+		    (size_t)c->v[i].n);
+	return st;
+}
+
+static int
+has(const struct cpg_address *a, int n, const struct cpg_address *x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].nodeid == x->nodeid && a[i].pid == x->pid)
+			return 1;
+	return 0;
+}
+
+/* The processes of a that b lacks. */
+static size_t
+diff(const struct cpg_address *a, int na, const struct cpg_address *b,
+    int nb, struct cpg_address *out)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < na; i++)
+		if (!has(b, nb, &a[i]))
+			out[n++] = a[i];
+	return n;
+}
+
+static void
+watch_one(struct view *v, const struct view *old)
+{
+	struct cpg_address joined[CPG_MEMBERS_MAX], left[CPG_MEMBERS_MAX];
+	struct event ev = { .type = EV_MEMBERS, .group = &v->name };
+
+	ev.njoined = diff(v->m, v->n, old->m, old->seen ? old->n : 0, joined);
+	ev.nleft = old->seen ? diff(old->m, old->n, v->m, v->n, left) : 0;
+	if (old->seen && ev.njoined == 0 && ev.nleft == 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ev.time);
+	ev.members = v->m;
+	ev.nmembers = (size_t)v->n;
+	ev.joined = joined;
+	ev.left = left;
+	out_event(&ev);
+}
+
+static void
+tick(struct loop *l)
+{
+	struct members *c = l->arg;
+	struct view old;
+	int i, st, all = 1;
+
+	for (i = 0; i < c->nv; i++) {
+		old = c->v[i];
+		if ((st = fetch(c, &c->v[i])) != ST_OK) {
+			loop_stop(l, st);
+			return;
+		}
+		if (c->watch)
+			watch_one(&c->v[i], &old);
+		c->v[i].seen = 1;
+		all &= (unsigned long)c->v[i].n >= c->wait;
+	}
+	if (!c->watch && all)
+		loop_stop(l, print_views(c));
+}
+
+static int
+parse(struct members *c, struct runopts *ro, double *interval, int argc,
+    char **argv)
+{
+	static const struct option lo[] = {
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "interval",	required_argument,	NULL, 'i' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "names",	no_argument,		NULL, 'n' },
+		{ "timestamps",	no_argument,		NULL, 'T' },
+		{ "wait",	required_argument,	NULL, 'w' },
+		{ "watch",	no_argument,		NULL, OPT_WATCH },
+		RUN_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, r;
+
+	while ((ch = getopt_long(argc, argv, ":hi:jnTt:w:", lo, NULL)) != -1) {
+		if (ch == 'j' || ch == 'T') {
+			out_option(ch, NULL);
+			continue;
+		}
+		if ((r = opt_run(ro, ch, optarg)) != 0) {
+			if (r == -1)
+				return ST_USAGE;
+			continue;
+		}
+		switch (ch) {
+		case 'h':
+			cmd_help(help);
+			return -1;
+		case 'i':
+			if (opt_seconds("--interval", optarg, interval) == -1)
+				return ST_USAGE;
+			if (*interval < 0.001) {
+				usage_error("--interval must be at least "
+				    "0.001");
+				return ST_USAGE;
+			}
+			break;
+		case 'n':
+			c->names = 1;
+			break;
+		case 'w':
+			if (opt_count("--wait", optarg, &c->wait) == -1)
+				return ST_USAGE;
+			break;
+		case OPT_WATCH:
+			c->watch = 1;
+			break;
+		default:
+			return opt_unknown(argv, ch);
+		}
+	}
+	return ST_OK;
+}
+
+static int
+check(const struct members *c, int argc, int waiting)
+{
+	if (waiting && argc == 0) {
+		usage_error("--wait and --watch need a group");
+		return ST_USAGE;
+	}
+	if (c->wait && c->watch) {
+		usage_error("--wait and --watch exclude each other");
+		return ST_USAGE;
+	}
+	if (out_stamps() && !c->watch) {
+		usage_error("--timestamps goes with --watch");
+		return ST_USAGE;
+	}
+	return ST_OK;
+}
+
+int
+cmd_members(int argc, char **argv)
+{
+	static const struct hooks hooks = { .event = NULL, .tick = tick };
+	struct members c = { 0 };
+	struct cpg_name *groups = NULL;
+	double interval = 0.1;
+	struct runopts ro;
+	struct loop l;
+	int i, st, waiting;
+
+	opt_init_run(&ro);
+	if ((st = parse(&c, &ro, &interval, argc, argv)) != ST_OK)
+		return st == -1 ? ST_OK : st;
+	argc -= optind;
+	argv += optind;
+	waiting = c.wait > 0 || c.watch;
+	if ((st = check(&c, argc, waiting)) != ST_OK)
+		return st;
+	if (argc > 0 && opt_groups(argc, argv, &groups) == -1)
+		return ST_USAGE;
+	if ((c.v = calloc((size_t)argc + 1, sizeof(*c.v))) == NULL)
+		return ST_FAIL;
+	for (i = 0; i < argc; i++)
+		c.v[i].name = groups[i];
+	c.nv = argc;
+	free(groups);
+	out_start();
+	loop_init(&l, &hooks, &ro, &c);
+	l.tick_s = interval;
+	if ((st = loop_add(&l, NULL, 0, &c.s)) != ST_OK)
+		goto done;
+	if (waiting)
+		st = loop_run(&l);
+	else if (argc == 0)
+		st = list_all(&c);
+	else {
+		for (i = 0; i < c.nv && st == ST_OK; i++)
+			st = fetch(&c, &c.v[i]);
+		if (st == ST_OK)
+			st = print_views(&c);
+	}
+done:
+	st = loop_finish(&l, st);
+	free(c.v);
+	return st;
+}

@@ -1,0 +1,115 @@
+/*
+ * cpgtool: a command-line client for corosync's Closed Process Groups.
+ *
+ * main parses the global options, finds the command in the table and
+ * hands it the rest of argv; each command parses its own options.
+ */
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpgtool.h"
+
+static const struct cmd cmds[] = {
+	{ "join", cmd_join,
+	    "join [-0jrTx] [-c count] [-E events] [-e encoding] [-F format]\n"
+	    "               [-f file] [-t seconds] [--whole] group" },
+	{ "send", cmd_send,
+	    "send [-0jTv] [-e encoding] [-F format] [-f file] [-m members]\n"
+	    "               [-t seconds] [--whole] group [message ...]" },
+	{ "watch", cmd_watch,
+	    "watch [-jrTx] [-c count] [-E events] [-e encoding] [-F format]\n"
+	    "               [-t seconds] group ..." },
+	{ "members", cmd_members,
+	    "members [-jnT] [-i seconds] [-t seconds] [-w count] [--watch]\n"
+	    "               [group ...]" },
+};
+
+const struct cmd *cur_cmd;
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: cpgtool [-hjV] command [argument ...]\n\n"
+	    "commands:\n", fp);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(fp, "  cpgtool %s\n", cmds[i].usage);
+	fputs("\nglobal options:\n"
+	    "  -h, --help              show this help\n"
+	    "  -j, --json              print JSON Lines\n"
+	    "  -V, --version           show the version\n"
+	    "\n'cpgtool COMMAND --help' shows a command's options; "
+	    "see cpgtool(1).\n", fp);
+}
+
+static const struct cmd *
+find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+/* A failed write of help text is an error; a closed pipe is not. */
+static int
+stdout_status(int st)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno == EPIPE)
+			return st;
+		warn("write");
+		return st ? st : ST_FAIL;
+	}
+	return st;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "version",	no_argument,	NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	program_invocation_short_name = (char *)"cpgtool";
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:hjV", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			return stdout_status(ST_OK);
+		case 'j':
+			out_option('j', NULL);
+			break;
+		case 'V':
+			puts("cpgtool " CPGTOOL_VERSION);
+			return stdout_status(ST_OK);
+		default:
+			return opt_unknown(argv, ch);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage_error("no command given");
+		return ST_USAGE;
+	}
+	if ((cur_cmd = find_cmd(argv[0])) == NULL) {
+		usage_error("unknown command '%s'", argv[0]);
+		return ST_USAGE;
+	}
+	/* glibc: 0 restarts getopt from scratch for the command's argv */
+	optind = 0;
+	return stdout_status(cur_cmd->fn(argc, argv));
+}

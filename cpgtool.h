@@ -1,0 +1,177 @@
+/*
+ * cpgtool: a command-line client for corosync's Closed Process Groups.
+ *
+ * Modules: cpgtool.c (main, commands), opt.c (argument parsing shared by
+ * the commands), input.c (message framing), sess.c (the only caller of
+ * libcpg, libcmap and libcfg), out.c (the only writer of events).
+ */
+
+#ifndef CPGTOOL_H
+#define CPGTOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <corosync/cpg.h>
+
+#define CPGTOOL_VERSION	"0.1"
+
+/* Exit statuses, the same for every command; see cpgtool(1). */
+enum {
+	ST_OK		= 0,
+	ST_FAIL		= 1,
+	ST_USAGE	= 2,
+	ST_CONN		= 3,
+	ST_ACCESS	= 4,
+	ST_TIMEOUT	= 124,
+	ST_SIGNAL	= 128,
+};
+
+/* Long-only options share one number space across all commands. */
+enum {
+	OPT_WHOLE = 256,
+	OPT_WAIT_COROSYNC,
+	OPT_MAX_BACKLOG,
+	OPT_WATCH,
+};
+
+/*
+ * Options several commands share, spelled once: the output options and
+ * the event loop's. Each command's optstring starts with ':' so that a
+ * missing value is told apart from an unknown option.
+ */
+#define OUT_SHORTOPTS	"jF:e:TxE:"
+#define OUT_LONGOPTS \
+	{ "json",		no_argument,		NULL, 'j' }, \
+	{ "format",		required_argument,	NULL, 'F' }, \
+	{ "encoding",		required_argument,	NULL, 'e' }, \
+	{ "timestamps",		no_argument,		NULL, 'T' }, \
+	{ "exclude-self",	no_argument,		NULL, 'x' }, \
+	{ "events",		required_argument,	NULL, 'E' }
+#define OUT_HELP \
+	"  -j, --json              print JSON Lines\n" \
+	"  -F, --format FMT        print messages as FMT: %g group, %n nodeid,\n" \
+	"                          %p pid, %s payload, %l size, %x payload hex,\n" \
+	"                          %t type, %T time, %%; \\n \\t \\0 \\\\\n" \
+	"  -e, --encoding ENC      payloads as text, base64 or hex\n" \
+	"  -T, --timestamps        add the local receive time\n" \
+	"  -x, --exclude-self      hide own messages and own join/leave\n" \
+	"  -E, --events LIST       print only these: message,confchg,totem\n"
+#define RUN_LONGOPTS \
+	{ "timeout",		required_argument,	NULL, 't' }, \
+	{ "wait-for-corosync",	required_argument,	NULL, \
+	    OPT_WAIT_COROSYNC }
+#define RUN_HELP \
+	"  -t, --timeout SECONDS   give up after SECONDS (exit 124)\n" \
+	"      --wait-for-corosync SECONDS\n" \
+	"                          retry connecting for up to SECONDS\n"
+#define STAY_LONGOPTS \
+	{ "reconnect",		no_argument,		NULL, 'r' }, \
+	{ "max-backlog",	required_argument,	NULL, OPT_MAX_BACKLOG }
+#define STAY_HELP \
+	"  -r, --reconnect         ride out a corosync restart\n" \
+	"      --max-backlog SIZE  unwritten output allowed (default 64M)\n"
+#define INPUT_LONGOPTS \
+	{ "null",		no_argument,		NULL, '0' }, \
+	{ "whole",		no_argument,		NULL, OPT_WHOLE }, \
+	{ "file",		required_argument,	NULL, 'f' }
+#define INPUT_HELP \
+	"  -0, --null              messages end with NUL, not newline\n" \
+	"      --whole             all of the input is one message\n" \
+	"  -f, --file FILE         read messages from FILE\n"
+
+struct cmd {
+	const char	 *name;
+	int		(*fn)(int, char **);
+	const char	 *usage;
+};
+
+/* Event kinds; the EVM_ masks select them for --events. */
+enum ev_type {
+	EV_MESSAGE,
+	EV_CONFCHG,
+	EV_TOTEM,
+	EV_GAP,
+	EV_MEMBERS,
+};
+
+#define EVM_MESSAGE	0x1u
+#define EVM_CONFCHG	0x2u
+#define EVM_TOTEM	0x4u
+#define EVM_ALL		(EVM_MESSAGE | EVM_CONFCHG | EVM_TOTEM)
+
+struct event {
+	enum ev_type		 type;
+	struct timespec		 time;		/* CLOCK_REALTIME, at receipt */
+	const struct cpg_name	*group;
+	uint32_t		 nodeid;	/* message sender */
+	uint32_t		 pid;
+	const void		*data;
+	size_t			 len;
+	const struct cpg_address *members;
+	size_t			 nmembers;
+	const struct cpg_address *joined;
+	size_t			 njoined;
+	const struct cpg_address *left;
+	size_t			 nleft;
+	struct cpg_ring_id	 ring;
+	const uint32_t		*nodes;
+	size_t			 nnodes;
+};
+
+/* What members --names adds to a member. */
+struct nodeinfo {
+	uint32_t	 nodeid;
+	char		 name[256];
+	char		 addrs[512];	/* comma separated, empty if unknown */
+};
+
+/* Options that the libcpg layer and the event loop honour. */
+struct runopts {
+	double		 timeout;	/* seconds; 0: none */
+	double		 wait_corosync;	/* seconds to retry connecting */
+	int		 reconnect;
+	size_t		 max_backlog;	/* bytes of unwritten output */
+};
+
+/* opt.c */
+int	 opt_group(const char *, struct cpg_name *);
+int	 opt_count(const char *, const char *, unsigned long *);
+int	 opt_seconds(const char *, const char *, double *);
+int	 opt_size(const char *, const char *, size_t *);
+int	 opt_run(struct runopts *, int, const char *);
+int	 opt_common(struct runopts *, int, const char *);
+int	 opt_groups(int, char **, struct cpg_name **);
+int	 cmd_help(const char *);
+int	 opt_unknown(char **, int);
+void	 opt_init_run(struct runopts *);
+void	 usage_error(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/* out.c */
+enum { ENC_TEXT, ENC_BASE64, ENC_HEX };
+int	 out_option(int, const char *);
+void	 out_start(void);
+int	 out_stop(void);
+void	 out_self(uint32_t, uint32_t);
+void	 out_events_default(unsigned);
+int	 out_event(const struct event *);
+void	 out_members(const struct cpg_name *, const struct cpg_address *,
+	    size_t, const struct nodeinfo *, uint32_t);
+int	 out_flush(void);
+void	 out_drop(void);
+int	 out_stamps(void);
+size_t	 out_pending(void);
+int	 out_broken(void);
+int	 out_json(void);
+void	 out_group_str(const struct cpg_name *, char *, size_t);
+
+/* cpgtool.c, cmd/ *.c */
+extern const struct cmd	*cur_cmd;
+int	 cmd_join(int, char **);
+int	 cmd_send(int, char **);
+int	 cmd_watch(int, char **);
+int	 cmd_members(int, char **);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * Message framing for send and join: a message per line (newline
+ * stripped), per NUL-terminated record, or all of the input as one.
+ * Reading never blocks the loop: the loop reads only when poll says so.
+ */
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpgtool.h"
+#include "input.h"
+
+#define CHUNK	65536
+
+int
+input_open(struct input *in, const char *file, int mode)
+{
+	memset(in, 0, sizeof(*in));
+	in->mode = mode;
+	in->fd = STDIN_FILENO;
+	in->name = "standard input";
+	if (file != NULL && strcmp(file, "-") != 0) {
+		if ((in->fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+			warn("cannot open '%s'", file);
+			return ST_FAIL;
+		}
+		in->name = file;
+	}
+	return ST_OK;
+}
+
+void
+input_close(struct input *in)
+{
+	if (in->fd > STDIN_FILENO)
+		close(in->fd);
+	free(in->buf);
+	in->buf = NULL;
+}
+
+/* One read(2): 1 if data came, 0 at end of input, -1 on error. */
+int
+input_read(struct input *in)
+{
+	size_t cap;
+	ssize_t n;
+	char *p;
+
+	if (in->off > 0 && in->off == in->len)
+		in->off = in->len = 0;
+	if (in->off > 0 && in->cap - in->len < CHUNK) {
+		memmove(in->buf, in->buf + in->off, in->len - in->off);
+		in->len -= in->off;
+		in->scan -= in->off;
+		in->off = 0;
+	}
+	if (in->cap - in->len < CHUNK) {
+		cap = in->cap ? in->cap * 2 : CHUNK * 2;
+		if ((p = realloc(in->buf, cap)) == NULL) {
+			warn("reading %s", in->name);
+			return -1;
+		}
+		in->buf = p;
+		in->cap = cap;
+	}
+	do
+		n = read(in->fd, in->buf + in->len, in->cap - in->len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		if (errno == EAGAIN)
+			return 1;
+		warn("reading %s", in->name);
+		return -1;
+	}
+	if (n == 0) {
+		in->eof = 1;
+		return 0;
+	}
+	in->len += (size_t)n;
+	return 1;
+}
+
+/* The next whole message, if one is buffered; it stays until input_take. */
+int
+input_next(struct input *in, const char **msg, size_t *len)
+{
+	char *p;
+
+	if (in->mode == IN_WHOLE) {
+		if (!in->eof || in->done)
+			return 0;
+		*msg = in->buf ? in->buf : "";
+		*len = in->len;
+		in->next = in->len;
+		return 1;
+	}
+	if (in->scan < in->off)
+		in->scan = in->off;
+	p = memchr(in->buf + in->scan, in->mode == IN_NUL ? '\0' : '\n',
+	    in->len - in->scan);
+	if (p != NULL) {
+		*msg = in->buf + in->off;
+		*len = (size_t)(p - *msg);
+		in->next = (size_t)(p - in->buf) + 1;
+		return 1;
+	}
+	in->scan = in->len;
+	/* a last message without its terminator still counts */
+	if (in->eof && in->off < in->len) {
+		*msg = in->buf + in->off;
+		*len = in->len - in->off;
+		in->next = in->len;
+		return 1;
+	}
+	return 0;
+}
+
+void
+input_take(struct input *in)
+{
+	in->off = in->next;
+	in->count++;
+	if (in->mode == IN_WHOLE)
+		in->done = 1;
+}
+
+/* All input read and every message taken. */
+int
+input_done(const struct input *in)
+{
+	if (in->mode == IN_WHOLE)
+		return in->done;
+	return in->eof && in->off == in->len;
+}

@@ -50,12 +50,10 @@ input_read(struct input *in)
 	ssize_t n;
 	char *p;
 
-	if (in->off > 0 && in->off == in->len)
-		in->off = in->len = 0;
 	if (in->off > 0 && in->cap - in->len < CHUNK) {
 		memmove(in->buf, in->buf + in->off, in->len - in->off);
 		in->len -= in->off;
-		in->scan -= in->off;
+		in->scan = in->scan > in->off ? in->scan - in->off : 0;
 		in->off = 0;
 	}
 	if (in->cap - in->len < CHUNK) {

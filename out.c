@@ -40,7 +40,7 @@ static struct {
 	int		 oldfl;		/* stdout's flags, -1 if untouched */
 	int		 broken;	/* the reader closed the pipe */
 	time_t		 tsec;		/* the second tcache was made for */
-	char		 tcache[32];
+	char		 tcache[48];
 } o = { .events = EVM_ALL, .oldfl = -1, .tsec = -1 };
 
 static const char hexd[] = "0123456789abcdef";
@@ -329,7 +329,7 @@ put_time(const struct timespec *ts)
 		snprintf(p, o.tcache + sizeof(o.tcache) - p, ".000000%c%02ld:%02ld",
 		    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
 	}
-	p = room(32);
+	p = room(sizeof(o.tcache));
 	memcpy(p, o.tcache, strlen(o.tcache));
 	/* the microseconds go where the cached ".000000" stands */
 	for (us = ts->tv_nsec / 1000, i = 25; i >= 20; i--, us /= 10)

@@ -278,9 +278,10 @@ on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n,
 /*
  * Connect, retrying while corosync is not there yet for up to `wait'
  * nanoseconds (or the command's deadline), and on CS_ERR_TRY_AGAIN.
+ * `quiet': the caller retries anyway, so a failure is not news.
  */
 static int
-sess_connect(struct sess *s, int64_t wait)
+sess_connect(struct sess *s, int64_t wait, int quiet)
 {
 	cpg_model_v1_data_t md = {
 		.model = CPG_MODEL_V1,
@@ -300,7 +301,8 @@ sess_connect(struct sess *s, int64_t wait)
 			break;
 		if (e != CS_ERR_TRY_AGAIN &&
 		    (e != CS_ERR_LIBRARY || now_ns() >= until))
-			return cs_fail(e, "cannot connect to corosync%s", "");
+			return quiet ? ST_CONN :
+			    cs_fail(e, "cannot connect to corosync%s", "");
 		if ((st = nap(s->loop, e == CS_ERR_TRY_AGAIN ? MS :
 		    100 * MS)) != 0)
 			return st;
@@ -417,7 +419,7 @@ loop_add(struct loop *l, const struct cpg_name *group, int join,
 	s->join = join;
 	if (sp != NULL)
 		*sp = s;
-	if ((st = sess_connect(s, (int64_t)(l->ro->wait_corosync * SEC))))
+	if ((st = sess_connect(s, (int64_t)(l->ro->wait_corosync * SEC), 0)))
 		return st;
 	return join ? sess_join(s) : ST_OK;
 }
@@ -466,7 +468,7 @@ sess_lost(struct sess *s, cs_error_t e)
 	for (;;) {
 		if ((st = nap(s->loop, RECONNECT_EVERY)) != 0)
 			return st;
-		if (sess_connect(s, 0) != ST_OK)
+		if (sess_connect(s, 0, 1) != ST_OK)
 			continue;
 		if (!s->join || (st = sess_join(s)) == ST_OK)
 			break;

@@ -7,9 +7,11 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpgtool.h"
 
@@ -29,6 +31,7 @@ static const struct cmd cmds[] = {
 };
 
 const struct cmd *cur_cmd;
+unsigned std_closed;
 
 static void
 usage(FILE *fp)
@@ -71,6 +74,25 @@ stdout_status(int st)
 	return st;
 }
 
+/*
+ * A closed 0, 1 or 2 would be reused by the next open, and libqb's socket
+ * to corosync must never become our stdout: park /dev/null there, and
+ * remember, so a command that needs the stream can say it is closed.
+ */
+static void
+guard_std(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		std_closed |= 1u << fd;
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			_exit(ST_FAIL);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -83,6 +105,7 @@ main(int argc, char **argv)
 	int ch;
 
 	program_invocation_short_name = (char *)"cpgtool";
+	guard_std();
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:hjV", lo, NULL)) != -1) {
 		switch (ch) {

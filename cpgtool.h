@@ -152,7 +152,7 @@ void	 usage_error(const char *, ...)
 /* out.c */
 enum { ENC_TEXT, ENC_BASE64, ENC_HEX };
 int	 out_option(int, const char *);
-void	 out_start(void);
+int	 out_start(void);
 int	 out_stop(void);
 void	 out_self(uint32_t, uint32_t);
 void	 out_events_default(unsigned);
@@ -169,6 +169,7 @@ void	 out_group_str(const struct cpg_name *, char *, size_t);
 
 /* cpgtool.c, cmd/ *.c */
 extern const struct cmd	*cur_cmd;
+extern unsigned		 std_closed;	/* bit n: fd n was closed */
 int	 cmd_join(int, char **);
 int	 cmd_send(int, char **);
 int	 cmd_watch(int, char **);

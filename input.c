@@ -23,6 +23,11 @@ input_open(struct input *in, const char *file, int mode)
 	in->mode = mode;
 	in->fd = STDIN_FILENO;
 	in->name = "standard input";
+	if ((file == NULL || strcmp(file, "-") == 0) &&
+	    (std_closed & (1u << STDIN_FILENO))) {
+		warnx("standard input is closed");
+		return ST_FAIL;
+	}
 	if (file != NULL && strcmp(file, "-") != 0) {
 		if ((in->fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
 			warn("cannot open '%s'", file);

@@ -807,19 +807,24 @@ out_self(uint32_t nodeid, uint32_t pid)
  * dispatching while a slow reader catches up (corosync would otherwise
  * queue for us without bound); terminals and files are written as usual.
  */
-void
+int
 out_start(void)
 {
 	struct stat st;
 	int fl;
 
+	if (std_closed & (1u << STDOUT_FILENO)) {
+		warnx("standard output is closed");
+		return ST_FAIL;
+	}
 	if (fstat(STDOUT_FILENO, &st) == -1 ||
 	    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
-		return;
+		return ST_OK;
 	if ((fl = fcntl(STDOUT_FILENO, F_GETFL)) == -1 ||
 	    fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK) == -1)
-		return;
+		return ST_OK;
 	o.oldfl = fl;
+	return ST_OK;
 }
 
 /* Write what is buffered; -1 on error (out_broken tells EPIPE). */

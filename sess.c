@@ -560,7 +560,7 @@ loop_run(struct loop *l)
 {
 	struct pollfd *pfd;
 	struct timespec ts;
-	size_t i, n, in_i = 0;
+	size_t i, n, in_i = 0, out_i;
 	int st;
 
 	if ((pfd = calloc(l->nsess + 2, sizeof(*pfd))) == NULL)
@@ -582,13 +582,20 @@ loop_run(struct loop *l)
 			in_i = n;
 			pfd[n++] = (struct pollfd){ l->in_fd, POLLIN, 0 };
 		}
-		if (out_pending())
-			pfd[n++] = (struct pollfd){ STDOUT_FILENO, POLLOUT, 0 };
+		/* POLLERR on stdout: the reader is gone, even while idle */
+		out_i = n;
+		pfd[n++] = (struct pollfd){ STDOUT_FILENO,
+		    out_pending() ? POLLOUT : 0, 0 };
 		if (ppoll(pfd, n, poll_timeout(l, &ts) ? &ts : NULL,
 		    &pollmask) == -1 && errno != EINTR)
 			err(ST_FAIL, "poll");
 		if ((st = signal_status()) != 0) {
 			loop_stop(l, st);
+			break;
+		}
+		if (pfd[out_i].revents & (POLLERR | POLLHUP)) {
+			loop_stop(l, ST_OK);
+			out_drop();
 			break;
 		}
 		for (i = 0; i < l->nsess && !l->done; i++)

@@ -137,7 +137,10 @@ cmd_join(int argc, char **argv)
 	if ((st = input_open(&j.in, file, mode)) != ST_OK)
 		return st;
 	out_events_default(EVM_ALL);
-	out_start();
+	if ((st = out_start()) != ST_OK) {
+		input_close(&j.in);
+		return st;
+	}
 	loop_init(&l, &hooks, &ro, &j);
 	if ((st = loop_add(&l, &group, 1, &j.s)) == ST_OK) {
 		out_self(sess_nodeid(j.s), (uint32_t)getpid());

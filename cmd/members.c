@@ -318,7 +318,10 @@ cmd_members(int argc, char **argv)
 		c.v[i].name = groups[i];
 	c.nv = argc;
 	free(groups);
-	out_start();
+	if ((st = out_start()) != ST_OK) {
+		free(c.v);
+		return st;
+	}
 	loop_init(&l, &hooks, &ro, &c);
 	l.tick_s = interval;
 	if ((st = loop_add(&l, NULL, 0, &c.s)) != ST_OK)

@@ -195,7 +195,12 @@ cmd_send(int argc, char **argv)
 		return st;
 	c.ready = c.members == 0;
 	out_events_default(EVM_MESSAGE);
-	out_start();
+	/* silent unless -v: a closed stdout is then no concern */
+	if (c.verbose && (st = out_start()) != ST_OK) {
+		if (c.msgs == NULL)
+			input_close(&c.in);
+		return st;
+	}
 	loop_init(&l, &hooks, &ro, &c);
 	if ((st = loop_add(&l, &group, 1, &c.s)) == ST_OK) {
 		out_self(sess_nodeid(c.s), (uint32_t)getpid());

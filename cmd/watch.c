@@ -75,7 +75,10 @@ cmd_watch(int argc, char **argv)
 	if (opt_groups(argc, argv, &groups) == -1)
 		return ST_USAGE;
 	out_events_default(EVM_ALL);
-	out_start();
+	if ((st = out_start()) != ST_OK) {
+		free(groups);
+		return st;
+	}
 	loop_init(&l, &hooks, &ro, &w);
 	for (i = 0; i < argc && st == ST_OK; i++)
 		st = loop_add(&l, &groups[i], 1, &s);

@@ -161,6 +161,7 @@ void	 out_members(const struct cpg_name *, const struct cpg_address *,
 	    size_t, const struct nodeinfo *, uint32_t);
 int	 out_flush(void);
 void	 out_drop(void);
+const char *out_peek(size_t *);
 int	 out_stamps(void);
 size_t	 out_pending(void);
 int	 out_broken(void);

@@ -864,6 +864,14 @@ out_broken(void)
 	return o.broken;
 }
 
+/* What is buffered and not yet written: for the fuzzer, which never writes. */
+const char *
+out_peek(size_t *n)
+{
+	*n = o.len - o.off;
+	return o.buf ? o.buf + o.off : "";
+}
+
 /* Forget what the reader could not take: we are giving up on it. */
 void
 out_drop(void)

@@ -28,25 +28,27 @@ endif
 
 SRCS = cpgtool.c opt.c input.c sess.c out.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c
-OBJS = $(SRCS:.c=.o)
 HDRS = cpgtool.h sess.h input.h
+# O: where objects and the binary go; the sanitize flavour uses .san
+O = .
+OBJS = $(SRCS:%.c=$(O)/%.o)
 
-all: cpgtool
+all: $(O)/cpgtool
 
-cpgtool: $(OBJS)
+$(O)/cpgtool: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-$(OBJS): $(HDRS)
+$(O)/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# the suite, then again under the sanitizers (a separate build tree)
-check: cpgtool
+# the suite, then again under ASan/UBSan
+check: $(O)/cpgtool
 	tests/run
 	$(MAKE) sanitize
 
 sanitize:
-	rm -rf .san && mkdir -p .san/cmd
-	$(MAKE) -f $(CURDIR)/Makefile -C .san VPATH=$(CURDIR) SANITIZE=1 \
-		CPPFLAGS="-D_GNU_SOURCE -I$(CURDIR)" cpgtool
+	$(MAKE) O=.san SANITIZE=1 .san/cpgtool
 	CPGTOOL=$(CURDIR)/.san/cpgtool tests/run
 
 lint: cpgtool
@@ -71,6 +73,6 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
 
 clean:
-	rm -rf cpgtool $(OBJS) .san
+	rm -rf cpgtool *.o cmd/*.o .san
 
 .PHONY: all check sanitize lint install uninstall clean

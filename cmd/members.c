@@ -119,7 +119,8 @@ list_all(struct members *c)
 
 	if ((st = sess_groups(c->s, collect, &l)) != ST_OK)
 		goto done;
-	qsort(l.e, l.n, sizeof(*l.e), by_name);
+	if (l.n > 0)
+		qsort(l.e, l.n, sizeof(*l.e), by_name);
 	for (i = 0; i < l.n; i = j) {
 		for (j = i, n = 0; j < l.n &&
 		    name_cmp(&l.e[i].name, &l.e[j].name) == 0; j++)

@@ -1,0 +1,209 @@
+#!/bin/bash
+# A private corosync cluster on this machine, for tests and for trying
+# cpgtool. Each node is a network namespace (libqb's IPC sockets belong to
+# one) running corosync in a private mount namespace (its pid lock and
+# state directory); the nodes' veths meet on a bridge in a namespace of its
+# own, so nothing is added to the host's network and teardown is complete.
+#
+#   cluster.sh up [N]       start N nodes (3), wait until all are in;
+#                           prints "export CPGT_RUNDIR=..." for eval
+#   cluster.sh down         stop everything, remove every trace
+#   cluster.sh exec I CMD   run CMD as a client of node I
+#   cluster.sh kill I       SIGKILL node I's corosync
+#   cluster.sh stop I       SIGTERM node I's corosync and wait for it
+#   cluster.sh start I      start node I's corosync again, wait until in
+#   cluster.sh cut I        take node I off the network
+#   cluster.sh uncut I      put it back
+#   cluster.sh wait-members I N   wait until node I sees N nodes
+#   cluster.sh status       the membership as node 1 sees it
+#
+# Root only. State lives in $CPGT_RUNDIR; sourcing this file gives the
+# same verbs as functions named cluster_VERB.
+
+set -u
+
+die() {
+	echo "cluster.sh: $*" >&2
+	exit 1
+}
+
+state() {
+	[ -n "${CPGT_RUNDIR:-}" ] && [ -f "$CPGT_RUNDIR/env" ] ||
+		die "no cluster: run 'eval \"\$(cluster.sh up)\"' first"
+	# shellcheck source=/dev/null
+	. "$CPGT_RUNDIR/env"
+}
+
+ns() {
+	echo "${CPGT_ID}n$1"
+}
+
+conf() {
+	local dir=$1 n=$2 net=$3 i
+	cat <<EOF
+totem {
+	version: 2
+	cluster_name: $CPGT_ID
+	transport: knet
+	token: 1000
+	crypto_cipher: none
+	crypto_hash: none
+}
+logging {
+	to_logfile: yes
+	logfile: $dir/corosync.log
+	to_syslog: no
+	to_stderr: no
+	timestamp: on
+}
+quorum {
+	provider: corosync_votequorum
+}
+nodelist {
+EOF
+	for ((i = 1; i <= n; i++)); do
+		printf '\tnode {\n\t\tring0_addr: %s.%d\n\t\tname: node%d\n' \
+			"$net" "$i" "$i"
+		printf '\t\tnodeid: %d\n\t}\n' "$i"
+	done
+	echo "}"
+}
+
+cluster_start() {
+	local i=$1 dir
+	state
+	dir=$CPGT_RUNDIR/n$i
+	# the bind mount gives corosync its own /var/lib/corosync, the tmpfs
+	# its own /run (pid lock); ip netns exec already unshared the mounts
+	ip netns exec "$(ns "$i")" unshare -m sh -c "
+		mount -t tmpfs tmpfs /run &&
+		mount --bind '$dir/lib' /var/lib/corosync &&
+		exec corosync -f -c '$dir/corosync.conf'" \
+		>>"$dir/stderr" 2>&1 3>&- &
+	echo $! >"$dir/pid"
+	cluster_wait_members "$i" "$CPGT_N"
+}
+
+votes() {
+	ip netns exec "$(ns "$1")" corosync-quorumtool -s 2>/dev/null |
+		awk '/^Total votes:/ { print $3 }'
+}
+
+cluster_wait_members() {
+	local i=$1 want=$2 t
+	state
+	for ((t = 0; t < 300; t++)); do
+		[ "$(votes "$i")" = "$want" ] && return 0
+		sleep 0.1
+	done
+	echo "cluster.sh: node $i did not see $want nodes in 30 s" >&2
+	tail -n 20 "$CPGT_RUNDIR/n$i/corosync.log" >&2 2>/dev/null
+	return 1
+}
+
+cluster_up() {
+	local n=${1:-3} i net dir
+	[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+	command -v corosync >/dev/null || die "corosync is not installed"
+	CPGT_RUNDIR=$(mktemp -d /tmp/cpgt.XXXXXX) || die "mktemp failed"
+	CPGT_ID=cpgt$(printf '%04x' $((RANDOM ^ $$ & 0xffff)))
+	net=10.213.$((RANDOM % 250 + 2))
+	CPGT_N=$n
+	printf 'CPGT_ID=%s\nCPGT_N=%s\n' "$CPGT_ID" "$n" >"$CPGT_RUNDIR/env"
+	export CPGT_RUNDIR CPGT_ID CPGT_N
+	ip netns add "${CPGT_ID}sw" || die "cannot add a network namespace"
+	ip -n "${CPGT_ID}sw" link add br0 type bridge
+	ip -n "${CPGT_ID}sw" link set br0 up
+	for ((i = 1; i <= n; i++)); do
+		dir=$CPGT_RUNDIR/n$i
+		mkdir -p "$dir/lib"
+		conf "$dir" "$n" "$net" >"$dir/corosync.conf"
+		ip netns add "$(ns "$i")"
+		ip -n "$(ns "$i")" link set lo up
+		ip -n "$(ns "$i")" link add eth0 type veth \
+			peer name "s$i" netns "${CPGT_ID}sw"
+		ip -n "$(ns "$i")" addr add "$net.$i/24" dev eth0
+		ip -n "$(ns "$i")" link set eth0 up
+		ip -n "${CPGT_ID}sw" link set "s$i" master br0 up
+	done
+	for ((i = 1; i <= n; i++)); do
+		cluster_start "$i" >/dev/null 2>&1 &
+	done
+	wait
+	for ((i = 1; i <= n; i++)); do
+		cluster_wait_members "$i" "$n" >&2 || { cluster_down; exit 1; }
+	done
+	echo "export CPGT_RUNDIR=$CPGT_RUNDIR CPGT_ID=$CPGT_ID CPGT_N=$CPGT_N"
+}
+
+cluster_stop_node() {
+	local i=$1 sig=$2 pid t
+	state
+	pid=$(cat "$CPGT_RUNDIR/n$i/pid" 2>/dev/null) || return 0
+	kill "-$sig" "$pid" 2>/dev/null || return 0
+	for ((t = 0; t < 100; t++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null
+	sleep 0.1
+}
+
+cluster_kill() {
+	cluster_stop_node "$1" KILL
+}
+
+cluster_stop() {
+	cluster_stop_node "$1" TERM
+}
+
+cluster_cut() {
+	state
+	ip -n "${CPGT_ID}sw" link set "s$1" down
+}
+
+cluster_uncut() {
+	state
+	ip -n "${CPGT_ID}sw" link set "s$1" up
+}
+
+cluster_exec() {
+	local i=$1
+	shift
+	state
+	ip netns exec "$(ns "$i")" "$@"
+}
+
+cluster_status() {
+	state
+	ip netns exec "$(ns 1)" corosync-quorumtool -s
+}
+
+# Safe to call at any time, from traps too, and twice.
+cluster_down() {
+	local i
+	[ -n "${CPGT_RUNDIR:-}" ] && [ -f "$CPGT_RUNDIR/env" ] || return 0
+	state
+	for ((i = 1; i <= CPGT_N; i++)); do
+		cluster_stop_node "$i" TERM
+	done
+	for ((i = 1; i <= CPGT_N; i++)); do
+		ip netns del "$(ns "$i")" 2>/dev/null
+	done
+	ip netns del "${CPGT_ID}sw" 2>/dev/null
+	rm -rf "$CPGT_RUNDIR"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	verb=${1:-}
+	[ -n "$verb" ] || die "usage: cluster.sh up|down|exec|kill|stop|start|cut|uncut|wait-members|status"
+	shift
+	case $verb in
+	up | down | exec | kill | stop | start | cut | uncut | status)
+		"cluster_$verb" "$@" ;;
+	wait-members)
+		cluster_wait_members "$@" ;;
+	*)
+		die "unknown verb '$verb'" ;;
+	esac
+fi

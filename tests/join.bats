@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+# join: stdin lines go out, everything delivered comes in; at the end of
+# input it waits for its own messages, leaves and exits 0.
+
+load test_helper
+
+@test "stdin lines are sent and printed as delivered, then it leaves" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" "$G"
+	run -0 --separate-stderr cpgt 1 join --events message "$G" <<<$'one\ntwo'
+	[[ ${lines[0]} =~ ^message\ $G\ 1\ [0-9]+\ 3\ one$ ]]
+	[[ ${lines[1]} =~ ^message\ $G\ 1\ [0-9]+\ 3\ two$ ]]
+	[ "${#lines[@]}" -eq 2 ]
+	wait_for "$BATS_TEST_TMPDIR/w" "left=1:[0-9]+:leave$"
+	grep -qE "^message $G 1 [0-9]+ 3 two$" "$BATS_TEST_TMPDIR/w"
+}
+
+@test "it prints the others' messages and membership" {
+	bg "$BATS_TEST_TMPDIR/j" 1 join "$G" < <(sleep 30)
+	wait_for "$BATS_TEST_TMPDIR/j" "^confchg $G members=1:"
+	wait_for "$BATS_TEST_TMPDIR/j" '^totem '
+	cpgt 3 send "$G" 'from three'
+	wait_for "$BATS_TEST_TMPDIR/j" "joined=3:[0-9]+:join left=-$"
+	wait_for "$BATS_TEST_TMPDIR/j" "^message $G 3 [0-9]+ 10 from three$"
+	wait_for "$BATS_TEST_TMPDIR/j" "left=3:[0-9]+:leave$"
+}
+
+@test "--count ends it with stdin still open" {
+	bg "$BATS_TEST_TMPDIR/j" 1 join --count 1 --events message "$G" \
+		< <(sleep 30)
+	pid=$!
+	wait_members 2 "$G" 1
+	cpgt 2 send "$G" only
+	run wait "$pid"
+	[ "$status" -eq 0 ]
+	[[ $(cat "$BATS_TEST_TMPDIR/j") =~ ^message\ $G\ 2\ [0-9]+\ 4\ only$ ]]
+}
+
+@test "-0 and --whole framing" {
+	run -0 cpgt 1 join -0 --format '<%s>' "$G" < <(printf 'a\nb\0c\0')
+	[ "$output" = $'<a\nb><c>' ]
+	run -0 cpgt 1 join --whole --format '%x' "$G" < <(printf 'x\0y\n')
+	[ "$output" = 7800790a ]
+	run -0 cpgt 1 join --whole --format '%l' "$G" < <(printf 'x\0y\n')
+	[ "$output" = 4 ]
+}
+
+@test "SIGTERM with stdin open: peers see a leave, status 143" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" "$G"
+	bg "$BATS_TEST_TMPDIR/j" 1 join "$G" < <(sleep 30)
+	pid=$!
+	wait_for "$BATS_TEST_TMPDIR/w" "joined=1:"
+	kill -TERM "$pid"
+	run wait "$pid"
+	[ "$status" -eq 143 ]
+	wait_for "$BATS_TEST_TMPDIR/w" "left=1:[0-9]+:leave$"
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# send: every message reaches the other nodes, in order, and send exits 0
+# only once each came back to it.
+
+load test_helper
+
+@test "arguments reach watchers on the other nodes with nodeid and pid" {
+	watcher 2 "$BATS_TEST_TMPDIR/w2" --json "$G"
+	watcher 3 "$BATS_TEST_TMPDIR/w3" --json "$G"
+	run -0 cpgt 1 send -v "$G" hello 'two words'
+	[[ ${lines[0]} =~ ^message\ $G\ 1\ [0-9]+\ 5\ hello$ ]]
+	pid=$(awk '{ print $4; exit }' <<<"$output")
+	for n in 2 3; do
+		wait_for "$BATS_TEST_TMPDIR/w$n" '"payload":"two words"'
+		run -0 jq -r 'select(.type=="message") |
+		    "\(.nodeid) \(.pid) \(.size) \(.payload)"' "$BATS_TEST_TMPDIR/w$n"
+		[ "${lines[0]}" = "1 $pid 5 hello" ]
+		[ "${lines[1]}" = "1 $pid 9 two words" ]
+	done
+}
+
+@test "without -v it prints nothing and exits 0" {
+	run -0 --separate-stderr cpgt 1 send "$G" a b c
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+}
+
+@test "stdin lines, empty lines included, in order" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" --format '[%s]\n' "$G"
+	printf 'one\n\nthree\nlast-without-newline' | cpgt 1 send "$G"
+	wait_for "$BATS_TEST_TMPDIR/w" 'last-without'
+	run cat "$BATS_TEST_TMPDIR/w"
+	[ "$output" = $'[one]\n[]\n[three]\n[last-without-newline]' ]
+}
+
+@test "-0 splits on NUL; --whole sends the input byte for byte" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" --json "$G"
+	printf 'a\nb\0c' | cpgt 1 send -0 "$G"
+	head -c 3000 /dev/urandom >"$BATS_TEST_TMPDIR/blob"
+	cpgt 1 send --whole -f "$BATS_TEST_TMPDIR/blob" "$G"
+	wait_for "$BATS_TEST_TMPDIR/w" '"size":3000'
+	run -0 jq -r 'select(.type=="message") | .size' "$BATS_TEST_TMPDIR/w"
+	[ "${lines[*]}" = "3 1 3000" ]
+	jq -r 'select(.size==3000) | .payload_base64 // (.payload|@base64)' \
+		"$BATS_TEST_TMPDIR/w" | base64 -d | cmp - "$BATS_TEST_TMPDIR/blob"
+}
+
+@test "a multi-megabyte message arrives intact (fragmented by libcpg)" {
+	watcher 3 "$BATS_TEST_TMPDIR/w" --format '%x\n' "$G"
+	head -c 3000000 /dev/urandom >"$BATS_TEST_TMPDIR/big"
+	run -0 cpgt 1 send --whole -f "$BATS_TEST_TMPDIR/big" "$G"
+	wait_for "$BATS_TEST_TMPDIR/w" '^[0-9a-f]{6000000}$' 20
+	xxd -r -p "$BATS_TEST_TMPDIR/w" | cmp - "$BATS_TEST_TMPDIR/big"
+}
+
+@test "--wait-members holds the message until the receivers are there" {
+	cpgt 1 send --wait-members 1 --timeout 10 "$G" late &
+	pid=$!
+	sleep 0.5
+	kill -0 "$pid"
+	watcher 2 "$BATS_TEST_TMPDIR/w" "$G"
+	wait "$pid"
+	wait_for "$BATS_TEST_TMPDIR/w" "^message $G 1 [0-9]+ 4 late$"
+}
+
+@test "--wait-members times out with 124" {
+	run -124 --separate-stderr cpgt 1 send --wait-members 5 -t 0.5 "$G" x
+	[[ $stderr == *"timed out after 0.5 seconds"* ]]
+}
+
+@test "100k lines: nothing lost, nothing doubled, same order on both nodes" {
+	seq 1 100000 >"$BATS_TEST_TMPDIR/in"
+	watcher 2 "$BATS_TEST_TMPDIR/w2" --format '%s\n' "$G"
+	watcher 3 "$BATS_TEST_TMPDIR/w3" --format '%s\n' "$G"
+	run -0 cpgt 1 send -f "$BATS_TEST_TMPDIR/in" "$G"
+	wait_for "$BATS_TEST_TMPDIR/w2" '^100000$' 30
+	wait_for "$BATS_TEST_TMPDIR/w3" '^100000$' 30
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/w2"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/w3"
+}
+
+@test "three concurrent senders: every watcher sees the same sequence" {
+	for n in 1 2 3; do
+		watcher "$n" "$BATS_TEST_TMPDIR/w$n" --format '%n %s\n' "$G"
+		seq -f "$n-%g" 1 20000 >"$BATS_TEST_TMPDIR/in$n"
+	done
+	for n in 1 2 3; do
+		cpgt "$n" send -f "$BATS_TEST_TMPDIR/in$n" "$G" &
+	done
+	wait
+	for n in 1 2 3; do
+		wait_for "$BATS_TEST_TMPDIR/w$n" '.' 5
+		for s in 1 2 3; do
+			wait_for "$BATS_TEST_TMPDIR/w$n" "^$s $s-20000\$" 30
+		done
+	done
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/w1")" -eq 60000 ]
+	cmp "$BATS_TEST_TMPDIR/w1" "$BATS_TEST_TMPDIR/w2"
+	cmp "$BATS_TEST_TMPDIR/w1" "$BATS_TEST_TMPDIR/w3"
+	for s in 1 2 3; do
+		grep "^$s " "$BATS_TEST_TMPDIR/w1" | cut -d' ' -f2 |
+			cmp - "$BATS_TEST_TMPDIR/in$s"
+	done
+}
+
+@test "corosync killed under send: status 3 and how many were confirmed" {
+	seq 1 2000000 >"$BATS_TEST_TMPDIR/in"
+	cpgt 2 send -f "$BATS_TEST_TMPDIR/in" "$G" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 0.7
+	cluster_kill 2
+	run wait "$pid"
+	cluster_start 2
+	[ "$status" -eq 3 ]
+	grep -qE '^cpgtool: [0-9]+ of [0-9]+ message\(s\) sent were confirmed$' \
+		"$BATS_TEST_TMPDIR/err"
+}

@@ -1,0 +1,92 @@
+# Shared by every .bats file: the binary under test, running it as a
+# client of a node, background processes, waiting without fixed sleeps.
+# shellcheck shell=bash
+
+bats_require_minimum_version 1.5.0
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+CPGTOOL=${CPGTOOL:-$TOP/cpgtool}
+# shellcheck source=tests/cluster.sh
+. "$TOP/tests/cluster.sh"
+
+# A cluster is started once by tests/run; a file run alone gets its own.
+setup_file() {
+	if [ -z "${CPGT_RUNDIR:-}" ]; then
+		eval "$(cluster_up 3)"
+		export CPGT_OWN=1
+	fi
+}
+
+teardown_file() {
+	if [ -n "${CPGT_OWN:-}" ]; then
+		cluster_down
+	fi
+}
+
+setup() {
+	# a group of this test's own, so tests cannot see each other
+	G=t${BATS_TEST_NUMBER}x$$x$RANDOM
+	BG=$BATS_TEST_TMPDIR/bg.pids
+	: >"$BG"
+}
+
+teardown() {
+	local pid
+	while read -r pid; do
+		kill "$pid" 2>/dev/null
+	done <"$BG"
+	while read -r pid; do
+		wait "$pid" 2>/dev/null
+	done <"$BG"
+	return 0
+}
+
+# on I CMD...: run CMD as a client of node I
+on() {
+	local i=$1
+	shift
+	ip netns exec "${CPGT_ID}n$i" "$@"
+}
+
+# cpgt I ARGS...: cpgtool as a client of node I
+cpgt() {
+	local i=$1
+	shift
+	on "$i" "$CPGTOOL" "$@"
+}
+
+# bg OUT I ARGS...: cpgtool in the background, stdout to OUT, stderr to
+# OUT.err; its pid in $! and killed at teardown. stdin is passed on
+# explicitly (bash gives background jobs /dev/null otherwise); fd 3 is
+# closed, or bats would wait for it.
+bg() {
+	local out=$1
+	shift
+	cpgt "$@" <&0 >"$out" 2>"$out.err" 3>&- &
+	echo $! >>"$BG"
+}
+
+# wait_for FILE PATTERN [SECONDS]: until a line of FILE matches (grep -E)
+wait_for() {
+	local file=$1 pat=$2 t=$((${3:-10} * 20))
+	while ((t-- > 0)); do
+		grep -qE -- "$pat" "$file" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "no line matching '$pat' in $file after ${3:-10} s:" >&2
+	cat "$file" >&2 2>/dev/null
+	return 1
+}
+
+# wait_members I GROUP N: until node I sees N members in GROUP
+wait_members() {
+	cpgt "$1" members --wait "$3" --timeout 10 "$2" >/dev/null
+}
+
+# watcher I OUT ARGS...: a watch that has joined before this returns
+watcher() {
+	local i=$1 out=$2
+	shift 2
+	bg "$out" "$i" watch "$@"
+	wait_for "$out" '^(confchg|\{"type":"confchg")' 10
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bats
+# watch: messages and membership from several groups at once, text and
+# JSON, ending on --count, --timeout, a signal or a closed pipe.
+
+load test_helper
+
+@test "joins, leaves and process deaths show with their reasons" {
+	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
+	cpgt 2 send "$G" x
+	wait_for "$BATS_TEST_TMPDIR/w" "^confchg $G .* left=2:[0-9]+:leave$"
+	bg "$BATS_TEST_TMPDIR/j" 3 join "$G" < <(sleep 30)
+	jpid=$!
+	wait_for "$BATS_TEST_TMPDIR/w" "joined=3:[0-9]+:join left=-$"
+	kill -KILL "$jpid"
+	wait_for "$BATS_TEST_TMPDIR/w" "left=3:[0-9]+:procdown$"
+}
+
+@test "several groups on one watch, one totem line per ring change" {
+	watcher 1 "$BATS_TEST_TMPDIR/w" "${G}a" "${G}b"
+	wait_for "$BATS_TEST_TMPDIR/w" "^confchg ${G}b "
+	cpgt 2 send "${G}a" to-a
+	cpgt 2 send "${G}b" to-b
+	wait_for "$BATS_TEST_TMPDIR/w" "^message ${G}b 2 [0-9]+ 4 to-b$"
+	grep -qE "^message ${G}a 2 [0-9]+ 4 to-a$" "$BATS_TEST_TMPDIR/w"
+	[ "$(grep -c '^totem ' "$BATS_TEST_TMPDIR/w")" -eq 1 ]
+	grep -qE '^totem ring=[0-9]+:[0-9]+ members=1,2,3$' "$BATS_TEST_TMPDIR/w"
+}
+
+@test "JSON for every event, valid for any bytes" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" --json --timestamps "$G"
+	printf 'plain\n\xff\xfe\x00bin\n\x1b[2Jesc"q\\\n\xc3\xa9t\xc3\xa9\n' |
+		cpgt 1 send "$G"
+	wait_for "$BATS_TEST_TMPDIR/w" 'leave'
+	jq -e . "$BATS_TEST_TMPDIR/w" >/dev/null
+	run -0 jq -c 'select(.type=="message") | [.payload, .payload_base64]' \
+		"$BATS_TEST_TMPDIR/w"
+	[ "${lines[0]}" = '["plain",null]' ]
+	[ "${lines[1]}" = '[null,"//4AYmlu"]' ]
+	[ "${lines[2]}" = '["\u001b[2Jesc\"q\\",null]' ]
+	[ "${lines[3]}" = '["été",null]' ]
+	run -0 jq -r 'select(.type=="totem") | "\(.ring_id.seq|type) \(.members)"' \
+		"$BATS_TEST_TMPDIR/w"
+	[ "$output" = 'number [1,2,3]' ]
+	run -0 jq -r 'select(.type=="confchg") | .joined[0].reason // .left[0].reason' \
+		"$BATS_TEST_TMPDIR/w"
+	[ "${lines[*]}" = "join join leave" ]
+	jq -e 'select(.type=="message") | .time |
+	    test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}[+-][0-9]{2}:[0-9]{2}$")' \
+		"$BATS_TEST_TMPDIR/w" >/dev/null
+}
+
+@test "text escapes control bytes, so no payload reaches the terminal" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" "$G"
+	printf '\x1b[2J\\ \xff\x7f\xc2\x9b \xc3\xa9\n' | cpgt 1 send "$G"
+	wait_for "$BATS_TEST_TMPDIR/w" '^message'
+	run grep '^message' "$BATS_TEST_TMPDIR/w"
+	[ "${output#* * * * * }" = '\x1b[2J\\ \xff\x7f\xc2\x9b é' ]
+}
+
+@test "--encoding hex and base64, --format tokens" {
+	watcher 2 "$BATS_TEST_TMPDIR/h" --encoding hex "$G"
+	watcher 2 "$BATS_TEST_TMPDIR/b" --json --encoding base64 "$G"
+	watcher 2 "$BATS_TEST_TMPDIR/f" \
+		--format '%t|%g|%n|%l|%x|%s|%%\t.\n' "$G"
+	cpgt 1 send "$G" 'hi!'
+	wait_for "$BATS_TEST_TMPDIR/h" '^message .* 686921$'
+	wait_for "$BATS_TEST_TMPDIR/b" '"payload_base64":"aGkh"'
+	wait_for "$BATS_TEST_TMPDIR/f" .
+	[ "$(cat "$BATS_TEST_TMPDIR/f")" = "message|$G|1|3|686921|hi!|%	." ]
+}
+
+@test "--events and --exclude-self filter" {
+	bg "$BATS_TEST_TMPDIR/j" 1 join --exclude-self --events message,confchg \
+		"$G" < <(echo mine; sleep 30)
+	wait_members 1 "$G" 1
+	cpgt 2 send "$G" theirs
+	wait_for "$BATS_TEST_TMPDIR/j" theirs
+	! grep -q mine "$BATS_TEST_TMPDIR/j"
+	! grep -q '^totem' "$BATS_TEST_TMPDIR/j"
+	grep -qE "joined=2:[0-9]+:join" "$BATS_TEST_TMPDIR/j"
+}
+
+@test "--count exits 0 after N messages and leaves" {
+	watcher 3 "$BATS_TEST_TMPDIR/o" "$G"
+	cpgt 2 watch --count 2 --events message "$G" >"$BATS_TEST_TMPDIR/w" &
+	pid=$!
+	wait_members 1 "$G" 2
+	cpgt 1 send "$G" a b c
+	wait "$pid"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/w")" -eq 2 ]
+	wait_for "$BATS_TEST_TMPDIR/o" "left=2:[0-9]+:leave$"
+}
+
+@test "--timeout: 124 and a message" {
+	run -124 --separate-stderr cpgt 1 watch --timeout 0.3 "$G"
+	[ "$stderr" = "cpgtool: timed out after 0.3 seconds" ]
+}
+
+@test "SIGINT, SIGTERM, SIGHUP: peers see a leave; status 128+N" {
+	watcher 1 "$BATS_TEST_TMPDIR/o" "$G"
+	for sig in INT TERM HUP; do
+		cpgt 2 watch "$G" >/dev/null &
+		pid=$!
+		wait_members 1 "$G" 2
+		kill "-$sig" "$pid"
+		run wait "$pid"
+		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+	done
+	[ "$(grep -cE 'left=2:[0-9]+:leave$' "$BATS_TEST_TMPDIR/o")" -eq 3 ]
+}
+
+@test "a closed pipe ends it at once and quietly, status 0" {
+	run -0 --separate-stderr bash -c \
+		"ip netns exec ${CPGT_ID}n1 $CPGTOOL watch $G | head -1;
+		 exit \${PIPESTATUS[0]}"
+	[[ $output == "confchg $G "* ]]
+	[ -z "$stderr" ]
+}
+
+@test "a reader that sleeps: past --max-backlog it says so and leaves" {
+	watcher 3 "$BATS_TEST_TMPDIR/o" "$G"
+	bash -c "ip netns exec ${CPGT_ID}n2 $CPGTOOL watch --max-backlog 200K \
+		$G 2>$BATS_TEST_TMPDIR/err | { sleep 20; cat >/dev/null; }" 3>&- &
+	echo $! >>"$BG"
+	wait_members 1 "$G" 2
+	head -c 2000000 /dev/zero | tr '\0' x | fold -w 500 | cpgt 1 send "$G"
+	wait_for "$BATS_TEST_TMPDIR/err" 'backlog over 204800 bytes' 10
+	wait_for "$BATS_TEST_TMPDIR/o" "left=2:[0-9]+:leave$"
+}
+
+@test "a peer node killed: nodedown and a totem change; back: join" {
+	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
+	bg "$BATS_TEST_TMPDIR/j" 3 join "$G" < <(sleep 60)
+	wait_for "$BATS_TEST_TMPDIR/w" "joined=3:"
+	cluster_kill 3
+	wait_for "$BATS_TEST_TMPDIR/w" "left=3:[0-9]+:nodedown$" 10
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2$' 10
+	cluster_start 3
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2,3$' 10
+}
+
+@test "a node cut off the network: nodedown; reconnected: back in the ring" {
+	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
+	bg "$BATS_TEST_TMPDIR/j" 2 join "$G" < <(sleep 60)
+	wait_for "$BATS_TEST_TMPDIR/w" "joined=2:"
+	cluster_cut 2
+	wait_for "$BATS_TEST_TMPDIR/w" "left=2:[0-9]+:nodedown$" 10
+	cluster_uncut 2
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2,3$' 15
+	cluster_wait_members 1 3
+}
+
+@test "local corosync killed: exit 3 at once; with --reconnect a gap, then on" {
+	watcher 2 "$BATS_TEST_TMPDIR/plain" "$G"
+	plain=$!
+	watcher 2 "$BATS_TEST_TMPDIR/re" --reconnect "$G"
+	cluster_kill 2
+	run wait "$plain"
+	[ "$status" -eq 3 ]
+	grep -q '^cpgtool: lost connection to corosync: CS_ERR_' \
+		"$BATS_TEST_TMPDIR/plain.err"
+	cluster_start 2
+	wait_for "$BATS_TEST_TMPDIR/re" "^gap $G\$" 10
+	cpgt 1 send "$G" after
+	wait_for "$BATS_TEST_TMPDIR/re" "^message $G 1 [0-9]+ 5 after$"
+}

@@ -44,7 +44,7 @@ bad() {
 	bad watch ''
 	bad watch "$long"
 	bad watch 'bad\xZZ'
-	bad watch 'trailing\'
+	bad watch "trailing\\"
 	bad watch g g
 	bad watch --count
 	bad watch --count abc g
@@ -96,7 +96,7 @@ bad() {
 }
 
 @test "write error on stdout: status 1" {
-	bg "$BATS_TEST_TMPDIR/m" 2 join "$G" < <(sleep 5)
+	spawn "$BATS_TEST_TMPDIR/m" 2 join "$G" < <(sleep 5)
 	wait_members 1 "$G" 1
 	run -1 --separate-stderr cpgt 1 members "$G" >/dev/full
 	[[ $stderr == "cpgtool: write: "* ]]

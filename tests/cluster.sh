@@ -8,6 +8,7 @@
 #   cluster.sh up [N]       start N nodes (3), wait until all are in;
 #                           prints "export CPGT_RUNDIR=..." for eval
 #   cluster.sh down         stop everything, remove every trace
+#   cluster.sh down-all     the same for every cluster left in /tmp
 #   cluster.sh exec I CMD   run CMD as a client of node I
 #   cluster.sh kill I       SIGKILL node I's corosync
 #   cluster.sh stop I       SIGTERM node I's corosync and wait for it
@@ -28,8 +29,9 @@ die() {
 }
 
 state() {
-	[ -n "${CPGT_RUNDIR:-}" ] && [ -f "$CPGT_RUNDIR/env" ] ||
+	if [ -z "${CPGT_RUNDIR:-}" ] || [ ! -f "$CPGT_RUNDIR/env" ]; then
 		die "no cluster: run 'eval \"\$(cluster.sh up)\"' first"
+	fi
 	# shellcheck source=/dev/null
 	. "$CPGT_RUNDIR/env"
 }
@@ -194,13 +196,28 @@ cluster_down() {
 	rm -rf "$CPGT_RUNDIR"
 }
 
+# Clusters whose run was killed before it could clean up.
+cluster_down_all() {
+	local env
+	for env in /tmp/cpgt.*/env; do
+		[ -f "$env" ] || continue
+		CPGT_RUNDIR=${env%/env} cluster_down
+	done
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	verb=${1:-}
 	[ -n "$verb" ] || die "usage: cluster.sh up|down|exec|kill|stop|start|cut|uncut|wait-members|status"
 	shift
 	case $verb in
-	up | down | exec | kill | stop | start | cut | uncut | status)
+	down)
+		[ -n "${CPGT_RUNDIR:-}" ] ||
+			die "CPGT_RUNDIR is not set: which cluster? (see down-all)"
+		cluster_down ;;
+	up | exec | kill | stop | start | cut | uncut | status)
 		"cluster_$verb" "$@" ;;
+	down-all)
+		cluster_down_all ;;
 	wait-members)
 		cluster_wait_members "$@" ;;
 	*)

@@ -15,7 +15,7 @@ load test_helper
 }
 
 @test "it prints the others' messages and membership" {
-	bg "$BATS_TEST_TMPDIR/j" 1 join "$G" < <(sleep 30)
+	spawn "$BATS_TEST_TMPDIR/j" 1 join "$G" < <(sleep 30)
 	wait_for "$BATS_TEST_TMPDIR/j" "^confchg $G members=1:"
 	wait_for "$BATS_TEST_TMPDIR/j" '^totem '
 	cpgt 3 send "$G" 'from three'
@@ -25,7 +25,7 @@ load test_helper
 }
 
 @test "--count ends it with stdin still open" {
-	bg "$BATS_TEST_TMPDIR/j" 1 join --count 1 --events message "$G" \
+	spawn "$BATS_TEST_TMPDIR/j" 1 join --count 1 --events message "$G" \
 		< <(sleep 30)
 	pid=$!
 	wait_members 2 "$G" 1
@@ -46,7 +46,7 @@ load test_helper
 
 @test "SIGTERM with stdin open: peers see a leave, status 143" {
 	watcher 2 "$BATS_TEST_TMPDIR/w" "$G"
-	bg "$BATS_TEST_TMPDIR/j" 1 join "$G" < <(sleep 30)
+	spawn "$BATS_TEST_TMPDIR/j" 1 join "$G" < <(sleep 30)
 	pid=$!
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=1:"
 	kill -TERM "$pid"

@@ -5,7 +5,7 @@ load test_helper
 
 setup_members() {
 	for n in 1 2 3; do
-		bg "$BATS_TEST_TMPDIR/j$n" "$n" join "$G" < <(sleep 60)
+		spawn "$BATS_TEST_TMPDIR/j$n" "$n" join "$G" < <(sleep 60)
 	done
 	wait_members 1 "$G" 3
 }
@@ -65,19 +65,19 @@ setup_members() {
 @test "--wait is a barrier: returns once N are in" {
 	cpgt 1 members --wait 2 --timeout 10 "$G" >"$BATS_TEST_TMPDIR/m" &
 	pid=$!
-	bg "$BATS_TEST_TMPDIR/a" 2 join "$G" < <(sleep 30)
+	spawn "$BATS_TEST_TMPDIR/a" 2 join "$G" < <(sleep 30)
 	sleep 0.3
 	kill -0 "$pid"
-	bg "$BATS_TEST_TMPDIR/b" 3 join "$G" < <(sleep 30)
+	spawn "$BATS_TEST_TMPDIR/b" 3 join "$G" < <(sleep 30)
 	wait "$pid"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/m")" -eq 2 ]
 	run -124 cpgt 1 members --wait 5 --timeout 0.3 "$G"
 }
 
 @test "--watch prints each change without joining" {
-	bg "$BATS_TEST_TMPDIR/w" 1 members --watch --json "$G"
+	spawn "$BATS_TEST_TMPDIR/w" 1 members --watch --json "$G"
 	wait_for "$BATS_TEST_TMPDIR/w" '"type":"members"'
-	bg "$BATS_TEST_TMPDIR/j" 2 join "$G" < <(sleep 30)
+	spawn "$BATS_TEST_TMPDIR/j" 2 join "$G" < <(sleep 30)
 	jpid=$!
 	wait_for "$BATS_TEST_TMPDIR/w" '"joined":\[\{"nodeid":2'
 	kill "$jpid"
@@ -87,8 +87,8 @@ setup_members() {
 }
 
 @test "exact names: Pacemaker's trailing NUL, spaces, backslashes" {
-	bg "$BATS_TEST_TMPDIR/a" 1 join "${G}\\x00" < <(sleep 30)
-	bg "$BATS_TEST_TMPDIR/b" 1 join "${G} sp\\\\" < <(sleep 30)
+	spawn "$BATS_TEST_TMPDIR/a" 1 join "${G}\\x00" < <(sleep 30)
+	spawn "$BATS_TEST_TMPDIR/b" 1 join "${G} sp\\\\" < <(sleep 30)
 	wait_members 1 "${G}\\x00" 1
 	wait_members 1 "${G}\\x20sp\\\\" 1
 	run -0 cpgt 1 members "$G"
@@ -98,5 +98,5 @@ setup_members() {
 	grep -qE "^${G}\\\\x20sp\\\\\\\\ 1 [0-9]+$" <<<"$output"
 	b64=$(printf '%s\0' "$G" | base64 -w0)
 	run -0 cpgt 1 members --json
-	jq -e --arg b "$b64" 'select(.group_base64 == $b)' <<<"$output"
+	jq -s -e --arg b "$b64" 'any(.[]; .group_base64 == $b)' <<<"$output"
 }

@@ -84,10 +84,14 @@ load test_helper
 		watcher "$n" "$BATS_TEST_TMPDIR/w$n" --format '%n %s\n' "$G"
 		seq -f "$n-%g" 1 20000 >"$BATS_TEST_TMPDIR/in$n"
 	done
+	pids=()
 	for n in 1 2 3; do
 		cpgt "$n" send -f "$BATS_TEST_TMPDIR/in$n" "$G" &
+		pids+=($!)
 	done
-	wait
+	for p in "${pids[@]}"; do
+		wait "$p"
+	done
 	for n in 1 2 3; do
 		wait_for "$BATS_TEST_TMPDIR/w$n" '.' 5
 		for s in 1 2 3; do

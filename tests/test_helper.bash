@@ -5,7 +5,9 @@
 bats_require_minimum_version 1.5.0
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-CPGTOOL=${CPGTOOL:-$TOP/cpgtool}
+export CPGTOOL=${CPGTOOL:-$TOP/cpgtool}
+# on and cpgt (run as a client of node I) are scripts in tests/bin
+PATH=$TOP/tests/bin:$PATH
 # shellcheck source=tests/cluster.sh
 . "$TOP/tests/cluster.sh"
 
@@ -41,25 +43,11 @@ teardown() {
 	return 0
 }
 
-# on I CMD...: run CMD as a client of node I
-on() {
-	local i=$1
-	shift
-	ip netns exec "${CPGT_ID}n$i" "$@"
-}
-
-# cpgt I ARGS...: cpgtool as a client of node I
-cpgt() {
-	local i=$1
-	shift
-	on "$i" "$CPGTOOL" "$@"
-}
-
-# bg OUT I ARGS...: cpgtool in the background, stdout to OUT, stderr to
+# spawn OUT I ARGS...: cpgtool in the background, stdout to OUT, stderr to
 # OUT.err; its pid in $! and killed at teardown. stdin is passed on
 # explicitly (bash gives background jobs /dev/null otherwise); fd 3 is
 # closed, or bats would wait for it.
-bg() {
+spawn() {
 	local out=$1
 	shift
 	cpgt "$@" <&0 >"$out" 2>"$out.err" 3>&- &
@@ -83,10 +71,17 @@ wait_members() {
 	cpgt "$1" members --wait "$3" --timeout 10 "$2" >/dev/null
 }
 
-# watcher I OUT ARGS...: a watch that has joined before this returns
+# watcher I OUT ARGS... GROUP: a watch that is a member of GROUP (the
+# last argument) before this returns; $! is its pid
 watcher() {
-	local i=$1 out=$2
+	local i=$1 out=$2 pid t
 	shift 2
-	bg "$out" "$i" watch "$@"
-	wait_for "$out" '^(confchg|\{"type":"confchg")' 10
+	spawn "$out" "$i" watch "$@"
+	pid=$!
+	for ((t = 0; t < 200; t++)); do
+		cpgt "$i" members "${!#}" | grep -q " $pid\$" && return 0
+		sleep 0.05
+	done
+	echo "watch $* on node $i did not join in 10 s" >&2
+	return 1
 }

@@ -8,7 +8,7 @@ load test_helper
 	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
 	cpgt 2 send "$G" x
 	wait_for "$BATS_TEST_TMPDIR/w" "^confchg $G .* left=2:[0-9]+:leave$"
-	bg "$BATS_TEST_TMPDIR/j" 3 join "$G" < <(sleep 30)
+	spawn "$BATS_TEST_TMPDIR/j" 3 join "$G" < <(sleep 30)
 	jpid=$!
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=3:[0-9]+:join left=-$"
 	kill -KILL "$jpid"
@@ -31,7 +31,7 @@ load test_helper
 	printf 'plain\n\xff\xfe\x00bin\n\x1b[2Jesc"q\\\n\xc3\xa9t\xc3\xa9\n' |
 		cpgt 1 send "$G"
 	wait_for "$BATS_TEST_TMPDIR/w" 'leave'
-	jq -e . "$BATS_TEST_TMPDIR/w" >/dev/null
+	jq -c . "$BATS_TEST_TMPDIR/w" >/dev/null
 	run -0 jq -c 'select(.type=="message") | [.payload, .payload_base64]' \
 		"$BATS_TEST_TMPDIR/w"
 	[ "${lines[0]}" = '["plain",null]' ]
@@ -44,9 +44,10 @@ load test_helper
 	run -0 jq -r 'select(.type=="confchg") | .joined[0].reason // .left[0].reason' \
 		"$BATS_TEST_TMPDIR/w"
 	[ "${lines[*]}" = "join join leave" ]
-	jq -e 'select(.type=="message") | .time |
-	    test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}[+-][0-9]{2}:[0-9]{2}$")' \
-		"$BATS_TEST_TMPDIR/w" >/dev/null
+	# jq 1.6's -e looks at the last input only: slurp, then all()
+	jq -s -e 'map(select(.type=="message") | .time |
+	    test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}[+-][0-9]{2}:[0-9]{2}$"))
+	    | all' "$BATS_TEST_TMPDIR/w" >/dev/null
 }
 
 @test "text escapes control bytes, so no payload reaches the terminal" {
@@ -70,13 +71,13 @@ load test_helper
 }
 
 @test "--events and --exclude-self filter" {
-	bg "$BATS_TEST_TMPDIR/j" 1 join --exclude-self --events message,confchg \
+	spawn "$BATS_TEST_TMPDIR/j" 1 join --exclude-self --events message,confchg \
 		"$G" < <(echo mine; sleep 30)
 	wait_members 1 "$G" 1
 	cpgt 2 send "$G" theirs
 	wait_for "$BATS_TEST_TMPDIR/j" theirs
-	! grep -q mine "$BATS_TEST_TMPDIR/j"
-	! grep -q '^totem' "$BATS_TEST_TMPDIR/j"
+	run ! grep -q mine "$BATS_TEST_TMPDIR/j"
+	run ! grep -q "^totem" "$BATS_TEST_TMPDIR/j"
 	grep -qE "joined=2:[0-9]+:join" "$BATS_TEST_TMPDIR/j"
 }
 
@@ -130,7 +131,7 @@ load test_helper
 
 @test "a peer node killed: nodedown and a totem change; back: join" {
 	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
-	bg "$BATS_TEST_TMPDIR/j" 3 join "$G" < <(sleep 60)
+	spawn "$BATS_TEST_TMPDIR/j" 3 join "$G" < <(sleep 60)
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=3:"
 	cluster_kill 3
 	wait_for "$BATS_TEST_TMPDIR/w" "left=3:[0-9]+:nodedown$" 10
@@ -141,7 +142,7 @@ load test_helper
 
 @test "a node cut off the network: nodedown; reconnected: back in the ring" {
 	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
-	bg "$BATS_TEST_TMPDIR/j" 2 join "$G" < <(sleep 60)
+	spawn "$BATS_TEST_TMPDIR/j" 2 join "$G" < <(sleep 60)
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=2:"
 	cluster_cut 2
 	wait_for "$BATS_TEST_TMPDIR/w" "left=2:[0-9]+:nodedown$" 10

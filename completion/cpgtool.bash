@@ -1,0 +1,67 @@
+# bash completion for cpgtool(1)
+# shellcheck shell=bash
+
+# The groups of the running cluster; nothing, quietly, without one.
+_cpgtool_groups() {
+	timeout 2 cpgtool members 2>/dev/null | cut -d' ' -f1 | sort -u
+}
+
+_cpgtool() {
+	local cur prev cmd i opts
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		join | send | watch | members)
+			cmd=${COMP_WORDS[i]}
+			break ;;
+		esac
+	done
+
+	case $prev in
+	-e | --encoding)
+		mapfile -t COMPREPLY < <(compgen -W 'text base64 hex' -- "$cur")
+		return ;;
+	-E | --events)
+		mapfile -t COMPREPLY < <(compgen -W 'message confchg totem' \
+			-- "${cur##*,}")
+		return ;;
+	-f | --file)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	-c | --count | -t | --timeout | -m | --wait-members | -w | --wait | \
+		-i | --interval | -F | --format | --max-backlog | \
+		--wait-for-corosync)
+		return ;;
+	esac
+
+	local out='-j --json -F --format -e --encoding -T --timestamps
+		-x --exclude-self -E --events'
+	local run='-t --timeout --wait-for-corosync'
+	local stay='-r --reconnect --max-backlog'
+	local input='-0 --null --whole -f --file'
+	case $cmd in
+	'')
+		opts='-h --help -j --json -V --version'
+		[[ $cur == -* ]] ||
+			opts='join send watch members' ;;
+	join)
+		opts="-h --help -c --count $input $out $run $stay" ;;
+	send)
+		opts="-h --help -m --wait-members -v --verbose $input $out $run" ;;
+	watch)
+		opts="-h --help -c --count $out $run $stay" ;;
+	members)
+		opts="-h --help -w --wait --watch -i --interval -n --names
+			-j --json -T --timestamps $run" ;;
+	esac
+	if [[ -n $cmd && $cur != -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$(_cpgtool_groups)" -- "$cur")
+		return
+	fi
+	# shellcheck disable=SC2086
+	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+}
+
+complete -F _cpgtool cpgtool

@@ -1,0 +1,49 @@
+# fish completion for cpgtool(1)
+
+function __cpgtool_groups
+	timeout 2 cpgtool members 2>/dev/null | cut -d' ' -f1 | sort -u
+end
+
+set -l cmds join send watch members
+complete -c cpgtool -f
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a join -d 'join a group, send stdin, print all'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a send -d 'send and wait until delivered'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a watch -d 'print messages and membership'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a members -d 'list the members of groups'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s j -l json -d 'print JSON Lines'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'show the version'
+
+complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -a '(__cpgtool_groups)'
+complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
+complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s t -l timeout -x -d 'give up after SECONDS'
+complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -l wait-for-corosync -x -d 'retry connecting for SECONDS'
+
+set -l ev "__fish_seen_subcommand_from join send watch"
+complete -c cpgtool -n $ev -s j -l json -d 'print JSON Lines'
+complete -c cpgtool -n $ev -s F -l format -x -d 'print messages as FMT'
+complete -c cpgtool -n $ev -s e -l encoding -x -a 'text base64 hex' -d 'payload encoding'
+complete -c cpgtool -n $ev -s T -l timestamps -d 'add the receive time'
+complete -c cpgtool -n $ev -s x -l exclude-self -d 'hide own messages'
+complete -c cpgtool -n $ev -s E -l events -x -a 'message confchg totem' -d 'events to print'
+
+set -l stay "__fish_seen_subcommand_from join watch"
+complete -c cpgtool -n $stay -s c -l count -x -d 'exit after N messages'
+complete -c cpgtool -n $stay -s r -l reconnect -d 'ride out a corosync restart'
+complete -c cpgtool -n $stay -l max-backlog -x -d 'unwritten output allowed'
+
+set -l in "__fish_seen_subcommand_from join send"
+complete -c cpgtool -n $in -s 0 -l null -d 'messages end with NUL'
+complete -c cpgtool -n $in -l whole -d 'all input is one message'
+complete -c cpgtool -n $in -s f -l file -r -F -d 'read messages from FILE'
+
+complete -c cpgtool -n "__fish_seen_subcommand_from send" -s m -l wait-members -x -d 'wait for N other members'
+complete -c cpgtool -n "__fish_seen_subcommand_from send" -s v -l verbose -d 'print own messages as delivered'
+
+set -l mem "__fish_seen_subcommand_from members"
+complete -c cpgtool -n $mem -s w -l wait -x -d 'wait until N members'
+complete -c cpgtool -n $mem -l watch -d 'print each membership change'
+complete -c cpgtool -n $mem -s i -l interval -x -d 'polling interval'
+complete -c cpgtool -n $mem -s n -l names -d 'add node names and addresses'
+complete -c cpgtool -n $mem -s j -l json -d 'print JSON Lines'
+complete -c cpgtool -n $mem -s T -l timestamps -d 'add the time to --watch events'

@@ -98,7 +98,9 @@ bad() {
 @test "write error on stdout: status 1" {
 	spawn "$BATS_TEST_TMPDIR/m" 2 join "$G" < <(sleep 5)
 	wait_members 1 "$G" 1
-	run -1 --separate-stderr cpgt 1 members "$G" >/dev/full
+	# the redirection in an inner shell: run captures stdout itself
+	run -1 --separate-stderr bash -c \
+		"ip netns exec ${CPGT_ID}n1 $CPGTOOL members $G >/dev/full"
 	[[ $stderr == "cpgtool: write: "* ]]
 }
 

@@ -30,7 +30,7 @@ load test_helper
 	pid=$!
 	wait_members 2 "$G" 1
 	cpgt 2 send "$G" only
-	run wait "$pid"
+	reap "$pid"
 	[ "$status" -eq 0 ]
 	[[ $(cat "$BATS_TEST_TMPDIR/j") =~ ^message\ $G\ 2\ [0-9]+\ 4\ only$ ]]
 }
@@ -50,7 +50,7 @@ load test_helper
 	pid=$!
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=1:"
 	kill -TERM "$pid"
-	run wait "$pid"
+	reap "$pid"
 	[ "$status" -eq 143 ]
 	wait_for "$BATS_TEST_TMPDIR/w" "left=1:[0-9]+:leave$"
 }

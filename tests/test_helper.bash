@@ -62,8 +62,15 @@ wait_for() {
 		sleep 0.05
 	done
 	echo "no line matching '$pat' in $file after ${3:-10} s:" >&2
-	cat "$file" >&2 2>/dev/null
+	tail -c 2000 "$file" >&2 2>/dev/null
 	return 1
+}
+
+# reap PID: its exit status in $status (run would use a subshell, which
+# cannot wait for our children)
+reap() {
+	status=0
+	wait "$1" || status=$?
 }
 
 # wait_members I GROUP N: until node I sees N members in GROUP

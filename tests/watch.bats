@@ -104,7 +104,7 @@ load test_helper
 		pid=$!
 		wait_members 1 "$G" 2
 		kill "-$sig" "$pid"
-		run wait "$pid"
+		reap "$pid"
 		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
 	done
 	[ "$(grep -cE 'left=2:[0-9]+:leave$' "$BATS_TEST_TMPDIR/o")" -eq 3 ]
@@ -156,7 +156,7 @@ load test_helper
 	plain=$!
 	watcher 2 "$BATS_TEST_TMPDIR/re" --reconnect "$G"
 	cluster_kill 2
-	run wait "$plain"
+	reap "$plain"
 	[ "$status" -eq 3 ]
 	grep -q '^cpgtool: lost connection to corosync: CS_ERR_' \
 		"$BATS_TEST_TMPDIR/plain.err"

@@ -651,6 +651,13 @@ sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
 	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
 	cs_error_t e;
 
+	/* corosync carries a message's length in 32 bits */
+	if (len > UINT32_MAX) {
+		out_group_str(&s->group, name, sizeof(name));
+		warnx("cannot send %s %lu (%zu bytes) to '%s': over corosync's "
+		    "limit of %u bytes", unit, n, len, name, UINT32_MAX);
+		return ST_FAIL;
+	}
 	e = cpg_mcast_joined(s->h, CPG_TYPE_AGREED, &iov, 1);
 	if (e == CS_OK) {
 		s->sent++;

@@ -57,7 +57,13 @@ _cpgtool() {
 			-j --json -T --timestamps $run" ;;
 	esac
 	if [[ -n $cmd && $cur != -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$(_cpgtool_groups)" -- "$cur")
+		# not compgen -W: it would strip the backslash of crmd\x00;
+		# each name is quoted for the shell, so it reads back exactly
+		local g
+		COMPREPLY=()
+		while read -r g; do
+			[[ $g == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$g")")
+		done < <(_cpgtool_groups)
 		return
 	fi
 	# shellcheck disable=SC2086

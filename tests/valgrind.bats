@@ -1,0 +1,47 @@
+#!/usr/bin/env bats
+# memcheck on the real cluster: no errors, nothing definitely, indirectly
+# or possibly lost. (libcpg's own handle table stays "still reachable":
+# the library never frees it.) Always the plain build: ASan and valgrind
+# do not mix.
+
+load test_helper
+
+vg() {
+	local i=$1
+	shift
+	on "$i" valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect,possible \
+		"$TOP/cpgtool" "$@"
+}
+
+@test "valgrind: send, arguments and stdin" {
+	run -0 vg 1 send -v "$G" one two
+	run -0 vg 1 send --json -v "$G" < <(printf 'a\n\xff\n')
+}
+
+@test "valgrind: watch with every output option" {
+	vg 2 watch --json --timestamps --count 3 "$G" >/dev/null &
+	p1=$!
+	vg 3 watch --format '%g %n %p %s %x %T\n' --count 3 "$G" >/dev/null &
+	p2=$!
+	wait_members 1 "$G" 2
+	cpgt 1 send "$G" x 'y z' $'\x01'
+	reap "$p1"
+	[ "$status" -eq 0 ]
+	reap "$p2"
+	[ "$status" -eq 0 ]
+}
+
+@test "valgrind: join to the end of input, members in every form" {
+	spawn "$BATS_TEST_TMPDIR/j" 2 join "$G" < <(sleep 10)
+	wait_members 1 "$G" 1
+	run -0 vg 1 join --events message "$G" <<<$'a\nb'
+	run -0 vg 1 members --names --json
+	run -0 vg 1 members --wait 1 "$G"
+	run -124 vg 1 members --watch --timeout 0.5 "$G"
+}
+
+@test "valgrind: usage errors and a timeout" {
+	run -2 vg 1 watch --format '%q' "$G"
+	run -124 vg 1 watch --timeout 0.3 "$G"
+}

@@ -139,3 +139,11 @@ input_done(const struct input *in)
 		return in->done;
 	return in->eof && in->off == in->len;
 }
+
+/* What one message is called in an error: the line, record, message N. */
+const char *
+input_unit(const struct input *in)
+{
+	return in->mode == IN_LINE ? "line" : in->mode == IN_NUL ? "record" :
+	    "message";
+}

@@ -26,5 +26,6 @@ int	 input_read(struct input *);
 int	 input_next(struct input *, const char **, size_t *);
 void	 input_take(struct input *);
 int	 input_done(const struct input *);
+const char *input_unit(const struct input *);
 
 #endif

@@ -672,6 +672,28 @@ sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
 	    ST_FAIL;
 }
 
+/*
+ * Send one message for a pump: 1 sent; 0 held back by flow control (the
+ * loop stops reading input and calls the pump again after a backoff);
+ * -1 failed, the loop is stopped with its status.
+ */
+int
+loop_send(struct loop *l, struct sess *s, const void *buf, size_t len,
+    const char *unit, unsigned long n)
+{
+	int st;
+
+	if ((st = sess_send(s, buf, len, unit, n)) == ST_OK)
+		return 1;
+	if (st == SESS_AGAIN) {
+		l->want_input = 0;
+		loop_backoff(l);
+		return 0;
+	}
+	loop_stop(l, st);
+	return -1;
+}
+
 uint64_t
 sess_sent(const struct sess *s)
 {

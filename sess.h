@@ -54,6 +54,8 @@ void	 loop_stop(struct loop *, int);
 void	 loop_backoff(struct loop *);
 void	 loop_wake(struct loop *);
 int	 loop_finish(struct loop *, int);
+int	 loop_send(struct loop *, struct sess *, const void *, size_t,
+	    const char *, unsigned long);
 
 int	 sess_send(struct sess *, const void *, size_t, const char *,
 	    unsigned long);

@@ -22,13 +22,6 @@ struct join {
 	unsigned long	 seen;
 };
 
-static const char *
-unit(const struct input *in)
-{
-	return in->mode == IN_LINE ? "line" : in->mode == IN_NUL ?
-	    "record" : "message";
-}
-
 static void
 maybe_done(struct loop *l)
 {
@@ -58,23 +51,15 @@ pump(struct loop *l)
 	struct join *j = l->arg;
 	const char *m;
 	size_t n;
-	int st;
 
 	if (l->in_ready && input_read(&j->in) == -1) {
 		loop_stop(l, ST_FAIL);
 		return;
 	}
 	while (input_next(&j->in, &m, &n)) {
-		st = sess_send(j->s, m, n, unit(&j->in), j->in.count + 1);
-		if (st == SESS_AGAIN) {
-			l->want_input = 0;
-			loop_backoff(l);
+		if (loop_send(l, j->s, m, n, input_unit(&j->in),
+		    j->in.count + 1) != 1)
 			return;
-		}
-		if (st != ST_OK) {
-			loop_stop(l, st);
-			return;
-		}
 		input_take(&j->in);
 	}
 	l->want_input = !j->in.eof;

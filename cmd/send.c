@@ -81,10 +81,9 @@ static void
 pump(struct loop *l)
 {
 	struct send *c = l->arg;
-	const char *m, *what;
+	const char *m;
 	unsigned long no;
 	size_t n;
-	int st;
 
 	if (!c->ready)
 		return;
@@ -94,17 +93,9 @@ pump(struct loop *l)
 	}
 	while (next_msg(l, &m, &n)) {
 		no = c->msgs ? (unsigned long)c->next + 1 : c->in.count + 1;
-		what = c->msgs ? "argument" : c->in.mode == IN_LINE ? "line" :
-		    c->in.mode == IN_NUL ? "record" : "message";
-		if ((st = sess_send(c->s, m, n, what, no)) == SESS_AGAIN) {
-			l->want_input = 0;
-			loop_backoff(l);
+		if (loop_send(l, c->s, m, n, c->msgs ? "argument" :
+		    input_unit(&c->in), no) != 1)
 			return;
-		}
-		if (st != ST_OK) {
-			loop_stop(l, st);
-			return;
-		}
 		if (c->msgs)
 			c->next++;
 		else

@@ -129,7 +129,7 @@ load test_helper
 	wait_for "$BATS_TEST_TMPDIR/o" "left=2:[0-9]+:leave$"
 }
 
-@test "a peer node killed: nodedown and a totem change; back: join" {
+@test "a peer node killed: nodedown and a totem change; back in the ring" {
 	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
 	spawn "$BATS_TEST_TMPDIR/j" 3 join "$G" < <(sleep 60)
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=3:"

@@ -51,6 +51,10 @@ sanitize:
 	$(MAKE) O=.san SANITIZE=1 .san/cpgtool
 	CPGTOOL=$(CURDIR)/.san/cpgtool tests/run
 
+# minutes of streaming into a watch, RSS sampled (SOAK_SECONDS=600)
+soak: cpgtool
+	tests/soak
+
 lint: cpgtool
 	bash tests/lint.sh
 
@@ -75,4 +79,4 @@ uninstall:
 clean:
 	rm -rf cpgtool *.o cmd/*.o .san
 
-.PHONY: all check sanitize lint install uninstall clean
+.PHONY: all check sanitize soak lint install uninstall clean

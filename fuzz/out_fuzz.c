@@ -11,15 +11,10 @@
  */
 
 #include "../out.c"
+#include "../opt.c"		/* hexval, and usage_error for out_option */
 
 const struct cmd *cur_cmd;
 unsigned std_closed;
-
-void
-usage_error(const char *fmt, ...)
-{
-	(void)fmt;
-}
 
 #define TOTEM		"{\"type\":\"totem\""
 #define MESSAGE		"{\"type\":\"message\""
@@ -31,15 +26,6 @@ static size_t ndec;
 
 static int json_value(void);
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 static void
 ws(void)

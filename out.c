@@ -54,6 +54,12 @@ static const char *const types[] = {
 	[EV_TOTEM] = "totem", [EV_GAP] = "gap", [EV_MEMBERS] = "members",
 };
 
+/*
+ * The buffer's first size; once drained, a buffer that grew past it for a
+ * burst or a big message is given back. sess.c dispatches well under it.
+ */
+#define OUT_CHUNK	65536
+
 /* Make room for n more bytes; output is lost only if memory is. */
 static char *
 room(size_t n)
@@ -72,7 +78,7 @@ room(size_t n)
 		if (o.len + n <= o.cap)
 			return o.buf + o.len;
 	}
-	cap = o.cap ? o.cap : 65536;
+	cap = o.cap ? o.cap : OUT_CHUNK;
 	while (cap < o.len + n)
 		cap *= 2;
 	if ((p = realloc(o.buf, cap)) == NULL)
@@ -849,6 +855,12 @@ out_flush(void)
 		return -1;
 	}
 	o.off = o.len = 0;
+	/* a burst for a slow reader is over: give its memory back */
+	if (o.cap > OUT_CHUNK) {
+		free(o.buf);
+		o.buf = NULL;
+		o.cap = 0;
+	}
 	return 0;
 }
 

@@ -34,6 +34,8 @@
 #define BACKOFF_MAX	(50 * MS)
 #define LEAVE_WAIT	(2 * SEC)
 #define RECONNECT_EVERY	(200 * MS)
+#define DISPATCH_BATCH	(16 * 1024)
+#define DISPATCH_MAX	1024
 
 struct sess {
 	struct loop	*loop;
@@ -480,16 +482,27 @@ sess_lost(struct sess *s, cs_error_t e)
 	return ST_OK;
 }
 
+/*
+ * Take in events one at a time, not with CS_DISPATCH_ALL: under a steady
+ * stream ALL does not return, and all it produces piles up unwritten.
+ * After DISPATCH_BATCH bytes of output, or DISPATCH_MAX events, the loop
+ * comes round: it writes, and input, timers and signals get their turn.
+ */
 static int
 sess_dispatch(struct sess *s)
 {
 	cs_error_t e;
+	int n = 0;
 
-	e = cpg_dispatch(s->h, CS_DISPATCH_ALL);
-	if (e == CS_OK || e == CS_ERR_TRY_AGAIN || e == CS_ERR_INTERRUPT)
-		return ST_OK;
-	/* Silenced: corosync's library prints nothing, the status says it. */
-	return sess_lost(s, e);
+	do {
+		e = cpg_dispatch(s->h, CS_DISPATCH_ONE_NONBLOCKING);
+		if (e == CS_ERR_TRY_AGAIN)	/* nothing (more) queued */
+			return ST_OK;
+		if (e != CS_OK && e != CS_ERR_INTERRUPT)
+			return sess_lost(s, e);
+	} while (!s->loop->done && ++n < DISPATCH_MAX &&
+	    out_pending() < DISPATCH_BATCH);
+	return ST_OK;
 }
 
 static int

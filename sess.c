@@ -227,8 +227,12 @@ on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
 
 	if (s == NULL)
 		return;
-	if (sess_is_self(s, nodeid, pid))
+	if (sess_is_self(s, nodeid, pid)) {
 		s->back++;
+		/* our message left corosync's queue: a held send may fit now */
+		if (s->loop->retry_at)
+			loop_wake(s->loop);
+	}
 	emit(s, &ev);
 }
 

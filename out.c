@@ -60,18 +60,14 @@ static const char *const types[] = {
  */
 #define OUT_CHUNK	65536
 
-/* Make room for n more bytes; output is lost only if memory is. */
+/* room()'s slow path: compact or grow the buffer. */
 static char *
-room(size_t n)
+grow(size_t n)
 {
 	size_t cap;
 	char *p;
 
-	if (o.len + n <= o.cap)
-		return o.buf + o.len;
-	if (o.off > 0 && o.off == o.len)
-		o.off = o.len = 0;
-	if (o.off > o.cap / 2) {
+	if (o.off > 0 && (o.off == o.len || o.off > o.cap / 2)) {
 		memmove(o.buf, o.buf + o.off, o.len - o.off);
 		o.len -= o.off;
 		o.off = 0;
@@ -88,12 +84,24 @@ room(size_t n)
 	return o.buf + o.len;
 }
 
+/* Make room for n more bytes; output is lost only if memory is. */
+static inline char *
+room(size_t n)
+{
+	if (o.buf != NULL && o.cap - o.len >= n)
+		return o.buf + o.len;
+	return grow(n);
+}
+
 static void
 put(const void *p, size_t n)
 {
 	memcpy(room(n), p, n);
 	o.len += n;
 }
+
+/* A string literal: its length is known at compile time. */
+#define PUTS(lit)	put(lit, sizeof(lit) - 1)
 
 static void
 puts_(const char *s)
@@ -156,24 +164,6 @@ utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 	    (k == 4 && (*cp < 0x10000 || *cp > 0x10ffff)))
 		return 0;
 	return k;
-}
-
-/* Valid UTF-8 without NUL: what a JSON string can carry losslessly. */
-static int
-json_safe(const unsigned char *p, size_t n)
-{
-	uint32_t cp;
-	size_t i = 0, k;
-
-	while (i < n) {
-		if (p[i] >= 0x80) {
-			if ((k = utf8_seq(p + i, n - i, &cp)) == 0)
-				return 0;
-			i += k;
-		} else if (p[i++] == 0)
-			return 0;
-	}
-	return 1;
 }
 
 /*
@@ -248,20 +238,33 @@ put_base64(const void *data, size_t n)
 	o.len += (n + 2) / 3 * 4;
 }
 
-/* A JSON string's body; the caller checked json_safe. */
-static void
+/* Bytes a JSON string carries as they are: printable ASCII but " and \\. */
+static const unsigned char jplain[256] = {
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
+};
+
+/*
+ * A JSON string's body, in one pass: 0, with nothing put, if the bytes
+ * are not what a JSON string can carry losslessly (valid UTF-8, no NUL).
+ */
+static int
 put_jstr(const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	size_t i = 0, run;
+	size_t mark = o.len - o.off, i = 0, run, k;
+	uint32_t cp;
 
 	while (i < n) {
-		for (run = i; run < n && p[run] >= 0x20 && p[run] != '"' &&
-		    p[run] != '\\'; run++)
+		for (run = i; run < n && jplain[p[run]]; run++)
 			;
 		put(p + i, run - i);
 		if ((i = run) == n)
 			break;
+		if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i, &cp)) > 0) {
+			put(p + i, k);
+			i += k;
+			continue;
+		}
 		switch (p[i]) {
 		case '"':
 			put("\\\"", 2);
@@ -279,30 +282,44 @@ put_jstr(const void *data, size_t n)
 			put("\\r", 2);
 			break;
 		default:
+			if (p[i] == 0 || p[i] >= 0x80) {
+				/* room() may have moved what is pending */
+				o.len = o.off + mark;
+				return 0;
+			}
 			put("\\u00", 4);
 			putch(hexd[p[i] >> 4]);
 			putch(hexd[p[i] & 15]);
 		}
 		i++;
 	}
+	return 1;
 }
 
-/* ,"key":"..." or ,"key_base64":"..." when the bytes are not UTF-8. */
 static void
 put_jbytes(const char *key, const void *data, size_t n, int enc)
 {
-	if (enc == ENC_TEXT && !json_safe(data, n))
-		enc = ENC_BASE64;
+	size_t mark = o.len - o.off;
+
 	putch('"');
 	puts_(key);
-	puts_(enc == ENC_HEX ? "_hex\":\"" : enc == ENC_BASE64 ?
-	    "_base64\":\"" : "\":\"");
+	if (enc == ENC_TEXT) {
+		PUTS("\":\"");
+		if (put_jstr(data, n)) {
+			putch('"');
+			return;
+		}
+		/* not text after all: start over, in base64 */
+		o.len = o.off + mark;
+		putch('"');
+		puts_(key);
+		enc = ENC_BASE64;
+	}
+	puts_(enc == ENC_HEX ? "_hex\":\"" : "_base64\":\"");
 	if (enc == ENC_HEX)
 		put_hex(data, n);
-	else if (enc == ENC_BASE64)
-		put_base64(data, n);
 	else
-		put_jstr(data, n);
+		put_base64(data, n);
 	putch('"');
 }
 
@@ -394,20 +411,20 @@ json_list(const char *key, const struct cpg_address *a, size_t n,
 {
 	size_t i, c = 0;
 
-	puts_(",\"");
+	PUTS(",\"");
 	puts_(key);
-	puts_("\":[");
+	PUTS("\":[");
 	for (i = 0; i < n; i++) {
 		if (is_self(&a[i]))
 			continue;
 		if (c++)
 			putch(',');
-		puts_("{\"nodeid\":");
+		PUTS("{\"nodeid\":");
 		putu(a[i].nodeid);
-		puts_(",\"pid\":");
+		PUTS(",\"pid\":");
 		putu(a[i].pid);
 		if (reason) {
-			puts_(",\"reason\":\"");
+			PUTS(",\"reason\":\"");
 			puts_(a[i].reason < 6 ? reasons[a[i].reason] :
 			    "undefined");
 			putch('"');
@@ -430,11 +447,11 @@ text_event(const struct event *ev)
 		putch(' ');
 	}
 	if (ev->type == EV_TOTEM) {
-		puts_("ring=");
+		PUTS("ring=");
 		putu(ev->ring.nodeid);
 		putch(':');
 		putu(ev->ring.seq);
-		puts_(" members=");
+		PUTS(" members=");
 		for (i = 0; i < ev->nnodes; i++) {
 			if (i)
 				putch(',');
@@ -479,36 +496,36 @@ json_event(const struct event *ev)
 {
 	size_t i;
 
-	puts_("{\"type\":\"");
+	PUTS("{\"type\":\"");
 	puts_(types[ev->type]);
 	putch('"');
 	if (o.stamps) {
-		puts_(",\"time\":\"");
+		PUTS(",\"time\":\"");
 		put_time(&ev->time);
 		putch('"');
 	}
 	if (ev->type == EV_TOTEM) {
-		puts_(",\"ring_id\":{\"nodeid\":");
+		PUTS(",\"ring_id\":{\"nodeid\":");
 		putu(ev->ring.nodeid);
-		puts_(",\"seq\":");
+		PUTS(",\"seq\":");
 		putu(ev->ring.seq);
-		puts_("},\"members\":[");
+		PUTS("},\"members\":[");
 		for (i = 0; i < ev->nnodes; i++) {
 			if (i)
 				putch(',');
 			putu(ev->nodes[i]);
 		}
-		puts_("]}\n");
+		PUTS("]}\n");
 		return;
 	}
 	putch(',');
 	put_jbytes("group", ev->group->value, ev->group->length, ENC_TEXT);
 	if (ev->type == EV_MESSAGE) {
-		puts_(",\"nodeid\":");
+		PUTS(",\"nodeid\":");
 		putu(ev->nodeid);
-		puts_(",\"pid\":");
+		PUTS(",\"pid\":");
 		putu(ev->pid);
-		puts_(",\"size\":");
+		PUTS(",\"size\":");
 		putu(ev->len);
 		putch(',');
 		put_jbytes("payload", ev->data, ev->len, o.enc);
@@ -522,7 +539,7 @@ json_event(const struct event *ev)
 		    ev->type == EV_CONFCHG);
 		json_list("left", ev->left, ev->nleft, ev->type == EV_CONFCHG);
 	}
-	puts_("}\n");
+	PUTS("}\n");
 }
 
 static void
@@ -626,20 +643,19 @@ json_member(const struct cpg_address *a, const struct nodeinfo *ni,
 {
 	const char *p, *q;
 
-	puts_("{\"nodeid\":");
+	PUTS("{\"nodeid\":");
 	putu(a->nodeid);
-	puts_(",\"pid\":");
+	PUTS(",\"pid\":");
 	putu(a->pid);
 	if (ni != NULL) {
-		puts_(",\"name\":");
-		if (ni->name[0] && json_safe((const void *)ni->name,
-		    strlen(ni->name))) {
+		PUTS(",\"name\":\"");
+		if (ni->name[0] && put_jstr(ni->name, strlen(ni->name)))
 			putch('"');
-			put_jstr(ni->name, strlen(ni->name));
-			putch('"');
-		} else
-			puts_("null");
-		puts_(",\"addrs\":[");
+		else {
+			o.len--;	/* the opening quote */
+			PUTS("null");
+		}
+		PUTS(",\"addrs\":[");
 		for (p = ni->addrs; *p; p = *q ? q + 1 : q) {
 			q = strchrnul(p, ',');
 			if (p != ni->addrs)
@@ -668,13 +684,13 @@ out_members(const struct cpg_name *g, const struct cpg_address *a, size_t n,
 	}
 	putch('{');
 	put_jbytes("group", g->value, g->length, ENC_TEXT);
-	puts_(",\"members\":[");
+	PUTS(",\"members\":[");
 	for (i = 0; i < n; i++) {
 		if (i)
 			putch(',');
 		json_member(&a[i], ni ? &ni[i] : NULL, local);
 	}
-	puts_("]}\n");
+	PUTS("]}\n");
 }
 
 /* A group name as text output shows it, for error messages. */

@@ -6,7 +6,9 @@
  *   JSON: every line is one valid JSON object (strict, UTF-8) and the
  *         payload and group decode back to the original bytes;
  *   text: one line per event, no control byte but the newline, only valid
- *         UTF-8 at or above U+00A0, and the group reads back exactly.
+ *         UTF-8 at or above U+00A0, and the group reads back exactly;
+ *   --format: a format taken from the input is either refused or renders
+ *         the message exactly as each token says (checked token by token).
  * A violation traps.
  */
 
@@ -273,6 +275,115 @@ check_text(const char *p, size_t n, const struct cpg_name *g, int lines)
 	CHECK(lines == 0);
 }
 
+/* The number v in decimal at *p; advances *p. */
+static void
+expect_u(const char **p, const char *e, uint64_t v)
+{
+	char d[24];
+	size_t k = (size_t)snprintf(d, sizeof(d), "%llu",
+	    (unsigned long long)v);
+
+	CHECK((size_t)(e - *p) >= k && memcmp(*p, d, k) == 0);
+	*p += k;
+}
+
+static void
+expect(const char **p, const char *e, const void *want, size_t n)
+{
+	CHECK((size_t)(e - *p) >= n && memcmp(*p, want, n) == 0);
+	*p += n;
+}
+
+/*
+ * Walk the format and the output side by side. %g is un-escaped unit by
+ * unit until it gives as many bytes as the name has; %T (the clock) ends
+ * the check.
+ */
+static void
+check_format(const char *fmt, const char *p, size_t n, const struct event *ev)
+{
+	const unsigned char *d = ev->data;
+	const char *e = p + n, *u;
+	unsigned char c, gd[4];
+	size_t i, k;
+
+	for (; *fmt; fmt++) {
+		if (*fmt == '\\') {
+			fmt++;
+			c = *fmt == 'n' ? '\n' : *fmt == 't' ? '\t' :
+			    *fmt == '0' ? '\0' : '\\';
+			expect(&p, e, &c, 1);
+			continue;
+		}
+		if (*fmt != '%') {
+			expect(&p, e, fmt, 1);
+			continue;
+		}
+		switch (*++fmt) {
+		case 'g':
+			for (i = 0; i < ev->group->length; i += k) {
+				CHECK(p < e);
+				u = *p == '\\' ? p + (p + 1 < e && p[1] == 'x' ?
+				    4 : 2) : p + 1;
+				CHECK(u <= e);
+				k = untext(p, u, gd);
+				CHECK(k == 1 && gd[0] ==
+				    (unsigned char)ev->group->value[i]);
+				p = u;
+			}
+			break;
+		case 'n':
+			expect_u(&p, e, ev->nodeid);
+			break;
+		case 'p':
+			expect_u(&p, e, ev->pid);
+			break;
+		case 'l':
+			expect_u(&p, e, ev->len);
+			break;
+		case 's':
+			expect(&p, e, ev->data, ev->len);
+			break;
+		case 'x':
+			for (i = 0; i < ev->len; i++) {
+				expect(&p, e, &hexd[d[i] >> 4], 1);
+				expect(&p, e, &hexd[d[i] & 15], 1);
+			}
+			break;
+		case 't':
+			expect(&p, e, "message", 7);
+			break;
+		case 'T':
+			return;
+		default:
+			expect(&p, e, "%", 1);
+		}
+	}
+	CHECK(p == e);
+}
+
+/*
+ * --format: the payload up to its first NUL (at most 63 bytes) is the
+ * format. Refused formats are fine; an accepted one must render exactly.
+ */
+static void
+fuzz_format(struct event *ev)
+{
+	char fmt[64];
+	const char *p;
+	size_t n;
+
+	n = strnlen((const char *)ev->data, ev->len < 63 ? ev->len : 63);
+	memcpy(fmt, ev->data, n);
+	fmt[n] = '\0';
+	if (out_option('F', fmt) != 1)
+		return;
+	out_event(ev);
+	p = out_peek(&n);
+	check_format(fmt, p, n, ev);
+	out_drop();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -283,7 +394,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cpg_name g;
 	const char *p, *e, *nl;
 	size_t n, glen;
-	int json, lines;
+	int json, lines, fmt;
 
 	if (size < 3)
 		return 0;
@@ -293,6 +404,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.oldfl = -1;
 	o.tsec = -1;
 	json = data[0] & 1;
+	fmt = data[0] & 0x20;
 	if (json)
 		out_option('j', NULL);
 	if (data[0] & 2)
@@ -314,6 +426,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev.data = data + glen;
 	ev.len = size - glen;
 	clock_gettime(CLOCK_REALTIME, &ev.time);
+	if (fmt) {
+		fuzz_format(&ev);
+		return 0;
+	}
 	lines = out_event(&ev);
 	ev.type = EV_CONFCHG;
 	ev.members = a;

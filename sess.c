@@ -195,11 +195,17 @@ nap(struct loop *l, int64_t ns)
 	return signal_status();
 }
 
+/* The session whose cpg_dispatch is running: its callbacks are for it. */
+static struct sess *dispatching;
+
 static struct sess *
 sess_of(cpg_handle_t h)
 {
 	void *p = NULL;
 
+	/* cpg_context_get locks and looks up the handle, for every event */
+	if (dispatching != NULL && dispatching->h == h)
+		return dispatching;
 	cpg_context_get(h, &p);
 	return p;
 }
@@ -498,15 +504,16 @@ sess_dispatch(struct sess *s)
 	cs_error_t e;
 	int n = 0;
 
-	do {
+	dispatching = s;
+	do
 		e = cpg_dispatch(s->h, CS_DISPATCH_ONE_NONBLOCKING);
-		if (e == CS_ERR_TRY_AGAIN)	/* nothing (more) queued */
-			return ST_OK;
-		if (e != CS_OK && e != CS_ERR_INTERRUPT)
-			return sess_lost(s, e);
-	} while (!s->loop->done && ++n < DISPATCH_MAX &&
-	    out_pending() < DISPATCH_BATCH);
-	return ST_OK;
+	while ((e == CS_OK || e == CS_ERR_INTERRUPT) && !s->loop->done &&
+	    ++n < DISPATCH_MAX && out_pending() < DISPATCH_BATCH);
+	dispatching = NULL;
+	/* TRY_AGAIN: nothing (more) queued */
+	if (e == CS_OK || e == CS_ERR_INTERRUPT || e == CS_ERR_TRY_AGAIN)
+		return ST_OK;
+	return sess_lost(s, e);
 }
 
 static int

@@ -28,6 +28,9 @@ enum {
 	ST_SIGNAL	= 128,
 };
 
+/* corosync carries a message's length in 32 bits: the largest message. */
+#define MSG_MAX		((size_t)UINT32_MAX)
+
 /* Long-only options share one number space across all commands. */
 enum {
 	OPT_WHOLE = 256,

@@ -4,9 +4,12 @@
  * Reading never blocks the loop: the loop reads only when poll says so.
  */
 
+#include <sys/stat.h>
+
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,9 +24,41 @@
  */
 #define CHUNK	(256 * 1024)
 
+/*
+ * A message over corosync's limit is refused as soon as that is known,
+ * before gigabytes of it are buffered: its size ahead for --whole from a
+ * regular file, else once the unterminated part outgrows the limit.
+ */
+static int
+too_big(const struct input *in, off_t size)
+{
+	if ((uint64_t)size <= MSG_MAX)
+		return 0;
+	warnx("%s %lu of %s is over corosync's limit of %zu bytes",
+	    input_unit(in), in->count + 1, in->name, MSG_MAX);
+	return 1;
+}
+
+/* The message being read has no end yet and is already too big. */
+static int
+unterminated_too_big(const struct input *in)
+{
+	size_t from = in->scan > in->off ? in->scan : in->off;
+
+	if (in->len - in->off <= MSG_MAX)
+		return 0;
+	/* before `from' input_next found no terminator */
+	if (in->mode != IN_WHOLE && memchr(in->buf + from,
+	    in->mode == IN_NUL ? '\0' : '\n', in->len - from) != NULL)
+		return 0;
+	return too_big(in, (off_t)(in->len - in->off));
+}
+
 int
 input_open(struct input *in, const char *file, int mode)
 {
+	struct stat st;
+
 	memset(in, 0, sizeof(*in));
 	in->mode = mode;
 	in->fd = STDIN_FILENO;
@@ -39,6 +74,11 @@ input_open(struct input *in, const char *file, int mode)
 			return ST_FAIL;
 		}
 		in->name = file;
+	}
+	if (mode == IN_WHOLE && fstat(in->fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && too_big(in, st.st_size)) {
+		input_close(in);
+		return ST_FAIL;
 	}
 	return ST_OK;
 }
@@ -89,7 +129,7 @@ input_read(struct input *in)
 		return 0;
 	}
 	in->len += (size_t)n;
-	return 1;
+	return unterminated_too_big(in) ? -1 : 1;
 }
 
 /* The next whole message, if one is buffered; it stays until input_take. */

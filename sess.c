@@ -675,11 +675,10 @@ sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
 	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
 	cs_error_t e;
 
-	/* corosync carries a message's length in 32 bits */
-	if (len > UINT32_MAX) {
+	if (len > MSG_MAX) {
 		out_group_str(&s->group, name, sizeof(name));
 		warnx("cannot send %s %lu (%zu bytes) to '%s': over corosync's "
-		    "limit of %u bytes", unit, n, len, name, UINT32_MAX);
+		    "limit of %zu bytes", unit, n, len, name, MSG_MAX);
 		return ST_FAIL;
 	}
 	e = cpg_mcast_joined(s->h, CPG_TYPE_AGREED, &iov, 1);

@@ -81,6 +81,14 @@ bad() {
 	[[ $stderr == "cpgtool: cannot open '/nonexistent/file': "* ]]
 }
 
+@test "a message over corosync's 4 GiB limit: status 1, said at once" {
+	# sparse: nothing of it is written, read or buffered
+	truncate -s 4294967296 "$BATS_TEST_TMPDIR/huge"
+	run -1 --separate-stderr cpgt 1 send --whole \
+		-f "$BATS_TEST_TMPDIR/huge" "$G"
+	[ "$stderr" = "cpgtool: message 1 of $BATS_TEST_TMPDIR/huge is over corosync's limit of 4294967295 bytes" ]
+}
+
 @test "stdin closed: send says so, status 1" {
 	# closed in an inner shell: bats' own pipes would take fd 0 here
 	run -1 --separate-stderr bash -c \

@@ -183,3 +183,19 @@ load test_helper
 	cpgt 1 send "$G" after
 	wait_for "$BATS_TEST_TMPDIR/re" "^message $G 1 [0-9]+ 5 after$"
 }
+
+@test "--wait-for-corosync: it connects once corosync is up, and sends" {
+	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
+	cluster_stop 3
+	# a corosync just started is in a ring of its own before it merges:
+	# --wait-members is what makes the message reach node 1
+	cpgt 3 send --wait-for-corosync 30 --wait-members 1 "$G" patient \
+		3>&- &
+	pid=$!
+	sleep 1
+	kill -0 "$pid"
+	cluster_start 3
+	reap "$pid"
+	[ "$status" -eq 0 ]
+	wait_for "$BATS_TEST_TMPDIR/w" "^message $G 3 [0-9]+ 7 patient$"
+}

@@ -55,7 +55,17 @@ sanitize:
 soak: cpgtool
 	tests/soak
 
-lint: cpgtool
+# cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
+# under-two-minutes variant
+bench: cpgtool bench/baseline
+	BENCH_QUICK=$(QUICK) bench/run
+
+# libcpg alone: the least a client can load
+bench/baseline: bench/baseline.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$$($(PKG_CONFIG) --libs libcpg)
+
+lint: cpgtool bench/baseline
 	bash tests/lint.sh
 
 install: cpgtool
@@ -77,6 +87,6 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
 
 clean:
-	rm -rf cpgtool *.o cmd/*.o .san
+	rm -rf cpgtool *.o cmd/*.o .san bench/baseline
 
-.PHONY: all check sanitize soak lint install uninstall clean
+.PHONY: all check sanitize soak bench lint install uninstall clean

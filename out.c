@@ -100,6 +100,22 @@ put(const void *p, size_t n)
 	o.len += n;
 }
 
+/*
+ * What is pending, to go back to if what follows turns out not to fit its
+ * form (rewind): counted from o.off, since grow() may move the buffer.
+ */
+static size_t
+mark(void)
+{
+	return o.len - o.off;
+}
+
+static void
+rewind_to(size_t m)
+{
+	o.len = o.off + m;
+}
+
 /* A string literal: its length is known at compile time. */
 #define PUTS(lit)	put(lit, sizeof(lit) - 1)
 
@@ -251,7 +267,7 @@ static int
 put_jstr(const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	size_t mark = o.len - o.off, i = 0, run, k;
+	size_t m = mark(), i = 0, run, k;
 	uint32_t cp;
 
 	while (i < n) {
@@ -283,8 +299,7 @@ put_jstr(const void *data, size_t n)
 			break;
 		default:
 			if (p[i] == 0 || p[i] >= 0x80) {
-				/* room() may have moved what is pending */
-				o.len = o.off + mark;
+				rewind_to(m);
 				return 0;
 			}
 			put("\\u00", 4);
@@ -296,10 +311,11 @@ put_jstr(const void *data, size_t n)
 	return 1;
 }
 
+/* "key":"..." or "key_base64":"..." when the bytes are not UTF-8. */
 static void
 put_jbytes(const char *key, const void *data, size_t n, int enc)
 {
-	size_t mark = o.len - o.off;
+	size_t m = mark();
 
 	putch('"');
 	puts_(key);
@@ -309,8 +325,8 @@ put_jbytes(const char *key, const void *data, size_t n, int enc)
 			putch('"');
 			return;
 		}
-		/* not text after all: start over, in base64 */
-		o.len = o.off + mark;
+		/* not text after all: the key again, in base64 */
+		rewind_to(m);
 		putch('"');
 		puts_(key);
 		enc = ENC_BASE64;
@@ -642,17 +658,20 @@ json_member(const struct cpg_address *a, const struct nodeinfo *ni,
     uint32_t local)
 {
 	const char *p, *q;
+	size_t m;
 
 	PUTS("{\"nodeid\":");
 	putu(a->nodeid);
 	PUTS(",\"pid\":");
 	putu(a->pid);
 	if (ni != NULL) {
-		PUTS(",\"name\":\"");
+		PUTS(",\"name\":");
+		m = mark();
+		putch('"');
 		if (ni->name[0] && put_jstr(ni->name, strlen(ni->name)))
 			putch('"');
 		else {
-			o.len--;	/* the opening quote */
+			rewind_to(m);
 			PUTS("null");
 		}
 		PUTS(",\"addrs\":[");

@@ -26,9 +26,9 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRCS = cpgtool.c opt.c input.c loop.c run.c sess.c out.c \
-	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c
-HDRS = cpgtool.h sess.h input.h loop.h run.h
+SRCS = cpgtool.c opt.c input.c loop.c run.c sess.c out.c lockq.c \
+	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
+HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)

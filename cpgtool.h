@@ -182,6 +182,11 @@ size_t	 out_pending(void);
 int	 out_broken(void);
 int	 out_json(void);
 void	 out_group_str(const struct cpg_name *, char *, size_t);
+void	 out_lock_event(int, const char *, const struct cpg_name *,
+	    const char *);
+void	 out_lock_queue(const struct cpg_name *, unsigned,
+	    const struct cpg_address *, size_t, size_t,
+	    const struct nodeinfo *);
 
 /* cpgtool.c, cmd/ *.c */
 extern const struct cmd	*cur_cmd;
@@ -190,5 +195,6 @@ int	 cmd_join(int, char **);
 int	 cmd_send(int, char **);
 int	 cmd_watch(int, char **);
 int	 cmd_members(int, char **);
+int	 cmd_lock(int, char **);
 
 #endif

@@ -479,7 +479,10 @@ sess_lost(struct sess *s, cs_error_t e)
 	s->held = 0;
 	if (!s->ro->reconnect) {
 		warnx("lost connection to corosync: %s", cs_name(e));
-		return ST_CONN;
+		if (s->hooks->lost == NULL)
+			return ST_CONN;
+		s->hooks->lost(s->arg, s);
+		return ST_OK;
 	}
 	warnx("lost connection to corosync: %s; reconnecting", cs_name(e));
 	lost = s->sent - s->back;

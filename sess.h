@@ -19,6 +19,12 @@ struct sess_hooks {
 	void	(*event)(void *, struct sess *, const struct event *);
 	/* a send held back by flow control may go through now */
 	void	(*writable)(void *, struct sess *);
+	/*
+	 * the connection to corosync is gone (said) and will not come
+	 * back: the command decides how to end; without this hook the
+	 * loop stops with ST_CONN
+	 */
+	void	(*lost)(void *, struct sess *);
 };
 
 int	 sess_open(struct loop *, const struct cpg_name *, int,

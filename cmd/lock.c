@@ -50,6 +50,7 @@ struct logent {
 	uint32_t	 seq;
 	unsigned	 limit;
 	int		 quorum;
+	uint32_t	 kill_ms;
 	int		 reason;	/* left: CPG_REASON_* */
 	int64_t		 at;
 };
@@ -77,6 +78,7 @@ struct lock {
 	int		 quorate;
 	uint32_t	 seq;
 	int		 asks;		/* since the last answer or init */
+	int		 req_seen;	/* our latest request was delivered */
 	int		 logging;
 	struct logent	*log;
 	size_t		 nlog;
@@ -169,11 +171,12 @@ ask(struct lock *lk)
 	size_t n;
 
 	lk->seq++;
+	lk->req_seen = 0;
 	if (lk->show)
 		n = lq_query_msg(buf, sizeof(buf), lk->seq);
 	else
 		n = lq_request_msg(buf, sizeof(buf), (unsigned)lk->limit,
-		    !lk->noquorum, lk->seq);
+		    !lk->noquorum, lk->seq, (uint32_t)(lk->kill_after * 1000));
 	say(lk, buf, n);
 	lk->asks++;
 	timer_in(&lk->ask_t, ASK_EVERY);
@@ -196,17 +199,14 @@ ring_complete(struct lock *lk)
 	return 1;
 }
 
-static int64_t
-grace(const struct lock *lk)
-{
-	return (int64_t)(lk->kill_after * SEC) + GRACE_MARGIN;
-}
-
+/* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
 static void
-start_grace(struct lock *lk, int64_t from)
+start_grace(struct lock *lk, int64_t from, int64_t kill_ms)
 {
-	if (from + grace(lk) > lk->grace_until)
-		lk->grace_until = from + grace(lk);
+	int64_t until = from + kill_ms * MSEC + GRACE_MARGIN;
+
+	if (until > lk->grace_until)
+		lk->grace_until = until;
 }
 
 static void
@@ -271,10 +271,11 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 
 	switch (m->kind) {
 	case LQ_REQUEST:
-		r = lq_request(&lk->st, from, m->limit, m->quorum, m->seq);
+		r = lq_request(&lk->st, from, m->limit, m->quorum, m->seq,
+		    m->kill_ms);
 		if ((r == LQ_MISMATCH || r == LQ_FULL) && is_me(lk, from))
 			refused(lk, r);
-		else if (live && r != LQ_MISMATCH && r != LQ_FULL &&
+		else if (live &&
 		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
 			answer(lk, from, m->seq);
 		break;
@@ -299,8 +300,10 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 static void
 remove_member(struct lock *lk, struct lq_addr a, int reason, int64_t at)
 {
-	if (lq_remove(&lk->st, a) && reason == CPG_REASON_NODEDOWN)
-		start_grace(lk, at);
+	int64_t kill_ms = lq_remove(&lk->st, a);
+
+	if (kill_ms >= 0 && reason == CPG_REASON_NODEDOWN)
+		start_grace(lk, at, kill_ms);
 }
 
 static void
@@ -354,6 +357,7 @@ adopt(struct lock *lk, const struct lq_msg *m)
 		rm.seq = e->seq;
 		rm.limit = e->limit;
 		rm.quorum = e->quorum;
+		rm.kill_ms = e->kill_ms;
 		apply(lk, &rm, e->from, 0);
 	}
 	lq_answered(&lk->st, &m->tag);
@@ -389,7 +393,7 @@ unsynced_msg(struct lock *lk, const struct lq_msg *m, struct lq_addr from)
 {
 	struct logent e = {
 		.kind = m->kind, .from = from, .seq = m->seq,
-		.limit = m->limit, .quorum = m->quorum,
+		.limit = m->limit, .quorum = m->quorum, .kill_ms = m->kill_ms,
 	};
 
 	if (!lk->logging && is_me(lk, from) &&
@@ -422,6 +426,8 @@ on_message(struct lock *lk, const struct event *ev)
 			    ev->pid);
 		return;
 	}
+	if (m.kind == LQ_REQUEST && is_me(lk, from) && m.seq == lk->seq)
+		lk->req_seen = 1;
 	if (lk->synced)
 		apply(lk, &m, from, 1);
 	else
@@ -677,8 +683,13 @@ evaluate(struct lock *lk)
 		show(lk);
 		return;
 	}
-	if ((i = lq_index(lk->st.q, lk->st.nq, lk->me)) < 0)
+	if ((i = lq_index(lk->st.q, lk->st.nq, lk->me)) < 0) {
+		/* told the state after our request: refused, or not yet */
+		if (lk->req_seen && lk->st.nq > 0)
+			refused(lk, lk->st.nq == LQ_MAX ? LQ_FULL :
+			    LQ_MISMATCH);
 		return;
+	}
 	if ((size_t)i >= lk->st.limit) {
 		if (lk->nonblock)
 			loop_stop(lk->loop, ST_BUSY);
@@ -687,8 +698,14 @@ evaluate(struct lock *lk)
 	if (lk->started) {
 		if (!lk->have_ring)
 			return;
+		/*
+		 * a holder over there may still run; its --kill-after is
+		 * not known here: take ours (the man page asks contenders
+		 * of a lock to use one --kill-after)
+		 */
 		if (!ring_complete(lk))
-			start_grace(lk, lk->started);
+			start_grace(lk, lk->started,
+			    (int64_t)(lk->kill_after * 1000));
 		lk->started = 0;
 	}
 	if (!lk->noquorum && !lk->quorate) {

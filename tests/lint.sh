@@ -22,7 +22,7 @@ shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 # long options: the quoted first field of each struct option line
 opts=$(sed -nE 's/^[[:space:]]*\{ "([a-z0-9-]+)",[[:space:]]*(no|required)_argument.*/\1/p' cpgtool.c \
 	cpgtool.h cmd/*.c | sort -u)
-help=$(./cpgtool --help; for c in join send watch members; do
+help=$(./cpgtool --help; for c in join send watch members lock; do
 	./cpgtool "$c" --help; done)
 for o in $opts; do
 	grep -q -- "--$o\\b" <<<"$help" || problem "--$o not in --help"

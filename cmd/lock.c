@@ -910,10 +910,14 @@ check(struct lock *lk, int argc, char **argv)
 	}
 	if (argc > 1)
 		lk->argv = argv + 1;
-	if (lk->show && (lk->argv || lk->nonblock || lk->verbose ||
-	    lk->limit != 1 || lk->noquorum)) {
-		usage_error("--show takes only --json, --names, --timestamps "
-		    "and --timeout");
+	if (lk->show && lk->argv) {
+		usage_error("--show takes no COMMAND");
+		return ST_USAGE;
+	}
+	if (lk->show && (lk->nonblock || lk->verbose || lk->limit != 1 ||
+	    lk->noquorum || lk->kill_after != KILL_AFTER)) {
+		usage_error("--show goes with only --json, --names, "
+		    "--timestamps and --timeout");
 		return ST_USAGE;
 	}
 	if (lk->names && !lk->show) {

@@ -133,12 +133,52 @@ uninstall:
 		$(DESTDIR)$(ZSHCOMPDIR)/_cpgtool \
 		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
 
+DIST = cpgtool-$(VERSION)
+
+# The release tarball: what git tracks (with uncommitted changes to it),
+# nothing of git itself, and a VERSION file saying the version.
+dist:
+	@test -e .git || { echo "make dist: needs a git checkout" >&2; exit 1; }
+	@set -e; tmp=$$(mktemp -d /tmp/cpgt-dist.XXXXXX); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	tree=$$(git stash create); \
+	git archive --prefix=$(DIST)/ $${tree:-HEAD} | tar -xf - -C "$$tmp"; \
+	find "$$tmp/$(DIST)" -name '.git*' -exec rm -rf {} +; \
+	printf '%s\n' '$(VERSION)' >"$$tmp/$(DIST)/VERSION"; \
+	tar -C "$$tmp" -cf - --sort=name --owner=0 --group=0 \
+		--numeric-owner --mtime=@$$(git log -1 --format=%ct) \
+		$(DIST) | gzip -9n >$(DIST).tar.gz; \
+	echo "$(DIST).tar.gz"
+
+# The tarball unpacked in a fresh directory: a packager's build (no
+# WERROR), make check-offline, install into a DESTDIR and uninstall, and
+# make clean leaving what was unpacked.
+distcheck: dist
+	@set -e; tmp=$$(mktemp -d /tmp/cpgt-distcheck.XXXXXX); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	if tar -tzf $(DIST).tar.gz | grep -E '(^|/)\.git'; then \
+		echo "distcheck: git files in the tarball" >&2; exit 1; fi; \
+	tar -xzf $(DIST).tar.gz -C "$$tmp"; \
+	cd "$$tmp/$(DIST)"; \
+	find . | sort >"$$tmp/files"; \
+	$(MAKE) all; \
+	$(MAKE) check-offline; \
+	$(MAKE) install DESTDIR="$$tmp/root" PREFIX=/usr; \
+	test "$$("$$tmp/root/usr/bin/cpgtool" --version)" = "cpgtool $(VERSION)"; \
+	grep -qx '\.Os cpgtool $(VERSION)' \
+		"$$tmp/root/usr/share/man/man1/cpgtool.1"; \
+	$(MAKE) uninstall DESTDIR="$$tmp/root" PREFIX=/usr; \
+	test -z "$$(find "$$tmp/root" ! -type d)"; \
+	$(MAKE) clean; \
+	find . | sort | diff "$$tmp/files" -; \
+	echo "distcheck: $(DIST).tar.gz builds, checks, installs and cleans"
+
 clean:
 	rm -rf cpgtool *.o cmd/*.o .flags .version cpgtool.1.out .san \
-		bench/baseline cpgtool-*.tar.gz
+		bench/baseline
 	$(MAKE) -C fuzz clean
 
 FORCE:
 
 .PHONY: all check check-offline sanitize soak bench lint install uninstall \
-	clean FORCE
+	dist distcheck clean FORCE

@@ -173,6 +173,11 @@ distcheck: dist
 	find . | sort | diff "$$tmp/files" -; \
 	echo "distcheck: $(DIST).tar.gz builds, checks, installs and cleans"
 
+# The Debian package end to end, as root, with a private test cluster:
+# installs system-wide, so not part of make check (see tests/pkgcheck)
+pkgcheck: dist
+	tests/pkgcheck $(DIST).tar.gz '$(VERSION)'
+
 clean:
 	rm -rf cpgtool *.o cmd/*.o .flags .version cpgtool.1.out .san \
 		bench/baseline
@@ -181,4 +186,4 @@ clean:
 FORCE:
 
 .PHONY: all check check-offline sanitize soak bench lint install uninstall \
-	dist distcheck clean FORCE
+	dist distcheck pkgcheck clean FORCE

@@ -16,7 +16,10 @@
 
 #include <corosync/cpg.h>
 
-#define CPGTOOL_VERSION	"0.1"
+/* The Makefile passes -DCPGTOOL_VERSION (VERSION, or git describe). */
+#ifndef CPGTOOL_VERSION
+#define CPGTOOL_VERSION	"unknown"
+#endif
 
 /* Exit statuses, the same for every command; see cpgtool(1). */
 enum {

@@ -11,10 +11,27 @@ problem() {
 }
 
 out=$(mandoc -Tlint -W warning cpgtool.1 2>&1) || problem "mandoc: $out"
+# the manual as installed, with the version in its footer
+ver=${CPGT_VERSION:-$(cat VERSION)}
+if [ -f cpgtool.1.out ]; then
+	out=$(mandoc -Tlint -W warning cpgtool.1.out 2>&1) ||
+		problem "mandoc: $out"
+	grep -qx "\.Os cpgtool $ver" cpgtool.1.out ||
+		problem "cpgtool.1.out: no '.Os cpgtool $ver'"
+fi
+
+# one version: the packages' must be the release VERSION names (a git
+# describe version like 0.2.0-3-gabcdef is a build of release 0.2.0)
+rel=${ver%%-*}
+deb=$(sed -nE '1s/^cpgtool \(([^)]*)\).*/\1/p' debian/changelog)
+[ "${deb%-*}" = "$rel" ] ||
+	problem "debian/changelog is at $deb, VERSION at $rel"
+spec=$(sed -nE 's/^Version:[[:space:]]*//p' cpgtool.spec)
+[ "$spec" = "$rel" ] || problem "cpgtool.spec is at $spec, VERSION at $rel"
 
 # bats files are bash with @test blocks; SC2030/31 flag bats' run subshells
 shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lint.sh tests/bin/* \
-	bench/run \
+	tests/offline tests/pkgcheck bench/run \
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 	tests/*.bash tests/*.bats || problem "shellcheck (tests)"

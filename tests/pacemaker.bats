@@ -31,7 +31,7 @@ controller() {
 
 @test "members lists Pacemaker's four groups, NUL-terminated, 3 members each" {
 	run -0 cpgt 1 members
-	run -0 awk '{ print $1 }' <<<"$output"
+	run -0 cut -d' ' -f1 <<<"$output"
 	[ "$(uniq -c <<<"$output" | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" = \
 	    'attrd\x00=3 cib\x00=3 crmd\x00=3 stonith-ng\x00=3 ' ]
 	run -0 cpgt 1 members --json

@@ -5,16 +5,17 @@
  * CPG membership is not passive: these daemons count the members of
  * their groups. A process that joins Pacemaker's crmd\0 is taken for a
  * controller of its node, so the real controller's death goes unseen
- * (lib/cluster/cpg.c, node_left: a peer that leaves while another pid of
- * its node remains is ignored); dlm_controld restarts a lockspace only
- * once every member of its group has answered (dlm_controld/cpg.c,
- * wait_messages_done); sbd counts the members of its group as the nodes
- * alive (src/sbd-cluster.c). join, watch and send therefore refuse these
- * groups unless told --intrusive; members --watch never joins.
+ * (Pacemaker's lib/cluster/cpg.c, node_left: a peer that leaves while
+ * another pid of its node remains is ignored); dlm_controld restarts a
+ * lockspace only once every member of its group has answered (dlm's
+ * dlm_controld/cpg.c, wait_messages_done); sbd counts the members of its
+ * group as the nodes alive (sbd's src/sbd-cluster.c). join, watch and
+ * send therefore refuse these groups unless told --intrusive; members
+ * --watch never joins.
  *
  * The names are what each daemon passes to cpg_join, NUL and all: most
  * count the terminating NUL in the length (strlen + 1), ocfs2_controld
- * and clvmd do not.
+ * and clvmd do not (the length is what snprintf or strlen returned).
  */
 
 #include <err.h>

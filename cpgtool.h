@@ -89,8 +89,8 @@ enum {
 #define INTRUSIVE_LONGOPTS \
 	{ "intrusive",		no_argument,		NULL, OPT_INTRUSIVE }
 #define INTRUSIVE_HELP \
-	"      --intrusive         join even a cluster daemon's group, which\n" \
-	"                          can hide a node's failure (cpgtool(1))\n"
+	"      --intrusive         join a cluster daemon's group anyway,\n" \
+	"                          which can hide a node's failure\n"
 
 struct cmd {
 	const char	 *name;

@@ -230,7 +230,7 @@ cluster_pcmk_stop() {
 	kids=$(ps -o pid= --ppid "$pid" 2>/dev/null)
 	kill -TERM "$pid" 2>/dev/null || return 0
 	for ((t = 0; t < 600; t++)); do
-		kill -0 "$pid" 2>/dev/null || break
+		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
 	# shellcheck disable=SC2086

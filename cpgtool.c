@@ -18,13 +18,15 @@
 static const struct cmd cmds[] = {
 	{ "join", cmd_join,
 	    "join [-0jrTx] [-c count] [-E events] [-e encoding] [-F format]\n"
-	    "               [-f file] [-t seconds] [--whole] group" },
+	    "               [-f file] [-t seconds] [--intrusive] [--whole]\n"
+	    "               group" },
 	{ "send", cmd_send,
 	    "send [-0jTv] [-e encoding] [-F format] [-f file] [-m members]\n"
-	    "               [-t seconds] [--whole] group [message ...]" },
+	    "               [-t seconds] [--intrusive] [--whole] group\n"
+	    "               [message ...]" },
 	{ "watch", cmd_watch,
 	    "watch [-jrTx] [-c count] [-E events] [-e encoding] [-F format]\n"
-	    "               [-t seconds] group ..." },
+	    "               [-t seconds] [--intrusive] group ..." },
 	{ "members", cmd_members,
 	    "members [-jnT] [-i seconds] [-t seconds] [-w count] [--watch]\n"
 	    "               [group ...]" },

@@ -50,6 +50,7 @@ enum {
 	OPT_WAIT_COROSYNC,
 	OPT_MAX_BACKLOG,
 	OPT_WATCH,
+	OPT_INTRUSIVE,
 };
 
 /*
@@ -96,6 +97,13 @@ enum {
 	"  -0, --null              messages end with NUL, not newline\n" \
 	"      --whole             all of the input is one message\n" \
 	"  -f, --file FILE         read messages from FILE\n"
+
+/* join, send, watch: join a cluster daemon's group all the same. */
+#define INTRUSIVE_LONGOPTS \
+	{ "intrusive",		no_argument,		NULL, OPT_INTRUSIVE }
+#define INTRUSIVE_HELP \
+	"      --intrusive         join a cluster daemon's group anyway,\n" \
+	"                          which can hide a node's failure\n"
 
 struct cmd {
 	const char	 *name;
@@ -152,6 +160,13 @@ struct runopts {
 	int		 reconnect;
 	size_t		 max_backlog;	/* bytes of unwritten output */
 };
+
+/* daemons.c */
+struct sess;
+const char *daemon_owner(const struct cpg_name *);
+int	 daemon_refuse(const struct cpg_name *, int, int);
+void	 twin_hint(struct sess *, const struct cpg_name *, size_t, int);
+void	 twin_confchg(struct sess *, const struct event *);
 
 /* opt.c */
 int	 opt_group(const char *, struct cpg_name *);

@@ -15,7 +15,7 @@
 
 static const char help[] =
 	"  -c, --count N           exit after N messages\n"
-	INPUT_HELP OUT_HELP RUN_HELP STAY_HELP;
+	INPUT_HELP OUT_HELP RUN_HELP STAY_HELP INTRUSIVE_HELP;
 
 struct join {
 	struct loop	*loop;
@@ -37,7 +37,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 {
 	struct join *j = arg;
 
-	(void)s;
+	twin_confchg(s, ev);
 	if (out_event(ev) && ev->type == EV_MESSAGE && j->count &&
 	    ++j->seen >= j->count)
 		loop_stop(j->loop, ST_OK);
@@ -101,6 +101,7 @@ cmd_join(int argc, char **argv)
 		{ "count",	required_argument,	NULL, 'c' },
 		{ "help",	no_argument,		NULL, 'h' },
 		INPUT_LONGOPTS, OUT_LONGOPTS, RUN_LONGOPTS, STAY_LONGOPTS,
+		INTRUSIVE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct sess_hooks hooks = {
@@ -109,7 +110,7 @@ cmd_join(int argc, char **argv)
 	struct join j = { 0 };
 	struct cpg_name group;
 	const char *file = NULL;
-	int ch, r, mode = IN_LINE, st;
+	int ch, r, mode = IN_LINE, st, intrusive = 0;
 	struct runopts ro;
 
 	opt_init_run(&ro);
@@ -126,6 +127,9 @@ cmd_join(int argc, char **argv)
 			break;
 		case OPT_WHOLE:
 			mode = IN_WHOLE;
+			break;
+		case OPT_INTRUSIVE:
+			intrusive = 1;
 			break;
 		case 'c':
 			if (opt_count("--count", optarg, &j.count) == -1)
@@ -146,7 +150,8 @@ cmd_join(int argc, char **argv)
 		usage_error("join needs exactly one group");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &group) == -1)
+	if (opt_group(argv[0], &group) == -1 ||
+	    daemon_refuse(&group, 1, intrusive) == -1)
 		return ST_USAGE;
 	if ((st = input_open(&j.in, file, mode)) != ST_OK)
 		return st;

@@ -898,12 +898,21 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 static int
 check(struct lock *lk, int argc, char **argv)
 {
+	const char *owner;
+
 	if (argc == 0) {
 		usage_error("lock needs a name");
 		return ST_USAGE;
 	}
 	if (opt_group(argv[0], &lk->name) == -1)
 		return ST_USAGE;
+	out_group_str(&lk->name, lk->text, sizeof(lk->text));
+	/* its traffic would land among a daemon's members */
+	if ((owner = daemon_owner(&lk->name)) != NULL) {
+		usage_error("'%s' belongs to %s and cannot name a lock",
+		    lk->text, owner);
+		return ST_USAGE;
+	}
 	if (argc > 1 && strcmp(argv[1], "--") == 0) {
 		argc--;
 		argv++;
@@ -929,7 +938,6 @@ check(struct lock *lk, int argc, char **argv)
 		    "events are printed anyway)");
 		return ST_USAGE;
 	}
-	out_group_str(&lk->name, lk->text, sizeof(lk->text));
 	return ST_OK;
 }
 

@@ -227,6 +227,8 @@ tick(struct loop *l, void *arg)
 			loop_stop(l, st);
 			return;
 		}
+		if (!old.seen)
+			twin_hint(c->s, &c->v[i].name, (size_t)c->v[i].n, 0);
 		if (c->watch)
 			watch_one(&c->v[i], &old);
 		c->v[i].seen = 1;
@@ -356,7 +358,9 @@ cmd_members(int argc, char **argv)
 		st = list_all(&c);
 	else {
 		for (i = 0; i < c.nv && st == ST_OK; i++)
-			st = fetch(&c, &c.v[i]);
+			if ((st = fetch(&c, &c.v[i])) == ST_OK)
+				twin_hint(c.s, &c.v[i].name,
+				    (size_t)c.v[i].n, 0);
 		if (st == ST_OK)
 			st = print_views(&c);
 	}

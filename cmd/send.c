@@ -18,7 +18,7 @@
 static const char help[] =
 	"  -m, --wait-members N    send once GROUP has N other members\n"
 	"  -v, --verbose           print own messages as they come back\n"
-	INPUT_HELP OUT_HELP RUN_HELP;
+	INPUT_HELP OUT_HELP RUN_HELP INTRUSIVE_HELP;
 
 struct send {
 	struct loop	*loop;
@@ -29,6 +29,7 @@ struct send {
 	int		 next;
 	int		 ready;		/* enough members: sending */
 	int		 verbose;
+	int		 intrusive;
 	unsigned long	 members;
 };
 
@@ -54,7 +55,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct send *c = arg;
 	size_t i, others = 0;
 
-	(void)s;
+	twin_confchg(s, ev);
 	if (ev->type == EV_CONFCHG && !c->ready) {
 		for (i = 0; i < ev->nmembers; i++)
 			others += !is_self(ev, ev->members[i].nodeid,
@@ -152,7 +153,7 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "wait-members",	required_argument,	NULL, 'm' },
-		INPUT_LONGOPTS, OUT_LONGOPTS, RUN_LONGOPTS,
+		INPUT_LONGOPTS, OUT_LONGOPTS, RUN_LONGOPTS, INTRUSIVE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, r;
@@ -185,6 +186,9 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 		case 'v':
 			c->verbose = 1;
 			break;
+		case OPT_INTRUSIVE:
+			c->intrusive = 1;
+			break;
 		default:
 			return opt_unknown(argv, ch);
 		}
@@ -213,7 +217,8 @@ cmd_send(int argc, char **argv)
 		usage_error("send needs a group");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &group) == -1)
+	if (opt_group(argv[0], &group) == -1 ||
+	    daemon_refuse(&group, 1, c.intrusive) == -1)
 		return ST_USAGE;
 	if (argc > 1 && (file != NULL || mode != IN_LINE)) {
 		usage_error("messages as arguments exclude -0, -f and --whole");

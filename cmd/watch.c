@@ -13,7 +13,7 @@
 
 static const char help[] =
 	"  -c, --count N           exit after N messages\n"
-	OUT_HELP RUN_HELP STAY_HELP;
+	OUT_HELP RUN_HELP STAY_HELP INTRUSIVE_HELP;
 
 struct watch {
 	struct loop	*loop;
@@ -26,7 +26,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 {
 	struct watch *w = arg;
 
-	(void)s;
+	twin_confchg(s, ev);
 	if (out_event(ev) && ev->type == EV_MESSAGE && w->count &&
 	    ++w->seen >= w->count)
 		loop_stop(w->loop, ST_OK);
@@ -38,7 +38,7 @@ cmd_watch(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "count",	required_argument,	NULL, 'c' },
 		{ "help",	no_argument,		NULL, 'h' },
-		OUT_LONGOPTS, RUN_LONGOPTS, STAY_LONGOPTS,
+		OUT_LONGOPTS, RUN_LONGOPTS, STAY_LONGOPTS, INTRUSIVE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct sess_hooks hooks = { .event = on_event };
@@ -46,7 +46,7 @@ cmd_watch(int argc, char **argv)
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
 	struct sess *s;
-	int ch, i, r, st = ST_OK;
+	int ch, i, r, st = ST_OK, intrusive = 0;
 
 	opt_init_run(&ro);
 	while ((ch = getopt_long(argc, argv, ":c:hrt:" OUT_SHORTOPTS, lo,
@@ -63,6 +63,9 @@ cmd_watch(int argc, char **argv)
 			break;
 		case 'h':
 			return cmd_help(help);
+		case OPT_INTRUSIVE:
+			intrusive = 1;
+			break;
 		default:
 			return opt_unknown(argv, ch);
 		}
@@ -75,6 +78,10 @@ cmd_watch(int argc, char **argv)
 	}
 	if (opt_groups(argc, argv, &groups) == -1)
 		return ST_USAGE;
+	if (daemon_refuse(groups, argc, intrusive) == -1) {
+		free(groups);
+		return ST_USAGE;
+	}
 	out_events_default(EVM_ALL);
 	if ((w.loop = run_loop(&ro, 1)) == NULL) {
 		free(groups);

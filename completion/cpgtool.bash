@@ -47,11 +47,12 @@ _cpgtool() {
 		[[ $cur == -* ]] ||
 			opts='join send watch members lock' ;;
 	join)
-		opts="-h --help -c --count $input $out $run $stay" ;;
+		opts="-h --help -c --count --intrusive $input $out $run $stay" ;;
 	send)
-		opts="-h --help -m --wait-members -v --verbose $input $out $run" ;;
+		opts="-h --help -m --wait-members -v --verbose --intrusive $input
+			$out $run" ;;
 	watch)
-		opts="-h --help -c --count $out $run $stay" ;;
+		opts="-h --help -c --count --intrusive $out $run $stay" ;;
 	members)
 		opts="-h --help -w --wait --watch -i --interval -n --names
 			-j --json -T --timestamps $run" ;;

@@ -27,6 +27,7 @@ complete -c cpgtool -n $ev -s e -l encoding -x -a 'text base64 hex' -d 'payload 
 complete -c cpgtool -n $ev -s T -l timestamps -d 'add the receive time'
 complete -c cpgtool -n $ev -s x -l exclude-self -d 'hide own messages'
 complete -c cpgtool -n $ev -s E -l events -x -a 'message confchg totem' -d 'events to print'
+complete -c cpgtool -n $ev -l intrusive -d "join even a cluster daemon's group"
 
 set -l stay "__fish_seen_subcommand_from join watch"
 complete -c cpgtool -n $stay -s c -l count -x -d 'exit after N messages'

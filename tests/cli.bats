@@ -87,6 +87,8 @@ bad() {
 	bad '--names goes with --show' lock --names x
 	bad '--verbose goes with a COMMAND*' lock -v x
 	bad "group name 'xxx*' is longer than 128 bytes" lock "$long"
+	bad "'crmd?x00' belongs to Pacemaker's controller and cannot name a lock" \
+		lock 'crmd\x00' true
 }
 
 @test "a 128-byte name is fine, 129 is not" {

@@ -34,8 +34,9 @@ bad() {
 	run -2 --separate-stderr cpgt 1 "$@"
 	[ -z "$output" ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
+	local want="cpgtool: $pat (see 'cpgtool *--help')"
 	# shellcheck disable=SC2053
-	[[ ${stderr_lines[0]} == "cpgtool: "$pat" (see 'cpgtool "*"--help')" ]] || {
+	[[ ${stderr_lines[0]} == $want ]] || {
 		echo "args: $*; said: ${stderr_lines[0]}; wanted: $pat" >&2
 		return 1
 	}

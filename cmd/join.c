@@ -13,9 +13,14 @@
 #include "../run.h"
 #include "../sess.h"
 
-static const char help[] =
-	"  -c, --count N           exit after N messages\n"
-	INPUT_HELP OUT_HELP RUN_HELP STAY_HELP INTRUSIVE_HELP;
+static const struct optdef join_defs[] = {
+	{ "count", 'c', "count", "exit after COUNT messages" },
+	OPTDEF_END
+};
+const struct optdef *const join_opts[] = {
+	join_defs, opts_input, opts_format, opts_filter, opts_run, opts_stay,
+	opts_intrusive, NULL
+};
 
 struct join {
 	struct loop	*loop;
@@ -97,13 +102,6 @@ on_writable(void *arg, struct sess *s)
 int
 cmd_join(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "count",	required_argument,	NULL, 'c' },
-		{ "help",	no_argument,		NULL, 'h' },
-		INPUT_LONGOPTS, OUT_LONGOPTS, RUN_LONGOPTS, STAY_LONGOPTS,
-		INTRUSIVE_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	static const struct sess_hooks hooks = {
 		.event = on_event, .writable = on_writable,
 	};
@@ -114,8 +112,7 @@ cmd_join(int argc, char **argv)
 	struct runopts ro;
 
 	opt_init_run(&ro);
-	while ((ch = getopt_long(argc, argv, ":0c:f:hrt:" OUT_SHORTOPTS, lo,
-	    NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, join_opts, 0)) != -1) {
 		if ((r = opt_common(&ro, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
@@ -139,7 +136,7 @@ cmd_join(int argc, char **argv)
 			file = optarg;
 			break;
 		case 'h':
-			return cmd_help(help);
+			return cmd_help();
 		default:
 			return opt_unknown(argv, ch);
 		}

@@ -28,20 +28,21 @@
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
 #define KILL_AFTER	5.0
 
-static const char help[] =
-	"  -l, --limit N           up to N holders at once (1)\n"
-	"  -n, --nonblock          exit 5 at once if held by others\n"
-	"  -t, --timeout SECONDS   give up waiting after SECONDS (exit 124)\n"
-	"  -v, --verbose           acquired, released, lost on stderr\n"
-	"  -j, --json              print JSON Lines\n"
-	"  -T, --timestamps        add the time to events\n"
-	"      --kill-after SECONDS\n"
-	"                          SIGKILL a lost COMMAND after SECONDS (5)\n"
-	"      --no-quorum         grant without quorum (split brain possible)\n"
-	"      --show              print the holders and waiters, then exit\n"
-	"      --names             with --show: add node names\n"
-	"      --wait-for-corosync SECONDS\n"
-	"                          retry connecting for up to SECONDS\n";
+static const struct optdef lock_defs[] = {
+	{ "limit", 'l', "limit", "up to LIMIT holders at once (1)" },
+	{ "nonblock", 'n', NULL, "exit 5 at once if held by others" },
+	{ "verbose", 'v', NULL, "acquired, released, lost on stderr" },
+	{ "json", 'j', NULL, "print JSON Lines" },
+	{ "timestamps", 'T', NULL, "add the time to events" },
+	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a lost COMMAND "
+	    "after SECONDS (5)" },
+	{ "no-quorum", OPT_NO_QUORUM, NULL, "grant without quorum (split "
+	    "brain possible)" },
+	{ "show", OPT_SHOW, NULL, "print the holders and waiters, then exit" },
+	{ "names", OPT_NAMES, NULL, "with --show: add node names" },
+	OPTDEF_END
+};
+const struct optdef *const lock_opts[] = { lock_defs, opts_run, NULL };
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -826,27 +827,10 @@ on_stdin(struct loop *l, void *arg, short revents)
 static int
 parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 {
-	enum { OPT_KILL = 300, OPT_NOQ, OPT_SHOW, OPT_NAMES, OPT_WAITC };
-	static const struct option lo[] = {
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "json",		no_argument,		NULL, 'j' },
-		{ "kill-after",		required_argument,	NULL, OPT_KILL },
-		{ "limit",		required_argument,	NULL, 'l' },
-		{ "names",		no_argument,		NULL, OPT_NAMES },
-		{ "no-quorum",		no_argument,		NULL, OPT_NOQ },
-		{ "nonblock",		no_argument,		NULL, 'n' },
-		{ "show",		no_argument,		NULL, OPT_SHOW },
-		{ "timeout",		required_argument,	NULL, 't' },
-		{ "timestamps",		no_argument,		NULL, 'T' },
-		{ "verbose",		no_argument,		NULL, 'v' },
-		{ "wait-for-corosync",	required_argument,	NULL,
-		    OPT_WAIT_COROSYNC },
-		{ NULL, 0, NULL, 0 }
-	};
 	int ch, r;
 
 	/* '+': the first non-option is NAME, and what follows is COMMAND's */
-	while ((ch = getopt_long(argc, argv, "+:hjl:nTt:v", lo, NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, lock_opts, 1)) != -1) {
 		if (ch == 'j' || ch == 'T') {
 			out_option(ch, NULL);
 			continue;
@@ -858,7 +842,7 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 		}
 		switch (ch) {
 		case 'h':
-			cmd_help(help);
+			cmd_help();
 			return ST_HELP;
 		case 'l':
 			if (opt_count("--limit", optarg, &lk->limit) == -1)
@@ -874,12 +858,12 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 		case 'v':
 			lk->verbose = 1;
 			break;
-		case OPT_KILL:
+		case OPT_KILL_AFTER:
 			if (opt_seconds("--kill-after", optarg,
 			    &lk->kill_after) == -1)
 				return ST_USAGE;
 			break;
-		case OPT_NOQ:
+		case OPT_NO_QUORUM:
 			lk->noquorum = 1;
 			break;
 		case OPT_SHOW:

@@ -15,10 +15,16 @@
 #include "../run.h"
 #include "../sess.h"
 
-static const char help[] =
-	"  -m, --wait-members N    send once GROUP has N other members\n"
-	"  -v, --verbose           print own messages as they come back\n"
-	INPUT_HELP OUT_HELP RUN_HELP INTRUSIVE_HELP;
+static const struct optdef send_defs[] = {
+	{ "wait-members", 'm', "count", "send once GROUP has COUNT other "
+	    "members" },
+	{ "verbose", 'v', NULL, "print own messages as they come back" },
+	OPTDEF_END
+};
+/* no --exclude-self or --events: send prints its own messages only */
+const struct optdef *const send_opts[] = {
+	send_defs, opts_input, opts_format, opts_run, opts_intrusive, NULL
+};
 
 struct send {
 	struct loop	*loop;
@@ -149,17 +155,9 @@ static int
 parse(struct send *c, struct runopts *ro, int argc, char **argv,
     const char **file, int *mode)
 {
-	static const struct option lo[] = {
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "verbose",		no_argument,		NULL, 'v' },
-		{ "wait-members",	required_argument,	NULL, 'm' },
-		INPUT_LONGOPTS, OUT_LONGOPTS, RUN_LONGOPTS, INTRUSIVE_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, ":0f:hm:t:v" OUT_SHORTOPTS, lo,
-	    NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, send_opts, 0)) != -1) {
 		if ((r = opt_common(ro, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
@@ -176,7 +174,7 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 			*file = optarg;
 			break;
 		case 'h':
-			cmd_help(help);
+			cmd_help();
 			return ST_HELP;
 		case 'm':
 			if (opt_count("--wait-members", optarg,

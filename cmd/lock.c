@@ -94,6 +94,7 @@ struct lock {
 	/* outgoing messages held back by flow control */
 	char		*out[4];
 	size_t		 nout;
+	int		 stdin_eof;	/* no COMMAND: release once held */
 	/* holding */
 	int		 holding;
 	int		 lost;
@@ -643,6 +644,10 @@ acquire(struct lock *lk)
 	event_line(lk, "acquired", NULL);
 	if (lk->argv != NULL && (st = spawn(lk)) != ST_OK)
 		loop_stop(lk->loop, st);
+	else if (lk->argv == NULL && lk->stdin_eof) {
+		event_line(lk, "released", NULL);
+		loop_stop(lk->loop, ST_OK);
+	}
 }
 
 /* Held no longer: COMMAND gets SIGTERM now, SIGKILL after --kill-after. */
@@ -806,7 +811,11 @@ on_signal(struct loop *l, void *arg, int sig)
 		loop_stop(l, ST_SIGNAL + sig);
 }
 
-/* Without COMMAND the lock is held until standard input ends. */
+/*
+ * Without COMMAND the lock is held until standard input ends; input that
+ * ends first still waits for the lock (-n and -t apply), then lets go at
+ * once: `lock -n NAME </dev/null' asks whether NAME is free.
+ */
 static void
 on_stdin(struct loop *l, void *arg, short revents)
 {
@@ -819,7 +828,10 @@ on_stdin(struct loop *l, void *arg, short revents)
 	    (n == -1 && (errno == EINTR || errno == EAGAIN)))
 		return;
 	loop_fd_del(l, STDIN_FILENO);
-	if (lk->holding && !lk->lost)
+	lk->stdin_eof = 1;
+	if (!lk->holding)
+		return;
+	if (!lk->lost)
 		event_line(lk, "released", NULL);
 	loop_stop(l, ST_OK);
 }

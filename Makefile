@@ -26,7 +26,7 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRCS = cpgtool.c opt.c input.c sess.c out.c \
+SRCS = cpgtool.c util.c opt.c input.c sess.c out.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c
 HDRS = cpgtool.h sess.h input.h
 # O: where objects and the binary go; the sanitize flavour uses .san

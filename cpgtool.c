@@ -30,9 +30,6 @@ static const struct cmd cmds[] = {
 	    "               [group ...]" },
 };
 
-const struct cmd *cur_cmd;
-unsigned std_closed;
-
 static void
 usage(FILE *fp)
 {

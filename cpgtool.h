@@ -1,8 +1,9 @@
 /*
  * cpgtool: a command-line client for corosync's Closed Process Groups.
  *
- * Modules: cpgtool.c (main, commands), opt.c (argument parsing shared by
- * the commands), input.c (message framing), sess.c (the only caller of
+ * Modules: cpgtool.c (main, commands), util.c (the usage error and other
+ * helpers every module may use), opt.c (argument parsing shared by the
+ * commands), input.c (message framing), sess.c (the only caller of
  * libcpg, libcmap and libcfg), out.c (the only writer of events).
  */
 
@@ -138,6 +139,13 @@ struct runopts {
 	size_t		 max_backlog;	/* bytes of unwritten output */
 };
 
+/* util.c */
+extern const struct cmd	*cur_cmd;
+extern unsigned		 std_closed;	/* bit n: fd n was closed */
+void	 usage_error(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+int	 hexval(int);
+
 /* opt.c */
 int	 opt_group(const char *, struct cpg_name *);
 int	 opt_count(const char *, const char *, unsigned long *);
@@ -149,8 +157,6 @@ int	 opt_groups(int, char **, struct cpg_name **);
 int	 cmd_help(const char *);
 int	 opt_unknown(char **, int);
 void	 opt_init_run(struct runopts *);
-void	 usage_error(const char *, ...)
-	    __attribute__((format(printf, 1, 2)));
 
 /* out.c */
 enum { ENC_TEXT, ENC_BASE64, ENC_HEX };
@@ -172,8 +178,6 @@ int	 out_json(void);
 void	 out_group_str(const struct cpg_name *, char *, size_t);
 
 /* cpgtool.c, cmd/ *.c */
-extern const struct cmd	*cur_cmd;
-extern unsigned		 std_closed;	/* bit n: fd n was closed */
 int	 cmd_join(int, char **);
 int	 cmd_send(int, char **);
 int	 cmd_watch(int, char **);

@@ -1,13 +1,12 @@
 /*
  * Argument parsing shared by the commands: group names, numbers, the
- * options of the event loop, and the one-line usage errors.
+ * options of the event loop.
  */
 
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,34 +14,6 @@
 #include "cpgtool.h"
 
 #define DEFAULT_BACKLOG	(64UL << 20)
-
-/* "cpgtool: MESSAGE (see 'cpgtool CMD --help')" on one line. */
-void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cpgtool: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (cur_cmd != NULL)
-		fprintf(stderr, " (see 'cpgtool %s --help')\n", cur_cmd->name);
-	else
-		fputs(" (see 'cpgtool --help')\n", stderr);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * A GROUP argument: bytes, with \xNN and \\ escapes so that any name,

@@ -13,10 +13,7 @@
  */
 
 #include "../out.c"
-#include "../opt.c"		/* hexval, and usage_error for out_option */
-
-const struct cmd *cur_cmd;
-unsigned std_closed;
+#include "../util.c"		/* hexval, and usage_error for out_option */
 
 #define TOTEM		"{\"type\":\"totem\""
 #define MESSAGE		"{\"type\":\"message\""

@@ -136,30 +136,30 @@ opt_init_run(struct runopts *ro)
 	ro->max_backlog = DEFAULT_BACKLOG;
 }
 
-/* An event loop option: 1 if taken, 0 if not ours, -1 if bad. */
-int
+/* An event loop option: taken, not ours, or bad (said why). */
+enum opt_res
 opt_run(struct runopts *ro, int ch, const char *arg)
 {
 	switch (ch) {
 	case 't':
 		if (opt_seconds("--timeout", arg, &ro->timeout) == -1)
-			return -1;
+			return OPT_BAD;
 		if (ro->timeout <= 0) {
 			usage_error("--timeout must be more than 0");
-			return -1;
+			return OPT_BAD;
 		}
-		return 1;
+		return OPT_TAKEN;
 	case OPT_WAIT_COROSYNC:
 		return opt_seconds("--wait-for-corosync", arg,
-		    &ro->wait_corosync) == -1 ? -1 : 1;
+		    &ro->wait_corosync) == -1 ? OPT_BAD : OPT_TAKEN;
 	case OPT_MAX_BACKLOG:
 		return opt_size("--max-backlog", arg, &ro->max_backlog) == -1 ?
-		    -1 : 1;
+		    OPT_BAD : OPT_TAKEN;
 	case 'r':
 		ro->reconnect = 1;
-		return 1;
+		return OPT_TAKEN;
 	}
-	return 0;
+	return OPT_NOT_MINE;
 }
 
 /* getopt_long returned '?' or ':' (optstrings start with ':'). */
@@ -175,13 +175,13 @@ opt_unknown(char **argv, int ch)
 	return ST_USAGE;
 }
 
-/* An option every event command takes: 1 taken, 0 not ours, -1 bad. */
-int
+/* An option every event command takes: taken, not ours, or bad. */
+enum opt_res
 opt_common(struct runopts *ro, int ch, const char *arg)
 {
-	int r;
+	enum opt_res r;
 
-	if ((r = out_option(ch, arg)) != 0)
+	if ((r = out_option(ch, arg)) != OPT_NOT_MINE)
 		return r;
 	return opt_run(ro, ch, arg);
 }

@@ -218,6 +218,8 @@ emit(struct sess *s, struct event *ev)
 	if (l->done || l->hooks->event == NULL)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
+	ev->self_nodeid = s->nodeid;
+	ev->self_pid = s->pid;
 	l->hooks->event(l, s, ev);
 }
 

@@ -37,7 +37,7 @@ on_event(struct loop *l, struct sess *s, const struct event *ev)
 	struct join *j = l->arg;
 
 	(void)s;
-	if (out_event(ev) && ev->type == EV_MESSAGE && j->count &&
+	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && j->count &&
 	    ++j->seen >= j->count)
 		loop_stop(l, ST_OK);
 	else if (ev->type == EV_MESSAGE)
@@ -128,7 +128,6 @@ cmd_join(int argc, char **argv)
 	}
 	loop_init(&l, &hooks, &ro, &j);
 	if ((st = loop_add(&l, &group, 1, &j.s)) == ST_OK) {
-		out_self(sess_nodeid(j.s), (uint32_t)getpid());
 		l.in_fd = j.in.fd;
 		l.want_input = 1;
 		st = loop_run(&l);

@@ -58,7 +58,7 @@ on_event(struct loop *l, struct sess *s, const struct event *ev)
 	if (ev->type != EV_MESSAGE || !sess_is_self(s, ev->nodeid, ev->pid))
 		return;
 	if (c->verbose)
-		out_event(ev);
+		out_event(sink_stdout, ev);
 	maybe_done(l);
 }
 
@@ -194,7 +194,6 @@ cmd_send(int argc, char **argv)
 	}
 	loop_init(&l, &hooks, &ro, &c);
 	if ((st = loop_add(&l, &group, 1, &c.s)) == ST_OK) {
-		out_self(sess_nodeid(c.s), (uint32_t)getpid());
 		if (c.msgs == NULL) {
 			l.in_fd = c.in.fd;
 			l.want_input = c.ready;

@@ -25,7 +25,7 @@ on_event(struct loop *l, struct sess *s, const struct event *ev)
 	struct watch *w = l->arg;
 
 	(void)s;
-	if (out_event(ev) && ev->type == EV_MESSAGE && w->count &&
+	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && w->count &&
 	    ++w->seen >= w->count)
 		loop_stop(l, ST_OK);
 }
@@ -83,7 +83,6 @@ cmd_watch(int argc, char **argv)
 	for (i = 0; i < argc && st == ST_OK; i++)
 		st = loop_add(&l, &groups[i], 1, &s);
 	if (st == ST_OK) {
-		out_self(sess_nodeid(s), (uint32_t)getpid());
 		st = loop_run(&l);
 	}
 	free(groups);

@@ -265,10 +265,20 @@ utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 }
 
 /*
- * Text: printable ASCII and valid UTF-8 above the C1 controls pass;
- * backslash doubles; anything else is \xNN. In a name a space is \x20
- * too, so a name is always one awk field and reads back as a GROUP
- * argument.
+ * Characters above ASCII that no line of output shows raw: the C1
+ * controls, and U+2028 and U+2029, which readers that split on Unicode
+ * line breaks (Python's str.splitlines) take for the end of a line.
+ */
+static int
+breaks_lines(uint32_t cp)
+{
+	return cp < 0xa0 || cp == 0x2028 || cp == 0x2029;
+}
+
+/*
+ * Text: printable ASCII and valid UTF-8 but the above pass; backslash
+ * doubles; anything else is \xNN. In a name a space is \x20 too, so a
+ * name is always one awk field and reads back as a GROUP argument.
  */
 static void
 put_text(struct sink *s, const void *data, size_t n, int name)
@@ -287,8 +297,8 @@ put_text(struct sink *s, const void *data, size_t n, int name)
 		if (p[i] == '\\') {
 			PUTS(s, "\\\\");
 			i++;
-		} else if (p[i] >= 0x80 &&
-		    (k = utf8_seq(p + i, n - i, &cp)) > 0 && cp >= 0xa0) {
+		} else if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i,
+		    &cp)) > 0 && !breaks_lines(cp)) {
 			put(s, p + i, k);
 			i += k;
 		} else
@@ -344,7 +354,7 @@ put_base64(struct sink *s, const void *data, size_t n)
 
 /* Bytes a JSON string carries as they are: printable ASCII but " and \\. */
 static const unsigned char jplain[256] = {
-	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
 
 static void
@@ -373,7 +383,8 @@ put_jesc(struct sink *s, unsigned char c)
 
 /*
  * A JSON string's body, in one pass: 0, with nothing put, if the bytes
- * are not what a JSON string can carry losslessly (valid UTF-8, no NUL).
+ * are not valid UTF-8 (a JSON string cannot carry them losslessly). NUL
+ * and the other controls are escaped, and so is what breaks lines.
  */
 static int
 put_jstr(struct sink *s, const void *data, size_t n)
@@ -388,16 +399,19 @@ put_jstr(struct sink *s, const void *data, size_t n)
 		put(s, p + i, run - i);
 		if ((i = run) == n)
 			break;
-		if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i, &cp)) > 0) {
-			put(s, p + i, k);
-			i += k;
+		if (p[i] < 0x80) {
+			put_jesc(s, p[i++]);
 			continue;
 		}
-		if (p[i] == 0 || p[i] >= 0x80) {
+		if ((k = utf8_seq(p + i, n - i, &cp)) == 0) {
 			rewind_to(s, m);
 			return 0;
 		}
-		put_jesc(s, p[i++]);
+		if (breaks_lines(cp))
+			put_esc(s, 'u', cp, 4);
+		else
+			put(s, p + i, k);
+		i += k;
 	}
 	return 1;
 }

@@ -80,7 +80,7 @@ valid_utf8(const unsigned char *p, size_t n)
 static int
 breaks_lines(uint32_t cp)
 {
-	return cp >= 0x7f && cp < 0xa0;
+	return (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029;
 }
 
 static void
@@ -282,8 +282,7 @@ json_bytes(const char *p, const char *e, const char *key,
 
 	snprintf(k, sizeof(k), "%s_base64", key);
 	if (json_get(p, e, k)) {
-		CHECK(enc == 1 || (enc == 0 && (!valid_utf8(want, n) ||
-		    memchr(want, 0, n))));
+		CHECK(enc == 1 || (enc == 0 && !valid_utf8(want, n)));
 		got = unbase64(d);
 	} else if (snprintf(k, sizeof(k), "%s_hex", key), json_get(p, e, k)) {
 		CHECK(enc == 2 && ndec % 2 == 0);
@@ -328,6 +327,7 @@ check_json(const char *p, size_t n, const struct cpg_name *g,
 
 	for (; p < e; p = nl + 1, lines--) {
 		CHECK((nl = memchr(p, '\n', (size_t)(e - p))) != NULL);
+		check_raw(p, nl);
 		jp = (const unsigned char *)p;
 		je = (const unsigned char *)nl;
 		CHECK(*jp == '{' && json_value() && (ws(), jp == je));

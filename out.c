@@ -183,6 +183,18 @@ putu(struct sink *s, uint64_t v)
 	put(s, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+/* Lower-case hex without leading zeros, as corosync prints ring ids. */
+static void
+put_xnum(struct sink *s, uint64_t v)
+{
+	char tmp[16], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = hexd[v & 15];
+	while (v >>= 4);
+	put(s, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 /* \xNN (text) or \uNNNN (JSON): the escape, then `digits' hex digits. */
 static void
 put_esc(struct sink *s, char kind, uint32_t v, int digits)
@@ -571,16 +583,16 @@ json_list(struct sink *s, const char *key, const struct cpg_address *a,
 	putch(s, ']');
 }
 
-/* totem ring=NODEID:SEQ members=N,... */
+/* totem ring=NODEID.SEQ members=N,...: the ring id as corosync logs it. */
 static void
 text_totem(struct sink *s, const struct event *ev)
 {
 	size_t i;
 
 	PUTS(s, "ring=");
-	putu(s, ev->ring.nodeid);
-	putch(s, ':');
-	putu(s, ev->ring.seq);
+	put_xnum(s, ev->ring.nodeid);
+	putch(s, '.');
+	put_xnum(s, ev->ring.seq);
 	PUTS(s, " members=");
 	for (i = 0; i < ev->nnodes; i++) {
 		if (i)

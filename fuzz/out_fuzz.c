@@ -406,7 +406,7 @@ check_text(const char *p, size_t n, const struct cpg_name *g,
 			check_text_name(p, nl, g);
 			continue;
 		}
-		snprintf(want, sizeof(want), "ring=%u:%llu members=1,2,3",
+		snprintf(want, sizeof(want), "ring=%x.%llx members=1,2,3",
 		    ev->ring.nodeid, (unsigned long long)ev->ring.seq);
 		CHECK((r = memmem(p, (size_t)(nl - p), want,
 		    strlen(want))) != NULL && r + strlen(want) == nl);

@@ -23,7 +23,10 @@ load test_helper
 	wait_for "$BATS_TEST_TMPDIR/w" "^message ${G}b 2 [0-9]+ 4 to-b$"
 	grep -qE "^message ${G}a 2 [0-9]+ 4 to-a$" "$BATS_TEST_TMPDIR/w"
 	[ "$(grep -c '^totem ' "$BATS_TEST_TMPDIR/w")" -eq 1 ]
-	grep -qE '^totem ring=[0-9]+:[0-9]+ members=1,2,3$' "$BATS_TEST_TMPDIR/w"
+	grep -qE '^totem ring=[0-9a-f]+\.[0-9a-f]+ members=1,2,3$' "$BATS_TEST_TMPDIR/w"
+	# the ring id as corosync's own tools print it
+	ring=$(on 1 corosync-quorumtool -s | awk '/^Ring ID:/ { print $3 }')
+	grep -qF "totem ring=$ring members=" "$BATS_TEST_TMPDIR/w"
 }
 
 @test "JSON for every event, valid for any bytes" {
@@ -168,9 +171,9 @@ load test_helper
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=3:"
 	cluster_kill 3
 	wait_for "$BATS_TEST_TMPDIR/w" "left=3:[0-9]+:nodedown$" 10
-	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2$' 10
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9a-f]+\.[0-9a-f]+ members=1,2$' 10
 	cluster_start 3
-	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2,3$' 10
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9a-f]+\.[0-9a-f]+ members=1,2,3$' 10
 }
 
 @test "a node cut off the network: nodedown; reconnected: nodeup" {
@@ -180,7 +183,7 @@ load test_helper
 	cluster_cut 2
 	wait_for "$BATS_TEST_TMPDIR/w" "left=2:[0-9]+:nodedown$" 10
 	cluster_uncut 2
-	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2,3$' 15
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9a-f]+\.[0-9a-f]+ members=1,2,3$' 15
 	# its process lived through the cut: it comes back as nodeup
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=2:[0-9]+:nodeup left=-$" 10
 	cluster_wait_members 1 3

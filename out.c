@@ -1091,8 +1091,8 @@ fmt_add(struct tok t)
 }
 
 /*
- * --format, compiled once into tokens, so that what is refused here is
- * all the printing side ever has to know. Literals are spans of the
+ * --format, compiled once into tokens: read and checked in this one
+ * place, while printing only walks the array. Literals are spans of the
  * argument, which must outlive the output (argv does).
  */
 static enum opt_res

@@ -91,13 +91,24 @@ static const char b64[] =
 static const char *const reasons[] = {
 	"undefined", "join", "leave", "nodedown", "nodeup", "procdown",
 };
-static const char *const types[] = {
-	[EV_MESSAGE] = "message", [EV_CONFCHG] = "confchg",
-	[EV_TOTEM] = "totem", [EV_GAP] = "gap", [EV_MEMBERS] = "members",
+
+/* A string and its length, for what is printed with every event. */
+struct lit {
+	const char	*s;
+	size_t		 n;
 };
-static const char *const lock_types[] = {
-	[LOCK_WAITING] = "waiting", [LOCK_ACQUIRED] = "acquired",
-	[LOCK_RELEASED] = "released", [LOCK_LOST] = "lost",
+#define LIT(x)		{ x, sizeof(x) - 1 }
+/* A literal key as the two arguments put_jbytes takes. */
+#define KEY(x)		x, sizeof(x) - 1
+
+static const struct lit types[] = {
+	[EV_MESSAGE] = LIT("message"), [EV_CONFCHG] = LIT("confchg"),
+	[EV_TOTEM] = LIT("totem"), [EV_GAP] = LIT("gap"),
+	[EV_MEMBERS] = LIT("members"),
+};
+static const struct lit lock_types[] = {
+	[LOCK_WAITING] = LIT("waiting"), [LOCK_ACQUIRED] = LIT("acquired"),
+	[LOCK_RELEASED] = LIT("released"), [LOCK_LOST] = LIT("lost"),
 };
 
 /*
@@ -162,6 +173,12 @@ static void
 puts_(struct sink *s, const char *str)
 {
 	put(s, str, strlen(str));
+}
+
+static void
+put_lit(struct sink *s, const struct lit *l)
+{
+	put(s, l->s, l->n);
 }
 
 static void
@@ -430,13 +447,13 @@ put_jstr(struct sink *s, const void *data, size_t n)
 
 /* "key":"..." or "key_base64":"..." when the bytes are not UTF-8. */
 static void
-put_jbytes(struct sink *s, const char *key, const void *data, size_t n,
-    int enc)
+put_jbytes(struct sink *s, const char *key, size_t klen, const void *data,
+    size_t n, int enc)
 {
 	size_t m = mark(s);
 
 	putch(s, '"');
-	puts_(s, key);
+	put(s, key, klen);
 	if (enc == ENC_TEXT) {
 		PUTS(s, "\":\"");
 		if (put_jstr(s, data, n)) {
@@ -446,14 +463,16 @@ put_jbytes(struct sink *s, const char *key, const void *data, size_t n,
 		/* not text after all: the key again, in base64 */
 		rewind_to(s, m);
 		putch(s, '"');
-		puts_(s, key);
+		put(s, key, klen);
 		enc = ENC_BASE64;
 	}
-	puts_(s, enc == ENC_HEX ? "_hex\":\"" : "_base64\":\"");
-	if (enc == ENC_HEX)
+	if (enc == ENC_HEX) {
+		PUTS(s, "_hex\":\"");
 		put_hex(s, data, n);
-	else
+	} else {
+		PUTS(s, "_base64\":\"");
 		put_base64(s, data, n);
+	}
 	putch(s, '"');
 }
 
@@ -609,7 +628,7 @@ text_event(struct sink *s, const struct event *ev)
 	/* the member list is the truth; only joined/left hide us */
 	const struct event *hide = fmt.exclude_self ? ev : NULL;
 
-	puts_(s, types[ev->type]);
+	put_lit(s, &types[ev->type]);
 	putch(s, ' ');
 	if (fmt.stamps) {
 		put_time(s, &ev->time);
@@ -670,7 +689,7 @@ json_event(struct sink *s, const struct event *ev)
 	const struct event *hide = fmt.exclude_self ? ev : NULL;
 
 	PUTS(s, "{\"type\":\"");
-	puts_(s, types[ev->type]);
+	put_lit(s, &types[ev->type]);
 	putch(s, '"');
 	if (fmt.stamps) {
 		PUTS(s, ",\"time\":\"");
@@ -683,7 +702,8 @@ json_event(struct sink *s, const struct event *ev)
 		return;
 	}
 	putch(s, ',');
-	put_jbytes(s, "group", ev->group->value, ev->group->length, ENC_TEXT);
+	put_jbytes(s, KEY("group"), ev->group->value, ev->group->length,
+	    ENC_TEXT);
 	if (ev->type == EV_MESSAGE) {
 		PUTS(s, ",\"nodeid\":");
 		putu(s, ev->nodeid);
@@ -692,7 +712,7 @@ json_event(struct sink *s, const struct event *ev)
 		PUTS(s, ",\"size\":");
 		putu(s, ev->len);
 		putch(s, ',');
-		put_jbytes(s, "payload", ev->data, ev->len, fmt.enc);
+		put_jbytes(s, KEY("payload"), ev->data, ev->len, fmt.enc);
 	} else if (ev->type != EV_GAP) {
 		json_list(s, "members", ev->members, ev->nmembers, 0, NULL);
 		json_list(s, "joined", ev->joined, ev->njoined,
@@ -733,7 +753,7 @@ format_event(struct sink *s, const struct event *ev)
 			put_hex(s, ev->data, ev->len);
 			break;
 		case TK_TYPE:
-			puts_(s, types[ev->type]);
+			put_lit(s, &types[ev->type]);
 			break;
 		case TK_TIME:
 			put_time(s, &ev->time);
@@ -870,7 +890,7 @@ out_members(struct sink *s, const struct cpg_name *g,
 		return;
 	}
 	putch(s, '{');
-	put_jbytes(s, "group", g->value, g->length, ENC_TEXT);
+	put_jbytes(s, KEY("group"), g->value, g->length, ENC_TEXT);
 	PUTS(s, ",\"members\":[");
 	for (i = 0; i < n; i++) {
 		if (i)
@@ -881,10 +901,51 @@ out_members(struct sink *s, const struct cpg_name *g,
 	end_item(s, m);
 }
 
+static void
+text_lock_event(struct sink *s, enum lock_ev type,
+    const struct cpg_name *lock, const char *reason)
+{
+	put_lit(s, &lock_types[type]);
+	putch(s, ' ');
+	if (fmt.stamps) {
+		put_now(s);
+		putch(s, ' ');
+	}
+	put_text(s, lock->value, lock->length, 1);
+	if (reason != NULL) {
+		putch(s, ' ');
+		put_text(s, reason, strlen(reason), 1);
+	}
+	putch(s, '\n');
+}
+
+static void
+json_lock_event(struct sink *s, enum lock_ev type,
+    const struct cpg_name *lock, const char *reason)
+{
+	PUTS(s, "{\"type\":\"");
+	put_lit(s, &lock_types[type]);
+	putch(s, '"');
+	if (fmt.stamps) {
+		PUTS(s, ",\"time\":\"");
+		put_now(s);
+		putch(s, '"');
+	}
+	putch(s, ',');
+	put_jbytes(s, KEY("lock"), lock->value, lock->length,
+	    ENC_TEXT);
+	if (reason != NULL) {
+		putch(s, ',');
+		put_jbytes(s, KEY("reason"), reason, strlen(reason),
+		    ENC_TEXT);
+	}
+	PUTS(s, "}\n");
+}
+
 /*
  * What happened to a lock: "TYPE [TIME] NAME [REASON]" in text, and
  * {"type":TYPE,["time":TIME,]"lock":NAME[,"reason":REASON]} in JSON; the
- * time (now) with --timestamps, as for events.
+ * time (now) with --timestamps, as for events. REASON may be NULL.
  */
 void
 out_lock_event(struct sink *s, enum lock_ev type, const struct cpg_name *lock,
@@ -894,37 +955,10 @@ out_lock_event(struct sink *s, enum lock_ev type, const struct cpg_name *lock,
 
 	if (!begin_item(s, &m))
 		return;
-	if (fmt.json) {
-		PUTS(s, "{\"type\":\"");
-		puts_(s, lock_types[type]);
-		putch(s, '"');
-		if (fmt.stamps) {
-			PUTS(s, ",\"time\":\"");
-			put_now(s);
-			putch(s, '"');
-		}
-		putch(s, ',');
-		put_jbytes(s, "lock", lock->value, lock->length, ENC_TEXT);
-		if (reason != NULL) {
-			putch(s, ',');
-			put_jbytes(s, "reason", reason, strlen(reason),
-			    ENC_TEXT);
-		}
-		PUTS(s, "}\n");
-	} else {
-		puts_(s, lock_types[type]);
-		putch(s, ' ');
-		if (fmt.stamps) {
-			put_now(s);
-			putch(s, ' ');
-		}
-		put_text(s, lock->value, lock->length, 1);
-		if (reason != NULL) {
-			putch(s, ' ');
-			put_text(s, reason, strlen(reason), 1);
-		}
-		putch(s, '\n');
-	}
+	if (fmt.json)
+		json_lock_event(s, type, lock, reason);
+	else
+		text_lock_event(s, type, lock, reason);
 	end_item(s, m);
 }
 
@@ -992,7 +1026,8 @@ out_lock_queue(struct sink *s, const struct cpg_name *lock, unsigned limit,
 		return;
 	}
 	putch(s, '{');
-	put_jbytes(s, "lock", lock->value, lock->length, ENC_TEXT);
+	put_jbytes(s, KEY("lock"), lock->value, lock->length,
+	    ENC_TEXT);
 	PUTS(s, ",\"limit\":");
 	if (limit)
 		putu(s, limit);

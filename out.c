@@ -1093,7 +1093,7 @@ parse_events(const char *arg)
 static int
 fmt_token(const char *p, struct tok *t)
 {
-	static const char conv[] = "gnpslxtT";
+	static const char conv[] = "gnpslxtT";	/* from TK_GROUP on */
 	const char *c;
 
 	*t = (struct tok){ TK_LIT, NULL, 1 };

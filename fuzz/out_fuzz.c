@@ -524,7 +524,10 @@ fuzz_format(struct sink *m, struct event *ev)
 		CHECK(opt.exclude && ev->self_pid == ev->pid);
 }
 
-/* Two lock events and a queue (node names from the payload): lines. */
+/*
+ * Two lock events, a queue and in JSON a member list (node names from the
+ * payload): the lines they make.
+ */
 static int
 fuzz_lock(struct sink *m, const struct cpg_name *g, const struct event *ev,
     const struct cpg_address *a, size_t na)
@@ -541,7 +544,12 @@ fuzz_lock(struct sink *m, const struct cpg_name *g, const struct event *ev,
 	out_lock_event(m, LOCK_LOST, g, "quorum");
 	out_lock_queue(m, g, ev->len % 3, a, na, ev->len % 5,
 	    ev->len & 1 ? ni : NULL);
-	return 2 + (opt.json ? 1 : (int)na);
+	if (!opt.json)
+		return 2 + (int)na;
+	/* members' JSON (its text leads with the name: not checked here) */
+	snprintf(ni[0].addrs, sizeof(ni[0].addrs), "10.0.0.1,fe80::1");
+	out_members(m, g, a, na, ev->len & 2 ? ni : NULL, 2);
+	return 4;
 }
 
 static void

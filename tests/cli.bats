@@ -54,6 +54,7 @@ bad() {
 	bad watch --timeout nan g
 	bad watch --format '%q' g
 	bad watch --format 'x%' g
+	bad watch --format "$(printf '%%n-%.0s' {1..33})" g
 	bad watch --encoding rot13 g
 	bad watch --events message,bogus g
 	bad watch --max-backlog 12Q g

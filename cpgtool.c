@@ -30,9 +30,6 @@ static const struct optdef global_defs[] = {
 };
 static const struct optdef *const global_opts[] = { global_defs, NULL };
 
-const struct cmd *cur_cmd;
-unsigned std_closed;
-
 static void
 usage(void)
 {

@@ -2,7 +2,8 @@
  * cpgtool: a command-line client for corosync's Closed Process Groups.
  *
  * Modules: cpgtool.c (main, the command table), cmd/ (a file per
- * command), opt.c (argument parsing shared by the commands), input.c
+ * command), util.c (the usage error and other helpers every module may
+ * use), opt.c (argument parsing shared by the commands), input.c
  * (message framing), loop.c (the event loop), sess.c (the only caller of
  * corosync's libraries), out.c (the only writer of events). See HACKING.
  */
@@ -80,6 +81,17 @@ extern const struct optdef opts_stay[];		/* -r --max-backlog */
 extern const struct optdef opts_input[];	/* -0 --whole -f */
 extern const struct optdef opts_intrusive[];	/* --intrusive */
 
+/*
+ * What an option handler (out_option, opt_run, opt_common) made of an
+ * option: taken, someone else's, or ours with a value refused (and said
+ * why on stderr).
+ */
+enum opt_res {
+	OPT_BAD = -1,
+	OPT_NOT_MINE = 0,
+	OPT_TAKEN = 1,
+};
+
 struct cmd {
 	const char	 *name;
 	int		(*fn)(int, char **);
@@ -118,8 +130,16 @@ struct event {
 	struct cpg_ring_id	 ring;
 	const uint32_t		*nodes;
 	size_t			 nnodes;
-	uint32_t		 self_nodeid;	/* this process, as CPG */
-	uint32_t		 self_pid;	/* names it */
+	uint32_t		 self_nodeid;	/* this process, for */
+	uint32_t		 self_pid;	/* --exclude-self */
+};
+
+/* What happened to a lock, for out_lock_event. */
+enum lock_ev {
+	LOCK_WAITING,
+	LOCK_ACQUIRED,
+	LOCK_RELEASED,
+	LOCK_LOST,
 };
 
 /* What members --names adds to a member. */
@@ -144,13 +164,20 @@ int	 daemon_refuse(const struct cpg_name *, int, int);
 void	 twin_hint(struct sess *, const struct cpg_name *, size_t, int);
 void	 twin_confchg(struct sess *, const struct event *);
 
+/* util.c */
+extern const struct cmd	*cur_cmd;
+extern unsigned		 std_closed;	/* bit n: fd n was closed */
+void	 usage_error(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+int	 hexval(int);
+
 /* opt.c */
 int	 opt_group(const char *, struct cpg_name *);
 int	 opt_count(const char *, const char *, unsigned long *);
 int	 opt_seconds(const char *, const char *, double *);
 int	 opt_size(const char *, const char *, size_t *);
-int	 opt_run(struct runopts *, int, const char *);
-int	 opt_common(struct runopts *, int, const char *);
+enum opt_res opt_run(struct runopts *, int, const char *);
+enum opt_res opt_common(struct runopts *, int, const char *);
 int	 opt_groups(int, char **, struct cpg_name **);
 int	 cmd_help(void);
 int	 opt_get(int, char **, const struct optdef *const *, int);
@@ -158,36 +185,47 @@ void	 opt_help(const struct optdef *const *);
 void	 opt_synopsis(FILE *, const struct cmd *, size_t, size_t);
 int	 opt_unknown(char **, int);
 void	 opt_init_run(struct runopts *);
-void	 usage_error(const char *, ...)
-	    __attribute__((format(printf, 1, 2)));
 
-/* out.c */
-enum { ENC_TEXT, ENC_BASE64, ENC_HEX };
-int	 out_option(int, const char *);
-int	 out_start(void);
-int	 out_stop(void);
-void	 out_self(uint32_t, uint32_t);
-void	 out_events_default(unsigned);
-int	 out_event(const struct event *);
-void	 out_members(const struct cpg_name *, const struct cpg_address *,
-	    size_t, const struct nodeinfo *, uint32_t);
-int	 out_flush(void);
-void	 out_drop(void);
-const char *out_peek(size_t *);
+/* out.c: sinks, where output goes (a fd's, written on flush, or memory) */
+struct sink;
+extern struct sink *const sink_stdout;
+extern struct sink *const sink_stderr;
+struct sink *sink_new(int);
+void	 sink_free(struct sink *);
+int	 sink_start(struct sink *);
+int	 sink_flush(struct sink *);
+int	 sink_stop(struct sink *);
+size_t	 sink_pending(const struct sink *);
+int	 sink_broken(const struct sink *);
+void	 sink_drop(struct sink *);
+const char *sink_data(const struct sink *, size_t *);
+
+/* out.c: the formats, one set of options for every sink */
+#define OUT_NAME_MAX	(CPG_MAX_NAME_LENGTH * 4 + 1)
+enum opt_res out_option(int, const char *);
+void	 out_reset(void);
 int	 out_stamps(void);
-size_t	 out_pending(void);
-int	 out_broken(void);
-int	 out_json(void);
-void	 out_group_str(const struct cpg_name *, char *, size_t);
-void	 out_lock_event(int, const char *, const struct cpg_name *,
+void	 out_events_default(unsigned);
+int	 out_event(struct sink *, const struct event *);
+void	 out_members(struct sink *, const struct cpg_name *,
+	    const struct cpg_address *, size_t, const struct nodeinfo *,
+	    uint32_t);
+void	 out_lock_event(struct sink *, enum lock_ev, const struct cpg_name *,
 	    const char *);
-void	 out_lock_queue(const struct cpg_name *, unsigned,
+void	 out_lock_queue(struct sink *, const struct cpg_name *, unsigned,
 	    const struct cpg_address *, size_t, size_t,
 	    const struct nodeinfo *);
+const char *out_group_str(const struct cpg_name *, char *, size_t);
+
+/* out.c: the stdout sink, as the loop drives it */
+int	 out_start(void);
+int	 out_flush(void);
+size_t	 out_pending(void);
+int	 out_broken(void);
+void	 out_drop(void);
+int	 out_stop(void);
 
 /* cpgtool.c, cmd/ *.c */
-extern const struct cmd	*cur_cmd;
-extern unsigned		 std_closed;	/* bit n: fd n was closed */
 int	 cmd_join(int, char **);
 int	 cmd_send(int, char **);
 int	 cmd_watch(int, char **);

@@ -1,6 +1,6 @@
 /*
  * Argument parsing shared by the commands: group names, numbers, the
- * options of the event loop, and the one-line usage errors.
+ * options of the event loop.
  */
 
 #include <err.h>
@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,34 +15,6 @@
 #include "cpgtool.h"
 
 #define DEFAULT_BACKLOG	(64UL << 20)
-
-/* "cpgtool: MESSAGE (see 'cpgtool CMD --help')" on one line. */
-void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cpgtool: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (cur_cmd != NULL)
-		fprintf(stderr, " (see 'cpgtool %s --help')\n", cur_cmd->name);
-	else
-		fputs(" (see 'cpgtool --help')\n", stderr);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * A GROUP argument: bytes, with \xNN and \\ escapes so that any name,
@@ -166,30 +137,30 @@ opt_init_run(struct runopts *ro)
 	ro->max_backlog = DEFAULT_BACKLOG;
 }
 
-/* An event loop option: 1 if taken, 0 if not ours, -1 if bad. */
-int
+/* An event loop option: taken, not ours, or bad (said why). */
+enum opt_res
 opt_run(struct runopts *ro, int ch, const char *arg)
 {
 	switch (ch) {
 	case 't':
 		if (opt_seconds("--timeout", arg, &ro->timeout) == -1)
-			return -1;
+			return OPT_BAD;
 		if (ro->timeout <= 0) {
 			usage_error("--timeout must be more than 0");
-			return -1;
+			return OPT_BAD;
 		}
-		return 1;
+		return OPT_TAKEN;
 	case OPT_WAIT_COROSYNC:
 		return opt_seconds("--wait-for-corosync", arg,
-		    &ro->wait_corosync) == -1 ? -1 : 1;
+		    &ro->wait_corosync) == -1 ? OPT_BAD : OPT_TAKEN;
 	case OPT_MAX_BACKLOG:
 		return opt_size("--max-backlog", arg, &ro->max_backlog) == -1 ?
-		    -1 : 1;
+		    OPT_BAD : OPT_TAKEN;
 	case 'r':
 		ro->reconnect = 1;
-		return 1;
+		return OPT_TAKEN;
 	}
-	return 0;
+	return OPT_NOT_MINE;
 }
 
 /* getopt_long returned '?' or ':' (optstrings start with ':'). */
@@ -205,13 +176,13 @@ opt_unknown(char **argv, int ch)
 	return ST_USAGE;
 }
 
-/* An option every event command takes: 1 taken, 0 not ours, -1 bad. */
-int
+/* An option every event command takes: taken, not ours, or bad. */
+enum opt_res
 opt_common(struct runopts *ro, int ch, const char *arg)
 {
-	int r;
+	enum opt_res r;
 
-	if ((r = out_option(ch, arg)) != 0)
+	if ((r = out_option(ch, arg)) != OPT_NOT_MINE)
 		return r;
 	return opt_run(ro, ch, arg);
 }

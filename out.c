@@ -1,11 +1,17 @@
 /*
  * The output layer: the only file that knows the text and JSON formats.
  *
- * Events are formatted into one buffer and written when the loop has
- * drained libcpg's queue, so a burst costs one write(2), and `| jq' still
- * sees every event as soon as it is dispatched. Names and payloads are
- * bytes with a length: they may hold NULs, invalid UTF-8 or terminal
- * control sequences, and neither format lets any of that through raw.
+ * What is printed goes into a sink: a buffer written to a file descriptor
+ * when its owner flushes it (stdout, stderr, a pipe to a child), or kept
+ * in memory. The loop flushes stdout each time round, after a batch of
+ * events, so a burst costs one write(2) and `| jq' still sees every event
+ * promptly. The format options are held once, apart from any sink.
+ *
+ * Names and payloads are bytes with a length: they may hold NULs, invalid
+ * UTF-8 or terminal control sequences, and neither format lets any of that
+ * through raw. Nothing here exits: output lost for want of memory is
+ * reported when the sink is flushed or stopped, so the caller can leave
+ * its groups first.
  */
 
 #include <sys/stat.h>
@@ -20,28 +26,64 @@
 
 #include "cpgtool.h"
 
-#define FMT_ESCAPES	"nt0\\"
-#define FMT_TOKENS	"gnpslxtT%"
+struct sink {
+	char		*buf;
+	size_t		 len;		/* bytes in buf */
+	size_t		 off;		/* bytes of buf already written */
+	size_t		 cap;
+	int		 fd;		/* -1: a memory sink */
+	int		 oldfl;		/* fd's flags before O_NONBLOCK; -1 */
+	int		 fixed;		/* buf is not ours: never grown */
+	int		 heap;		/* made by sink_new */
+	int		 broken;	/* the reader closed the pipe */
+	int		 error;		/* errno of output lost; sticky */
+	int		 told;		/* sink_flush has returned it once */
+};
 
-static struct {
+static struct sink stdsinks[] = {
+	{ .fd = STDOUT_FILENO, .oldfl = -1 },
+	{ .fd = STDERR_FILENO, .oldfl = -1 },
+};
+struct sink *const sink_stdout = &stdsinks[0];
+struct sink *const sink_stderr = &stdsinks[1];
+
+enum { ENC_TEXT, ENC_BASE64, ENC_HEX };
+
+/* --format, compiled: literal spans and conversions, in order. */
+enum tok_kind {
+	TK_LIT, TK_GROUP, TK_NODEID, TK_PID, TK_PAYLOAD, TK_SIZE, TK_HEX,
+	TK_TYPE, TK_TIME,
+};
+
+struct tok {
+	enum tok_kind	 kind;
+	const char	*lit;		/* TK_LIT: in the argument, or static */
+	size_t		 len;
+};
+
+#define FMT_MAX		64
+
+/* The output options: one set, whatever the sink. */
+struct outfmt {
 	int		 json;
 	int		 enc;
 	int		 stamps;
 	int		 exclude_self;
 	unsigned	 events;
 	int		 events_set;
-	const char	*format;
-	uint32_t	 self_node;
-	uint32_t	 self_pid;
-	char		*buf;
-	size_t		 len;		/* bytes in buf */
-	size_t		 off;		/* bytes of buf already written */
-	size_t		 cap;
-	int		 oldfl;		/* stdout's flags, -1 if untouched */
-	int		 broken;	/* the reader closed the pipe */
-	time_t		 tsec;		/* the second tcache was made for */
-	char		 tcache[48];
-} o = { .events = EVM_ALL, .oldfl = -1, .tsec = -1 };
+	int		 format;	/* --format given (it may be empty) */
+	size_t		 ntok;
+	struct tok	 tok[FMT_MAX];
+};
+
+static struct outfmt fmt = { .events = EVM_ALL };
+
+/* The last second formatted, for put_time. */
+static struct {
+	time_t		 sec;
+	char		 s[48];
+	size_t		 len;
+} tcache = { .sec = -1 };
 
 static const char hexd[] = "0123456789abcdef";
 static const char b64[] =
@@ -49,110 +91,179 @@ static const char b64[] =
 static const char *const reasons[] = {
 	"undefined", "join", "leave", "nodedown", "nodeup", "procdown",
 };
-static const char *const types[] = {
-	[EV_MESSAGE] = "message", [EV_CONFCHG] = "confchg",
-	[EV_TOTEM] = "totem", [EV_GAP] = "gap", [EV_MEMBERS] = "members",
+
+/* A string and its length, for what is printed with every event. */
+struct lit {
+	const char	*s;
+	size_t		 n;
+};
+#define LIT(x)		{ x, sizeof(x) - 1 }
+/* A literal key as the two arguments put_jbytes takes. */
+#define KEY(x)		x, sizeof(x) - 1
+
+static const struct lit types[] = {
+	[EV_MESSAGE] = LIT("message"), [EV_CONFCHG] = LIT("confchg"),
+	[EV_TOTEM] = LIT("totem"), [EV_GAP] = LIT("gap"),
+	[EV_MEMBERS] = LIT("members"),
+};
+static const struct lit lock_types[] = {
+	[LOCK_WAITING] = LIT("waiting"), [LOCK_ACQUIRED] = LIT("acquired"),
+	[LOCK_RELEASED] = LIT("released"), [LOCK_LOST] = LIT("lost"),
 };
 
 /*
- * The buffer's first size; once drained, a buffer that grew past it for a
+ * A buffer's first size; once drained, a buffer that grew past it for a
  * burst or a big message is given back. sess.c dispatches well under it.
  */
 #define OUT_CHUNK	65536
 
-/* room()'s slow path: compact or grow the buffer. */
-static char *
-grow(size_t n)
+/*
+ * reserve()'s slow path: compact or grow the buffer. Out of memory, the
+ * sink keeps the error and its item is taken back whole (see end_item).
+ */
+static int
+grow(struct sink *s, size_t n)
 {
 	size_t cap;
 	char *p;
 
-	if (o.off > 0 && (o.off == o.len || o.off > o.cap / 2)) {
-		memmove(o.buf, o.buf + o.off, o.len - o.off);
-		o.len -= o.off;
-		o.off = 0;
-		if (o.len + n <= o.cap)
-			return o.buf + o.len;
+	if (s->off > 0 && (s->off == s->len || s->off > s->cap / 2)) {
+		memmove(s->buf, s->buf + s->off, s->len - s->off);
+		s->len -= s->off;
+		s->off = 0;
+		if (s->cap - s->len >= n)
+			return 1;
 	}
-	cap = o.cap ? o.cap : OUT_CHUNK;
-	while (cap < o.len + n)
-		cap *= 2;
-	if ((p = realloc(o.buf, cap)) == NULL)
-		err(ST_FAIL, "output buffer");
-	o.buf = p;
-	o.cap = cap;
-	return o.buf + o.len;
+	if (s->fixed)
+		goto lost;
+	for (cap = s->cap ? s->cap : OUT_CHUNK; cap - s->len < n; cap *= 2)
+		if (cap > SIZE_MAX / 2)
+			goto lost;
+	if ((p = realloc(s->buf, cap)) == NULL)
+		goto lost;
+	s->buf = p;
+	s->cap = cap;
+	return 1;
+lost:
+	if (s->error == 0)
+		s->error = ENOMEM;
+	return 0;
 }
 
-/* Make room for n more bytes; output is lost only if memory is. */
-static inline char *
-room(size_t n)
+/* Room for n more bytes: the fast path is one comparison. */
+static inline int
+reserve(struct sink *s, size_t n)
 {
-	if (o.buf != NULL && o.cap - o.len >= n)
-		return o.buf + o.len;
-	return grow(n);
-}
-
-static void
-put(const void *p, size_t n)
-{
-	memcpy(room(n), p, n);
-	o.len += n;
-}
-
-/*
- * What is pending, to go back to if what follows turns out not to fit its
- * form (rewind): counted from o.off, since grow() may move the buffer.
- */
-static size_t
-mark(void)
-{
-	return o.len - o.off;
+	return s->cap - s->len >= n || grow(s, n);
 }
 
 static void
-rewind_to(size_t m)
+put(struct sink *s, const void *p, size_t n)
 {
-	o.len = o.off + m;
+	if (!reserve(s, n))
+		return;
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
 }
 
 /* A string literal: its length is known at compile time. */
-#define PUTS(lit)	put(lit, sizeof(lit) - 1)
+#define PUTS(s, lit)	put(s, lit, sizeof(lit) - 1)
 
 static void
-puts_(const char *s)
+puts_(struct sink *s, const char *str)
 {
-	put(s, strlen(s));
+	put(s, str, strlen(str));
 }
 
 static void
-putch(char c)
+put_lit(struct sink *s, const struct lit *l)
 {
-	*room(1) = c;
-	o.len++;
+	put(s, l->s, l->n);
 }
 
 static void
-putu(uint64_t v)
+putch(struct sink *s, char c)
+{
+	if (!reserve(s, 1))
+		return;
+	s->buf[s->len++] = c;
+}
+
+static void
+putu(struct sink *s, uint64_t v)
 {
 	char tmp[20], *p = tmp + sizeof(tmp);
 
 	do
 		*--p = (char)('0' + v % 10);
 	while (v /= 10);
-	put(p, (size_t)(tmp + sizeof(tmp) - p));
+	put(s, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* Lower-case hex without leading zeros, as corosync prints ring ids. */
+static void
+put_xnum(struct sink *s, uint64_t v)
+{
+	char tmp[16], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = hexd[v & 15];
+	while (v >>= 4);
+	put(s, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* \xNN (text) or \uNNNN (JSON): the escape, then `digits' hex digits. */
+static void
+put_esc(struct sink *s, char kind, uint32_t v, int digits)
+{
+	char tmp[6];
+	int i;
+
+	tmp[0] = '\\';
+	tmp[1] = kind;
+	for (i = 0; i < digits; i++)
+		tmp[2 + i] = hexd[(v >> 4 * (digits - 1 - i)) & 15];
+	put(s, tmp, (size_t)(2 + digits));
+}
+
+/*
+ * What is pending, to go back to if what follows turns out not to fit its
+ * form (rewind): counted from off, since grow() may move the buffer.
+ */
+static size_t
+mark(const struct sink *s)
+{
+	return s->len - s->off;
 }
 
 static void
-putx(unsigned char c)
+rewind_to(struct sink *s, size_t m)
 {
-	char *p = room(4);
+	s->len = s->off + m;
+}
 
-	p[0] = '\\';
-	p[1] = 'x';
-	p[2] = hexd[c >> 4];
-	p[3] = hexd[c & 15];
-	o.len += 4;
+/*
+ * Every item (an event, a member list) is begun and ended: one that lost
+ * bytes for want of memory is taken back whole, never printed cut short,
+ * and once a sink has lost output nothing more goes in.
+ */
+static int
+begin_item(struct sink *s, size_t *m)
+{
+	/* also: buf is allocated, so an empty put never copies to NULL */
+	if (s->error || !reserve(s, 1))
+		return 0;
+	*m = mark(s);
+	return 1;
+}
+
+static int
+end_item(struct sink *s, size_t m)
+{
+	if (s->error == 0)
+		return 1;
+	rewind_to(s, m);
+	return 0;
 }
 
 /* Length of the valid UTF-8 sequence at p (0 if none), its code point. */
@@ -183,12 +294,23 @@ utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 }
 
 /*
- * Text: printable ASCII and valid UTF-8 above the C1 controls pass;
- * backslash doubles; anything else is \xNN. In a name a space is \x20 too,
- * so a name is always one awk field and reads back as a GROUP argument.
+ * Characters above ASCII that no line of output shows raw: the C1
+ * controls, and U+2028 and U+2029, which readers that split on Unicode
+ * line breaks (Python's str.splitlines) take for the end of a line.
+ */
+static int
+breaks_lines(uint32_t cp)
+{
+	return cp < 0xa0 || cp == 0x2028 || cp == 0x2029;
+}
+
+/*
+ * Text: printable ASCII and valid UTF-8 but the above pass; backslash
+ * doubles; anything else is \xNN. In a name a space is \x20 too, so a
+ * name is always one awk field and reads back as a GROUP argument.
  */
 static void
-put_text(const void *data, size_t n, int name)
+put_text(struct sink *s, const void *data, size_t n, int name)
 {
 	const unsigned char *p = data;
 	size_t i = 0, run, k;
@@ -198,43 +320,48 @@ put_text(const void *data, size_t n, int name)
 		for (run = i; run < n && p[run] > (name ? 0x20 : 0x1f) &&
 		    p[run] < 0x7f && p[run] != '\\'; run++)
 			;
-		put(p + i, run - i);
+		put(s, p + i, run - i);
 		if ((i = run) == n)
 			break;
 		if (p[i] == '\\') {
-			put("\\\\", 2);
+			PUTS(s, "\\\\");
 			i++;
-		} else if (p[i] >= 0x80 &&
-		    (k = utf8_seq(p + i, n - i, &cp)) > 0 && cp >= 0xa0) {
-			put(p + i, k);
+		} else if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i,
+		    &cp)) > 0 && !breaks_lines(cp)) {
+			put(s, p + i, k);
 			i += k;
 		} else
-			putx(p[i++]);
+			put_esc(s, 'x', p[i++], 2);
 	}
 }
 
 static void
-put_hex(const void *data, size_t n)
+put_hex(struct sink *s, const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	char *d = room(n * 2);
+	char *d;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	if (n > SIZE_MAX / 2 || !reserve(s, n * 2))
+		return;
+	for (d = s->buf + s->len, i = 0; i < n; i++) {
 		*d++ = hexd[p[i] >> 4];
 		*d++ = hexd[p[i] & 15];
 	}
-	o.len += n * 2;
+	s->len += n * 2;
 }
 
 static void
-put_base64(const void *data, size_t n)
+put_base64(struct sink *s, const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	char *d = room((n + 2) / 3 * 4);
 	uint32_t v;
 	size_t i;
+	char *d;
 
+	if (!reserve(s, (n + 2) / 3 * 4))
+		return;
+	d = s->buf + s->len;
 	for (i = 0; i + 2 < n; i += 3) {
 		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
 		*d++ = b64[v >> 18];
@@ -251,495 +378,696 @@ put_base64(const void *data, size_t n)
 		*d++ = i + 1 < n ? b64[(v >> 6) & 63] : '=';
 		*d++ = '=';
 	}
-	o.len += (n + 2) / 3 * 4;
+	s->len += (n + 2) / 3 * 4;
 }
 
 /* Bytes a JSON string carries as they are: printable ASCII but " and \\. */
 static const unsigned char jplain[256] = {
-	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
+
+static void
+put_jesc(struct sink *s, unsigned char c)
+{
+	switch (c) {
+	case '"':
+		PUTS(s, "\\\"");
+		break;
+	case '\\':
+		PUTS(s, "\\\\");
+		break;
+	case '\n':
+		PUTS(s, "\\n");
+		break;
+	case '\t':
+		PUTS(s, "\\t");
+		break;
+	case '\r':
+		PUTS(s, "\\r");
+		break;
+	default:
+		put_esc(s, 'u', c, 4);
+	}
+}
 
 /*
  * A JSON string's body, in one pass: 0, with nothing put, if the bytes
- * are not what a JSON string can carry losslessly (valid UTF-8, no NUL).
+ * are not valid UTF-8 (a JSON string cannot carry them losslessly). NUL
+ * and the other controls are escaped, and so is what breaks lines.
  */
 static int
-put_jstr(const void *data, size_t n)
+put_jstr(struct sink *s, const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	size_t m = mark(), i = 0, run, k;
+	size_t m = mark(s), i = 0, run, k;
 	uint32_t cp;
 
 	while (i < n) {
 		for (run = i; run < n && jplain[p[run]]; run++)
 			;
-		put(p + i, run - i);
+		put(s, p + i, run - i);
 		if ((i = run) == n)
 			break;
-		if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i, &cp)) > 0) {
-			put(p + i, k);
-			i += k;
+		if (p[i] < 0x80) {
+			put_jesc(s, p[i++]);
 			continue;
 		}
-		switch (p[i]) {
-		case '"':
-			put("\\\"", 2);
-			break;
-		case '\\':
-			put("\\\\", 2);
-			break;
-		case '\n':
-			put("\\n", 2);
-			break;
-		case '\t':
-			put("\\t", 2);
-			break;
-		case '\r':
-			put("\\r", 2);
-			break;
-		default:
-			if (p[i] == 0 || p[i] >= 0x80) {
-				rewind_to(m);
-				return 0;
-			}
-			put("\\u00", 4);
-			putch(hexd[p[i] >> 4]);
-			putch(hexd[p[i] & 15]);
+		if ((k = utf8_seq(p + i, n - i, &cp)) == 0) {
+			rewind_to(s, m);
+			return 0;
 		}
-		i++;
+		if (breaks_lines(cp))
+			put_esc(s, 'u', cp, 4);
+		else
+			put(s, p + i, k);
+		i += k;
 	}
 	return 1;
 }
 
 /* "key":"..." or "key_base64":"..." when the bytes are not UTF-8. */
 static void
-put_jbytes(const char *key, const void *data, size_t n, int enc)
+put_jbytes(struct sink *s, const char *key, size_t klen, const void *data,
+    size_t n, int enc)
 {
-	size_t m = mark();
+	size_t m = mark(s);
 
-	putch('"');
-	puts_(key);
+	putch(s, '"');
+	put(s, key, klen);
 	if (enc == ENC_TEXT) {
-		PUTS("\":\"");
-		if (put_jstr(data, n)) {
-			putch('"');
+		PUTS(s, "\":\"");
+		if (put_jstr(s, data, n)) {
+			putch(s, '"');
 			return;
 		}
 		/* not text after all: the key again, in base64 */
-		rewind_to(m);
-		putch('"');
-		puts_(key);
+		rewind_to(s, m);
+		putch(s, '"');
+		put(s, key, klen);
 		enc = ENC_BASE64;
 	}
-	puts_(enc == ENC_HEX ? "_hex\":\"" : "_base64\":\"");
-	if (enc == ENC_HEX)
-		put_hex(data, n);
-	else
-		put_base64(data, n);
-	putch('"');
+	if (enc == ENC_HEX) {
+		PUTS(s, "_hex\":\"");
+		put_hex(s, data, n);
+	} else {
+		PUTS(s, "_base64\":\"");
+		put_base64(s, data, n);
+	}
+	putch(s, '"');
 }
 
 static void
-put_payload(const void *data, size_t n)
+put_payload(struct sink *s, const void *data, size_t n)
 {
-	if (o.enc == ENC_HEX)
-		put_hex(data, n);
-	else if (o.enc == ENC_BASE64)
-		put_base64(data, n);
+	if (fmt.enc == ENC_HEX)
+		put_hex(s, data, n);
+	else if (fmt.enc == ENC_BASE64)
+		put_base64(s, data, n);
 	else
-		put_text(data, n, 0);
+		put_text(s, data, n, 0);
 }
 
 /* RFC 3339 local time with microseconds; the second is formatted once. */
 static void
-put_time(const struct timespec *ts)
+put_time(struct sink *s, const struct timespec *ts)
 {
 	struct tm tm;
 	char *p;
 	long off, us;
 	int i;
 
-	if (ts->tv_sec != o.tsec) {
+	if (ts->tv_sec != tcache.sec) {
 		localtime_r(&ts->tv_sec, &tm);
-		strftime(o.tcache, sizeof(o.tcache), "%Y-%m-%dT%H:%M:%S", &tm);
-		o.tsec = ts->tv_sec;
+		strftime(tcache.s, sizeof(tcache.s), "%Y-%m-%dT%H:%M:%S", &tm);
+		tcache.sec = ts->tv_sec;
 		off = tm.tm_gmtoff / 60;
-		p = o.tcache + strlen(o.tcache);
-		snprintf(p, o.tcache + sizeof(o.tcache) - p, ".000000%c%02ld:%02ld",
-		    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+		p = tcache.s + strlen(tcache.s);
+		snprintf(p, tcache.s + sizeof(tcache.s) - p,
+		    ".000000%c%02ld:%02ld", off < 0 ? '-' : '+',
+		    labs(off) / 60, labs(off) % 60);
+		tcache.len = strlen(tcache.s);
 	}
-	p = room(sizeof(o.tcache));
-	memcpy(p, o.tcache, strlen(o.tcache));
+	if (!reserve(s, tcache.len))
+		return;
+	p = s->buf + s->len;
+	memcpy(p, tcache.s, tcache.len);
 	/* the microseconds go where the cached ".000000" stands */
 	for (us = ts->tv_nsec / 1000, i = 25; i >= 20; i--, us /= 10)
 		p[i] = (char)('0' + us % 10);
-	o.len += strlen(o.tcache);
+	s->len += tcache.len;
 }
 
-static int
-is_self(const struct cpg_address *a)
+/* Now, for what has no time of receipt of its own. */
+static void
+put_now(struct sink *s)
 {
-	return o.exclude_self && a->nodeid == o.self_node &&
-	    a->pid == o.self_pid;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	put_time(s, &ts);
+}
+
+/* Whether a is the process that `own' is this process's event. */
+static int
+is_self(const struct event *own, const struct cpg_address *a)
+{
+	return own != NULL && a->nodeid == own->self_nodeid &&
+	    a->pid == own->self_pid;
 }
 
 static size_t
-count_others(const struct cpg_address *a, size_t n)
+count_others(const struct event *ev, const struct cpg_address *a, size_t n)
 {
 	size_t i, c = 0;
 
 	for (i = 0; i < n; i++)
-		c += !is_self(&a[i]);
+		c += !is_self(ev, &a[i]);
 	return c;
 }
 
-/* key=N:P[:REASON],... or key=- */
+/* key=N:P[:REASON],... or key=-, without `hide''s own process. */
 static void
-text_list(const char *key, const struct cpg_address *a, size_t n,
-    int reason)
+text_list(struct sink *s, const char *key, const struct cpg_address *a,
+    size_t n, int reason, const struct event *hide)
 {
 	size_t i, c = 0;
 
-	putch(' ');
-	puts_(key);
-	putch('=');
+	putch(s, ' ');
+	puts_(s, key);
+	putch(s, '=');
 	for (i = 0; i < n; i++) {
-		if (is_self(&a[i]))
+		if (is_self(hide, &a[i]))
 			continue;
 		if (c++)
-			putch(',');
-		putu(a[i].nodeid);
-		putch(':');
-		putu(a[i].pid);
+			putch(s, ',');
+		putu(s, a[i].nodeid);
+		putch(s, ':');
+		putu(s, a[i].pid);
 		if (reason) {
-			putch(':');
-			puts_(a[i].reason < 6 ? reasons[a[i].reason] :
+			putch(s, ':');
+			puts_(s, a[i].reason < 6 ? reasons[a[i].reason] :
 			    "undefined");
 		}
 	}
 	if (c == 0)
-		putch('-');
+		putch(s, '-');
 }
 
 static void
-json_list(const char *key, const struct cpg_address *a, size_t n,
-    int reason)
+json_list(struct sink *s, const char *key, const struct cpg_address *a,
+    size_t n, int reason, const struct event *hide)
 {
 	size_t i, c = 0;
 
-	PUTS(",\"");
-	puts_(key);
-	PUTS("\":[");
+	PUTS(s, ",\"");
+	puts_(s, key);
+	PUTS(s, "\":[");
 	for (i = 0; i < n; i++) {
-		if (is_self(&a[i]))
+		if (is_self(hide, &a[i]))
 			continue;
 		if (c++)
-			putch(',');
-		PUTS("{\"nodeid\":");
-		putu(a[i].nodeid);
-		PUTS(",\"pid\":");
-		putu(a[i].pid);
+			putch(s, ',');
+		PUTS(s, "{\"nodeid\":");
+		putu(s, a[i].nodeid);
+		PUTS(s, ",\"pid\":");
+		putu(s, a[i].pid);
 		if (reason) {
-			PUTS(",\"reason\":\"");
-			puts_(a[i].reason < 6 ? reasons[a[i].reason] :
+			PUTS(s, ",\"reason\":\"");
+			puts_(s, a[i].reason < 6 ? reasons[a[i].reason] :
 			    "undefined");
-			putch('"');
+			putch(s, '"');
 		}
-		putch('}');
+		putch(s, '}');
 	}
-	putch(']');
+	putch(s, ']');
+}
+
+/* totem ring=NODEID.SEQ members=N,...: the ring id as corosync logs it. */
+static void
+text_totem(struct sink *s, const struct event *ev)
+{
+	size_t i;
+
+	PUTS(s, "ring=");
+	put_xnum(s, ev->ring.nodeid);
+	putch(s, '.');
+	put_xnum(s, ev->ring.seq);
+	PUTS(s, " members=");
+	for (i = 0; i < ev->nnodes; i++) {
+		if (i)
+			putch(s, ',');
+		putu(s, ev->nodes[i]);
+	}
+	if (ev->nnodes == 0)
+		putch(s, '-');
 }
 
 static void
-text_event(const struct event *ev)
+text_event(struct sink *s, const struct event *ev)
 {
-	size_t i;
-	int ex;
+	/* the member list is the truth; only joined/left hide us */
+	const struct event *hide = fmt.exclude_self ? ev : NULL;
 
-	puts_(types[ev->type]);
-	putch(' ');
-	if (o.stamps) {
-		put_time(&ev->time);
-		putch(' ');
+	put_lit(s, &types[ev->type]);
+	putch(s, ' ');
+	if (fmt.stamps) {
+		put_time(s, &ev->time);
+		putch(s, ' ');
 	}
 	if (ev->type == EV_TOTEM) {
-		PUTS("ring=");
-		putu(ev->ring.nodeid);
-		putch(':');
-		putu(ev->ring.seq);
-		PUTS(" members=");
-		for (i = 0; i < ev->nnodes; i++) {
-			if (i)
-				putch(',');
-			putu(ev->nodes[i]);
-		}
-		if (ev->nnodes == 0)
-			putch('-');
-		putch('\n');
+		text_totem(s, ev);
+		putch(s, '\n');
 		return;
 	}
-	put_text(ev->group->value, ev->group->length, 1);
+	put_text(s, ev->group->value, ev->group->length, 1);
 	switch (ev->type) {
 	case EV_MESSAGE:
-		putch(' ');
-		putu(ev->nodeid);
-		putch(' ');
-		putu(ev->pid);
-		putch(' ');
-		putu(ev->len);
-		putch(' ');
-		put_payload(ev->data, ev->len);
+		putch(s, ' ');
+		putu(s, ev->nodeid);
+		putch(s, ' ');
+		putu(s, ev->pid);
+		putch(s, ' ');
+		putu(s, ev->len);
+		putch(s, ' ');
+		put_payload(s, ev->data, ev->len);
 		break;
 	case EV_CONFCHG:
 	case EV_MEMBERS:
-		/* the member list is the truth; only joined/left hide us */
-		ex = o.exclude_self;
-		o.exclude_self = 0;
-		text_list("members", ev->members, ev->nmembers, 0);
-		o.exclude_self = ex;
-		text_list("joined", ev->joined, ev->njoined,
-		    ev->type == EV_CONFCHG);
-		text_list("left", ev->left, ev->nleft, ev->type == EV_CONFCHG);
+		text_list(s, "members", ev->members, ev->nmembers, 0, NULL);
+		text_list(s, "joined", ev->joined, ev->njoined,
+		    ev->type == EV_CONFCHG, hide);
+		text_list(s, "left", ev->left, ev->nleft,
+		    ev->type == EV_CONFCHG, hide);
 		break;
 	default:
 		break;
 	}
-	putch('\n');
+	putch(s, '\n');
 }
 
 static void
-json_event(const struct event *ev)
+json_totem(struct sink *s, const struct event *ev)
 {
 	size_t i;
 
-	PUTS("{\"type\":\"");
-	puts_(types[ev->type]);
-	putch('"');
-	if (o.stamps) {
-		PUTS(",\"time\":\"");
-		put_time(&ev->time);
-		putch('"');
+	PUTS(s, ",\"ring_id\":{\"nodeid\":");
+	putu(s, ev->ring.nodeid);
+	PUTS(s, ",\"seq\":");
+	putu(s, ev->ring.seq);
+	PUTS(s, "},\"members\":[");
+	for (i = 0; i < ev->nnodes; i++) {
+		if (i)
+			putch(s, ',');
+		putu(s, ev->nodes[i]);
 	}
-	if (ev->type == EV_TOTEM) {
-		PUTS(",\"ring_id\":{\"nodeid\":");
-		putu(ev->ring.nodeid);
-		PUTS(",\"seq\":");
-		putu(ev->ring.seq);
-		PUTS("},\"members\":[");
-		for (i = 0; i < ev->nnodes; i++) {
-			if (i)
-				putch(',');
-			putu(ev->nodes[i]);
-		}
-		PUTS("]}\n");
-		return;
-	}
-	putch(',');
-	put_jbytes("group", ev->group->value, ev->group->length, ENC_TEXT);
-	if (ev->type == EV_MESSAGE) {
-		PUTS(",\"nodeid\":");
-		putu(ev->nodeid);
-		PUTS(",\"pid\":");
-		putu(ev->pid);
-		PUTS(",\"size\":");
-		putu(ev->len);
-		putch(',');
-		put_jbytes("payload", ev->data, ev->len, o.enc);
-	} else if (ev->type != EV_GAP) {
-		int ex = o.exclude_self;
-
-		o.exclude_self = 0;
-		json_list("members", ev->members, ev->nmembers, 0);
-		o.exclude_self = ex;
-		json_list("joined", ev->joined, ev->njoined,
-		    ev->type == EV_CONFCHG);
-		json_list("left", ev->left, ev->nleft, ev->type == EV_CONFCHG);
-	}
-	PUTS("}\n");
+	putch(s, ']');
 }
 
 static void
-format_event(const struct event *ev)
+json_event(struct sink *s, const struct event *ev)
 {
-	const char *f;
+	const struct event *hide = fmt.exclude_self ? ev : NULL;
 
-	for (f = o.format; *f; f++) {
-		if (*f == '\\') {
-			f++;
-			putch(*f == 'n' ? '\n' : *f == 't' ? '\t' :
-			    *f == '0' ? '\0' : '\\');
-			continue;
-		}
-		if (*f != '%') {
-			putch(*f);
-			continue;
-		}
-		switch (*++f) {
-		case 'g':
-			put_text(ev->group->value, ev->group->length, 1);
+	PUTS(s, "{\"type\":\"");
+	put_lit(s, &types[ev->type]);
+	putch(s, '"');
+	if (fmt.stamps) {
+		PUTS(s, ",\"time\":\"");
+		put_time(s, &ev->time);
+		putch(s, '"');
+	}
+	if (ev->type == EV_TOTEM) {
+		json_totem(s, ev);
+		PUTS(s, "}\n");
+		return;
+	}
+	putch(s, ',');
+	put_jbytes(s, KEY("group"), ev->group->value, ev->group->length,
+	    ENC_TEXT);
+	if (ev->type == EV_MESSAGE) {
+		PUTS(s, ",\"nodeid\":");
+		putu(s, ev->nodeid);
+		PUTS(s, ",\"pid\":");
+		putu(s, ev->pid);
+		PUTS(s, ",\"size\":");
+		putu(s, ev->len);
+		putch(s, ',');
+		put_jbytes(s, KEY("payload"), ev->data, ev->len, fmt.enc);
+	} else if (ev->type != EV_GAP) {
+		json_list(s, "members", ev->members, ev->nmembers, 0, NULL);
+		json_list(s, "joined", ev->joined, ev->njoined,
+		    ev->type == EV_CONFCHG, hide);
+		json_list(s, "left", ev->left, ev->nleft,
+		    ev->type == EV_CONFCHG, hide);
+	}
+	PUTS(s, "}\n");
+}
+
+/* A message as --format says: the compiled tokens, walked. */
+static void
+format_event(struct sink *s, const struct event *ev)
+{
+	const struct tok *t;
+
+	for (t = fmt.tok; t < fmt.tok + fmt.ntok; t++) {
+		switch (t->kind) {
+		case TK_LIT:
+			put(s, t->lit, t->len);
 			break;
-		case 'n':
-			putu(ev->nodeid);
+		case TK_GROUP:
+			put_text(s, ev->group->value, ev->group->length, 1);
 			break;
-		case 'p':
-			putu(ev->pid);
+		case TK_NODEID:
+			putu(s, ev->nodeid);
 			break;
-		case 's':
-			put(ev->data, ev->len);
+		case TK_PID:
+			putu(s, ev->pid);
 			break;
-		case 'l':
-			putu(ev->len);
+		case TK_PAYLOAD:
+			put(s, ev->data, ev->len);
 			break;
-		case 'x':
-			put_hex(ev->data, ev->len);
+		case TK_SIZE:
+			putu(s, ev->len);
 			break;
-		case 't':
-			puts_(types[ev->type]);
+		case TK_HEX:
+			put_hex(s, ev->data, ev->len);
 			break;
-		case 'T':
-			put_time(&ev->time);
+		case TK_TYPE:
+			put_lit(s, &types[ev->type]);
 			break;
-		default:
-			putch('%');
+		case TK_TIME:
+			put_time(s, &ev->time);
+			break;
 		}
 	}
 }
 
-/* Print an event unless --events or --exclude-self hide it; 1 if printed. */
-int
-out_event(const struct event *ev)
+/* Whether --events and --exclude-self let an event through. */
+static int
+shown(const struct event *ev)
 {
 	static const unsigned mask[] = {
 		[EV_MESSAGE] = EVM_MESSAGE, [EV_CONFCHG] = EVM_CONFCHG,
 		[EV_TOTEM] = EVM_TOTEM,
 	};
-	if (ev->type <= EV_TOTEM && !(o.events & mask[ev->type]))
+
+	if (ev->type <= EV_TOTEM && !(fmt.events & mask[ev->type]))
 		return 0;
-	if (o.exclude_self && ev->type == EV_MESSAGE &&
-	    ev->nodeid == o.self_node && ev->pid == o.self_pid)
-		return 0;
-	if (o.exclude_self && ev->type == EV_CONFCHG &&
-	    count_others(ev->joined, ev->njoined) == 0 &&
-	    count_others(ev->left, ev->nleft) == 0)
-		return 0;
-	if (o.format != NULL && ev->type == EV_MESSAGE)
-		format_event(ev);
-	else if (o.json)
-		json_event(ev);
-	else
-		text_event(ev);
+	if (!fmt.exclude_self)
+		return 1;
+	if (ev->type == EV_MESSAGE)
+		return ev->nodeid != ev->self_nodeid || ev->pid != ev->self_pid;
+	if (ev->type == EV_CONFCHG)
+		return count_others(ev, ev->joined, ev->njoined) > 0 ||
+		    count_others(ev, ev->left, ev->nleft) > 0;
 	return 1;
 }
 
-static void
-text_member(const struct cpg_name *g, const struct cpg_address *a,
-    const struct nodeinfo *ni, uint32_t local)
+/* Print an event unless the options hide it; 1 if it went into s. */
+int
+out_event(struct sink *s, const struct event *ev)
 {
-	put_text(g->value, g->length, 1);
-	putch(' ');
-	putu(a->nodeid);
-	putch(' ');
-	putu(a->pid);
-	if (ni != NULL) {
-		putch(' ');
-		if (ni->name[0])
-			put_text(ni->name, strlen(ni->name), 1);
-		else
-			putch('-');
-		putch(' ');
-		puts_(ni->addrs[0] ? ni->addrs : "-");
-		puts_(a->nodeid == local ? " local" : " -");
-	}
-	putch('\n');
+	size_t m;
+
+	if (!shown(ev) || !begin_item(s, &m))
+		return 0;
+	if (fmt.format && ev->type == EV_MESSAGE)
+		format_event(s, ev);
+	else if (fmt.json)
+		json_event(s, ev);
+	else
+		text_event(s, ev);
+	return end_item(s, m);
+}
+
+/* A node's name: text (- if unknown), or a JSON string (null). */
+static void
+text_nodename(struct sink *s, const struct nodeinfo *ni)
+{
+	putch(s, ' ');
+	if (ni->name[0])
+		put_text(s, ni->name, strlen(ni->name), 1);
+	else
+		putch(s, '-');
 }
 
 static void
-json_member(const struct cpg_address *a, const struct nodeinfo *ni,
-    uint32_t local)
+json_nodename(struct sink *s, const struct nodeinfo *ni)
 {
-	const char *p, *q;
 	size_t m;
 
-	PUTS("{\"nodeid\":");
-	putu(a->nodeid);
-	PUTS(",\"pid\":");
-	putu(a->pid);
+	PUTS(s, ",\"name\":");
+	m = mark(s);
+	putch(s, '"');
+	if (ni->name[0] && put_jstr(s, ni->name, strlen(ni->name)))
+		putch(s, '"');
+	else {
+		rewind_to(s, m);
+		PUTS(s, "null");
+	}
+}
+
+static void
+text_member(struct sink *s, const struct cpg_name *g,
+    const struct cpg_address *a, const struct nodeinfo *ni, uint32_t local)
+{
+	put_text(s, g->value, g->length, 1);
+	putch(s, ' ');
+	putu(s, a->nodeid);
+	putch(s, ' ');
+	putu(s, a->pid);
 	if (ni != NULL) {
-		PUTS(",\"name\":");
-		m = mark();
-		putch('"');
-		if (ni->name[0] && put_jstr(ni->name, strlen(ni->name)))
-			putch('"');
-		else {
-			rewind_to(m);
-			PUTS("null");
-		}
-		PUTS(",\"addrs\":[");
+		text_nodename(s, ni);
+		putch(s, ' ');
+		puts_(s, ni->addrs[0] ? ni->addrs : "-");
+		puts_(s, a->nodeid == local ? " local" : " -");
+	}
+	putch(s, '\n');
+}
+
+static void
+json_member(struct sink *s, const struct cpg_address *a,
+    const struct nodeinfo *ni, uint32_t local)
+{
+	const char *p, *q;
+
+	PUTS(s, "{\"nodeid\":");
+	putu(s, a->nodeid);
+	PUTS(s, ",\"pid\":");
+	putu(s, a->pid);
+	if (ni != NULL) {
+		json_nodename(s, ni);
+		PUTS(s, ",\"addrs\":[");
+		/* numeric addresses from getnameinfo: nothing to escape */
 		for (p = ni->addrs; *p; p = *q ? q + 1 : q) {
 			q = strchrnul(p, ',');
 			if (p != ni->addrs)
-				putch(',');
-			putch('"');
-			put(p, (size_t)(q - p));
-			putch('"');
+				putch(s, ',');
+			putch(s, '"');
+			put(s, p, (size_t)(q - p));
+			putch(s, '"');
 		}
-		puts_(a->nodeid == local ? "],\"local\":true" :
+		puts_(s, a->nodeid == local ? "],\"local\":true" :
 		    "],\"local\":false");
 	}
-	putch('}');
+	putch(s, '}');
 }
 
 /* A group's members: a line each in text, one object in JSON. */
 void
-out_members(const struct cpg_name *g, const struct cpg_address *a, size_t n,
-    const struct nodeinfo *ni, uint32_t local)
+out_members(struct sink *s, const struct cpg_name *g,
+    const struct cpg_address *a, size_t n, const struct nodeinfo *ni,
+    uint32_t local)
+{
+	size_t i, m;
+
+	if (!begin_item(s, &m))
+		return;
+	if (!fmt.json) {
+		for (i = 0; i < n; i++)
+			text_member(s, g, &a[i], ni ? &ni[i] : NULL, local);
+		end_item(s, m);
+		return;
+	}
+	putch(s, '{');
+	put_jbytes(s, KEY("group"), g->value, g->length, ENC_TEXT);
+	PUTS(s, ",\"members\":[");
+	for (i = 0; i < n; i++) {
+		if (i)
+			putch(s, ',');
+		json_member(s, &a[i], ni ? &ni[i] : NULL, local);
+	}
+	PUTS(s, "]}\n");
+	end_item(s, m);
+}
+
+static void
+text_lock_event(struct sink *s, enum lock_ev type,
+    const struct cpg_name *lock, const char *reason)
+{
+	put_lit(s, &lock_types[type]);
+	putch(s, ' ');
+	if (fmt.stamps) {
+		put_now(s);
+		putch(s, ' ');
+	}
+	put_text(s, lock->value, lock->length, 1);
+	if (reason != NULL) {
+		putch(s, ' ');
+		put_text(s, reason, strlen(reason), 1);
+	}
+	putch(s, '\n');
+}
+
+static void
+json_lock_event(struct sink *s, enum lock_ev type,
+    const struct cpg_name *lock, const char *reason)
+{
+	PUTS(s, "{\"type\":\"");
+	put_lit(s, &lock_types[type]);
+	putch(s, '"');
+	if (fmt.stamps) {
+		PUTS(s, ",\"time\":\"");
+		put_now(s);
+		putch(s, '"');
+	}
+	putch(s, ',');
+	put_jbytes(s, KEY("lock"), lock->value, lock->length,
+	    ENC_TEXT);
+	if (reason != NULL) {
+		putch(s, ',');
+		put_jbytes(s, KEY("reason"), reason, strlen(reason),
+		    ENC_TEXT);
+	}
+	PUTS(s, "}\n");
+}
+
+/*
+ * What happened to a lock: "TYPE [TIME] NAME [REASON]" in text, and
+ * {"type":TYPE,["time":TIME,]"lock":NAME[,"reason":REASON]} in JSON; the
+ * time (now) with --timestamps, as for events. REASON may be NULL.
+ */
+void
+out_lock_event(struct sink *s, enum lock_ev type, const struct cpg_name *lock,
+    const char *reason)
+{
+	size_t m;
+
+	if (!begin_item(s, &m))
+		return;
+	if (fmt.json)
+		json_lock_event(s, type, lock, reason);
+	else
+		text_lock_event(s, type, lock, reason);
+	end_item(s, m);
+}
+
+/* "holder|waiter NODEID PID [NAME]" */
+static void
+text_queue(struct sink *s, const struct cpg_address *a, size_t n,
+    size_t nholders, const struct nodeinfo *ni)
 {
 	size_t i;
 
-	if (!o.json) {
-		for (i = 0; i < n; i++)
-			text_member(g, &a[i], ni ? &ni[i] : NULL, local);
-		return;
+	for (i = 0; i < n; i++) {
+		puts_(s, i < nholders ? "holder " : "waiter ");
+		putu(s, a[i].nodeid);
+		putch(s, ' ');
+		putu(s, a[i].pid);
+		if (ni != NULL)
+			text_nodename(s, &ni[i]);
+		putch(s, '\n');
 	}
-	putch('{');
-	put_jbytes("group", g->value, g->length, ENC_TEXT);
-	PUTS(",\"members\":[");
+}
+
+/* ,"key":[{"nodeid":N,"pid":P[,"name":NAME]},...] */
+static void
+json_queue(struct sink *s, const char *key, const struct cpg_address *a,
+    size_t n, const struct nodeinfo *ni)
+{
+	size_t i;
+
+	PUTS(s, ",\"");
+	puts_(s, key);
+	PUTS(s, "\":[");
 	for (i = 0; i < n; i++) {
 		if (i)
-			putch(',');
-		json_member(&a[i], ni ? &ni[i] : NULL, local);
+			putch(s, ',');
+		PUTS(s, "{\"nodeid\":");
+		putu(s, a[i].nodeid);
+		PUTS(s, ",\"pid\":");
+		putu(s, a[i].pid);
+		if (ni != NULL)
+			json_nodename(s, &ni[i]);
+		putch(s, '}');
 	}
-	PUTS("]}\n");
+	putch(s, ']');
 }
 
-/* A group name as text output shows it, for error messages. */
+/*
+ * A lock's queue, in order: the first nholders hold it, the rest wait.
+ * `limit' is how many may hold it, 0 if unknown; `ni' (or NULL) has a
+ * node name for each entry. Text: a line an entry; JSON: one object.
+ */
 void
+out_lock_queue(struct sink *s, const struct cpg_name *lock, unsigned limit,
+    const struct cpg_address *a, size_t n, size_t nholders,
+    const struct nodeinfo *ni)
+{
+	size_t m;
+
+	if (nholders > n)
+		nholders = n;
+	if (!begin_item(s, &m))
+		return;
+	if (!fmt.json) {
+		text_queue(s, a, n, nholders, ni);
+		end_item(s, m);
+		return;
+	}
+	putch(s, '{');
+	put_jbytes(s, KEY("lock"), lock->value, lock->length,
+	    ENC_TEXT);
+	PUTS(s, ",\"limit\":");
+	if (limit)
+		putu(s, limit);
+	else
+		PUTS(s, "null");
+	json_queue(s, "holders", a, nholders, ni);
+	json_queue(s, "waiters", a + nholders, n - nholders,
+	    ni ? ni + nholders : NULL);
+	PUTS(s, "}\n");
+	end_item(s, m);
+}
+
+/*
+ * A group name as text output shows it, for error messages: into buf,
+ * cut short if buf has fewer than OUT_NAME_MAX bytes.
+ */
+const char *
 out_group_str(const struct cpg_name *g, char *buf, size_t size)
 {
-	char *sbuf = o.buf;
-	size_t slen = o.len, soff = o.off, scap = o.cap;
+	char tmp[OUT_NAME_MAX];
+	struct sink m = {
+		.buf = tmp, .cap = sizeof(tmp) - 1, .fd = -1, .oldfl = -1,
+		.fixed = 1,
+	};
 
-	/* borrow the buffer machinery on a scratch buffer */
-	o.buf = NULL;
-	o.len = o.off = o.cap = 0;
-	put_text(g->value, g->length > CPG_MAX_NAME_LENGTH ?
+	/* at most 4 bytes (\xNN) for each of 128: tmp is always enough */
+	put_text(&m, g->value, g->length > CPG_MAX_NAME_LENGTH ?
 	    CPG_MAX_NAME_LENGTH : g->length, 1);
-	snprintf(buf, size, "%.*s", (int)o.len, o.buf ? o.buf : "");
-	free(o.buf);
-	o.buf = sbuf;
-	o.len = slen;
-	o.off = soff;
-	o.cap = scap;
+	snprintf(buf, size, "%.*s", (int)m.len, tmp);
+	return buf;
 }
 
-static int
+static enum opt_res
 parse_events(const char *arg)
 {
 	static const char *const names[] = { "message", "confchg", "totem" };
 	const char *p = arg, *q;
 	size_t i;
 
-	o.events = 0;
+	fmt.events = 0;
 	for (; *p; p = *q ? q + 1 : q) {
 		q = strchrnul(p, ',');
 		for (i = 0; i < 3; i++)
@@ -749,135 +1077,229 @@ parse_events(const char *arg)
 		if (i == 3) {
 			usage_error("unknown event '%.*s' in --events "
 			    "(message, confchg, totem)", (int)(q - p), p);
-			return -1;
+			return OPT_BAD;
 		}
-		o.events |= 1u << i;
+		fmt.events |= 1u << i;
 	}
-	if (o.events == 0) {
+	if (fmt.events == 0) {
 		usage_error("--events needs at least one event");
-		return -1;
+		return OPT_BAD;
 	}
-	o.events_set = 1;
+	fmt.events_set = 1;
+	return OPT_TAKEN;
+}
+
+/* The token a % or \ sequence stands for: 0 if it stands for none. */
+static int
+fmt_token(const char *p, struct tok *t)
+{
+	static const char conv[] = "gnpslxtT";	/* from TK_GROUP on */
+	const char *c;
+
+	*t = (struct tok){ TK_LIT, NULL, 1 };
+	if (*p == '%' && p[1] == '%')
+		t->lit = "%";
+	else if (*p == '%' && p[1] != '\0' && (c = strchr(conv, p[1])))
+		t->kind = TK_GROUP + (enum tok_kind)(c - conv);
+	else if (*p == '\\' && p[1] == 'n')
+		t->lit = "\n";
+	else if (*p == '\\' && p[1] == 't')
+		t->lit = "\t";
+	else if (*p == '\\' && p[1] == '0')
+		t->lit = "";		/* its terminating NUL */
+	else if (*p == '\\' && p[1] == '\\')
+		t->lit = "\\";
+	else
+		return 0;
 	return 1;
 }
 
 static int
-parse_format(const char *arg)
+fmt_add(struct tok t)
 {
-	const char *f;
-
-	for (f = arg; *f; f++) {
-		if (*f != '%' && *f != '\\')
-			continue;
-		if (f[1] == '\0' || strchr(*f == '%' ? FMT_TOKENS :
-		    FMT_ESCAPES, f[1]) == NULL) {
-			usage_error("invalid --format token '%c%s'", *f,
-			    f[1] ? (char[]){ f[1], 0 } : "");
-			return -1;
-		}
-		f++;
+	if (fmt.ntok == FMT_MAX) {
+		usage_error("--format has more than %d fields", FMT_MAX);
+		return 0;
 	}
-	o.format = arg;
+	fmt.tok[fmt.ntok++] = t;
 	return 1;
 }
 
-/* An output option: 1 if taken, 0 if not ours, -1 if its value is bad. */
-int
+/*
+ * --format, compiled once into tokens: read and checked in this one
+ * place, while printing only walks the array. Literals are spans of the
+ * argument, which must outlive the output (argv does).
+ */
+static enum opt_res
+parse_format(const char *arg)
+{
+	const char *p, *q;
+	struct tok t;
+
+	fmt.ntok = 0;
+	for (p = arg; *p; p = q + 2) {
+		for (q = p; *q && *q != '%' && *q != '\\'; q++)
+			;
+		if (q > p && !fmt_add((struct tok){ TK_LIT, p,
+		    (size_t)(q - p) }))
+			return OPT_BAD;
+		if (*q == '\0')
+			break;
+		if (!fmt_token(q, &t)) {
+			usage_error("invalid --format token '%c%s'", *q,
+			    q[1] ? (char[]){ q[1], 0 } : "");
+			return OPT_BAD;
+		}
+		if (!fmt_add(t))
+			return OPT_BAD;
+	}
+	fmt.format = 1;
+	return OPT_TAKEN;
+}
+
+/* An output option: taken, not ours, or its value is bad (said why). */
+enum opt_res
 out_option(int ch, const char *arg)
 {
 	switch (ch) {
 	case 'j':
-		o.json = 1;
-		return 1;
+		fmt.json = 1;
+		return OPT_TAKEN;
 	case 'T':
-		o.stamps = 1;
-		return 1;
+		fmt.stamps = 1;
+		return OPT_TAKEN;
 	case 'x':
-		o.exclude_self = 1;
-		return 1;
+		fmt.exclude_self = 1;
+		return OPT_TAKEN;
 	case 'E':
 		return parse_events(arg);
 	case 'F':
 		return parse_format(arg);
 	case 'e':
 		if (strcmp(arg, "text") == 0)
-			o.enc = ENC_TEXT;
+			fmt.enc = ENC_TEXT;
 		else if (strcmp(arg, "base64") == 0)
-			o.enc = ENC_BASE64;
+			fmt.enc = ENC_BASE64;
 		else if (strcmp(arg, "hex") == 0)
-			o.enc = ENC_HEX;
+			fmt.enc = ENC_HEX;
 		else {
 			usage_error("unknown encoding '%s' (text, "
 			    "base64, hex)", arg);
-			return -1;
+			return OPT_BAD;
 		}
-		return 1;
+		return OPT_TAKEN;
 	}
-	return 0;
+	return OPT_NOT_MINE;
 }
 
-int
-out_json(void)
+/* Forget every output option given: the defaults again. */
+void
+out_reset(void)
 {
-	return o.json;
+	memset(&fmt, 0, sizeof(fmt));
+	fmt.events = EVM_ALL;
 }
 
 int
 out_stamps(void)
 {
-	return o.stamps;
+	return fmt.stamps;
 }
 
 /* The events a command prints unless --events says otherwise. */
 void
 out_events_default(unsigned mask)
 {
-	if (!o.events_set)
-		o.events = o.format != NULL ? EVM_MESSAGE : mask;
+	if (!fmt.events_set)
+		fmt.events = fmt.format ? EVM_MESSAGE : mask;
 }
 
-void
-out_self(uint32_t nodeid, uint32_t pid)
+/* A sink on fd, or in memory if fd is -1; NULL if out of memory. */
+struct sink *
+sink_new(int fd)
 {
-	o.self_node = nodeid;
-	o.self_pid = pid;
+	struct sink *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->fd = fd;
+	s->oldfl = -1;
+	s->heap = 1;
+	return s;
+}
+
+static void
+release(struct sink *s)
+{
+	free(s->buf);
+	s->buf = NULL;
+	s->len = s->off = s->cap = 0;
+}
+
+/* A sink from sink_new, after sink_stop if it has a fd; never a std one. */
+void
+sink_free(struct sink *s)
+{
+	if (s == NULL || !s->heap)
+		return;
+	release(s);
+	free(s);
 }
 
 /*
- * A pipe or socket is written without blocking, so the loop keeps
- * dispatching while a slow reader catches up (corosync would otherwise
- * queue for us without bound); terminals and files are written as usual.
+ * Before a sink is written: a closed standard stream is an error; a pipe
+ * or socket is written without blocking, so the loop keeps dispatching
+ * while a slow reader catches up (corosync would otherwise queue for us
+ * without bound); terminals and files are written as usual.
  */
 int
-out_start(void)
+sink_start(struct sink *s)
 {
+	static const char *const std[] = { "input", "output", "error" };
 	struct stat st;
 	int fl;
 
-	if (std_closed & (1u << STDOUT_FILENO)) {
-		warnx("standard output is closed");
+	if (s->fd >= 0 && s->fd <= 2 && (std_closed & (1u << s->fd))) {
+		warnx("standard %s is closed", std[s->fd]);
 		return ST_FAIL;
 	}
-	if (fstat(STDOUT_FILENO, &st) == -1 ||
+	if (s->fd < 0 || fstat(s->fd, &st) == -1 ||
 	    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
 		return ST_OK;
-	if ((fl = fcntl(STDOUT_FILENO, F_GETFL)) == -1 ||
-	    fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK) == -1)
+	if ((fl = fcntl(s->fd, F_GETFL)) == -1 ||
+	    fcntl(s->fd, F_SETFL, fl | O_NONBLOCK) == -1)
 		return ST_OK;
-	o.oldfl = fl;
+	s->oldfl = fl;
 	return ST_OK;
 }
 
-/* Write what is buffered; -1 on error (out_broken tells EPIPE). */
+/* Nothing pending: a buffer that grew for a burst is given back. */
+static void
+settle(struct sink *s)
+{
+	s->off = s->len = 0;
+	if (s->cap > OUT_CHUNK && !s->fixed) {
+		free(s->buf);
+		s->buf = NULL;
+		s->cap = 0;
+	}
+}
+
+/*
+ * Write what is pending, as much as the fd takes now: 0, or -1 with errno
+ * set: a write error (sink_broken tells EPIPE, a reader gone), or ENOMEM
+ * once, if output was lost. The caller reports it. A memory sink keeps
+ * its bytes (see sink_data).
+ */
 int
-out_flush(void)
+sink_flush(struct sink *s)
 {
 	ssize_t n;
 
-	while (o.off < o.len) {
-		n = write(STDOUT_FILENO, o.buf + o.off, o.len - o.off);
+	while (s->fd >= 0 && s->off < s->len) {
+		n = write(s->fd, s->buf + s->off, s->len - s->off);
 		if (n >= 0) {
-			o.off += (size_t)n;
+			s->off += (size_t)n;
 			continue;
 		}
 		if (errno == EINTR)
@@ -885,179 +1307,107 @@ out_flush(void)
 		if (errno == EAGAIN)
 			return 0;
 		if (errno == EPIPE)
-			o.broken = 1;
-		o.off = o.len = 0;
+			s->broken = 1;
+		s->off = s->len = 0;
 		return -1;
 	}
-	o.off = o.len = 0;
-	/* a burst for a slow reader is over: give its memory back */
-	if (o.cap > OUT_CHUNK) {
-		free(o.buf);
-		o.buf = NULL;
-		o.cap = 0;
+	if (s->fd >= 0)
+		settle(s);
+	if (s->error && !s->told) {
+		s->told = 1;
+		errno = s->error;
+		return -1;
 	}
 	return 0;
 }
 
 size_t
+sink_pending(const struct sink *s)
+{
+	return s->len - s->off;
+}
+
+int
+sink_broken(const struct sink *s)
+{
+	return s->broken;
+}
+
+/* What is pending: a memory sink's contents. */
+const char *
+sink_data(const struct sink *s, size_t *n)
+{
+	*n = s->len - s->off;
+	return s->buf ? s->buf + s->off : "";
+}
+
+/* Forget what is pending: the reader could not take it, or it was read. */
+void
+sink_drop(struct sink *s)
+{
+	settle(s);
+}
+
+/*
+ * Write the rest (blocking now) and restore the fd's flags: the exit
+ * status, with one line on stderr for a failure not yet told.
+ */
+int
+sink_stop(struct sink *s)
+{
+	int st = ST_OK;
+
+	if (s->oldfl != -1)
+		fcntl(s->fd, F_SETFL, s->oldfl);
+	s->oldfl = -1;
+	if (s->error && !s->told) {
+		warnx("output lost: %s", strerror(s->error));
+		s->told = 1;
+	}
+	if (sink_flush(s) == -1 && !s->broken) {
+		warn("write");
+		st = ST_FAIL;
+	}
+	if (s->error)
+		st = ST_FAIL;
+	if (s->fd >= 0)
+		release(s);
+	return st;
+}
+
+/* The stdout sink, as the loop drives it. */
+int
+out_start(void)
+{
+	return sink_start(sink_stdout);
+}
+
+int
+out_flush(void)
+{
+	return sink_flush(sink_stdout);
+}
+
+size_t
 out_pending(void)
 {
-	return o.len - o.off;
+	return sink_pending(sink_stdout);
 }
 
 int
 out_broken(void)
 {
-	return o.broken;
+	return sink_broken(sink_stdout);
 }
 
-/* What is buffered and not yet written: for the fuzzer, which never writes. */
-const char *
-out_peek(size_t *n)
-{
-	*n = o.len - o.off;
-	return o.buf ? o.buf + o.off : "";
-}
-
-/* Forget what the reader could not take: we are giving up on it. */
 void
 out_drop(void)
 {
-	o.off = o.len = 0;
+	sink_drop(sink_stdout);
 }
 
-/* Write the rest (blocking now), restore stdout: the exit status. */
 int
 out_stop(void)
 {
-	int st = ST_OK;
-
-	if (o.oldfl != -1)
-		fcntl(STDOUT_FILENO, F_SETFL, o.oldfl);
-	o.oldfl = -1;
-	if (out_flush() == -1 && !o.broken) {
-		warn("write");
-		st = ST_FAIL;
-	}
-	free(o.buf);
-	o.buf = NULL;
-	o.len = o.off = o.cap = 0;
-	return st;
-}
-
-/*
- * A lock event: "TYPE NAME [REASON]", or its JSON. To standard output
- * through the buffer, or to another descriptor (stderr, while COMMAND
- * owns stdout) at once.
- */
-void
-out_lock_event(int fd, const char *type, const struct cpg_name *name,
-    const char *reason)
-{
-	struct timespec ts;
-	size_t m = mark();
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (o.json) {
-		PUTS("{\"type\":\"");
-		puts_(type);
-		putch('"');
-		if (o.stamps) {
-			PUTS(",\"time\":\"");
-			put_time(&ts);
-			putch('"');
-		}
-		putch(',');
-		put_jbytes("lock", name->value, name->length, ENC_TEXT);
-		if (reason != NULL) {
-			PUTS(",\"reason\":\"");
-			puts_(reason);
-			putch('"');
-		}
-		PUTS("}\n");
-	} else {
-		puts_(type);
-		putch(' ');
-		if (o.stamps) {
-			put_time(&ts);
-			putch(' ');
-		}
-		put_text(name->value, name->length, 1);
-		if (reason != NULL) {
-			putch(' ');
-			puts_(reason);
-		}
-		putch('\n');
-	}
-	if (fd == STDOUT_FILENO)
-		return;
-	(void)!write(fd, o.buf + o.off + m, o.len - o.off - m);
-	rewind_to(m);
-}
-
-static void
-lock_entry(const char *role, const struct cpg_address *a,
-    const struct nodeinfo *ni, int first)
-{
-	if (!o.json) {
-		puts_(role);
-		putch(' ');
-		putu(a->nodeid);
-		putch(' ');
-		putu(a->pid);
-		if (ni != NULL) {
-			putch(' ');
-			if (ni->name[0])
-				put_text(ni->name, strlen(ni->name), 1);
-			else
-				putch('-');
-		}
-		putch('\n');
-		return;
-	}
-	if (!first)
-		putch(',');
-	PUTS("{\"nodeid\":");
-	putu(a->nodeid);
-	PUTS(",\"pid\":");
-	putu(a->pid);
-	if (ni != NULL) {
-		PUTS(",\"name\":");
-		if (ni->name[0]) {
-			putch('"');
-			if (!put_jstr(ni->name, strlen(ni->name)))
-				PUTS("?");
-			putch('"');
-		} else
-			PUTS("null");
-	}
-	putch('}');
-}
-
-/* lock --show: the holders, then the waiters, in queue order. */
-void
-out_lock_queue(const struct cpg_name *name, unsigned limit,
-    const struct cpg_address *a, size_t n, size_t nholders,
-    const struct nodeinfo *ni)
-{
-	size_t i;
-
-	if (o.json) {
-		putch('{');
-		put_jbytes("lock", name->value, name->length, ENC_TEXT);
-		PUTS(",\"limit\":");
-		if (limit)
-			putu(limit);
-		else
-			PUTS("null");
-		PUTS(",\"holders\":[");
-	}
-	for (i = 0; i < nholders; i++)
-		lock_entry("holder", &a[i], ni ? &ni[i] : NULL, i == 0);
-	if (o.json)
-		PUTS("],\"waiters\":[");
-	for (i = nholders; i < n; i++)
-		lock_entry("waiter", &a[i], ni ? &ni[i] : NULL, i == nholders);
-	if (o.json)
-		PUTS("]}\n");
+	return sink_stop(sink_stdout);
 }

@@ -43,7 +43,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct join *j = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(ev) && ev->type == EV_MESSAGE && j->count &&
+	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && j->count &&
 	    ++j->seen >= j->count)
 		loop_stop(j->loop, ST_OK);
 	else if (ev->type == EV_MESSAGE)
@@ -160,7 +160,6 @@ cmd_join(int argc, char **argv)
 	if ((st = sess_open(j.loop, &group, 1, &ro, &hooks, &j,
 	    &j.s)) == ST_OK &&
 	    (st = loop_fd(j.loop, j.in.fd, POLLIN, on_input, &j)) == ST_OK) {
-		out_self(sess_nodeid(j.s), (uint32_t)getpid());
 		st = loop_run(j.loop);
 	}
 	st = run_end(j.loop, st);

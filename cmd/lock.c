@@ -112,13 +112,16 @@ is_me(const struct lock *lk, struct lq_addr a)
 	return a.nodeid == lk->me.nodeid && a.pid == lk->me.pid;
 }
 
+/* Without COMMAND events go to stdout; with it, -v puts them on stderr. */
 static void
-event_line(struct lock *lk, const char *type, const char *reason)
+event_line(struct lock *lk, enum lock_ev type, const char *reason)
 {
 	if (lk->argv == NULL)
-		out_lock_event(STDOUT_FILENO, type, &lk->name, reason);
-	else if (lk->verbose)
-		out_lock_event(STDERR_FILENO, type, &lk->name, reason);
+		out_lock_event(sink_stdout, type, &lk->name, reason);
+	else if (lk->verbose) {
+		out_lock_event(sink_stderr, type, &lk->name, reason);
+		sink_flush(sink_stderr);
+	}
 }
 
 /* Send a protocol message, or keep it until flow control lets it go. */
@@ -554,7 +557,7 @@ show(struct lock *lk)
 	}
 	for (i = 0; ni != NULL && i < lk->st.nq; i++)
 		sess_nodeinfo(lk->s, a[i].nodeid, &ni[i]);
-	out_lock_queue(&lk->name, lk->st.limit, a, lk->st.nq,
+	out_lock_queue(sink_stdout, &lk->name, lk->st.limit, a, lk->st.nq,
 	    lq_holders(&lk->st), ni);
 	free(ni);
 	loop_stop(lk->loop, ST_OK);
@@ -580,7 +583,7 @@ on_child(struct loop *l, void *arg, pid_t pid, int status)
 		loop_stop(l, ST_LOST);
 		return;
 	}
-	event_line(lk, "released", NULL);
+	event_line(lk, LOCK_RELEASED, NULL);
 	if (WIFSIGNALED(status))
 		loop_stop(l, ST_SIGNAL + WTERMSIG(status));
 	else
@@ -641,11 +644,11 @@ acquire(struct lock *lk)
 
 	lk->holding = 1;
 	loop_deadline(lk->loop, 0);
-	event_line(lk, "acquired", NULL);
+	event_line(lk, LOCK_ACQUIRED, NULL);
 	if (lk->argv != NULL && (st = spawn(lk)) != ST_OK)
 		loop_stop(lk->loop, st);
 	else if (lk->argv == NULL && lk->stdin_eof) {
-		event_line(lk, "released", NULL);
+		event_line(lk, LOCK_RELEASED, NULL);
 		loop_stop(lk->loop, ST_OK);
 	}
 }
@@ -658,7 +661,7 @@ lose(struct lock *lk, const char *why)
 		return;
 	lk->lost = 1;
 	warnx("lost lock '%s': %s", lk->text, why);
-	event_line(lk, "lost", why);
+	event_line(lk, LOCK_LOST, why);
 	if (lk->child > 0) {
 		kill(lk->child, SIGTERM);
 		timer_in(&lk->kill_t, (int64_t)(lk->kill_after * SEC));
@@ -805,7 +808,7 @@ on_signal(struct loop *l, void *arg, int sig)
 		kill(lk->child, sig);
 	else if (lk->holding && !lk->lost) {
 		/* without COMMAND a signal is a way to let go */
-		event_line(lk, "released", NULL);
+		event_line(lk, LOCK_RELEASED, NULL);
 		loop_stop(l, ST_OK);
 	} else
 		loop_stop(l, ST_SIGNAL + sig);
@@ -832,7 +835,7 @@ on_stdin(struct loop *l, void *arg, short revents)
 	if (!lk->holding)
 		return;
 	if (!lk->lost)
-		event_line(lk, "released", NULL);
+		event_line(lk, LOCK_RELEASED, NULL);
 	loop_stop(l, ST_OK);
 }
 

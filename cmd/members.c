@@ -77,7 +77,7 @@ print_group(struct members *c, const struct cpg_name *g,
 		for (i = 0; i < n; i++)
 			sess_nodeinfo(c->s, a[i].nodeid, &ni[i]);
 	}
-	out_members(g, a, n, ni, sess_nodeid(c->s));
+	out_members(sink_stdout, g, a, n, ni, sess_nodeid(c->s));
 	free(ni);
 	return ST_OK;
 }
@@ -217,7 +217,7 @@ watch_one(struct view *v, const struct view *old)
 	ev.nmembers = (size_t)v->n;
 	ev.joined = joined;
 	ev.left = left;
-	out_event(&ev);
+	out_event(sink_stdout, &ev);
 }
 
 static void

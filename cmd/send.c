@@ -74,7 +74,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	if (ev->type != EV_MESSAGE || !is_self(ev, ev->nodeid, ev->pid))
 		return;
 	if (c->verbose)
-		out_event(ev);
+		out_event(sink_stdout, ev);
 	maybe_done(c);
 }
 
@@ -238,7 +238,6 @@ cmd_send(int argc, char **argv)
 	if ((st = sess_open(c.loop, &group, 1, &ro, &hooks, &c,
 	    &c.s)) == ST_OK && (c.msgs != NULL ||
 	    (st = loop_fd(c.loop, c.in.fd, 0, on_input, &c)) == ST_OK)) {
-		out_self(sess_nodeid(c.s), (uint32_t)getpid());
 		pump(&c);
 		st = loop_run(c.loop);
 		if (st != ST_OK && sess_sent(c.s) > 0)

@@ -32,7 +32,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct watch *w = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(ev) && ev->type == EV_MESSAGE && w->count &&
+	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && w->count &&
 	    ++w->seen >= w->count)
 		loop_stop(w->loop, ST_OK);
 }
@@ -88,7 +88,6 @@ cmd_watch(int argc, char **argv)
 	for (i = 0; i < argc && st == ST_OK; i++)
 		st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w, &s);
 	if (st == ST_OK) {
-		out_self(sess_nodeid(s), (uint32_t)getpid());
 		st = loop_run(w.loop);
 	}
 	free(groups);

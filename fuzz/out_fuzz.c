@@ -1,33 +1,87 @@
 /*
- * libFuzzer target for the output layer. out.c is included, not linked,
- * so every input starts from clean option state. Each input chooses the
- * options, a group name and a payload; the events are formatted into the
- * buffer (never written), and then checked:
- *   JSON: every line is one valid JSON object (strict, UTF-8) and the
- *         payload and group decode back to the original bytes;
- *   text: one line per event, no control byte but the newline, only valid
- *         UTF-8 at or above U+00A0, and the group reads back exactly;
+ * libFuzzer target for the output layer, linked with out.o and util.o as
+ * cpgtool is. Each input chooses the options (out_reset between inputs),
+ * a group name, a payload and who "self" is; the events, two lock events
+ * and a lock's queue are rendered into a memory sink and checked:
+ *   JSON: every line is one valid JSON object (strict, UTF-8) with no raw
+ *         DEL, C1 control, U+2028 or U+2029; the group, lock and payload
+ *         decode back to the original bytes, as a string whenever those
+ *         are valid UTF-8 (NULs included);
+ *   text: one line per item, no control byte but the newline, none of the
+ *         above raw, the group reads back exactly, the ring id is hex;
  *   --format: a format taken from the input is either refused or renders
- *         the message exactly as each token says (checked token by token).
- * A violation traps.
+ *         the message exactly as each byte of it says.
+ * The checks read the output with code of their own (UTF-8, base64, hex),
+ * not out.c's. A violation traps.
  */
 
-#include "../out.c"
-#include "../opt.c"		/* hexval, and usage_error for out_option */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-const struct cmd *cur_cmd;
-unsigned std_closed;
+#include "../cpgtool.h"
 
 #define TOTEM		"{\"type\":\"totem\""
-#define MESSAGE		"{\"type\":\"message\""
 #define CHECK(x)	do { if (!(x)) __builtin_trap(); } while (0)
+
+static const char hexd[] = "0123456789abcdef";
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static const unsigned char *jp, *je;	/* JSON parser position, end */
 static unsigned char dec[1 << 16];	/* the last string decoded */
 static size_t ndec;
 
+/* What this input asked for. */
+static struct {
+	int		 json;
+	int		 stamps;
+	int		 exclude;
+	int		 enc;		/* 0 text, 1 base64, 2 hex */
+} opt;
+
 static int json_value(void);
 
+/* Length of the valid UTF-8 sequence at p (0 if none), its code point. */
+static size_t
+utf8(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t k, i;
+
+	k = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 :
+	    (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (k == 0 || n < k)
+		return 0;
+	*cp = k == 1 ? p[0] : p[0] & (0xffu >> (k + 1));
+	for (i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
+	if (*cp < min[k] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return k;
+}
+
+static int
+valid_utf8(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t i, k;
+
+	for (i = 0; i < n; i += k)
+		if ((k = utf8(p + i, n - i, &cp)) == 0)
+			return 0;
+	return 1;
+}
+
+/* What no line may hold raw (above ASCII, and DEL). */
+static int
+breaks_lines(uint32_t cp)
+{
+	return (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029;
+}
 
 static void
 ws(void)
@@ -57,7 +111,23 @@ put_dec(unsigned c)
 		dec[ndec++] = (unsigned char)c;
 }
 
-/* A string, decoded into dec; only \u00XX escapes are ever written. */
+/* A code point of the BMP as UTF-8, into dec. */
+static void
+put_dec_cp(unsigned v)
+{
+	if (v < 0x80)
+		put_dec(v);
+	else if (v < 0x800) {
+		put_dec(0xc0 | v >> 6);
+		put_dec(0x80 | (v & 0x3f));
+	} else {
+		put_dec(0xe0 | v >> 12);
+		put_dec(0x80 | ((v >> 6) & 0x3f));
+		put_dec(0x80 | (v & 0x3f));
+	}
+}
+
+/* A string, decoded into dec. */
 static int
 json_string(void)
 {
@@ -84,16 +154,17 @@ json_string(void)
 			case 'b': put_dec('\b'); break;
 			case 'f': put_dec('\f'); break;
 			case 'u':
-				if (!hex4(&v) || v > 0x7f)
+				/* out.c never needs a surrogate pair */
+				if (!hex4(&v) || (v >= 0xd800 && v <= 0xdfff))
 					return 0;
-				put_dec(v);
+				put_dec_cp(v);
 				break;
 			default:
 				return 0;
 			}
 			continue;
 		}
-		if ((k = utf8_seq(jp, (size_t)(je - jp), &cp)) == 0)
+		if ((k = utf8(jp, (size_t)(je - jp), &cp)) == 0)
 			return 0;
 		while (k--)
 			put_dec(*jp++);
@@ -187,7 +258,7 @@ unbase64(unsigned char *d)
 	const char *c;
 
 	for (i = 0; i < ndec && dec[i] != '='; i++) {
-		CHECK((c = strchr(b64, dec[i])) != NULL && dec[i] != '\0');
+		CHECK(dec[i] != '\0' && (c = strchr(b64, dec[i])) != NULL);
 		v = v << 6 | (uint32_t)(c - b64);
 		if ((bits += 6) >= 8) {
 			bits -= 8;
@@ -197,29 +268,82 @@ unbase64(unsigned char *d)
 	return n;
 }
 
-/* The key as text, base64 or hex must decode to want. */
+/*
+ * The key as text, base64 or hex must decode to want; as text (a JSON
+ * string) whenever the encoding is text and want is valid UTF-8.
+ */
 static void
 json_bytes(const char *p, const char *e, const char *key,
-    const void *want, size_t n)
+    const void *want, size_t n, int enc)
 {
 	static unsigned char d[1 << 16];
 	char k[32];
 	size_t i, got;
 
 	snprintf(k, sizeof(k), "%s_base64", key);
-	if (json_get(p, e, k))
+	if (json_get(p, e, k)) {
+		CHECK(enc == 1 || (enc == 0 && !valid_utf8(want, n)));
 		got = unbase64(d);
-	else if (snprintf(k, sizeof(k), "%s_hex", key), json_get(p, e, k)) {
-		CHECK(ndec % 2 == 0);
+	} else if (snprintf(k, sizeof(k), "%s_hex", key), json_get(p, e, k)) {
+		CHECK(enc == 2 && ndec % 2 == 0);
 		for (i = 0, got = 0; i < ndec; i += 2)
 			d[got++] = (unsigned char)(hexval(dec[i]) << 4 |
 			    hexval(dec[i + 1]));
 	} else {
-		CHECK(json_get(p, e, key));
+		CHECK(enc == 0 && json_get(p, e, key));
 		memcpy(d, dec, ndec);
 		got = ndec;
 	}
 	CHECK(got == n && memcmp(d, want, n) == 0);
+}
+
+/* No raw DEL, C1, U+2028, U+2029 in [p, e); all of it valid UTF-8. */
+static void
+check_raw(const char *p, const char *e)
+{
+	uint32_t cp;
+	size_t k;
+
+	for (; p < e; p += k) {
+		k = utf8((const unsigned char *)p, (size_t)(e - p), &cp);
+		CHECK(k > 0 && !breaks_lines(cp));
+	}
+}
+
+static int
+prefix(const char *p, const char *e, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(e - p) >= n && memcmp(p, s, n) == 0;
+}
+
+static void
+check_json(const char *p, size_t n, const struct cpg_name *g,
+    const struct event *ev, int lines)
+{
+	const char *e = p + n, *nl;
+	int lock;
+
+	for (; p < e; p = nl + 1, lines--) {
+		CHECK((nl = memchr(p, '\n', (size_t)(e - p))) != NULL);
+		check_raw(p, nl);
+		jp = (const unsigned char *)p;
+		je = (const unsigned char *)nl;
+		CHECK(*jp == '{' && json_value() && (ws(), jp == je));
+		/* "type" comes first; a name may well contain "message" */
+		if (prefix(p, nl, TOTEM))
+			continue;
+		lock = prefix(p, nl, "{\"lock") ||
+		    prefix(p, nl, "{\"type\":\"acquired\"") ||
+		    prefix(p, nl, "{\"type\":\"lost\"");
+		json_bytes(p, nl, lock ? "lock" : "group", g->value, g->length,
+		    0);
+		if (prefix(p, nl, "{\"type\":\"message\""))
+			json_bytes(p, nl, "payload", ev->data, ev->len,
+			    opt.enc);
+	}
+	CHECK(lines == 0);
 }
 
 /* Undo the text escaping of a name: \\ and \xNN. */
@@ -246,31 +370,46 @@ untext(const char *p, const char *e, unsigned char *d)
 	return n;
 }
 
+/* The field after the type (and the time): the group or lock name. */
 static void
-check_text(const char *p, size_t n, const struct cpg_name *g, int lines)
+check_text_name(const char *p, const char *nl, const struct cpg_name *g)
 {
-	unsigned char d[CPG_MAX_NAME_LENGTH];
-	const char *e = p + n, *sp, *nl;
-	uint32_t cp;
-	size_t i, k;
+	unsigned char d[CPG_MAX_NAME_LENGTH * 4];
+	const char *sp;
+	size_t k;
 
-	for (i = 0; i < n; i += k) {
+	p = (const char *)memchr(p, ' ', (size_t)(nl - p)) + 1;
+	if (opt.stamps)
+		p = (const char *)memchr(p, ' ', (size_t)(nl - p)) + 1;
+	sp = memchr(p, ' ', (size_t)(nl - p));
+	k = untext(p, sp ? sp : nl, d);
+	CHECK(k == g->length && memcmp(d, g->value, k) == 0);
+}
+
+static void
+check_text(const char *p, size_t n, const struct cpg_name *g,
+    const struct event *ev, int lines)
+{
+	const char *e = p + n, *nl, *r;
+	char want[64];
+	size_t i;
+
+	for (i = 0; i < n; i++)
 		CHECK(p[i] == '\n' || ((unsigned char)p[i] >= 0x20 &&
 		    p[i] != 0x7f));
-		k = utf8_seq((const unsigned char *)p + i, n - i, &cp);
-		CHECK(k > 0 && (k == 1 || cp >= 0xa0));
-	}
+	check_raw(p, e);
 	for (; p < e; p = nl + 1, lines--) {
 		CHECK((nl = memchr(p, '\n', (size_t)(e - p))) != NULL);
-		/* "message GROUP ...", "confchg GROUP ...": the 2nd field */
-		if (strncmp(p, "totem ", 6) == 0)
+		if (prefix(p, nl, "holder ") || prefix(p, nl, "waiter "))
 			continue;
-		p = memchr(p, ' ', (size_t)(nl - p)) + 1;
-		if (o.stamps)	/* the time comes before the group */
-			p = memchr(p, ' ', (size_t)(nl - p)) + 1;
-		sp = memchr(p, ' ', (size_t)(nl - p));
-		k = untext(p, sp ? sp : nl, d);
-		CHECK(k == g->length && memcmp(d, g->value, k) == 0);
+		if (!prefix(p, nl, "totem ")) {
+			check_text_name(p, nl, g);
+			continue;
+		}
+		snprintf(want, sizeof(want), "ring=%x.%llx members=1,2,3",
+		    ev->ring.nodeid, (unsigned long long)ev->ring.seq);
+		CHECK((r = memmem(p, (size_t)(nl - p), want,
+		    strlen(want))) != NULL && r + strlen(want) == nl);
 	}
 	CHECK(lines == 0);
 }
@@ -295,9 +434,9 @@ expect(const char **p, const char *e, const void *want, size_t n)
 }
 
 /*
- * Walk the format and the output side by side. %g is un-escaped unit by
- * unit until it gives as many bytes as the name has; %T (the clock) ends
- * the check.
+ * Walk the format string (not out.c's tokens) and the output side by
+ * side. %g is un-escaped unit by unit until it gives as many bytes as the
+ * name has; %T (the clock) ends the check.
  */
 static void
 check_format(const char *fmt, const char *p, size_t n, const struct event *ev)
@@ -367,7 +506,7 @@ check_format(const char *fmt, const char *p, size_t n, const struct event *ev)
  * format. Refused formats are fine; an accepted one must render exactly.
  */
 static void
-fuzz_format(struct event *ev)
+fuzz_format(struct sink *m, struct event *ev)
 {
 	char fmt[64];
 	const char *p;
@@ -376,43 +515,85 @@ fuzz_format(struct event *ev)
 	n = strnlen((const char *)ev->data, ev->len < 63 ? ev->len : 63);
 	memcpy(fmt, ev->data, n);
 	fmt[n] = '\0';
-	if (out_option('F', fmt) != 1)
+	if (out_option('F', fmt) != OPT_TAKEN)
 		return;
-	out_event(ev);
-	p = out_peek(&n);
-	check_format(fmt, p, n, ev);
-	out_drop();
+	if (out_event(m, ev)) {
+		p = sink_data(m, &n);
+		check_format(fmt, p, n, ev);
+	} else
+		CHECK(opt.exclude && ev->self_pid == ev->pid);
+}
+
+/*
+ * Two lock events, a queue and in JSON a member list (node names from the
+ * payload): the lines they make.
+ */
+static int
+fuzz_lock(struct sink *m, const struct cpg_name *g, const struct event *ev,
+    const struct cpg_address *a, size_t na)
+{
+	struct nodeinfo ni[4];
+	size_t i, n = ev->len < 255 ? ev->len : 255;
+
+	memset(ni, 0, sizeof(ni));
+	for (i = 0; i < na; i++) {
+		ni[i].nodeid = a[i].nodeid;
+		memcpy(ni[i].name, ev->data, n);
+	}
+	out_lock_event(m, LOCK_ACQUIRED, g, NULL);
+	out_lock_event(m, LOCK_LOST, g, "quorum");
+	out_lock_queue(m, g, ev->len % 3, a, na, ev->len % 5,
+	    ev->len & 1 ? ni : NULL);
+	if (!opt.json)
+		return 2 + (int)na;
+	/* members' JSON (its text leads with the name: not checked here) */
+	snprintf(ni[0].addrs, sizeof(ni[0].addrs), "10.0.0.1,fe80::1");
+	out_members(m, g, a, na, ev->len & 2 ? ni : NULL, 2);
+	return 4;
+}
+
+static void
+options(uint8_t b)
+{
+	static const char *const encs[] = { "text", "base64", "hex", "text" };
+
+	out_reset();
+	memset(&opt, 0, sizeof(opt));
+	if ((opt.json = b & 1))
+		CHECK(out_option('j', NULL) == OPT_TAKEN);
+	if ((opt.stamps = (b & 2) != 0))
+		out_option('T', NULL);
+	if ((opt.exclude = (b & 4) != 0))
+		out_option('x', NULL);
+	opt.enc = (b >> 3) & 3;
+	CHECK(out_option('e', encs[opt.enc]) == OPT_TAKEN);
+	opt.enc %= 3;
+	CHECK(out_option('q', NULL) == OPT_NOT_MINE);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct sink *m;
 	struct cpg_address a[4] = { { 1, 10, 1 }, { 2, 20, 2 }, { 3, 30, 5 },
 	    { 4, 40, 99 } };
 	uint32_t nodes[3] = { 1, 2, 3 };
-	struct event ev = { .type = EV_MESSAGE };
+	struct event ev = { .type = EV_MESSAGE, .nodeid = 1, .pid = 10 };
 	struct cpg_name g;
-	const char *p, *e, *nl;
+	const char *p;
 	size_t n, glen;
-	int json, lines, fmt;
+	int lines, own;
 
 	if (size < 3)
 		return 0;
-	free(o.buf);
-	memset(&o, 0, sizeof(o));
-	o.events = EVM_ALL;
-	o.oldfl = -1;
-	o.tsec = -1;
-	json = data[0] & 1;
-	fmt = data[0] & 0x20;
-	if (json)
-		out_option('j', NULL);
-	if (data[0] & 2)
-		out_option('T', NULL);
-	if (data[0] & 4)
-		out_option('x', NULL);
-	out_option('e', (const char *[]){ "text", "base64", "hex",
-	    "text" }[(data[0] >> 3) & 3]);
+	if (m == NULL)
+		CHECK((m = sink_new(-1)) != NULL);
+	sink_drop(m);
+	options(data[0]);
+	/* who we are: the sender, or a process of the joined list */
+	own = (data[0] & 0x40) != 0;
+	ev.self_nodeid = own ? 1 : 2;
+	ev.self_pid = own ? 10 : 20;
 	glen = data[1] % CPG_MAX_NAME_LENGTH + 1;
 	data += 2;
 	size -= 2;
@@ -421,16 +602,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.length = (uint32_t)glen;
 	memcpy(g.value, data, glen);
 	ev.group = &g;
-	ev.nodeid = 1;
-	ev.pid = 10;
 	ev.data = data + glen;
 	ev.len = size - glen;
+	ev.ring.nodeid = size > 4 ? data[0] | (uint32_t)data[1] << 24 : 1;
+	ev.ring.seq = ev.len * 0x10001ull;
 	clock_gettime(CLOCK_REALTIME, &ev.time);
-	if (fmt) {
-		fuzz_format(&ev);
+	if (data[-2] & 0x20) {
+		fuzz_format(m, &ev);
 		return 0;
 	}
-	lines = out_event(&ev);
+	lines = out_event(m, &ev);
+	CHECK(lines == !(opt.exclude && own));
 	ev.type = EV_CONFCHG;
 	ev.members = a;
 	ev.nmembers = 4;
@@ -438,29 +620,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev.njoined = 3;
 	ev.left = a;
 	ev.nleft = 1;
-	lines += out_event(&ev);
+	lines += out_event(m, &ev);
 	ev.type = EV_TOTEM;
 	ev.nodes = nodes;
 	ev.nnodes = 3;
-	lines += out_event(&ev);
-	p = out_peek(&n);
-	if (!json) {
-		check_text(p, n, &g, lines);
-		out_drop();
-		return 0;
-	}
-	for (e = p + n; p < e; p = nl + 1) {
-		CHECK((nl = memchr(p, '\n', (size_t)(e - p))) != NULL);
-		jp = (const unsigned char *)p;
-		je = (const unsigned char *)nl;
-		CHECK(*jp == '{' && json_value() && (ws(), jp == je));
-		/* "type" comes first; a name may well contain "message" */
-		if (strncmp(p, TOTEM, sizeof(TOTEM) - 1) == 0)
-			continue;
-		json_bytes(p, nl, "group", g.value, g.length);
-		if (strncmp(p, MESSAGE, sizeof(MESSAGE) - 1) == 0)
-			json_bytes(p, nl, "payload", ev.data, ev.len);
-	}
-	out_drop();
+	lines += out_event(m, &ev);
+	ev.type = EV_MESSAGE;
+	lines += fuzz_lock(m, &g, &ev, a, 4);
+	p = sink_data(m, &n);
+	if (opt.json)
+		check_json(p, n, &g, &ev, lines);
+	else
+		check_text(p, n, &g, &ev, lines);
+	CHECK(sink_flush(m) == 0 && sink_pending(m) == n);
 	return 0;
 }

@@ -65,6 +65,8 @@ bad() {
 	bad "--timeout needs a number of seconds, not 'nan'" watch --timeout nan g
 	bad "invalid --format token '%q'" watch --format '%q' g
 	bad "invalid --format token '%'" watch --format 'x%' g
+	bad '--format has more than 64 fields' \
+		watch --format "$(printf '%%n-%.0s' {1..33})" g
 	bad "unknown encoding 'rot13'*" watch --encoding rot13 g
 	bad "unknown event 'bogus' in --events*" watch --events message,bogus g
 	bad "--max-backlog needs a size in bytes*'12Q'" watch --max-backlog 12Q g

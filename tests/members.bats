@@ -98,7 +98,6 @@ setup_members() {
 	run -0 cpgt 1 members
 	grep -qE "^${G}\\\\x00 1 [0-9]+$" <<<"$output"
 	grep -qE "^${G}\\\\x20sp\\\\\\\\ 1 [0-9]+$" <<<"$output"
-	b64=$(printf '%s\0' "$G" | base64 -w0)
 	run -0 cpgt 1 members --json
-	jq -s -e --arg b "$b64" 'any(.[]; .group_base64 == $b)' <<<"$output"
+	jq -s -e --arg g "$G" 'any(.[]; .group == $g + "\u0000")' <<<"$output"
 }

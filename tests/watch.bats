@@ -23,13 +23,18 @@ load test_helper
 	wait_for "$BATS_TEST_TMPDIR/w" "^message ${G}b 2 [0-9]+ 4 to-b$"
 	grep -qE "^message ${G}a 2 [0-9]+ 4 to-a$" "$BATS_TEST_TMPDIR/w"
 	[ "$(grep -c '^totem ' "$BATS_TEST_TMPDIR/w")" -eq 1 ]
-	grep -qE '^totem ring=[0-9]+:[0-9]+ members=1,2,3$' "$BATS_TEST_TMPDIR/w"
+	grep -qE '^totem ring=[0-9a-f]+\.[0-9a-f]+ members=1,2,3$' "$BATS_TEST_TMPDIR/w"
+	# the ring id as corosync's own tools print it
+	ring=$(on 1 corosync-quorumtool -s | awk '/^Ring ID:/ { print $3 }')
+	grep -qF "totem ring=$ring members=" "$BATS_TEST_TMPDIR/w"
 }
 
 @test "JSON for every event, valid for any bytes" {
 	watcher 2 "$BATS_TEST_TMPDIR/w" --json --timestamps "$G"
-	printf 'plain\n\xff\xfe\x00bin\n\x1b[2Jesc"q\\\n\xc3\xa9t\xc3\xa9\n' |
-		cpgt 1 send "$G"
+	{
+		printf 'plain\n\xff\xfe\x00bin\n\x1b[2Jesc"q\\\n\xc3\xa9t\xc3\xa9\n'
+		printf 'nul\x00\xc3\xa9\n\xc2\x85\xe2\x80\xa8\xe2\x80\xa9\x7f\n'
+	} | cpgt 1 send "$G"
 	wait_for "$BATS_TEST_TMPDIR/w" 'leave'
 	jq -c . "$BATS_TEST_TMPDIR/w" >/dev/null
 	run -0 jq -c 'select(.type=="message") | [.payload, .payload_base64]' \
@@ -38,6 +43,12 @@ load test_helper
 	[ "${lines[1]}" = '[null,"//4AYmlu"]' ]
 	[ "${lines[2]}" = '["\u001b[2Jesc\"q\\",null]' ]
 	[ "${lines[3]}" = '["été",null]' ]
+	# a NUL in valid UTF-8 is still text: \u0000, not base64
+	[ "${lines[4]}" = '["nul\u0000é",null]' ]
+	# C1, U+2028, U+2029 and DEL never raw: a line is a line to any reader
+	grep -qF '"payload":"\u0085\u2028\u2029\u007f"' "$BATS_TEST_TMPDIR/w"
+	LC_ALL=C run ! grep -qE $'\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]' \
+		"$BATS_TEST_TMPDIR/w"
 	run -0 jq -r 'select(.type=="totem") | "\(.ring_id.seq|type) \(.members)"' \
 		"$BATS_TEST_TMPDIR/w"
 	[ "$output" = 'number [1,2,3]' ]
@@ -50,12 +61,21 @@ load test_helper
 	    | all' "$BATS_TEST_TMPDIR/w" >/dev/null
 }
 
+@test "JSON names with a NUL are text, as Pacemaker's are" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" --json "${G}\\x00"
+	printf 'a\0b\n' | cpgt 1 send "${G}\\x00"
+	wait_for "$BATS_TEST_TMPDIR/w" '"type":"message"'
+	run -0 jq -c 'select(.type=="message") | [.group, .payload]' \
+		"$BATS_TEST_TMPDIR/w"
+	[ "$output" = "[\"${G}\\u0000\",\"a\\u0000b\"]" ]
+}
+
 @test "text escapes control bytes, so no payload reaches the terminal" {
 	watcher 2 "$BATS_TEST_TMPDIR/w" "$G"
-	printf '\x1b[2J\\ \xff\x7f\xc2\x9b \xc3\xa9\n' | cpgt 1 send "$G"
+	printf '\x1b[2J\\ \xff\x7f\xc2\x9b \xc3\xa9\xe2\x80\xa8\n' | cpgt 1 send "$G"
 	wait_for "$BATS_TEST_TMPDIR/w" '^message'
 	run grep '^message' "$BATS_TEST_TMPDIR/w"
-	[ "${output#* * * * * }" = '\x1b[2J\\ \xff\x7f\xc2\x9b é' ]
+	[ "${output#* * * * * }" = '\x1b[2J\\ \xff\x7f\xc2\x9b é\xe2\x80\xa8' ]
 }
 
 @test "--encoding hex and base64, --format tokens" {
@@ -151,9 +171,9 @@ load test_helper
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=3:"
 	cluster_kill 3
 	wait_for "$BATS_TEST_TMPDIR/w" "left=3:[0-9]+:nodedown$" 10
-	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2$' 10
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9a-f]+\.[0-9a-f]+ members=1,2$' 10
 	cluster_start 3
-	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2,3$' 10
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9a-f]+\.[0-9a-f]+ members=1,2,3$' 10
 }
 
 @test "a node cut off the network: nodedown; reconnected: nodeup" {
@@ -163,7 +183,7 @@ load test_helper
 	cluster_cut 2
 	wait_for "$BATS_TEST_TMPDIR/w" "left=2:[0-9]+:nodedown$" 10
 	cluster_uncut 2
-	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9:]+ members=1,2,3$' 15
+	wait_for "$BATS_TEST_TMPDIR/w" '^totem ring=[0-9a-f]+\.[0-9a-f]+ members=1,2,3$' 15
 	# its process lived through the cut: it comes back as nodeup
 	wait_for "$BATS_TEST_TMPDIR/w" "joined=2:[0-9]+:nodeup left=-$" 10
 	cluster_wait_members 1 3

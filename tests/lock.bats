@@ -8,6 +8,9 @@
 
 load test_helper
 
+# a lock that never comes must not hang the suite
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+
 # the helper's setup and teardown, called from ours
 eval "helper_$(declare -f setup)"
 eval "helper_$(declare -f teardown)"
@@ -86,11 +89,12 @@ show() {
 wait_show() {
 	local t
 	for ((t = 0; t < 100; t++)); do
-		cpgt "$1" lock --show "$G" | grep -qE -- "$2" && return 0
+		timeout 10 cpgt "$1" lock --show "$G" | grep -qE -- "$2" &&
+			return 0
 		sleep 0.05
 	done
 	echo "no line matching '$2' in --show on node $1:" >&2
-	cpgt "$1" lock --show "$G" >&2
+	timeout 10 cpgt "$1" lock --show "$G" >&2
 	return 1
 }
 
@@ -290,14 +294,17 @@ contend() {
 
 @test "holder's corosync killed: COMMAND killed, exit 6; then the next" {
 	touch "$T/restore"
-	# a COMMAND deaf to SIGTERM: only SIGKILL after --kill-after ends it
-	lk "$T/h" 3 lock --kill-after 1 "$G" -- \
+	# a COMMAND deaf to SIGTERM: only SIGKILL after --kill-after ends it,
+	# 4 s after the connection is lost, later than node 1 sees the
+	# nodedown (about 2.5 s with token 1000): only the grace keeps the next
+	# COMMAND from starting while the old one lives
+	lk "$T/h" 3 lock --kill-after 4 "$G" -- \
 		sh -c 'trap "" TERM; echo $$ >"$T/h.pid"; exec sleep 60'
 	hpid=$!
 	wait_for "$T/h.pid" .
 	old=$(cat "$T/h.pid")
 	# the next COMMAND looks whether the old one is still there
-	lk "$T/w" 1 lock --kill-after 1 "$G" -- sh -c \
+	lk "$T/w" 1 lock --kill-after 4 "$G" -- sh -c \
 		'ps -o stat= -p "$1" >"$T/w.old"; echo $$ >"$T/w.pid"' _ "$old"
 	wpid=$!
 	wait_show 1 "^waiter 1 $wpid\$"

@@ -13,7 +13,7 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CFLAGS ?= -O2 -g
-LIBS_PC = libcpg libcmap libcfg
+LIBS_PC = libcpg libcmap libcfg libquorum
 CPPFLAGS += -D_GNU_SOURCE
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror \
 	$(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
@@ -26,9 +26,9 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRCS = cpgtool.c opt.c input.c sess.c out.c \
-	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c
-HDRS = cpgtool.h sess.h input.h
+SRCS = cpgtool.c opt.c input.c loop.c run.c sess.c out.c lockq.c \
+	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
+HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)

@@ -28,6 +28,10 @@ static const struct cmd cmds[] = {
 	{ "members", cmd_members,
 	    "members [-jnT] [-i seconds] [-t seconds] [-w count] [--watch]\n"
 	    "               [group ...]" },
+	{ "lock", cmd_lock,
+	    "lock [-jnTv] [-l limit] [-t seconds] [--kill-after seconds]\n"
+	    "               [--no-quorum] name [--] [command [argument ...]]\n"
+	    "       cpgtool lock --show [-jT] [--names] name" },
 };
 
 const struct cmd *cur_cmd;

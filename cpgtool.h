@@ -1,9 +1,10 @@
 /*
  * cpgtool: a command-line client for corosync's Closed Process Groups.
  *
- * Modules: cpgtool.c (main, commands), opt.c (argument parsing shared by
- * the commands), input.c (message framing), sess.c (the only caller of
- * libcpg, libcmap and libcfg), out.c (the only writer of events).
+ * Modules: cpgtool.c (main, the command table), cmd/ (a file per
+ * command), opt.c (argument parsing shared by the commands), input.c
+ * (message framing), loop.c (the event loop), sess.c (the only caller of
+ * corosync's libraries), out.c (the only writer of events). See HACKING.
  */
 
 #ifndef CPGTOOL_H
@@ -24,12 +25,21 @@ enum {
 	ST_USAGE	= 2,
 	ST_CONN		= 3,
 	ST_ACCESS	= 4,
+	ST_BUSY		= 5,	/* lock --nonblock: held by others */
+	ST_LOST		= 6,	/* lock: held, then lost */
+	ST_NOEXEC	= 126,
+	ST_NOTFOUND	= 127,
 	ST_TIMEOUT	= 124,
 	ST_SIGNAL	= 128,
+	/* not an exit status: a parser printed --help, exit 0 */
+	ST_HELP		= -1,
 };
 
 /* corosync carries a message's length in 32 bits: the largest message. */
 #define MSG_MAX		((size_t)UINT32_MAX)
+
+/* A group name as text: every byte may become \xNN. */
+#define GROUP_STR_MAX	(CPG_MAX_NAME_LENGTH * 4 + 1)
 
 /* Long-only options share one number space across all commands. */
 enum {
@@ -121,6 +131,8 @@ struct event {
 	struct cpg_ring_id	 ring;
 	const uint32_t		*nodes;
 	size_t			 nnodes;
+	uint32_t		 self_nodeid;	/* this process, as CPG */
+	uint32_t		 self_pid;	/* names it */
 };
 
 /* What members --names adds to a member. */
@@ -170,6 +182,11 @@ size_t	 out_pending(void);
 int	 out_broken(void);
 int	 out_json(void);
 void	 out_group_str(const struct cpg_name *, char *, size_t);
+void	 out_lock_event(int, const char *, const struct cpg_name *,
+	    const char *);
+void	 out_lock_queue(const struct cpg_name *, unsigned,
+	    const struct cpg_address *, size_t, size_t,
+	    const struct nodeinfo *);
 
 /* cpgtool.c, cmd/ *.c */
 extern const struct cmd	*cur_cmd;
@@ -178,5 +195,6 @@ int	 cmd_join(int, char **);
 int	 cmd_send(int, char **);
 int	 cmd_watch(int, char **);
 int	 cmd_members(int, char **);
+int	 cmd_lock(int, char **);
 
 #endif

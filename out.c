@@ -944,3 +944,120 @@ out_stop(void)
 	o.len = o.off = o.cap = 0;
 	return st;
 }
+
+/*
+ * A lock event: "TYPE NAME [REASON]", or its JSON. To standard output
+ * through the buffer, or to another descriptor (stderr, while COMMAND
+ * owns stdout) at once.
+ */
+void
+out_lock_event(int fd, const char *type, const struct cpg_name *name,
+    const char *reason)
+{
+	struct timespec ts;
+	size_t m = mark();
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (o.json) {
+		PUTS("{\"type\":\"");
+		puts_(type);
+		putch('"');
+		if (o.stamps) {
+			PUTS(",\"time\":\"");
+			put_time(&ts);
+			putch('"');
+		}
+		putch(',');
+		put_jbytes("lock", name->value, name->length, ENC_TEXT);
+		if (reason != NULL) {
+			PUTS(",\"reason\":\"");
+			puts_(reason);
+			putch('"');
+		}
+		PUTS("}\n");
+	} else {
+		puts_(type);
+		putch(' ');
+		if (o.stamps) {
+			put_time(&ts);
+			putch(' ');
+		}
+		put_text(name->value, name->length, 1);
+		if (reason != NULL) {
+			putch(' ');
+			puts_(reason);
+		}
+		putch('\n');
+	}
+	if (fd == STDOUT_FILENO)
+		return;
+	(void)!write(fd, o.buf + o.off + m, o.len - o.off - m);
+	rewind_to(m);
+}
+
+static void
+lock_entry(const char *role, const struct cpg_address *a,
+    const struct nodeinfo *ni, int first)
+{
+	if (!o.json) {
+		puts_(role);
+		putch(' ');
+		putu(a->nodeid);
+		putch(' ');
+		putu(a->pid);
+		if (ni != NULL) {
+			putch(' ');
+			if (ni->name[0])
+				put_text(ni->name, strlen(ni->name), 1);
+			else
+				putch('-');
+		}
+		putch('\n');
+		return;
+	}
+	if (!first)
+		putch(',');
+	PUTS("{\"nodeid\":");
+	putu(a->nodeid);
+	PUTS(",\"pid\":");
+	putu(a->pid);
+	if (ni != NULL) {
+		PUTS(",\"name\":");
+		if (ni->name[0]) {
+			putch('"');
+			if (!put_jstr(ni->name, strlen(ni->name)))
+				PUTS("?");
+			putch('"');
+		} else
+			PUTS("null");
+	}
+	putch('}');
+}
+
+/* lock --show: the holders, then the waiters, in queue order. */
+void
+out_lock_queue(const struct cpg_name *name, unsigned limit,
+    const struct cpg_address *a, size_t n, size_t nholders,
+    const struct nodeinfo *ni)
+{
+	size_t i;
+
+	if (o.json) {
+		putch('{');
+		put_jbytes("lock", name->value, name->length, ENC_TEXT);
+		PUTS(",\"limit\":");
+		if (limit)
+			putu(limit);
+		else
+			PUTS("null");
+		PUTS(",\"holders\":[");
+	}
+	for (i = 0; i < nholders; i++)
+		lock_entry("holder", &a[i], ni ? &ni[i] : NULL, i == 0);
+	if (o.json)
+		PUTS("],\"waiters\":[");
+	for (i = nholders; i < n; i++)
+		lock_entry("waiter", &a[i], ni ? &ni[i] : NULL, i == nholders);
+	if (o.json)
+		PUTS("]}\n");
+}

@@ -1,12 +1,14 @@
 /*
- * The only file that calls libcpg (and libcmap, libcfg): connecting,
- * joining, retrying, the event loop, leaving.
+ * The only file that calls corosync's libraries: libcpg (connecting,
+ * joining, sending, leaving), libcmap and libcfg (node names and
+ * addresses), libquorum (whether this node's partition is quorate).
  *
  * libcpg allows one cpg_join per handle, so a command that follows several
- * groups holds one session (handle) per group, and one loop polls them all.
- * CS_ERR_TRY_AGAIN is never a failure here: it is retried with a backoff,
- * and a send held back by flow control is retried by the loop, which keeps
- * dispatching meanwhile.
+ * groups holds one session (handle) per group; each handle's descriptor is
+ * served by the command's loop. CS_ERR_TRY_AGAIN is never a failure here:
+ * it is retried after a pause, and a send held back by flow control is
+ * retried once the pause is over or an own message has come back, while
+ * the loop keeps dispatching.
  */
 
 #include <sys/socket.h>
@@ -15,7 +17,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
-#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,36 +26,51 @@
 #include <corosync/cfg.h>
 #include <corosync/cmap.h>
 #include <corosync/cpg.h>
+#include <corosync/quorum.h>
 
 #include "cpgtool.h"
 #include "sess.h"
 
-#define MS		1000000LL
-#define SEC		1000000000LL
-#define BACKOFF_MIN	(MS / 4)
-#define BACKOFF_MAX	(50 * MS)
 #define LEAVE_WAIT	(2 * SEC)
-#define RECONNECT_EVERY	(200 * MS)
-#define DISPATCH_BATCH	(16 * 1024)
+#define RECONNECT_EVERY	(200 * MSEC)
 #define DISPATCH_MAX	1024
 
 struct sess {
 	struct loop	*loop;
+	const struct runopts *ro;
+	const struct sess_hooks *hooks;
+	void		*arg;
+	struct sess	*next;		/* every session, for sess_finish */
 	cpg_handle_t	 h;
 	struct cpg_name	 group;
 	int		 fd;		/* -1 while not connected */
 	int		 join;		/* a member, not just an observer */
 	int		 left;		/* our own leave came back */
+	int		 held;		/* a send waits for flow control */
 	uint32_t	 nodeid;
 	uint32_t	 pid;
 	uint64_t	 sent;
 	uint64_t	 back;		/* own messages delivered back */
+	int64_t		 lost_at;	/* reconnecting since */
+	struct timer	 retry;		/* held send, or reconnect */
+	struct backoff	 bo;
 	cmap_handle_t	 cmap;
 	corosync_cfg_handle_t cfg;
 };
 
-static volatile sig_atomic_t caught;
-static sigset_t pollmask;	/* the mask while waiting: signals let in */
+struct quorum {
+	struct loop	*loop;
+	quorum_handle_t	 h;
+	int		 inited;
+	int		 fd;		/* -1 until watched */
+	void		(*fn)(void *, int);
+	void		*arg;
+};
+
+static struct sess *all;		/* every open session */
+static struct sess *dispatching;	/* whose cpg_dispatch is running */
+static struct cpg_ring_id last_ring;	/* the last ring change told */
+static int have_ring;
 
 static const char *const cs_names[] = {
 	[CS_OK] = "CS_OK",
@@ -87,7 +104,7 @@ static const char *const cs_names[] = {
 	[CS_ERR_TOO_MANY_GROUPS] = "CS_ERR_TOO_MANY_GROUPS",
 };
 
-const char *
+static const char *
 cs_name(int e)
 {
 	static char buf[32];
@@ -102,12 +119,15 @@ cs_name(int e)
 }
 
 /* Report a libcpg failure in one line and map it to an exit status. */
-static int
-cs_fail(cs_error_t e, const char *fmt, const char *group)
+static int __attribute__((format(printf, 2, 3)))
+cs_fail(cs_error_t e, const char *fmt, ...)
 {
-	char what[256];
+	char what[512];
+	va_list ap;
 
-	snprintf(what, sizeof(what), fmt, group);
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	switch (e) {
 	case CS_ERR_LIBRARY:
 		warnx("%s: %s (is corosync running?)", what, cs_name(e));
@@ -127,77 +147,6 @@ cs_fail(cs_error_t e, const char *fmt, const char *group)
 	}
 }
 
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-static void
-on_signal(int sig)
-{
-	caught = sig;
-}
-
-/*
- * The signals that end a command are blocked except while waiting, so a
- * signal can never slip in between checking the flag and sleeping, and no
- * libcpg call is interrupted half way.
- */
-static void
-signals_setup(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-	sigset_t block;
-	size_t i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&block);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		sigaddset(&block, sigs[i]);
-		sigaction(sigs[i], &sa, NULL);
-	}
-	sigprocmask(SIG_BLOCK, &block, &pollmask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigdelset(&pollmask, sigs[i]);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static int
-signal_status(void)
-{
-	return caught ? ST_SIGNAL + caught : 0;
-}
-
-/* Sleep, unless a signal or the deadline ends the wait: its status then. */
-static int
-nap(struct loop *l, int64_t ns)
-{
-	struct timespec ts;
-	int64_t left;
-
-	if (l->deadline) {
-		left = l->deadline - now_ns();
-		if (left <= 0)
-			return ST_TIMEOUT;
-		if (ns > left)
-			ns = left;
-	}
-	ts.tv_sec = ns / SEC;
-	ts.tv_nsec = ns % SEC;
-	ppoll(NULL, 0, &ts, &pollmask);
-	return signal_status();
-}
-
-/* The session whose cpg_dispatch is running: its callbacks are for it. */
-static struct sess *dispatching;
-
 static struct sess *
 sess_of(cpg_handle_t h)
 {
@@ -210,15 +159,31 @@ sess_of(cpg_handle_t h)
 	return p;
 }
 
+static int
+is_self(const struct sess *s, uint32_t nodeid, uint32_t pid)
+{
+	return nodeid == s->nodeid && pid == s->pid;
+}
+
 static void
 emit(struct sess *s, struct event *ev)
 {
-	struct loop *l = s->loop;
-
-	if (l->done || l->hooks->event == NULL)
+	if (loop_done(s->loop) || s->hooks->event == NULL)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
-	l->hooks->event(l, s, ev);
+	ev->self_nodeid = s->nodeid;
+	ev->self_pid = s->pid;
+	s->hooks->event(s->arg, s, ev);
+}
+
+/* A held send may go now: tell the command, which sends again. */
+static void
+writable(struct sess *s)
+{
+	s->held = 0;
+	timer_stop(&s->retry);
+	if (s->hooks->writable != NULL && !loop_done(s->loop))
+		s->hooks->writable(s->arg, s);
 }
 
 static void
@@ -233,13 +198,12 @@ on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
 
 	if (s == NULL)
 		return;
-	if (sess_is_self(s, nodeid, pid)) {
+	if (is_self(s, nodeid, pid))
 		s->back++;
-		/* our message left corosync's queue: a held send may fit now */
-		if (s->loop->retry_at)
-			loop_wake(s->loop);
-	}
 	emit(s, &ev);
+	/* our message left corosync's queue: a held send may fit now */
+	if (s->held && is_self(s, nodeid, pid))
+		writable(s);
 }
 
 static void
@@ -260,7 +224,7 @@ on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	if (s == NULL)
 		return;
 	for (i = 0; i < nleft; i++)
-		if (sess_is_self(s, left[i].nodeid, left[i].pid))
+		if (is_self(s, left[i].nodeid, left[i].pid))
 			s->left = 1;
 	emit(s, &ev);
 }
@@ -270,7 +234,6 @@ on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n,
     const uint32_t *nodes)
 {
 	struct sess *s = sess_of(h);
-	struct loop *l;
 	struct event ev = {
 		.type = EV_TOTEM, .ring = ring, .nodes = nodes, .nnodes = n,
 	};
@@ -278,14 +241,15 @@ on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n,
 	if (s == NULL)
 		return;
 	/* Every handle hears of every ring change: say it once. */
-	l = s->loop;
-	if (l->have_ring && l->ring.nodeid == ring.nodeid &&
-	    l->ring.seq == ring.seq)
+	if (have_ring && last_ring.nodeid == ring.nodeid &&
+	    last_ring.seq == ring.seq)
 		return;
-	l->ring = ring;
-	l->have_ring = 1;
+	last_ring = ring;
+	have_ring = 1;
 	emit(s, &ev);
 }
+
+static void sess_readable(struct loop *, void *, short);
 
 /*
  * Connect, retrying while corosync is not there yet for up to `wait'
@@ -302,7 +266,7 @@ sess_connect(struct sess *s, int64_t wait, int quiet)
 		.cpg_totem_confchg_fn = on_totem,
 		.flags = CPG_MODEL_V1_DELIVER_INITIAL_TOTEM_CONF,
 	};
-	int64_t until = now_ns() + wait;
+	int64_t until = loop_now() + wait;
 	cs_error_t e;
 	int st;
 
@@ -312,36 +276,44 @@ sess_connect(struct sess *s, int64_t wait, int quiet)
 		if (e == CS_OK)
 			break;
 		if (e != CS_ERR_TRY_AGAIN &&
-		    (e != CS_ERR_LIBRARY || now_ns() >= until))
+		    (e != CS_ERR_LIBRARY || loop_now() >= until))
 			return quiet ? ST_CONN :
-			    cs_fail(e, "cannot connect to corosync%s", "");
-		if ((st = nap(s->loop, e == CS_ERR_TRY_AGAIN ? MS :
-		    100 * MS)) != 0)
+			    cs_fail(e, "cannot connect to corosync");
+		if ((st = loop_nap(s->loop, e == CS_ERR_TRY_AGAIN ? MSEC :
+		    100 * MSEC)) != 0)
 			return st;
 	}
 	if ((e = cpg_fd_get(s->h, &s->fd)) != CS_OK ||
 	    (e = cpg_local_get(s->h, &s->nodeid)) != CS_OK) {
 		cpg_finalize(s->h);
 		s->fd = -1;
-		return cs_fail(e, "cannot connect to corosync%s", "");
+		return quiet ? ST_CONN :
+		    cs_fail(e, "cannot connect to corosync");
+	}
+	if (loop_fd(s->loop, s->fd, POLLIN, sess_readable, s) != ST_OK) {
+		cpg_finalize(s->h);
+		s->fd = -1;
+		return ST_FAIL;
 	}
 	return ST_OK;
 }
 
 static int
-sess_join(struct sess *s)
+sess_join(struct sess *s, int quiet)
 {
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
+	char name[GROUP_STR_MAX];
 	cs_error_t e;
 	int st;
 
 	while ((e = cpg_join(s->h, &s->group)) == CS_ERR_TRY_AGAIN)
-		if ((st = nap(s->loop, MS)) != 0)
+		if ((st = loop_nap(s->loop, MSEC)) != 0)
 			return st;
 	if (e == CS_OK) {
 		s->left = 0;
 		return ST_OK;
 	}
+	if (quiet)
+		return ST_CONN;
 	out_group_str(&s->group, name, sizeof(name));
 	return cs_fail(e, "cannot join '%s'", name);
 }
@@ -355,121 +327,162 @@ sess_close(struct sess *s)
 		corosync_cfg_finalize(s->cfg);
 	s->cmap = 0;
 	s->cfg = 0;
-	if (s->fd >= 0)
+	if (s->fd >= 0) {
+		loop_fd_del(s->loop, s->fd);
 		cpg_finalize(s->h);
+	}
 	s->fd = -1;
+	timer_stop(&s->retry);
 }
 
 /*
  * Leave, then wait (briefly) for our own leave to come back: every message
  * ordered before it has then been delivered to us, and peers see a LEAVE.
  */
-static void
+int
 sess_leave(struct sess *s)
 {
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
-	int64_t until = now_ns() + LEAVE_WAIT;
+	char name[GROUP_STR_MAX];
+	int64_t until = loop_now() + LEAVE_WAIT;
 	struct pollfd pfd;
 	cs_error_t e;
 
-	if (s->fd < 0 || !s->join)
-		return;
+	if (s->fd < 0 || !s->join || s->left)
+		return ST_OK;
 	while ((e = cpg_leave(s->h, &s->group)) == CS_ERR_TRY_AGAIN &&
-	    now_ns() < until)
+	    loop_now() < until)
 		poll(NULL, 0, 1);
 	if (e != CS_OK) {
 		out_group_str(&s->group, name, sizeof(name));
-		cs_fail(e, "cannot leave '%s'", name);
-		return;
+		return cs_fail(e, "cannot leave '%s'", name);
 	}
 	pfd.fd = s->fd;
 	pfd.events = POLLIN;
-	while (!s->left && now_ns() < until) {
+	dispatching = s;
+	while (!s->left && loop_now() < until) {
 		if (poll(&pfd, 1, 100) > 0 &&
 		    cpg_dispatch(s->h, CS_DISPATCH_ALL) != CS_OK &&
 		    !(pfd.revents & POLLIN))
 			break;
 	}
+	dispatching = NULL;
+	s->join = 0;
+	return ST_OK;
 }
 
-void
-loop_init(struct loop *l, const struct hooks *hooks,
-    const struct runopts *ro, void *arg)
-{
-	memset(l, 0, sizeof(*l));
-	l->hooks = hooks;
-	l->ro = ro;
-	l->arg = arg;
-	l->in_fd = -1;
-	if (ro->timeout > 0)
-		l->deadline = now_ns() + (int64_t)(ro->timeout * SEC);
-	signals_setup();
-}
+static void
+on_retry(struct loop *, void *);
 
-/* Open a session on `group'; join it unless `join' is 0 (observer). */
+/*
+ * Open a session on `group' and join it, unless `join' is 0 (an observer,
+ * which only asks about memberships).
+ */
 int
-loop_add(struct loop *l, const struct cpg_name *group, int join,
+sess_open(struct loop *l, const struct cpg_name *group, int join,
+    const struct runopts *ro, const struct sess_hooks *hooks, void *arg,
     struct sess **sp)
 {
-	struct sess **v;
 	struct sess *s;
 	int st;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (v = reallocarray(l->sess, l->nsess + 1, sizeof(*v))) == NULL) {
-		free(s);
-		warn("loop_add");
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		warn("session");
 		return ST_FAIL;
 	}
-	l->sess = v;
-	l->sess[l->nsess++] = s;
 	s->loop = l;
+	s->ro = ro;
+	s->hooks = hooks;
+	s->arg = arg;
 	s->fd = -1;
 	s->pid = (uint32_t)getpid();
+	s->bo = (struct backoff){ .min = MSEC / 4, .max = 50 * MSEC };
 	if (group != NULL)
 		s->group = *group;
 	s->join = join;
-	if (sp != NULL)
-		*sp = s;
-	if ((st = sess_connect(s, (int64_t)(l->ro->wait_corosync * SEC), 0)))
+	timer_init(l, &s->retry, on_retry, s);
+	s->next = all;
+	all = s;
+	*sp = s;
+	if ((st = sess_connect(s, (int64_t)(ro->wait_corosync * SEC), 0)))
 		return st;
-	return join ? sess_join(s) : ST_OK;
+	return join ? sess_join(s, 0) : ST_OK;
 }
 
-void
-loop_stop(struct loop *l, int status)
+/*
+ * Leave every group, close every session: the first failure, `st' or a
+ * leave's, is the exit status. Every way out of a command ends here, so
+ * peers see a LEAVE and not a PROCDOWN.
+ */
+int
+sess_finish(int st)
 {
-	if (!l->done)
-		l->status = status;
-	l->done = 1;
+	struct sess *s;
+	int lst;
+
+	for (s = all; s != NULL; s = s->next)
+		if ((lst = sess_leave(s)) != ST_OK && st == ST_OK)
+			st = lst;
+	while ((s = all) != NULL) {
+		all = s->next;
+		sess_close(s);
+		free(s);
+	}
+	return st;
 }
 
-/* The next send is held back: retry it after a growing pause. */
-void
-loop_backoff(struct loop *l)
+static void
+reconnected(struct sess *s)
 {
-	l->backoff = l->backoff ? l->backoff * 2 : BACKOFF_MIN;
-	if (l->backoff > BACKOFF_MAX)
-		l->backoff = BACKOFF_MAX;
-	l->retry_at = now_ns() + l->backoff;
+	struct event ev = { .type = EV_GAP };
+
+	warnx("connected to corosync again after %.1f seconds",
+	    (double)(loop_now() - s->lost_at) / SEC);
+	have_ring = 0;
+	ev.group = &s->group;
+	emit(s, &ev);
+}
+
+/* The held send's pause is over, or it is time to try corosync again. */
+static void
+on_retry(struct loop *l, void *arg)
+{
+	struct sess *s = arg;
+
+	if (s->fd >= 0) {
+		writable(s);
+		return;
+	}
+	if (sess_connect(s, 0, 1) == ST_OK) {
+		if (!s->join || sess_join(s, 1) == ST_OK) {
+			reconnected(s);
+			return;
+		}
+		sess_close(s);
+	}
+	if (!loop_done(l))
+		timer_in(&s->retry, RECONNECT_EVERY);
 }
 
 /*
  * corosync went away. Without --reconnect that ends the command; with it,
- * wait for corosync, join again and tell the reader that events were missed.
+ * try again every RECONNECT_EVERY, saying so once, and tell the reader
+ * with a gap event that events were missed.
  */
 static int
 sess_lost(struct sess *s, cs_error_t e)
 {
-	struct event ev = { .type = EV_GAP };
 	uint64_t lost;
-	int st;
 
+	loop_fd_del(s->loop, s->fd);
 	cpg_finalize(s->h);
 	s->fd = -1;
-	if (!s->loop->ro->reconnect) {
+	s->held = 0;
+	if (!s->ro->reconnect) {
 		warnx("lost connection to corosync: %s", cs_name(e));
-		return ST_CONN;
+		if (s->hooks->lost == NULL)
+			return ST_CONN;
+		s->hooks->lost(s->arg, s);
+		return ST_OK;
 	}
 	warnx("lost connection to corosync: %s; reconnecting", cs_name(e));
 	lost = s->sent - s->back;
@@ -477,244 +490,77 @@ sess_lost(struct sess *s, cs_error_t e)
 		warnx("%llu message(s) sent before the loss are unconfirmed",
 		    (unsigned long long)lost);
 	s->sent = s->back = 0;
-	for (;;) {
-		if ((st = nap(s->loop, RECONNECT_EVERY)) != 0)
-			return st;
-		if (sess_connect(s, 0, 1) != ST_OK)
-			continue;
-		if (!s->join || (st = sess_join(s)) == ST_OK)
-			break;
-		sess_close(s);
-	}
-	s->loop->have_ring = 0;
-	ev.group = &s->group;
-	emit(s, &ev);
+	s->lost_at = loop_now();
+	timer_in(&s->retry, RECONNECT_EVERY);
 	return ST_OK;
 }
 
 /*
  * Take in events one at a time, not with CS_DISPATCH_ALL: under a steady
  * stream ALL does not return, and all it produces piles up unwritten.
- * After DISPATCH_BATCH bytes of output, or DISPATCH_MAX events, the loop
- * comes round: it writes, and input, timers and signals get their turn.
+ * Once the loop is busy (output to write) or after DISPATCH_MAX events,
+ * the loop comes round: it writes, and the rest gets its turn.
  */
-static int
-sess_dispatch(struct sess *s)
+static void
+sess_readable(struct loop *l, void *arg, short revents)
 {
+	struct sess *s = arg;
 	cs_error_t e;
-	int n = 0;
+	int n = 0, st;
 
+	(void)revents;
 	dispatching = s;
 	do
 		e = cpg_dispatch(s->h, CS_DISPATCH_ONE_NONBLOCKING);
-	while ((e == CS_OK || e == CS_ERR_INTERRUPT) && !s->loop->done &&
-	    ++n < DISPATCH_MAX && out_pending() < DISPATCH_BATCH);
+	while ((e == CS_OK || e == CS_ERR_INTERRUPT) && ++n < DISPATCH_MAX &&
+	    !loop_busy(l));
 	dispatching = NULL;
 	/* TRY_AGAIN: nothing (more) queued */
 	if (e == CS_OK || e == CS_ERR_INTERRUPT || e == CS_ERR_TRY_AGAIN)
-		return ST_OK;
-	return sess_lost(s, e);
-}
-
-static int
-poll_timeout(struct loop *l, struct timespec *ts)
-{
-	int64_t t = 0, now = now_ns();
-
-	if (l->deadline)
-		t = l->deadline;
-	if (l->retry_at && (!t || l->retry_at < t))
-		t = l->retry_at;
-	if (l->next_tick && (!t || l->next_tick < t))
-		t = l->next_tick;
-	if (!t)
-		return 0;
-	t = t > now ? t - now : 0;
-	ts->tv_sec = t / SEC;
-	ts->tv_nsec = t % SEC;
-	return 1;
-}
-
-static void
-loop_timers(struct loop *l, int input)
-{
-	int64_t now = now_ns();
-
-	if (l->deadline && now >= l->deadline) {
-		warnx("timed out after %g seconds", l->ro->timeout);
-		loop_stop(l, ST_TIMEOUT);
 		return;
-	}
-	if (l->hooks->pump && (input || (l->retry_at && now >= l->retry_at))) {
-		l->retry_at = 0;
-		l->in_ready = input;
-		l->hooks->pump(l);
-		if (!l->retry_at)
-			l->backoff = 0;
-	}
-	if (l->hooks->tick && l->next_tick && now >= l->next_tick) {
-		l->next_tick = now + (int64_t)(l->tick_s * SEC);
-		l->hooks->tick(l);
-	}
-}
-
-static void
-loop_output(struct loop *l)
-{
-	if (out_flush() == -1) {
-		/* the reader went away: a quiet, successful end */
-		if (out_broken()) {
-			loop_stop(l, ST_OK);
-			return;
-		}
-		warn("write");
-		loop_stop(l, ST_FAIL);
-		return;
-	}
-	if (out_pending() > l->ro->max_backlog) {
-		warnx("output backlog over %zu bytes: the reader is too slow; "
-		    "leaving", l->ro->max_backlog);
-		out_drop();
-		loop_stop(l, ST_FAIL);
-	}
-}
-
-int
-loop_run(struct loop *l)
-{
-	struct pollfd *pfd;
-	struct timespec ts;
-	size_t i, n, in_i = 0, out_i;
-	int st;
-
-	if ((pfd = calloc(l->nsess + 2, sizeof(*pfd))) == NULL)
-		err(ST_FAIL, "loop_run");
-	if (l->hooks->tick)
-		l->next_tick = now_ns();
-	if (l->hooks->pump && l->in_fd < 0)
-		l->retry_at = now_ns();
-	while (!l->done) {
-		loop_output(l);
-		if (l->done)
-			break;
-		for (n = 0; n < l->nsess; n++) {
-			pfd[n].fd = l->sess[n]->fd;
-			pfd[n].events = POLLIN;
-			pfd[n].revents = 0;
-		}
-		if (l->in_fd >= 0 && l->want_input) {
-			in_i = n;
-			pfd[n++] = (struct pollfd){ l->in_fd, POLLIN, 0 };
-		}
-		/* POLLERR on stdout: the reader is gone, even while idle */
-		out_i = n;
-		pfd[n++] = (struct pollfd){ STDOUT_FILENO,
-		    out_pending() ? POLLOUT : 0, 0 };
-		if (ppoll(pfd, n, poll_timeout(l, &ts) ? &ts : NULL,
-		    &pollmask) == -1 && errno != EINTR)
-			err(ST_FAIL, "poll");
-		if ((st = signal_status()) != 0) {
-			loop_stop(l, st);
-			break;
-		}
-		if (pfd[out_i].revents & (POLLERR | POLLHUP)) {
-			loop_stop(l, ST_OK);
-			out_drop();
-			break;
-		}
-		for (i = 0; i < l->nsess && !l->done; i++)
-			if (pfd[i].revents && (st = sess_dispatch(l->sess[i])))
-				loop_stop(l, st);
-		if (!l->done)
-			loop_timers(l, in_i && in_i < n && pfd[in_i].revents);
-		in_i = 0;
-	}
-	free(pfd);
-	return l->status;
-}
-
-/* Run the pump (again) as soon as the loop comes round. */
-void
-loop_wake(struct loop *l)
-{
-	l->retry_at = now_ns();
+	if ((st = sess_lost(s, e)) != ST_OK)
+		loop_stop(l, st);
 }
 
 /*
- * Leave every group, close every session, write out what is buffered:
- * the first failure, `st' or the loop's, is the exit status.
+ * Multicast one message: ST_OK, with *held set if flow control held it
+ * back (the session calls the writable hook when it may go), or the
+ * status of the failure.
  */
 int
-loop_finish(struct loop *l, int st)
-{
-	size_t i;
-	int ost;
-
-	l->done = 1;
-	if (st == ST_OK)
-		st = l->status;
-	for (i = 0; i < l->nsess; i++)
-		sess_leave(l->sess[i]);
-	for (i = 0; i < l->nsess; i++) {
-		sess_close(l->sess[i]);
-		free(l->sess[i]);
-	}
-	free(l->sess);
-	l->sess = NULL;
-	l->nsess = 0;
-	ost = out_stop();
-	return st ? st : ost;
-}
-
-/* Multicast one message: ST_OK, SESS_AGAIN under flow control, or fail. */
-int
 sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
-    unsigned long n)
+    unsigned long n, int *held)
 {
 	struct iovec iov = { (void *)(uintptr_t)buf, len };
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
+	char name[GROUP_STR_MAX];
 	cs_error_t e;
 
+	*held = 0;
 	if (len > MSG_MAX) {
 		out_group_str(&s->group, name, sizeof(name));
 		warnx("cannot send %s %lu (%zu bytes) to '%s': over corosync's "
 		    "limit of %zu bytes", unit, n, len, name, MSG_MAX);
 		return ST_FAIL;
 	}
+	if (s->fd < 0) {
+		/* reconnecting: the session says when */
+		*held = s->held = 1;
+		return ST_OK;
+	}
 	e = cpg_mcast_joined(s->h, CPG_TYPE_AGREED, &iov, 1);
 	if (e == CS_OK) {
 		s->sent++;
+		backoff_reset(&s->bo);
 		return ST_OK;
 	}
-	if (e == CS_ERR_TRY_AGAIN)
-		return SESS_AGAIN;
-	out_group_str(&s->group, name, sizeof(name));
-	warnx("cannot send %s %lu (%zu bytes) to '%s': %s", unit, n, len,
-	    name, cs_name(e));
-	return e == CS_ERR_LIBRARY || e == CS_ERR_BAD_HANDLE ? ST_CONN :
-	    ST_FAIL;
-}
-
-/*
- * Send one message for a pump: 1 sent; 0 held back by flow control (the
- * loop stops reading input and calls the pump again after a backoff);
- * -1 failed, the loop is stopped with its status.
- */
-int
-loop_send(struct loop *l, struct sess *s, const void *buf, size_t len,
-    const char *unit, unsigned long n)
-{
-	int st;
-
-	if ((st = sess_send(s, buf, len, unit, n)) == ST_OK)
-		return 1;
-	if (st == SESS_AGAIN) {
-		l->want_input = 0;
-		loop_backoff(l);
-		return 0;
+	if (e == CS_ERR_TRY_AGAIN) {
+		*held = s->held = 1;
+		timer_in(&s->retry, backoff_next(&s->bo));
+		return ST_OK;
 	}
-	loop_stop(l, st);
-	return -1;
+	out_group_str(&s->group, name, sizeof(name));
+	return cs_fail(e, "cannot send %s %lu (%zu bytes) to '%s'", unit, n,
+	    len, name);
 }
 
 uint64_t
@@ -733,18 +579,6 @@ uint64_t
 sess_confirmed(const struct sess *s)
 {
 	return s->back;
-}
-
-int
-sess_is_self(const struct sess *s, uint32_t nodeid, uint32_t pid)
-{
-	return nodeid == s->nodeid && pid == s->pid;
-}
-
-const struct cpg_name *
-sess_group(const struct sess *s)
-{
-	return &s->group;
 }
 
 uint32_t
@@ -768,7 +602,7 @@ sess_membership(struct sess *s, const struct cpg_name *group,
 		e = cpg_membership_get(s->h, &g, list, n);
 		if (e != CS_ERR_TRY_AGAIN)
 			break;
-		if ((st = nap(s->loop, MS)) != 0)
+		if ((st = loop_nap(s->loop, MSEC)) != 0)
 			return st;
 	}
 	if (e == CS_OK)
@@ -789,15 +623,15 @@ sess_groups(struct sess *s, void (*fn)(void *, const struct cpg_name *,
 
 	while ((e = cpg_iteration_initialize(s->h, CPG_ITERATION_ALL, NULL,
 	    &it)) == CS_ERR_TRY_AGAIN)
-		if ((st = nap(s->loop, MS)) != 0)
+		if ((st = loop_nap(s->loop, MSEC)) != 0)
 			return st;
 	if (e != CS_OK)
-		return cs_fail(e, "cannot list groups%s", "");
+		return cs_fail(e, "cannot list groups");
 	while ((e = cpg_iteration_next(it, &d)) == CS_OK)
 		fn(arg, &d.group, d.nodeid, d.pid);
 	cpg_iteration_finalize(it);
 	if (e != CS_ERR_NO_SECTIONS)
-		return cs_fail(e, "cannot list groups%s", "");
+		return cs_fail(e, "cannot list groups");
 	return ST_OK;
 }
 
@@ -869,4 +703,116 @@ sess_nodeinfo(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 	if (s->cfg)
 		node_addrs(s, nodeid, ni);
 	return ST_OK;
+}
+
+/* The node ids corosync's configuration lists, in its order. */
+int
+sess_nodes_configured(struct sess *s, uint32_t *ids, size_t *n)
+{
+	char key[64];
+	size_t max = *n, i;
+
+	*n = 0;
+	if (s->cmap == 0 && cmap_initialize(&s->cmap) != CS_OK) {
+		s->cmap = 0;
+		return ST_FAIL;
+	}
+	for (i = 0; i < max; i++) {
+		snprintf(key, sizeof(key), "nodelist.node.%zu.nodeid", i);
+		if (cmap_get_uint32(s->cmap, key, &ids[i]) != CS_OK)
+			break;
+		(*n)++;
+	}
+	return ST_OK;
+}
+
+static void
+on_quorum(quorum_handle_t h, uint32_t quorate, uint64_t seq, uint32_t n,
+    uint32_t *view)
+{
+	struct quorum *q = NULL;
+
+	(void)seq;
+	(void)n;
+	(void)view;
+	if (quorum_context_get(h, (const void **)&q) == CS_OK && q != NULL)
+		q->fn(q->arg, quorate != 0);
+}
+
+static void
+quorum_readable(struct loop *l, void *arg, short revents)
+{
+	struct quorum *q = arg;
+	cs_error_t e;
+
+	(void)revents;
+	e = quorum_dispatch(q->h, CS_DISPATCH_ALL);
+	if (e == CS_OK || e == CS_ERR_TRY_AGAIN)
+		return;
+	/* no word from votequorum is no quorum */
+	loop_fd_del(l, q->fd);
+	quorum_finalize(q->h);
+	q->fd = -1;
+	q->inited = 0;
+	q->fn(q->arg, 0);
+}
+
+/*
+ * Follow this node's quorum: fn is called at once with the current state
+ * and again on every change. ST_FAIL, said, if corosync has no quorum
+ * provider: then nothing could ever tell a partition from a cluster.
+ */
+int
+quorum_open(struct loop *l, void (*fn)(void *, int), void *arg,
+    struct quorum **qp)
+{
+	quorum_callbacks_t cb = { .quorum_notify_fn = on_quorum };
+	struct quorum *q;
+	uint32_t type;
+	cs_error_t e;
+	int fd, quorate = 0, st;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		warn("quorum");
+		return ST_FAIL;
+	}
+	*qp = q;
+	q->loop = l;
+	q->fn = fn;
+	q->arg = arg;
+	q->fd = -1;
+	while ((e = quorum_initialize(&q->h, &cb, &type)) == CS_ERR_TRY_AGAIN)
+		if ((st = loop_nap(l, MSEC)) != 0)
+			return st;
+	if (e != CS_OK)
+		return cs_fail(e, "cannot connect to corosync's quorum service");
+	q->inited = 1;
+	if (type == QUORUM_FREE) {
+		warnx("corosync has no quorum provider: a partition cannot be "
+		    "told from the cluster (configure votequorum, or use "
+		    "--no-quorum)");
+		return ST_FAIL;
+	}
+	quorum_context_set(q->h, q);
+	if ((e = quorum_fd_get(q->h, &fd)) != CS_OK ||
+	    (e = quorum_getquorate(q->h, &quorate)) != CS_OK ||
+	    (e = quorum_trackstart(q->h, CS_TRACK_CHANGES)) != CS_OK)
+		return cs_fail(e, "cannot follow corosync's quorum");
+	if (loop_fd(l, fd, POLLIN, quorum_readable, q) != ST_OK)
+		return ST_FAIL;
+	q->fd = fd;
+	fn(arg, quorate);
+	return ST_OK;
+}
+
+void
+quorum_close(struct quorum *q)
+{
+	if (q == NULL)
+		return;
+	if (q->fd >= 0)
+		loop_fd_del(q->loop, q->fd);
+	if (q->inited)
+		quorum_finalize(q->h);
+	free(q);
 }

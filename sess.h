@@ -1,69 +1,42 @@
 /*
  * The libcpg layer: one session per group (libcpg allows one join per
- * handle), and one event loop that serves every session of a command.
+ * handle), each a descriptor in the command's loop; and the other
+ * corosync libraries (cmap, cfg, quorum), all called from sess.c alone.
  */
 
 #ifndef SESS_H
 #define SESS_H
 
 #include "cpgtool.h"
+#include "loop.h"
 
 struct sess;
-struct loop;
+struct quorum;
 
-/* The command's side of the loop. */
-struct hooks {
-	/* an event arrived on a session */
-	void	(*event)(struct loop *, struct sess *, const struct event *);
-	/* input is readable, or a send held back by flow control is due */
-	void	(*pump)(struct loop *);
-	/* every tick_s seconds */
-	void	(*tick)(struct loop *);
+/* The command's side of a session. */
+struct sess_hooks {
+	/* an event arrived */
+	void	(*event)(void *, struct sess *, const struct event *);
+	/* a send held back by flow control may go through now */
+	void	(*writable)(void *, struct sess *);
+	/*
+	 * the connection to corosync is gone (said) and will not come
+	 * back: the command decides how to end; without this hook the
+	 * loop stops with ST_CONN
+	 */
+	void	(*lost)(void *, struct sess *);
 };
 
-struct loop {
-	const struct hooks	*hooks;
-	const struct runopts	*ro;
-	void			*arg;
-	int			 in_fd;		/* polled while want_input */
-	int			 want_input;
-	int			 in_ready;	/* in_fd polled readable */
-	double			 tick_s;
-	/* state owned by sess.c */
-	struct sess		**sess;
-	size_t			 nsess;
-	int64_t			 deadline;
-	int64_t			 retry_at;
-	int64_t			 backoff;
-	int64_t			 next_tick;
-	struct cpg_ring_id	 ring;		/* the last ring change told */
-	int			 have_ring;
-	int			 done;
-	int			 status;
-};
-
-/* Returned by sess_send when libcpg asks to try again later. */
-#define SESS_AGAIN	(-1)
-
-void	 loop_init(struct loop *, const struct hooks *, const struct runopts *,
-	    void *);
-int	 loop_add(struct loop *, const struct cpg_name *, int,
+int	 sess_open(struct loop *, const struct cpg_name *, int,
+	    const struct runopts *, const struct sess_hooks *, void *,
 	    struct sess **);
-int	 loop_run(struct loop *);
-void	 loop_stop(struct loop *, int);
-void	 loop_backoff(struct loop *);
-void	 loop_wake(struct loop *);
-int	 loop_finish(struct loop *, int);
-int	 loop_send(struct loop *, struct sess *, const void *, size_t,
-	    const char *, unsigned long);
-
+int	 sess_finish(int);
+int	 sess_leave(struct sess *);
 int	 sess_send(struct sess *, const void *, size_t, const char *,
-	    unsigned long);
+	    unsigned long, int *);
 uint64_t sess_sent(const struct sess *);
 uint64_t sess_unconfirmed(const struct sess *);
 uint64_t sess_confirmed(const struct sess *);
-int	 sess_is_self(const struct sess *, uint32_t, uint32_t);
-const struct cpg_name *sess_group(const struct sess *);
 uint32_t sess_nodeid(const struct sess *);
 
 int	 sess_membership(struct sess *, const struct cpg_name *,
@@ -71,7 +44,11 @@ int	 sess_membership(struct sess *, const struct cpg_name *,
 int	 sess_groups(struct sess *, void (*)(void *, const struct cpg_name *,
 	    uint32_t, uint32_t), void *);
 int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);
+int	 sess_nodes_configured(struct sess *, uint32_t *, size_t *);
 
-const char *cs_name(int);
+/* votequorum's verdict on this node's partition, as it changes */
+int	 quorum_open(struct loop *, void (*)(void *, int), void *,
+	    struct quorum **);
+void	 quorum_close(struct quorum *);
 
 #endif

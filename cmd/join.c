@@ -5,10 +5,12 @@
  */
 
 #include <getopt.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "../cpgtool.h"
 #include "../input.h"
+#include "../run.h"
 #include "../sess.h"
 
 static const char help[] =
@@ -16,6 +18,7 @@ static const char help[] =
 	INPUT_HELP OUT_HELP RUN_HELP STAY_HELP;
 
 struct join {
+	struct loop	*loop;
 	struct input	 in;
 	struct sess	*s;
 	unsigned long	 count;
@@ -23,47 +26,72 @@ struct join {
 };
 
 static void
-maybe_done(struct loop *l)
+maybe_done(struct join *j)
 {
-	struct join *j = l->arg;
-
 	if (input_done(&j->in) && sess_unconfirmed(j->s) == 0)
-		loop_stop(l, ST_OK);
+		loop_stop(j->loop, ST_OK);
 }
 
 static void
-on_event(struct loop *l, struct sess *s, const struct event *ev)
+on_event(void *arg, struct sess *s, const struct event *ev)
 {
-	struct join *j = l->arg;
+	struct join *j = arg;
 
 	(void)s;
 	if (out_event(ev) && ev->type == EV_MESSAGE && j->count &&
 	    ++j->seen >= j->count)
-		loop_stop(l, ST_OK);
+		loop_stop(j->loop, ST_OK);
 	else if (ev->type == EV_MESSAGE)
-		maybe_done(l);
+		maybe_done(j);
 }
 
-/* Read what poll found, send every whole message flow control allows. */
+/*
+ * Send every whole message buffered, as far as flow control lets us;
+ * while it holds one back, input is not read (the session says when).
+ */
 static void
-pump(struct loop *l)
+pump(struct join *j)
 {
-	struct join *j = l->arg;
 	const char *m;
 	size_t n;
+	int held, st;
 
-	if (l->in_ready && input_read(&j->in) == -1) {
-		loop_stop(l, ST_FAIL);
-		return;
-	}
 	while (input_next(&j->in, &m, &n)) {
-		if (loop_send(l, j->s, m, n, input_unit(&j->in),
-		    j->in.count + 1) != 1)
+		if ((st = sess_send(j->s, m, n, input_unit(&j->in),
+		    j->in.count + 1, &held)) != ST_OK) {
+			loop_stop(j->loop, st);
 			return;
+		}
+		if (held) {
+			loop_fd_events(j->loop, j->in.fd, 0);
+			return;
+		}
 		input_take(&j->in);
 	}
-	l->want_input = !j->in.eof;
-	maybe_done(l);
+	if (j->in.eof)
+		loop_fd_del(j->loop, j->in.fd);
+	else
+		loop_fd_events(j->loop, j->in.fd, POLLIN);
+	maybe_done(j);
+}
+
+static void
+on_input(struct loop *l, void *arg, short revents)
+{
+	struct join *j = arg;
+
+	(void)revents;
+	if (input_read(&j->in) == -1)
+		loop_stop(l, ST_FAIL);
+	else
+		pump(j);
+}
+
+static void
+on_writable(void *arg, struct sess *s)
+{
+	(void)s;
+	pump(arg);
 }
 
 int
@@ -75,13 +103,14 @@ cmd_join(int argc, char **argv)
 		INPUT_LONGOPTS, OUT_LONGOPTS, RUN_LONGOPTS, STAY_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	static const struct hooks hooks = { .event = on_event, .pump = pump };
+	static const struct sess_hooks hooks = {
+		.event = on_event, .writable = on_writable,
+	};
 	struct join j = { 0 };
 	struct cpg_name group;
 	const char *file = NULL;
 	int ch, r, mode = IN_LINE, st;
 	struct runopts ro;
-	struct loop l;
 
 	opt_init_run(&ro);
 	while ((ch = getopt_long(argc, argv, ":0c:f:hrt:" OUT_SHORTOPTS, lo,
@@ -122,18 +151,17 @@ cmd_join(int argc, char **argv)
 	if ((st = input_open(&j.in, file, mode)) != ST_OK)
 		return st;
 	out_events_default(EVM_ALL);
-	if ((st = out_start()) != ST_OK) {
+	if ((j.loop = run_loop(&ro, 1)) == NULL) {
 		input_close(&j.in);
-		return st;
+		return ST_FAIL;
 	}
-	loop_init(&l, &hooks, &ro, &j);
-	if ((st = loop_add(&l, &group, 1, &j.s)) == ST_OK) {
+	if ((st = sess_open(j.loop, &group, 1, &ro, &hooks, &j,
+	    &j.s)) == ST_OK &&
+	    (st = loop_fd(j.loop, j.in.fd, POLLIN, on_input, &j)) == ST_OK) {
 		out_self(sess_nodeid(j.s), (uint32_t)getpid());
-		l.in_fd = j.in.fd;
-		l.want_input = 1;
-		st = loop_run(&l);
+		st = loop_run(j.loop);
 	}
-	st = loop_finish(&l, st);
+	st = run_end(j.loop, st);
 	input_close(&j.in);
 	return st;
 }

@@ -4,11 +4,13 @@
  * --watch poll, since only members are told of changes.
  */
 
+#include <err.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cpgtool.h"
+#include "../run.h"
 #include "../sess.h"
 
 static const char help[] =
@@ -29,6 +31,9 @@ struct view {
 };
 
 struct members {
+	struct loop	*loop;
+	struct timer	 tick;
+	double		 interval;
 	struct sess	*s;
 	struct view	*v;
 	int		 nv;
@@ -48,6 +53,7 @@ struct list {
 	struct entry	*e;
 	size_t		 n;
 	size_t		 cap;
+	int		 nomem;
 };
 
 static int
@@ -58,8 +64,10 @@ print_group(struct members *c, const struct cpg_name *g,
 	size_t i;
 
 	if (c->names) {
-		if ((ni = calloc(n ? n : 1, sizeof(*ni))) == NULL)
+		if ((ni = calloc(n ? n : 1, sizeof(*ni))) == NULL) {
+			warn("members");
 			return ST_FAIL;
+		}
 		for (i = 0; i < n; i++)
 			sess_nodeinfo(c->s, a[i].nodeid, &ni[i]);
 	}
@@ -73,12 +81,18 @@ collect(void *arg, const struct cpg_name *g, uint32_t nodeid, uint32_t pid)
 {
 	struct list *l = arg;
 	struct entry *e;
+	size_t cap;
 
+	if (l->nomem)
+		return;
 	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		if ((e = reallocarray(l->e, l->cap, sizeof(*e))) == NULL)
-			abort();
+		cap = l->cap ? l->cap * 2 : 64;
+		if ((e = reallocarray(l->e, cap, sizeof(*e))) == NULL) {
+			l->nomem = 1;
+			return;
+		}
 		l->e = e;
+		l->cap = cap;
 	}
 	e = &l->e[l->n];
 	e->name = *g;
@@ -119,6 +133,11 @@ list_all(struct members *c)
 
 	if ((st = sess_groups(c->s, collect, &l)) != ST_OK)
 		goto done;
+	if (l.nomem) {
+		warnx("members: out of memory");
+		st = ST_FAIL;
+		goto done;
+	}
 	if (l.n > 0)
 		qsort(l.e, l.n, sizeof(*l.e), by_name);
 	for (i = 0; i < l.n; i = j) {
@@ -196,9 +215,9 @@ watch_one(struct view *v, const struct view *old)
 }
 
 static void
-tick(struct loop *l)
+tick(struct loop *l, void *arg)
 {
-	struct members *c = l->arg;
+	struct members *c = arg;
 	struct view old;
 	int i, st, all = 1;
 
@@ -215,11 +234,12 @@ tick(struct loop *l)
 	}
 	if (!c->watch && all)
 		loop_stop(l, print_views(c));
+	else
+		timer_in(&c->tick, (int64_t)(c->interval * SEC));
 }
 
 static int
-parse(struct members *c, struct runopts *ro, double *interval, int argc,
-    char **argv)
+parse(struct members *c, struct runopts *ro, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "help",	no_argument,		NULL, 'h' },
@@ -247,11 +267,12 @@ parse(struct members *c, struct runopts *ro, double *interval, int argc,
 		switch (ch) {
 		case 'h':
 			cmd_help(help);
-			return -1;
+			return ST_HELP;
 		case 'i':
-			if (opt_seconds("--interval", optarg, interval) == -1)
+			if (opt_seconds("--interval", optarg,
+			    &c->interval) == -1)
 				return ST_USAGE;
-			if (*interval < 0.001) {
+			if (c->interval < 0.001) {
 				usage_error("--interval must be at least "
 				    "0.001");
 				return ST_USAGE;
@@ -295,17 +316,15 @@ check(const struct members *c, int argc, int waiting)
 int
 cmd_members(int argc, char **argv)
 {
-	static const struct hooks hooks = { .event = NULL, .tick = tick };
-	struct members c = { 0 };
+	static const struct sess_hooks hooks = { .event = NULL };
+	struct members c = { .interval = 0.1 };
 	struct cpg_name *groups = NULL;
-	double interval = 0.1;
 	struct runopts ro;
-	struct loop l;
 	int i, st, waiting;
 
 	opt_init_run(&ro);
-	if ((st = parse(&c, &ro, &interval, argc, argv)) != ST_OK)
-		return st == -1 ? ST_OK : st;
+	if ((st = parse(&c, &ro, argc, argv)) != ST_OK)
+		return st == ST_HELP ? ST_OK : st;
 	argc -= optind;
 	argv += optind;
 	waiting = c.wait > 0 || c.watch;
@@ -313,22 +332,26 @@ cmd_members(int argc, char **argv)
 		return st;
 	if (argc > 0 && opt_groups(argc, argv, &groups) == -1)
 		return ST_USAGE;
-	if ((c.v = calloc((size_t)argc + 1, sizeof(*c.v))) == NULL)
+	if ((c.v = calloc((size_t)argc + 1, sizeof(*c.v))) == NULL) {
+		warn("members");
+		free(groups);
 		return ST_FAIL;
+	}
 	for (i = 0; i < argc; i++)
 		c.v[i].name = groups[i];
 	c.nv = argc;
 	free(groups);
-	if ((st = out_start()) != ST_OK) {
+	if ((c.loop = run_loop(&ro, 1)) == NULL) {
 		free(c.v);
-		return st;
+		return ST_FAIL;
 	}
-	loop_init(&l, &hooks, &ro, &c);
-	l.tick_s = interval;
-	if ((st = loop_add(&l, NULL, 0, &c.s)) != ST_OK)
+	timer_init(c.loop, &c.tick, tick, &c);
+	if ((st = sess_open(c.loop, NULL, 0, &ro, &hooks, &c, &c.s)) != ST_OK)
 		goto done;
-	if (waiting)
-		st = loop_run(&l);
+	if (waiting) {
+		timer_in(&c.tick, 0);
+		st = loop_run(c.loop);
+	}
 	else if (argc == 0)
 		st = list_all(&c);
 	else {
@@ -338,7 +361,7 @@ cmd_members(int argc, char **argv)
 			st = print_views(&c);
 	}
 done:
-	st = loop_finish(&l, st);
+	st = run_end(c.loop, st);
 	free(c.v);
 	return st;
 }

@@ -6,11 +6,13 @@
 
 #include <err.h>
 #include <getopt.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../cpgtool.h"
 #include "../input.h"
+#include "../run.h"
 #include "../sess.h"
 
 static const char help[] =
@@ -19,6 +21,7 @@ static const char help[] =
 	INPUT_HELP OUT_HELP RUN_HELP;
 
 struct send {
+	struct loop	*loop;
 	struct input	 in;
 	struct sess	*s;
 	char		**msgs;		/* the MESSAGE arguments, if any */
@@ -30,44 +33,48 @@ struct send {
 };
 
 static void
-maybe_done(struct loop *l)
+maybe_done(struct send *c)
 {
-	struct send *c = l->arg;
-
 	if (c->ready && (c->msgs ? c->next == c->nmsgs : input_done(&c->in)) &&
 	    sess_unconfirmed(c->s) == 0)
-		loop_stop(l, ST_OK);
+		loop_stop(c->loop, ST_OK);
 }
 
-static void
-on_event(struct loop *l, struct sess *s, const struct event *ev)
+static int
+is_self(const struct event *ev, uint32_t nodeid, uint32_t pid)
 {
-	struct send *c = l->arg;
+	return nodeid == ev->self_nodeid && pid == ev->self_pid;
+}
+
+static void pump(struct send *);
+
+static void
+on_event(void *arg, struct sess *s, const struct event *ev)
+{
+	struct send *c = arg;
 	size_t i, others = 0;
 
+	(void)s;
 	if (ev->type == EV_CONFCHG && !c->ready) {
 		for (i = 0; i < ev->nmembers; i++)
-			others += !sess_is_self(s, ev->members[i].nodeid,
+			others += !is_self(ev, ev->members[i].nodeid,
 			    ev->members[i].pid);
 		if (others >= c->members) {
 			c->ready = 1;
-			l->want_input = c->msgs == NULL;
-			loop_wake(l);
+			pump(c);
 		}
 	}
-	if (ev->type != EV_MESSAGE || !sess_is_self(s, ev->nodeid, ev->pid))
+	if (ev->type != EV_MESSAGE || !is_self(ev, ev->nodeid, ev->pid))
 		return;
 	if (c->verbose)
 		out_event(ev);
-	maybe_done(l);
+	maybe_done(c);
 }
 
 /* The next message: an argument, or the next one buffered from input. */
 static int
-next_msg(struct loop *l, const char **m, size_t *n)
+next_msg(struct send *c, const char **m, size_t *n)
 {
-	struct send *c = l->arg;
-
 	if (c->msgs == NULL)
 		return input_next(&c->in, m, n);
 	if (c->next == c->nmsgs)
@@ -77,32 +84,64 @@ next_msg(struct loop *l, const char **m, size_t *n)
 	return 1;
 }
 
+/* Input is read only while sending: before, it waits in the pipe. */
 static void
-pump(struct loop *l)
+want_input(struct send *c, int on)
 {
-	struct send *c = l->arg;
+	if (c->msgs == NULL && c->in.eof)
+		loop_fd_del(c->loop, c->in.fd);
+	else if (c->msgs == NULL)
+		loop_fd_events(c->loop, c->in.fd, on ? POLLIN : 0);
+}
+
+/* Send what there is, as far as flow control lets us. */
+static void
+pump(struct send *c)
+{
 	const char *m;
 	unsigned long no;
 	size_t n;
+	int held, st;
 
 	if (!c->ready)
 		return;
-	if (l->in_ready && input_read(&c->in) == -1) {
-		loop_stop(l, ST_FAIL);
-		return;
-	}
-	while (next_msg(l, &m, &n)) {
+	while (next_msg(c, &m, &n)) {
 		no = c->msgs ? (unsigned long)c->next + 1 : c->in.count + 1;
-		if (loop_send(l, c->s, m, n, c->msgs ? "argument" :
-		    input_unit(&c->in), no) != 1)
+		if ((st = sess_send(c->s, m, n, c->msgs ? "argument" :
+		    input_unit(&c->in), no, &held)) != ST_OK) {
+			loop_stop(c->loop, st);
 			return;
+		}
+		if (held) {
+			want_input(c, 0);
+			return;
+		}
 		if (c->msgs)
 			c->next++;
 		else
 			input_take(&c->in);
 	}
-	l->want_input = c->msgs == NULL && !c->in.eof;
-	maybe_done(l);
+	want_input(c, 1);
+	maybe_done(c);
+}
+
+static void
+on_input(struct loop *l, void *arg, short revents)
+{
+	struct send *c = arg;
+
+	(void)revents;
+	if (input_read(&c->in) == -1)
+		loop_stop(l, ST_FAIL);
+	else
+		pump(c);
+}
+
+static void
+on_writable(void *arg, struct sess *s)
+{
+	(void)s;
+	pump(arg);
 }
 
 static int
@@ -137,7 +176,7 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 			break;
 		case 'h':
 			cmd_help(help);
-			return -1;
+			return ST_HELP;
 		case 'm':
 			if (opt_count("--wait-members", optarg,
 			    &c->members) == -1)
@@ -156,17 +195,18 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 int
 cmd_send(int argc, char **argv)
 {
-	static const struct hooks hooks = { .event = on_event, .pump = pump };
+	static const struct sess_hooks hooks = {
+		.event = on_event, .writable = on_writable,
+	};
 	struct send c = { 0 };
 	struct cpg_name group;
 	const char *file = NULL;
 	struct runopts ro;
 	int mode = IN_LINE, st;
-	struct loop l;
 
 	opt_init_run(&ro);
 	if ((st = parse(&c, &ro, argc, argv, &file, &mode)) != ST_OK)
-		return st == -1 ? ST_OK : st;
+		return st == ST_HELP ? ST_OK : st;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
@@ -187,25 +227,23 @@ cmd_send(int argc, char **argv)
 	c.ready = c.members == 0;
 	out_events_default(EVM_MESSAGE);
 	/* silent unless -v: a closed stdout is then no concern */
-	if (c.verbose && (st = out_start()) != ST_OK) {
+	if ((c.loop = run_loop(&ro, c.verbose)) == NULL) {
 		if (c.msgs == NULL)
 			input_close(&c.in);
-		return st;
+		return ST_FAIL;
 	}
-	loop_init(&l, &hooks, &ro, &c);
-	if ((st = loop_add(&l, &group, 1, &c.s)) == ST_OK) {
+	if ((st = sess_open(c.loop, &group, 1, &ro, &hooks, &c,
+	    &c.s)) == ST_OK && (c.msgs != NULL ||
+	    (st = loop_fd(c.loop, c.in.fd, 0, on_input, &c)) == ST_OK)) {
 		out_self(sess_nodeid(c.s), (uint32_t)getpid());
-		if (c.msgs == NULL) {
-			l.in_fd = c.in.fd;
-			l.want_input = c.ready;
-		}
-		st = loop_run(&l);
+		pump(&c);
+		st = loop_run(c.loop);
 		if (st != ST_OK && sess_sent(c.s) > 0)
 			warnx("%llu of %llu message(s) sent were confirmed",
 			    (unsigned long long)sess_confirmed(c.s),
 			    (unsigned long long)sess_sent(c.s));
 	}
-	st = loop_finish(&l, st);
+	st = run_end(c.loop, st);
 	if (c.msgs == NULL)
 		input_close(&c.in);
 	return st;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../run.h"
 #include "../sess.h"
 
 static const char help[] =
@@ -15,19 +16,20 @@ static const char help[] =
 	OUT_HELP RUN_HELP STAY_HELP;
 
 struct watch {
+	struct loop	*loop;
 	unsigned long	 count;
 	unsigned long	 seen;
 };
 
 static void
-on_event(struct loop *l, struct sess *s, const struct event *ev)
+on_event(void *arg, struct sess *s, const struct event *ev)
 {
-	struct watch *w = l->arg;
+	struct watch *w = arg;
 
 	(void)s;
 	if (out_event(ev) && ev->type == EV_MESSAGE && w->count &&
 	    ++w->seen >= w->count)
-		loop_stop(l, ST_OK);
+		loop_stop(w->loop, ST_OK);
 }
 
 int
@@ -39,11 +41,10 @@ cmd_watch(int argc, char **argv)
 		OUT_LONGOPTS, RUN_LONGOPTS, STAY_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	static const struct hooks hooks = { .event = on_event };
+	static const struct sess_hooks hooks = { .event = on_event };
 	struct watch w = { 0 };
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
-	struct loop l;
 	struct sess *s;
 	int ch, i, r, st = ST_OK;
 
@@ -75,17 +76,16 @@ cmd_watch(int argc, char **argv)
 	if (opt_groups(argc, argv, &groups) == -1)
 		return ST_USAGE;
 	out_events_default(EVM_ALL);
-	if ((st = out_start()) != ST_OK) {
+	if ((w.loop = run_loop(&ro, 1)) == NULL) {
 		free(groups);
-		return st;
+		return ST_FAIL;
 	}
-	loop_init(&l, &hooks, &ro, &w);
 	for (i = 0; i < argc && st == ST_OK; i++)
-		st = loop_add(&l, &groups[i], 1, &s);
+		st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w, &s);
 	if (st == ST_OK) {
 		out_self(sess_nodeid(s), (uint32_t)getpid());
-		st = loop_run(&l);
+		st = loop_run(w.loop);
 	}
 	free(groups);
-	return loop_finish(&l, st);
+	return run_end(w.loop, st);
 }

@@ -1,0 +1,971 @@
+/*
+ * cpgtool lock NAME [COMMAND...]: mutual exclusion (or a semaphore) for
+ * shell scripts, on CPG's total order. The protocol, and why it holds,
+ * is at the top of lockq.c; this file is the process around it: asking
+ * for the state, acting on it, running COMMAND, quorum, the endings.
+ */
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../cpgtool.h"
+#include "../lockq.h"
+#include "../run.h"
+#include "../sess.h"
+
+#define ASK_EVERY	(2 * SEC)	/* a newcomer asks again after */
+#define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
+#define KILL_AFTER	5.0
+
+static const char help[] =
+	"  -l, --limit N           up to N holders at once (1)\n"
+	"  -n, --nonblock          exit 5 at once if held by others\n"
+	"  -t, --timeout SECONDS   give up waiting after SECONDS (exit 124)\n"
+	"  -v, --verbose           acquired, released, lost on stderr\n"
+	"  -j, --json              print JSON Lines\n"
+	"  -T, --timestamps        add the time to events\n"
+	"      --kill-after SECONDS\n"
+	"                          SIGKILL a lost COMMAND after SECONDS (5)\n"
+	"      --no-quorum         grant without quorum (split brain possible)\n"
+	"      --show              print the holders and waiters, then exit\n"
+	"      --names             with --show: add node names\n"
+	"      --wait-for-corosync SECONDS\n"
+	"                          retry connecting for up to SECONDS\n";
+
+/* What an unsynced process keeps until a state tells it the rest. */
+struct logent {
+	enum lq_kind	 kind;		/* LQ_REQUEST, LQ_INIT; LQ_FOREIGN: left */
+	struct lq_addr	 from;
+	uint32_t	 seq;
+	unsigned	 limit;
+	int		 quorum;
+	int		 reason;	/* left: CPG_REASON_* */
+	int64_t		 at;
+};
+
+struct lock {
+	struct loop	*loop;
+	struct sess	*s;
+	struct quorum	*qu;
+	struct cpg_name	 name;
+	char		 text[GROUP_STR_MAX];
+	struct lq_addr	 me;
+	/* options */
+	unsigned long	 limit;
+	int		 nonblock;
+	int		 verbose;
+	int		 noquorum;
+	int		 show;
+	int		 names;
+	double		 kill_after;
+	char		**argv;		/* COMMAND, or NULL */
+	/* the protocol */
+	struct lockq	 st;
+	int		 synced;
+	int		 joined;
+	int		 quorate;
+	uint32_t	 seq;
+	int		 asks;		/* since the last answer or init */
+	int		 logging;
+	struct logent	*log;
+	size_t		 nlog;
+	size_t		 caplog;
+	int64_t		 grace_until;
+	uint32_t	 ring[LQ_MAX];
+	size_t		 nring;
+	int		 have_ring;
+	int64_t		 started;	/* from nothing, ring not checked */
+	int		 warned_foreign;
+	int		 warned_init;
+	/* outgoing messages held back by flow control */
+	char		*out[4];
+	size_t		 nout;
+	/* holding */
+	int		 holding;
+	int		 lost;
+	pid_t		 child;
+	struct timer	 ask_t;
+	struct timer	 grace_t;
+	struct timer	 kill_t;
+};
+
+static void evaluate(struct lock *);
+
+static int
+is_me(const struct lock *lk, struct lq_addr a)
+{
+	return a.nodeid == lk->me.nodeid && a.pid == lk->me.pid;
+}
+
+static void
+event_line(struct lock *lk, const char *type, const char *reason)
+{
+	if (lk->argv == NULL)
+		out_lock_event(STDOUT_FILENO, type, &lk->name, reason);
+	else if (lk->verbose)
+		out_lock_event(STDERR_FILENO, type, &lk->name, reason);
+}
+
+/* Send a protocol message, or keep it until flow control lets it go. */
+static void
+say(struct lock *lk, const char *msg, size_t len)
+{
+	int held, st;
+
+	if (lk->nout == 0) {
+		if ((st = sess_send(lk->s, msg, len, "message", lk->seq,
+		    &held)) != ST_OK) {
+			loop_stop(lk->loop, st);
+			return;
+		}
+		if (!held)
+			return;
+	}
+	if (lk->nout == sizeof(lk->out) / sizeof(lk->out[0]) ||
+	    (lk->out[lk->nout] = strndup(msg, len)) == NULL) {
+		warnx("lock '%s': too many messages held back", lk->text);
+		loop_stop(lk->loop, ST_FAIL);
+		return;
+	}
+	lk->nout++;
+}
+
+static void
+on_writable(void *arg, struct sess *s)
+{
+	struct lock *lk = arg;
+	int held, st;
+
+	(void)s;
+	while (lk->nout > 0) {
+		if ((st = sess_send(lk->s, lk->out[0], strlen(lk->out[0]),
+		    "message", lk->seq, &held)) != ST_OK) {
+			loop_stop(lk->loop, st);
+			return;
+		}
+		if (held)
+			return;
+		free(lk->out[0]);
+		memmove(lk->out, lk->out + 1, --lk->nout * sizeof(lk->out[0]));
+	}
+}
+
+/* Ask for the state: a contender's request doubles as the question. */
+static void
+ask(struct lock *lk)
+{
+	char buf[64];
+	size_t n;
+
+	lk->seq++;
+	if (lk->show)
+		n = lq_query_msg(buf, sizeof(buf), lk->seq);
+	else
+		n = lq_request_msg(buf, sizeof(buf), (unsigned)lk->limit,
+		    !lk->noquorum, lk->seq);
+	say(lk, buf, n);
+	lk->asks++;
+	timer_in(&lk->ask_t, ASK_EVERY);
+}
+
+static int
+ring_complete(struct lock *lk)
+{
+	uint32_t ids[LQ_MAX];
+	size_t n = LQ_MAX, i, k;
+
+	if (!lk->have_ring || sess_nodes_configured(lk->s, ids, &n) != ST_OK)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < lk->nring && lk->ring[k] != ids[i]; k++)
+			;
+		if (k == lk->nring)
+			return 0;
+	}
+	return 1;
+}
+
+static int64_t
+grace(const struct lock *lk)
+{
+	return (int64_t)(lk->kill_after * SEC) + GRACE_MARGIN;
+}
+
+static void
+start_grace(struct lock *lk, int64_t from)
+{
+	if (from + grace(lk) > lk->grace_until)
+		lk->grace_until = from + grace(lk);
+}
+
+static void
+forget(struct lock *lk)
+{
+	lq_reset(&lk->st);
+	lk->synced = 0;
+	lk->logging = 0;
+	lk->nlog = 0;
+}
+
+/*
+ * Start from nothing: alone in the group, or an init of ours. A holder
+ * may still run on a node that is not in the ring: wait out the grace.
+ */
+static void
+start_empty(struct lock *lk)
+{
+	forget(lk);
+	lk->synced = 1;
+	lk->st.synced[lk->st.nsynced++] = lk->me;
+	lk->asks = 0;
+	timer_stop(&lk->ask_t);
+	/* the ring is told right after our join: look at it then */
+	lk->started = loop_now();
+}
+
+static void
+answer(struct lock *lk, struct lq_addr from, uint32_t seq)
+{
+	char buf[LQ_MSG_MAX + 1];
+	struct lq_pend tag = { from, seq };
+	struct lq_addr r;
+	int64_t left = lk->grace_until - loop_now();
+	size_t n;
+
+	if (!lq_responder(&lk->st, &r) || !is_me(lk, r))
+		return;
+	n = lq_state_msg(buf, sizeof(buf), &lk->st, &tag,
+	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 0);
+	say(lk, buf, n);
+}
+
+static void
+refused(struct lock *lk, enum lq_req r)
+{
+	if (r == LQ_FULL)
+		warnx("lock '%s' has %d contenders already", lk->text, LQ_MAX);
+	else
+		warnx("lock '%s' is in use with --limit %u%s; this request "
+		    "has --limit %lu%s", lk->text, lk->st.limit,
+		    lk->st.quorum ? "" : " --no-quorum", lk->limit,
+		    lk->noquorum ? " --no-quorum" : "");
+	loop_stop(lk->loop, ST_FAIL);
+}
+
+/* A lock message, applied to a known state (the rules in lockq.c). */
+static void
+apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
+{
+	enum lq_req r;
+
+	switch (m->kind) {
+	case LQ_REQUEST:
+		r = lq_request(&lk->st, from, m->limit, m->quorum, m->seq);
+		if ((r == LQ_MISMATCH || r == LQ_FULL) && is_me(lk, from))
+			refused(lk, r);
+		else if (live && r != LQ_MISMATCH && r != LQ_FULL &&
+		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
+			answer(lk, from, m->seq);
+		break;
+	case LQ_QUERY:
+		if (live && lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
+			answer(lk, from, m->seq);
+		break;
+	case LQ_INIT:
+		if (live && !is_me(lk, from) && !lk->warned_init++)
+			warnx("lock '%s': %u:%u started from nothing while "
+			    "others knew the queue", lk->text, from.nodeid,
+			    from.pid);
+		break;
+	case LQ_STATE:
+		lq_answered(&lk->st, &m->tag);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+remove_member(struct lock *lk, struct lq_addr a, int reason, int64_t at)
+{
+	if (lq_remove(&lk->st, a) && reason == CPG_REASON_NODEDOWN)
+		start_grace(lk, at);
+}
+
+static void
+log_add(struct lock *lk, const struct logent *e)
+{
+	struct logent *v;
+	size_t cap;
+
+	if (lk->nlog == lk->caplog) {
+		cap = lk->caplog ? lk->caplog * 2 : 32;
+		if ((v = reallocarray(lk->log, cap, sizeof(*v))) == NULL) {
+			warn("lock");
+			loop_stop(lk->loop, ST_FAIL);
+			return;
+		}
+		lk->log = v;
+		lk->caplog = cap;
+	}
+	lk->log[lk->nlog++] = *e;
+}
+
+/*
+ * A state answering a message in our log: take it, replay what came
+ * after that message, and we know what every synced member knows.
+ */
+static void
+adopt(struct lock *lk, const struct lq_msg *m)
+{
+	struct lq_msg rm = { .kind = LQ_REQUEST };
+	const struct logent *e;
+	size_t i, k;
+
+	for (k = 0; k < lk->nlog; k++)
+		if ((lk->log[k].kind == LQ_REQUEST ||
+		    lk->log[k].kind == LQ_QUERY) &&
+		    lk->log[k].from.nodeid == m->tag.a.nodeid &&
+		    lk->log[k].from.pid == m->tag.a.pid &&
+		    lk->log[k].seq == m->tag.seq)
+			break;
+	if (k == lk->nlog)
+		return;
+	lk->st = m->st;
+	lk->grace_until = m->grace_ms ? loop_now() + m->grace_ms * MSEC : 0;
+	for (i = k + 1; i < lk->nlog; i++) {
+		e = &lk->log[i];
+		if (e->kind == LQ_FOREIGN) {
+			remove_member(lk, e->from, e->reason, e->at);
+			continue;
+		}
+		rm.kind = e->kind;
+		rm.seq = e->seq;
+		rm.limit = e->limit;
+		rm.quorum = e->quorum;
+		apply(lk, &rm, e->from, 0);
+	}
+	lq_answered(&lk->st, &m->tag);
+	lk->synced = 1;
+	lk->logging = 0;
+	lk->nlog = 0;
+	lk->asks = 0;
+	timer_stop(&lk->ask_t);
+}
+
+/* An init: ours starts the state if nobody spoke first; else ask again. */
+static void
+on_init(struct lock *lk, struct lq_addr from)
+{
+	size_t i;
+
+	for (i = 0; i < lk->nlog; i++)
+		if (lk->log[i].kind == LQ_INIT)
+			break;
+	if (is_me(lk, from) && i == lk->nlog) {
+		start_empty(lk);
+		if (!lk->show)
+			ask(lk);
+		return;
+	}
+	lk->asks = 0;
+	ask(lk);
+}
+
+/* Not synced: keep what is delivered, from our own first question on. */
+static void
+unsynced_msg(struct lock *lk, const struct lq_msg *m, struct lq_addr from)
+{
+	struct logent e = {
+		.kind = m->kind, .from = from, .seq = m->seq,
+		.limit = m->limit, .quorum = m->quorum,
+	};
+
+	if (!lk->logging && is_me(lk, from) &&
+	    (m->kind == LQ_REQUEST || m->kind == LQ_QUERY))
+		lk->logging = 1;
+	if (!lk->logging)
+		return;
+	if (m->kind == LQ_STATE) {
+		adopt(lk, m);
+		return;
+	}
+	if (m->kind == LQ_INIT) {
+		on_init(lk, from);
+		if (lk->synced)
+			return;
+	}
+	log_add(lk, &e);
+}
+
+static void
+on_message(struct lock *lk, const struct event *ev)
+{
+	struct lq_addr from = { ev->nodeid, ev->pid };
+	static struct lq_msg m;
+
+	if (!lq_parse(ev->data, ev->len, &m)) {
+		if (!lk->warned_foreign++)
+			warnx("lock '%s': ignoring a message from %u:%u that "
+			    "is not lock traffic", lk->text, ev->nodeid,
+			    ev->pid);
+		return;
+	}
+	if (lk->synced)
+		apply(lk, &m, from, 1);
+	else
+		unsynced_msg(lk, &m, from);
+}
+
+static int
+lowest(const struct cpg_address *a, size_t n, struct lq_addr *lo)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || a[i].nodeid < lo->nodeid ||
+		    (a[i].nodeid == lo->nodeid && a[i].pid < lo->pid))
+			*lo = (struct lq_addr){ a[i].nodeid, a[i].pid };
+	return n > 0;
+}
+
+static void lose(struct lock *, const char *);
+
+/*
+ * --no-quorum: partitions merged, each with a state of its own. The side
+ * with the lowest member keeps its state; the others start over.
+ */
+static void
+merged(struct lock *lk, const struct event *ev)
+{
+	struct lq_addr lo;
+	size_t i;
+
+	if (!lk->synced || !lk->noquorum || !lowest(ev->members,
+	    ev->nmembers, &lo))
+		return;
+	for (i = 0; i < ev->njoined; i++)
+		if (ev->joined[i].reason == CPG_REASON_NODEUP &&
+		    ev->joined[i].nodeid == lo.nodeid &&
+		    ev->joined[i].pid == lo.pid)
+			break;
+	if (i == ev->njoined)
+		return;
+	if (lk->holding) {
+		lose(lk, "partitions merged");
+		return;
+	}
+	forget(lk);
+	ask(lk);
+}
+
+static void
+on_confchg(struct lock *lk, const struct event *ev)
+{
+	struct logent e = { .kind = LQ_FOREIGN, .at = loop_now() };
+	struct lq_addr a;
+	size_t i;
+
+	for (i = 0; i < ev->nleft; i++) {
+		a = (struct lq_addr){ ev->left[i].nodeid, ev->left[i].pid };
+		if (lk->synced)
+			remove_member(lk, a, (int)ev->left[i].reason, e.at);
+		else if (lk->logging) {
+			e.from = a;
+			e.reason = (int)ev->left[i].reason;
+			log_add(lk, &e);
+		}
+	}
+	for (i = 0; i < ev->njoined && !lk->joined; i++)
+		if (is_me(lk, (struct lq_addr){ ev->joined[i].nodeid,
+		    ev->joined[i].pid }))
+			break;
+	if (!lk->joined && i < ev->njoined) {
+		lk->joined = 1;
+		if (ev->nmembers == 1 && (lk->noquorum || lk->quorate ||
+		    lk->show))
+			start_empty(lk);
+		ask(lk);
+		return;
+	}
+	merged(lk, ev);
+}
+
+static void
+on_totem(struct lock *lk, const struct event *ev)
+{
+	size_t i;
+
+	lk->nring = 0;
+	for (i = 0; i < ev->nnodes && i < LQ_MAX; i++)
+		lk->ring[lk->nring++] = ev->nodes[i];
+	lk->have_ring = 1;
+}
+
+static void
+on_event(void *arg, struct sess *s, const struct event *ev)
+{
+	struct lock *lk = arg;
+
+	(void)s;
+	if (ev->type == EV_MESSAGE)
+		on_message(lk, ev);
+	else if (ev->type == EV_CONFCHG)
+		on_confchg(lk, ev);
+	else if (ev->type == EV_TOTEM)
+		on_totem(lk, ev);
+	evaluate(lk);
+}
+
+/* --show: print what the state says, then go. */
+static void
+show(struct lock *lk)
+{
+	struct cpg_address a[LQ_MAX];
+	struct nodeinfo *ni = NULL;
+	size_t i;
+
+	for (i = 0; i < lk->st.nq; i++)
+		a[i] = (struct cpg_address){ lk->st.q[i].nodeid,
+		    lk->st.q[i].pid, 0 };
+	if (lk->names && (ni = calloc(lk->st.nq + 1, sizeof(*ni))) == NULL) {
+		warn("lock");
+		loop_stop(lk->loop, ST_FAIL);
+		return;
+	}
+	for (i = 0; ni != NULL && i < lk->st.nq; i++)
+		sess_nodeinfo(lk->s, a[i].nodeid, &ni[i]);
+	out_lock_queue(&lk->name, lk->st.limit, a, lk->st.nq,
+	    lq_holders(&lk->st), ni);
+	free(ni);
+	loop_stop(lk->loop, ST_OK);
+}
+
+/* COMMAND could not be started: as a shell says it, with its status. */
+static int
+exec_failed(struct lock *lk, int e)
+{
+	warnx("cannot run '%s': %s", lk->argv[0], strerror(e));
+	return e == ENOENT ? ST_NOTFOUND : ST_NOEXEC;
+}
+
+static void
+on_child(struct loop *l, void *arg, pid_t pid, int status)
+{
+	struct lock *lk = arg;
+
+	(void)pid;
+	lk->child = 0;
+	timer_stop(&lk->kill_t);
+	if (lk->lost) {
+		loop_stop(l, ST_LOST);
+		return;
+	}
+	event_line(lk, "released", NULL);
+	if (WIFSIGNALED(status))
+		loop_stop(l, ST_SIGNAL + WTERMSIG(status));
+	else
+		loop_stop(l, WEXITSTATUS(status));
+}
+
+/*
+ * The child dies with us (PR_SET_PDEATHSIG), so a SIGKILLed cpgtool
+ * never leaves COMMAND running into the next holder's turn. exec's
+ * errno comes back through a close-on-exec pipe.
+ */
+static int
+spawn(struct lock *lk)
+{
+	pid_t parent = getpid();
+	int p[2], e = 0, st;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		warn("pipe");
+		return ST_FAIL;
+	}
+	if ((lk->child = fork()) == -1) {
+		warn("fork");
+		close(p[0]);
+		close(p[1]);
+		return ST_FAIL;
+	}
+	if (lk->child == 0) {
+		loop_child_signals();
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+		    getppid() != parent)
+			_exit(ST_FAIL);
+		setenv("CPGTOOL_LOCK", lk->text, 1);
+		execvp(lk->argv[0], lk->argv);
+		e = errno;
+		(void)!write(p[1], &e, sizeof(e));
+		_exit(ST_NOTFOUND);
+	}
+	close(p[1]);
+	while ((n = read(p[0], &e, sizeof(e))) == -1 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n == sizeof(e)) {
+		waitpid(lk->child, NULL, 0);
+		lk->child = 0;
+		return exec_failed(lk, e);
+	}
+	if ((st = loop_child(lk->loop, lk->child, on_child, lk)) != ST_OK)
+		kill(lk->child, SIGKILL);
+	return st;
+}
+
+static void
+acquire(struct lock *lk)
+{
+	int st;
+
+	lk->holding = 1;
+	loop_deadline(lk->loop, 0);
+	event_line(lk, "acquired", NULL);
+	if (lk->argv != NULL && (st = spawn(lk)) != ST_OK)
+		loop_stop(lk->loop, st);
+}
+
+/* Held no longer: COMMAND gets SIGTERM now, SIGKILL after --kill-after. */
+static void
+lose(struct lock *lk, const char *why)
+{
+	if (!lk->holding || lk->lost)
+		return;
+	lk->lost = 1;
+	warnx("lost lock '%s': %s", lk->text, why);
+	event_line(lk, "lost", why);
+	if (lk->child > 0) {
+		kill(lk->child, SIGTERM);
+		timer_in(&lk->kill_t, (int64_t)(lk->kill_after * SEC));
+	} else
+		loop_stop(lk->loop, ST_LOST);
+}
+
+static void
+on_kill(struct loop *l, void *arg)
+{
+	struct lock *lk = arg;
+
+	(void)l;
+	if (lk->child > 0)
+		kill(lk->child, SIGKILL);
+}
+
+/* What the state says we may do now. */
+static void
+evaluate(struct lock *lk)
+{
+	ssize_t i;
+	int64_t now;
+
+	if (!lk->synced || lk->holding || loop_done(lk->loop))
+		return;
+	if (lk->show) {
+		show(lk);
+		return;
+	}
+	if ((i = lq_index(lk->st.q, lk->st.nq, lk->me)) < 0)
+		return;
+	if ((size_t)i >= lk->st.limit) {
+		if (lk->nonblock)
+			loop_stop(lk->loop, ST_BUSY);
+		return;
+	}
+	if (lk->started) {
+		if (!lk->have_ring)
+			return;
+		if (!ring_complete(lk))
+			start_grace(lk, lk->started);
+		lk->started = 0;
+	}
+	if (!lk->noquorum && !lk->quorate) {
+		if (lk->nonblock) {
+			warnx("lock '%s': this node's partition is not "
+			    "quorate", lk->text);
+			loop_stop(lk->loop, ST_BUSY);
+		}
+		return;
+	}
+	if ((now = loop_now()) < lk->grace_until) {
+		timer_in(&lk->grace_t, lk->grace_until - now);
+		return;
+	}
+	acquire(lk);
+}
+
+static void
+on_grace(struct loop *l, void *arg)
+{
+	(void)l;
+	evaluate(arg);
+}
+
+/* No answer: ask again; twice unanswered, start from nothing. */
+static void
+on_ask(struct loop *l, void *arg)
+{
+	struct lock *lk = arg;
+	char buf[64];
+
+	(void)l;
+	if (lk->synced || (!lk->noquorum && !lk->quorate && !lk->show))
+		return;
+	if (lk->asks < 2) {
+		ask(lk);
+		return;
+	}
+	if (lk->show) {
+		/* nobody knows a queue: there is none */
+		lk->synced = 1;
+		evaluate(lk);
+		return;
+	}
+	lk->seq++;
+	say(lk, buf, lq_init_msg(buf, sizeof(buf), lk->seq));
+	timer_in(&lk->ask_t, ASK_EVERY);
+}
+
+/* votequorum changed its mind about our partition. */
+static void
+on_quorum(void *arg, int quorate)
+{
+	struct lock *lk = arg;
+
+	if (lk->noquorum)
+		return;
+	lk->quorate = quorate;
+	if (!quorate) {
+		lose(lk, "this node's partition lost quorum");
+		/* the quorate side's queue moves on without ours */
+		if (!lk->holding)
+			forget(lk);
+		return;
+	}
+	if (lk->joined && !lk->synced && !lk->holding) {
+		lk->asks = 0;
+		ask(lk);
+	}
+}
+
+static void
+on_lost(void *arg, struct sess *s)
+{
+	struct lock *lk = arg;
+
+	(void)s;
+	if (lk->holding)
+		lose(lk, "lost the connection to corosync");
+	else
+		loop_stop(lk->loop, ST_CONN);
+}
+
+/* A signal: COMMAND gets it, and we end when it does. */
+static void
+on_signal(struct loop *l, void *arg, int sig)
+{
+	struct lock *lk = arg;
+
+	if (lk->child > 0)
+		kill(lk->child, sig);
+	else if (lk->holding && !lk->lost) {
+		/* without COMMAND a signal is a way to let go */
+		event_line(lk, "released", NULL);
+		loop_stop(l, ST_OK);
+	} else
+		loop_stop(l, ST_SIGNAL + sig);
+}
+
+/* Without COMMAND the lock is held until standard input ends. */
+static void
+on_stdin(struct loop *l, void *arg, short revents)
+{
+	struct lock *lk = arg;
+	char buf[4096];
+	ssize_t n;
+
+	(void)revents;
+	if ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0 ||
+	    (n == -1 && (errno == EINTR || errno == EAGAIN)))
+		return;
+	loop_fd_del(l, STDIN_FILENO);
+	if (lk->holding && !lk->lost)
+		event_line(lk, "released", NULL);
+	loop_stop(l, ST_OK);
+}
+
+static int
+parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
+{
+	enum { OPT_KILL = 300, OPT_NOQ, OPT_SHOW, OPT_NAMES, OPT_WAITC };
+	static const struct option lo[] = {
+		{ "help",		no_argument,		NULL, 'h' },
+		{ "json",		no_argument,		NULL, 'j' },
+		{ "kill-after",		required_argument,	NULL, OPT_KILL },
+		{ "limit",		required_argument,	NULL, 'l' },
+		{ "names",		no_argument,		NULL, OPT_NAMES },
+		{ "no-quorum",		no_argument,		NULL, OPT_NOQ },
+		{ "nonblock",		no_argument,		NULL, 'n' },
+		{ "show",		no_argument,		NULL, OPT_SHOW },
+		{ "timeout",		required_argument,	NULL, 't' },
+		{ "timestamps",		no_argument,		NULL, 'T' },
+		{ "verbose",		no_argument,		NULL, 'v' },
+		{ "wait-for-corosync",	required_argument,	NULL,
+		    OPT_WAIT_COROSYNC },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, r;
+
+	/* '+': the first non-option is NAME, and what follows is COMMAND's */
+	while ((ch = getopt_long(argc, argv, "+:hjl:nTt:v", lo, NULL)) != -1) {
+		if (ch == 'j' || ch == 'T') {
+			out_option(ch, NULL);
+			continue;
+		}
+		if (ch == 't' || ch == OPT_WAIT_COROSYNC) {
+			if ((r = opt_run(ro, ch, optarg)) == -1)
+				return ST_USAGE;
+			continue;
+		}
+		switch (ch) {
+		case 'h':
+			cmd_help(help);
+			return ST_HELP;
+		case 'l':
+			if (opt_count("--limit", optarg, &lk->limit) == -1)
+				return ST_USAGE;
+			if (lk->limit == 0 || lk->limit > LQ_MAX) {
+				usage_error("--limit must be 1 to %d", LQ_MAX);
+				return ST_USAGE;
+			}
+			break;
+		case 'n':
+			lk->nonblock = 1;
+			break;
+		case 'v':
+			lk->verbose = 1;
+			break;
+		case OPT_KILL:
+			if (opt_seconds("--kill-after", optarg,
+			    &lk->kill_after) == -1)
+				return ST_USAGE;
+			break;
+		case OPT_NOQ:
+			lk->noquorum = 1;
+			break;
+		case OPT_SHOW:
+			lk->show = 1;
+			break;
+		case OPT_NAMES:
+			lk->names = 1;
+			break;
+		default:
+			return opt_unknown(argv, ch);
+		}
+	}
+	return ST_OK;
+}
+
+static int
+check(struct lock *lk, int argc, char **argv)
+{
+	if (argc == 0) {
+		usage_error("lock needs a name");
+		return ST_USAGE;
+	}
+	if (opt_group(argv[0], &lk->name) == -1)
+		return ST_USAGE;
+	if (argc > 1 && strcmp(argv[1], "--") == 0) {
+		argc--;
+		argv++;
+	}
+	if (argc > 1)
+		lk->argv = argv + 1;
+	if (lk->show && (lk->argv || lk->nonblock || lk->verbose ||
+	    lk->limit != 1 || lk->noquorum)) {
+		usage_error("--show takes only --json, --names, --timestamps "
+		    "and --timeout");
+		return ST_USAGE;
+	}
+	if (lk->names && !lk->show) {
+		usage_error("--names goes with --show");
+		return ST_USAGE;
+	}
+	if (lk->verbose && lk->argv == NULL) {
+		usage_error("--verbose goes with a COMMAND (without one, "
+		    "events are printed anyway)");
+		return ST_USAGE;
+	}
+	out_group_str(&lk->name, lk->text, sizeof(lk->text));
+	return ST_OK;
+}
+
+static int
+start(struct lock *lk, struct runopts *ro)
+{
+	static const struct sess_hooks hooks = {
+		.event = on_event, .writable = on_writable, .lost = on_lost,
+	};
+	int st;
+
+	lk->me.pid = (uint32_t)getpid();
+	timer_init(lk->loop, &lk->ask_t, on_ask, lk);
+	timer_init(lk->loop, &lk->grace_t, on_grace, lk);
+	timer_init(lk->loop, &lk->kill_t, on_kill, lk);
+	loop_on_signal(lk->loop, on_signal, lk);
+	if (!lk->noquorum &&
+	    (st = quorum_open(lk->loop, on_quorum, lk, &lk->qu)) != ST_OK)
+		return st;
+	if ((st = sess_open(lk->loop, &lk->name, 1, ro, &hooks, lk,
+	    &lk->s)) != ST_OK)
+		return st;
+	lk->me.nodeid = sess_nodeid(lk->s);
+	if (lk->argv == NULL && !lk->show &&
+	    (st = loop_fd(lk->loop, STDIN_FILENO, POLLIN, on_stdin,
+	    lk)) != ST_OK)
+		return st;
+	return ST_OK;
+}
+
+int
+cmd_lock(int argc, char **argv)
+{
+	struct lock lk = { .limit = 1, .kill_after = KILL_AFTER };
+	struct runopts ro;
+	size_t i;
+	int st;
+
+	opt_init_run(&ro);
+	if ((st = parse(&lk, &ro, argc, argv)) != ST_OK)
+		return st == ST_HELP ? ST_OK : st;
+	if ((st = check(&lk, argc - optind, argv + optind)) != ST_OK)
+		return st;
+	/* COMMAND owns stdout: it is left as it is, blocking */
+	if ((lk.loop = run_loop(&ro, lk.argv == NULL)) == NULL)
+		return ST_FAIL;
+	if ((st = start(&lk, &ro)) == ST_OK)
+		st = loop_run(lk.loop);
+	if (lk.child > 0) {
+		/* an error ended the loop under COMMAND: it must not outlive */
+		kill(lk.child, SIGKILL);
+		waitpid(lk.child, NULL, 0);
+	}
+	quorum_close(lk.qu);
+	st = run_end(lk.loop, st);
+	for (i = 0; i < lk.nout; i++)
+		free(lk.out[i]);
+	free(lk.log);
+	return st;
+}

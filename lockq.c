@@ -1,0 +1,434 @@
+/*
+ * The lock protocol: a queue replicated by CPG's total order.
+ *
+ * The lock NAME is the CPG group NAME. Every lock process (a contender,
+ * or `lock --show') joins it; so may anything else (`cpgtool watch NAME'
+ * shows the traffic), and such members are simply never in the queue.
+ *
+ * What CPG guarantees, and what the protocol takes from it:
+ *  G1 Every member is delivered the group's messages and membership
+ *     changes (confchgs) in one agreed order; members that see the same
+ *     two confchgs see the same messages between them (virtual synchrony).
+ *  G2 A process is delivered nothing from before its own join: CPG tells
+ *     a newcomer nothing of the past.
+ *  G3 A member that leaves (cpg_leave: LEAVE), exits (PROCDOWN) or whose
+ *     node drops out of the ring (NODEDOWN) is removed by a confchg, in
+ *     the same order on every remaining member.
+ * Quorum is not CPG's (G4 is votequorum's): each node learns whether its
+ * partition is quorate, outside the total order.
+ *
+ * The state (struct lockq): the queue of contenders in the order their
+ * requests were delivered, the limit N they agreed on, the set SYNCED of
+ * members that know this state, and PENDING, the members waiting to be
+ * told it. The first N entries of the queue hold the lock.
+ *
+ * Messages (text, one line, no newline; documented in cpgtool(1)):
+ *   lock1 request N MODE SEQ   queue me, limit N, MODE q (quorum) or n
+ *   lock1 query SEQ            tell me the state (--show)
+ *   lock1 init SEQ             nobody answered me: I start from nothing
+ *   lock1 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
+ *                              the state as it was when NODEID:PID's
+ *                              message SEQ was delivered
+ * SEQ numbers each process's own messages. QUEUE and SYNCED are lists
+ * NODEID:PID,... and PENDING NODEID:PID:SEQ,... ('-' when empty).
+ *
+ * Rules, applied by every synced member at the same point of the order:
+ *  - request from P: if P is not queued, append it, unless its N or MODE
+ *    differ from the queue's (refused; P says so and exits) or the queue
+ *    is empty (then N and MODE are P's). If P is not in SYNCED, add
+ *    (P, SEQ) to PENDING.
+ *  - query from P (it only looks, as --show does): if P is not in
+ *    SYNCED, the responder answers it; P never joins SYNCED.
+ *  - confchg: every process that left is removed from the queue, SYNCED
+ *    and PENDING. A holder removed by NODEDOWN starts a grace: its node
+ *    may still run its command (see quorum below), so nobody newly
+ *    promoted acts before --kill-after plus 2 s have passed.
+ *  - state answering (P, SEQ): the PENDING entries up to and including
+ *    (P, SEQ) move to SYNCED.
+ * The responder is the lowest NODEID:PID in SYNCED: it answers every
+ * request that adds to PENDING, and every query from outside SYNCED,
+ * with a state (a snapshot taken as it processes that message). By G1
+ * all synced members agree on the state, so on who answers; a newcomer
+ * that is not answered within 2 s (its responder left) asks again.
+ *
+ * What a new member learns, and from whom: it joins (G2: it knows
+ * nothing), sends its request or query, and keeps a log of what is
+ * delivered from that message on. When a state answering any message in
+ * its log arrives, it takes the snapshot and replays the log after that
+ * message: it now has the state every synced member has at that point
+ * (G1), and the state's own delivery moves it to SYNCED everywhere. A
+ * process alone in the group at its own join knows the state: empty.
+ *
+ * Nobody answers when no member is synced: the group is new but holds a
+ * member that is not a lock process (a watcher), or every member lost
+ * quorum (below). A process that has asked twice, 2 s apart, with no
+ * answer sends init; at its delivery the sender is synced with an empty
+ * queue (and SYNCED = itself), the others ask again and it answers them.
+ * This is the protocol's one timing assumption: a synced member answers
+ * within those 4 s. Were it stopped that long while a newcomer started
+ * over, there would be two states.
+ *
+ * Acting: a process acts as holder (runs COMMAND) when it is among the
+ * first N, synced, past any grace, and, unless --no-quorum, its node is
+ * quorate. A clean release (COMMAND exits, a signal) is a cpg_leave; a
+ * holder killed with SIGKILL takes its COMMAND with it (PR_SET_PDEATHSIG)
+ * and shows as PROCDOWN: both hand over at once.
+ *
+ * Partition (G4): the minority is not quorate. Its processes drop their
+ * state (they are no longer synced: the majority's state moves on
+ * without them); a holder there has lost the lock: SIGTERM to COMMAND,
+ * SIGKILL after --kill-after, exit 6. The quorate side sees NODEDOWN for
+ * them and promotes the next waiter only after the grace, by which time
+ * the old COMMAND is dead. A process that starts from nothing while a
+ * configured node is missing from the ring waits out the grace too: a
+ * holder may still run over there.
+ * Healing: the ring grows again; the minority's processes, quorate once
+ * more, ask as newcomers (request again: they were removed by NODEDOWN)
+ * and the majority's responder tells them. One queue again, and its
+ * holders never changed: no double holder.
+ * --no-quorum (all contenders must agree on it) has no majority: both
+ * sides of a partition may grant. When they merge (confchg with NODEUP),
+ * the side that holds the lowest NODEID:PID keeps its state; every
+ * process of the other sides drops it (a holder there loses the lock)
+ * and asks again.
+ */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lockq.h"
+
+#define PROTO	"lock1 "
+
+void
+lq_reset(struct lockq *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+static int
+addr_eq(struct lq_addr a, struct lq_addr b)
+{
+	return a.nodeid == b.nodeid && a.pid == b.pid;
+}
+
+static int
+addr_lt(struct lq_addr a, struct lq_addr b)
+{
+	return a.nodeid < b.nodeid || (a.nodeid == b.nodeid && a.pid < b.pid);
+}
+
+ssize_t
+lq_index(const struct lq_addr *v, size_t n, struct lq_addr a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (addr_eq(v[i], a))
+			return (ssize_t)i;
+	return -1;
+}
+
+static void
+add_synced(struct lockq *st, struct lq_addr a)
+{
+	if (lq_index(st->synced, st->nsynced, a) < 0 &&
+	    st->nsynced < LQ_MAX)
+		st->synced[st->nsynced++] = a;
+}
+
+static void
+add_pending(struct lockq *st, struct lq_addr a, uint32_t seq)
+{
+	if (lq_index(st->synced, st->nsynced, a) >= 0)
+		return;
+	/* full: the oldest goes; its process asks again */
+	if (st->npend == LQ_PENDING) {
+		memmove(st->pend, st->pend + 1,
+		    (LQ_PENDING - 1) * sizeof(st->pend[0]));
+		st->npend--;
+	}
+	st->pend[st->npend++] = (struct lq_pend){ a, seq };
+}
+
+enum lq_req
+lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
+    uint32_t seq)
+{
+	enum lq_req r = LQ_QUEUED;
+
+	if (lq_index(st->q, st->nq, a) >= 0)
+		r = LQ_ALREADY;
+	else if (st->nq > 0 &&
+	    (limit != st->limit || quorum != st->quorum))
+		return LQ_MISMATCH;
+	else if (st->nq == LQ_MAX)
+		return LQ_FULL;
+	else {
+		if (st->nq == 0) {
+			st->limit = limit;
+			st->quorum = quorum;
+		}
+		st->q[st->nq++] = a;
+	}
+	add_pending(st, a, seq);
+	return r;
+}
+
+static size_t
+drop(struct lq_addr *v, size_t n, struct lq_addr a)
+{
+	ssize_t i = lq_index(v, n, a);
+
+	if (i < 0)
+		return n;
+	memmove(v + i, v + i + 1, (n - (size_t)i - 1) * sizeof(*v));
+	return n - 1;
+}
+
+/* P left the group: 1 if it was a holder. */
+int
+lq_remove(struct lockq *st, struct lq_addr a)
+{
+	ssize_t i = lq_index(st->q, st->nq, a);
+	size_t k, n = 0;
+
+	st->nq = drop(st->q, st->nq, a);
+	st->nsynced = drop(st->synced, st->nsynced, a);
+	for (k = 0; k < st->npend; k++)
+		if (!addr_eq(st->pend[k].a, a))
+			st->pend[n++] = st->pend[k];
+	st->npend = n;
+	if (st->nq == 0)
+		st->limit = 0;
+	return i >= 0 && (size_t)i < st->limit;
+}
+
+/* A state answering tag was delivered: 1 if it was still awaited. */
+int
+lq_answered(struct lockq *st, const struct lq_pend *tag)
+{
+	size_t i, k;
+
+	for (i = 0; i < st->npend; i++)
+		if (addr_eq(st->pend[i].a, tag->a) &&
+		    st->pend[i].seq == tag->seq)
+			break;
+	if (i == st->npend)
+		return 0;
+	for (k = 0; k <= i; k++)
+		add_synced(st, st->pend[k].a);
+	memmove(st->pend, st->pend + i + 1,
+	    (st->npend - i - 1) * sizeof(st->pend[0]));
+	st->npend -= i + 1;
+	/* a process synced by an earlier ask waits no more */
+	for (i = k = 0; i < st->npend; i++)
+		if (lq_index(st->synced, st->nsynced, st->pend[i].a) < 0)
+			st->pend[k++] = st->pend[i];
+	st->npend = k;
+	return 1;
+}
+
+/* Who answers newcomers: the lowest synced member. */
+int
+lq_responder(const struct lockq *st, struct lq_addr *a)
+{
+	size_t i;
+
+	if (st->nsynced == 0)
+		return 0;
+	*a = st->synced[0];
+	for (i = 1; i < st->nsynced; i++)
+		if (addr_lt(st->synced[i], *a))
+			*a = st->synced[i];
+	return 1;
+}
+
+size_t
+lq_holders(const struct lockq *st)
+{
+	return st->nq < st->limit ? st->nq : st->limit;
+}
+
+/* Wire format. */
+
+size_t
+lq_request_msg(char *buf, size_t size, unsigned limit, int quorum,
+    uint32_t seq)
+{
+	return (size_t)snprintf(buf, size, PROTO "request %u %c %u", limit,
+	    quorum ? 'q' : 'n', seq);
+}
+
+size_t
+lq_query_msg(char *buf, size_t size, uint32_t seq)
+{
+	return (size_t)snprintf(buf, size, PROTO "query %u", seq);
+}
+
+size_t
+lq_init_msg(char *buf, size_t size, uint32_t seq)
+{
+	return (size_t)snprintf(buf, size, PROTO "init %u", seq);
+}
+
+static size_t
+put_list(char *p, size_t size, const struct lq_addr *v, size_t n)
+{
+	size_t i, len = 0;
+
+	if (n == 0)
+		return (size_t)snprintf(p, size, " -");
+	for (i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(p + len, size - len, "%c%u:%u",
+		    i ? ',' : ' ', v[i].nodeid, v[i].pid);
+	return len;
+}
+
+size_t
+lq_state_msg(char *buf, size_t size, const struct lockq *st,
+    const struct lq_pend *tag, uint32_t grace_ms)
+{
+	size_t i, len;
+
+	len = (size_t)snprintf(buf, size, PROTO "state %u:%u:%u %u %c %u",
+	    tag->a.nodeid, tag->a.pid, tag->seq, st->limit,
+	    st->quorum ? 'q' : 'n', grace_ms);
+	len += put_list(buf + len, size - len, st->q, st->nq);
+	len += put_list(buf + len, size - len, st->synced, st->nsynced);
+	if (st->npend == 0)
+		len += (size_t)snprintf(buf + len, size - len, " -");
+	for (i = 0; i < st->npend && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%c%u:%u:%u",
+		    i ? ',' : ' ', st->pend[i].a.nodeid, st->pend[i].a.pid,
+		    st->pend[i].seq);
+	return len;
+}
+
+/* Parsing: strict, so that no foreign message is taken for ours. */
+
+static int
+num(const char **p, uint32_t *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (**p < '0' || **p > '9')
+		return 0;
+	n = strtoul(*p, &end, 10);
+	if (n > UINT32_MAX)
+		return 0;
+	*v = (uint32_t)n;
+	*p = end;
+	return 1;
+}
+
+static int
+lit(const char **p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (strncmp(*p, s, n) != 0)
+		return 0;
+	*p += n;
+	return 1;
+}
+
+static int
+mode(const char **p, int *quorum)
+{
+	if (**p != 'q' && **p != 'n')
+		return 0;
+	*quorum = *(*p)++ == 'q';
+	return 1;
+}
+
+static int
+addr(const char **p, struct lq_addr *a)
+{
+	return num(p, &a->nodeid) && lit(p, ":") && num(p, &a->pid);
+}
+
+static int
+list(const char **p, struct lq_addr *v, size_t *n)
+{
+	*n = 0;
+	if (lit(p, "-"))
+		return 1;
+	do {
+		if (*n == LQ_MAX || !addr(p, &v[(*n)++]))
+			return 0;
+	} while (lit(p, ","));
+	return 1;
+}
+
+static int
+pending(const char **p, struct lockq *st)
+{
+	struct lq_pend *e;
+
+	st->npend = 0;
+	if (lit(p, "-"))
+		return 1;
+	do {
+		if (st->npend == LQ_PENDING)
+			return 0;
+		e = &st->pend[st->npend++];
+		if (!addr(p, &e->a) || !lit(p, ":") || !num(p, &e->seq))
+			return 0;
+	} while (lit(p, ","));
+	return 1;
+}
+
+static int
+parse_state(const char *p, struct lq_msg *m)
+{
+	struct lockq *st = &m->st;
+	uint32_t limit;
+
+	lq_reset(st);
+	if (!addr(&p, &m->tag.a) || !lit(&p, ":") || !num(&p, &m->tag.seq) ||
+	    !lit(&p, " ") || !num(&p, &limit) || !lit(&p, " ") ||
+	    !mode(&p, &st->quorum) || !lit(&p, " ") ||
+	    !num(&p, &m->grace_ms) || !lit(&p, " ") ||
+	    !list(&p, st->q, &st->nq) || !lit(&p, " ") ||
+	    !list(&p, st->synced, &st->nsynced) || !lit(&p, " ") ||
+	    !pending(&p, st) || *p != '\0')
+		return 0;
+	st->limit = limit;
+	return (st->nq == 0) == (limit == 0);
+}
+
+/* 1 and m filled if the bytes are a lock message, else 0. */
+int
+lq_parse(const void *data, size_t len, struct lq_msg *m)
+{
+	char buf[LQ_MSG_MAX + 1];
+	const char *p = buf;
+	uint32_t limit;
+
+	m->kind = LQ_FOREIGN;
+	if (len > LQ_MSG_MAX || memchr(data, '\0', len) != NULL)
+		return 0;
+	memcpy(buf, data, len);
+	buf[len] = '\0';
+	if (!lit(&p, PROTO))
+		return 0;
+	if (lit(&p, "request ")) {
+		if (!num(&p, &limit) || limit == 0 || !lit(&p, " ") ||
+		    !mode(&p, &m->quorum) || !lit(&p, " ") ||
+		    !num(&p, &m->seq) || *p != '\0')
+			return 0;
+		m->limit = limit;
+		m->kind = LQ_REQUEST;
+	} else if (lit(&p, "query ") || lit(&p, "init ")) {
+		m->kind = buf[6] == 'q' ? LQ_QUERY : LQ_INIT;
+		if (!num(&p, &m->seq) || *p != '\0')
+			m->kind = LQ_FOREIGN;
+	} else if (lit(&p, "state ") && parse_state(p, m))
+		m->kind = LQ_STATE;
+	return m->kind != LQ_FOREIGN;
+}

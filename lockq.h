@@ -1,0 +1,86 @@
+/*
+ * The lock's replicated state and its wire format; the protocol is
+ * described at the top of lockq.c.
+ */
+
+#ifndef LOCKQ_H
+#define LOCKQ_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <corosync/cpg.h>
+
+/* A group has at most this many members, so a queue as many entries. */
+#define LQ_MAX		CPG_MEMBERS_MAX
+#define LQ_PENDING	(2 * LQ_MAX)
+/* The longest message: a state with every list full. */
+#define LQ_MSG_MAX	(64 + 3 * 24 * LQ_MAX + 36 * LQ_PENDING)
+
+struct lq_addr {
+	uint32_t	 nodeid;
+	uint32_t	 pid;
+};
+
+/* A process waiting for a state, and which of its messages asked. */
+struct lq_pend {
+	struct lq_addr	 a;
+	uint32_t	 seq;
+};
+
+struct lockq {
+	unsigned	 limit;		/* 0: nobody queued, none agreed */
+	int		 quorum;	/* what the queue's contenders agreed */
+	struct lq_addr	 q[LQ_MAX];	/* in request order; holders first */
+	size_t		 nq;
+	struct lq_addr	 synced[LQ_MAX];	/* who knows this state */
+	size_t		 nsynced;
+	struct lq_pend	 pend[LQ_PENDING];	/* who waits for it */
+	size_t		 npend;
+};
+
+enum lq_kind {
+	LQ_FOREIGN,		/* not a lock message */
+	LQ_REQUEST,
+	LQ_QUERY,
+	LQ_INIT,
+	LQ_STATE,
+};
+
+struct lq_msg {
+	enum lq_kind	 kind;
+	uint32_t	 seq;		/* request, query, init */
+	unsigned	 limit;		/* request */
+	int		 quorum;	/* request */
+	struct lq_pend	 tag;		/* state: answers this message */
+	uint32_t	 grace_ms;	/* state: what is left of a grace */
+	struct lockq	 st;		/* state */
+};
+
+/* What a request did to the queue. */
+enum lq_req {
+	LQ_QUEUED,
+	LQ_ALREADY,
+	LQ_MISMATCH,		/* another --limit or quorum mode */
+	LQ_FULL,
+};
+
+int	 lq_parse(const void *, size_t, struct lq_msg *);
+size_t	 lq_request_msg(char *, size_t, unsigned, int, uint32_t);
+size_t	 lq_query_msg(char *, size_t, uint32_t);
+size_t	 lq_init_msg(char *, size_t, uint32_t);
+size_t	 lq_state_msg(char *, size_t, const struct lockq *,
+	    const struct lq_pend *, uint32_t);
+
+void	 lq_reset(struct lockq *);
+ssize_t	 lq_index(const struct lq_addr *, size_t, struct lq_addr);
+enum lq_req lq_request(struct lockq *, struct lq_addr, unsigned, int,
+	    uint32_t);
+int	 lq_remove(struct lockq *, struct lq_addr);
+int	 lq_answered(struct lockq *, const struct lq_pend *);
+int	 lq_responder(const struct lockq *, struct lq_addr *);
+size_t	 lq_holders(const struct lockq *);
+
+#endif

@@ -213,7 +213,7 @@ contend() {
 	# the holder without COMMAND: a signal releases, status 128+N
 	kill -TERM "$hpid"
 	reap "$hpid"
-	[ "$status" -eq 143 ]
+	hstatus=$status
 	[ "$(cat "$T/h")" = "acquired $G"$'\n'"released $G" ]
 	touch "$T/go"
 	reap "$wpid"
@@ -221,6 +221,7 @@ contend() {
 	reap "$w3pid"
 	[ "$status" -eq 0 ]
 	[ "$(tr '\n' ' ' <"$T/order")" = "w w3 " ]
+	[ "$hstatus" -eq 143 ]
 }
 
 @test "COMMAND: its status, its stdio, CPGTOOL_LOCK; the lock free after" {
@@ -369,9 +370,10 @@ contend() {
 	hpid=$!
 	wait_for "$T/h.pid" .
 	run -5 cpgt 2 lock -n "$G" -- true
-	run -5 cpgt 1 lock --nonblock "$G"
+	forever
+	run -5 cpgt 1 lock --nonblock "$G" <"$T/in"
 	run -124 cpgt 3 lock -t 0.5 "$G" -- true
-	run -124 cpgt 2 lock --timeout 0.5 "$G"
+	run -124 cpgt 2 lock --timeout 0.5 "$G" <"$T/in"
 	show 3
 	[ "$output" = "holder 1 $hpid" ]
 	touch "$T/go"
@@ -381,22 +383,36 @@ contend() {
 	[ "$(cat "$T/order")" = h ]
 }
 
-@test "--limit and --no-quorum must agree: status 1, one line, not queued" {
+# disagree OPTION...: a holder with the defaults on node 1, a contender
+# with OPTION on node 2: refused with one line, status 1, its COMMAND
+# never run, never queued
+disagree() {
 	lk "$T/h" 1 lock "$G" -- "$T/hold" h
 	hpid=$!
 	wait_for "$T/h.pid" .
-	run -1 --separate-stderr cpgt 2 lock -l 2 "$G" -- true
+	run --separate-stderr cpgt 2 lock "$@" "$G" -- sh -c 'echo x >>"$T/ran"'
+	echo "status $status, stderr: $stderr"
+	# run while the holder holds: two holders
+	[ ! -e "$T/ran" ]
+	[ "$status" -eq 1 ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ ${stderr_lines[0]} == "cpgtool: "*limit* ]]
-	run -1 --separate-stderr cpgt 3 lock --no-quorum "$G" -- true
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ ${stderr_lines[0]} == "cpgtool: "*quorum* ]]
-	show 2
+	[[ ${stderr_lines[0]} == "cpgtool: "* ]]
+	refusal=${stderr_lines[0]}
+	show 3
 	[ "$output" = "holder 1 $hpid" ]
 	touch "$T/go"
 	reap "$hpid"
 	[ "$status" -eq 0 ]
-	[ ! -e "$T/failed" ]
+}
+
+@test "--limit must agree: another N is refused, status 1, one line" {
+	disagree -l 2
+	[[ $refusal == *limit* ]]
+}
+
+@test "--no-quorum must agree: refused, status 1, one line" {
+	disagree --no-quorum
+	[[ $refusal == *quorum* ]]
 }
 
 @test "-v: acquired and released on stderr; -j -T: JSON events" {
@@ -431,9 +447,18 @@ contend() {
 	[ "$(cat "$T/j")" = "{\"type\":\"acquired\",\"lock\":\"$G\"}" ]
 	kill -HUP "$jpid"
 	reap "$jpid"
-	[ "$status" -eq 129 ]
+	jstatus=$status
 	run -0 jq -c . "$T/j"
 	[ "${lines[1]}" = "{\"type\":\"released\",\"lock\":\"$G\"}" ]
+	[ "$jstatus" -eq 129 ]
+}
+
+@test "without COMMAND, stdin already at its end: -n still 5, -t 124" {
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	wait_for "$T/h.pid" .
+	# 0 would say it had the lock (and let it go)
+	run -5 cpgt 2 lock -n "$G" </dev/null
+	run -124 cpgt 3 lock -t 0.5 "$G" </dev/null
 }
 
 @test "watch shows the traffic; a watcher is no contender" {

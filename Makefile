@@ -1,6 +1,10 @@
-# cpgtool: see README. Variables follow the usual conventions, so
+# cpgtool: see README. CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are yours,
+# from the environment or the command line; they come after the
+# project's own (CPGT_*), so they add to them and can override them:
 #   make CFLAGS=-O3 PREFIX=/usr DESTDIR=/tmp/pkg install
-# appends our flags to yours and installs under /tmp/pkg/usr.
+# WERROR=1 makes warnings errors: the default in a git checkout, 0 in a
+# release tarball, so that a newer compiler's new warning does not stop
+# a packager's build; make check and CI force it on.
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
@@ -12,44 +16,85 @@ BASHCOMPDIR ?= $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
+# The version, from one place: git describe in a checkout with a release
+# tag (v0.2.0), else the VERSION file, which make dist writes into the
+# tarball. make VERSION=x overrides it.
+ifneq ($(wildcard .git),)
+GIT_VERSION := $(shell git describe --tags --match 'v[0-9]*' --dirty \
+	2>/dev/null | sed 's/^v//')
+WERROR ?= 1
+else
+WERROR ?= 0
+endif
+VERSION := $(or $(GIT_VERSION),$(shell cat VERSION))
+
 CFLAGS ?= -O2 -g
 LIBS_PC = libcpg libcmap libcfg libquorum
-CPPFLAGS += -D_GNU_SOURCE
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror \
+WARNINGS = -Wall -Wextra -Wformat=2
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+CPGT_CPPFLAGS = -D_GNU_SOURCE -DCPGTOOL_VERSION=\"$(VERSION)\"
+CPGT_CFLAGS = -std=gnu11 $(WARNINGS) \
 	$(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(LIBS_PC)) -lm
+CPGT_LDFLAGS =
+CPGT_LDLIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC)) -lm
 
 # make SANITIZE=1: AddressSanitizer and UBSan, failing on the first report
 ifeq ($(SANITIZE),1)
-CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+CPGT_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-LDFLAGS += -fsanitize=address,undefined
+CPGT_LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRCS = cpgtool.c opt.c input.c loop.c run.c sess.c out.c lockq.c \
+COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
+LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
+
+SRCS = cpgtool.c opt.c input.c loop.c run.c sess.c out.c lockq.c daemons.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
 HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
 
-all: $(O)/cpgtool
+all: $(O)/cpgtool cpgtool.1.out
+
+# Rebuild when the flags or the version change, not only the sources:
+# the stamp is rewritten only when its content differs.
+$(O)/.flags: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(COMPILE) | $(LINK) $(CPGT_LDLIBS) $(LDLIBS)' | \
+		cmp -s - $@ || printf '%s\n' '$(COMPILE) | $(LINK) $(CPGT_LDLIBS) $(LDLIBS)' >$@
+
+.version: FORCE
+	@printf '%s\n' '$(VERSION)' | cmp -s - $@ || \
+		printf '%s\n' '$(VERSION)' >$@
 
 $(O)/cpgtool: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(LINK) -o $@ $(OBJS) $(CPGT_LDLIBS) $(LDLIBS)
 
-$(O)/%.o: %.c $(HDRS)
+$(O)/%.o: %.c $(HDRS) $(O)/.flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(COMPILE) -c -o $@ $<
 
-# the suite, then again under ASan/UBSan
-check: $(O)/cpgtool
+# the manual as installed: its footer names the version
+cpgtool.1.out: cpgtool.1 .version
+	sed 's/^\.Os$$/.Os cpgtool $(VERSION)/' cpgtool.1 >$@
+
+# the suite, then again under ASan/UBSan; warnings are errors here
+check:
+	$(MAKE) WERROR=1 all
 	tests/run
-	$(MAKE) sanitize
+	$(MAKE) WERROR=1 sanitize
 
 sanitize:
 	$(MAKE) O=.san SANITIZE=1 .san/cpgtool
 	CPGTOOL=$(CURDIR)/.san/cpgtool tests/run
+
+# what needs no corosync, root or namespaces: make lint (LINT=0 skips
+# it), --help, --version and misuse; the packages' check step
+check-offline: $(O)/cpgtool $(if $(filter 0,$(LINT)),,lint)
+	CPGTOOL=$(CURDIR)/$(O)/cpgtool CPGT_VERSION='$(VERSION)' tests/offline
 
 # minutes of streaming into a watch, RSS sampled (SOAK_SECONDS=600)
 soak: cpgtool
@@ -61,19 +106,19 @@ bench: cpgtool bench/baseline
 	BENCH_QUICK=$(QUICK) bench/run
 
 # libcpg alone: the least a client can load
-bench/baseline: bench/baseline.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+bench/baseline: bench/baseline.c $(O)/.flags
+	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ bench/baseline.c \
 		$$($(PKG_CONFIG) --libs libcpg)
 
-lint: cpgtool bench/baseline
-	bash tests/lint.sh
+lint: cpgtool cpgtool.1.out bench/baseline
+	CPGT_VERSION='$(VERSION)' bash tests/lint.sh
 
-install: cpgtool
+install: cpgtool cpgtool.1.out
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 cpgtool $(DESTDIR)$(BINDIR)/cpgtool
-	install -m 644 cpgtool.1 $(DESTDIR)$(MANDIR)/man1/cpgtool.1
+	install -m 644 cpgtool.1.out $(DESTDIR)$(MANDIR)/man1/cpgtool.1
 	install -m 644 completion/cpgtool.bash \
 		$(DESTDIR)$(BASHCOMPDIR)/cpgtool
 	install -m 644 completion/_cpgtool $(DESTDIR)$(ZSHCOMPDIR)/_cpgtool
@@ -86,7 +131,57 @@ uninstall:
 		$(DESTDIR)$(ZSHCOMPDIR)/_cpgtool \
 		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
 
-clean:
-	rm -rf cpgtool *.o cmd/*.o .san bench/baseline
+DIST = cpgtool-$(VERSION)
 
-.PHONY: all check sanitize soak bench lint install uninstall clean
+# The release tarball: what git tracks (with uncommitted changes to it),
+# nothing of git itself, and a VERSION file saying the version.
+dist:
+	@test -e .git || { echo "make dist: needs a git checkout" >&2; exit 1; }
+	@set -e; tmp=$$(mktemp -d /tmp/cpgt-dist.XXXXXX); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	tree=$$(git stash create); \
+	git archive --prefix=$(DIST)/ $${tree:-HEAD} | tar -xf - -C "$$tmp"; \
+	find "$$tmp/$(DIST)" -name '.git*' -exec rm -rf {} +; \
+	printf '%s\n' '$(VERSION)' >"$$tmp/$(DIST)/VERSION"; \
+	tar -C "$$tmp" -cf - --sort=name --owner=0 --group=0 \
+		--numeric-owner --mtime=@$$(git log -1 --format=%ct) \
+		$(DIST) | gzip -9n >$(DIST).tar.gz; \
+	echo "$(DIST).tar.gz"
+
+# The tarball unpacked in a fresh directory: a packager's build (no
+# WERROR), make check-offline, install into a DESTDIR and uninstall, and
+# make clean leaving what was unpacked.
+distcheck: dist
+	@set -e; tmp=$$(mktemp -d /tmp/cpgt-distcheck.XXXXXX); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	if tar -tzf $(DIST).tar.gz | grep -E '(^|/)\.git'; then \
+		echo "distcheck: git files in the tarball" >&2; exit 1; fi; \
+	tar -xzf $(DIST).tar.gz -C "$$tmp"; \
+	cd "$$tmp/$(DIST)"; \
+	find . | sort >"$$tmp/files"; \
+	$(MAKE) all; \
+	$(MAKE) check-offline; \
+	$(MAKE) install DESTDIR="$$tmp/root" PREFIX=/usr; \
+	test "$$("$$tmp/root/usr/bin/cpgtool" --version)" = "cpgtool $(VERSION)"; \
+	grep -qx '\.Os cpgtool $(VERSION)' \
+		"$$tmp/root/usr/share/man/man1/cpgtool.1"; \
+	$(MAKE) uninstall DESTDIR="$$tmp/root" PREFIX=/usr; \
+	test -z "$$(find "$$tmp/root" ! -type d)"; \
+	$(MAKE) clean; \
+	find . | sort | diff "$$tmp/files" -; \
+	echo "distcheck: $(DIST).tar.gz builds, checks, installs and cleans"
+
+# The Debian package end to end, as root, with a private test cluster:
+# installs system-wide, so not part of make check (see tests/pkgcheck)
+pkgcheck: dist
+	tests/pkgcheck $(DIST).tar.gz '$(VERSION)'
+
+clean:
+	rm -rf cpgtool *.o cmd/*.o .flags .version cpgtool.1.out .san \
+		bench/baseline
+	$(MAKE) -C fuzz clean
+
+FORCE:
+
+.PHONY: all check check-offline sanitize soak bench lint install uninstall \
+	dist distcheck pkgcheck clean FORCE

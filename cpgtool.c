@@ -16,42 +16,38 @@
 #include "cpgtool.h"
 
 static const struct cmd cmds[] = {
-	{ "join", cmd_join,
-	    "join [-0jrTx] [-c count] [-E events] [-e encoding] [-F format]\n"
-	    "               [-f file] [-t seconds] [--whole] group" },
-	{ "send", cmd_send,
-	    "send [-0jTv] [-e encoding] [-F format] [-f file] [-m members]\n"
-	    "               [-t seconds] [--whole] group [message ...]" },
-	{ "watch", cmd_watch,
-	    "watch [-jrTx] [-c count] [-E events] [-e encoding] [-F format]\n"
-	    "               [-t seconds] group ..." },
-	{ "members", cmd_members,
-	    "members [-jnT] [-i seconds] [-t seconds] [-w count] [--watch]\n"
-	    "               [group ...]" },
-	{ "lock", cmd_lock,
-	    "lock [-jnTv] [-l limit] [-t seconds] [--kill-after seconds]\n"
-	    "               [--no-quorum] name [--] [command [argument ...]]\n"
-	    "       cpgtool lock --show [-jT] [--names] name" },
+	{ "join", cmd_join, "group", join_opts },
+	{ "send", cmd_send, "group [message ...]", send_opts },
+	{ "watch", cmd_watch, "group ...", watch_opts },
+	{ "members", cmd_members, "[group ...]", members_opts },
+	{ "lock", cmd_lock, "name [--] [command [argument ...]]", lock_opts },
 };
+
+static const struct optdef global_defs[] = {
+	{ "json", 'j', NULL, "print JSON Lines" },
+	{ "version", 'V', NULL, "show the version" },
+	OPTDEF_END
+};
+static const struct optdef *const global_opts[] = { global_defs, NULL };
 
 const struct cmd *cur_cmd;
 unsigned std_closed;
 
 static void
-usage(FILE *fp)
+usage(void)
 {
 	size_t i;
 
 	fputs("usage: cpgtool [-hjV] command [argument ...]\n\n"
-	    "commands:\n", fp);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(fp, "  cpgtool %s\n", cmds[i].usage);
-	fputs("\nglobal options:\n"
-	    "  -h, --help              show this help\n"
-	    "  -j, --json              print JSON Lines\n"
-	    "  -V, --version           show the version\n"
-	    "\n'cpgtool COMMAND --help' shows a command's options; "
-	    "see cpgtool(1).\n", fp);
+	    "commands:\n", stdout);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		fputs("  cpgtool ", stdout);
+		opt_synopsis(stdout, &cmds[i], 10, 15);
+	}
+	fputs("\nglobal options:\n", stdout);
+	opt_help(global_opts);
+	fputs("\n'cpgtool COMMAND --help' shows a command's options; "
+	    "see cpgtool(1).\n", stdout);
 }
 
 static const struct cmd *
@@ -100,21 +96,15 @@ guard_std(void)
 int
 main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help",	no_argument,	NULL, 'h' },
-		{ "json",	no_argument,	NULL, 'j' },
-		{ "version",	no_argument,	NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int ch;
 
 	program_invocation_short_name = (char *)"cpgtool";
 	guard_std();
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:hjV", lo, NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, global_opts, 1)) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout);
+			usage();
 			return stdout_status(ST_OK);
 		case 'j':
 			out_option('j', NULL);

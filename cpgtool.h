@@ -12,11 +12,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <corosync/cpg.h>
 
-#define CPGTOOL_VERSION	"0.1"
+/* The Makefile passes -DCPGTOOL_VERSION (VERSION, or git describe). */
+#ifndef CPGTOOL_VERSION
+#define CPGTOOL_VERSION	"unknown"
+#endif
 
 /* Exit statuses, the same for every command; see cpgtool(1). */
 enum {
@@ -47,57 +51,40 @@ enum {
 	OPT_WAIT_COROSYNC,
 	OPT_MAX_BACKLOG,
 	OPT_WATCH,
+	OPT_INTRUSIVE,
+	OPT_KILL_AFTER,
+	OPT_NO_QUORUM,
+	OPT_SHOW,
+	OPT_NAMES,
 };
 
 /*
- * Options several commands share, spelled once: the output options and
- * the event loop's. Each command's optstring starts with ':' so that a
- * missing value is told apart from an unknown option.
+ * An option, declared once: getopt_long's tables, the synopsis and
+ * --help are made from it (opt.c). `val' is its letter, or an OPT_
+ * number for a long-only option; `arg' names its value (NULL: none).
+ * A command lists the sets it takes; every command takes --help.
  */
-#define OUT_SHORTOPTS	"jF:e:TxE:"
-#define OUT_LONGOPTS \
-	{ "json",		no_argument,		NULL, 'j' }, \
-	{ "format",		required_argument,	NULL, 'F' }, \
-	{ "encoding",		required_argument,	NULL, 'e' }, \
-	{ "timestamps",		no_argument,		NULL, 'T' }, \
-	{ "exclude-self",	no_argument,		NULL, 'x' }, \
-	{ "events",		required_argument,	NULL, 'E' }
-#define OUT_HELP \
-	"  -j, --json              print JSON Lines\n" \
-	"  -F, --format FMT        print messages as FMT: %g group, %n nodeid,\n" \
-	"                          %p pid, %s payload, %l size, %x payload hex,\n" \
-	"                          %t type, %T time, %%; \\n \\t \\0 \\\\\n" \
-	"  -e, --encoding ENC      payloads as text, base64 or hex\n" \
-	"  -T, --timestamps        add the local receive time\n" \
-	"  -x, --exclude-self      hide own messages and own join/leave\n" \
-	"  -E, --events LIST       print only these: message,confchg,totem\n"
-#define RUN_LONGOPTS \
-	{ "timeout",		required_argument,	NULL, 't' }, \
-	{ "wait-for-corosync",	required_argument,	NULL, \
-	    OPT_WAIT_COROSYNC }
-#define RUN_HELP \
-	"  -t, --timeout SECONDS   give up after SECONDS (exit 124)\n" \
-	"      --wait-for-corosync SECONDS\n" \
-	"                          retry connecting for up to SECONDS\n"
-#define STAY_LONGOPTS \
-	{ "reconnect",		no_argument,		NULL, 'r' }, \
-	{ "max-backlog",	required_argument,	NULL, OPT_MAX_BACKLOG }
-#define STAY_HELP \
-	"  -r, --reconnect         ride out a corosync restart\n" \
-	"      --max-backlog SIZE  unwritten output allowed (default 64M)\n"
-#define INPUT_LONGOPTS \
-	{ "null",		no_argument,		NULL, '0' }, \
-	{ "whole",		no_argument,		NULL, OPT_WHOLE }, \
-	{ "file",		required_argument,	NULL, 'f' }
-#define INPUT_HELP \
-	"  -0, --null              messages end with NUL, not newline\n" \
-	"      --whole             all of the input is one message\n" \
-	"  -f, --file FILE         read messages from FILE\n"
+struct optdef {
+	const char	*name;
+	int		 val;
+	const char	*arg;
+	const char	*help;		/* a \n starts another line */
+};
+#define OPTDEF_END	{ NULL, 0, NULL, NULL }
+
+/* The sets several commands share. */
+extern const struct optdef opts_format[];	/* -j -F -e -T */
+extern const struct optdef opts_filter[];	/* -x -E */
+extern const struct optdef opts_run[];		/* -t --wait-for-corosync */
+extern const struct optdef opts_stay[];		/* -r --max-backlog */
+extern const struct optdef opts_input[];	/* -0 --whole -f */
+extern const struct optdef opts_intrusive[];	/* --intrusive */
 
 struct cmd {
 	const char	 *name;
 	int		(*fn)(int, char **);
-	const char	 *usage;
+	const char	 *usage;	/* the operands */
+	const struct optdef *const *opts;
 };
 
 /* Event kinds; the EVM_ masks select them for --events. */
@@ -150,6 +137,13 @@ struct runopts {
 	size_t		 max_backlog;	/* bytes of unwritten output */
 };
 
+/* daemons.c */
+struct sess;
+const char *daemon_owner(const struct cpg_name *);
+int	 daemon_refuse(const struct cpg_name *, int, int);
+void	 twin_hint(struct sess *, const struct cpg_name *, size_t, int);
+void	 twin_confchg(struct sess *, const struct event *);
+
 /* opt.c */
 int	 opt_group(const char *, struct cpg_name *);
 int	 opt_count(const char *, const char *, unsigned long *);
@@ -158,7 +152,10 @@ int	 opt_size(const char *, const char *, size_t *);
 int	 opt_run(struct runopts *, int, const char *);
 int	 opt_common(struct runopts *, int, const char *);
 int	 opt_groups(int, char **, struct cpg_name **);
-int	 cmd_help(const char *);
+int	 cmd_help(void);
+int	 opt_get(int, char **, const struct optdef *const *, int);
+void	 opt_help(const struct optdef *const *);
+void	 opt_synopsis(FILE *, const struct cmd *, size_t, size_t);
 int	 opt_unknown(char **, int);
 void	 opt_init_run(struct runopts *);
 void	 usage_error(const char *, ...)
@@ -196,5 +193,10 @@ int	 cmd_send(int, char **);
 int	 cmd_watch(int, char **);
 int	 cmd_members(int, char **);
 int	 cmd_lock(int, char **);
+extern const struct optdef *const join_opts[];
+extern const struct optdef *const send_opts[];
+extern const struct optdef *const watch_opts[];
+extern const struct optdef *const members_opts[];
+extern const struct optdef *const lock_opts[];
 
 #endif

@@ -18,9 +18,10 @@
 #include "input.h"
 
 /*
- * Reads of up to twice this: on a busy machine every syscall is a chance
- * to be scheduled out, and 64 KiB reads cost send 5-7% of its rate
- * against a client that reads nothing (bench/run, 8 KiB messages).
+ * The least room a read is given (it gets all the buffer has, at first
+ * twice this): on a busy machine every syscall is a chance to be
+ * scheduled out, and 64 KiB reads cost send 5-7% of its rate against a
+ * client that reads nothing (bench/run, 8 KiB messages).
  */
 #define CHUNK	(256 * 1024)
 

@@ -23,26 +23,30 @@
  * told it. The first N entries of the queue hold the lock.
  *
  * Messages (text, one line, no newline; documented in cpgtool(1)):
- *   lock1 request N MODE SEQ   queue me, limit N, MODE q (quorum) or n
+ *   lock1 request N MODE SEQ KILL_MS
+ *                              queue me, limit N, MODE q (quorum) or n,
+ *                              my COMMAND dies KILL_MS after losing it
  *   lock1 query SEQ            tell me the state (--show)
  *   lock1 init SEQ             nobody answered me: I start from nothing
  *   lock1 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
  *                              the state as it was when NODEID:PID's
  *                              message SEQ was delivered
- * SEQ numbers each process's own messages. QUEUE and SYNCED are lists
- * NODEID:PID,... and PENDING NODEID:PID:SEQ,... ('-' when empty).
+ * SEQ numbers each process's own messages. QUEUE is a list
+ * NODEID:PID:KILL_MS,..., SYNCED NODEID:PID,... and PENDING
+ * NODEID:PID:SEQ,... ('-' when empty).
  *
  * Rules, applied by every synced member at the same point of the order:
  *  - request from P: if P is not queued, append it, unless its N or MODE
- *    differ from the queue's (refused; P says so and exits) or the queue
- *    is empty (then N and MODE are P's). If P is not in SYNCED, add
- *    (P, SEQ) to PENDING.
+ *    differ from the queue's (refused: P, told the state, sees it is not
+ *    queued, says so and exits) or the queue is empty (then N and MODE
+ *    are P's). If P is not in SYNCED, add (P, SEQ) to PENDING.
  *  - query from P (it only looks, as --show does): if P is not in
  *    SYNCED, the responder answers it; P never joins SYNCED.
  *  - confchg: every process that left is removed from the queue, SYNCED
  *    and PENDING. A holder removed by NODEDOWN starts a grace: its node
  *    may still run its command (see quorum below), so nobody newly
- *    promoted acts before --kill-after plus 2 s have passed.
+ *    promoted acts before that holder's --kill-after (KILL_MS) plus 2 s
+ *    have passed.
  *  - state answering (P, SEQ): the PENDING entries up to and including
  *    (P, SEQ) move to SYNCED.
  * The responder is the lowest NODEID:PID in SYNCED: it answers every
@@ -81,7 +85,8 @@
  * them and promotes the next waiter only after the grace, by which time
  * the old COMMAND is dead. A process that starts from nothing while a
  * configured node is missing from the ring waits out the grace too: a
- * holder may still run over there.
+ * holder may still run over there (whose --kill-after it cannot know:
+ * it takes its own; contenders of one lock should use one).
  * Healing: the ring grows again; the minority's processes, quorate once
  * more, ask as newcomers (request again: they were removed by NODEDOWN)
  * and the majority's responder tells them. One queue again, and its
@@ -156,7 +161,7 @@ add_pending(struct lockq *st, struct lq_addr a, uint32_t seq)
 
 enum lq_req
 lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
-    uint32_t seq)
+    uint32_t seq, uint32_t kill_ms)
 {
 	enum lq_req r = LQ_QUEUED;
 
@@ -164,16 +169,18 @@ lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
 		r = LQ_ALREADY;
 	else if (st->nq > 0 &&
 	    (limit != st->limit || quorum != st->quorum))
-		return LQ_MISMATCH;
+		r = LQ_MISMATCH;
 	else if (st->nq == LQ_MAX)
-		return LQ_FULL;
+		r = LQ_FULL;
 	else {
 		if (st->nq == 0) {
 			st->limit = limit;
 			st->quorum = quorum;
 		}
+		st->kill_ms[st->nq] = kill_ms;
 		st->q[st->nq++] = a;
 	}
+	/* refused or not, the requester is told the state */
 	add_pending(st, a, seq);
 	return r;
 }
@@ -189,14 +196,21 @@ drop(struct lq_addr *v, size_t n, struct lq_addr a)
 	return n - 1;
 }
 
-/* P left the group: 1 if it was a holder. */
-int
+/* P left the group: its --kill-after in ms if it was a holder, else -1. */
+int64_t
 lq_remove(struct lockq *st, struct lq_addr a)
 {
 	ssize_t i = lq_index(st->q, st->nq, a);
+	int64_t held = -1;
 	size_t k, n = 0;
 
-	st->nq = drop(st->q, st->nq, a);
+	if (i >= 0) {
+		if ((size_t)i < st->limit)
+			held = st->kill_ms[i];
+		memmove(st->kill_ms + i, st->kill_ms + i + 1,
+		    (st->nq - (size_t)i - 1) * sizeof(st->kill_ms[0]));
+		st->nq = drop(st->q, st->nq, a);
+	}
 	st->nsynced = drop(st->synced, st->nsynced, a);
 	for (k = 0; k < st->npend; k++)
 		if (!addr_eq(st->pend[k].a, a))
@@ -204,7 +218,7 @@ lq_remove(struct lockq *st, struct lq_addr a)
 	st->npend = n;
 	if (st->nq == 0)
 		st->limit = 0;
-	return i >= 0 && (size_t)i < st->limit;
+	return held;
 }
 
 /* A state answering tag was delivered: 1 if it was still awaited. */
@@ -257,10 +271,10 @@ lq_holders(const struct lockq *st)
 
 size_t
 lq_request_msg(char *buf, size_t size, unsigned limit, int quorum,
-    uint32_t seq)
+    uint32_t seq, uint32_t kill_ms)
 {
-	return (size_t)snprintf(buf, size, PROTO "request %u %c %u", limit,
-	    quorum ? 'q' : 'n', seq);
+	return (size_t)snprintf(buf, size, PROTO "request %u %c %u %u", limit,
+	    quorum ? 'q' : 'n', seq, kill_ms);
 }
 
 size_t
@@ -275,16 +289,22 @@ lq_init_msg(char *buf, size_t size, uint32_t seq)
 	return (size_t)snprintf(buf, size, PROTO "init %u", seq);
 }
 
+/* " N:P,..." or, with kill, " N:P:K,..."; " -" if empty. */
 static size_t
-put_list(char *p, size_t size, const struct lq_addr *v, size_t n)
+put_list(char *p, size_t size, const struct lq_addr *v, size_t n,
+    const uint32_t *kill)
 {
 	size_t i, len = 0;
 
 	if (n == 0)
 		return (size_t)snprintf(p, size, " -");
-	for (i = 0; i < n && len < size; i++)
+	for (i = 0; i < n && len < size; i++) {
 		len += (size_t)snprintf(p + len, size - len, "%c%u:%u",
 		    i ? ',' : ' ', v[i].nodeid, v[i].pid);
+		if (kill != NULL && len < size)
+			len += (size_t)snprintf(p + len, size - len, ":%u",
+			    kill[i]);
+	}
 	return len;
 }
 
@@ -297,8 +317,8 @@ lq_state_msg(char *buf, size_t size, const struct lockq *st,
 	len = (size_t)snprintf(buf, size, PROTO "state %u:%u:%u %u %c %u",
 	    tag->a.nodeid, tag->a.pid, tag->seq, st->limit,
 	    st->quorum ? 'q' : 'n', grace_ms);
-	len += put_list(buf + len, size - len, st->q, st->nq);
-	len += put_list(buf + len, size - len, st->synced, st->nsynced);
+	len += put_list(buf + len, size - len, st->q, st->nq, st->kill_ms);
+	len += put_list(buf + len, size - len, st->synced, st->nsynced, NULL);
 	if (st->npend == 0)
 		len += (size_t)snprintf(buf + len, size - len, " -");
 	for (i = 0; i < st->npend && len < size; i++)
@@ -353,14 +373,17 @@ addr(const char **p, struct lq_addr *a)
 }
 
 static int
-list(const char **p, struct lq_addr *v, size_t *n)
+list(const char **p, struct lq_addr *v, size_t *n, uint32_t *kill)
 {
 	*n = 0;
 	if (lit(p, "-"))
 		return 1;
 	do {
-		if (*n == LQ_MAX || !addr(p, &v[(*n)++]))
+		if (*n == LQ_MAX || !addr(p, &v[*n]))
 			return 0;
+		if (kill != NULL && (!lit(p, ":") || !num(p, &kill[*n])))
+			return 0;
+		(*n)++;
 	} while (lit(p, ","));
 	return 1;
 }
@@ -394,8 +417,8 @@ parse_state(const char *p, struct lq_msg *m)
 	    !lit(&p, " ") || !num(&p, &limit) || !lit(&p, " ") ||
 	    !mode(&p, &st->quorum) || !lit(&p, " ") ||
 	    !num(&p, &m->grace_ms) || !lit(&p, " ") ||
-	    !list(&p, st->q, &st->nq) || !lit(&p, " ") ||
-	    !list(&p, st->synced, &st->nsynced) || !lit(&p, " ") ||
+	    !list(&p, st->q, &st->nq, st->kill_ms) || !lit(&p, " ") ||
+	    !list(&p, st->synced, &st->nsynced, NULL) || !lit(&p, " ") ||
 	    !pending(&p, st) || *p != '\0')
 		return 0;
 	st->limit = limit;
@@ -420,7 +443,8 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 	if (lit(&p, "request ")) {
 		if (!num(&p, &limit) || limit == 0 || !lit(&p, " ") ||
 		    !mode(&p, &m->quorum) || !lit(&p, " ") ||
-		    !num(&p, &m->seq) || *p != '\0')
+		    !num(&p, &m->seq) || !lit(&p, " ") ||
+		    !num(&p, &m->kill_ms) || *p != '\0')
 			return 0;
 		m->limit = limit;
 		m->kind = LQ_REQUEST;

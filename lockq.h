@@ -34,6 +34,7 @@ struct lockq {
 	unsigned	 limit;		/* 0: nobody queued, none agreed */
 	int		 quorum;	/* what the queue's contenders agreed */
 	struct lq_addr	 q[LQ_MAX];	/* in request order; holders first */
+	uint32_t	 kill_ms[LQ_MAX];	/* each one's --kill-after */
 	size_t		 nq;
 	struct lq_addr	 synced[LQ_MAX];	/* who knows this state */
 	size_t		 nsynced;
@@ -54,6 +55,7 @@ struct lq_msg {
 	uint32_t	 seq;		/* request, query, init */
 	unsigned	 limit;		/* request */
 	int		 quorum;	/* request */
+	uint32_t	 kill_ms;	/* request */
 	struct lq_pend	 tag;		/* state: answers this message */
 	uint32_t	 grace_ms;	/* state: what is left of a grace */
 	struct lockq	 st;		/* state */
@@ -68,7 +70,7 @@ enum lq_req {
 };
 
 int	 lq_parse(const void *, size_t, struct lq_msg *);
-size_t	 lq_request_msg(char *, size_t, unsigned, int, uint32_t);
+size_t	 lq_request_msg(char *, size_t, unsigned, int, uint32_t, uint32_t);
 size_t	 lq_query_msg(char *, size_t, uint32_t);
 size_t	 lq_init_msg(char *, size_t, uint32_t);
 size_t	 lq_state_msg(char *, size_t, const struct lockq *,
@@ -77,8 +79,8 @@ size_t	 lq_state_msg(char *, size_t, const struct lockq *,
 void	 lq_reset(struct lockq *);
 ssize_t	 lq_index(const struct lq_addr *, size_t, struct lq_addr);
 enum lq_req lq_request(struct lockq *, struct lq_addr, unsigned, int,
-	    uint32_t);
-int	 lq_remove(struct lockq *, struct lq_addr);
+	    uint32_t, uint32_t);
+int64_t	 lq_remove(struct lockq *, struct lq_addr);
 int	 lq_answered(struct lockq *, const struct lq_pend *);
 int	 lq_responder(const struct lockq *, struct lq_addr *);
 size_t	 lq_holders(const struct lockq *);

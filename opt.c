@@ -5,6 +5,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -241,10 +242,252 @@ bad:
 	return -1;
 }
 
-/* COMMAND --help: the synopsis and the options, on standard output. */
-int
-cmd_help(const char *opts)
+
+/*
+ * Options, each declared once (struct optdef): getopt_long's tables, the
+ * synopsis and --help are all made from the declaration, so they cannot
+ * drift apart; tests/lint.sh holds the manual and the completions to it.
+ */
+
+static const struct optdef help_def[] = {
+	{ "help", 'h', NULL, "show this help" },
+	OPTDEF_END
+};
+
+const struct optdef opts_format[] = {
+	{ "json", 'j', NULL, "print JSON Lines" },
+	{ "format", 'F', "format", "print messages as FORMAT: %g group, "
+	    "%n nodeid,\n%p pid, %s payload, %l size, %x payload hex,\n"
+	    "%t type, %T time, %%; \\n \\t \\0 \\\\" },
+	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex" },
+	{ "timestamps", 'T', NULL, "add the local receive time" },
+	OPTDEF_END
+};
+
+const struct optdef opts_filter[] = {
+	{ "exclude-self", 'x', NULL, "hide own messages and own join/leave" },
+	{ "events", 'E', "events", "print only these: message,confchg,totem" },
+	OPTDEF_END
+};
+
+const struct optdef opts_run[] = {
+	{ "timeout", 't', "seconds", "give up after SECONDS (exit 124)" },
+	{ "wait-for-corosync", OPT_WAIT_COROSYNC, "seconds",
+	    "retry connecting for up to SECONDS" },
+	OPTDEF_END
+};
+
+const struct optdef opts_stay[] = {
+	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
+	{ "max-backlog", OPT_MAX_BACKLOG, "size",
+	    "unwritten output allowed (default 64M)" },
+	OPTDEF_END
+};
+
+const struct optdef opts_input[] = {
+	{ "null", '0', NULL, "messages end with NUL, not newline" },
+	{ "whole", OPT_WHOLE, NULL, "all of the input is one message" },
+	{ "file", 'f', "file", "read messages from FILE" },
+	OPTDEF_END
+};
+
+const struct optdef opts_intrusive[] = {
+	{ "intrusive", OPT_INTRUSIVE, NULL, "join a cluster daemon's group "
+	    "anyway,\nwhich can hide a node's failure" },
+	OPTDEF_END
+};
+
+#define OPTS_MAX	48
+
+static struct option lo[OPTS_MAX + 1];
+static char so[3 * OPTS_MAX + 3];
+static const struct optdef *const *built;	/* what lo and so are for */
+
+static int
+is_short(int val)
 {
-	printf("usage: cpgtool %s\n%s", cur_cmd->usage, opts);
+	return val > ' ' && val < 127;
+}
+
+static void
+add(const struct optdef *d, size_t *n, size_t *k)
+{
+	for (; d->name != NULL && *n < OPTS_MAX; d++) {
+		lo[(*n)++] = (struct option){ d->name,
+		    d->arg ? required_argument : no_argument, NULL, d->val };
+		if (!is_short(d->val))
+			continue;
+		so[(*k)++] = (char)d->val;
+		if (d->arg)
+			so[(*k)++] = ':';
+	}
+}
+
+/* ':' first: a missing value is told apart from an unknown option. */
+static void
+build(const struct optdef *const *sets, int stop)
+{
+	size_t n = 0, k = 0;
+
+	if (stop)
+		so[k++] = '+';
+	so[k++] = ':';
+	add(help_def, &n, &k);
+	for (; *sets != NULL; sets++)
+		add(*sets, &n, &k);
+	memset(&lo[n], 0, sizeof(lo[n]));
+	so[k] = '\0';
+}
+
+/*
+ * getopt_long over the options of sets (and --help); `stop': at the
+ * first operand, as lock needs (what follows is COMMAND's).
+ */
+int
+opt_get(int argc, char **argv, const struct optdef *const *sets, int stop)
+{
+	if (built != sets) {
+		build(sets, stop);
+		built = sets;
+	}
+	return getopt_long(argc, argv, so, lo, NULL);
+}
+
+/* Options in the order a synopsis lists them. */
+static int
+syn_order(const void *a, const void *b)
+{
+	const struct optdef *x = *(const struct optdef *const *)a;
+	const struct optdef *y = *(const struct optdef *const *)b;
+	int cx = is_short(x->val), cy = is_short(y->val), lx, ly;
+
+	/* flags, then short options with a value, then long ones */
+	if (cx != cy)
+		return cy - cx;
+	if (cx && (x->arg == NULL) != (y->arg == NULL))
+		return x->arg == NULL ? -1 : 1;
+	if (!cx)
+		return strcmp(x->name, y->name);
+	lx = tolower(x->val);
+	ly = tolower(y->val);
+	if (lx != ly)
+		return lx - ly;
+	return x->val - y->val;	/* -E before -e */
+}
+
+static size_t
+collect(const struct optdef *const *sets, const struct optdef **v)
+{
+	const struct optdef *d;
+	size_t n = 0;
+
+	for (; *sets != NULL; sets++)
+		for (d = *sets; d->name != NULL && n < OPTS_MAX; d++)
+			v[n++] = d;
+	return n;
+}
+
+/* The next word of a synopsis, wrapped at 78 columns under `indent'. */
+static void
+word(FILE *fp, size_t *col, size_t indent, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (*col + 1 + n > 78) {
+		fprintf(fp, "\n%*s", (int)indent, "");
+		*col = indent;
+	} else {
+		fputc(' ', fp);
+		(*col)++;
+	}
+	fputs(w, fp);
+	*col += n;
+}
+
+/* "NAME [-flags] [-o value] ... [--long] OPERANDS" */
+void
+opt_synopsis(FILE *fp, const struct cmd *c, size_t col, size_t indent)
+{
+	const struct optdef *v[OPTS_MAX];
+	char w[64], flags[OPTS_MAX + 4];
+	size_t i, n, nf = 0;
+
+	n = collect(c->opts, v);
+	qsort(v, n, sizeof(v[0]), syn_order);
+	fputs(c->name, fp);
+	col += strlen(c->name);
+	for (i = 0; i < n; i++)
+		if (is_short(v[i]->val) && v[i]->arg == NULL)
+			flags[nf++] = (char)v[i]->val;
+	if (nf) {
+		snprintf(w, sizeof(w), "[-%.*s]", (int)nf, flags);
+		word(fp, &col, indent, w);
+	}
+	for (i = 0; i < n; i++) {
+		if (is_short(v[i]->val) && v[i]->arg == NULL)
+			continue;
+		if (is_short(v[i]->val))
+			snprintf(w, sizeof(w), "[-%c %s]", v[i]->val,
+			    v[i]->arg);
+		else if (v[i]->arg)
+			snprintf(w, sizeof(w), "[--%s %s]", v[i]->name,
+			    v[i]->arg);
+		else
+			snprintf(w, sizeof(w), "[--%s]", v[i]->name);
+		word(fp, &col, indent, w);
+	}
+	word(fp, &col, indent, c->usage);
+	fputc('\n', fp);
+}
+
+/* One option of --help: "  -c, --count COUNT       text". */
+static void
+help_line(const struct optdef *d)
+{
+	char left[96], arg[32] = "";
+	const char *p;
+	size_t i;
+
+	for (i = 0; d->arg != NULL && d->arg[i] && i + 2 < sizeof(arg); i++) {
+		arg[0] = ' ';
+		arg[i + 1] = (char)toupper((unsigned char)d->arg[i]);
+		arg[i + 2] = '\0';
+	}
+	if (is_short(d->val))
+		snprintf(left, sizeof(left), "  -%c, --%s%s", d->val, d->name,
+		    arg);
+	else
+		snprintf(left, sizeof(left), "      --%s%s", d->name, arg);
+	if (strlen(left) > 24)
+		printf("%s\n%26s", left, "");
+	else
+		printf("%-26s", left);
+	for (p = d->help; *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			printf("%26s", "");
+	}
+	putchar('\n');
+}
+
+/* --help's lines for every option of sets, --help's own first. */
+void
+opt_help(const struct optdef *const *sets)
+{
+	const struct optdef *d;
+
+	help_line(help_def);
+	for (; *sets != NULL; sets++)
+		for (d = *sets; d->name != NULL; d++)
+			help_line(d);
+}
+
+/* COMMAND --help: the synopsis and every option, on standard output. */
+int
+cmd_help(void)
+{
+	fputs("usage: cpgtool ", stdout);
+	opt_synopsis(stdout, cur_cmd, 15, 15);
+	opt_help(cur_cmd->opts);
 	return ST_OK;
 }

@@ -13,9 +13,14 @@
 #include "../run.h"
 #include "../sess.h"
 
-static const char help[] =
-	"  -c, --count N           exit after N messages\n"
-	INPUT_HELP OUT_HELP RUN_HELP STAY_HELP;
+static const struct optdef join_defs[] = {
+	{ "count", 'c', "count", "exit after COUNT messages" },
+	OPTDEF_END
+};
+const struct optdef *const join_opts[] = {
+	join_defs, opts_input, opts_format, opts_filter, opts_run, opts_stay,
+	opts_intrusive, NULL
+};
 
 struct join {
 	struct loop	*loop;
@@ -37,7 +42,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 {
 	struct join *j = arg;
 
-	(void)s;
+	twin_confchg(s, ev);
 	if (out_event(ev) && ev->type == EV_MESSAGE && j->count &&
 	    ++j->seen >= j->count)
 		loop_stop(j->loop, ST_OK);
@@ -97,24 +102,17 @@ on_writable(void *arg, struct sess *s)
 int
 cmd_join(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "count",	required_argument,	NULL, 'c' },
-		{ "help",	no_argument,		NULL, 'h' },
-		INPUT_LONGOPTS, OUT_LONGOPTS, RUN_LONGOPTS, STAY_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	static const struct sess_hooks hooks = {
 		.event = on_event, .writable = on_writable,
 	};
 	struct join j = { 0 };
 	struct cpg_name group;
 	const char *file = NULL;
-	int ch, r, mode = IN_LINE, st;
+	int ch, r, mode = IN_LINE, st, intrusive = 0;
 	struct runopts ro;
 
 	opt_init_run(&ro);
-	while ((ch = getopt_long(argc, argv, ":0c:f:hrt:" OUT_SHORTOPTS, lo,
-	    NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, join_opts, 0)) != -1) {
 		if ((r = opt_common(&ro, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
@@ -127,6 +125,9 @@ cmd_join(int argc, char **argv)
 		case OPT_WHOLE:
 			mode = IN_WHOLE;
 			break;
+		case OPT_INTRUSIVE:
+			intrusive = 1;
+			break;
 		case 'c':
 			if (opt_count("--count", optarg, &j.count) == -1)
 				return ST_USAGE;
@@ -135,7 +136,7 @@ cmd_join(int argc, char **argv)
 			file = optarg;
 			break;
 		case 'h':
-			return cmd_help(help);
+			return cmd_help();
 		default:
 			return opt_unknown(argv, ch);
 		}
@@ -146,7 +147,8 @@ cmd_join(int argc, char **argv)
 		usage_error("join needs exactly one group");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &group) == -1)
+	if (opt_group(argv[0], &group) == -1 ||
+	    daemon_refuse(&group, 1, intrusive) == -1)
 		return ST_USAGE;
 	if ((st = input_open(&j.in, file, mode)) != ST_OK)
 		return st;

@@ -28,20 +28,21 @@
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
 #define KILL_AFTER	5.0
 
-static const char help[] =
-	"  -l, --limit N           up to N holders at once (1)\n"
-	"  -n, --nonblock          exit 5 at once if held by others\n"
-	"  -t, --timeout SECONDS   give up waiting after SECONDS (exit 124)\n"
-	"  -v, --verbose           acquired, released, lost on stderr\n"
-	"  -j, --json              print JSON Lines\n"
-	"  -T, --timestamps        add the time to events\n"
-	"      --kill-after SECONDS\n"
-	"                          SIGKILL a lost COMMAND after SECONDS (5)\n"
-	"      --no-quorum         grant without quorum (split brain possible)\n"
-	"      --show              print the holders and waiters, then exit\n"
-	"      --names             with --show: add node names\n"
-	"      --wait-for-corosync SECONDS\n"
-	"                          retry connecting for up to SECONDS\n";
+static const struct optdef lock_defs[] = {
+	{ "limit", 'l', "limit", "up to LIMIT holders at once (1)" },
+	{ "nonblock", 'n', NULL, "exit 5 at once if held by others" },
+	{ "verbose", 'v', NULL, "acquired, released, lost on stderr" },
+	{ "json", 'j', NULL, "print JSON Lines" },
+	{ "timestamps", 'T', NULL, "add the time to events" },
+	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a lost COMMAND "
+	    "after SECONDS (5)" },
+	{ "no-quorum", OPT_NO_QUORUM, NULL, "grant without quorum (split "
+	    "brain possible)" },
+	{ "show", OPT_SHOW, NULL, "print the holders and waiters, then exit" },
+	{ "names", OPT_NAMES, NULL, "with --show: add node names" },
+	OPTDEF_END
+};
+const struct optdef *const lock_opts[] = { lock_defs, opts_run, NULL };
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -50,6 +51,7 @@ struct logent {
 	uint32_t	 seq;
 	unsigned	 limit;
 	int		 quorum;
+	uint32_t	 kill_ms;
 	int		 reason;	/* left: CPG_REASON_* */
 	int64_t		 at;
 };
@@ -77,6 +79,7 @@ struct lock {
 	int		 quorate;
 	uint32_t	 seq;
 	int		 asks;		/* since the last answer or init */
+	int		 req_seen;	/* our latest request was delivered */
 	int		 logging;
 	struct logent	*log;
 	size_t		 nlog;
@@ -91,6 +94,7 @@ struct lock {
 	/* outgoing messages held back by flow control */
 	char		*out[4];
 	size_t		 nout;
+	int		 stdin_eof;	/* no COMMAND: release once held */
 	/* holding */
 	int		 holding;
 	int		 lost;
@@ -169,11 +173,12 @@ ask(struct lock *lk)
 	size_t n;
 
 	lk->seq++;
+	lk->req_seen = 0;
 	if (lk->show)
 		n = lq_query_msg(buf, sizeof(buf), lk->seq);
 	else
 		n = lq_request_msg(buf, sizeof(buf), (unsigned)lk->limit,
-		    !lk->noquorum, lk->seq);
+		    !lk->noquorum, lk->seq, (uint32_t)(lk->kill_after * 1000));
 	say(lk, buf, n);
 	lk->asks++;
 	timer_in(&lk->ask_t, ASK_EVERY);
@@ -196,17 +201,14 @@ ring_complete(struct lock *lk)
 	return 1;
 }
 
-static int64_t
-grace(const struct lock *lk)
-{
-	return (int64_t)(lk->kill_after * SEC) + GRACE_MARGIN;
-}
-
+/* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
 static void
-start_grace(struct lock *lk, int64_t from)
+start_grace(struct lock *lk, int64_t from, int64_t kill_ms)
 {
-	if (from + grace(lk) > lk->grace_until)
-		lk->grace_until = from + grace(lk);
+	int64_t until = from + kill_ms * MSEC + GRACE_MARGIN;
+
+	if (until > lk->grace_until)
+		lk->grace_until = until;
 }
 
 static void
@@ -271,10 +273,11 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 
 	switch (m->kind) {
 	case LQ_REQUEST:
-		r = lq_request(&lk->st, from, m->limit, m->quorum, m->seq);
+		r = lq_request(&lk->st, from, m->limit, m->quorum, m->seq,
+		    m->kill_ms);
 		if ((r == LQ_MISMATCH || r == LQ_FULL) && is_me(lk, from))
 			refused(lk, r);
-		else if (live && r != LQ_MISMATCH && r != LQ_FULL &&
+		else if (live &&
 		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
 			answer(lk, from, m->seq);
 		break;
@@ -299,8 +302,10 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 static void
 remove_member(struct lock *lk, struct lq_addr a, int reason, int64_t at)
 {
-	if (lq_remove(&lk->st, a) && reason == CPG_REASON_NODEDOWN)
-		start_grace(lk, at);
+	int64_t kill_ms = lq_remove(&lk->st, a);
+
+	if (kill_ms >= 0 && reason == CPG_REASON_NODEDOWN)
+		start_grace(lk, at, kill_ms);
 }
 
 static void
@@ -354,6 +359,7 @@ adopt(struct lock *lk, const struct lq_msg *m)
 		rm.seq = e->seq;
 		rm.limit = e->limit;
 		rm.quorum = e->quorum;
+		rm.kill_ms = e->kill_ms;
 		apply(lk, &rm, e->from, 0);
 	}
 	lq_answered(&lk->st, &m->tag);
@@ -389,7 +395,7 @@ unsynced_msg(struct lock *lk, const struct lq_msg *m, struct lq_addr from)
 {
 	struct logent e = {
 		.kind = m->kind, .from = from, .seq = m->seq,
-		.limit = m->limit, .quorum = m->quorum,
+		.limit = m->limit, .quorum = m->quorum, .kill_ms = m->kill_ms,
 	};
 
 	if (!lk->logging && is_me(lk, from) &&
@@ -422,6 +428,8 @@ on_message(struct lock *lk, const struct event *ev)
 			    ev->pid);
 		return;
 	}
+	if (m.kind == LQ_REQUEST && is_me(lk, from) && m.seq == lk->seq)
+		lk->req_seen = 1;
 	if (lk->synced)
 		apply(lk, &m, from, 1);
 	else
@@ -636,6 +644,10 @@ acquire(struct lock *lk)
 	event_line(lk, "acquired", NULL);
 	if (lk->argv != NULL && (st = spawn(lk)) != ST_OK)
 		loop_stop(lk->loop, st);
+	else if (lk->argv == NULL && lk->stdin_eof) {
+		event_line(lk, "released", NULL);
+		loop_stop(lk->loop, ST_OK);
+	}
 }
 
 /* Held no longer: COMMAND gets SIGTERM now, SIGKILL after --kill-after. */
@@ -677,8 +689,13 @@ evaluate(struct lock *lk)
 		show(lk);
 		return;
 	}
-	if ((i = lq_index(lk->st.q, lk->st.nq, lk->me)) < 0)
+	if ((i = lq_index(lk->st.q, lk->st.nq, lk->me)) < 0) {
+		/* told the state after our request: refused, or not yet */
+		if (lk->req_seen && lk->st.nq > 0)
+			refused(lk, lk->st.nq == LQ_MAX ? LQ_FULL :
+			    LQ_MISMATCH);
 		return;
+	}
 	if ((size_t)i >= lk->st.limit) {
 		if (lk->nonblock)
 			loop_stop(lk->loop, ST_BUSY);
@@ -687,8 +704,14 @@ evaluate(struct lock *lk)
 	if (lk->started) {
 		if (!lk->have_ring)
 			return;
+		/*
+		 * a holder over there may still run; its --kill-after is
+		 * not known here: take ours (the man page asks contenders
+		 * of a lock to use one --kill-after)
+		 */
 		if (!ring_complete(lk))
-			start_grace(lk, lk->started);
+			start_grace(lk, lk->started,
+			    (int64_t)(lk->kill_after * 1000));
 		lk->started = 0;
 	}
 	if (!lk->noquorum && !lk->quorate) {
@@ -788,7 +811,11 @@ on_signal(struct loop *l, void *arg, int sig)
 		loop_stop(l, ST_SIGNAL + sig);
 }
 
-/* Without COMMAND the lock is held until standard input ends. */
+/*
+ * Without COMMAND the lock is held until standard input ends; input that
+ * ends first still waits for the lock (-n and -t apply), then lets go at
+ * once: `lock -n NAME </dev/null' asks whether NAME is free.
+ */
 static void
 on_stdin(struct loop *l, void *arg, short revents)
 {
@@ -801,7 +828,10 @@ on_stdin(struct loop *l, void *arg, short revents)
 	    (n == -1 && (errno == EINTR || errno == EAGAIN)))
 		return;
 	loop_fd_del(l, STDIN_FILENO);
-	if (lk->holding && !lk->lost)
+	lk->stdin_eof = 1;
+	if (!lk->holding)
+		return;
+	if (!lk->lost)
 		event_line(lk, "released", NULL);
 	loop_stop(l, ST_OK);
 }
@@ -809,27 +839,10 @@ on_stdin(struct loop *l, void *arg, short revents)
 static int
 parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 {
-	enum { OPT_KILL = 300, OPT_NOQ, OPT_SHOW, OPT_NAMES, OPT_WAITC };
-	static const struct option lo[] = {
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "json",		no_argument,		NULL, 'j' },
-		{ "kill-after",		required_argument,	NULL, OPT_KILL },
-		{ "limit",		required_argument,	NULL, 'l' },
-		{ "names",		no_argument,		NULL, OPT_NAMES },
-		{ "no-quorum",		no_argument,		NULL, OPT_NOQ },
-		{ "nonblock",		no_argument,		NULL, 'n' },
-		{ "show",		no_argument,		NULL, OPT_SHOW },
-		{ "timeout",		required_argument,	NULL, 't' },
-		{ "timestamps",		no_argument,		NULL, 'T' },
-		{ "verbose",		no_argument,		NULL, 'v' },
-		{ "wait-for-corosync",	required_argument,	NULL,
-		    OPT_WAIT_COROSYNC },
-		{ NULL, 0, NULL, 0 }
-	};
 	int ch, r;
 
 	/* '+': the first non-option is NAME, and what follows is COMMAND's */
-	while ((ch = getopt_long(argc, argv, "+:hjl:nTt:v", lo, NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, lock_opts, 1)) != -1) {
 		if (ch == 'j' || ch == 'T') {
 			out_option(ch, NULL);
 			continue;
@@ -841,7 +854,7 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 		}
 		switch (ch) {
 		case 'h':
-			cmd_help(help);
+			cmd_help();
 			return ST_HELP;
 		case 'l':
 			if (opt_count("--limit", optarg, &lk->limit) == -1)
@@ -857,12 +870,12 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 		case 'v':
 			lk->verbose = 1;
 			break;
-		case OPT_KILL:
+		case OPT_KILL_AFTER:
 			if (opt_seconds("--kill-after", optarg,
 			    &lk->kill_after) == -1)
 				return ST_USAGE;
 			break;
-		case OPT_NOQ:
+		case OPT_NO_QUORUM:
 			lk->noquorum = 1;
 			break;
 		case OPT_SHOW:
@@ -881,22 +894,35 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 static int
 check(struct lock *lk, int argc, char **argv)
 {
+	const char *owner;
+
 	if (argc == 0) {
 		usage_error("lock needs a name");
 		return ST_USAGE;
 	}
 	if (opt_group(argv[0], &lk->name) == -1)
 		return ST_USAGE;
+	out_group_str(&lk->name, lk->text, sizeof(lk->text));
+	/* its traffic would land among a daemon's members */
+	if ((owner = daemon_owner(&lk->name)) != NULL) {
+		usage_error("'%s' belongs to %s and cannot name a lock",
+		    lk->text, owner);
+		return ST_USAGE;
+	}
 	if (argc > 1 && strcmp(argv[1], "--") == 0) {
 		argc--;
 		argv++;
 	}
 	if (argc > 1)
 		lk->argv = argv + 1;
-	if (lk->show && (lk->argv || lk->nonblock || lk->verbose ||
-	    lk->limit != 1 || lk->noquorum)) {
-		usage_error("--show takes only --json, --names, --timestamps "
-		    "and --timeout");
+	if (lk->show && lk->argv) {
+		usage_error("--show takes no COMMAND");
+		return ST_USAGE;
+	}
+	if (lk->show && (lk->nonblock || lk->verbose || lk->limit != 1 ||
+	    lk->noquorum || lk->kill_after != KILL_AFTER)) {
+		usage_error("--show goes with only --json, --names, "
+		    "--timestamps and --timeout");
 		return ST_USAGE;
 	}
 	if (lk->names && !lk->show) {
@@ -908,7 +934,6 @@ check(struct lock *lk, int argc, char **argv)
 		    "events are printed anyway)");
 		return ST_USAGE;
 	}
-	out_group_str(&lk->name, lk->text, sizeof(lk->text));
 	return ST_OK;
 }
 

@@ -13,14 +13,20 @@
 #include "../run.h"
 #include "../sess.h"
 
-static const char help[] =
-	"  -w, --wait N            wait until each GROUP has N members\n"
-	"      --watch             print each change of the groups' members\n"
-	"  -i, --interval SECONDS  how often --wait and --watch look (0.1)\n"
-	"  -n, --names             add node names, addresses, local node\n"
-	"  -j, --json              print JSON Lines\n"
-	"  -T, --timestamps        add the time to --watch events\n"
-	RUN_HELP;
+static const struct optdef members_defs[] = {
+	{ "wait", 'w', "count", "wait until each GROUP has COUNT members" },
+	{ "watch", OPT_WATCH, NULL, "print each change of the groups' "
+	    "members" },
+	{ "interval", 'i', "seconds", "how often --wait and --watch look "
+	    "(0.1)" },
+	{ "names", 'n', NULL, "add node names, addresses, local node" },
+	{ "json", 'j', NULL, "print JSON Lines" },
+	{ "timestamps", 'T', NULL, "add the time to --watch events" },
+	OPTDEF_END
+};
+const struct optdef *const members_opts[] = {
+	members_defs, opts_run, NULL
+};
 
 /* A group as last seen. */
 struct view {
@@ -227,6 +233,8 @@ tick(struct loop *l, void *arg)
 			loop_stop(l, st);
 			return;
 		}
+		if (!old.seen)
+			twin_hint(c->s, &c->v[i].name, (size_t)c->v[i].n, 0);
 		if (c->watch)
 			watch_one(&c->v[i], &old);
 		c->v[i].seen = 1;
@@ -241,20 +249,9 @@ tick(struct loop *l, void *arg)
 static int
 parse(struct members *c, struct runopts *ro, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help",	no_argument,		NULL, 'h' },
-		{ "interval",	required_argument,	NULL, 'i' },
-		{ "json",	no_argument,		NULL, 'j' },
-		{ "names",	no_argument,		NULL, 'n' },
-		{ "timestamps",	no_argument,		NULL, 'T' },
-		{ "wait",	required_argument,	NULL, 'w' },
-		{ "watch",	no_argument,		NULL, OPT_WATCH },
-		RUN_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, ":hi:jnTt:w:", lo, NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, members_opts, 0)) != -1) {
 		if (ch == 'j' || ch == 'T') {
 			out_option(ch, NULL);
 			continue;
@@ -266,7 +263,7 @@ parse(struct members *c, struct runopts *ro, int argc, char **argv)
 		}
 		switch (ch) {
 		case 'h':
-			cmd_help(help);
+			cmd_help();
 			return ST_HELP;
 		case 'i':
 			if (opt_seconds("--interval", optarg,
@@ -356,7 +353,9 @@ cmd_members(int argc, char **argv)
 		st = list_all(&c);
 	else {
 		for (i = 0; i < c.nv && st == ST_OK; i++)
-			st = fetch(&c, &c.v[i]);
+			if ((st = fetch(&c, &c.v[i])) == ST_OK)
+				twin_hint(c.s, &c.v[i].name,
+				    (size_t)c.v[i].n, 0);
 		if (st == ST_OK)
 			st = print_views(&c);
 	}

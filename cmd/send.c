@@ -15,10 +15,16 @@
 #include "../run.h"
 #include "../sess.h"
 
-static const char help[] =
-	"  -m, --wait-members N    send once GROUP has N other members\n"
-	"  -v, --verbose           print own messages as they come back\n"
-	INPUT_HELP OUT_HELP RUN_HELP;
+static const struct optdef send_defs[] = {
+	{ "wait-members", 'm', "count", "send once GROUP has COUNT other "
+	    "members" },
+	{ "verbose", 'v', NULL, "print own messages as they come back" },
+	OPTDEF_END
+};
+/* no --exclude-self or --events: send prints its own messages only */
+const struct optdef *const send_opts[] = {
+	send_defs, opts_input, opts_format, opts_run, opts_intrusive, NULL
+};
 
 struct send {
 	struct loop	*loop;
@@ -29,6 +35,7 @@ struct send {
 	int		 next;
 	int		 ready;		/* enough members: sending */
 	int		 verbose;
+	int		 intrusive;
 	unsigned long	 members;
 };
 
@@ -54,7 +61,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct send *c = arg;
 	size_t i, others = 0;
 
-	(void)s;
+	twin_confchg(s, ev);
 	if (ev->type == EV_CONFCHG && !c->ready) {
 		for (i = 0; i < ev->nmembers; i++)
 			others += !is_self(ev, ev->members[i].nodeid,
@@ -148,17 +155,9 @@ static int
 parse(struct send *c, struct runopts *ro, int argc, char **argv,
     const char **file, int *mode)
 {
-	static const struct option lo[] = {
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "verbose",		no_argument,		NULL, 'v' },
-		{ "wait-members",	required_argument,	NULL, 'm' },
-		INPUT_LONGOPTS, OUT_LONGOPTS, RUN_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, ":0f:hm:t:v" OUT_SHORTOPTS, lo,
-	    NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, send_opts, 0)) != -1) {
 		if ((r = opt_common(ro, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
@@ -175,7 +174,7 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 			*file = optarg;
 			break;
 		case 'h':
-			cmd_help(help);
+			cmd_help();
 			return ST_HELP;
 		case 'm':
 			if (opt_count("--wait-members", optarg,
@@ -184,6 +183,9 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 			break;
 		case 'v':
 			c->verbose = 1;
+			break;
+		case OPT_INTRUSIVE:
+			c->intrusive = 1;
 			break;
 		default:
 			return opt_unknown(argv, ch);
@@ -213,7 +215,8 @@ cmd_send(int argc, char **argv)
 		usage_error("send needs a group");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &group) == -1)
+	if (opt_group(argv[0], &group) == -1 ||
+	    daemon_refuse(&group, 1, c.intrusive) == -1)
 		return ST_USAGE;
 	if (argc > 1 && (file != NULL || mode != IN_LINE)) {
 		usage_error("messages as arguments exclude -0, -f and --whole");

@@ -11,9 +11,14 @@
 #include "../run.h"
 #include "../sess.h"
 
-static const char help[] =
-	"  -c, --count N           exit after N messages\n"
-	OUT_HELP RUN_HELP STAY_HELP;
+static const struct optdef watch_defs[] = {
+	{ "count", 'c', "count", "exit after COUNT messages" },
+	OPTDEF_END
+};
+const struct optdef *const watch_opts[] = {
+	watch_defs, opts_format, opts_filter, opts_run, opts_stay,
+	opts_intrusive, NULL
+};
 
 struct watch {
 	struct loop	*loop;
@@ -26,7 +31,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 {
 	struct watch *w = arg;
 
-	(void)s;
+	twin_confchg(s, ev);
 	if (out_event(ev) && ev->type == EV_MESSAGE && w->count &&
 	    ++w->seen >= w->count)
 		loop_stop(w->loop, ST_OK);
@@ -35,22 +40,15 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 int
 cmd_watch(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "count",	required_argument,	NULL, 'c' },
-		{ "help",	no_argument,		NULL, 'h' },
-		OUT_LONGOPTS, RUN_LONGOPTS, STAY_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	static const struct sess_hooks hooks = { .event = on_event };
 	struct watch w = { 0 };
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
 	struct sess *s;
-	int ch, i, r, st = ST_OK;
+	int ch, i, r, st = ST_OK, intrusive = 0;
 
 	opt_init_run(&ro);
-	while ((ch = getopt_long(argc, argv, ":c:hrt:" OUT_SHORTOPTS, lo,
-	    NULL)) != -1) {
+	while ((ch = opt_get(argc, argv, watch_opts, 0)) != -1) {
 		if ((r = opt_common(&ro, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
@@ -62,7 +60,10 @@ cmd_watch(int argc, char **argv)
 				return ST_USAGE;
 			break;
 		case 'h':
-			return cmd_help(help);
+			return cmd_help();
+		case OPT_INTRUSIVE:
+			intrusive = 1;
+			break;
 		default:
 			return opt_unknown(argv, ch);
 		}
@@ -75,6 +76,10 @@ cmd_watch(int argc, char **argv)
 	}
 	if (opt_groups(argc, argv, &groups) == -1)
 		return ST_USAGE;
+	if (daemon_refuse(groups, argc, intrusive) == -1) {
+		free(groups);
+		return ST_USAGE;
+	}
 	out_events_default(EVM_ALL);
 	if ((w.loop = run_loop(&ro, 1)) == NULL) {
 		free(groups);

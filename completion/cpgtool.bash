@@ -13,7 +13,7 @@ _cpgtool() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		join | send | watch | members)
+		join | send | watch | members | lock)
 			cmd=${COMP_WORDS[i]}
 			break ;;
 		esac
@@ -32,7 +32,7 @@ _cpgtool() {
 		return ;;
 	-c | --count | -t | --timeout | -m | --wait-members | -w | --wait | \
 		-i | --interval | -F | --format | --max-backlog | \
-		--wait-for-corosync)
+		--wait-for-corosync | -l | --limit | --kill-after)
 		return ;;
 	esac
 
@@ -45,16 +45,36 @@ _cpgtool() {
 	'')
 		opts='-h --help -j --json -V --version'
 		[[ $cur == -* ]] ||
-			opts='join send watch members' ;;
+			opts='join send watch members lock' ;;
 	join)
-		opts="-h --help -c --count $input $out $run $stay" ;;
+		opts="-h --help -c --count --intrusive $input $out $run $stay" ;;
 	send)
-		opts="-h --help -m --wait-members -v --verbose $input $out $run" ;;
+		opts="-h --help -m --wait-members -v --verbose --intrusive $input
+			$out $run" ;;
 	watch)
-		opts="-h --help -c --count $out $run $stay" ;;
+		opts="-h --help -c --count --intrusive $out $run $stay" ;;
 	members)
 		opts="-h --help -w --wait --watch -i --interval -n --names
 			-j --json -T --timestamps $run" ;;
+	lock)
+		opts="-h --help -j --json -T --timestamps -l --limit
+			-n --nonblock -v --verbose --kill-after --no-quorum
+			--show --names $run"
+		# past NAME, the words are COMMAND's
+		local n=0
+		for ((i = i + 1; i < COMP_CWORD; i++)); do
+			case ${COMP_WORDS[i]} in
+			-l | --limit | -t | --timeout | --kill-after | \
+				--wait-for-corosync) ((i++)) ;;
+			--) ;;
+			-*) ;;
+			*) ((n++)) ;;
+			esac
+		done
+		if ((n >= 1)) && [[ $cur != -* || $n -ge 2 ]]; then
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+			return
+		fi ;;
 	esac
 	if [[ -n $cmd && $cur != -* ]]; then
 		# not compgen -W: it would strip the backslash of crmd\x00;

@@ -4,12 +4,13 @@ function __cpgtool_groups
 	timeout 2 cpgtool members 2>/dev/null | cut -d' ' -f1 | sort -u
 end
 
-set -l cmds join send watch members
+set -l cmds join send watch members lock
 complete -c cpgtool -f
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a join -d 'join a group, send stdin, print all'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a send -d 'send and wait until delivered'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a watch -d 'print messages and membership'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a members -d 'list the members of groups'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a lock -d 'run a command on one node at a time'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'show the version'
@@ -26,6 +27,7 @@ complete -c cpgtool -n $ev -s e -l encoding -x -a 'text base64 hex' -d 'payload 
 complete -c cpgtool -n $ev -s T -l timestamps -d 'add the receive time'
 complete -c cpgtool -n $ev -s x -l exclude-self -d 'hide own messages'
 complete -c cpgtool -n $ev -s E -l events -x -a 'message confchg totem' -d 'events to print'
+complete -c cpgtool -n $ev -l intrusive -d "join even a cluster daemon's group"
 
 set -l stay "__fish_seen_subcommand_from join watch"
 complete -c cpgtool -n $stay -s c -l count -x -d 'exit after N messages'
@@ -47,3 +49,15 @@ complete -c cpgtool -n $mem -s i -l interval -x -d 'polling interval'
 complete -c cpgtool -n $mem -s n -l names -d 'add node names and addresses'
 complete -c cpgtool -n $mem -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n $mem -s T -l timestamps -d 'add the time to --watch events'
+
+set -l lk "__fish_seen_subcommand_from lock"
+complete -c cpgtool -n $lk -s j -l json -d 'print JSON Lines'
+complete -c cpgtool -n $lk -s T -l timestamps -d 'add the time to events'
+complete -c cpgtool -n $lk -s l -l limit -x -d 'up to N holders at once'
+complete -c cpgtool -n $lk -s n -l nonblock -d 'exit 5 at once if held'
+complete -c cpgtool -n $lk -s v -l verbose -d 'acquired, released, lost on stderr'
+complete -c cpgtool -n $lk -l kill-after -x -d 'SIGKILL a lost COMMAND after SECONDS'
+complete -c cpgtool -n $lk -l no-quorum -d 'grant without quorum'
+complete -c cpgtool -n $lk -l show -d 'print the holders and waiters'
+complete -c cpgtool -n $lk -l names -d 'with --show, add node names'
+complete -c cpgtool -n $lk -a '(__fish_complete_subcommand --fcs-skip=2)'

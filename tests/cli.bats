@@ -25,48 +25,71 @@ load test_helper
 	[[ $output =~ ^cpgtool\ [0-9] ]]
 }
 
-# bad ARGS...: status 2 and exactly one line on stderr, "cpgtool: ..."
+# bad PATTERN ARGS...: status 2 and exactly one line on stderr, that line
+# "cpgtool: MESSAGE (see 'cpgtool [CMD ]--help')" with MESSAGE matching
+# the glob PATTERN: which error was said, not only that one was
 bad() {
+	local pat=$1
+	shift
 	run -2 --separate-stderr cpgt 1 "$@"
 	[ -z "$output" ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ ${stderr_lines[0]} == "cpgtool: "* ]]
+	local want="cpgtool: $pat (see 'cpgtool *--help')"
+	# shellcheck disable=SC2053
+	[[ ${stderr_lines[0]} == $want ]] || {
+		echo "args: $*; said: ${stderr_lines[0]}; wanted: $pat" >&2
+		return 1
+	}
 }
 
-@test "usage errors: status 2, one line on stderr" {
+@test "usage errors: status 2, one line on stderr saying which" {
 	long=$(printf 'x%.0s' {1..129})
-	bad
-	bad frobnicate
-	bad --frobnicate
-	bad watch --frobnicate g
-	bad watch -Q g
-	bad watch
-	bad watch ''
-	bad watch "$long"
-	bad watch 'bad\xZZ'
-	bad watch "trailing\\"
-	bad watch g g
-	bad watch --count
-	bad watch --count abc g
-	bad watch --count -1 g
-	bad watch --timeout -1 g
-	bad watch --timeout 0 g
-	bad watch --timeout nan g
-	bad watch --format '%q' g
-	bad watch --format 'x%' g
-	bad watch --encoding rot13 g
-	bad watch --events message,bogus g
-	bad watch --max-backlog 12Q g
-	bad join
-	bad join a b
-	bad send
-	bad send --wait-members x g
-	bad send -f /etc/hostname g extra
-	bad members --wait 2
-	bad members --watch
-	bad members --wait 2 --watch g
-	bad members --timestamps g
-	bad members --interval 0 --watch g
+	bad 'no command given'
+	bad "unknown command 'frobnicate'" frobnicate
+	bad "unknown option '--frobnicate'" --frobnicate
+	bad "unknown option '--frobnicate'" watch --frobnicate g
+	bad "unknown option '-Q'" watch -Q g
+	bad 'watch needs at least one group' watch
+	bad 'empty group name' watch ''
+	bad "group name 'xxx*' is longer than 128 bytes" watch "$long"
+	# a glob: ? stands for the backslash
+	bad "invalid escape in group name 'bad?xZZ' (use ?xNN or ??)" \
+		watch 'bad\xZZ'
+	bad "invalid escape in group name 'trailing?'*" watch "trailing\\"
+	bad "group 'g' named twice" watch g g
+	bad "option '--count' needs a value" watch --count
+	bad "--count needs a whole number, not 'abc'" watch --count abc g
+	bad "--count needs a whole number, not '-1'" watch --count -1 g
+	bad "--timeout needs a number of seconds, not '-1'" watch --timeout -1 g
+	bad '--timeout must be more than 0' watch --timeout 0 g
+	bad "--timeout needs a number of seconds, not 'nan'" watch --timeout nan g
+	bad "invalid --format token '%q'" watch --format '%q' g
+	bad "invalid --format token '%'" watch --format 'x%' g
+	bad "unknown encoding 'rot13'*" watch --encoding rot13 g
+	bad "unknown event 'bogus' in --events*" watch --events message,bogus g
+	bad "--max-backlog needs a size in bytes*'12Q'" watch --max-backlog 12Q g
+	bad 'join needs exactly one group' join
+	bad 'join needs exactly one group' join a b
+	bad 'send needs a group' send
+	bad "--wait-members needs a whole number, not 'x'" send --wait-members x g
+	bad 'messages as arguments exclude -0, -f and --whole' \
+		send -f /etc/hostname g extra
+	bad '--wait and --watch need a group' members --wait 2
+	bad '--wait and --watch need a group' members --watch
+	bad '--wait and --watch exclude each other' members --wait 2 --watch g
+	bad '--timestamps goes with --watch' members --timestamps g
+	bad '--interval must be at least 0.001' members --interval 0 --watch g
+	bad 'lock needs a name' lock
+	bad '--limit must be 1 to 128' lock -l 0 x
+	bad '--limit must be 1 to 128' lock -l 129 x
+	bad "--kill-after needs a number of seconds, not 'x'" lock --kill-after x x
+	bad '--show takes no COMMAND' lock --show x true
+	bad '--show goes with only *' lock --show -n x
+	bad '--names goes with --show' lock --names x
+	bad '--verbose goes with a COMMAND*' lock -v x
+	bad "group name 'xxx*' is longer than 128 bytes" lock "$long"
+	bad "'crmd?x00' belongs to Pacemaker's controller and cannot name a lock" \
+		lock 'crmd\x00' true
 }
 
 @test "a 128-byte name is fine, 129 is not" {

@@ -17,9 +17,16 @@
 #   cluster.sh uncut I      put it back
 #   cluster.sh wait-members I N   wait until node I sees N nodes
 #   cluster.sh status       the membership as node 1 sees it
+#   cluster.sh pacemaker-up       start Pacemaker on every node, wait
+#                                 until a DC is elected
+#   cluster.sh pacemaker-start I  start node I's pacemakerd
+#   cluster.sh pacemaker-stop I   stop it, by pid, and wait
 #
 # Root only. State lives in $CPGT_RUNDIR; sourcing this file gives the
-# same verbs as functions named cluster_VERB.
+# same verbs as functions named cluster_VERB (pacemaker-up: cluster_pcmk_up).
+# Pacemaker needs a cluster started with CPGT_PACEMAKER=1 in the
+# environment: corosync.conf then lets hacluster in (uidgid), and up
+# starts Pacemaker as well.
 
 set -u
 
@@ -61,8 +68,11 @@ logging {
 quorum {
 	provider: corosync_votequorum
 }
-nodelist {
 EOF
+	if [ -n "${CPGT_PCMK:-}" ]; then
+		printf 'uidgid {\n\tuid: hacluster\n\tgid: haclient\n}\n'
+	fi
+	echo "nodelist {"
 	for ((i = 1; i <= n; i++)); do
 		printf '\tnode {\n\t\tring0_addr: %s.%d\n\t\tname: node%d\n' \
 			"$net" "$i" "$i"
@@ -111,7 +121,9 @@ cluster_up() {
 	CPGT_ID=cpgt$(printf '%04x' $((RANDOM ^ $$ & 0xffff)))
 	net=10.213.$((RANDOM % 250 + 2))
 	CPGT_N=$n
-	printf 'CPGT_ID=%s\nCPGT_N=%s\n' "$CPGT_ID" "$n" >"$CPGT_RUNDIR/env"
+	CPGT_PCMK=${CPGT_PACEMAKER:-}
+	printf 'CPGT_ID=%s\nCPGT_N=%s\nCPGT_PCMK=%s\n' "$CPGT_ID" "$n" \
+		"$CPGT_PCMK" >"$CPGT_RUNDIR/env"
 	export CPGT_RUNDIR CPGT_ID CPGT_N
 	ip netns add "${CPGT_ID}sw" || die "cannot add a network namespace"
 	ip -n "${CPGT_ID}sw" link add br0 type bridge
@@ -135,6 +147,9 @@ cluster_up() {
 	for ((i = 1; i <= n; i++)); do
 		cluster_wait_members "$i" "$n" >&2 || { cluster_down; exit 1; }
 	done
+	if [ -n "$CPGT_PCMK" ]; then
+		cluster_pcmk_up >&2 || { cluster_down; exit 1; }
+	fi
 	echo "export CPGT_RUNDIR=$CPGT_RUNDIR CPGT_ID=$CPGT_ID CPGT_N=$CPGT_N"
 }
 
@@ -181,11 +196,83 @@ cluster_status() {
 	ip netns exec "$(ns 1)" corosync-quorumtool -s
 }
 
+# Pacemaker on node I, in corosync's mount namespace with a private
+# /var/lib/pacemaker and /var/log/pacemaker (/run is private there
+# already). nsenter and sh exec, so $! is pacemakerd's pid.
+cluster_pcmk_start() {
+	local i=$1 dir cpid
+	state
+	command -v pacemakerd >/dev/null || die "pacemaker is not installed"
+	[ -n "${CPGT_PCMK:-}" ] ||
+		die "corosync.conf lacks uidgid: start with CPGT_PACEMAKER=1"
+	dir=$CPGT_RUNDIR/n$i
+	cpid=$(cat "$dir/pid") || die "node $i has no corosync"
+	mkdir -p "$dir/pcmk/lib/cib" "$dir/pcmk/lib/pengine" \
+		"$dir/pcmk/lib/blackbox" "$dir/pcmk/lib/cores" "$dir/pcmk/log"
+	chown -R hacluster:haclient "$dir/pcmk"
+	chmod -R u=rwX,g=rwX,o= "$dir/pcmk"
+	chmod o+x "$dir" "$dir/pcmk"
+	PCMK_logfacility=none PCMK_logfile=/var/log/pacemaker/pacemaker.log \
+		nsenter -t "$cpid" -m -n sh -c "
+		mount --bind '$dir/pcmk/lib' /var/lib/pacemaker &&
+		mount --bind '$dir/pcmk/log' /var/log/pacemaker &&
+		exec pacemakerd -f" >>"$dir/pcmk.stderr" 2>&1 3>&- &
+	echo $! >"$dir/pcmk.pid"
+}
+
+# pacemakerd stops its daemons on SIGTERM; if it has not within 60 s,
+# it and the daemons it started are killed, by pid.
+cluster_pcmk_stop() {
+	local i=$1 pid kids t
+	state
+	pid=$(cat "$CPGT_RUNDIR/n$i/pcmk.pid" 2>/dev/null) || return 0
+	rm -f "$CPGT_RUNDIR/n$i/pcmk.pid"
+	kids=$(ps -o pid= --ppid "$pid" 2>/dev/null)
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((t = 0; t < 600; t++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	# shellcheck disable=SC2086
+	kill -KILL "$pid" $kids 2>/dev/null
+	return 0
+}
+
+# Until node I's Pacemaker names a DC (about 20 s from a cold start).
+cluster_pcmk_wait_dc() {
+	local i=$1 t
+	state
+	for ((t = 0; t < 600; t++)); do
+		ip netns exec "$(ns "$i")" crm_mon -1 2>/dev/null |
+			grep -q 'Current DC: node' && return 0
+		sleep 0.2
+	done
+	echo "cluster.sh: node $i's Pacemaker elected no DC in 120 s" >&2
+	tail -n 20 "$CPGT_RUNDIR/n$i/pcmk/log/pacemaker.log" >&2 2>/dev/null
+	return 1
+}
+
+cluster_pcmk_up() {
+	local i
+	state
+	for ((i = 1; i <= CPGT_N; i++)); do
+		cluster_pcmk_start "$i"
+	done
+	for ((i = 1; i <= CPGT_N; i++)); do
+		cluster_pcmk_wait_dc "$i" || return 1
+	done
+}
+
 # Safe to call at any time, from traps too, and twice.
 cluster_down() {
 	local i
 	[ -n "${CPGT_RUNDIR:-}" ] && [ -f "$CPGT_RUNDIR/env" ] || return 0
 	state
+	# Pacemaker before corosync, which it would otherwise wait for
+	for ((i = 1; i <= CPGT_N; i++)); do
+		cluster_pcmk_stop "$i" &
+	done
+	wait
 	for ((i = 1; i <= CPGT_N; i++)); do
 		cluster_stop_node "$i" TERM
 	done
@@ -207,7 +294,7 @@ cluster_down_all() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	verb=${1:-}
-	[ -n "$verb" ] || die "usage: cluster.sh up|down|exec|kill|stop|start|cut|uncut|wait-members|status"
+	[ -n "$verb" ] || die "usage: cluster.sh up|down|exec|kill|stop|start|cut|uncut|wait-members|status|pacemaker-up|pacemaker-start|pacemaker-stop"
 	shift
 	case $verb in
 	down)
@@ -216,6 +303,10 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 		cluster_down ;;
 	up | exec | kill | stop | start | cut | uncut | status)
 		"cluster_$verb" "$@" ;;
+	pacemaker-up)
+		cluster_pcmk_up ;;
+	pacemaker-start | pacemaker-stop)
+		"cluster_pcmk_${verb#pacemaker-}" "$@" ;;
 	down-all)
 		cluster_down_all ;;
 	wait-members)

@@ -30,7 +30,7 @@ stub_members() {
 
 @test "bash: commands" {
 	run -0 complete_bash cpgtool ''
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "join members send watch " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "join lock members send watch " ]
 	run -0 complete_bash cpgtool wa
 	[ "$output" = watch ]
 }

@@ -91,8 +91,10 @@ setup_members() {
 	spawn "$BATS_TEST_TMPDIR/b" 1 join "${G} sp\\\\" < <(sleep 30)
 	wait_members 1 "${G}\\x00" 1
 	wait_members 1 "${G}\\x20sp\\\\" 1
-	run -0 cpgt 1 members "$G"
+	# empty, and told which name has the members (daemons.bats)
+	run -0 --separate-stderr cpgt 1 members "$G"
 	[ -z "$output" ]
+	[[ $stderr == *"did you mean '${G}\\x00'?" ]]
 	run -0 cpgt 1 members
 	grep -qE "^${G}\\\\x00 1 [0-9]+$" <<<"$output"
 	grep -qE "^${G}\\\\x20sp\\\\\\\\ 1 [0-9]+$" <<<"$output"

@@ -182,6 +182,12 @@ load test_helper
 	wait_for "$BATS_TEST_TMPDIR/re" "^gap $G\$" 10
 	cpgt 1 send "$G" after
 	wait_for "$BATS_TEST_TMPDIR/re" "^message $G 1 [0-9]+ 5 after$"
+	# corosync was gone for seconds, retried every 200 ms: said once when
+	# it went, once when it was back, and nothing in between
+	run cat "$BATS_TEST_TMPDIR/re.err"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ ${lines[0]} == "cpgtool: lost connection to corosync: CS_ERR_"*"; reconnecting" ]]
+	[[ ${lines[1]} =~ ^cpgtool:\ connected\ to\ corosync\ again\ after\ [0-9.]+\ seconds$ ]]
 }
 
 @test "--wait-for-corosync: it connects once corosync is up, and sends" {

@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# The cluster daemons' groups, which join, send and watch refuse without
+# --intrusive, and the hint for a group whose NUL twin is the busy one.
+# Pacemaker itself is in pacemaker.bats; here the names are only names.
+
+load test_helper
+
+# What each daemon passes to cpg_join, NUL and all (see daemons.c).
+daemon_groups=(
+	'attrd\x00' 'cib\x00' 'crmd\x00' 'stonith-ng\x00' 'pacemakerd\x00'
+	'sbd:cluster\x00' 'dlm:controld\x00' 'dlm:ls:lvm_global\x00'
+	'gfs:controld\x00' 'gfs:mount:fs1\x00' 'ocfs2:controld'
+	'ocfs2:0123456789ABCDEF' 'LVM-abcdef\x00' 'clvmd'
+)
+
+# refused CMD GROUP: exit 2, one line that says why and what to use
+refused() {
+	local cmd=$1 g=$2
+	run -2 --separate-stderr "$CPGTOOL" "$cmd" "$g" </dev/null
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "cpgtool: '$g' belongs to "* ]]
+	[[ $stderr == *"cpgtool members --watch '$g' (never joins)"* ]]
+	[[ $stderr == *--intrusive ]]
+}
+
+@test "join, send and watch refuse every daemon's group, before connecting" {
+	for g in "${daemon_groups[@]}"; do
+		refused join "$g"
+		refused send "$g"
+		refused watch "$g"
+	done
+	# one refused group refuses the whole watch
+	run -2 --separate-stderr "$CPGTOOL" watch "$G" 'cib\x00'
+	[[ $stderr == "cpgtool: 'cib\x00' belongs to Pacemaker's CIB manager"* ]]
+}
+
+@test "the same names without their NUL, or with other bytes, are allowed" {
+	for g in crmd cib 'crmd\x00\x00' 'crmdx\x00' 'dlm:controld' \
+	    'dlm:ls:\x00' 'dlm:ls:a\x00b\x00' 'ocfs2:x\x00' 'clvmd\x00' \
+	    "$G"; do
+		run -0 --separate-stderr cpgt 1 send --timeout 10 "$g" hello
+	done
+}
+
+@test "--intrusive joins a daemon-named group all the same" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" --intrusive 'crmd\x00'
+	run -0 cpgt 1 send --intrusive 'crmd\x00' hello
+	wait_for "$BATS_TEST_TMPDIR/w" '^message crmd\\x00 1 [0-9]+ 5 hello$'
+	run -0 cpgt 1 join --intrusive --count 1 'dlm:ls:x\x00' <<<"own"
+	[ "${lines[-1]#* * * * }" = "3 own" ]
+	# and on an ordinary group it changes nothing
+	run -0 cpgt 1 send --intrusive "$G" hello
+}
+
+@test "a joined group that is empty while its NUL twin is not: one hint" {
+	spawn "$BATS_TEST_TMPDIR/j" 2 join "$G\\x00" < <(sleep 60)
+	wait_members 1 "$G\\x00" 1
+	run -0 --separate-stderr cpgt 3 send "$G" x
+	[ "$stderr" = "cpgtool: '$G' has no other members but '$G\\x00' has 1: did you mean '$G\\x00'?" ]
+	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
+	wait_for "$BATS_TEST_TMPDIR/w.err" "did you mean"
+	run cat "$BATS_TEST_TMPDIR/w.err"
+	[ "$output" = "cpgtool: '$G' has no other members but '$G\\x00' has 1: did you mean '$G\\x00'?" ]
+	# the reverse: the name with the NUL is the empty one
+	spawn "$BATS_TEST_TMPDIR/k" 2 join "${G}y" < <(sleep 60)
+	wait_members 1 "${G}y" 1
+	run -0 --separate-stderr cpgt 3 join "${G}y\\x00" <<<x
+	[ "${stderr_lines[*]}" = "cpgtool: '${G}y\\x00' has no other members but '${G}y' has 1: did you mean '${G}y'?" ]
+}
+
+@test "members: an empty group whose twin has members gets the hint" {
+	spawn "$BATS_TEST_TMPDIR/j" 2 join "$G\\x00" < <(sleep 60)
+	wait_members 1 "$G\\x00" 1
+	run -0 --separate-stderr cpgt 1 members "$G"
+	[ -z "$output" ]
+	[ "$stderr" = "cpgtool: '$G' has no members but '$G\\x00' has 1: did you mean '$G\\x00'?" ]
+	run -124 --separate-stderr cpgt 1 members --watch --timeout 1 "$G"
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ ${stderr_lines[0]} == *"did you mean '$G\\x00'?" ]]
+	[ "${stderr_lines[1]}" = "cpgtool: timed out after 1 seconds" ]
+}
+
+@test "silence when the group has members, or the twin has none" {
+	run -0 --separate-stderr cpgt 1 members "$G"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr cpgt 1 send "$G" x
+	[ -z "$stderr" ]
+	spawn "$BATS_TEST_TMPDIR/j" 2 join "$G\\x00" < <(sleep 60)
+	spawn "$BATS_TEST_TMPDIR/k" 2 join "$G" < <(sleep 60)
+	wait_members 1 "$G\\x00" 1
+	wait_members 1 "$G" 1
+	run -0 --separate-stderr cpgt 1 members "$G"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr cpgt 3 send "$G" x
+	[ -z "$stderr" ]
+}

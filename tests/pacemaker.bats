@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# Next to real Pacemaker: its groups seen without joining them, its
+# controller's death and restart seen by members --watch, and watch
+# refused there unless --intrusive. This file runs a cluster of its own
+# with Pacemaker on every node (about 25 s to start and elect a DC).
+
+load test_helper
+
+setup_file() {
+	if ! command -v pacemakerd >/dev/null; then
+		export PCMK_MISSING=1
+		return 0
+	fi
+	eval "$(CPGT_PACEMAKER=1 cluster_up 3)"
+	export CPGT_OWN=1
+}
+
+setup() {
+	if [ -n "${PCMK_MISSING:-}" ]; then
+		skip "pacemaker is not installed (apt-get install pacemaker)"
+	fi
+	G=t${BATS_TEST_NUMBER}x$$x$RANDOM
+	BG=$BATS_TEST_TMPDIR/bg.pids
+	: >"$BG"
+}
+
+# node I's controller: its pid, as a member of crmd\0
+controller() {
+	cpgt "$1" members 'crmd\x00' | awk -v n="$1" '$2 == n { print $3 }'
+}
+
+@test "members lists Pacemaker's four groups, NUL-terminated, 3 members each" {
+	run -0 cpgt 1 members
+	run -0 cut -d' ' -f1 <<<"$output"
+	[ "$(uniq -c <<<"$output" | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" = \
+	    'attrd\x00=3 cib\x00=3 crmd\x00=3 stonith-ng\x00=3 ' ]
+	run -0 cpgt 1 members --json
+	run -0 jq -r '.group_base64 | @base64d | @json' <<<"$output"
+	[ "${lines[*]}" = '"attrd\u0000" "cib\u0000" "crmd\u0000" "stonith-ng\u0000"' ]
+}
+
+@test "members --watch sees node 3's controller killed and restarted" {
+	old=$(controller 3)
+	[ -n "$old" ]
+	spawn "$BATS_TEST_TMPDIR/m" 1 members --watch 'crmd\x00'
+	wait_for "$BATS_TEST_TMPDIR/m" '^members crmd\\x00 '
+	# looking added no member
+	[ "$(cpgt 1 members 'crmd\x00' | wc -l)" -eq 3 ]
+	kill -KILL "$old"
+	wait_for "$BATS_TEST_TMPDIR/m" " left=3:$old\$" 30
+	# pacemakerd starts a new one, which joins; within one --interval
+	# the two are one event
+	wait_for "$BATS_TEST_TMPDIR/m" " joined=3:[0-9]+ left=(-|3:$old)\$" 60
+	new=$(controller 3)
+	[ -n "$new" ] && [ "$new" != "$old" ]
+	grep -qE "^members crmd\\\\x00 .* joined=3:$new left=(-|3:$old)\$" \
+		"$BATS_TEST_TMPDIR/m"
+	[ ! -s "$BATS_TEST_TMPDIR/m.err" ]
+}
+
+@test "watch, join and send refuse Pacemaker's groups" {
+	for g in 'crmd\x00' 'cib\x00' 'attrd\x00' 'stonith-ng\x00'; do
+		run -2 --separate-stderr cpgt 1 watch "$g"
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ $stderr == "cpgtool: '$g' belongs to Pacemaker's "* ]]
+		run -2 cpgt 1 join "$g"
+		run -2 cpgt 1 send "$g" x
+	done
+	# refused before joining: the group is as it was
+	[ "$(cpgt 1 members 'crmd\x00' | wc -l)" -eq 3 ]
+}
+
+@test "watch --intrusive: the controller's procdown, join and messages, as JSON" {
+	watcher 1 "$BATS_TEST_TMPDIR/w" --intrusive --json 'crmd\x00'
+	old=$(controller 3)
+	kill -KILL "$old"
+	wait_for "$BATS_TEST_TMPDIR/w" \
+	    "\"left\":\\[\\{\"nodeid\":3,\"pid\":$old,\"reason\":\"procdown\"\\}\\]" 30
+	wait_for "$BATS_TEST_TMPDIR/w" \
+	    '"joined":\[\{"nodeid":3,"pid":[0-9]+,"reason":"join"\}\]' 60
+	# the DC takes the new controller in: messages in crmd\0
+	wait_for "$BATS_TEST_TMPDIR/w" '"type":"message"' 60
+	kill -TERM "$(tail -1 "$BG")"
+	wait "$(tail -1 "$BG")" || true
+	# every line is one valid JSON object; payloads are binary
+	[ "$(jq -c . "$BATS_TEST_TMPDIR/w" | wc -l)" -eq \
+	    "$(wc -l <"$BATS_TEST_TMPDIR/w")" ]
+	jq -s -e 'map(select(.type == "message") |
+	    .group_base64 == "Y3JtZAA=" and .size > 0) | length > 0 and all' \
+	    "$BATS_TEST_TMPDIR/w" >/dev/null
+}

@@ -428,14 +428,15 @@ disagree() {
 @test "without COMMAND: acquired, held while stdin is open (a coprocess)" {
 	# the README's example
 	coproc LK { cpgt 1 lock "$G" 2>"$T/lk.err"; } 3>&-
-	read -r -t 10 line <&"${LK[0]}"
+	# bash unsets LK_PID once the coprocess has ended
+	lkpid=$LK_PID lkout=${LK[0]} lkin=${LK[1]}
+	read -r -t 10 line <&"$lkout"
 	[ "$line" = "acquired $G" ]
 	run -5 cpgt 2 lock -n "$G" -- true
-	fd=${LK[1]}
-	exec {fd}>&-
-	read -r -t 10 line <&"${LK[0]}"
+	exec {lkin}>&-
+	read -r -t 10 line <&"$lkout"
 	[ "$line" = "released $G" ]
-	reap "$LK_PID"
+	reap "$lkpid"
 	[ "$status" -eq 0 ]
 	[ ! -s "$T/lk.err" ]
 	run -0 cpgt 2 lock -n "$G" -- true

@@ -1,0 +1,543 @@
+#!/usr/bin/env bats
+# lock: a cluster-wide mutex (or semaphore) on a CPG group, checked for
+# what it promises: exclusion, FIFO order, the same queue on every node,
+# release however the holder ends, and no overlap across a partition or
+# a dead corosync.
+# COMMANDs are sh -c scripts that expand their variables themselves:
+# shellcheck disable=SC2016
+
+load test_helper
+
+# a lock that never comes must not hang the suite
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+
+# the helper's setup and teardown, called from ours
+eval "helper_$(declare -f setup)"
+eval "helper_$(declare -f teardown)"
+
+setup() {
+	helper_setup
+	# COMMANDs find their scratch directory in the environment
+	export T=$BATS_TEST_TMPDIR
+	# hold TAG: the COMMAND of most tests. It takes the marker cs (if it
+	# is taken, another holder overlaps: a violation), appends TAG to
+	# order, writes TAG.pid last, and holds until TAG.go or go exists or
+	# a signal comes, which it writes to TAG.sig (and exits 3).
+	cat >"$T/hold" <<-'EOF'
+	#!/bin/sh
+	tag=$1 mine=
+	if mkdir "$T/cs" 2>/dev/null; then
+		mine=1
+	else
+		echo "$tag" >>"$T/violations"
+	fi
+	end() {
+		[ -z "$mine" ] || rmdir "$T/cs"
+		exit "$1"
+	}
+	for s in INT TERM HUP; do
+		trap "echo $s >>'$T/$tag.sig'; end 3" "$s"
+	done
+	echo "$tag" >>"$T/order"
+	echo "$CPGTOOL_LOCK" >"$T/$tag.env"
+	echo $$ >"$T/$tag.pid"
+	until [ -e "$T/$tag.go" ] || [ -e "$T/go" ]; do
+		sleep 0.05
+	done
+	end 0
+	EOF
+	chmod +x "$T/hold"
+}
+
+teardown() {
+	# every hold lets go; then the helper kills what is left
+	touch "$T/go"
+	helper_teardown
+	# a test that took node 3 away and failed before bringing it back
+	if [ -e "$T/restore" ]; then
+		cluster_uncut 3
+		kill -0 "$(cat "$CPGT_RUNDIR/n3/pid")" 2>/dev/null ||
+			cluster_start 3 >/dev/null 2>&1
+		cluster_wait_members 1 3
+	fi
+}
+
+# lk OUT I ARGS...: like spawn, with every signal at its default:
+# bash starts background jobs with SIGINT ignored, which COMMAND could
+# inherit; $! is cpgtool's pid
+lk() {
+	local out=$1 i=$2
+	shift 2
+	on "$i" env --default-signal "$CPGTOOL" "$@" <&0 >"$out" \
+		2>"$out.err" 3>&- &
+	echo $! >>"$BG"
+}
+
+# forever: $T/in, a stdin that never ends and has no process behind it
+# (a fifo this shell keeps open)
+forever() {
+	mkfifo "$T/in"
+	exec {keep}<>"$T/in"
+}
+
+# show I: --show of $G on node I, into $output
+show() {
+	run -0 cpgt "$1" lock --show "$G"
+}
+
+# wait_show I REGEX: until a line of --show on node I matches
+wait_show() {
+	local t
+	for ((t = 0; t < 100; t++)); do
+		timeout 10 cpgt "$1" lock --show "$G" | grep -qE -- "$2" &&
+			return 0
+		sleep 0.05
+	done
+	echo "no line matching '$2' in --show on node $1:" >&2
+	timeout 10 cpgt "$1" lock --show "$G" >&2
+	return 1
+}
+
+# wait_gone PID: until PID has exited (a zombie counts: our init may not
+# reap orphans)
+wait_gone() {
+	local t
+	for ((t = 0; t < 100; t++)); do
+		[[ $(ps -o stat= -p "$1") == @(|Z*) ]] && return 0
+		sleep 0.05
+	done
+	echo "process $1 still runs" >&2
+	return 1
+}
+
+# no_violations: no two holds ever held the marker at once
+no_violations() {
+	if [ -e "$T/violations" ]; then
+		echo "$(wc -l <"$T/violations") overlaps, by:" \
+			"$(sort "$T/violations" | uniq -c | tr -s '\n ' ' ')" >&2
+		return 1
+	fi
+}
+
+# contend LIMIT ROUNDS SCRIPT: 4 contenders on each of the 3 nodes, each
+# taking the lock ROUNDS times around sh -c SCRIPT; a lock call that
+# fails writes its status to $T/failed
+contend() {
+	local i k
+	local -a pids=()
+	for i in 1 2 3; do
+		for k in 1 2 3 4; do
+			on "$i" bash -c 'for ((r = 0; r < $1; r++)); do
+				"$CPGTOOL" lock -l "$2" "$3" -- sh -c "$4" ||
+					echo "$?" >>"$T/failed"
+			done' _ "$2" "$1" "$G" "$3" 3>&- &
+			pids+=($!)
+			echo $! >>"$BG"
+		done
+	done
+	wait "${pids[@]}"
+}
+
+@test "mutual exclusion: 12 contenders on 3 nodes, 120 turns, never two" {
+	contend 1 10 'if mkdir "$T/cs" 2>/dev/null; then sleep 0.05; rmdir "$T/cs";
+		else echo x >>"$T/violations"; fi; echo x >>"$T/turns"'
+	[ ! -e "$T/failed" ]
+	no_violations
+	[ "$(wc -l <"$T/turns")" -eq 120 ]
+}
+
+@test "--limit 2: two at once does happen, three never" {
+	# count: a counter of COMMANDs inside, kept under flock(1); each
+	# value reached goes to seen
+	cat >"$T/count" <<-'EOF'
+	#!/bin/sh
+	flock "$T/n.lock" sh -c 'n=$(($(cat "$T/n") + $1)); echo $n >"$T/n"
+		[ "$1" -lt 0 ] || echo $n >>"$T/seen"' _ "$1"
+	EOF
+	chmod +x "$T/count"
+	echo 0 >"$T/n"
+	contend 2 5 '"$T/count" 1; sleep 0.05; "$T/count" -1'
+	[ ! -e "$T/failed" ]
+	[ "$(wc -l <"$T/seen")" -eq 60 ]
+	[ "$(sort -n "$T/seen" | tail -n 1)" -eq 2 ]
+	[ "$(cat "$T/n")" -eq 0 ]
+}
+
+@test "FIFO: granted in request order; the same queue on every node" {
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	want="holder 1 $!"
+	pids=("$!")
+	wait_for "$T/h.pid" .
+	for k in 1 2 3 4 5; do
+		i=$((k % 3 + 1))
+		lk "$T/w$k" "$i" lock "$G" -- "$T/hold" "w$k"
+		want+=$'\n'"waiter $i $!"
+		pids+=("$!")
+		# the next one is requested only once this one is queued
+		wait_show 1 "^waiter $i $!\$"
+	done
+	for i in 1 2 3; do
+		show "$i"
+		[ "$output" = "$want" ]
+	done
+	touch "$T/go"
+	for p in "${pids[@]}"; do
+		reap "$p"
+		[ "$status" -eq 0 ]
+	done
+	[ "$(tr '\n' ' ' <"$T/order")" = "h w1 w2 w3 w4 w5 " ]
+	no_violations
+	show 2
+	[ -z "$output" ]
+}
+
+@test "a late contender learns the holder and the queue (state transfer)" {
+	forever
+	spawn "$T/h" 1 lock "$G" <"$T/in"
+	hpid=$!
+	wait_for "$T/h" "^acquired $G\$"
+	lk "$T/w" 2 lock "$G" -- "$T/hold" w
+	wpid=$!
+	wait_show 2 "^waiter 2 $wpid\$"
+	# not a state to poll: the requests are simply long past
+	sleep 2
+	run -5 cpgt 3 lock -n "$G" -- true
+	run -0 cpgt 3 lock --show --names "$G"
+	[ "$output" = "holder 1 $hpid node1"$'\n'"waiter 2 $wpid node2" ]
+	run -0 cpgt 3 lock --show --json "$G"
+	[ "$(jq -c . <<<"$output")" = "{\"lock\":\"$G\",\"limit\":1,\"holders\":[{\"nodeid\":1,\"pid\":$hpid}],\"waiters\":[{\"nodeid\":2,\"pid\":$wpid}]}" ]
+	# a late waiter queues behind the one it found
+	lk "$T/w3" 3 lock "$G" -- "$T/hold" w3
+	w3pid=$!
+	wait_show 1 "^waiter 3 $w3pid\$"
+	# the holder without COMMAND: a signal releases it, status 0
+	kill -TERM "$hpid"
+	reap "$hpid"
+	hstatus=$status
+	[ "$(cat "$T/h")" = "acquired $G"$'\n'"released $G" ]
+	touch "$T/go"
+	reap "$wpid"
+	[ "$status" -eq 0 ]
+	reap "$w3pid"
+	[ "$status" -eq 0 ]
+	[ "$(tr '\n' ' ' <"$T/order")" = "w w3 " ]
+	[ "$hstatus" -eq 0 ]
+}
+
+@test "COMMAND: its status, its stdio, CPGTOOL_LOCK; the lock free after" {
+	run -0 --separate-stderr cpgt 1 lock "$G" -- \
+		sh -c 'echo "$CPGTOOL_LOCK"; cat; echo to-stderr >&2' <<<in
+	[ "$output" = "$G"$'\n'in ]
+	[ "$stderr" = to-stderr ]
+	run -7 cpgt 2 lock "$G" -- sh -c 'exit 7'
+	run -0 cpgt 3 lock -n "$G" -- true
+	run -137 cpgt 3 lock "$G" -- sh -c 'kill -KILL $$'
+	run -0 cpgt 1 lock -n "$G" -- true
+	run -0 cpgt 1 lock --show "$G"
+	[ -z "$output" ]
+}
+
+@test "COMMAND not found: 127, not executable: 126; the lock is free" {
+	run -127 --separate-stderr cpgt 1 lock "$G" -- "$T/nonexistent"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cpgtool: "*nonexistent* ]]
+	run -0 cpgt 2 lock -n "$G" -- true
+	touch "$T/noexec"
+	run -126 --separate-stderr cpgt 2 lock "$G" -- "$T/noexec"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cpgtool: "*noexec* ]]
+	run -0 cpgt 3 lock -n "$G" -- true
+}
+
+@test "INT, TERM, HUP to cpgtool go to COMMAND; the next waiter gets it" {
+	lk "$T/h0" 1 lock "$G" -- "$T/hold" h0
+	prev=$!
+	wait_for "$T/h0.pid" .
+	k=0
+	for sig in INT TERM HUP; do
+		k=$((k + 1))
+		lk "$T/h$k" $((k % 3 + 1)) lock "$G" -- "$T/hold" "h$k"
+		next=$!
+		wait_show 1 "^waiter $((k % 3 + 1)) $next\$"
+		kill "-$sig" "$prev"
+		# COMMAND trapped it and exited 3: cpgtool passes that on
+		reap "$prev"
+		[ "$status" -eq 3 ]
+		[ "$(cat "$T/h$((k - 1)).sig")" = "$sig" ]
+		wait_for "$T/h$k.pid" .
+		prev=$next
+	done
+	touch "$T/h3.go"
+	reap "$prev"
+	[ "$status" -eq 0 ]
+	[ "$(tr '\n' ' ' <"$T/order")" = "h0 h1 h2 h3 " ]
+	[ "$(cat "$T/h0.env")" = "$G" ]
+	no_violations
+}
+
+@test "holder SIGKILLed: its COMMAND dies with it, the waiter gets it at once" {
+	# a grace of 22 s would apply to a node failure, not to a procdown
+	lk "$T/h" 1 lock --kill-after 20 "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	lk "$T/w" 2 lock --kill-after 20 "$G" -- "$T/hold" w
+	wpid=$!
+	wait_show 3 "^waiter 2 $wpid\$"
+	kill -KILL "$hpid"
+	reap "$hpid"
+	[ "$status" -eq 137 ]
+	wait_gone "$(cat "$T/h.pid")"
+	wait_for "$T/w.pid" . 10
+	touch "$T/go"
+	reap "$wpid"
+	[ "$status" -eq 0 ]
+}
+
+@test "holder's corosync killed: COMMAND killed, exit 6; then the next" {
+	touch "$T/restore"
+	# a COMMAND deaf to SIGTERM: only SIGKILL after --kill-after ends it,
+	# 4 s after the connection is lost, later than node 1 sees the
+	# nodedown (about 2.5 s with token 1000): only the grace keeps the next
+	# COMMAND from starting while the old one lives
+	lk "$T/h" 3 lock --kill-after 4 "$G" -- \
+		sh -c 'trap "" TERM; echo $$ >"$T/h.pid"; exec sleep 60'
+	hpid=$!
+	wait_for "$T/h.pid" .
+	old=$(cat "$T/h.pid")
+	# the next COMMAND looks whether the old one is still there
+	lk "$T/w" 1 lock --kill-after 4 "$G" -- sh -c \
+		'ps -o stat= -p "$1" >"$T/w.old"; echo $$ >"$T/w.pid"' _ "$old"
+	wpid=$!
+	wait_show 1 "^waiter 1 $wpid\$"
+	cluster_kill 3
+	reap "$hpid"
+	[ "$status" -eq 6 ]
+	grep -q "^cpgtool: lost lock '$G': " "$T/h.err"
+	wait_gone "$old"
+	# granted once the grace (--kill-after + 2 s) is over
+	wait_for "$T/w.pid" . 20
+	reap "$wpid"
+	[ "$status" -eq 0 ]
+	# gone when the next one started (a zombie is dead enough)
+	[[ $(cat "$T/w.old") == @(|Z*) ]]
+	cluster_start 3
+	rm "$T/restore"
+}
+
+@test "partition: the cut holder loses it (exit 6), the quorate side takes over" {
+	touch "$T/restore"
+	lk "$T/h" 3 lock -v --kill-after 1 "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	lk "$T/w" 1 lock --kill-after 1 "$G" -- "$T/hold" w
+	wpid=$!
+	wait_show 1 "^waiter 1 $wpid\$"
+	cluster_cut 3
+	reap "$hpid"
+	[ "$status" -eq 6 ]
+	[ "$(cat "$T/h.sig")" = TERM ]
+	grep -q "^cpgtool: lost lock '$G': " "$T/h.err"
+	grep -q "^lost $G " "$T/h.err"
+	wait_for "$T/w.pid" . 20
+	no_violations
+	cluster_uncut 3
+	for i in 1 2 3; do
+		cluster_wait_members "$i" 3
+	done
+	rm "$T/restore"
+	# node 3 back: one queue, one holder, on every node
+	lk "$T/w3" 3 lock --kill-after 1 "$G" -- "$T/hold" w3
+	w3pid=$!
+	wait_show 1 "^waiter 3 $w3pid\$"
+	for i in 1 2 3; do
+		wait_show "$i" "^waiter 3 $w3pid\$"
+		show "$i"
+		[ "$output" = "holder 1 $wpid"$'\n'"waiter 3 $w3pid" ]
+	done
+	touch "$T/w.go"
+	reap "$wpid"
+	[ "$status" -eq 0 ]
+	wait_for "$T/w3.pid" .
+	touch "$T/w3.go"
+	reap "$w3pid"
+	[ "$status" -eq 0 ]
+	[ "$(tr '\n' ' ' <"$T/order")" = "h w w3 " ]
+	no_violations
+}
+
+@test "--nonblock: 5 while held; --timeout: 124, and not left queued" {
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	run -5 cpgt 2 lock -n "$G" -- true
+	forever
+	run -5 cpgt 1 lock --nonblock "$G" <"$T/in"
+	run -124 cpgt 3 lock -t 0.5 "$G" -- true
+	run -124 cpgt 2 lock --timeout 0.5 "$G" <"$T/in"
+	show 3
+	[ "$output" = "holder 1 $hpid" ]
+	touch "$T/go"
+	reap "$hpid"
+	[ "$status" -eq 0 ]
+	run -0 cpgt 2 lock -n "$G" -- true
+	[ "$(cat "$T/order")" = h ]
+}
+
+# disagree OPTION...: a holder with the defaults on node 1, a contender
+# with OPTION on node 2: refused with one line, status 1, its COMMAND
+# never run, never queued
+disagree() {
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	run --separate-stderr cpgt 2 lock "$@" "$G" -- sh -c 'echo x >>"$T/ran"'
+	echo "status $status, stderr: $stderr"
+	# run while the holder holds: two holders
+	[ ! -e "$T/ran" ]
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cpgtool: "* ]]
+	refusal=${stderr_lines[0]}
+	show 3
+	[ "$output" = "holder 1 $hpid" ]
+	touch "$T/go"
+	reap "$hpid"
+	[ "$status" -eq 0 ]
+}
+
+@test "--limit must agree: another N is refused, status 1, one line" {
+	disagree -l 2
+	[[ $refusal == *limit* ]]
+}
+
+@test "--no-quorum must agree: refused, status 1, one line" {
+	disagree --no-quorum
+	[[ $refusal == *quorum* ]]
+}
+
+@test "-v: acquired and released on stderr; -j -T: JSON events" {
+	run -0 --separate-stderr cpgt 1 lock -v "$G" -- echo out
+	[ "$output" = out ]
+	[ "$stderr" = "acquired $G"$'\n'"released $G" ]
+	run -0 --separate-stderr cpgt 2 lock -v -j -T "$G" -- true
+	[ -z "$output" ]
+	run -0 jq -r '"\(.type) \(.lock) \(.time | type)"' <<<"$stderr"
+	[ "$output" = "acquired $G string"$'\n'"released $G string" ]
+}
+
+@test "without COMMAND: acquired, held while stdin is open (a coprocess)" {
+	# the README's example
+	coproc LK { cpgt 1 lock "$G" 2>"$T/lk.err"; } 3>&-
+	# bash unsets LK_PID once the coprocess has ended
+	lkpid=$LK_PID lkout=${LK[0]} lkin=${LK[1]}
+	read -r -t 10 line <&"$lkout"
+	[ "$line" = "acquired $G" ]
+	run -5 cpgt 2 lock -n "$G" -- true
+	exec {lkin}>&-
+	read -r -t 10 line <&"$lkout"
+	[ "$line" = "released $G" ]
+	reap "$lkpid"
+	[ "$status" -eq 0 ]
+	[ ! -s "$T/lk.err" ]
+	run -0 cpgt 2 lock -n "$G" -- true
+	# JSON
+	forever
+	spawn "$T/j" 3 lock -j "$G" <"$T/in"
+	jpid=$!
+	wait_for "$T/j" .
+	[ "$(cat "$T/j")" = "{\"type\":\"acquired\",\"lock\":\"$G\"}" ]
+	kill -HUP "$jpid"
+	reap "$jpid"
+	jstatus=$status
+	run -0 jq -c . "$T/j"
+	[ "${lines[1]}" = "{\"type\":\"released\",\"lock\":\"$G\"}" ]
+	[ "$jstatus" -eq 0 ]
+}
+
+@test "without COMMAND, stdin already at its end: -n still 5, -t 124" {
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	wait_for "$T/h.pid" .
+	# 0 would say it had the lock (and let it go)
+	run -5 cpgt 2 lock -n "$G" </dev/null
+	run -124 cpgt 3 lock -t 0.5 "$G" </dev/null
+}
+
+@test "watch shows the traffic; a watcher is no contender" {
+	watcher 2 "$T/w" --json "$G"
+	run -0 cpgt 1 lock -n "$G" -- true
+	show 3
+	[ -z "$output" ]
+	run -0 cpgt 3 lock --show --json "$G"
+	[ "$(jq -c . <<<"$output")" = "{\"lock\":\"$G\",\"limit\":null,\"holders\":[],\"waiters\":[]}" ]
+	wait_for "$T/w" '"left":\[\{"nodeid":1'
+	run -0 jq -r 'select(.type == "message") | .payload' "$T/w"
+	[ "${#lines[@]}" -ge 1 ]
+	for l in "${lines[@]}"; do
+		[[ $l == "lock1 "* ]]
+	done
+}
+
+@test "a foreign message: one warning from each, never taken for a request" {
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	lk "$T/w" 2 lock "$G" -- "$T/hold" w
+	wpid=$!
+	wait_show 1 "^waiter 2 $wpid\$"
+	cpgt 3 send "$G" hello
+	wait_for "$T/h.err" '^cpgtool: '
+	wait_for "$T/w.err" '^cpgtool: '
+	show 3
+	[ "$output" = "holder 1 $hpid"$'\n'"waiter 2 $wpid" ]
+	touch "$T/go"
+	reap "$hpid"
+	[ "$status" -eq 0 ]
+	reap "$wpid"
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$T/h.err")" -eq 1 ]
+	[ "$(wc -l <"$T/w.err")" -eq 1 ]
+	[ "$(tr '\n' ' ' <"$T/order")" = "h w " ]
+}
+
+# bad ARGS...: status 2 and exactly one line on stderr, "cpgtool: ..."
+bad() {
+	run -2 --separate-stderr cpgt 1 "$@"
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cpgtool: "* ]]
+}
+
+@test "usage errors: status 2, one line on stderr" {
+	long=$(printf 'x%.0s' {1..129})
+	bad lock
+	bad lock --frobnicate g
+	bad lock ''
+	bad lock "$long"
+	bad lock 'bad\xZZ'
+	bad lock -l 0 g
+	bad lock -l -1 g
+	bad lock -l abc g
+	bad lock --limit
+	bad lock -t -1 g
+	bad lock --timeout nan g
+	bad lock --kill-after -1 g
+	bad lock --kill-after abc g
+	bad lock --wait-for-corosync -1 g
+	bad lock --show
+	bad lock --show g true
+	bad lock --show g -- true
+	bad lock --show -n g
+	bad lock --show --nonblock g
+}
+
+@test "corosync not reachable: status 3, one line" {
+	if corosync-cpgtool >/dev/null 2>&1; then
+		skip "a corosync runs on this host"
+	fi
+	run -3 --separate-stderr "$CPGTOOL" lock "$G" -- true
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cpgtool: "* ]]
+	run -3 --separate-stderr "$CPGTOOL" lock --show "$G"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}

@@ -47,13 +47,17 @@
  *    may still run its command (see quorum below), so nobody newly
  *    promoted acts before that holder's --kill-after (KILL_MS) plus 2 s
  *    have passed.
- *  - state answering (P, SEQ): the PENDING entries up to and including
- *    (P, SEQ) move to SYNCED.
+ *  - state: the PENDING entries it lists (all that waited when its
+ *    snapshot was taken) move to SYNCED.
  * The responder is the lowest NODEID:PID in SYNCED: it answers every
  * request that adds to PENDING, and every query from outside SYNCED,
  * with a state (a snapshot taken as it processes that message). By G1
  * all synced members agree on the state, so on who answers; a newcomer
  * that is not answered within 2 s (its responder left) asks again.
+ * The last synced member, leaving while PENDING is not empty, hands the
+ * state over first: it sends a query of its own and, once that is
+ * delivered, a state answering it. Every waiting newcomer has that query
+ * in its log (it came after their own requests), so takes the state.
  *
  * What a new member learns, and from whom: it joins (G2: it knows
  * nothing), sends its request or query, and keeps a log of what is
@@ -221,29 +225,29 @@ lq_remove(struct lockq *st, struct lq_addr a)
 	return held;
 }
 
-/* A state answering tag was delivered: 1 if it was still awaited. */
+/* A state was delivered: the PENDING entries it lists now know it. */
 int
-lq_answered(struct lockq *st, const struct lq_pend *tag)
+lq_answered(struct lockq *st, const struct lockq *told)
 {
-	size_t i, k;
+	size_t i, k, n = 0;
+	int moved = 0;
 
+	for (i = 0; i < st->npend; i++) {
+		for (k = 0; k < told->npend; k++)
+			if (addr_eq(st->pend[i].a, told->pend[k].a) &&
+			    st->pend[i].seq == told->pend[k].seq)
+				break;
+		if (k < told->npend) {
+			add_synced(st, st->pend[i].a);
+			moved = 1;
+		}
+	}
+	/* a process synced now waits no more, whichever ask it was */
 	for (i = 0; i < st->npend; i++)
-		if (addr_eq(st->pend[i].a, tag->a) &&
-		    st->pend[i].seq == tag->seq)
-			break;
-	if (i == st->npend)
-		return 0;
-	for (k = 0; k <= i; k++)
-		add_synced(st, st->pend[k].a);
-	memmove(st->pend, st->pend + i + 1,
-	    (st->npend - i - 1) * sizeof(st->pend[0]));
-	st->npend -= i + 1;
-	/* a process synced by an earlier ask waits no more */
-	for (i = k = 0; i < st->npend; i++)
 		if (lq_index(st->synced, st->nsynced, st->pend[i].a) < 0)
-			st->pend[k++] = st->pend[i];
-	st->npend = k;
-	return 1;
+			st->pend[n++] = st->pend[i];
+	st->npend = n;
+	return moved;
 }
 
 /* Who answers newcomers: the lowest synced member. */

@@ -81,7 +81,7 @@ ssize_t	 lq_index(const struct lq_addr *, size_t, struct lq_addr);
 enum lq_req lq_request(struct lockq *, struct lq_addr, unsigned, int,
 	    uint32_t, uint32_t);
 int64_t	 lq_remove(struct lockq *, struct lq_addr);
-int	 lq_answered(struct lockq *, const struct lq_pend *);
+int	 lq_answered(struct lockq *, const struct lockq *);
 int	 lq_responder(const struct lockq *, struct lq_addr *);
 size_t	 lq_holders(const struct lockq *);
 

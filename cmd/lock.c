@@ -95,6 +95,8 @@ struct lock {
 	char		*out[4];
 	size_t		 nout;
 	int		 stdin_eof;	/* no COMMAND: release once held */
+	int		 handoff;	/* leaving: the state goes first */
+	int		 final;		/* the status to leave with then */
 	/* holding */
 	int		 holding;
 	int		 lost;
@@ -166,6 +168,8 @@ on_writable(void *arg, struct sess *s)
 		free(lk->out[0]);
 		memmove(lk->out, lk->out + 1, --lk->nout * sizeof(lk->out[0]));
 	}
+	if (lk->handoff == 2)
+		loop_stop(lk->loop, lk->final);
 }
 
 /* Ask for the state: a contender's request doubles as the question. */
@@ -255,6 +259,29 @@ answer(struct lock *lk, struct lq_addr from, uint32_t seq)
 	say(lk, buf, n);
 }
 
+/*
+ * The end of a lock process that may be the last one knowing the state
+ * while newcomers wait for it: hand it over first (lockq.c), then go.
+ */
+static void
+finish(struct lock *lk, int st)
+{
+	char buf[64];
+
+	if (lk->handoff)
+		return;
+	if (!lk->synced || lk->st.npend == 0 || lk->st.nsynced != 1) {
+		loop_stop(lk->loop, st);
+		return;
+	}
+	lk->handoff = 1;
+	lk->final = st;
+	lk->seq++;
+	say(lk, buf, lq_query_msg(buf, sizeof(buf), lk->seq));
+	/* should it never come back, go all the same */
+	timer_in(&lk->ask_t, ASK_EVERY);
+}
+
 static void
 refused(struct lock *lk, enum lq_req r)
 {
@@ -285,7 +312,14 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 			answer(lk, from, m->seq);
 		break;
 	case LQ_QUERY:
-		if (live && lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
+		if (live && is_me(lk, from) && lk->handoff &&
+		    m->seq == lk->seq) {
+			answer(lk, from, m->seq);
+			lk->handoff = 2;
+			if (lk->nout == 0)
+				loop_stop(lk->loop, lk->final);
+		} else if (live &&
+		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
 			answer(lk, from, m->seq);
 		break;
 	case LQ_INIT:
@@ -295,7 +329,7 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 			    from.pid);
 		break;
 	case LQ_STATE:
-		lq_answered(&lk->st, &m->tag);
+		lq_answered(&lk->st, &m->st);
 		break;
 	default:
 		break;
@@ -365,7 +399,7 @@ adopt(struct lock *lk, const struct lq_msg *m)
 		rm.kill_ms = e->kill_ms;
 		apply(lk, &rm, e->from, 0);
 	}
-	lq_answered(&lk->st, &m->tag);
+	lq_answered(&lk->st, &m->st);
 	lk->synced = 1;
 	lk->logging = 0;
 	lk->nlog = 0;
@@ -584,10 +618,8 @@ on_child(struct loop *l, void *arg, pid_t pid, int status)
 		return;
 	}
 	event_line(lk, LOCK_RELEASED, NULL);
-	if (WIFSIGNALED(status))
-		loop_stop(l, ST_SIGNAL + WTERMSIG(status));
-	else
-		loop_stop(l, WEXITSTATUS(status));
+	finish(lk, WIFSIGNALED(status) ? ST_SIGNAL + WTERMSIG(status) :
+	    WEXITSTATUS(status));
 }
 
 /*
@@ -649,7 +681,7 @@ acquire(struct lock *lk)
 		loop_stop(lk->loop, st);
 	else if (lk->argv == NULL && lk->stdin_eof) {
 		event_line(lk, LOCK_RELEASED, NULL);
-		loop_stop(lk->loop, ST_OK);
+		finish(lk, ST_OK);
 	}
 }
 
@@ -701,7 +733,7 @@ evaluate(struct lock *lk)
 	}
 	if ((size_t)i >= lk->st.limit) {
 		if (lk->nonblock)
-			loop_stop(lk->loop, ST_BUSY);
+			finish(lk, ST_BUSY);
 		return;
 	}
 	if (lk->started) {
@@ -747,6 +779,10 @@ on_ask(struct loop *l, void *arg)
 	char buf[64];
 
 	(void)l;
+	if (lk->handoff) {
+		loop_stop(lk->loop, lk->final);
+		return;
+	}
 	if (lk->synced || (!lk->noquorum && !lk->quorate && !lk->show))
 		return;
 	if (lk->asks < 2) {
@@ -809,7 +845,7 @@ on_signal(struct loop *l, void *arg, int sig)
 	else if (lk->holding && !lk->lost) {
 		/* without COMMAND a signal is a way to let go */
 		event_line(lk, LOCK_RELEASED, NULL);
-		loop_stop(l, ST_OK);
+		finish(lk, ST_OK);
 	} else
 		loop_stop(l, ST_SIGNAL + sig);
 }
@@ -834,9 +870,10 @@ on_stdin(struct loop *l, void *arg, short revents)
 	lk->stdin_eof = 1;
 	if (!lk->holding)
 		return;
-	if (!lk->lost)
-		event_line(lk, LOCK_RELEASED, NULL);
-	loop_stop(l, ST_OK);
+	if (lk->lost)
+		return;
+	event_line(lk, LOCK_RELEASED, NULL);
+	finish(lk, ST_OK);
 }
 
 static int

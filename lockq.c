@@ -54,8 +54,8 @@
  * with a state (a snapshot taken as it processes that message). By G1
  * all synced members agree on the state, so on who answers; a newcomer
  * that is not answered within 2 s (its responder left) asks again.
- * The last synced member, leaving while PENDING is not empty, hands the
- * state over first: it sends a query of its own and, once that is
+ * A synced member leaving while PENDING is not empty hands the state
+ * over first (each one does: under churn they may all leave at once): it sends a query of its own and, once that is
  * delivered, a state answering it. Every waiting newcomer has that query
  * in its log (it came after their own requests), so takes the state.
  *
@@ -65,7 +65,8 @@
  * its log arrives, it takes the snapshot and replays the log after that
  * message: it now has the state every synced member has at that point
  * (G1), and the state's own delivery moves it to SYNCED everywhere. A
- * process alone in the group at its own join knows the state: empty.
+ * process alone in the group (at its own join, or left alone before
+ * anyone answered) knows the state: empty.
  *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost

@@ -244,7 +244,7 @@ start_empty(struct lock *lk)
 }
 
 static void
-answer(struct lock *lk, struct lq_addr from, uint32_t seq)
+answer(struct lock *lk, struct lq_addr from, uint32_t seq, int anyway)
 {
 	char buf[LQ_MSG_MAX + 1];
 	struct lq_pend tag = { from, seq };
@@ -252,7 +252,7 @@ answer(struct lock *lk, struct lq_addr from, uint32_t seq)
 	int64_t left = lk->grace_until - loop_now();
 	size_t n;
 
-	if (!lq_responder(&lk->st, &r) || !is_me(lk, r))
+	if (!anyway && (!lq_responder(&lk->st, &r) || !is_me(lk, r)))
 		return;
 	n = lq_state_msg(buf, sizeof(buf), &lk->st, &tag,
 	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 0);
@@ -260,8 +260,9 @@ answer(struct lock *lk, struct lq_addr from, uint32_t seq)
 }
 
 /*
- * The end of a lock process that may be the last one knowing the state
- * while newcomers wait for it: hand it over first (lockq.c), then go.
+ * The end of a lock process that knows the state while newcomers wait
+ * for it: hand it over first (lockq.c), then go. Every synced leaver
+ * does, not only the last: under churn they all leave at once.
  */
 static void
 finish(struct lock *lk, int st)
@@ -270,7 +271,7 @@ finish(struct lock *lk, int st)
 
 	if (lk->handoff)
 		return;
-	if (!lk->synced || lk->st.npend == 0 || lk->st.nsynced != 1) {
+	if (!lk->synced || lk->st.npend == 0) {
 		loop_stop(lk->loop, st);
 		return;
 	}
@@ -309,18 +310,18 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 			refused(lk, r);
 		else if (live &&
 		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
-			answer(lk, from, m->seq);
+			answer(lk, from, m->seq, 0);
 		break;
 	case LQ_QUERY:
 		if (live && is_me(lk, from) && lk->handoff &&
 		    m->seq == lk->seq) {
-			answer(lk, from, m->seq);
+			answer(lk, from, m->seq, 1);
 			lk->handoff = 2;
 			if (lk->nout == 0)
 				loop_stop(lk->loop, lk->final);
 		} else if (live &&
 		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
-			answer(lk, from, m->seq);
+			answer(lk, from, m->seq, 0);
 		break;
 	case LQ_INIT:
 		if (live && !is_me(lk, from) && !lk->warned_init++)
@@ -542,6 +543,14 @@ on_confchg(struct lock *lk, const struct event *ev)
 		    lk->show))
 			start_empty(lk);
 		ask(lk);
+		return;
+	}
+	/* left alone before anyone answered: nobody else can know more */
+	if (lk->joined && !lk->synced && ev->nmembers == 1 &&
+	    (lk->noquorum || lk->quorate || lk->show)) {
+		start_empty(lk);
+		if (!lk->show)
+			ask(lk);
 		return;
 	}
 	merged(lk, ev);

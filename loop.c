@@ -329,12 +329,6 @@ loop_done(const struct loop *l)
 	return l->done;
 }
 
-int
-loop_status(const struct loop *l)
-{
-	return l->status;
-}
-
 static int
 signal_status(void)
 {

@@ -60,7 +60,6 @@ void	 loop_deadline(struct loop *, double);
 int	 loop_run(struct loop *);
 void	 loop_stop(struct loop *, int);
 int	 loop_done(const struct loop *);
-int	 loop_status(const struct loop *);
 int	 loop_nap(struct loop *, int64_t);
 void	 loop_child_signals(void);
 

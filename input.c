@@ -147,6 +147,9 @@ input_next(struct input *in, const char **msg, size_t *len)
 		in->next = in->len;
 		return 1;
 	}
+	/* nothing read yet: the pump may ask before the first read */
+	if (in->buf == NULL)
+		return 0;
 	if (in->scan < in->off)
 		in->scan = in->off;
 	p = memchr(in->buf + in->scan, in->mode == IN_NUL ? '\0' : '\n',

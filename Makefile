@@ -29,7 +29,7 @@ endif
 VERSION := $(or $(GIT_VERSION),$(shell cat VERSION))
 
 CFLAGS ?= -O2 -g
-LIBS_PC = libcpg libcmap libcfg libquorum
+LIBS_PC = libcpg libcmap libcfg libvotequorum
 WARNINGS = -Wall -Wextra -Wformat=2
 ifeq ($(WERROR),1)
 WARNINGS += -Werror

@@ -1,7 +1,8 @@
 /*
  * The only file that calls corosync's libraries: libcpg (connecting,
  * joining, sending, leaving), libcmap and libcfg (node names and
- * addresses), libquorum (whether this node's partition is quorate).
+ * addresses), libvotequorum (whether this node's partition is quorate,
+ * and whether every configured node is in it).
  *
  * libcpg allows one cpg_join per handle, so a command that follows several
  * groups holds one session (handle) per group; each handle's descriptor is
@@ -26,7 +27,7 @@
 #include <corosync/cfg.h>
 #include <corosync/cmap.h>
 #include <corosync/cpg.h>
-#include <corosync/quorum.h>
+#include <corosync/votequorum.h>
 
 #include "cpgtool.h"
 #include "sess.h"
@@ -60,10 +61,11 @@ struct sess {
 
 struct quorum {
 	struct loop	*loop;
-	quorum_handle_t	 h;
+	votequorum_handle_t h;
 	int		 inited;
+	int		 told;		/* the first notification came */
 	int		 fd;		/* -1 until watched */
-	void		(*fn)(void *, int);
+	void		(*fn)(void *, int, int);
 	void		*arg;
 };
 
@@ -336,11 +338,13 @@ sess_close(struct sess *s)
 }
 
 /*
- * Leave, then wait (briefly) for our own leave to come back: every message
- * ordered before it has then been delivered to us, and peers see a LEAVE.
+ * Leave; with `wait', wait (briefly) for our own leave to come back: every
+ * message ordered before it has then been delivered to us. Peers see a
+ * LEAVE either way: once corosync has sent it, closing the connection
+ * adds no PROCDOWN.
  */
 int
-sess_leave(struct sess *s)
+sess_leave(struct sess *s, int wait)
 {
 	char name[GROUP_STR_MAX];
 	int64_t until = loop_now() + LEAVE_WAIT;
@@ -359,7 +363,7 @@ sess_leave(struct sess *s)
 	pfd.fd = s->fd;
 	pfd.events = POLLIN;
 	dispatching = s;
-	while (!s->left && loop_now() < until) {
+	while (wait && !s->left && loop_now() < until) {
 		if (poll(&pfd, 1, 100) > 0 &&
 		    cpg_dispatch(s->h, CS_DISPATCH_ALL) != CS_OK &&
 		    !(pfd.revents & POLLIN))
@@ -420,7 +424,7 @@ sess_finish(int st)
 	int lst;
 
 	for (s = all; s != NULL; s = s->next)
-		if ((lst = sess_leave(s)) != ST_OK && st == ST_OK)
+		if ((lst = sess_leave(s, 1)) != ST_OK && st == ST_OK)
 			st = lst;
 	while ((s = all) != NULL) {
 		all = s->next;
@@ -705,38 +709,20 @@ sess_nodeinfo(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 	return ST_OK;
 }
 
-/* The node ids corosync's configuration lists, in its order. */
-int
-sess_nodes_configured(struct sess *s, uint32_t *ids, size_t *n)
-{
-	char key[64];
-	size_t max = *n, i;
-
-	*n = 0;
-	if (s->cmap == 0 && cmap_initialize(&s->cmap) != CS_OK) {
-		s->cmap = 0;
-		return ST_FAIL;
-	}
-	for (i = 0; i < max; i++) {
-		snprintf(key, sizeof(key), "nodelist.node.%zu.nodeid", i);
-		if (cmap_get_uint32(s->cmap, key, &ids[i]) != CS_OK)
-			break;
-		(*n)++;
-	}
-	return ST_OK;
-}
-
 static void
-on_quorum(quorum_handle_t h, uint32_t quorate, uint64_t seq, uint32_t n,
-    uint32_t *view)
+on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
+    uint32_t n, votequorum_node_t *nodes)
 {
-	struct quorum *q = NULL;
+	struct quorum *q = (struct quorum *)(uintptr_t)ctx;
+	uint32_t i;
 
-	(void)seq;
-	(void)n;
-	(void)view;
-	if (quorum_context_get(h, (const void **)&q) == CS_OK && q != NULL)
-		q->fn(q->arg, quorate != 0);
+	(void)h;
+	/* votequorum lists every configured node, the missing ones too */
+	for (i = 0; i < n && nodes[i].state == VOTEQUORUM_NODESTATE_MEMBER;
+	    i++)
+		;
+	q->told = 1;
+	q->fn(q->arg, quorate != 0, i == n);
 }
 
 static void
@@ -746,31 +732,30 @@ quorum_readable(struct loop *l, void *arg, short revents)
 	cs_error_t e;
 
 	(void)revents;
-	e = quorum_dispatch(q->h, CS_DISPATCH_ALL);
+	e = votequorum_dispatch(q->h, CS_DISPATCH_ALL);
 	if (e == CS_OK || e == CS_ERR_TRY_AGAIN)
 		return;
 	/* no word from votequorum is no quorum */
 	loop_fd_del(l, q->fd);
-	quorum_finalize(q->h);
+	votequorum_finalize(q->h);
 	q->fd = -1;
 	q->inited = 0;
-	q->fn(q->arg, 0);
+	q->fn(q->arg, 0, 0);
 }
 
 /*
- * Follow this node's quorum: fn is called at once with the current state
- * and again on every change. ST_FAIL, said, if corosync has no quorum
- * provider: then nothing could ever tell a partition from a cluster.
+ * Follow this node's quorum: fn is called before this returns with the
+ * current state, and again on every change. ST_FAIL, said, if corosync
+ * runs no votequorum: then nothing could tell a partition from a cluster.
  */
 int
-quorum_open(struct loop *l, void (*fn)(void *, int), void *arg,
+quorum_open(struct loop *l, void (*fn)(void *, int, int), void *arg,
     struct quorum **qp)
 {
-	quorum_callbacks_t cb = { .quorum_notify_fn = on_quorum };
+	votequorum_callbacks_t cb = { .votequorum_quorum_notify_fn = on_quorum };
 	struct quorum *q;
-	uint32_t type;
 	cs_error_t e;
-	int fd, quorate = 0, st;
+	int fd, st;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL) {
 		warn("quorum");
@@ -781,27 +766,29 @@ quorum_open(struct loop *l, void (*fn)(void *, int), void *arg,
 	q->fn = fn;
 	q->arg = arg;
 	q->fd = -1;
-	while ((e = quorum_initialize(&q->h, &cb, &type)) == CS_ERR_TRY_AGAIN)
+	while ((e = votequorum_initialize(&q->h, &cb)) == CS_ERR_TRY_AGAIN)
 		if ((st = loop_nap(l, MSEC)) != 0)
 			return st;
-	if (e != CS_OK)
-		return cs_fail(e, "cannot connect to corosync's quorum service");
-	q->inited = 1;
-	if (type == QUORUM_FREE) {
-		warnx("corosync has no quorum provider: a partition cannot be "
-		    "told from the cluster (configure votequorum, or use "
+	if (e == CS_ERR_LIBRARY || e == CS_ERR_NOT_EXIST) {
+		warnx("corosync runs no votequorum: a partition cannot be "
+		    "told from the cluster (configure it, or use "
 		    "--no-quorum)");
 		return ST_FAIL;
 	}
-	quorum_context_set(q->h, q);
-	if ((e = quorum_fd_get(q->h, &fd)) != CS_OK ||
-	    (e = quorum_getquorate(q->h, &quorate)) != CS_OK ||
-	    (e = quorum_trackstart(q->h, CS_TRACK_CHANGES)) != CS_OK)
+	if (e != CS_OK)
+		return cs_fail(e, "cannot connect to corosync's votequorum");
+	q->inited = 1;
+	/* the current state comes at once as the first notification */
+	if ((e = votequorum_fd_get(q->h, &fd)) != CS_OK ||
+	    (e = votequorum_trackstart(q->h, (uint64_t)(uintptr_t)q,
+	    CS_TRACK_CURRENT | CS_TRACK_CHANGES)) != CS_OK)
 		return cs_fail(e, "cannot follow corosync's quorum");
-	if (loop_fd(l, fd, POLLIN, quorum_readable, q) != ST_OK)
-		return ST_FAIL;
+	while (!q->told)
+		if ((e = votequorum_dispatch(q->h, CS_DISPATCH_ONE)) != CS_OK)
+			return cs_fail(e, "cannot follow corosync's quorum");
+	if ((st = loop_fd(l, fd, POLLIN, quorum_readable, q)) != ST_OK)
+		return st;
 	q->fd = fd;
-	fn(arg, quorate);
 	return ST_OK;
 }
 
@@ -813,6 +800,6 @@ quorum_close(struct quorum *q)
 	if (q->fd >= 0)
 		loop_fd_del(q->loop, q->fd);
 	if (q->inited)
-		quorum_finalize(q->h);
+		votequorum_finalize(q->h);
 	free(q);
 }

@@ -31,7 +31,7 @@ int	 sess_open(struct loop *, const struct cpg_name *, int,
 	    const struct runopts *, const struct sess_hooks *, void *,
 	    struct sess **);
 int	 sess_finish(int);
-int	 sess_leave(struct sess *);
+int	 sess_leave(struct sess *, int);
 int	 sess_send(struct sess *, const void *, size_t, const char *,
 	    unsigned long, int *);
 uint64_t sess_sent(const struct sess *);
@@ -44,10 +44,12 @@ int	 sess_membership(struct sess *, const struct cpg_name *,
 int	 sess_groups(struct sess *, void (*)(void *, const struct cpg_name *,
 	    uint32_t, uint32_t), void *);
 int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);
-int	 sess_nodes_configured(struct sess *, uint32_t *, size_t *);
 
-/* votequorum's verdict on this node's partition, as it changes */
-int	 quorum_open(struct loop *, void (*)(void *, int), void *,
+/*
+ * votequorum's verdict on this node's partition, as it changes: quorate,
+ * and complete (every configured node is a member)
+ */
+int	 quorum_open(struct loop *, void (*)(void *, int, int), void *,
 	    struct quorum **);
 void	 quorum_close(struct quorum *);
 

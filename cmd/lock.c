@@ -56,6 +56,12 @@ struct logent {
 	int64_t		 at;
 };
 
+struct member {
+	struct lq_addr	 a;
+	uint64_t	 since;		/* 0: there before our join */
+	int		 old;		/* may know more than our log */
+};
+
 struct lock {
 	struct loop	*loop;
 	struct sess	*s;
@@ -76,19 +82,25 @@ struct lock {
 	struct lockq	 st;
 	int		 synced;
 	int		 joined;
+	/* the group's members, lock processes or not, since when */
+	struct member	 members[LQ_MAX];
+	size_t		 nmembers;
+	uint64_t	 ord;		/* events delivered so far */
+	uint64_t	 init_ord;	/* ... when the latest init came */
+	int		 from_join;	/* the log starts at our join */
+	int64_t		 old_down_at;	/* an old member left by NODEDOWN */
 	int		 quorate;
+	int		 complete;	/* every configured node is in */
 	uint32_t	 seq;
 	int		 asks;		/* since the last answer or init */
-	int		 req_seen;	/* our latest request was delivered */
+	uint32_t	 req_seq;	/* our latest request */
+	int		 req_seen;	/* ... was delivered */
+	uint32_t	 publish;	/* our query to answer, to all */
 	int		 logging;
 	struct logent	*log;
 	size_t		 nlog;
 	size_t		 caplog;
 	int64_t		 grace_until;
-	uint32_t	 ring[LQ_MAX];
-	size_t		 nring;
-	int		 have_ring;
-	int64_t		 started;	/* from nothing, ring not checked */
 	int		 warned_foreign;
 	int		 warned_init;
 	/* outgoing messages held back by flow control */
@@ -180,6 +192,7 @@ ask(struct lock *lk)
 	size_t n;
 
 	lk->seq++;
+	lk->req_seq = lk->seq;
 	lk->req_seen = 0;
 	if (lk->show)
 		n = lq_query_msg(buf, sizeof(buf), lk->seq);
@@ -189,23 +202,6 @@ ask(struct lock *lk)
 	say(lk, buf, n);
 	lk->asks++;
 	timer_in(&lk->ask_t, ASK_EVERY);
-}
-
-static int
-ring_complete(struct lock *lk)
-{
-	uint32_t ids[LQ_MAX];
-	size_t n = LQ_MAX, i, k;
-
-	if (!lk->have_ring || sess_nodes_configured(lk->s, ids, &n) != ST_OK)
-		return 0;
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < lk->nring && lk->ring[k] != ids[i]; k++)
-			;
-		if (k == lk->nring)
-			return 0;
-	}
-	return 1;
 }
 
 /* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
@@ -225,11 +221,15 @@ forget(struct lock *lk)
 	lk->synced = 0;
 	lk->logging = 0;
 	lk->nlog = 0;
+	lk->from_join = 0;
 }
 
 /*
  * Start from nothing: alone in the group, or an init of ours. A holder
- * may still run on a node that is not in the ring: wait out the grace.
+ * may still run on a configured node that is not a member: wait out the
+ * grace. Its --kill-after is not known here: take ours (the man page asks
+ * contenders of a lock to use one). Without quorum such a holder would
+ * run on regardless: there is nothing to wait for.
  */
 static void
 start_empty(struct lock *lk)
@@ -239,8 +239,8 @@ start_empty(struct lock *lk)
 	lk->st.synced[lk->st.nsynced++] = lk->me;
 	lk->asks = 0;
 	timer_stop(&lk->ask_t);
-	/* the ring is told right after our join: look at it then */
-	lk->started = loop_now();
+	if (!lk->noquorum && !lk->complete)
+		start_grace(lk, loop_now(), (int64_t)(lk->kill_after * 1000));
 }
 
 static void
@@ -260,25 +260,39 @@ answer(struct lock *lk, struct lq_addr from, uint32_t seq, int anyway)
 }
 
 /*
- * The end of a lock process that knows the state while newcomers wait
- * for it: hand it over first (lockq.c), then go. Every synced leaver
- * does, not only the last: under churn they all leave at once.
+ * Tell the state to every member that keeps a log: ask a question of our
+ * own, and answer it once delivered (every log holds it by then).
+ */
+static void
+publish(struct lock *lk)
+{
+	char buf[64];
+
+	lk->publish = ++lk->seq;
+	say(lk, buf, lq_query_msg(buf, sizeof(buf), lk->seq));
+}
+
+/*
+ * The end of a lock process that knows the state while others may wait
+ * for it: hand it over first (lockq.c), then go. That is while newcomers
+ * are pending, or while the group holds members that are not synced:
+ * newcomers whose question is not delivered yet (or watchers: they
+ * cannot be told apart). Every synced leaver does, not only the last:
+ * under churn they all leave at once.
  */
 static void
 finish(struct lock *lk, int st)
 {
-	char buf[64];
-
 	if (lk->handoff)
 		return;
-	if (!lk->synced || lk->st.npend == 0) {
+	if (!lk->synced || (lk->st.npend == 0 &&
+	    lk->nmembers <= lk->st.nsynced)) {
 		loop_stop(lk->loop, st);
 		return;
 	}
 	lk->handoff = 1;
 	lk->final = st;
-	lk->seq++;
-	say(lk, buf, lq_query_msg(buf, sizeof(buf), lk->seq));
+	publish(lk);
 	/* should it never come back, go all the same */
 	timer_in(&lk->ask_t, ASK_EVERY);
 }
@@ -294,6 +308,27 @@ refused(struct lock *lk, enum lq_req r)
 		    lk->st.quorum ? "" : " --no-quorum", lk->limit,
 		    lk->noquorum ? " --no-quorum" : "");
 	loop_stop(lk->loop, ST_FAIL);
+}
+
+static ssize_t
+find_member(const struct lock *lk, struct lq_addr a)
+{
+	size_t i;
+
+	for (i = 0; i < lk->nmembers; i++)
+		if (lk->members[i].a.nodeid == a.nodeid &&
+		    lk->members[i].a.pid == a.pid)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* When a member came: 0 if it was there before our join. */
+static uint64_t
+member_since(const struct lock *lk, struct lq_addr a)
+{
+	ssize_t k = find_member(lk, a);
+
+	return k >= 0 ? lk->members[k].since : 0;
 }
 
 /* A lock message, applied to a known state (the rules in lockq.c). */
@@ -313,21 +348,28 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 			answer(lk, from, m->seq, 0);
 		break;
 	case LQ_QUERY:
-		if (live && is_me(lk, from) && lk->handoff &&
-		    m->seq == lk->seq) {
+		if (live && is_me(lk, from) && m->seq == lk->publish) {
 			answer(lk, from, m->seq, 1);
-			lk->handoff = 2;
-			if (lk->nout == 0)
-				loop_stop(lk->loop, lk->final);
+			lk->publish = 0;
+			if (lk->handoff) {
+				lk->handoff = 2;
+				if (lk->nout == 0)
+					loop_stop(lk->loop, lk->final);
+			}
 		} else if (live &&
 		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
 			answer(lk, from, m->seq, 0);
 		break;
 	case LQ_INIT:
-		if (live && !is_me(lk, from) && !lk->warned_init++)
+		/* void if its sender saw an earlier one: it asks again */
+		if (live && !is_me(lk, from) &&
+		    member_since(lk, from) >= lk->init_ord &&
+		    !lk->warned_init++)
 			warnx("lock '%s': %u:%u started from nothing while "
 			    "others knew the queue", lk->text, from.nodeid,
 			    from.pid);
+		if (live)
+			lk->init_ord = lk->ord;
 		break;
 	case LQ_STATE:
 		lq_answered(&lk->st, &m->st);
@@ -365,6 +407,27 @@ log_add(struct lock *lk, const struct logent *e)
 	lk->log[lk->nlog++] = *e;
 }
 
+/* Apply the log's entries first..n-1 to the state we now know. */
+static void
+replay(struct lock *lk, size_t first, size_t n)
+{
+	const struct logent *e;
+	struct lq_msg rm;
+	size_t i;
+
+	for (i = first; i < n; i++) {
+		e = &lk->log[i];
+		if (e->kind == LQ_FOREIGN) {
+			remove_member(lk, e->from, e->reason, e->at);
+			continue;
+		}
+		rm = (struct lq_msg){ .kind = e->kind, .seq = e->seq,
+		    .limit = e->limit, .quorum = e->quorum,
+		    .kill_ms = e->kill_ms };
+		apply(lk, &rm, e->from, 0);
+	}
+}
+
 /*
  * A state answering a message in our log: take it, replay what came
  * after that message, and we know what every synced member knows.
@@ -372,9 +435,7 @@ log_add(struct lock *lk, const struct logent *e)
 static void
 adopt(struct lock *lk, const struct lq_msg *m)
 {
-	struct lq_msg rm = { .kind = LQ_REQUEST };
-	const struct logent *e;
-	size_t i, k;
+	size_t k;
 
 	for (k = 0; k < lk->nlog; k++)
 		if ((lk->log[k].kind == LQ_REQUEST ||
@@ -387,19 +448,7 @@ adopt(struct lock *lk, const struct lq_msg *m)
 		return;
 	lk->st = m->st;
 	lk->grace_until = m->grace_ms ? loop_now() + m->grace_ms * MSEC : 0;
-	for (i = k + 1; i < lk->nlog; i++) {
-		e = &lk->log[i];
-		if (e->kind == LQ_FOREIGN) {
-			remove_member(lk, e->from, e->reason, e->at);
-			continue;
-		}
-		rm.kind = e->kind;
-		rm.seq = e->seq;
-		rm.limit = e->limit;
-		rm.quorum = e->quorum;
-		rm.kill_ms = e->kill_ms;
-		apply(lk, &rm, e->from, 0);
-	}
+	replay(lk, k + 1, lk->nlog);
 	lq_answered(&lk->st, &m->st);
 	lk->synced = 1;
 	lk->logging = 0;
@@ -417,12 +466,15 @@ on_init(struct lock *lk, struct lq_addr from)
 	for (i = 0; i < lk->nlog; i++)
 		if (lk->log[i].kind == LQ_INIT)
 			break;
+	lk->init_ord = lk->ord;
 	if (is_me(lk, from) && i == lk->nlog) {
 		start_empty(lk);
 		if (!lk->show)
 			ask(lk);
 		return;
 	}
+	/* it may hold a state we have not seen: only it can tell */
+	lk->from_join = 0;
 	lk->asks = 0;
 	ask(lk);
 }
@@ -466,7 +518,7 @@ on_message(struct lock *lk, const struct event *ev)
 			    ev->pid);
 		return;
 	}
-	if (m.kind == LQ_REQUEST && is_me(lk, from) && m.seq == lk->seq)
+	if (m.kind == LQ_REQUEST && is_me(lk, from) && m.seq == lk->req_seq)
 		lk->req_seen = 1;
 	if (lk->synced)
 		apply(lk, &m, from, 1);
@@ -516,15 +568,103 @@ merged(struct lock *lk, const struct event *ev)
 	ask(lk);
 }
 
+/*
+ * Nobody answered, and every member that was there at our join is gone.
+ * Whoever is left came after us and could learn a state only from a
+ * message that we saw and would have taken, or from an init that we saw
+ * (which stops this). So nobody knows more than our log: start from
+ * nothing at our join, replay the log, and publish the result. A member
+ * that comes in with its node (NODEUP) may bring a state from another
+ * partition: it counts as there before us.
+ */
+static void
+synthesize(struct lock *lk)
+{
+	size_t n = lk->nlog;
+
+	/* start_empty keeps the log's memory: it is read, never added to */
+	start_empty(lk);
+	if (lk->old_down_at)
+		start_grace(lk, lk->old_down_at,
+		    (int64_t)(lk->kill_after * 1000));
+	replay(lk, 0, n);
+	if (!lk->show)
+		publish(lk);
+}
+
+static void
+on_joined(struct lock *lk, const struct event *ev)
+{
+	lk->joined = 1;
+	if (ev->nmembers == 1 && (lk->noquorum || lk->quorate || lk->show)) {
+		start_empty(lk);
+		return;
+	}
+	/*
+	 * Our question was sent right after the join and comes later; keep
+	 * what is delivered from here on: a state handed over before it
+	 * answers a message logged here.
+	 */
+	lk->logging = 1;
+	lk->from_join = 1;
+	lk->old_down_at = 0;
+}
+
+/*
+ * Keep the member list: when each came, and whether it was there before
+ * our join (then it may know more than our log).
+ */
+static void
+members(struct lock *lk, const struct event *ev)
+{
+	struct member m[LQ_MAX];
+	ssize_t k;
+	size_t i, n;
+
+	for (n = 0; n < ev->nmembers && n < LQ_MAX; n++) {
+		m[n].a = (struct lq_addr){ ev->members[n].nodeid,
+		    ev->members[n].pid };
+		if ((k = find_member(lk, m[n].a)) >= 0) {
+			m[n] = lk->members[k];
+			continue;
+		}
+		m[n].since = lk->joined ? lk->ord : 0;
+		m[n].old = !lk->joined && !is_me(lk, m[n].a);
+		/* it comes with its node: it may bring a state */
+		for (i = 0; i < ev->njoined; i++)
+			if (ev->joined[i].nodeid == m[n].a.nodeid &&
+			    ev->joined[i].pid == m[n].a.pid &&
+			    ev->joined[i].reason == CPG_REASON_NODEUP)
+				m[n].old = 1;
+	}
+	memcpy(lk->members, m, n * sizeof(m[0]));
+	lk->nmembers = n;
+}
+
+static int
+any_old(const struct lock *lk)
+{
+	size_t i;
+
+	for (i = 0; i < lk->nmembers; i++)
+		if (lk->members[i].old)
+			return 1;
+	return 0;
+}
+
 static void
 on_confchg(struct lock *lk, const struct event *ev)
 {
 	struct logent e = { .kind = LQ_FOREIGN, .at = loop_now() };
 	struct lq_addr a;
+	ssize_t k;
 	size_t i;
 
 	for (i = 0; i < ev->nleft; i++) {
 		a = (struct lq_addr){ ev->left[i].nodeid, ev->left[i].pid };
+		if ((k = find_member(lk, a)) >= 0 && lk->members[k].old &&
+		    ev->left[i].reason == CPG_REASON_NODEDOWN)
+			lk->old_down_at = e.at;
 		if (lk->synced)
 			remove_member(lk, a, (int)ev->left[i].reason, e.at);
 		else if (lk->logging) {
@@ -533,16 +673,18 @@ on_confchg(struct lock *lk, const struct event *ev)
 			log_add(lk, &e);
 		}
 	}
+	members(lk, ev);
 	for (i = 0; i < ev->njoined && !lk->joined; i++)
 		if (is_me(lk, (struct lq_addr){ ev->joined[i].nodeid,
 		    ev->joined[i].pid }))
 			break;
 	if (!lk->joined && i < ev->njoined) {
-		lk->joined = 1;
-		if (ev->nmembers == 1 && (lk->noquorum || lk->quorate ||
-		    lk->show))
-			start_empty(lk);
-		ask(lk);
+		on_joined(lk, ev);
+		return;
+	}
+	if (!lk->synced && lk->from_join && !any_old(lk) &&
+	    (lk->noquorum || lk->quorate || lk->show)) {
+		synthesize(lk);
 		return;
 	}
 	/* left alone before anyone answered: nobody else can know more */
@@ -557,28 +699,16 @@ on_confchg(struct lock *lk, const struct event *ev)
 }
 
 static void
-on_totem(struct lock *lk, const struct event *ev)
-{
-	size_t i;
-
-	lk->nring = 0;
-	for (i = 0; i < ev->nnodes && i < LQ_MAX; i++)
-		lk->ring[lk->nring++] = ev->nodes[i];
-	lk->have_ring = 1;
-}
-
-static void
 on_event(void *arg, struct sess *s, const struct event *ev)
 {
 	struct lock *lk = arg;
 
 	(void)s;
+	lk->ord++;
 	if (ev->type == EV_MESSAGE)
 		on_message(lk, ev);
 	else if (ev->type == EV_CONFCHG)
 		on_confchg(lk, ev);
-	else if (ev->type == EV_TOTEM)
-		on_totem(lk, ev);
 	evaluate(lk);
 }
 
@@ -745,19 +875,6 @@ evaluate(struct lock *lk)
 			finish(lk, ST_BUSY);
 		return;
 	}
-	if (lk->started) {
-		if (!lk->have_ring)
-			return;
-		/*
-		 * a holder over there may still run; its --kill-after is
-		 * not known here: take ours (the man page asks contenders
-		 * of a lock to use one --kill-after)
-		 */
-		if (!ring_complete(lk))
-			start_grace(lk, lk->started,
-			    (int64_t)(lk->kill_after * 1000));
-		lk->started = 0;
-	}
 	if (!lk->noquorum && !lk->quorate) {
 		if (lk->nonblock) {
 			warnx("lock '%s': this node's partition is not "
@@ -811,13 +928,12 @@ on_ask(struct loop *l, void *arg)
 
 /* votequorum changed its mind about our partition. */
 static void
-on_quorum(void *arg, int quorate)
+on_quorum(void *arg, int quorate, int complete)
 {
 	struct lock *lk = arg;
 
-	if (lk->noquorum)
-		return;
 	lk->quorate = quorate;
+	lk->complete = complete;
 	if (!quorate) {
 		lose(lk, "this node's partition lost quorum");
 		/* the quorate side's queue moves on without ours */
@@ -999,13 +1115,19 @@ start(struct lock *lk, struct runopts *ro)
 	timer_init(lk->loop, &lk->grace_t, on_grace, lk);
 	timer_init(lk->loop, &lk->kill_t, on_kill, lk);
 	loop_on_signal(lk->loop, on_signal, lk);
-	if (!lk->noquorum &&
-	    (st = quorum_open(lk->loop, on_quorum, lk, &lk->qu)) != ST_OK)
-		return st;
 	if ((st = sess_open(lk->loop, &lk->name, 1, ro, &hooks, lk,
 	    &lk->s)) != ST_OK)
 		return st;
 	lk->me.nodeid = sess_nodeid(lk->s);
+	/*
+	 * Ask at once, and connect to votequorum while the join and the
+	 * question go round: nothing is dispatched before the quorum is
+	 * known, and the connection costs as much as the round.
+	 */
+	ask(lk);
+	if (!lk->noquorum && !lk->show &&
+	    (st = quorum_open(lk->loop, on_quorum, lk, &lk->qu)) != ST_OK)
+		return st;
 	if (lk->argv == NULL && !lk->show &&
 	    (st = loop_fd(lk->loop, STDIN_FILENO, POLLIN, on_stdin,
 	    lk)) != ST_OK)
@@ -1019,7 +1141,7 @@ cmd_lock(int argc, char **argv)
 	struct lock lk = { .limit = 1, .kill_after = KILL_AFTER };
 	struct runopts ro;
 	size_t i;
-	int st;
+	int st, lst;
 
 	opt_init_run(&ro);
 	if ((st = parse(&lk, &ro, argc, argv)) != ST_OK)
@@ -1036,6 +1158,9 @@ cmd_lock(int argc, char **argv)
 		kill(lk.child, SIGKILL);
 		waitpid(lk.child, NULL, 0);
 	}
+	/* what comes after our leave is no concern of a lock's */
+	if (lk.s != NULL && (lst = sess_leave(lk.s, 0)) != ST_OK && st == ST_OK)
+		st = lst;
 	quorum_close(lk.qu);
 	st = run_end(lk.loop, st);
 	for (i = 0; i < lk.nout; i++)

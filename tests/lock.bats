@@ -293,6 +293,63 @@ contend() {
 	[ "$status" -eq 0 ]
 }
 
+@test "newcomers nobody answers go on at once when every older member is gone" {
+	lk "$T/h" 1 lock "$G" -- \
+		sh -c 'echo h >>"$T/order"; echo $$ >"$T/h.pid"; exec sleep 60'
+	hpid=$!
+	wait_for "$T/h.pid" .
+	# the one process that knows the queue stops answering
+	kill -STOP "$hpid"
+	touch "$T/a.go" "$T/b.go"
+	lk "$T/a" 2 lock "$G" -- "$T/hold" a
+	apid=$!
+	wait_members 2 "$G" 2
+	lk "$T/b" 3 lock "$G" -- "$T/hold" b
+	bpid=$!
+	wait_members 3 "$G" 3
+	# gone without a word (PROCDOWN), its COMMAND with it: the two know
+	# that nobody older is left, so nobody knows more than they saw; the
+	# way round, each would ask twice, 2 s apart, and start over at 4 s
+	t0=${EPOCHREALTIME/./}
+	kill -KILL "$hpid"
+	reap "$hpid"
+	wait_gone "$(cat "$T/h.pid")"
+	reap "$apid"
+	[ "$status" -eq 0 ]
+	reap "$bpid"
+	[ "$status" -eq 0 ]
+	t1=${EPOCHREALTIME/./}
+	echo "both done $(((t1 - t0) / 1000)) ms after the kill" >&2
+	((t1 - t0 < 2000000))
+	[ "$(tr '\n' ' ' <"$T/order")" = "h a b " ]
+	no_violations
+	[ ! -s "$T/a.err" ] && [ ! -s "$T/b.err" ]
+}
+
+@test "starting from nothing while a configured node is out: the grace first" {
+	touch "$T/restore"
+	cluster_stop 3 >/dev/null
+	cluster_wait_members 1 2
+	# a holder may still run on node 3 for its --kill-after: 1 s + 2 s
+	t0=${EPOCHREALTIME/./}
+	run -0 cpgt 1 lock --kill-after 1 "$G" -- true
+	t1=${EPOCHREALTIME/./}
+	echo "granted after $(((t1 - t0) / 1000)) ms" >&2
+	((t1 - t0 >= 3000000))
+	# --no-quorum has no such holder to wait for: it would run on
+	t0=${EPOCHREALTIME/./}
+	run -0 cpgt 1 lock --no-quorum --kill-after 1 "$G" -- true
+	t1=${EPOCHREALTIME/./}
+	((t1 - t0 < 2000000))
+	cluster_start 3 >/dev/null
+	cluster_wait_members 1 3
+	rm "$T/restore"
+	t0=${EPOCHREALTIME/./}
+	run -0 cpgt 1 lock --kill-after 1 "$G" -- true
+	t1=${EPOCHREALTIME/./}
+	((t1 - t0 < 2000000))
+}
+
 @test "holder's corosync killed: COMMAND killed, exit 6; then the next" {
 	touch "$T/restore"
 	# a COMMAND deaf to SIGTERM: only SIGKILL after --kill-after ends it,

@@ -763,24 +763,24 @@ on_child(struct loop *l, void *arg, pid_t pid, int status)
 
 /*
  * The child dies with us (PR_SET_PDEATHSIG), so a SIGKILLed cpgtool
- * never leaves COMMAND running into the next holder's turn. exec's
- * errno comes back through a close-on-exec pipe.
+ * never leaves COMMAND running into the next holder's turn. vfork: our
+ * page tables are not copied for a child that only execs; we wait until
+ * it has exec'd or failed, and it leaves exec's errno in `e' for us. Our
+ * signals stay blocked until it has set its own to their defaults.
  */
 static int
 spawn(struct lock *lk)
 {
 	pid_t parent = getpid();
-	int p[2], e = 0, st;
-	ssize_t n;
+	volatile int e = 0;
+	int st;
 
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		warn("pipe");
+	if (setenv("CPGTOOL_LOCK", lk->text, 1) == -1) {
+		warn("setenv");
 		return ST_FAIL;
 	}
-	if ((lk->child = fork()) == -1) {
-		warn("fork");
-		close(p[0]);
-		close(p[1]);
+	if ((lk->child = vfork()) == -1) {
+		warn("vfork");
 		return ST_FAIL;
 	}
 	if (lk->child == 0) {
@@ -788,17 +788,11 @@ spawn(struct lock *lk)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
 		    getppid() != parent)
 			_exit(ST_FAIL);
-		setenv("CPGTOOL_LOCK", lk->text, 1);
 		execvp(lk->argv[0], lk->argv);
 		e = errno;
-		(void)!write(p[1], &e, sizeof(e));
 		_exit(ST_NOTFOUND);
 	}
-	close(p[1]);
-	while ((n = read(p[0], &e, sizeof(e))) == -1 && errno == EINTR)
-		;
-	close(p[0]);
-	if (n == sizeof(e)) {
+	if (e != 0) {
 		waitpid(lk->child, NULL, 0);
 		lk->child = 0;
 		return exec_failed(lk, e);

@@ -102,13 +102,17 @@ soak: cpgtool
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
-bench: cpgtool bench/baseline
+bench: cpgtool bench/baseline bench/stamp
 	BENCH_QUICK=$(QUICK) bench/run
 
 # libcpg alone: the least a client can load
 bench/baseline: bench/baseline.c $(O)/.flags
 	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ bench/baseline.c \
 		$$($(PKG_CONFIG) --libs libcpg)
+
+# the hand-over's COMMAND: libc alone, a program's quickest start
+bench/stamp: bench/stamp.c $(O)/.flags
+	$(COMPILE) $(LDFLAGS) -o $@ bench/stamp.c
 
 lint: cpgtool cpgtool.1.out bench/baseline
 	CPGT_VERSION='$(VERSION)' bash tests/lint.sh
@@ -178,7 +182,7 @@ pkgcheck: dist
 
 clean:
 	rm -rf cpgtool *.o cmd/*.o .flags .version cpgtool.1.out .san \
-		bench/baseline
+		bench/baseline bench/stamp
 	$(MAKE) -C fuzz clean
 
 FORCE:

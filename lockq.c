@@ -54,19 +54,37 @@
  * with a state (a snapshot taken as it processes that message). By G1
  * all synced members agree on the state, so on who answers; a newcomer
  * that is not answered within 2 s (its responder left) asks again.
- * A synced member leaving while PENDING is not empty hands the state
- * over first (each one does: under churn they may all leave at once): it sends a query of its own and, once that is
- * delivered, a state answering it. Every waiting newcomer has that query
- * in its log (it came after their own requests), so takes the state.
+ * A synced member leaving while PENDING is not empty, or while the group
+ * holds members outside SYNCED (newcomers whose request is still on its
+ * way, or members that are no lock process: they cannot be told apart),
+ * hands the state over first. Each one does: under churn they may all
+ * leave at once. It sends a query of its own and, once that is
+ * delivered, a state answering it (it "publishes"): every member that
+ * joined before that query keeps it in its log, so takes the state.
  *
  * What a new member learns, and from whom: it joins (G2: it knows
- * nothing), sends its request or query, and keeps a log of what is
- * delivered from that message on. When a state answering any message in
- * its log arrives, it takes the snapshot and replays the log after that
- * message: it now has the state every synced member has at that point
- * (G1), and the state's own delivery moves it to SYNCED everywhere. A
- * process alone in the group (at its own join, or left alone before
+ * nothing), sends its request or query at once, and keeps a log of what
+ * is delivered from its own join on. When a state answering any message
+ * in its log arrives, it takes the snapshot and replays the log after
+ * that message: it now has the state every synced member has at that
+ * point (G1), and the state's own delivery moves it to SYNCED everywhere.
+ * A process alone in the group (at its own join, or left alone before
  * anyone answered) knows the state: empty.
+ * More generally, call OLD the members that were there at a newcomer's
+ * join, and those that joined later with their node (NODEUP: they may
+ * bring a state from another partition). Once every OLD member has left
+ * and no answer came, each member left joined after the newcomer and
+ * could have learnt a state only from a state or an init delivered
+ * after that join: the newcomer saw those too, and would have taken the
+ * state (it answers a message of its log) or stopped (an init: it asks
+ * again, and the init's sender answers). So nobody knows more than the
+ * newcomer's log: it starts from an empty state at its join, replays the
+ * whole log (G1: what any synced member would have done from there) and
+ * publishes the result. Members that joined after it take that state as
+ * they would a handed-over one. If an OLD member left by NODEDOWN, or
+ * votequorum lists a configured node as missing, a holder may still run
+ * over there: it waits out the grace first (its own --kill-after, whose
+ * holder's it cannot know: contenders of one lock should use one).
  *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost
@@ -75,7 +93,9 @@
  * queue (and SYNCED = itself), the others ask again and it answers them.
  * This is the protocol's one timing assumption: a synced member answers
  * within those 4 s. Were it stopped that long while a newcomer started
- * over, there would be two states.
+ * over, there would be two states. A member that is no lock process
+ * (a watcher) cannot be told from one slow to answer: while it is a
+ * newcomer's only OLD member, the newcomer waits those 4 s.
  *
  * Acting: a process acts as holder (runs COMMAND) when it is among the
  * first N, synced, past any grace, and, unless --no-quorum, its node is
@@ -88,10 +108,11 @@
  * without them); a holder there has lost the lock: SIGTERM to COMMAND,
  * SIGKILL after --kill-after, exit 6. The quorate side sees NODEDOWN for
  * them and promotes the next waiter only after the grace, by which time
- * the old COMMAND is dead. A process that starts from nothing while a
- * configured node is missing from the ring waits out the grace too: a
- * holder may still run over there (whose --kill-after it cannot know:
- * it takes its own; contenders of one lock should use one).
+ * the old COMMAND is dead. A process that starts from nothing while
+ * votequorum lists a configured node as missing waits out the grace
+ * too: a holder may still run over there (whose --kill-after it cannot
+ * know: it takes its own; contenders of one lock should use one). With
+ * --no-quorum such a holder would run on regardless: no grace then.
  * Healing: the ring grows again; the minority's processes, quorate once
  * more, ask as newcomers (request again: they were removed by NODEDOWN)
  * and the majority's responder tells them. One queue again, and its

@@ -1,7 +1,8 @@
 /*
  * The event loop: one ppoll(2) over the descriptors commands and sessions
  * register, the earliest armed timer as its timeout, child processes
- * through pidfds, and SIGINT, SIGTERM and SIGHUP.
+ * through pidfds (or SIGCHLD where there are none), and SIGINT, SIGTERM
+ * and SIGHUP.
  *
  * Those signals are blocked except inside ppoll, so one can never slip in
  * between checking the flag and sleeping, and no library call is
@@ -55,6 +56,7 @@ struct loop {
 };
 
 static volatile sig_atomic_t caught;
+static volatile sig_atomic_t child_ended;	/* SIGCHLD, without pidfds */
 static sigset_t pollmask;	/* the mask while waiting: signals let in */
 
 int64_t
@@ -97,6 +99,40 @@ signals_setup(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+static void
+on_sigchld(int sig)
+{
+	(void)sig;
+	child_ended = 1;
+}
+
+/*
+ * No pidfds (Linux before 5.3, valgrind): SIGCHLD, blocked like the
+ * others except while waiting, and when it comes every child is looked
+ * at with WNOHANG. A child that ended before the handler was there is
+ * found by the first look, which this asks for.
+ */
+static void
+sigchld_setup(void)
+{
+	static int done;
+	struct sigaction sa;
+	sigset_t block;
+
+	child_ended = 1;
+	if (done++)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigdelset(&pollmask, SIGCHLD);
+}
+
 /* The signals as a child should start with them: as cpgtool found them. */
 void
 loop_child_signals(void)
@@ -132,7 +168,7 @@ loop_free(struct loop *l)
 	if (l == NULL)
 		return;
 	for (i = 0; i < l->nw; i++)
-		if (l->w[i].cfn != NULL && !l->w[i].gone)
+		if (l->w[i].cfn != NULL && !l->w[i].gone && l->w[i].fd >= 0)
 			close(l->w[i].fd);
 	free(l->w);
 	free(l->pfd);
@@ -249,8 +285,8 @@ timer_stop(struct timer *t)
 
 /*
  * Watch a child: fn gets its wait status once it has ended. A pidfd
- * makes the child one more descriptor, so no SIGCHLD handler can race
- * with the loop's own signals.
+ * makes the child one more descriptor; without one (fd -1, which poll
+ * skips) SIGCHLD says when to look.
  */
 int
 loop_child(struct loop *l, pid_t pid, loop_child_fn *fn, void *arg)
@@ -259,8 +295,11 @@ loop_child(struct loop *l, pid_t pid, loop_child_fn *fn, void *arg)
 	int fd;
 
 	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
-		warn("pidfd_open");
-		return ST_FAIL;
+		if (errno != ENOSYS) {
+			warn("pidfd_open");
+			return ST_FAIL;
+		}
+		sigchld_setup();
 	}
 	if ((w = add(l, fd)) == NULL) {
 		warn("loop");
@@ -415,8 +454,24 @@ reap(struct loop *l, struct watch *w)
 	if (r == 0)
 		return;
 	w->gone = 1;
-	close(w->fd);
+	if (w->fd >= 0)
+		close(w->fd);
 	w->cfn(l, w->arg, w->pid, r == -1 ? -1 : status);
+}
+
+/* SIGCHLD came: look at every child that has no pidfd. */
+static void
+reap_all(struct loop *l)
+{
+	size_t i;
+
+	child_ended = 0;
+	l->running = 1;
+	for (i = 0; i < l->nw && !l->done; i++)
+		if (l->w[i].cfn != NULL && l->w[i].fd < 0 && !l->w[i].gone)
+			reap(l, &l->w[i]);
+	l->running = 0;
+	compact(l);
 }
 
 static void
@@ -482,6 +537,8 @@ loop_run(struct loop *l)
 			if (l->done)
 				break;
 		}
+		if (child_ended)
+			reap_all(l);
 		dispatch(l, n);
 	}
 	return l->status;

@@ -764,23 +764,27 @@ on_child(struct loop *l, void *arg, pid_t pid, int status)
 /*
  * The child dies with us (PR_SET_PDEATHSIG), so a SIGKILLed cpgtool
  * never leaves COMMAND running into the next holder's turn. vfork: our
- * page tables are not copied for a child that only execs; we wait until
- * it has exec'd or failed, and it leaves exec's errno in `e' for us. Our
- * signals stay blocked until it has set its own to their defaults.
+ * page tables are not copied for a child that only execs. exec's errno
+ * comes back through a close-on-exec pipe (not the shared memory: where
+ * vfork is a fork, under valgrind, that would be lost). Our signals stay
+ * blocked until the child has set its own to their defaults.
  */
 static int
 spawn(struct lock *lk)
 {
 	pid_t parent = getpid();
-	volatile int e = 0;
-	int st;
+	int p[2], e = 0, st;
+	ssize_t n;
 
-	if (setenv("CPGTOOL_LOCK", lk->text, 1) == -1) {
-		warn("setenv");
+	if (setenv("CPGTOOL_LOCK", lk->text, 1) == -1 ||
+	    pipe2(p, O_CLOEXEC) == -1) {
+		warn("spawn");
 		return ST_FAIL;
 	}
 	if ((lk->child = vfork()) == -1) {
 		warn("vfork");
+		close(p[0]);
+		close(p[1]);
 		return ST_FAIL;
 	}
 	if (lk->child == 0) {
@@ -790,9 +794,14 @@ spawn(struct lock *lk)
 			_exit(ST_FAIL);
 		execvp(lk->argv[0], lk->argv);
 		e = errno;
+		(void)!write(p[1], &e, sizeof(e));
 		_exit(ST_NOTFOUND);
 	}
-	if (e != 0) {
+	close(p[1]);
+	while ((n = read(p[0], &e, sizeof(e))) == -1 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n == sizeof(e)) {
 		waitpid(lk->child, NULL, 0);
 		lk->child = 0;
 		return exec_failed(lk, e);

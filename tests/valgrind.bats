@@ -45,3 +45,20 @@ vg() {
 	run -2 vg 1 watch --format '%q' "$G"
 	run -124 vg 1 watch --timeout 0.3 "$G"
 }
+
+@test "valgrind: lock around a COMMAND, waiting, --show, a COMMAND not found" {
+	spawn "$BATS_TEST_TMPDIR/h" 2 lock "$G" < <(sleep 10)
+	h=$!
+	wait_for "$BATS_TEST_TMPDIR/h" "^acquired "
+	# a waiter that learns the state from the holder, and a look
+	vg 1 lock -v "$G" -- true 2>"$BATS_TEST_TMPDIR/w" &
+	w=$!
+	wait_members 1 "$G" 2
+	run -0 vg 3 lock --show --json --names "$G"
+	kill -TERM "$h"
+	reap "$w"
+	[ "$status" -eq 0 ]
+	run -0 vg 1 lock --no-quorum "$G" -- true
+	run -127 vg 3 lock "$G" -- "$BATS_TEST_TMPDIR/nonexistent"
+	[[ $output == *"cannot run"* ]]
+}

@@ -53,6 +53,12 @@ teardown() {
 	# every hold lets go; then the helper kills what is left
 	touch "$T/go"
 	helper_teardown
+	# the corosync of its own that a test started, and its namespace
+	if [ -e "$T/nq.pid" ]; then
+		kill "$(cat "$T/nq.pid")" 2>/dev/null
+		wait_gone "$(cat "$T/nq.pid")"
+		ip netns del "$(cat "$T/nq.ns")"
+	fi
 	# a test that took node 3 away and failed before bringing it back
 	if [ -e "$T/restore" ]; then
 		cluster_uncut 3
@@ -585,6 +591,34 @@ bad() {
 	bad lock --show g -- true
 	bad lock --show -n g
 	bad lock --show --nonblock g
+}
+
+@test "a corosync without votequorum: said, status 1; --no-quorum works" {
+	# one node of its own on loopback, in a namespace of its own, with no
+	# quorum section
+	ns=cpgtnq$$
+	mkdir "$T/nq"
+	{
+		sed -n '/^totem/,/^}/p' "$CPGT_RUNDIR/n1/corosync.conf"
+		printf 'logging {\n\tto_syslog: no\n}\n'
+		printf 'nodelist {\n\tnode {\n\t\tring0_addr: 127.0.0.1\n'
+		printf '\t\tnodeid: 1\n\t}\n}\n'
+	} >"$T/nq/conf"
+	ip netns add "$ns"
+	echo "$ns" >"$T/nq.ns"
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" unshare -m sh -c "
+		mount -t tmpfs tmpfs /run &&
+		mount -t tmpfs tmpfs /var/lib/corosync &&
+		exec corosync -f -c '$T/nq/conf'" >"$T/nq/log" 2>&1 3>&- &
+	echo $! >"$T/nq.pid"
+	run -1 --separate-stderr ip netns exec "$ns" "$CPGTOOL" lock \
+		--wait-for-corosync 20 "$G" -- true
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cpgtool: corosync runs no votequorum"* ]]
+	run -0 ip netns exec "$ns" "$CPGTOOL" lock --no-quorum "$G" -- \
+		echo ran
+	[ "$output" = ran ]
 }
 
 @test "corosync not reachable: status 3, one line" {

@@ -557,7 +557,12 @@ sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
 		backoff_reset(&s->bo);
 		return ST_OK;
 	}
-	if (e == CS_ERR_TRY_AGAIN) {
+	/*
+	 * INTERRUPT: the group's membership changed while libcpg was sending
+	 * a message in fragments (over about 1 MB); corosync dropped it, so
+	 * nobody is delivered it: it goes again whole, as a held one does.
+	 */
+	if (e == CS_ERR_TRY_AGAIN || e == CS_ERR_INTERRUPT) {
 		*held = s->held = 1;
 		timer_in(&s->retry, backoff_next(&s->bo));
 		return ST_OK;

@@ -105,7 +105,9 @@ wait_dispatch(cpg_handle_t h, int fd, int ms)
 
 /*
  * Send with flow control honoured: on CS_ERR_TRY_AGAIN, take in what
- * corosync has for us (at most 1 ms of waiting) and try again.
+ * corosync has for us (at most 1 ms of waiting) and try again. On
+ * CS_ERR_INTERRUPT the group changed while a fragmented message was on
+ * its way, and corosync dropped it: send it again.
  */
 static void
 mcast(cpg_handle_t h, int fd, void *buf, size_t len)
@@ -114,7 +116,7 @@ mcast(cpg_handle_t h, int fd, void *buf, size_t len)
 	cs_error_t e;
 
 	while ((e = cpg_mcast_joined(h, CPG_TYPE_AGREED, &iov, 1)) ==
-	    CS_ERR_TRY_AGAIN)
+	    CS_ERR_TRY_AGAIN || e == CS_ERR_INTERRUPT)
 		wait_dispatch(h, fd, 1);
 	if (e != CS_OK)
 		errx(3, "cpg_mcast_joined: %d", e);

@@ -67,6 +67,7 @@ load test_helper
 	watcher 2 "$BATS_TEST_TMPDIR/w" --format '%l\n' "$G"
 	churn=()
 	for i in 2 3; do
+		# shellcheck disable=SC2016
 		on "$i" bash -c 'until [ -e "$1" ]; do
 			"$2" join "$3" </dev/null >/dev/null
 		done' _ "$BATS_TEST_TMPDIR/done" "$CPGTOOL" "$G" 3>&- &

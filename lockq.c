@@ -80,11 +80,15 @@
  * again, and the init's sender answers). So nobody knows more than the
  * newcomer's log: it starts from an empty state at its join, replays the
  * whole log (G1: what any synced member would have done from there) and
- * publishes the result. Members that joined after it take that state as
- * they would a handed-over one. If an OLD member left by NODEDOWN, or
- * votequorum lists a configured node as missing, a holder may still run
- * over there: it waits out the grace first (its own --kill-after, whose
- * holder's it cannot know: contenders of one lock should use one).
+ * publishes the result. Unless --no-quorum, only a log kept wholly in a
+ * quorate partition counts (one joined without quorum, or that lost it,
+ * asks instead): the quorate side is the one side that may hold a state,
+ * and the others come back as NODEUP, that is as OLD. Members that
+ * joined after it take that state as they would a handed-over one. If
+ * an OLD member left by NODEDOWN, or votequorum lists a configured node
+ * as missing, a holder may still run over there: it waits out the grace
+ * first (its own --kill-after, whose holder's it cannot know: contenders
+ * of one lock should use one).
  *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost

@@ -606,7 +606,11 @@ on_joined(struct lock *lk, const struct event *ev)
 	 * answers a message logged here.
 	 */
 	lk->logging = 1;
-	lk->from_join = 1;
+	/*
+	 * Only a log kept in a quorate partition can rebuild the state: a
+	 * quorate side is the only one, and losing quorum forgets the log.
+	 */
+	lk->from_join = lk->noquorum || lk->quorate || lk->show;
 	lk->old_down_at = 0;
 }
 

@@ -26,6 +26,7 @@
 
 #define ASK_EVERY	(2 * SEC)	/* a newcomer asks again after */
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
+#define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
 #define KILL_AFTER	5.0
 
 static const struct optdef lock_defs[] = {
@@ -89,6 +90,7 @@ struct lock {
 	uint64_t	 init_ord;	/* ... when the latest init came */
 	int		 from_join;	/* the log starts at our join */
 	int64_t		 old_down_at;	/* an old member left by NODEDOWN */
+	int64_t		 old_killed_at;	/* ... by PROCDOWN */
 	int		 quorate;
 	int		 complete;	/* every configured node is in */
 	uint32_t	 seq;
@@ -379,13 +381,25 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 	}
 }
 
+/*
+ * A holder that left without leaving (PROCDOWN: SIGKILLed) may not have
+ * taken its COMMAND with it yet: the kernel closes a dying process's
+ * corosync connection before it sends PR_SET_PDEATHSIG, so peers can
+ * hear of the death first. A node that left may still run it for its
+ * --kill-after.
+ */
 static void
 remove_member(struct lock *lk, struct lq_addr a, int reason, int64_t at)
 {
 	int64_t kill_ms = lq_remove(&lk->st, a);
 
-	if (kill_ms >= 0 && reason == CPG_REASON_NODEDOWN)
+	if (kill_ms < 0)
+		return;
+	if (reason == CPG_REASON_NODEDOWN)
 		start_grace(lk, at, kill_ms);
+	else if (reason == CPG_REASON_PROCDOWN &&
+	    at + PROCDOWN_GRACE > lk->grace_until)
+		lk->grace_until = at + PROCDOWN_GRACE;
 }
 
 static void
@@ -587,6 +601,9 @@ synthesize(struct lock *lk)
 	if (lk->old_down_at)
 		start_grace(lk, lk->old_down_at,
 		    (int64_t)(lk->kill_after * 1000));
+	if (lk->old_killed_at &&
+	    lk->old_killed_at + PROCDOWN_GRACE > lk->grace_until)
+		lk->grace_until = lk->old_killed_at + PROCDOWN_GRACE;
 	replay(lk, 0, n);
 	if (!lk->show)
 		publish(lk);
@@ -612,6 +629,7 @@ on_joined(struct lock *lk, const struct event *ev)
 	 */
 	lk->from_join = lk->noquorum || lk->quorate || lk->show;
 	lk->old_down_at = 0;
+	lk->old_killed_at = 0;
 }
 
 /*
@@ -666,9 +684,12 @@ on_confchg(struct lock *lk, const struct event *ev)
 
 	for (i = 0; i < ev->nleft; i++) {
 		a = (struct lq_addr){ ev->left[i].nodeid, ev->left[i].pid };
-		if ((k = find_member(lk, a)) >= 0 && lk->members[k].old &&
-		    ev->left[i].reason == CPG_REASON_NODEDOWN)
-			lk->old_down_at = e.at;
+		if ((k = find_member(lk, a)) >= 0 && lk->members[k].old) {
+			if (ev->left[i].reason == CPG_REASON_NODEDOWN)
+				lk->old_down_at = e.at;
+			if (ev->left[i].reason == CPG_REASON_PROCDOWN)
+				lk->old_killed_at = e.at;
+		}
 		if (lk->synced)
 			remove_member(lk, a, (int)ev->left[i].reason, e.at);
 		else if (lk->logging) {

@@ -100,6 +100,10 @@ check-offline: $(O)/cpgtool $(if $(filter 0,$(LINT)),,lint)
 soak: cpgtool
 	tests/soak
 
+# mutual exclusion while lock processes are SIGKILLed (LOCK_SOAK_SECONDS)
+lock-soak: cpgtool
+	tests/lock-soak
+
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
 bench: cpgtool bench/baseline bench/stamp
@@ -187,5 +191,5 @@ clean:
 
 FORCE:
 
-.PHONY: all check check-offline sanitize soak bench lint install uninstall \
+.PHONY: all check check-offline sanitize soak lock-soak bench lint install uninstall \
 	dist distcheck pkgcheck clean FORCE

@@ -30,7 +30,7 @@ spec=$(sed -nE 's/^Version:[[:space:]]*//p' cpgtool.spec)
 [ "$spec" = "$rel" ] || problem "cpgtool.spec is at $spec, VERSION at $rel"
 
 # bats files are bash with @test blocks; SC2030/31 flag bats' run subshells
-shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lint.sh tests/bin/* \
+shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/lint.sh tests/bin/* \
 	tests/offline tests/pkgcheck bench/run \
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \

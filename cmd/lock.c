@@ -208,12 +208,17 @@ ask(struct lock *lk)
 
 /* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
 static void
-start_grace(struct lock *lk, int64_t from, int64_t kill_ms)
+grace_to(struct lock *lk, int64_t until)
 {
-	int64_t until = from + kill_ms * MSEC + GRACE_MARGIN;
-
 	if (until > lk->grace_until)
 		lk->grace_until = until;
+}
+
+/* ... which a node that left may run for its --kill-after */
+static void
+start_grace(struct lock *lk, int64_t from, int64_t kill_ms)
+{
+	grace_to(lk, from + kill_ms * MSEC + GRACE_MARGIN);
 }
 
 static void
@@ -397,9 +402,8 @@ remove_member(struct lock *lk, struct lq_addr a, int reason, int64_t at)
 		return;
 	if (reason == CPG_REASON_NODEDOWN)
 		start_grace(lk, at, kill_ms);
-	else if (reason == CPG_REASON_PROCDOWN &&
-	    at + PROCDOWN_GRACE > lk->grace_until)
-		lk->grace_until = at + PROCDOWN_GRACE;
+	else if (reason == CPG_REASON_PROCDOWN)
+		grace_to(lk, at + PROCDOWN_GRACE);
 }
 
 static void
@@ -601,9 +605,8 @@ synthesize(struct lock *lk)
 	if (lk->old_down_at)
 		start_grace(lk, lk->old_down_at,
 		    (int64_t)(lk->kill_after * 1000));
-	if (lk->old_killed_at &&
-	    lk->old_killed_at + PROCDOWN_GRACE > lk->grace_until)
-		lk->grace_until = lk->old_killed_at + PROCDOWN_GRACE;
+	if (lk->old_killed_at)
+		grace_to(lk, lk->old_killed_at + PROCDOWN_GRACE);
 	replay(lk, 0, n);
 	if (!lk->show)
 		publish(lk);
@@ -1021,9 +1024,7 @@ on_stdin(struct loop *l, void *arg, short revents)
 		return;
 	loop_fd_del(l, STDIN_FILENO);
 	lk->stdin_eof = 1;
-	if (!lk->holding)
-		return;
-	if (lk->lost)
+	if (!lk->holding || lk->lost)
 		return;
 	event_line(lk, LOCK_RELEASED, NULL);
 	finish(lk, ST_OK);

@@ -515,6 +515,14 @@ loop_run(struct loop *l)
 	size_t i, n;
 
 	while (!l->done) {
+		/*
+		 * Before sleeping: a child may have ended before SIGCHLD
+		 * had a handler, and its signal was lost.
+		 */
+		if (child_ended)
+			reap_all(l);
+		if (l->done)
+			break;
 		run_timers(l);
 		if (!l->done && l->prep_fn != NULL)
 			l->prep_fn(l, l->prep_arg);
@@ -537,8 +545,6 @@ loop_run(struct loop *l)
 			if (l->done)
 				break;
 		}
-		if (child_ended)
-			reap_all(l);
 		dispatch(l, n);
 	}
 	return l->status;

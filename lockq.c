@@ -149,25 +149,13 @@ lq_reset(struct lockq *st)
 	memset(st, 0, sizeof(*st));
 }
 
-static int
-addr_eq(struct lq_addr a, struct lq_addr b)
-{
-	return a.nodeid == b.nodeid && a.pid == b.pid;
-}
-
-static int
-addr_lt(struct lq_addr a, struct lq_addr b)
-{
-	return a.nodeid < b.nodeid || (a.nodeid == b.nodeid && a.pid < b.pid);
-}
-
 ssize_t
 lq_index(const struct lq_addr *v, size_t n, struct lq_addr a)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (addr_eq(v[i], a))
+		if (lq_addr_eq(v[i], a))
 			return (ssize_t)i;
 	return -1;
 }
@@ -248,7 +236,7 @@ lq_remove(struct lockq *st, struct lq_addr a)
 	}
 	st->nsynced = drop(st->synced, st->nsynced, a);
 	for (k = 0; k < st->npend; k++)
-		if (!addr_eq(st->pend[k].a, a))
+		if (!lq_addr_eq(st->pend[k].a, a))
 			st->pend[n++] = st->pend[k];
 	st->npend = n;
 	if (st->nq == 0)
@@ -265,7 +253,7 @@ lq_answered(struct lockq *st, const struct lockq *told)
 
 	for (i = 0; i < st->npend; i++) {
 		for (k = 0; k < told->npend; k++)
-			if (addr_eq(st->pend[i].a, told->pend[k].a) &&
+			if (lq_addr_eq(st->pend[i].a, told->pend[k].a) &&
 			    st->pend[i].seq == told->pend[k].seq)
 				break;
 		if (k < told->npend) {
@@ -291,7 +279,7 @@ lq_responder(const struct lockq *st, struct lq_addr *a)
 		return 0;
 	*a = st->synced[0];
 	for (i = 1; i < st->nsynced; i++)
-		if (addr_lt(st->synced[i], *a))
+		if (lq_addr_lt(st->synced[i], *a))
 			*a = st->synced[i];
 	return 1;
 }

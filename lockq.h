@@ -24,6 +24,19 @@ struct lq_addr {
 	uint32_t	 pid;
 };
 
+static inline int
+lq_addr_eq(struct lq_addr a, struct lq_addr b)
+{
+	return a.nodeid == b.nodeid && a.pid == b.pid;
+}
+
+/* NODEID:PID order: who answers newcomers, who wins a merge */
+static inline int
+lq_addr_lt(struct lq_addr a, struct lq_addr b)
+{
+	return a.nodeid < b.nodeid || (a.nodeid == b.nodeid && a.pid < b.pid);
+}
+
 /* A process waiting for a state, and which of its messages asked. */
 struct lq_pend {
 	struct lq_addr	 a;

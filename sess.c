@@ -7,9 +7,18 @@
  * libcpg allows one cpg_join per handle, so a command that follows several
  * groups holds one session (handle) per group; each handle's descriptor is
  * served by the command's loop. CS_ERR_TRY_AGAIN is never a failure here:
- * it is retried after a pause, and a send held back by flow control is
- * retried once the pause is over or an own message has come back, while
- * the loop keeps dispatching.
+ * it is retried after a pause.
+ *
+ * Sending: each session owns a queue of what corosync did not take yet.
+ * sess_send hands a message to corosync at once when nothing is queued
+ * (no copy); if flow control holds it back (CS_ERR_TRY_AGAIN), or a
+ * membership change cut a fragmented one short (CS_ERR_INTERRUPT:
+ * corosync dropped it, nobody is delivered it), a copy is queued and the
+ * whole message goes again: after a growing pause, or as soon as an own
+ * message comes back (it left corosync's queue, so another may fit).
+ * Messages go in the order they were given. The owner hears `drained'
+ * when the queue is empty again; a pump stops reading while anything is
+ * queued, so the queue rarely holds more than one message.
  */
 
 #include <sys/socket.h>
@@ -36,6 +45,24 @@
 #define RECONNECT_EVERY	(200 * MSEC)
 #define DISPATCH_MAX	1024
 
+/*
+ * The most bytes queued before sess_send refuses: about a quarter of a
+ * second of the cluster's throughput at large messages (some 72 MB/s,
+ * see libcpg-facts.md). A pump never gets near it (it stops at the first
+ * queued message); a command that sends without one (lock's protocol, a
+ * reply per request) and gets there outruns corosync for good, and only
+ * memory would grow. A single larger message is taken when the queue is
+ * empty: corosync's own limit (MSG_MAX) is the one that counts.
+ */
+#define SESS_QUEUE_MAX	(16 * 1024 * 1024)
+
+/* A message corosync has not taken yet. */
+struct qmsg {
+	struct qmsg	*next;
+	size_t		 len;
+	char		 data[];
+};
+
 struct sess {
 	struct loop	*loop;
 	const struct runopts *ro;
@@ -47,13 +74,17 @@ struct sess {
 	int		 fd;		/* -1 while not connected */
 	int		 join;		/* a member, not just an observer */
 	int		 left;		/* our own leave came back */
-	int		 held;		/* a send waits for flow control */
 	uint32_t	 nodeid;
 	uint32_t	 pid;
-	uint64_t	 sent;
+	uint64_t	 sent;		/* taken by corosync */
 	uint64_t	 back;		/* own messages delivered back */
+	struct qmsg	*qhead;		/* not taken yet, oldest first */
+	struct qmsg	**qtail;
+	size_t		 queued;	/* their bytes */
+	uint64_t	 nqueued;	/* their number */
 	int64_t		 lost_at;	/* reconnecting since */
-	struct timer	 retry;		/* held send, or reconnect */
+	struct timer	 retry;		/* the queue's next try */
+	struct timer	 reconnect;	/* the connection's next try */
 	struct backoff	 bo;
 	cmap_handle_t	 cmap;
 	corosync_cfg_handle_t cfg;
@@ -178,14 +209,84 @@ emit(struct sess *s, struct event *ev)
 	s->hooks->event(s->arg, s, ev);
 }
 
-/* A held send may go now: tell the command, which sends again. */
-static void
-writable(struct sess *s)
+static const char *
+group_str(const struct sess *s, char *buf, size_t size)
 {
-	s->held = 0;
+	return out_group_str(&s->group, buf, size);
+}
+
+static int
+send_failed(struct sess *s, cs_error_t e, size_t len)
+{
+	char name[GROUP_STR_MAX];
+
+	return cs_fail(e, "cannot send a message of %zu bytes to '%s'", len,
+	    group_str(s, name, sizeof(name)));
+}
+
+/*
+ * Multicast one message: CS_OK, or TRY_AGAIN and INTERRUPT for "queue
+ * it, send it again whole", or a failure.
+ */
+static cs_error_t
+mcast(struct sess *s, const void *buf, size_t len)
+{
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	cs_error_t e;
+
+	e = cpg_mcast_joined(s->h, CPG_TYPE_AGREED, &iov, 1);
+	if (e == CS_OK) {
+		s->sent++;
+		backoff_reset(&s->bo);
+	}
+	return e;
+}
+
+/*
+ * Send what is queued, oldest first, until corosync holds one back (then
+ * try again after a pause) or the queue is empty (then tell the owner).
+ */
+static void
+flush(struct sess *s)
+{
+	struct qmsg *m;
+	cs_error_t e;
+
 	timer_stop(&s->retry);
-	if (s->hooks->writable != NULL && !loop_done(s->loop))
-		s->hooks->writable(s->arg, s);
+	if (s->fd < 0 || s->qhead == NULL || loop_done(s->loop))
+		return;
+	while ((m = s->qhead) != NULL) {
+		e = mcast(s, m->data, m->len);
+		if (e == CS_ERR_TRY_AGAIN || e == CS_ERR_INTERRUPT) {
+			timer_in(&s->retry, backoff_next(&s->bo));
+			return;
+		}
+		if (e != CS_OK) {
+			loop_stop(s->loop, send_failed(s, e, m->len));
+			return;
+		}
+		s->qhead = m->next;
+		s->queued -= m->len;
+		s->nqueued--;
+		free(m);
+	}
+	s->qtail = &s->qhead;
+	if (s->hooks->drained != NULL && !loop_done(s->loop))
+		s->hooks->drained(s->arg, s);
+}
+
+static void
+queue_free(struct sess *s)
+{
+	struct qmsg *m;
+
+	while ((m = s->qhead) != NULL) {
+		s->qhead = m->next;
+		free(m);
+	}
+	s->qtail = &s->qhead;
+	s->queued = 0;
+	s->nqueued = 0;
 }
 
 static void
@@ -203,9 +304,9 @@ on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
 	if (is_self(s, nodeid, pid))
 		s->back++;
 	emit(s, &ev);
-	/* our message left corosync's queue: a held send may fit now */
-	if (s->held && is_self(s, nodeid, pid))
-		writable(s);
+	/* our message left corosync's queue: a queued one may fit now */
+	if (s->qhead != NULL && is_self(s, nodeid, pid))
+		flush(s);
 }
 
 static void
@@ -320,6 +421,7 @@ sess_join(struct sess *s, int quiet)
 	return cs_fail(e, "cannot join '%s'", name);
 }
 
+/* Close the connection; the session stays, to connect again or be freed. */
 static void
 sess_close(struct sess *s)
 {
@@ -335,6 +437,17 @@ sess_close(struct sess *s)
 	}
 	s->fd = -1;
 	timer_stop(&s->retry);
+}
+
+/* Close it and take its timers off the loop, which may live on. */
+static void
+sess_free(struct sess *s)
+{
+	sess_close(s);
+	timer_del(&s->retry);
+	timer_del(&s->reconnect);
+	queue_free(s);
+	free(s);
 }
 
 /*
@@ -374,8 +487,8 @@ sess_leave(struct sess *s, int wait)
 	return ST_OK;
 }
 
-static void
-on_retry(struct loop *, void *);
+static void on_retry(struct loop *, void *);
+static void on_reconnect(struct loop *, void *);
 
 /*
  * Open a session on `group' and join it, unless `join' is 0 (an observer,
@@ -403,7 +516,9 @@ sess_open(struct loop *l, const struct cpg_name *group, int join,
 	if (group != NULL)
 		s->group = *group;
 	s->join = join;
+	s->qtail = &s->qhead;
 	timer_init(l, &s->retry, on_retry, s);
+	timer_init(l, &s->reconnect, on_reconnect, s);
 	s->next = all;
 	all = s;
 	*sp = s;
@@ -428,8 +543,7 @@ sess_finish(int st)
 			st = lst;
 	while ((s = all) != NULL) {
 		all = s->next;
-		sess_close(s);
-		free(s);
+		sess_free(s);
 	}
 	return st;
 }
@@ -444,18 +558,24 @@ reconnected(struct sess *s)
 	have_ring = 0;
 	ev.group = &s->group;
 	emit(s, &ev);
+	/* what was queued while away goes now */
+	flush(s);
 }
 
-/* The held send's pause is over, or it is time to try corosync again. */
+/* The queue's pause is over: corosync may take its head now. */
 static void
 on_retry(struct loop *l, void *arg)
 {
+	(void)l;
+	flush(arg);
+}
+
+/* Time to try corosync again. */
+static void
+on_reconnect(struct loop *l, void *arg)
+{
 	struct sess *s = arg;
 
-	if (s->fd >= 0) {
-		writable(s);
-		return;
-	}
 	if (sess_connect(s, 0, 1) == ST_OK) {
 		if (!s->join || sess_join(s, 1) == ST_OK) {
 			reconnected(s);
@@ -464,7 +584,7 @@ on_retry(struct loop *l, void *arg)
 		sess_close(s);
 	}
 	if (!loop_done(l))
-		timer_in(&s->retry, RECONNECT_EVERY);
+		timer_in(&s->reconnect, RECONNECT_EVERY);
 }
 
 /*
@@ -480,7 +600,7 @@ sess_lost(struct sess *s, cs_error_t e)
 	loop_fd_del(s->loop, s->fd);
 	cpg_finalize(s->h);
 	s->fd = -1;
-	s->held = 0;
+	timer_stop(&s->retry);
 	if (!s->ro->reconnect) {
 		warnx("lost connection to corosync: %s", cs_name(e));
 		if (s->hooks->lost == NULL)
@@ -495,7 +615,7 @@ sess_lost(struct sess *s, cs_error_t e)
 		    (unsigned long long)lost);
 	s->sent = s->back = 0;
 	s->lost_at = loop_now();
-	timer_in(&s->retry, RECONNECT_EVERY);
+	timer_in(&s->reconnect, RECONNECT_EVERY);
 	return ST_OK;
 }
 
@@ -527,61 +647,71 @@ sess_readable(struct loop *l, void *arg, short revents)
 }
 
 /*
- * Multicast one message: ST_OK, with *held set if flow control held it
- * back (the session calls the writable hook when it may go), or the
- * status of the failure.
+ * Multicast a message, now or (queued, copied) as soon as corosync takes
+ * it: ST_OK. Refused, said, with ST_FAIL when it would take the queue
+ * over SESS_QUEUE_MAX (a message alone in the queue may be larger), or
+ * over corosync's limit; a failure of corosync's, said, its status.
  */
 int
-sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
-    unsigned long n, int *held)
+sess_send(struct sess *s, const void *buf, size_t len)
 {
-	struct iovec iov = { (void *)(uintptr_t)buf, len };
 	char name[GROUP_STR_MAX];
+	struct qmsg *m;
 	cs_error_t e;
 
-	*held = 0;
 	if (len > MSG_MAX) {
-		out_group_str(&s->group, name, sizeof(name));
-		warnx("cannot send %s %lu (%zu bytes) to '%s': over corosync's "
-		    "limit of %zu bytes", unit, n, len, name, MSG_MAX);
+		warnx("cannot send a message of %zu bytes to '%s': over "
+		    "corosync's limit of %zu bytes", len,
+		    group_str(s, name, sizeof(name)), MSG_MAX);
 		return ST_FAIL;
 	}
-	if (s->fd < 0) {
-		/* reconnecting: the session says when */
-		*held = s->held = 1;
-		return ST_OK;
-	}
-	e = cpg_mcast_joined(s->h, CPG_TYPE_AGREED, &iov, 1);
-	if (e == CS_OK) {
-		s->sent++;
-		backoff_reset(&s->bo);
-		return ST_OK;
-	}
-	/*
-	 * INTERRUPT: the group's membership changed while libcpg was sending
-	 * a message in fragments (over about 1 MB); corosync dropped it, so
-	 * nobody is delivered it: it goes again whole, as a held one does.
-	 */
-	if (e == CS_ERR_TRY_AGAIN || e == CS_ERR_INTERRUPT) {
-		*held = s->held = 1;
+	if (s->qhead == NULL && s->fd >= 0) {
+		e = mcast(s, buf, len);
+		if (e == CS_OK)
+			return ST_OK;
+		if (e != CS_ERR_TRY_AGAIN && e != CS_ERR_INTERRUPT)
+			return send_failed(s, e, len);
 		timer_in(&s->retry, backoff_next(&s->bo));
-		return ST_OK;
+	} else if (s->qhead != NULL && len > SESS_QUEUE_MAX - s->queued) {
+		warnx("cannot send a message of %zu bytes to '%s': %zu bytes "
+		    "wait for corosync already", len,
+		    group_str(s, name, sizeof(name)), s->queued);
+		return ST_FAIL;
 	}
-	out_group_str(&s->group, name, sizeof(name));
-	return cs_fail(e, "cannot send %s %lu (%zu bytes) to '%s'", unit, n,
-	    len, name);
+	if ((m = malloc(sizeof(*m) + len)) == NULL) {
+		warn("cannot send a message of %zu bytes to '%s'", len,
+		    group_str(s, name, sizeof(name)));
+		return ST_FAIL;
+	}
+	m->next = NULL;
+	m->len = len;
+	memcpy(m->data, buf, len);
+	*s->qtail = m;
+	s->qtail = &m->next;
+	s->queued += len;
+	s->nqueued++;
+	return ST_OK;
 }
 
+/* Bytes given to sess_send that corosync has not taken yet. */
+size_t
+sess_queued(const struct sess *s)
+{
+	return s->queued;
+}
+
+/* Messages given to sess_send, taken by corosync or queued. */
 uint64_t
 sess_sent(const struct sess *s)
 {
-	return s->sent;
+	return s->sent + s->nqueued;
 }
 
+/* ... not yet delivered back to us: queued ones count. */
 uint64_t
 sess_unconfirmed(const struct sess *s)
 {
-	return s->sent - s->back;
+	return s->sent + s->nqueued - s->back;
 }
 
 uint64_t

@@ -102,9 +102,6 @@ struct lock {
 	int64_t		 grace_until;
 	int		 warned_foreign;
 	int		 warned_init;
-	/* outgoing messages held back by flow control */
-	char		*out[4];
-	size_t		 nout;
 	int		 stdin_eof;	/* no COMMAND: release once held */
 	int		 handoff;	/* leaving: the state goes first */
 	int		 final;		/* the status to leave with then */
@@ -136,48 +133,23 @@ event_line(struct lock *lk, enum lock_ev type, const char *reason)
 	}
 }
 
-/* Send a protocol message, or keep it until flow control lets it go. */
+/* Send a protocol message; the session queues it if it must wait. */
 static void
 say(struct lock *lk, const char *msg, size_t len)
 {
-	int held, st;
+	int st;
 
-	if (lk->nout == 0) {
-		if ((st = sess_send(lk->s, msg, len, "message", lk->seq,
-		    &held)) != ST_OK) {
-			loop_stop(lk->loop, st);
-			return;
-		}
-		if (!held)
-			return;
-	}
-	if (lk->nout == sizeof(lk->out) / sizeof(lk->out[0]) ||
-	    (lk->out[lk->nout] = strndup(msg, len)) == NULL) {
-		warnx("lock '%s': too many messages held back", lk->text);
-		loop_stop(lk->loop, ST_FAIL);
-		return;
-	}
-	lk->nout++;
+	if ((st = sess_send(lk->s, msg, len)) != ST_OK)
+		loop_stop(lk->loop, st);
 }
 
+/* Everything said has gone: a hand-over waiting for that ends. */
 static void
-on_writable(void *arg, struct sess *s)
+on_drained(void *arg, struct sess *s)
 {
 	struct lock *lk = arg;
-	int held, st;
 
 	(void)s;
-	while (lk->nout > 0) {
-		if ((st = sess_send(lk->s, lk->out[0], strlen(lk->out[0]),
-		    "message", lk->seq, &held)) != ST_OK) {
-			loop_stop(lk->loop, st);
-			return;
-		}
-		if (held)
-			return;
-		free(lk->out[0]);
-		memmove(lk->out, lk->out + 1, --lk->nout * sizeof(lk->out[0]));
-	}
 	if (lk->handoff == 2)
 		loop_stop(lk->loop, lk->final);
 }
@@ -356,7 +328,7 @@ apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
 			lk->publish = 0;
 			if (lk->handoff) {
 				lk->handoff = 2;
-				if (lk->nout == 0)
+				if (sess_queued(lk->s) == 0)
 					loop_stop(lk->loop, lk->final);
 			}
 		} else if (live &&
@@ -1078,7 +1050,7 @@ static int
 start(struct lock *lk, struct runopts *ro)
 {
 	static const struct sess_hooks hooks = {
-		.event = on_event, .writable = on_writable, .lost = on_lost,
+		.event = on_event, .drained = on_drained, .lost = on_lost,
 	};
 	int st;
 
@@ -1111,7 +1083,6 @@ cmd_lock(int argc, char **argv)
 {
 	struct lock lk = { .limit = 1, .kill_after = KILL_AFTER };
 	struct runopts ro;
-	size_t i;
 	int st, lst;
 
 	opt_init_run(&ro);
@@ -1131,8 +1102,6 @@ cmd_lock(int argc, char **argv)
 		st = lst;
 	quorum_close(lk.qu);
 	st = run_end(lk.loop, st);
-	for (i = 0; i < lk.nout; i++)
-		free(lk.out[i]);
 	free(lk.log);
 	return st;
 }

@@ -52,7 +52,7 @@ LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
 SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c out.c lockq.c daemons.c proc.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
-HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h proc.h
+HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h proc.h addr.h
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)

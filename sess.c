@@ -38,6 +38,7 @@
 #include <corosync/cpg.h>
 #include <corosync/votequorum.h>
 
+#include "addr.h"
 #include "cpgtool.h"
 #include "sess.h"
 
@@ -74,8 +75,7 @@ struct sess {
 	int		 fd;		/* -1 while not connected */
 	int		 join;		/* a member, not just an observer */
 	int		 left;		/* our own leave came back */
-	uint32_t	 nodeid;
-	uint32_t	 pid;
+	struct cpgt_addr me;
 	uint64_t	 sent;		/* taken by corosync */
 	uint64_t	 back;		/* own messages delivered back */
 	struct qmsg	*qhead;		/* not taken yet, oldest first */
@@ -192,20 +192,14 @@ sess_of(cpg_handle_t h)
 	return p;
 }
 
-static int
-is_self(const struct sess *s, uint32_t nodeid, uint32_t pid)
-{
-	return nodeid == s->nodeid && pid == s->pid;
-}
-
 static void
 emit(struct sess *s, struct event *ev)
 {
 	if (loop_done(s->loop) || s->hooks->event == NULL)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
-	ev->self_nodeid = s->nodeid;
-	ev->self_pid = s->pid;
+	ev->self_nodeid = s->me.nodeid;
+	ev->self_pid = s->me.pid;
 	s->hooks->event(s->arg, s, ev);
 }
 
@@ -301,11 +295,11 @@ on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
 
 	if (s == NULL)
 		return;
-	if (is_self(s, nodeid, pid))
+	if (addr_eq(ADDR(nodeid, pid), s->me))
 		s->back++;
 	emit(s, &ev);
 	/* our message left corosync's queue: a queued one may fit now */
-	if (s->qhead != NULL && is_self(s, nodeid, pid))
+	if (s->qhead != NULL && addr_eq(ADDR(nodeid, pid), s->me))
 		flush(s);
 }
 
@@ -327,7 +321,7 @@ on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	if (s == NULL)
 		return;
 	for (i = 0; i < nleft; i++)
-		if (is_self(s, left[i].nodeid, left[i].pid))
+		if (addr_eq(ADDR_OF(&left[i]), s->me))
 			s->left = 1;
 	emit(s, &ev);
 }
@@ -387,7 +381,7 @@ sess_connect(struct sess *s, int64_t wait, int quiet)
 			return st;
 	}
 	if ((e = cpg_fd_get(s->h, &s->fd)) != CS_OK ||
-	    (e = cpg_local_get(s->h, &s->nodeid)) != CS_OK) {
+	    (e = cpg_local_get(s->h, &s->me.nodeid)) != CS_OK) {
 		cpg_finalize(s->h);
 		s->fd = -1;
 		return quiet ? ST_CONN :
@@ -511,7 +505,7 @@ sess_open(struct loop *l, const struct cpg_name *group, int join,
 	s->hooks = hooks;
 	s->arg = arg;
 	s->fd = -1;
-	s->pid = (uint32_t)getpid();
+	s->me.pid = (uint32_t)getpid();
 	s->bo = (struct backoff){ .min = MSEC / 4, .max = 50 * MSEC };
 	if (group != NULL)
 		s->group = *group;
@@ -723,7 +717,7 @@ sess_confirmed(const struct sess *s)
 uint32_t
 sess_nodeid(const struct sess *s)
 {
-	return s->nodeid;
+	return s->me.nodeid;
 }
 
 /* The members of any group, without joining it. */

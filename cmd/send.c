@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../addr.h"
 #include "../cpgtool.h"
 #include "../input.h"
 #include "../run.h"
@@ -47,12 +48,6 @@ maybe_done(void *arg)
 		loop_stop(c->loop, ST_OK);
 }
 
-static int
-is_self(const struct event *ev, uint32_t nodeid, uint32_t pid)
-{
-	return nodeid == ev->self_nodeid && pid == ev->self_pid;
-}
-
 static void
 on_event(void *arg, struct sess *s, const struct event *ev)
 {
@@ -62,14 +57,14 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	twin_confchg(s, ev);
 	if (ev->type == EV_CONFCHG && !c->ready) {
 		for (i = 0; i < ev->nmembers; i++)
-			others += !is_self(ev, ev->members[i].nodeid,
-			    ev->members[i].pid);
+			others += !addr_eq(ADDR_OF(&ev->members[i]),
+			    ADDR_SELF(ev));
 		if (others >= c->members) {
 			c->ready = 1;
 			pump_go(&c->pump);
 		}
 	}
-	if (ev->type != EV_MESSAGE || !is_self(ev, ev->nodeid, ev->pid))
+	if (ev->type != EV_MESSAGE || !addr_eq(ADDR_OF(ev), ADDR_SELF(ev)))
 		return;
 	if (c->verbose)
 		out_event(sink_stdout, ev);

@@ -48,6 +48,7 @@ struct loop {
 	void		*busy_arg;
 	loop_timer_fn	*prep_fn;
 	void		*prep_arg;
+	void		*data;		/* loop_set_data's */
 	int64_t		 deadline;
 	double		 timeout;
 	int		 done;
@@ -382,6 +383,23 @@ loop_on_prepare(struct loop *l, loop_timer_fn *fn, void *arg)
 {
 	l->prep_fn = fn;
 	l->prep_arg = arg;
+}
+
+/*
+ * One pointer kept with the loop for the layer above it that has state
+ * per loop rather than per object (sess.c: its sessions, to end them
+ * all). The loop never looks at it; its owner frees it.
+ */
+void
+loop_set_data(struct loop *l, void *data)
+{
+	l->data = data;
+}
+
+void *
+loop_data(const struct loop *l)
+{
+	return l->data;
 }
 
 int

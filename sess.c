@@ -64,8 +64,19 @@ struct qmsg {
 	char		 data[];
 };
 
+/*
+ * The sessions of one loop, kept with it (loop_data): sess_finish ends
+ * them all, and a ring change that every handle hears is told once.
+ */
+struct sessions {
+	struct sess	*all;
+	struct cpg_ring_id last_ring;	/* the last ring change told */
+	int		 have_ring;
+};
+
 struct sess {
 	struct loop	*loop;
+	struct sessions	*set;
 	const struct runopts *ro;
 	const struct sess_hooks *hooks;
 	void		*arg;
@@ -100,10 +111,12 @@ struct quorum {
 	void		*arg;
 };
 
-static struct sess *all;		/* every open session */
-static struct sess *dispatching;	/* whose cpg_dispatch is running */
-static struct cpg_ring_id last_ring;	/* the last ring change told */
-static int have_ring;
+/*
+ * Whose cpg_dispatch is running: libcpg's callbacks are told only the
+ * handle, and this spares a locked lookup (cpg_context_get) per event.
+ * Set and cleared around each dispatch, so it is no state between them.
+ */
+static struct sess *dispatching;
 
 static const char *const cs_names[] = {
 	[CS_OK] = "CS_OK",
@@ -338,11 +351,11 @@ on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n,
 	if (s == NULL)
 		return;
 	/* Every handle hears of every ring change: say it once. */
-	if (have_ring && last_ring.nodeid == ring.nodeid &&
-	    last_ring.seq == ring.seq)
+	if (s->set->have_ring && s->set->last_ring.nodeid == ring.nodeid &&
+	    s->set->last_ring.seq == ring.seq)
 		return;
-	last_ring = ring;
-	have_ring = 1;
+	s->set->last_ring = ring;
+	s->set->have_ring = 1;
 	emit(s, &ev);
 }
 
@@ -493,14 +506,18 @@ sess_open(struct loop *l, const struct cpg_name *group, int join,
     const struct runopts *ro, const struct sess_hooks *hooks, void *arg,
     struct sess **sp)
 {
+	struct sessions *set = loop_data(l);
 	struct sess *s;
 	int st;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if (set == NULL && (set = calloc(1, sizeof(*set))) != NULL)
+		loop_set_data(l, set);
+	if (set == NULL || (s = calloc(1, sizeof(*s))) == NULL) {
 		warn("session");
 		return ST_FAIL;
 	}
 	s->loop = l;
+	s->set = set;
 	s->ro = ro;
 	s->hooks = hooks;
 	s->arg = arg;
@@ -513,8 +530,8 @@ sess_open(struct loop *l, const struct cpg_name *group, int join,
 	s->qtail = &s->qhead;
 	timer_init(l, &s->retry, on_retry, s);
 	timer_init(l, &s->reconnect, on_reconnect, s);
-	s->next = all;
-	all = s;
+	s->next = set->all;
+	set->all = s;
 	*sp = s;
 	if ((st = sess_connect(s, (int64_t)(ro->wait_corosync * SEC), 0)))
 		return st;
@@ -522,23 +539,28 @@ sess_open(struct loop *l, const struct cpg_name *group, int join,
 }
 
 /*
- * Leave every group, close every session: the first failure, `st' or a
- * leave's, is the exit status. Every way out of a command ends here, so
- * peers see a LEAVE and not a PROCDOWN.
+ * Leave every group, close every session of the loop: the first
+ * failure, `st' or a leave's, is the exit status. Every way out of a
+ * command ends here, so peers see a LEAVE and not a PROCDOWN.
  */
 int
-sess_finish(int st)
+sess_finish(struct loop *l, int st)
 {
+	struct sessions *set = loop_data(l);
 	struct sess *s;
 	int lst;
 
-	for (s = all; s != NULL; s = s->next)
+	if (set == NULL)
+		return st;
+	for (s = set->all; s != NULL; s = s->next)
 		if ((lst = sess_leave(s, 1)) != ST_OK && st == ST_OK)
 			st = lst;
-	while ((s = all) != NULL) {
-		all = s->next;
+	while ((s = set->all) != NULL) {
+		set->all = s->next;
 		sess_free(s);
 	}
+	free(set);
+	loop_set_data(l, NULL);
 	return st;
 }
 
@@ -549,7 +571,7 @@ reconnected(struct sess *s)
 
 	warnx("connected to corosync again after %.1f seconds",
 	    (double)(loop_now() - s->lost_at) / SEC);
-	have_ring = 0;
+	s->set->have_ring = 0;
 	ev.group = &s->group;
 	emit(s, &ev);
 	/* what was queued while away goes now */

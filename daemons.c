@@ -21,6 +21,7 @@
 #include <err.h>
 #include <string.h>
 
+#include "addr.h"
 #include "cpgtool.h"
 #include "sess.h"
 
@@ -142,12 +143,6 @@ twin_hint(struct sess *s, const struct cpg_name *g, size_t others,
 	    name, joined ? "other " : "", tname, n, tname);
 }
 
-static int
-is_self(const struct event *ev, const struct cpg_address *a)
-{
-	return a->nodeid == ev->self_nodeid && a->pid == ev->self_pid;
-}
-
 /* The confchg of our own join: the first a joined group tells us. */
 void
 twin_confchg(struct sess *s, const struct event *ev)
@@ -157,10 +152,10 @@ twin_confchg(struct sess *s, const struct event *ev)
 	if (ev->type != EV_CONFCHG)
 		return;
 	for (i = 0; i < ev->njoined; i++)
-		self |= is_self(ev, &ev->joined[i]);
+		self |= addr_eq(ADDR_OF(&ev->joined[i]), ADDR_SELF(ev));
 	if (!self)
 		return;
 	for (i = 0; i < ev->nmembers; i++)
-		others += !is_self(ev, &ev->members[i]);
+		others += !addr_eq(ADDR_OF(&ev->members[i]), ADDR_SELF(ev));
 	twin_hint(s, ev->group, others, 1);
 }

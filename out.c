@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cpgtool.h"
 
 struct sink {
@@ -531,8 +532,7 @@ put_now(struct sink *s)
 static int
 is_self(const struct event *own, const struct cpg_address *a)
 {
-	return own != NULL && a->nodeid == own->self_nodeid &&
-	    a->pid == own->self_pid;
+	return own != NULL && addr_eq(ADDR_OF(a), ADDR_SELF(own));
 }
 
 static size_t

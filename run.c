@@ -92,7 +92,7 @@ run_end(struct loop *l, int st)
 {
 	int ost;
 
-	st = sess_finish(st);
+	st = sess_finish(l, st);
 	ost = run_ro != NULL ? out_stop() : ST_OK;
 	run_ro = NULL;
 	loop_free(l);

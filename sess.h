@@ -17,8 +17,11 @@ struct quorum;
 struct sess_hooks {
 	/* an event arrived */
 	void	(*event)(void *, struct sess *, const struct event *);
-	/* a send held back by flow control may go through now */
-	void	(*writable)(void *, struct sess *);
+	/*
+	 * the send queue is empty again, having held something: a pump
+	 * that stopped reading while it held anything reads again
+	 */
+	void	(*drained)(void *, struct sess *);
 	/*
 	 * the connection to corosync is gone (said) and will not come
 	 * back: the command decides how to end; without this hook the
@@ -30,10 +33,10 @@ struct sess_hooks {
 int	 sess_open(struct loop *, const struct cpg_name *, int,
 	    const struct runopts *, const struct sess_hooks *, void *,
 	    struct sess **);
-int	 sess_finish(int);
+int	 sess_finish(struct loop *, int);
 int	 sess_leave(struct sess *, int);
-int	 sess_send(struct sess *, const void *, size_t, const char *,
-	    unsigned long, int *);
+int	 sess_send(struct sess *, const void *, size_t);
+size_t	 sess_queued(const struct sess *);
 uint64_t sess_sent(const struct sess *);
 uint64_t sess_unconfirmed(const struct sess *);
 uint64_t sess_confirmed(const struct sess *);

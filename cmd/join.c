@@ -25,14 +25,18 @@ const struct optdef *const join_opts[] = {
 struct join {
 	struct loop	*loop;
 	struct input	 in;
+	struct pump	 pump;
 	struct sess	*s;
 	unsigned long	 count;
 	unsigned long	 seen;
 };
 
+/* At the end of input, once our own messages came back: done. */
 static void
-maybe_done(struct join *j)
+maybe_done(void *arg)
 {
+	struct join *j = arg;
+
 	if (input_done(&j->in) && sess_unconfirmed(j->s) == 0)
 		loop_stop(j->loop, ST_OK);
 }
@@ -50,60 +54,20 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 		maybe_done(j);
 }
 
-/*
- * Send every whole message buffered, as far as flow control lets us;
- * while it holds one back, input is not read (the session says when).
- */
 static void
-pump(struct join *j)
-{
-	const char *m;
-	size_t n;
-	int held, st;
-
-	while (input_next(&j->in, &m, &n)) {
-		if ((st = sess_send(j->s, m, n, input_unit(&j->in),
-		    j->in.count + 1, &held)) != ST_OK) {
-			loop_stop(j->loop, st);
-			return;
-		}
-		if (held) {
-			loop_fd_events(j->loop, j->in.fd, 0);
-			return;
-		}
-		input_take(&j->in);
-	}
-	if (j->in.eof)
-		loop_fd_del(j->loop, j->in.fd);
-	else
-		loop_fd_events(j->loop, j->in.fd, POLLIN);
-	maybe_done(j);
-}
-
-static void
-on_input(struct loop *l, void *arg, short revents)
+on_drained(void *arg, struct sess *s)
 {
 	struct join *j = arg;
 
-	(void)revents;
-	if (input_read(&j->in) == -1)
-		loop_stop(l, ST_FAIL);
-	else
-		pump(j);
-}
-
-static void
-on_writable(void *arg, struct sess *s)
-{
 	(void)s;
-	pump(arg);
+	pump_go(&j->pump);
 }
 
 int
 cmd_join(int argc, char **argv)
 {
 	static const struct sess_hooks hooks = {
-		.event = on_event, .writable = on_writable,
+		.event = on_event, .drained = on_drained,
 	};
 	struct join j = { 0 };
 	struct cpg_name group;
@@ -158,8 +122,9 @@ cmd_join(int argc, char **argv)
 		return ST_FAIL;
 	}
 	if ((st = sess_open(j.loop, &group, 1, &ro, &hooks, &j,
-	    &j.s)) == ST_OK &&
-	    (st = loop_fd(j.loop, j.in.fd, POLLIN, on_input, &j)) == ST_OK) {
+	    &j.s)) == ST_OK) {
+		pump_init(&j.pump, &j.in, j.loop, j.s, maybe_done, &j);
+		pump_go(&j.pump);
 		st = loop_run(j.loop);
 	}
 	st = run_end(j.loop, st);

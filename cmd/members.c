@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr.h"
 #include "../cpgtool.h"
 #include "../run.h"
 #include "../sess.h"
@@ -183,7 +184,7 @@ has(const struct cpg_address *a, int n, const struct cpg_address *x)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (a[i].nodeid == x->nodeid && a[i].pid == x->pid)
+		if (addr_eq(ADDR_OF(&a[i]), ADDR_OF(x)))
 			return 1;
 	return 0;
 }

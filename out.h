@@ -1,0 +1,41 @@
+/*
+ * The renderers (out.c): events, member lists and a lock's news into a
+ * sink, as text or JSON as the output options say. Nothing else prints
+ * an event.
+ */
+
+#ifndef OUT_H
+#define OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <corosync/cpg.h>
+
+struct event;
+struct nodeinfo;
+struct sink;
+
+/* A group name as text: every byte may become \xNN (out_group_str). */
+#define GROUP_STR_MAX	(CPG_MAX_NAME_LENGTH * 4 + 1)
+
+/* What happened to a lock, for out_lock_event. */
+enum lock_ev {
+	LOCK_WAITING,
+	LOCK_ACQUIRED,
+	LOCK_RELEASED,
+	LOCK_LOST,
+};
+
+int	 out_event(struct sink *, const struct event *);
+void	 out_members(struct sink *, const struct cpg_name *,
+	    const struct cpg_address *, size_t, const struct nodeinfo *,
+	    uint32_t);
+void	 out_lock_event(struct sink *, enum lock_ev, const struct cpg_name *,
+	    const char *);
+void	 out_lock_queue(struct sink *, const struct cpg_name *, unsigned,
+	    const struct cpg_address *, size_t, size_t,
+	    const struct nodeinfo *);
+const char *out_group_str(const struct cpg_name *, char *, size_t);
+
+#endif

@@ -54,7 +54,7 @@ SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
 	out.c lockq.c daemons.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
 HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h sink.h enc.h fmt.h out.h \
-	status.h util.h opt.h event.h
+	status.h util.h opt.h event.h daemons.h
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)

@@ -14,6 +14,10 @@
 #include <unistd.h>
 
 #include "cpgtool.h"
+#include "fmt.h"
+#include "opt.h"
+#include "status.h"
+#include "util.h"
 
 static const struct cmd cmds[] = {
 	{ "join", cmd_join, "group", join_opts },

@@ -1,28 +1,14 @@
 /*
  * cpgtool: a command-line client for corosync's Closed Process Groups.
- *
- * Modules: cpgtool.c (main, the command table), cmd/ (a file per
- * command), util.c (the usage error and other helpers every module may
- * use), opt.c (argument parsing shared by the commands), input.c
- * (message framing), loop.c (the event loop), sess.c (the only caller of
- * corosync's libraries), out.c (the only writer of events). See HACKING.
+ * This header is the command table's: struct cmd and the commands. The
+ * modules' own headers say the rest; HACKING draws how they call each
+ * other.
  */
 
 #ifndef CPGTOOL_H
 #define CPGTOOL_H
 
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <time.h>
-
-#include "event.h"
-#include "fmt.h"
-#include "opt.h"
-#include "out.h"
-#include "sink.h"
-#include "status.h"
-#include "util.h"
+struct optdef;
 
 /* The Makefile passes -DCPGTOOL_VERSION (VERSION, or git describe). */
 #ifndef CPGTOOL_VERSION
@@ -36,14 +22,7 @@ struct cmd {
 	const struct optdef *const *opts;
 };
 
-/* daemons.c */
-struct sess;
-const char *daemon_owner(const struct cpg_name *);
-int	 daemon_refuse(const struct cpg_name *, int, int);
-void	 twin_hint(struct sess *, const struct cpg_name *, size_t, int);
-void	 twin_confchg(struct sess *, const struct event *);
-
-/* cpgtool.c, cmd/ *.c */
+/* cmd/ *.c: each command, and the option sets it takes */
 int	 cmd_join(int, char **);
 int	 cmd_send(int, char **);
 int	 cmd_watch(int, char **);

@@ -21,8 +21,11 @@
 #include <err.h>
 #include <string.h>
 
-#include "cpgtool.h"
+#include "daemons.h"
+#include "event.h"
+#include "out.h"
 #include "sess.h"
+#include "status.h"
 
 struct daemon_group {
 	const char	*name;	/* the name, or its fixed start */
@@ -87,7 +90,7 @@ daemon_owner(const struct cpg_name *g)
 int
 daemon_refuse(const struct cpg_name *g, int n, int intrusive)
 {
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
+	char name[GROUP_STR_MAX];
 	const char *owner;
 	int i;
 

@@ -14,8 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
+#include "event.h"
 #include "input.h"
+#include "status.h"
+#include "util.h"
 
 /*
  * The least room a read is given (it gets all the buffer has, at first

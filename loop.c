@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
 #include "loop.h"
+#include "status.h"
 
 struct watch {
 	int		 fd;

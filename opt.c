@@ -12,13 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <corosync/cpg.h>
+
 #include "cpgtool.h"
+#include "fmt.h"
+#include "opt.h"
+#include "status.h"
+#include "util.h"
 
 #define DEFAULT_BACKLOG	(64UL << 20)
 
 /*
  * A GROUP argument: bytes, with \xNN and \\ escapes so that any name,
- * Pacemaker's trailing NUL included, can be typed; 1 to 128 bytes.
+ * Pacemaker's trailing NUL included, can be typed; 1 to
+ * CPG_MAX_NAME_LENGTH bytes.
  */
 int
 opt_group(const char *arg, struct cpg_name *g)

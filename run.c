@@ -9,10 +9,12 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
 #include "loop.h"
+#include "opt.h"
 #include "run.h"
 #include "sess.h"
+#include "sink.h"
+#include "status.h"
 
 /* Output that makes a dispatching session let the loop come round. */
 #define BUSY_BYTES	(16 * 1024)

@@ -29,8 +29,12 @@
 #include <corosync/cpg.h>
 #include <corosync/votequorum.h>
 
-#include "cpgtool.h"
+#include "event.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
 #include "sess.h"
+#include "status.h"
 
 #define LEAVE_WAIT	(2 * SEC)
 #define RECONNECT_EVERY	(200 * MSEC)
@@ -601,7 +605,7 @@ int
 sess_membership(struct sess *s, const struct cpg_name *group,
     struct cpg_address *list, int *n)
 {
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
+	char name[GROUP_STR_MAX];
 	struct cpg_name g = *group;
 	int max = *n, st;
 	cs_error_t e;

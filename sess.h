@@ -7,11 +7,16 @@
 #ifndef SESS_H
 #define SESS_H
 
-#include "cpgtool.h"
-#include "loop.h"
+#include <stddef.h>
+#include <stdint.h>
 
-struct sess;
+#include "event.h"
+
+struct loop;
+struct nodeinfo;
 struct quorum;
+struct runopts;
+struct sess;
 
 /* The command's side of a session. */
 struct sess_hooks {

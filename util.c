@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "cpgtool.h"
+#include "util.h"
 
 const struct cmd	*cur_cmd;
 unsigned		 std_closed;

@@ -20,9 +20,18 @@
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../lockq.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 #define ASK_EVERY	(2 * SEC)	/* a newcomer asks again after */
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */

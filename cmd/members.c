@@ -10,8 +10,17 @@
 #include <string.h>
 
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef members_defs[] = {
 	{ "wait", 'w', "count", "wait until each GROUP has COUNT members" },

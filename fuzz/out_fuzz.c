@@ -1,8 +1,9 @@
 /*
- * libFuzzer target for the output layer, linked with out.o and util.o as
- * cpgtool is. Each input chooses the options (out_reset between inputs),
- * a group name, a payload and who "self" is; the events, two lock events
- * and a lock's queue are rendered into a memory sink and checked:
+ * libFuzzer target for the output layer, linked with sink.o, enc.o,
+ * fmt.o, out.o and util.o as cpgtool is. Each input chooses the options
+ * (out_reset between inputs), a group name, a payload and who "self" is;
+ * the events, two lock events and a lock's queue are rendered into a
+ * memory sink and checked:
  *   JSON: every line is one valid JSON object (strict, UTF-8) with no raw
  *         DEL, C1 control, U+2028 or U+2029; the group, lock and payload
  *         decode back to the original bytes, as a string whenever those
@@ -19,7 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpgtool.h"
+#include "../event.h"
+#include "../fmt.h"
+#include "../opt.h"
+#include "../out.h"
+#include "../sink.h"
+#include "../util.h"
 
 #define TOTEM		"{\"type\":\"totem\""
 #define CHECK(x)	do { if (!(x)) __builtin_trap(); } while (0)
@@ -374,7 +380,7 @@ untext(const char *p, const char *e, unsigned char *d)
 static void
 check_text_name(const char *p, const char *nl, const struct cpg_name *g)
 {
-	unsigned char d[CPG_MAX_NAME_LENGTH * 4];
+	unsigned char d[GROUP_STR_MAX];
 	const char *sp;
 	size_t k;
 

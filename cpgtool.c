@@ -97,10 +97,12 @@ guard_std(void)
 int
 main(int argc, char **argv)
 {
+	struct outfmt of;
 	int ch;
 
 	program_invocation_short_name = (char *)"cpgtool";
 	guard_std();
+	fmt_init(&of);
 	opterr = 0;
 	while ((ch = opt_get(argc, argv, global_opts, 1)) != -1) {
 		switch (ch) {
@@ -108,7 +110,7 @@ main(int argc, char **argv)
 			usage();
 			return stdout_status(ST_OK);
 		case 'j':
-			out_option('j', NULL);
+			fmt_option(&of, 'j', NULL);
 			break;
 		case 'V':
 			puts("cpgtool " CPGTOOL_VERSION);
@@ -129,5 +131,5 @@ main(int argc, char **argv)
 	}
 	/* glibc: 0 restarts getopt from scratch for the command's argv */
 	optind = 0;
-	return stdout_status(cur_cmd->fn(argc, argv));
+	return stdout_status(cur_cmd->fn(argc, argv, &of));
 }

@@ -9,6 +9,7 @@
 #define CPGTOOL_H
 
 struct optdef;
+struct outfmt;
 
 /* The Makefile passes -DCPGTOOL_VERSION (VERSION, or git describe). */
 #ifndef CPGTOOL_VERSION
@@ -17,17 +18,18 @@ struct optdef;
 
 struct cmd {
 	const char	 *name;
-	int		(*fn)(int, char **);
+	/* argv, and the output format the global options began */
+	int		(*fn)(int, char **, struct outfmt *);
 	const char	 *usage;	/* the operands */
 	const struct optdef *const *opts;
 };
 
 /* cmd/ *.c: each command, and the option sets it takes */
-int	 cmd_join(int, char **);
-int	 cmd_send(int, char **);
-int	 cmd_watch(int, char **);
-int	 cmd_members(int, char **);
-int	 cmd_lock(int, char **);
+int	 cmd_join(int, char **, struct outfmt *);
+int	 cmd_send(int, char **, struct outfmt *);
+int	 cmd_watch(int, char **, struct outfmt *);
+int	 cmd_members(int, char **, struct outfmt *);
+int	 cmd_lock(int, char **, struct outfmt *);
 extern const struct optdef *const join_opts[];
 extern const struct optdef *const send_opts[];
 extern const struct optdef *const watch_opts[];

@@ -12,16 +12,14 @@
 #include "opt.h"
 #include "util.h"
 
-struct outfmt outfmt = { .events = EVM_ALL };
-
 static enum opt_res
-parse_events(const char *arg)
+parse_events(struct outfmt *f, const char *arg)
 {
 	static const char *const names[] = { "message", "confchg", "totem" };
 	const char *p = arg, *q;
 	size_t i;
 
-	outfmt.events = 0;
+	f->events = 0;
 	for (; *p; p = *q ? q + 1 : q) {
 		q = strchrnul(p, ',');
 		for (i = 0; i < 3; i++)
@@ -33,13 +31,13 @@ parse_events(const char *arg)
 			    "(message, confchg, totem)", (int)(q - p), p);
 			return OPT_BAD;
 		}
-		outfmt.events |= 1u << i;
+		f->events |= 1u << i;
 	}
-	if (outfmt.events == 0) {
+	if (f->events == 0) {
 		usage_error("--events needs at least one event");
 		return OPT_BAD;
 	}
-	outfmt.events_set = 1;
+	f->events_set = 1;
 	return OPT_TAKEN;
 }
 
@@ -69,13 +67,13 @@ fmt_token(const char *p, struct tok *t)
 }
 
 static int
-fmt_add(struct tok t)
+fmt_add(struct outfmt *f, struct tok t)
 {
-	if (outfmt.ntok == FMT_MAX) {
+	if (f->ntok == FMT_MAX) {
 		usage_error("--format has more than %d fields", FMT_MAX);
 		return 0;
 	}
-	outfmt.tok[outfmt.ntok++] = t;
+	f->tok[f->ntok++] = t;
 	return 1;
 }
 
@@ -85,16 +83,16 @@ fmt_add(struct tok t)
  * argument, which must outlive the output (argv does).
  */
 static enum opt_res
-parse_format(const char *arg)
+parse_format(struct outfmt *f, const char *arg)
 {
 	const char *p, *q;
 	struct tok t;
 
-	outfmt.ntok = 0;
+	f->ntok = 0;
 	for (p = arg; *p; p = q + 2) {
 		for (q = p; *q && *q != '%' && *q != '\\'; q++)
 			;
-		if (q > p && !fmt_add((struct tok){ TK_LIT, p,
+		if (q > p && !fmt_add(f, (struct tok){ TK_LIT, p,
 		    (size_t)(q - p) }))
 			return OPT_BAD;
 		if (*q == '\0')
@@ -104,38 +102,38 @@ parse_format(const char *arg)
 			    q[1] ? (char[]){ q[1], 0 } : "");
 			return OPT_BAD;
 		}
-		if (!fmt_add(t))
+		if (!fmt_add(f, t))
 			return OPT_BAD;
 	}
-	outfmt.format = 1;
+	f->format = 1;
 	return OPT_TAKEN;
 }
 
 /* An output option: taken, not ours, or its value is bad (said why). */
 enum opt_res
-out_option(int ch, const char *arg)
+fmt_option(struct outfmt *f, int ch, const char *arg)
 {
 	switch (ch) {
 	case 'j':
-		outfmt.json = 1;
+		f->json = 1;
 		return OPT_TAKEN;
 	case 'T':
-		outfmt.stamps = 1;
+		f->stamps = 1;
 		return OPT_TAKEN;
 	case 'x':
-		outfmt.exclude_self = 1;
+		f->exclude_self = 1;
 		return OPT_TAKEN;
 	case 'E':
-		return parse_events(arg);
+		return parse_events(f, arg);
 	case 'F':
-		return parse_format(arg);
+		return parse_format(f, arg);
 	case 'e':
 		if (strcmp(arg, "text") == 0)
-			outfmt.enc = ENC_TEXT;
+			f->enc = ENC_TEXT;
 		else if (strcmp(arg, "base64") == 0)
-			outfmt.enc = ENC_BASE64;
+			f->enc = ENC_BASE64;
 		else if (strcmp(arg, "hex") == 0)
-			outfmt.enc = ENC_HEX;
+			f->enc = ENC_HEX;
 		else {
 			usage_error("unknown encoding '%s' (text, "
 			    "base64, hex)", arg);
@@ -146,24 +144,18 @@ out_option(int ch, const char *arg)
 	return OPT_NOT_MINE;
 }
 
-/* Forget every output option given: the defaults again. */
+/* The defaults: text, every event, no time stamps. */
 void
-out_reset(void)
+fmt_init(struct outfmt *f)
 {
-	memset(&outfmt, 0, sizeof(outfmt));
-	outfmt.events = EVM_ALL;
-}
-
-int
-out_stamps(void)
-{
-	return outfmt.stamps;
+	memset(f, 0, sizeof(*f));
+	f->events = EVM_ALL;
 }
 
 /* The events a command prints unless --events says otherwise. */
 void
-out_events_default(unsigned mask)
+fmt_events_default(struct outfmt *f, unsigned mask)
 {
-	if (!outfmt.events_set)
-		outfmt.events = outfmt.format ? EVM_MESSAGE : mask;
+	if (!f->events_set)
+		f->events = f->format ? EVM_MESSAGE : mask;
 }

@@ -25,7 +25,14 @@ struct tok {
 
 #define FMT_MAX		64
 
-/* The output options: one set, whatever the sink. */
+/*
+ * The output options, as a command was given them. The format is the
+ * command's, not a sink's and not a global: main starts it (the global
+ * -j), the command's option parsing adds to it, and each renderer is
+ * handed it with the sink it writes to. One format can so serve two
+ * sinks (lock: stdout, or stderr under COMMAND), and a renderer that
+ * needs another (JSON for a child's stdin, say) is handed another.
+ */
 struct outfmt {
 	int		 json;
 	int		 enc;		/* enum enc */
@@ -38,11 +45,8 @@ struct outfmt {
 	struct tok	 tok[FMT_MAX];
 };
 
-extern struct outfmt outfmt;
-
-enum opt_res out_option(int, const char *);
-void	 out_reset(void);
-int	 out_stamps(void);
-void	 out_events_default(unsigned);
+void	 fmt_init(struct outfmt *);
+enum opt_res fmt_option(struct outfmt *, int, const char *);
+void	 fmt_events_default(struct outfmt *, unsigned);
 
 #endif

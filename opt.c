@@ -185,11 +185,11 @@ opt_unknown(char **argv, int ch)
 
 /* An option every event command takes: taken, not ours, or bad. */
 enum opt_res
-opt_common(struct runopts *ro, int ch, const char *arg)
+opt_common(struct runopts *ro, struct outfmt *of, int ch, const char *arg)
 {
 	enum opt_res r;
 
-	if ((r = out_option(ch, arg)) != OPT_NOT_MINE)
+	if ((r = fmt_option(of, ch, arg)) != OPT_NOT_MINE)
 		return r;
 	return opt_run(ro, ch, arg);
 }
@@ -275,11 +275,25 @@ const struct optdef opts_intrusive[] = {
 	OPTDEF_END
 };
 
+/* The most options a command takes, --help included. */
 #define OPTS_MAX	48
 
 static struct option lo[OPTS_MAX + 1];
 static char so[3 * OPTS_MAX + 3];
 static const struct optdef *const *built;	/* what lo and so are for */
+
+/*
+ * A command with more options than OPTS_MAX is a bug in its tables, not
+ * bad input: it stops here, loudly, rather than lose an option. Every
+ * command's --help builds its tables, so tests/offline meets it first.
+ */
+static void
+too_many(void)
+{
+	warnx("internal error: a command has more than %d options "
+	    "(OPTS_MAX in opt.c)", OPTS_MAX);
+	abort();
+}
 
 static int
 is_short(int val)
@@ -290,7 +304,9 @@ is_short(int val)
 static void
 add(const struct optdef *d, size_t *n, size_t *k)
 {
-	for (; d->name != NULL && *n < OPTS_MAX; d++) {
+	for (; d->name != NULL; d++) {
+		if (*n == OPTS_MAX)
+			too_many();
 		lo[(*n)++] = (struct option){ d->name,
 		    d->arg ? required_argument : no_argument, NULL, d->val };
 		if (!is_short(d->val))
@@ -360,8 +376,11 @@ collect(const struct optdef *const *sets, const struct optdef **v)
 	size_t n = 0;
 
 	for (; *sets != NULL; sets++)
-		for (d = *sets; d->name != NULL && n < OPTS_MAX; d++)
+		for (d = *sets; d->name != NULL; d++) {
+			if (n == OPTS_MAX)
+				too_many();
 			v[n++] = d;
+		}
 	return n;
 }
 

@@ -13,6 +13,7 @@
 
 struct cmd;
 struct cpg_name;
+struct outfmt;
 
 /* Long-only options share one number space across all commands. */
 enum {
@@ -50,7 +51,7 @@ extern const struct optdef opts_input[];	/* -0 --whole -f */
 extern const struct optdef opts_intrusive[];	/* --intrusive */
 
 /*
- * What an option handler (out_option, opt_run, opt_common) made of an
+ * What an option handler (fmt_option, opt_run, opt_common) made of an
  * option: taken, someone else's, or ours with a value refused (and said
  * why on stderr).
  */
@@ -73,7 +74,8 @@ int	 opt_count(const char *, const char *, unsigned long *);
 int	 opt_seconds(const char *, const char *, double *);
 int	 opt_size(const char *, const char *, size_t *);
 enum opt_res opt_run(struct runopts *, int, const char *);
-enum opt_res opt_common(struct runopts *, int, const char *);
+enum opt_res opt_common(struct runopts *, struct outfmt *, int,
+	    const char *);
 int	 opt_groups(int, char **, struct cpg_name **);
 int	 cmd_help(void);
 int	 opt_get(int, char **, const struct optdef *const *, int);

@@ -48,11 +48,11 @@ put_lit(struct sink *s, const struct lit *l)
 }
 
 static void
-put_payload(struct sink *s, const void *data, size_t n)
+put_payload(struct sink *s, enum enc enc, const void *data, size_t n)
 {
-	if (outfmt.enc == ENC_HEX)
+	if (enc == ENC_HEX)
 		enc_hex(s, data, n);
-	else if (outfmt.enc == ENC_BASE64)
+	else if (enc == ENC_BASE64)
 		enc_base64(s, data, n);
 	else
 		enc_text(s, data, n, 0);
@@ -154,14 +154,14 @@ text_totem(struct sink *s, const struct event *ev)
 }
 
 static void
-text_event(struct sink *s, const struct event *ev)
+text_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 {
 	/* the member list is the truth; only joined/left hide us */
-	const struct event *hide = outfmt.exclude_self ? ev : NULL;
+	const struct event *hide = f->exclude_self ? ev : NULL;
 
 	put_lit(s, &types[ev->type]);
 	sink_putc(s, ' ');
-	if (outfmt.stamps) {
+	if (f->stamps) {
 		enc_time(s, &ev->time);
 		sink_putc(s, ' ');
 	}
@@ -180,7 +180,7 @@ text_event(struct sink *s, const struct event *ev)
 		sink_putc(s, ' ');
 		enc_u(s, ev->len);
 		sink_putc(s, ' ');
-		put_payload(s, ev->data, ev->len);
+		put_payload(s, f->enc, ev->data, ev->len);
 		break;
 	case EV_CONFCHG:
 	case EV_MEMBERS:
@@ -215,14 +215,14 @@ json_totem(struct sink *s, const struct event *ev)
 }
 
 static void
-json_event(struct sink *s, const struct event *ev)
+json_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 {
-	const struct event *hide = outfmt.exclude_self ? ev : NULL;
+	const struct event *hide = f->exclude_self ? ev : NULL;
 
 	sink_lit(s, "{\"type\":\"");
 	put_lit(s, &types[ev->type]);
 	sink_putc(s, '"');
-	if (outfmt.stamps) {
+	if (f->stamps) {
 		sink_lit(s, ",\"time\":\"");
 		enc_time(s, &ev->time);
 		sink_putc(s, '"');
@@ -243,7 +243,7 @@ json_event(struct sink *s, const struct event *ev)
 		sink_lit(s, ",\"size\":");
 		enc_u(s, ev->len);
 		sink_putc(s, ',');
-		enc_jbytes(s, KEY("payload"), ev->data, ev->len, outfmt.enc);
+		enc_jbytes(s, KEY("payload"), ev->data, ev->len, f->enc);
 	} else if (ev->type != EV_GAP) {
 		json_list(s, "members", ev->members, ev->nmembers, 0, NULL);
 		json_list(s, "joined", ev->joined, ev->njoined,
@@ -256,11 +256,11 @@ json_event(struct sink *s, const struct event *ev)
 
 /* A message as --format says: the compiled tokens, walked. */
 static void
-format_event(struct sink *s, const struct event *ev)
+format_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 {
 	const struct tok *t;
 
-	for (t = outfmt.tok; t < outfmt.tok + outfmt.ntok; t++) {
+	for (t = f->tok; t < f->tok + f->ntok; t++) {
 		switch (t->kind) {
 		case TK_LIT:
 			sink_put(s, t->lit, t->len);
@@ -295,16 +295,16 @@ format_event(struct sink *s, const struct event *ev)
 
 /* Whether --events and --exclude-self let an event through. */
 static int
-shown(const struct event *ev)
+shown(const struct outfmt *f, const struct event *ev)
 {
 	static const unsigned mask[] = {
 		[EV_MESSAGE] = EVM_MESSAGE, [EV_CONFCHG] = EVM_CONFCHG,
 		[EV_TOTEM] = EVM_TOTEM,
 	};
 
-	if (ev->type <= EV_TOTEM && !(outfmt.events & mask[ev->type]))
+	if (ev->type <= EV_TOTEM && !(f->events & mask[ev->type]))
 		return 0;
-	if (!outfmt.exclude_self)
+	if (!f->exclude_self)
 		return 1;
 	if (ev->type == EV_MESSAGE)
 		return ev->nodeid != ev->self_nodeid || ev->pid != ev->self_pid;
@@ -316,18 +316,18 @@ shown(const struct event *ev)
 
 /* Print an event unless the options hide it; 1 if it went into s. */
 int
-out_event(struct sink *s, const struct event *ev)
+out_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 {
 	size_t m;
 
-	if (!shown(ev) || !sink_begin_item(s, &m))
+	if (!shown(f, ev) || !sink_begin_item(s, &m))
 		return 0;
-	if (outfmt.format && ev->type == EV_MESSAGE)
-		format_event(s, ev);
-	else if (outfmt.json)
-		json_event(s, ev);
+	if (f->format && ev->type == EV_MESSAGE)
+		format_event(s, f, ev);
+	else if (f->json)
+		json_event(s, f, ev);
 	else
-		text_event(s, ev);
+		text_event(s, f, ev);
 	return sink_end_item(s, m);
 }
 
@@ -406,7 +406,7 @@ json_member(struct sink *s, const struct cpg_address *a,
 
 /* A group's members: a line each in text, one object in JSON. */
 void
-out_members(struct sink *s, const struct cpg_name *g,
+out_members(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
     const struct cpg_address *a, size_t n, const struct nodeinfo *ni,
     uint32_t local)
 {
@@ -414,7 +414,7 @@ out_members(struct sink *s, const struct cpg_name *g,
 
 	if (!sink_begin_item(s, &m))
 		return;
-	if (!outfmt.json) {
+	if (!f->json) {
 		for (i = 0; i < n; i++)
 			text_member(s, g, &a[i], ni ? &ni[i] : NULL, local);
 		sink_end_item(s, m);
@@ -433,12 +433,12 @@ out_members(struct sink *s, const struct cpg_name *g,
 }
 
 static void
-text_lock_event(struct sink *s, enum lock_ev type,
+text_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
     const struct cpg_name *lock, const char *reason)
 {
 	put_lit(s, &lock_types[type]);
 	sink_putc(s, ' ');
-	if (outfmt.stamps) {
+	if (f->stamps) {
 		enc_now(s);
 		sink_putc(s, ' ');
 	}
@@ -451,13 +451,13 @@ text_lock_event(struct sink *s, enum lock_ev type,
 }
 
 static void
-json_lock_event(struct sink *s, enum lock_ev type,
+json_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
     const struct cpg_name *lock, const char *reason)
 {
 	sink_lit(s, "{\"type\":\"");
 	put_lit(s, &lock_types[type]);
 	sink_putc(s, '"');
-	if (outfmt.stamps) {
+	if (f->stamps) {
 		sink_lit(s, ",\"time\":\"");
 		enc_now(s);
 		sink_putc(s, '"');
@@ -479,17 +479,17 @@ json_lock_event(struct sink *s, enum lock_ev type,
  * time (now) with --timestamps, as for events. REASON may be NULL.
  */
 void
-out_lock_event(struct sink *s, enum lock_ev type, const struct cpg_name *lock,
-    const char *reason)
+out_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
+    const struct cpg_name *lock, const char *reason)
 {
 	size_t m;
 
 	if (!sink_begin_item(s, &m))
 		return;
-	if (outfmt.json)
-		json_lock_event(s, type, lock, reason);
+	if (f->json)
+		json_lock_event(s, f, type, lock, reason);
 	else
-		text_lock_event(s, type, lock, reason);
+		text_lock_event(s, f, type, lock, reason);
 	sink_end_item(s, m);
 }
 
@@ -541,7 +541,8 @@ json_queue(struct sink *s, const char *key, const struct cpg_address *a,
  * node name for each entry. Text: a line an entry; JSON: one object.
  */
 void
-out_lock_queue(struct sink *s, const struct cpg_name *lock, unsigned limit,
+out_lock_queue(struct sink *s, const struct outfmt *f,
+    const struct cpg_name *lock, unsigned limit,
     const struct cpg_address *a, size_t n, size_t nholders,
     const struct nodeinfo *ni)
 {
@@ -551,7 +552,7 @@ out_lock_queue(struct sink *s, const struct cpg_name *lock, unsigned limit,
 		nholders = n;
 	if (!sink_begin_item(s, &m))
 		return;
-	if (!outfmt.json) {
+	if (!f->json) {
 		text_queue(s, a, n, nholders, ni);
 		sink_end_item(s, m);
 		return;

@@ -1,7 +1,7 @@
 /*
  * The renderers (out.c): events, member lists and a lock's news into a
- * sink, as text or JSON as the output options say. Nothing else prints
- * an event.
+ * sink, as text or JSON as the output options (struct outfmt, fmt.h)
+ * say. Nothing else prints an event.
  */
 
 #ifndef OUT_H
@@ -14,6 +14,7 @@
 
 struct event;
 struct nodeinfo;
+struct outfmt;
 struct sink;
 
 /* A group name as text: every byte may become \xNN (out_group_str). */
@@ -27,15 +28,15 @@ enum lock_ev {
 	LOCK_LOST,
 };
 
-int	 out_event(struct sink *, const struct event *);
-void	 out_members(struct sink *, const struct cpg_name *,
-	    const struct cpg_address *, size_t, const struct nodeinfo *,
-	    uint32_t);
-void	 out_lock_event(struct sink *, enum lock_ev, const struct cpg_name *,
-	    const char *);
-void	 out_lock_queue(struct sink *, const struct cpg_name *, unsigned,
-	    const struct cpg_address *, size_t, size_t,
-	    const struct nodeinfo *);
+int	 out_event(struct sink *, const struct outfmt *, const struct event *);
+void	 out_members(struct sink *, const struct outfmt *,
+	    const struct cpg_name *, const struct cpg_address *, size_t,
+	    const struct nodeinfo *, uint32_t);
+void	 out_lock_event(struct sink *, const struct outfmt *, enum lock_ev,
+	    const struct cpg_name *, const char *);
+void	 out_lock_queue(struct sink *, const struct outfmt *,
+	    const struct cpg_name *, unsigned, const struct cpg_address *,
+	    size_t, size_t, const struct nodeinfo *);
 const char *out_group_str(const struct cpg_name *, char *, size_t);
 
 #endif

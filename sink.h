@@ -45,14 +45,6 @@ int	 sink_broken(const struct sink *);
 void	 sink_drop(struct sink *);
 const char *sink_data(const struct sink *, size_t *);
 
-/* The stdout sink, as the loop drives it. */
-int	 out_start(void);
-int	 out_flush(void);
-size_t	 out_pending(void);
-int	 out_broken(void);
-void	 out_drop(void);
-int	 out_stop(void);
-
 /* Writing into a sink: for the encoders and the renderers. */
 int	 sink_grow(struct sink *, size_t);
 int	 sink_begin_item(struct sink *, size_t *);

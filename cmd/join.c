@@ -33,6 +33,7 @@ const struct optdef *const join_opts[] = {
 
 struct join {
 	struct loop	*loop;
+	const struct outfmt *of;
 	struct input	 in;
 	struct sess	*s;
 	unsigned long	 count;
@@ -52,8 +53,8 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct join *j = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && j->count &&
-	    ++j->seen >= j->count)
+	if (out_event(sink_stdout, j->of, ev) && ev->type == EV_MESSAGE &&
+	    j->count && ++j->seen >= j->count)
 		loop_stop(j->loop, ST_OK);
 	else if (ev->type == EV_MESSAGE)
 		maybe_done(j);
@@ -109,7 +110,7 @@ on_writable(void *arg, struct sess *s)
 }
 
 int
-cmd_join(int argc, char **argv)
+cmd_join(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = {
 		.event = on_event, .writable = on_writable,
@@ -122,7 +123,7 @@ cmd_join(int argc, char **argv)
 
 	opt_init_run(&ro);
 	while ((ch = opt_get(argc, argv, join_opts, 0)) != -1) {
-		if ((r = opt_common(&ro, ch, optarg)) != 0) {
+		if ((r = opt_common(&ro, of, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -161,7 +162,8 @@ cmd_join(int argc, char **argv)
 		return ST_USAGE;
 	if ((st = input_open(&j.in, file, mode)) != ST_OK)
 		return st;
-	out_events_default(EVM_ALL);
+	fmt_events_default(of, EVM_ALL);
+	j.of = of;
 	if ((j.loop = run_loop(&ro, 1)) == NULL) {
 		input_close(&j.in);
 		return ST_FAIL;

@@ -74,6 +74,7 @@ struct member {
 
 struct lock {
 	struct loop	*loop;
+	struct outfmt	*of;
 	struct sess	*s;
 	struct quorum	*qu;
 	struct cpg_name	 name;
@@ -142,9 +143,9 @@ static void
 event_line(struct lock *lk, enum lock_ev type, const char *reason)
 {
 	if (lk->argv == NULL)
-		out_lock_event(sink_stdout, type, &lk->name, reason);
+		out_lock_event(sink_stdout, lk->of, type, &lk->name, reason);
 	else if (lk->verbose) {
-		out_lock_event(sink_stderr, type, &lk->name, reason);
+		out_lock_event(sink_stderr, lk->of, type, &lk->name, reason);
 		sink_flush(sink_stderr);
 	}
 }
@@ -767,8 +768,8 @@ show(struct lock *lk)
 	}
 	for (i = 0; ni != NULL && i < lk->st.nq; i++)
 		sess_nodeinfo(lk->s, a[i].nodeid, &ni[i]);
-	out_lock_queue(sink_stdout, &lk->name, lk->st.limit, a, lk->st.nq,
-	    lq_holders(&lk->st), ni);
+	out_lock_queue(sink_stdout, lk->of, &lk->name, lk->st.limit, a,
+	    lk->st.nq, lq_holders(&lk->st), ni);
 	free(ni);
 	loop_stop(lk->loop, ST_OK);
 }
@@ -1047,7 +1048,7 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 	/* '+': the first non-option is NAME, and what follows is COMMAND's */
 	while ((ch = opt_get(argc, argv, lock_opts, 1)) != -1) {
 		if (ch == 'j' || ch == 'T') {
-			out_option(ch, NULL);
+			fmt_option(lk->of, ch, NULL);
 			continue;
 		}
 		if (ch == 't' || ch == OPT_WAIT_COROSYNC) {
@@ -1174,9 +1175,9 @@ start(struct lock *lk, struct runopts *ro)
 }
 
 int
-cmd_lock(int argc, char **argv)
+cmd_lock(int argc, char **argv, struct outfmt *of)
 {
-	struct lock lk = { .limit = 1, .kill_after = KILL_AFTER };
+	struct lock lk = { .of = of, .limit = 1, .kill_after = KILL_AFTER };
 	struct runopts ro;
 	size_t i;
 	int st, lst;

@@ -37,6 +37,7 @@ const struct optdef *const send_opts[] = {
 
 struct send {
 	struct loop	*loop;
+	struct outfmt	*of;
 	struct input	 in;
 	struct sess	*s;
 	char		**msgs;		/* the MESSAGE arguments, if any */
@@ -83,7 +84,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	if (ev->type != EV_MESSAGE || !is_self(ev, ev->nodeid, ev->pid))
 		return;
 	if (c->verbose)
-		out_event(sink_stdout, ev);
+		out_event(sink_stdout, c->of, ev);
 	maybe_done(c);
 }
 
@@ -167,7 +168,7 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 	int ch, r;
 
 	while ((ch = opt_get(argc, argv, send_opts, 0)) != -1) {
-		if ((r = opt_common(ro, ch, optarg)) != 0) {
+		if ((r = opt_common(ro, c->of, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -204,12 +205,12 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 }
 
 int
-cmd_send(int argc, char **argv)
+cmd_send(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = {
 		.event = on_event, .writable = on_writable,
 	};
-	struct send c = { 0 };
+	struct send c = { .of = of };
 	struct cpg_name group;
 	const char *file = NULL;
 	struct runopts ro;
@@ -237,7 +238,7 @@ cmd_send(int argc, char **argv)
 	} else if ((st = input_open(&c.in, file, mode)) != ST_OK)
 		return st;
 	c.ready = c.members == 0;
-	out_events_default(EVM_MESSAGE);
+	fmt_events_default(of, EVM_MESSAGE);
 	/* silent unless -v: a closed stdout is then no concern */
 	if ((c.loop = run_loop(&ro, c.verbose)) == NULL) {
 		if (c.msgs == NULL)

@@ -31,6 +31,7 @@ const struct optdef *const watch_opts[] = {
 
 struct watch {
 	struct loop	*loop;
+	const struct outfmt *of;
 	unsigned long	 count;
 	unsigned long	 seen;
 };
@@ -41,13 +42,13 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct watch *w = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && w->count &&
-	    ++w->seen >= w->count)
+	if (out_event(sink_stdout, w->of, ev) && ev->type == EV_MESSAGE &&
+	    w->count && ++w->seen >= w->count)
 		loop_stop(w->loop, ST_OK);
 }
 
 int
-cmd_watch(int argc, char **argv)
+cmd_watch(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = { .event = on_event };
 	struct watch w = { 0 };
@@ -58,7 +59,7 @@ cmd_watch(int argc, char **argv)
 
 	opt_init_run(&ro);
 	while ((ch = opt_get(argc, argv, watch_opts, 0)) != -1) {
-		if ((r = opt_common(&ro, ch, optarg)) != 0) {
+		if ((r = opt_common(&ro, of, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -89,7 +90,8 @@ cmd_watch(int argc, char **argv)
 		free(groups);
 		return ST_USAGE;
 	}
-	out_events_default(EVM_ALL);
+	fmt_events_default(of, EVM_ALL);
+	w.of = of;
 	if ((w.loop = run_loop(&ro, 1)) == NULL) {
 		free(groups);
 		return ST_FAIL;

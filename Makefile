@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cpgtool: see README. CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are yours,
 # from the environment or the command line; they come after the
 # project's own (CPGT_*), so they add to them and can override them:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool: a command-line client for corosync's Closed Process Groups.
  *

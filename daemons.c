@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Groups that belong to the cluster's own daemons, and names that are
  * one NUL away from the group meant.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The encoders: the escaping that keeps every line of output one line,
  * and valid UTF-8 and valid JSON whatever the bytes. Text: printable

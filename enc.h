@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The encoders: bytes with a length (names and payloads may hold NULs,
  * invalid UTF-8 or terminal control sequences) into a sink as text with

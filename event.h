@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What corosync tells a command, as sess.c hands it over and out.c
  * prints it: events, and what is known of a node.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The output options, parsed: --events into a mask, --format compiled
  * into tokens, --encoding into an enum enc. A bad value is one usage

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The output options (--json, --format, --encoding, --timestamps,
  * --exclude-self, --events), parsed and checked once here; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Message framing for send and join: a message per line (newline
  * stripped), per NUL-terminated record, or all of the input as one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Argument parsing shared by the commands: group names, numbers, the
  * options of the event loop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Argument parsing shared by the commands (opt.c): options declared
  * once (struct optdef) for getopt_long, the synopsis and --help; group

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The renderers: the only code that knows the text and JSON formats. An
  * event, a member list or a lock's news goes into a sink (sink.c) as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What every event command does around its loop: standard output
  * attached to the loop (written as it drains, watched for a reader that

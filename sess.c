@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The only file that calls corosync's libraries: libcpg (connecting,
  * joining, sending, leaving), libcmap and libcfg (node names and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The libcpg layer: one session per group (libcpg allows one join per
  * handle), each a descriptor in the command's loop; and the other

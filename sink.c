@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Sinks: buffers, and their writing to a file descriptor. The loop
  * flushes stdout each time round, after a batch of events, so a burst

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Sinks: where output goes. A buffer written to a file descriptor when
  * its owner flushes it (stdout, stderr, a pipe to a child), or kept in

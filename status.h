@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Exit statuses, the same for every command; see cpgtool(1). */
 
 #ifndef STATUS_H

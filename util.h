@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What every module may need and none owns (util.c): the command being
  * run, which standard streams were closed, the one-line usage error, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool join GROUP: be a member; multicast each input message, print
  * everything delivered. At the end of input, wait until our own messages

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool lock NAME [COMMAND...]: mutual exclusion (or a semaphore) for
  * shell scripts, on CPG's total order. The protocol, and why it holds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool members [GROUP...]: who is in a group, asked of corosync
  * without joining it, so looking never changes what is seen. --wait and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool send GROUP [MESSAGE...]: multicast the messages and succeed only
  * once each has been delivered back to us, which proves it is in the

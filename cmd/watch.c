@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool watch GROUP...: join every group (a handle each, one loop) and
  * print what happens there until told to stop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target for the output layer, linked with sink.o, enc.o,
  * fmt.o, out.o and util.o as cpgtool is. Each input chooses the options

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # make lint: the manual, every shell file, and one check that every long
 # option in the C sources is in --help, the manual and each completion.
 set -u
@@ -28,6 +29,27 @@ deb=$(sed -nE '1s/^cpgtool \(([^)]*)\).*/\1/p' debian/changelog)
 	problem "debian/changelog is at $deb, VERSION at $rel"
 spec=$(sed -nE 's/^Version:[[:space:]]*//p' cpgtool.spec)
 [ "$spec" = "$rel" ] || problem "cpgtool.spec is at $spec, VERSION at $rel"
+
+# Every source file names its licence (LICENSE) in its first three lines:
+# C, headers, Makefiles, scripts (anything starting #!), bats files, the
+# completions, the manual and the packaging's own scripts.
+spdx_sources() {
+	find . \( -path ./.git -o -path './.san*' -o -path ./fuzz/corpus -o \
+		-path ./fuzz/corpus.run \) -prune -o -type f -print |
+		while IFS= read -r f; do
+			case $f in
+			*.[ch] | *.bats | *.bash | *.sh | *.fish | */Makefile | \
+			*/_cpgtool | ./cpgtool.1 | ./cpgtool.spec | ./debian/rules)
+				echo "$f" ;;
+			*)
+				[ "$(head -c 2 "$f")" = '#!' ] && echo "$f" ;;
+			esac
+		done
+}
+while IFS= read -r f; do
+	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: BSD-3-Clause' ||
+		problem "$f: no 'SPDX-License-Identifier: BSD-3-Clause' at its top"
+done < <(spdx_sources)
 
 # bats files are bash with @test blocks; SC2030/31 flag bats' run subshells
 shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/lint.sh tests/bin/* \

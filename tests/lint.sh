@@ -5,6 +5,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 bad=0
+# the binary and its objects (make lint passes them; O= builds elsewhere)
+bin=${CPGTOOL:-./cpgtool}
 
 problem() {
 	echo "lint: $*"
@@ -66,7 +68,7 @@ cmds="join send watch members lock"
 
 # "S LONG" per option of COMMAND's --help ("-" for a long-only option)
 help_opts() {
-	./cpgtool "$1" --help | sed -nE \
+	"$bin" "$1" --help | sed -nE \
 		's/^  (-(.), |    )--([a-z0-9-]+).*/\2 \3/p' |
 		sed -E 's/^ /- /'
 }
@@ -91,7 +93,7 @@ man_syn() {
 }
 
 for c in $cmds; do
-	h=$(./cpgtool "$c" --help) || problem "cpgtool $c --help failed"
+	h=$("$bin" "$c" --help) || problem "cpgtool $c --help failed"
 	syn=$(sed -n '1,/^  -h, --help/p' <<<"$h" | syn_words)
 	[ "$syn" = "$(man_syn "$c")" ] || problem "cpgtool.1's synopsis of $c" \
 		"differs from --help's: $(diff <(echo "$syn") <(man_syn "$c") |

@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "daemons.h"
+#include "enc.h"
 #include "event.h"
-#include "out.h"
 #include "sess.h"
 #include "status.h"
 
@@ -98,7 +98,7 @@ daemon_refuse(const struct cpg_name *g, int n, int intrusive)
 	for (i = 0; i < n && !intrusive; i++) {
 		if ((owner = daemon_owner(&g[i])) == NULL)
 			continue;
-		out_group_str(&g[i], name, sizeof(name));
+		enc_group_str(&g[i], name, sizeof(name));
 		warnx("'%s' belongs to %s, which counts its members: "
 		    "joining could hide a real member's failure or stall "
 		    "recovery; use cpgtool members --watch '%s' (never "
@@ -140,8 +140,8 @@ twin_hint(struct sess *s, const struct cpg_name *g, size_t others,
 	if (others > 0 || !twin_of(g, &t) ||
 	    sess_membership(s, &t, a, &n) != ST_OK || n == 0)
 		return;
-	out_group_str(g, name, sizeof(name));
-	out_group_str(&t, tname, sizeof(tname));
+	enc_group_str(g, name, sizeof(name));
+	enc_group_str(&t, tname, sizeof(tname));
 	warnx("'%s' has no %smembers but '%s' has %d: did you mean '%s'?",
 	    name, joined ? "other " : "", tname, n, tname);
 }

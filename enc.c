@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "enc.h"
+#include "event.h"
 #include "sink.h"
 
 static const char hexd[] = "0123456789abcdef";
@@ -312,4 +313,25 @@ enc_now(struct sink *s)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	enc_time(s, &ts);
+}
+
+/*
+ * A group name as text output shows it, for error messages: into buf,
+ * cut short if buf has fewer than GROUP_STR_MAX bytes.
+ */
+const char *
+enc_group_str(const struct cpg_name *g, char *buf, size_t size)
+{
+	char tmp[GROUP_STR_MAX];
+	const char *p;
+	struct sink m;
+	size_t n;
+
+	/* at most 4 bytes (\xNN) for each byte of a name: tmp is enough */
+	sink_fixed(&m, tmp, sizeof(tmp) - 1);
+	enc_text(&m, g->value, g->length > CPG_MAX_NAME_LENGTH ?
+	    CPG_MAX_NAME_LENGTH : g->length, 1);
+	p = sink_data(&m, &n);
+	snprintf(buf, size, "%.*s", (int)n, p);
+	return buf;
 }

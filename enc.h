@@ -15,6 +15,8 @@
 
 #include "sink.h"
 
+struct cpg_name;
+
 /* How a payload is shown: --encoding */
 enum enc {
 	ENC_TEXT,
@@ -32,6 +34,7 @@ void	 enc_jbytes(struct sink *, const char *, size_t, const void *,
 	    size_t, enum enc);
 void	 enc_time(struct sink *, const struct timespec *);
 void	 enc_now(struct sink *);
+const char *enc_group_str(const struct cpg_name *, char *, size_t);
 
 /* A literal key as the two arguments enc_jbytes takes. */
 #define KEY(x)		x, sizeof(x) - 1

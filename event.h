@@ -13,6 +13,9 @@
 
 #include <corosync/cpg.h>
 
+/* A group name as text: every byte may become \xNN (enc_group_str). */
+#define GROUP_STR_MAX	(CPG_MAX_NAME_LENGTH * 4 + 1)
+
 /* corosync carries a message's length in 32 bits: the largest message. */
 #define MSG_MAX		((size_t)UINT32_MAX)
 

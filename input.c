@@ -96,7 +96,11 @@ input_close(struct input *in)
 	in->buf = NULL;
 }
 
-/* One read(2): 1 if data came, 0 at end of input, -1 on error. */
+/*
+ * One read(2): 0 at end of input; -1, said, on a read error, out of
+ * memory, or a message over corosync's limit; else 1, whether data came
+ * or none was there yet (EAGAIN: the loop polls again).
+ */
 int
 input_read(struct input *in)
 {

@@ -195,15 +195,20 @@ opt_common(struct runopts *ro, struct outfmt *of, int ch, const char *arg)
 	return opt_run(ro, ch, arg);
 }
 
-/* The GROUP arguments; a group named twice is a mistake, not a wish. */
+/*
+ * The GROUP arguments; a group named twice is a mistake, not a wish.
+ * ST_OK, or the exit status once said why: ST_USAGE, or ST_FAIL.
+ */
 int
 opt_groups(int argc, char **argv, struct cpg_name **gp)
 {
 	struct cpg_name *g;
 	int i, j;
 
-	if ((g = calloc((size_t)argc + 1, sizeof(*g))) == NULL)
-		err(ST_FAIL, "calloc");
+	if ((g = calloc((size_t)argc + 1, sizeof(*g))) == NULL) {
+		warn("calloc");
+		return ST_FAIL;
+	}
 	for (i = 0; i < argc; i++) {
 		if (opt_group(argv[i], &g[i]) == -1)
 			goto bad;
@@ -215,10 +220,10 @@ opt_groups(int argc, char **argv, struct cpg_name **gp)
 			}
 	}
 	*gp = g;
-	return 0;
+	return ST_OK;
 bad:
 	free(g);
-	return -1;
+	return ST_USAGE;
 }
 
 

@@ -12,7 +12,6 @@
  * its groups first.
  */
 
-#include <stdio.h>
 #include <string.h>
 
 #include "enc.h"
@@ -571,25 +570,4 @@ out_lock_queue(struct sink *s, const struct outfmt *f,
 	    ni ? ni + nholders : NULL);
 	sink_lit(s, "}\n");
 	sink_end_item(s, m);
-}
-
-/*
- * A group name as text output shows it, for error messages: into buf,
- * cut short if buf has fewer than GROUP_STR_MAX bytes.
- */
-const char *
-out_group_str(const struct cpg_name *g, char *buf, size_t size)
-{
-	char tmp[GROUP_STR_MAX];
-	const char *p;
-	struct sink m;
-	size_t n;
-
-	/* at most 4 bytes (\xNN) for each byte of a name: tmp is enough */
-	sink_fixed(&m, tmp, sizeof(tmp) - 1);
-	enc_text(&m, g->value, g->length > CPG_MAX_NAME_LENGTH ?
-	    CPG_MAX_NAME_LENGTH : g->length, 1);
-	p = sink_data(&m, &n);
-	snprintf(buf, size, "%.*s", (int)n, p);
-	return buf;
 }

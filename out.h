@@ -11,15 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <corosync/cpg.h>
-
+struct cpg_address;
+struct cpg_name;
 struct event;
 struct nodeinfo;
 struct outfmt;
 struct sink;
-
-/* A group name as text: every byte may become \xNN (out_group_str). */
-#define GROUP_STR_MAX	(CPG_MAX_NAME_LENGTH * 4 + 1)
 
 /* What happened to a lock, for out_lock_event. */
 enum lock_ev {
@@ -38,6 +35,5 @@ void	 out_lock_event(struct sink *, const struct outfmt *, enum lock_ev,
 void	 out_lock_queue(struct sink *, const struct outfmt *,
 	    const struct cpg_name *, unsigned, const struct cpg_address *,
 	    size_t, size_t, const struct nodeinfo *);
-const char *out_group_str(const struct cpg_name *, char *, size_t);
 
 #endif

@@ -30,10 +30,10 @@
 #include <corosync/cpg.h>
 #include <corosync/votequorum.h>
 
+#include "enc.h"
 #include "event.h"
 #include "loop.h"
 #include "opt.h"
-#include "out.h"
 #include "sess.h"
 #include "status.h"
 
@@ -321,7 +321,7 @@ sess_join(struct sess *s, int quiet)
 	}
 	if (quiet)
 		return ST_CONN;
-	out_group_str(&s->group, name, sizeof(name));
+	enc_group_str(&s->group, name, sizeof(name));
 	return cs_fail(e, "cannot join '%s'", name);
 }
 
@@ -362,7 +362,7 @@ sess_leave(struct sess *s, int wait)
 	    loop_now() < until)
 		poll(NULL, 0, 1);
 	if (e != CS_OK) {
-		out_group_str(&s->group, name, sizeof(name));
+		enc_group_str(&s->group, name, sizeof(name));
 		return cs_fail(e, "cannot leave '%s'", name);
 	}
 	pfd.fd = s->fd;
@@ -546,7 +546,7 @@ sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
 
 	*held = 0;
 	if (len > MSG_MAX) {
-		out_group_str(&s->group, name, sizeof(name));
+		enc_group_str(&s->group, name, sizeof(name));
 		warnx("cannot send %s %lu (%zu bytes) to '%s': over corosync's "
 		    "limit of %zu bytes", unit, n, len, name, MSG_MAX);
 		return ST_FAIL;
@@ -572,7 +572,7 @@ sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
 		timer_in(&s->retry, backoff_next(&s->bo));
 		return ST_OK;
 	}
-	out_group_str(&s->group, name, sizeof(name));
+	enc_group_str(&s->group, name, sizeof(name));
 	return cs_fail(e, "cannot send %s %lu (%zu bytes) to '%s'", unit, n,
 	    len, name);
 }
@@ -621,7 +621,7 @@ sess_membership(struct sess *s, const struct cpg_name *group,
 	}
 	if (e == CS_OK)
 		return ST_OK;
-	out_group_str(group, name, sizeof(name));
+	enc_group_str(group, name, sizeof(name));
 	return cs_fail(e, "cannot get the members of '%s'", name);
 }
 

@@ -22,6 +22,7 @@
 
 #include "../cpgtool.h"
 #include "../daemons.h"
+#include "../enc.h"
 #include "../event.h"
 #include "../fmt.h"
 #include "../lockq.h"
@@ -1107,7 +1108,7 @@ check(struct lock *lk, int argc, char **argv)
 	}
 	if (opt_group(argv[0], &lk->name) == -1)
 		return ST_USAGE;
-	out_group_str(&lk->name, lk->text, sizeof(lk->text));
+	enc_group_str(&lk->name, lk->text, sizeof(lk->text));
 	/* its traffic would land among a daemon's members */
 	if ((owner = daemon_owner(&lk->name)) != NULL) {
 		usage_error("'%s' belongs to %s and cannot name a lock",

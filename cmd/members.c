@@ -338,8 +338,8 @@ cmd_members(int argc, char **argv, struct outfmt *of)
 	waiting = c.wait > 0 || c.watch;
 	if ((st = check(&c, argc, waiting)) != ST_OK)
 		return st;
-	if (argc > 0 && opt_groups(argc, argv, &groups) == -1)
-		return ST_USAGE;
+	if (argc > 0 && (st = opt_groups(argc, argv, &groups)) != ST_OK)
+		return st;
 	if ((c.v = calloc((size_t)argc + 1, sizeof(*c.v))) == NULL) {
 		warn("members");
 		free(groups);

@@ -85,8 +85,8 @@ cmd_watch(int argc, char **argv, struct outfmt *of)
 		usage_error("watch needs at least one group");
 		return ST_USAGE;
 	}
-	if (opt_groups(argc, argv, &groups) == -1)
-		return ST_USAGE;
+	if ((st = opt_groups(argc, argv, &groups)) != ST_OK)
+		return st;
 	if (daemon_refuse(groups, argc, intrusive) == -1) {
 		free(groups);
 		return ST_USAGE;

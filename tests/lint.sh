@@ -60,6 +60,65 @@ shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/l
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 	tests/*.bash tests/*.bats || problem "shellcheck (tests)"
 
+# The module map: HACKING's list of arrows ("a -> b" lines) against the
+# calls the objects make. An arrow a -> b exists when an undefined symbol
+# of a's object is defined by b's; cmd/*.o are one module, cmd/*.
+# CPGT_OBJS: the objects make built (make lint passes them).
+module() {
+	local m=${1##*/}
+	m=${m%.o}
+	case $1 in */cmd/*) m='cmd/*' ;; esac
+	printf '%s\n' "$m"
+}
+
+# "a -> b symbol" for every call from one module into another
+calls() {
+	local o
+	for o in "$@"; do
+		nm -g --defined-only "$o" |
+			awk -v m="$(module "$o")" 'NF == 3 { print "D", m, $3 }'
+		nm -u "$o" | awk -v m="$(module "$o")" '{ print "U", m, $NF }'
+	done | awk '$1 == "D" { def[$3] = $2; next }
+		{ use[++n] = $2 " " $3 }
+		END {
+			for (i = 1; i <= n; i++) {
+				split(use[i], u, " ")
+				if ((u[2] in def) && def[u[2]] != u[1])
+					print u[1] " -> " def[u[2]] " " u[2]
+			}
+		}' | sort -k1,3 -u
+}
+
+# "a -> b" for each arrow HACKING lists under "The arrows exactly"
+drawn() {
+	awk '/^The arrows exactly/ { on = 1; next }
+		on && /^[^ ]/ && !/^$/ && seen { exit }
+		on && /^    [a-z*\/]+ -> [a-z*\/]+( |$)/ {
+			seen = 1; print $1 " -> " $3 }' HACKING | sort -u
+}
+
+read -ra objs <<<"${CPGT_OBJS:-$(echo ./*.o ./cmd/*.o)}"
+if [ ! -e "${objs[0]}" ]; then
+	problem "the module map: no objects to read (make lint builds them)"
+else
+	real=$(calls "${objs[@]}")
+	map=$(drawn)
+	[ -n "$map" ] || problem "the module map: no arrows found in HACKING"
+	while read -r a _ b sym; do
+		grep -qxF "$a -> $b" <<<"$map" ||
+			problem "the module map: $a calls $b ($sym and" \
+				"perhaps more) but HACKING draws no" \
+				"'$a -> $b'; draw it, or remove the call"
+	done < <(awk '!seen[$1 FS $3]++' <<<"$real")
+	while read -r a _ b; do
+		grep -q "^$(printf '%s' "$a" | sed 's/[*]/[*]/g') -> $(
+		    printf '%s' "$b" | sed 's/[*]/[*]/g') " <<<"$real" ||
+			problem "the module map: HACKING draws '$a -> $b'" \
+				"but no object of $a calls into $b; remove" \
+				"the arrow"
+	done <<<"$map"
+fi
+
 # Every option is declared once, in the C sources (struct optdef); --help
 # and the synopses are made from that. Hold the manual and the completions
 # to what --help says, command by command: the long options and their

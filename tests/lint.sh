@@ -43,6 +43,8 @@ spdx_sources() {
 			*.[ch] | *.bats | *.bash | *.sh | *.fish | */Makefile | \
 			*/_cpgtool | ./cpgtool.1 | ./cpgtool.spec | ./debian/rules)
 				echo "$f" ;;
+			./debian/*)
+				;;	# the packaging's own: a build writes there
 			*)
 				[ "$(head -c 2 "$f")" = '#!' ] && echo "$f" ;;
 			esac

@@ -121,6 +121,15 @@ else
 	done <<<"$map"
 fi
 
+# loop.c knows nothing of CPG (HACKING): not even corosync's headers
+# reach it, directly or through ours
+if deps=$(${CC:-cc} -M -D_GNU_SOURCE loop.c 2>&1); then
+	grep -q corosync <<<"$deps" &&
+		problem "loop.c includes corosync's headers (${CC:-cc} -M)"
+else
+	problem "${CC:-cc} -M loop.c failed: $deps"
+fi
+
 # Every option is declared once, in the C sources (struct optdef); --help
 # and the synopses are made from that. Hold the manual and the completions
 # to what --help says, command by command: the long options and their

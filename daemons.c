@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Groups that belong to the cluster's own daemons, and names that are
  * one NUL away from the group meant.
@@ -22,8 +23,11 @@
 #include <string.h>
 
 #include "addr.h"
-#include "cpgtool.h"
+#include "daemons.h"
+#include "enc.h"
+#include "event.h"
 #include "sess.h"
+#include "status.h"
 
 struct daemon_group {
 	const char	*name;	/* the name, or its fixed start */
@@ -88,14 +92,14 @@ daemon_owner(const struct cpg_name *g)
 int
 daemon_refuse(const struct cpg_name *g, int n, int intrusive)
 {
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
+	char name[GROUP_STR_MAX];
 	const char *owner;
 	int i;
 
 	for (i = 0; i < n && !intrusive; i++) {
 		if ((owner = daemon_owner(&g[i])) == NULL)
 			continue;
-		out_group_str(&g[i], name, sizeof(name));
+		enc_group_str(&g[i], name, sizeof(name));
 		warnx("'%s' belongs to %s, which counts its members: "
 		    "joining could hide a real member's failure or stall "
 		    "recovery; use cpgtool members --watch '%s' (never "
@@ -137,8 +141,8 @@ twin_hint(struct sess *s, const struct cpg_name *g, size_t others,
 	if (others > 0 || !twin_of(g, &t) ||
 	    sess_membership(s, &t, a, &n) != ST_OK || n == 0)
 		return;
-	out_group_str(g, name, sizeof(name));
-	out_group_str(&t, tname, sizeof(tname));
+	enc_group_str(g, name, sizeof(name));
+	enc_group_str(&t, tname, sizeof(tname));
 	warnx("'%s' has no %smembers but '%s' has %d: did you mean '%s'?",
 	    name, joined ? "other " : "", tname, n, tname);
 }

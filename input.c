@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Message framing for send and join: a message per line (newline
  * stripped), per NUL-terminated record, or all of the input as one (or
@@ -17,10 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
+#include "event.h"
 #include "input.h"
 #include "loop.h"
 #include "sess.h"
+#include "status.h"
+#include "util.h"
 
 /*
  * The least room a read is given (it gets all the buffer has, at first
@@ -111,7 +114,11 @@ input_close(struct input *in)
 	in->buf = NULL;
 }
 
-/* One read(2): 1 if data came, 0 at end of input, -1 on error. */
+/*
+ * One read(2): 0 at end of input; -1, said, on a read error, out of
+ * memory, or a message over corosync's limit; else 1, whether data came
+ * or none was there yet (EAGAIN: the loop polls again).
+ */
 int
 input_read(struct input *in)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The lock's replicated state and its wire format; the protocol is
  * described at the top of lockq.c.

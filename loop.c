@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The event loop: one ppoll(2) over the descriptors commands and sessions
  * register, the earliest armed timer as its timeout, child processes
@@ -22,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
 #include "loop.h"
+#include "status.h"
 
 struct watch {
 	int		 fd;

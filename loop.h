@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The event loop: file descriptors, timers, child processes and the
  * signals that end a command. It knows nothing of CPG; sess.c registers

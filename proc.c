@@ -40,9 +40,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
 #include "loop.h"
 #include "proc.h"
+#include "status.h"
 
 /* A read of captured output; also what is dropped past outmax at once. */
 #define READ_CHUNK	(64 * 1024)

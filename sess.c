@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The only file that calls corosync's libraries: libcpg (connecting,
  * joining, sending, leaving), libcmap and libcfg (node names and
@@ -39,8 +40,12 @@
 #include <corosync/votequorum.h>
 
 #include "addr.h"
-#include "cpgtool.h"
+#include "enc.h"
+#include "event.h"
+#include "loop.h"
+#include "opt.h"
 #include "sess.h"
+#include "status.h"
 
 #define LEAVE_WAIT	(2 * SEC)
 #define RECONNECT_EVERY	(200 * MSEC)
@@ -219,7 +224,7 @@ emit(struct sess *s, struct event *ev)
 static const char *
 group_str(const struct sess *s, char *buf, size_t size)
 {
-	return out_group_str(&s->group, buf, size);
+	return enc_group_str(&s->group, buf, size);
 }
 
 static int
@@ -424,7 +429,7 @@ sess_join(struct sess *s, int quiet)
 	}
 	if (quiet)
 		return ST_CONN;
-	out_group_str(&s->group, name, sizeof(name));
+	enc_group_str(&s->group, name, sizeof(name));
 	return cs_fail(e, "cannot join '%s'", name);
 }
 
@@ -477,7 +482,7 @@ sess_leave(struct sess *s, int wait)
 	    loop_now() < until)
 		poll(NULL, 0, 1);
 	if (e != CS_OK) {
-		out_group_str(&s->group, name, sizeof(name));
+		enc_group_str(&s->group, name, sizeof(name));
 		return cs_fail(e, "cannot leave '%s'", name);
 	}
 	pfd.fd = s->fd;
@@ -747,7 +752,7 @@ int
 sess_membership(struct sess *s, const struct cpg_name *group,
     struct cpg_address *list, int *n)
 {
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
+	char name[GROUP_STR_MAX];
 	struct cpg_name g = *group;
 	int max = *n, st;
 	cs_error_t e;
@@ -762,7 +767,7 @@ sess_membership(struct sess *s, const struct cpg_name *group,
 	}
 	if (e == CS_OK)
 		return ST_OK;
-	out_group_str(group, name, sizeof(name));
+	enc_group_str(group, name, sizeof(name));
 	return cs_fail(e, "cannot get the members of '%s'", name);
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The libcpg layer: one session per group (libcpg allows one join per
  * handle), each a descriptor in the command's loop; and the other
@@ -7,11 +8,16 @@
 #ifndef SESS_H
 #define SESS_H
 
-#include "cpgtool.h"
-#include "loop.h"
+#include <stddef.h>
+#include <stdint.h>
 
-struct sess;
+#include "event.h"
+
+struct loop;
+struct nodeinfo;
 struct quorum;
+struct runopts;
+struct sess;
 
 /* The command's side of a session. */
 struct sess_hooks {

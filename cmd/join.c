@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool join GROUP: be a member; multicast each input message, print
  * everything delivered. At the end of input, wait until our own messages
@@ -9,9 +10,18 @@
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../input.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef join_defs[] = {
 	{ "count", 'c', "count", "exit after COUNT messages" },
@@ -24,6 +34,7 @@ const struct optdef *const join_opts[] = {
 
 struct join {
 	struct loop	*loop;
+	const struct outfmt *of;
 	struct input	 in;
 	struct pump	 pump;
 	struct sess	*s;
@@ -47,8 +58,8 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct join *j = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && j->count &&
-	    ++j->seen >= j->count)
+	if (out_event(sink_stdout, j->of, ev) && ev->type == EV_MESSAGE &&
+	    j->count && ++j->seen >= j->count)
 		loop_stop(j->loop, ST_OK);
 	else if (ev->type == EV_MESSAGE)
 		maybe_done(j);
@@ -64,7 +75,7 @@ on_drained(void *arg, struct sess *s)
 }
 
 int
-cmd_join(int argc, char **argv)
+cmd_join(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = {
 		.event = on_event, .drained = on_drained,
@@ -77,7 +88,7 @@ cmd_join(int argc, char **argv)
 
 	opt_init_run(&ro);
 	while ((ch = opt_get(argc, argv, join_opts, 0)) != -1) {
-		if ((r = opt_common(&ro, ch, optarg)) != 0) {
+		if ((r = opt_common(&ro, of, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -116,7 +127,8 @@ cmd_join(int argc, char **argv)
 		return ST_USAGE;
 	if ((st = input_open(&j.in, file, mode)) != ST_OK)
 		return st;
-	out_events_default(EVM_ALL);
+	fmt_events_default(of, EVM_ALL);
+	j.of = of;
 	if ((j.loop = run_loop(&ro, 1)) == NULL) {
 		input_close(&j.in);
 		return ST_FAIL;

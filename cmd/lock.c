@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool lock NAME [COMMAND...]: mutual exclusion (or a semaphore) for
  * shell scripts, on CPG's total order. The protocol, and why it holds,
@@ -16,10 +17,20 @@
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../enc.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../lockq.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../proc.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 #define ASK_EVERY	(2 * SEC)	/* a newcomer asks again after */
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
@@ -62,6 +73,7 @@ struct member {
 
 struct lock {
 	struct loop	*loop;
+	struct outfmt	*of;
 	struct sess	*s;
 	struct quorum	*qu;
 	struct cpg_name	 name;
@@ -126,9 +138,9 @@ static void
 event_line(struct lock *lk, enum lock_ev type, const char *reason)
 {
 	if (lk->argv == NULL)
-		out_lock_event(sink_stdout, type, &lk->name, reason);
+		out_lock_event(sink_stdout, lk->of, type, &lk->name, reason);
 	else if (lk->verbose) {
-		out_lock_event(sink_stderr, type, &lk->name, reason);
+		out_lock_event(sink_stderr, lk->of, type, &lk->name, reason);
 		sink_flush(sink_stderr);
 	}
 }
@@ -726,8 +738,8 @@ show(struct lock *lk)
 	}
 	for (i = 0; ni != NULL && i < lk->st.nq; i++)
 		sess_nodeinfo(lk->s, a[i].nodeid, &ni[i]);
-	out_lock_queue(sink_stdout, &lk->name, lk->st.limit, a, lk->st.nq,
-	    lq_holders(&lk->st), ni);
+	out_lock_queue(sink_stdout, lk->of, &lk->name, lk->st.limit, a,
+	    lk->st.nq, lq_holders(&lk->st), ni);
 	free(ni);
 	loop_stop(lk->loop, ST_OK);
 }
@@ -953,7 +965,7 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 	/* '+': the first non-option is NAME, and what follows is COMMAND's */
 	while ((ch = opt_get(argc, argv, lock_opts, 1)) != -1) {
 		if (ch == 'j' || ch == 'T') {
-			out_option(ch, NULL);
+			fmt_option(lk->of, ch, NULL);
 			continue;
 		}
 		if (ch == 't' || ch == OPT_WAIT_COROSYNC) {
@@ -1011,7 +1023,7 @@ check(struct lock *lk, int argc, char **argv)
 	}
 	if (opt_group(argv[0], &lk->name) == -1)
 		return ST_USAGE;
-	out_group_str(&lk->name, lk->text, sizeof(lk->text));
+	enc_group_str(&lk->name, lk->text, sizeof(lk->text));
 	/* its traffic would land among a daemon's members */
 	if ((owner = daemon_owner(&lk->name)) != NULL) {
 		usage_error("'%s' belongs to %s and cannot name a lock",
@@ -1079,9 +1091,9 @@ start(struct lock *lk, struct runopts *ro)
 }
 
 int
-cmd_lock(int argc, char **argv)
+cmd_lock(int argc, char **argv, struct outfmt *of)
 {
-	struct lock lk = { .limit = 1, .kill_after = KILL_AFTER };
+	struct lock lk = { .of = of, .limit = 1, .kill_after = KILL_AFTER };
 	struct runopts ro;
 	int st, lst;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool send GROUP [MESSAGE...]: multicast the messages and succeed only
  * once each has been delivered back to us, which proves it is in the
@@ -12,9 +13,18 @@
 
 #include "../addr.h"
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../input.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef send_defs[] = {
 	{ "wait-members", 'm', "count", "send once GROUP has COUNT other "
@@ -29,6 +39,7 @@ const struct optdef *const send_opts[] = {
 
 struct send {
 	struct loop	*loop;
+	struct outfmt	*of;
 	struct input	 in;		/* or the MESSAGE arguments */
 	struct pump	 pump;
 	struct sess	*s;
@@ -67,7 +78,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	if (ev->type != EV_MESSAGE || !addr_eq(ADDR_OF(ev), ADDR_SELF(ev)))
 		return;
 	if (c->verbose)
-		out_event(sink_stdout, ev);
+		out_event(sink_stdout, c->of, ev);
 	maybe_done(c);
 }
 
@@ -87,7 +98,7 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 	int ch, r;
 
 	while ((ch = opt_get(argc, argv, send_opts, 0)) != -1) {
-		if ((r = opt_common(ro, ch, optarg)) != 0) {
+		if ((r = opt_common(ro, c->of, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -124,12 +135,12 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 }
 
 int
-cmd_send(int argc, char **argv)
+cmd_send(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = {
 		.event = on_event, .drained = on_drained,
 	};
-	struct send c = { 0 };
+	struct send c = { .of = of };
 	struct cpg_name group;
 	const char *file = NULL;
 	struct runopts ro;
@@ -156,7 +167,7 @@ cmd_send(int argc, char **argv)
 	else if ((st = input_open(&c.in, file, mode)) != ST_OK)
 		return st;
 	c.ready = c.members == 0;
-	out_events_default(EVM_MESSAGE);
+	fmt_events_default(of, EVM_MESSAGE);
 	/* silent unless -v: a closed stdout is then no concern */
 	if ((c.loop = run_loop(&ro, c.verbose)) == NULL) {
 		input_close(&c.in);

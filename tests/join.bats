@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # join: stdin lines go out, everything delivered comes in; at the end of
 # input it waits for its own messages, leaves and exits 0.
 

@@ -17,10 +17,31 @@
 
 #define MSEC		1000000LL
 #define SEC		1000000000LL
-#define ASK_EVERY	(2 * SEC)	/* a newcomer asks again after */
+/*
+ * A newcomer asks again this long after its question was DELIVERED (not
+ * sent: a ring that stalls delivers nothing), and starts from nothing
+ * after two unanswered questions in one ring: the protocol's timing
+ * assumption is that a synced member handles a delivered message within
+ * that time. It is also what a silent member (a watcher) costs a
+ * newcomer that no synced member answers.
+ */
+#define ASK_EVERY	SEC
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
 #define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
 #define ACT_MAX		16
+
+/*
+ * Mutations, for the simulator to prove that it can fail (make sim-mutants):
+ * each breaks one rule on purpose.
+ */
+#ifndef LP_MUTATE
+#define LP_MUTATE	0
+#endif
+#define M_NO_NODEDOWN_GRACE	1
+#define M_NO_PROCDOWN_GRACE	2
+#define M_EMPTY_NOT_ALONE	3
+#define M_GRANT_UNQUORATE	4
+#define M_MERGE_KEEPS_BOTH	5
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -61,8 +82,14 @@ struct lp {
 	int		 from_join;	/* the log starts at our join */
 	int64_t		 old_down_at;	/* an old member left by NODEDOWN */
 	int64_t		 old_killed_at;	/* ... by PROCDOWN */
-	int		 quorate;
+	int		 quorate;	/* votequorum's verdict ... */
 	int		 complete;	/* every configured node is in */
+	struct lp_ring	 vq_ring;	/* ... for this ring */
+	struct lp_ring	 ring;		/* the ring CPG says we are in */
+	int		 moving;	/* a confchg said the ring changes */
+	int		 verified;	/* votequorum: this ring is quorate */
+	int64_t		 lost_at;	/* COMMAND told to stop */
+	int		 req_refused;	/* a state refused our request */
 	uint32_t	 seq;
 	int		 asks;		/* since the last answer or init */
 	uint32_t	 req_seq;	/* our latest request */
@@ -90,6 +117,28 @@ struct lp {
 };
 
 static void evaluate(struct lp *);
+static void lose(struct lp *, const char *);
+
+static int
+ring_eq(const struct lp_ring *a, const struct lp_ring *b)
+{
+	return a->nodeid == b->nodeid && a->seq == b->seq;
+}
+
+/*
+ * May this process act on what it knows (grant, answer, start from
+ * nothing)? With quorum, only when votequorum's verdict is for the very
+ * ring CPG says we are in, and says quorate: the two are told on two
+ * channels, in no order, and a confchg that brings NODEDOWN or NODEUP
+ * comes before the totem confchg that names the new ring.
+ */
+static int
+q_ok(const struct lp *lp)
+{
+	if (lp->cfg.noquorum || LP_MUTATE == M_GRANT_UNQUORATE)
+		return 1;
+	return !lp->moving && lp->verified;
+}
 
 static int
 is_me(const struct lp *lp, struct lq_addr a)
@@ -175,8 +224,8 @@ ask(struct lp *lp)
 		n = lq_request_msg(buf, sizeof(buf), lp->cfg.limit,
 		    !lp->cfg.noquorum, lp->seq, lp->cfg.kill_ms);
 	say(lp, buf, n);
-	lp->asks++;
-	lp->ask_at = lp->now + ASK_EVERY;
+	/* the timer starts when this comes back: see ASK_EVERY */
+	lp->ask_at = 0;
 }
 
 /* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
@@ -226,6 +275,9 @@ answer(struct lp *lp, struct lq_addr from, uint32_t seq, int anyway)
 	size_t n;
 
 	if (!anyway && (!lq_responder(&lp->st, &r) || !is_me(lp, r)))
+		return;
+	/* a state kept while unsure of quorum is told to nobody */
+	if (!q_ok(lp))
 		return;
 	n = lq_state_msg(buf, sizeof(buf), &lp->st, &tag,
 	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 0);
@@ -341,9 +393,9 @@ remove_member(struct lp *lp, struct lq_addr a, int reason, int64_t at)
 
 	if (kill_ms < 0)
 		return;
-	if (reason == LP_NODEDOWN)
+	if (reason == LP_NODEDOWN && LP_MUTATE != M_NO_NODEDOWN_GRACE)
 		start_grace(lp, at, kill_ms);
-	else if (reason == LP_PROCDOWN)
+	else if (reason == LP_PROCDOWN && LP_MUTATE != M_NO_PROCDOWN_GRACE)
 		grace_to(lp, at + PROCDOWN_GRACE);
 }
 
@@ -403,7 +455,16 @@ adopt(struct lp *lp, const struct lq_msg *m)
 	if (k == lp->nlog)
 		return;
 	lp->st = m->st;
-	lp->grace_until = m->grace_ms ? lp->now + m->grace_ms * MSEC : 0;
+	if (m->grace_ms)
+		grace_to(lp, lp->now + m->grace_ms * MSEC);
+	/* the answer to our request, without us: refused */
+	if (!lp->cfg.show && lq_addr_eq(m->tag.a, lp->me) &&
+	    m->tag.seq == lp->req_seq &&
+	    lq_index(lp->st.q, lp->st.nq, lp->me) < 0 &&
+	    lp->st.nq > 0 && (lp->st.nq == LQ_MAX ||
+	    lp->st.limit != lp->cfg.limit ||
+	    lp->st.quorum != !lp->cfg.noquorum))
+		lp->req_refused = 1;
 	replay(lp, k + 1, lp->nlog);
 	lq_answered(&lp->st, &m->st);
 	lp->synced = 1;
@@ -413,21 +474,44 @@ adopt(struct lp *lp, const struct lq_msg *m)
 	lp->ask_at = 0;
 }
 
+/*
+ * An init is in force only in the ring it was sent in: every member of
+ * that ring tells so alike (CPG's totem confchg is in the stream). One
+ * sent before a stall and delivered after it is void for all, sender
+ * included: the ring that went silent may have held a state.
+ */
+static int
+init_in_force(const struct lp *lp, const struct lq_msg *m)
+{
+	struct lp_ring r = { m->ring_node, m->ring_seq };
+
+	return ring_eq(&r, &lp->ring) && !lp->moving;
+}
+
+/* An init in our log: ours starts the state if none came first. */
 static void
-on_init(struct lp *lp, struct lq_addr from)
+on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 {
 	size_t i;
 
+	if (!init_in_force(lp, m)) {
+		if (is_me(lp, from)) {
+			lp->asks = 0;
+			ask(lp);
+		}
+		return;
+	}
 	for (i = 0; i < lp->nlog; i++)
 		if (lp->log[i].kind == LQ_INIT)
 			break;
 	lp->init_ord = lp->ord;
-	if (is_me(lp, from) && i == lp->nlog) {
+	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
 		start_empty(lp);
 		if (!lp->cfg.show)
 			ask(lp);
 		return;
 	}
+	/* it may hold a state we have not seen: only it can tell */
 	lp->from_join = 0;
 	lp->asks = 0;
 	ask(lp);
@@ -451,14 +535,14 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 		return;
 	}
 	if (m->kind == LQ_INIT) {
-		on_init(lp, from);
-		if (lp->synced)
+		on_init(lp, from, m);
+		if (lp->synced || !init_in_force(lp, m))
 			return;
 	}
+	if (m->kind == LQ_RUNNING)
+		return;
 	log_add(lp, &e);
 }
-
-static void lose(struct lp *, const char *);
 
 static int
 lowest(const struct lp_member *a, size_t n, struct lq_addr *lo)
@@ -478,6 +562,7 @@ merged(struct lp *lp, const struct lp_confchg *c)
 	size_t i;
 
 	if (!lp->synced || !lp->cfg.noquorum ||
+	    LP_MUTATE == M_MERGE_KEEPS_BOTH ||
 	    !lowest(c->members, c->nmembers, &lo))
 		return;
 	for (i = 0; i < c->njoined; i++)
@@ -512,7 +597,7 @@ synthesize(struct lp *lp)
 static int
 may_rebuild(const struct lp *lp)
 {
-	return lp->cfg.noquorum || lp->quorate || lp->cfg.show;
+	return q_ok(lp);
 }
 
 static void
@@ -571,6 +656,12 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 	ssize_t k;
 	size_t i;
 
+	for (i = 0; i < c->nleft; i++)
+		if (c->left[i].reason == LP_NODEDOWN)
+			lp->moving = 1;
+	for (i = 0; i < c->njoined; i++)
+		if (c->joined[i].reason == LP_NODEUP)
+			lp->moving = 1;
 	for (i = 0; i < c->nleft; i++) {
 		if ((k = find_member(lp, c->left[i].a)) >= 0 &&
 		    lp->members[k].old) {
@@ -596,7 +687,8 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 		on_joined(lp, c);
 		return;
 	}
-	if (!lp->synced && lp->from_join && !any_old(lp) && may_rebuild(lp)) {
+	if (!lp->synced && lp->from_join &&
+	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) && may_rebuild(lp)) {
 		synthesize(lp);
 		return;
 	}
@@ -623,17 +715,37 @@ acquire(struct lp *lp)
 	}
 }
 
+/*
+ * A COMMAND that may still run after its holder lost the lock is said
+ * aloud, with how long it may yet live: whoever starts a queue from
+ * nothing, or is synced, waits that out. Said when the lock is lost and
+ * again to every newcomer's question while COMMAND lives.
+ */
+static void
+running(struct lp *lp)
+{
+	char buf[64];
+	int64_t left = lp->lost_at + (int64_t)lp->cfg.kill_ms * MSEC - lp->now;
+
+	if (!lp->child || !lp->lost)
+		return;
+	say(lp, buf, lq_running_msg(buf, sizeof(buf),
+	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 1));
+}
+
 static void
 lose(struct lp *lp, const char *why)
 {
 	if (!lp->holding || lp->lost)
 		return;
 	lp->lost = 1;
+	lp->lost_at = lp->now;
 	warn_act(lp, 1, "%s", why);
 	event(lp, LP_EV_LOST, why);
-	if (lp->child)
+	if (lp->child) {
 		act(lp, LA_STOP, 0);
-	else
+		running(lp);
+	} else
 		end(lp, LP_LOST);
 }
 
@@ -645,12 +757,14 @@ evaluate(struct lp *lp)
 	if (!lp->synced || lp->holding || lp->ended)
 		return;
 	if (lp->cfg.show) {
+		if (!q_ok(lp))
+			return;
 		act(lp, LA_SHOW, 0);
 		lp->ended = 1;
 		return;
 	}
 	if ((i = lq_index(lp->st.q, lp->st.nq, lp->me)) < 0) {
-		if (lp->req_seen && lp->st.nq > 0)
+		if (lp->req_refused)
 			refused(lp, lp->st.nq == LQ_MAX ? LQ_FULL :
 			    LQ_MISMATCH);
 		return;
@@ -660,8 +774,9 @@ evaluate(struct lp *lp)
 			finish(lp, LP_BUSY);
 		return;
 	}
-	if (!lp->cfg.noquorum && !lp->quorate) {
-		if (lp->cfg.nonblock) {
+	if (!q_ok(lp)) {
+		/* -n: only a verdict says no; a ring on its way is waited */
+		if (lp->cfg.nonblock && !lp->quorate && !lp->cfg.noquorum) {
 			warn_act(lp, 0, "this node's partition is not "
 			    "quorate");
 			end(lp, LP_BUSY);
@@ -704,6 +819,27 @@ lp_start(struct lp *lp, int64_t now)
 	ask(lp);
 }
 
+/* Our own question came back: it is in the order; its answer is due. */
+static void
+own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
+{
+	if (!is_me(lp, from) || m->seq != lp->req_seq ||
+	    (m->kind != LQ_REQUEST && m->kind != LQ_QUERY))
+		return;
+	lp->req_seen = 1;
+	if (!lp->synced) {
+		lp->asks++;
+		lp->ask_at = lp->now + ASK_EVERY;
+	}
+}
+
+/* A state is told by a synced member: one that lists itself so. */
+static int
+state_plausible(const struct lq_msg *m, struct lq_addr from)
+{
+	return lq_index(m->st.synced, m->st.nsynced, from) >= 0;
+}
+
 void
 lp_message(struct lp *lp, struct lq_addr from, const void *data, size_t len,
     int64_t now)
@@ -714,14 +850,20 @@ lp_message(struct lp *lp, struct lq_addr from, const void *data, size_t len,
 	lp->ord++;
 	if (lp->ended)
 		return;
-	if (!lq_parse(data, len, m)) {
+	if (!lq_parse(data, len, m) ||
+	    (m->kind == LQ_STATE && !state_plausible(m, from))) {
 		if (!lp->warned_foreign++)
 			warn_act(lp, 0, "ignoring a message from %u:%u that "
 			    "is not lock traffic", from.nodeid, from.pid);
 		return;
 	}
-	if (m->kind == LQ_REQUEST && is_me(lp, from) && m->seq == lp->req_seq)
-		lp->req_seen = 1;
+	own_delivered(lp, m, from);
+	if (m->kind == LQ_RUNNING)
+		grace_to(lp, now + (int64_t)m->kill_ms * MSEC + GRACE_MARGIN);
+	/* a lost holder's COMMAND still runs: every newcomer hears of it */
+	if (!is_me(lp, from) && (m->kind == LQ_REQUEST ||
+	    m->kind == LQ_QUERY || m->kind == LQ_INIT))
+		running(lp);
 	if (lp->synced)
 		apply(lp, m, from, 1);
 	else
@@ -740,33 +882,79 @@ lp_confchg(struct lp *lp, const struct lp_confchg *c, int64_t now)
 	evaluate(lp);
 }
 
+/*
+ * Sure again of quorum: a newcomer asks anew; a responder that did not
+ * answer while unsure publishes, so that every logging newcomer is told.
+ */
+static void
+became_sure(struct lp *lp)
+{
+	struct lq_addr r;
+
+	if (!lp->joined || lp->holding)
+		return;
+	if (!lp->synced) {
+		lp->asks = 0;
+		ask(lp);
+	} else if (lp->st.npend > 0 && lq_responder(&lp->st, &r) &&
+	    is_me(lp, r) && lp->publish == 0 && !lp->cfg.show)
+		publish(lp);
+}
+
+/* What we know was learnt while quorate, or is forgotten. */
+static void
+distrust(struct lp *lp, const char *why)
+{
+	if (lp->cfg.noquorum)
+		return;
+	lose(lp, why);
+	forget(lp);
+}
+
 void
 lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 {
-	(void)ring;
+	int was = q_ok(lp);
+
 	lp->now = now;
+	if (lp->ended || ring_eq(ring, &lp->ring))
+		return;
+	/* a ring we were in without a quorate verdict for it */
+	if (!lp->verified && lp->ring.seq != 0)
+		distrust(lp, "this node's partition lost quorum");
+	lp->ring = *ring;
+	lp->moving = 0;
+	lp->verified = ring_eq(&lp->vq_ring, ring) && lp->quorate;
+	/* questions from an earlier ring may be lost with it */
+	if (lp->joined && !lp->synced && !lp->holding) {
+		lp->asks = 0;
+		ask(lp);
+	} else if (!was && q_ok(lp))
+		became_sure(lp);
+	evaluate(lp);
 }
 
 void
 lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
     int64_t now)
 {
-	(void)ring;
+	int was = q_ok(lp);
+
 	lp->now = now;
 	lp->quorate = quorate;
 	lp->complete = complete;
+	if (ring != NULL)
+		lp->vq_ring = *ring;
 	if (lp->ended)
 		return;
 	if (!quorate) {
-		lose(lp, "this node's partition lost quorum");
-		if (!lp->holding)
-			forget(lp);
+		lp->verified = 0;
+		distrust(lp, "this node's partition lost quorum");
 		return;
 	}
-	if (lp->joined && !lp->synced && !lp->holding) {
-		lp->asks = 0;
-		ask(lp);
-	}
+	lp->verified = ring != NULL && ring_eq(ring, &lp->ring);
+	if (!was && q_ok(lp))
+		became_sure(lp);
 	evaluate(lp);
 }
 
@@ -784,17 +972,17 @@ lp_tick(struct lp *lp, int64_t now)
 	}
 	if (lp->ask_at && now >= lp->ask_at) {
 		lp->ask_at = 0;
-		if (lp->synced || (!lp->cfg.noquorum && !lp->quorate &&
-		    !lp->cfg.show))
+		if (lp->synced || !q_ok(lp))
 			;
 		else if (lp->asks < 2)
 			ask(lp);
 		else if (lp->cfg.show) {
+			/* nobody knows a queue: there is none */
 			lp->synced = 1;
 		} else {
 			lp->seq++;
-			say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq));
-			lp->ask_at = now + ASK_EVERY;
+			say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq,
+			    lp->ring.nodeid, lp->ring.seq));
 		}
 	}
 	evaluate(lp);

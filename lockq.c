@@ -136,13 +136,16 @@
 
 #include <sys/types.h>
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lockq.h"
 
-#define PROTO	"lock1 "
+#define PROTO	"lock2 "
 
 void
 lq_reset(struct lockq *st)
@@ -293,63 +296,100 @@ lq_holders(const struct lockq *st)
 
 /* Wire format. */
 
+/* snprintf's count, but never more than it wrote: 0 if it did not fit */
+static size_t
+wrote(int n, size_t size)
+{
+	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
 size_t
 lq_request_msg(char *buf, size_t size, unsigned limit, int quorum,
     uint32_t seq, uint32_t kill_ms)
 {
-	return (size_t)snprintf(buf, size, PROTO "request %u %c %u %u", limit,
-	    quorum ? 'q' : 'n', seq, kill_ms);
+	return wrote(snprintf(buf, size, PROTO "request %u %c %u %u", limit,
+	    quorum ? 'q' : 'n', seq, kill_ms), size);
 }
 
 size_t
 lq_query_msg(char *buf, size_t size, uint32_t seq)
 {
-	return (size_t)snprintf(buf, size, PROTO "query %u", seq);
+	return wrote(snprintf(buf, size, PROTO "query %u", seq), size);
+}
+
+/* RING as corosync writes ring ids: NODEID.SEQ, in hex */
+size_t
+lq_init_msg(char *buf, size_t size, uint32_t seq, uint32_t ring_node,
+    uint64_t ring_seq)
+{
+	return wrote(snprintf(buf, size, PROTO "init %u %x.%llx", seq,
+	    ring_node, (unsigned long long)ring_seq), size);
 }
 
 size_t
-lq_init_msg(char *buf, size_t size, uint32_t seq)
+lq_running_msg(char *buf, size_t size, uint32_t ms)
 {
-	return (size_t)snprintf(buf, size, PROTO "init %u", seq);
+	return wrote(snprintf(buf, size, PROTO "running %u", ms), size);
+}
+
+/* A message built piece by piece; too small a buffer makes it empty. */
+struct mbuf {
+	char	*p;
+	size_t	 size;
+	size_t	 len;
+	int	 over;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+app(struct mbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->over)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->size - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->size - b->len)
+		b->over = 1;
+	else
+		b->len += (size_t)n;
 }
 
 /* " N:P,..." or, with kill, " N:P:K,..."; " -" if empty. */
-static size_t
-put_list(char *p, size_t size, const struct lq_addr *v, size_t n,
+static void
+put_list(struct mbuf *b, const struct lq_addr *v, size_t n,
     const uint32_t *kill)
 {
-	size_t i, len = 0;
+	size_t i;
 
 	if (n == 0)
-		return (size_t)snprintf(p, size, " -");
-	for (i = 0; i < n && len < size; i++) {
-		len += (size_t)snprintf(p + len, size - len, "%c%u:%u",
-		    i ? ',' : ' ', v[i].nodeid, v[i].pid);
-		if (kill != NULL && len < size)
-			len += (size_t)snprintf(p + len, size - len, ":%u",
-			    kill[i]);
+		app(b, " -");
+	for (i = 0; i < n; i++) {
+		app(b, "%c%u:%u", i ? ',' : ' ', v[i].nodeid, v[i].pid);
+		if (kill != NULL)
+			app(b, ":%u", kill[i]);
 	}
-	return len;
 }
 
 size_t
 lq_state_msg(char *buf, size_t size, const struct lockq *st,
     const struct lq_pend *tag, uint32_t grace_ms)
 {
-	size_t i, len;
+	struct mbuf b = { buf, size, 0, size == 0 };
+	size_t i;
 
-	len = (size_t)snprintf(buf, size, PROTO "state %u:%u:%u %u %c %u",
-	    tag->a.nodeid, tag->a.pid, tag->seq, st->limit,
-	    st->quorum ? 'q' : 'n', grace_ms);
-	len += put_list(buf + len, size - len, st->q, st->nq, st->kill_ms);
-	len += put_list(buf + len, size - len, st->synced, st->nsynced, NULL);
+	app(&b, PROTO "state %u:%u:%u %u %c %u", tag->a.nodeid, tag->a.pid,
+	    tag->seq, st->limit, st->quorum ? 'q' : 'n', grace_ms);
+	put_list(&b, st->q, st->nq, st->kill_ms);
+	put_list(&b, st->synced, st->nsynced, NULL);
 	if (st->npend == 0)
-		len += (size_t)snprintf(buf + len, size - len, " -");
-	for (i = 0; i < st->npend && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%c%u:%u:%u",
-		    i ? ',' : ' ', st->pend[i].a.nodeid, st->pend[i].a.pid,
-		    st->pend[i].seq);
-	return len;
+		app(&b, " -");
+	for (i = 0; i < st->npend; i++)
+		app(&b, "%c%u:%u:%u", i ? ',' : ' ', st->pend[i].a.nodeid,
+		    st->pend[i].a.pid, st->pend[i].seq);
+	return b.over ? 0 : b.len;
 }
 
 /* Parsing: strict, so that no foreign message is taken for ours. */
@@ -366,6 +406,29 @@ num(const char **p, uint32_t *v)
 	if (n > UINT32_MAX)
 		return 0;
 	*v = (uint32_t)n;
+	*p = end;
+	return 1;
+}
+
+/* NODEID.SEQ in hex, as corosync writes a ring id */
+static int
+ring(const char **p, uint32_t *node, uint64_t *seq)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!isxdigit((unsigned char)**p))
+		return 0;
+	errno = 0;
+	n = strtoull(*p, &end, 16);
+	if (errno || n > UINT32_MAX || *end != '.' ||
+	    !isxdigit((unsigned char)end[1]))
+		return 0;
+	*node = (uint32_t)n;
+	n = strtoull(end + 1, &end, 16);
+	if (errno)
+		return 0;
+	*seq = n;
 	*p = end;
 	return 1;
 }
@@ -430,6 +493,30 @@ pending(const char **p, struct lockq *st)
 	return 1;
 }
 
+/* a list names each process once */
+static int
+distinct(const struct lq_addr *v, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = i + 1; k < n; k++)
+			if (lq_addr_eq(v[i], v[k]))
+				return 0;
+	return 1;
+}
+
+static int
+kills_ok(const struct lockq *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nq; i++)
+		if (st->kill_ms[i] > LQ_KILL_MS_MAX)
+			return 0;
+	return 1;
+}
+
 static int
 parse_state(const char *p, struct lq_msg *m)
 {
@@ -445,8 +532,19 @@ parse_state(const char *p, struct lq_msg *m)
 	    !list(&p, st->synced, &st->nsynced, NULL) || !lit(&p, " ") ||
 	    !pending(&p, st) || *p != '\0')
 		return 0;
+	/*
+	 * Whatever a state says must be possible: a limit in range, a grace
+	 * no longer than a --kill-after plus its margin, no process twice,
+	 * every kill time in range, and a responder among its own SYNCED
+	 * (checked by lockp.c, which knows the sender).
+	 */
+	if (limit > LQ_MAX || (st->nq == 0) != (limit == 0) ||
+	    m->grace_ms > LQ_KILL_MS_MAX + 60000 || st->nsynced == 0 ||
+	    !distinct(st->q, st->nq) || !distinct(st->synced, st->nsynced) ||
+	    !kills_ok(st))
+		return 0;
 	st->limit = limit;
-	return (st->nq == 0) == (limit == 0);
+	return 1;
 }
 
 /* 1 and m filled if the bytes are a lock message, else 0. */
@@ -465,17 +563,25 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 	if (!lit(&p, PROTO))
 		return 0;
 	if (lit(&p, "request ")) {
-		if (!num(&p, &limit) || limit == 0 || !lit(&p, " ") ||
-		    !mode(&p, &m->quorum) || !lit(&p, " ") ||
-		    !num(&p, &m->seq) || !lit(&p, " ") ||
-		    !num(&p, &m->kill_ms) || *p != '\0')
+		if (!num(&p, &limit) || limit == 0 || limit > LQ_MAX ||
+		    !lit(&p, " ") || !mode(&p, &m->quorum) ||
+		    !lit(&p, " ") || !num(&p, &m->seq) || !lit(&p, " ") ||
+		    !num(&p, &m->kill_ms) || m->kill_ms > LQ_KILL_MS_MAX ||
+		    *p != '\0')
 			return 0;
 		m->limit = limit;
 		m->kind = LQ_REQUEST;
-	} else if (lit(&p, "query ") || lit(&p, "init ")) {
-		m->kind = buf[6] == 'q' ? LQ_QUERY : LQ_INIT;
-		if (!num(&p, &m->seq) || *p != '\0')
-			m->kind = LQ_FOREIGN;
+	} else if (lit(&p, "query ")) {
+		if (num(&p, &m->seq) && *p == '\0')
+			m->kind = LQ_QUERY;
+	} else if (lit(&p, "init ")) {
+		if (num(&p, &m->seq) && lit(&p, " ") &&
+		    ring(&p, &m->ring_node, &m->ring_seq) && *p == '\0')
+			m->kind = LQ_INIT;
+	} else if (lit(&p, "running ")) {
+		if (num(&p, &m->kill_ms) && m->kill_ms <= LQ_KILL_MS_MAX &&
+		    *p == '\0')
+			m->kind = LQ_RUNNING;
 	} else if (lit(&p, "state ") && parse_state(p, m))
 		m->kind = LQ_STATE;
 	return m->kind != LQ_FOREIGN;

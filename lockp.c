@@ -757,6 +757,12 @@ evaluate(struct lp *lp)
 	if (!lp->synced || lp->holding || lp->ended)
 		return;
 	if (lp->cfg.show) {
+		/* a minority cannot know the holders: never say "free" */
+		if (!q_ok(lp) && !lp->quorate) {
+			warn_act(lp, 0, "this node's partition is not quorate: "
+			    "the holders cannot be known here");
+			end(lp, LP_INQUORATE);
+		}
 		if (!q_ok(lp))
 			return;
 		act(lp, LA_SHOW, 0);

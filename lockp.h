@@ -87,6 +87,7 @@ enum lp_status {
 	LP_CONN = 3,
 	LP_BUSY = 5,
 	LP_LOST = 6,
+	LP_INQUORATE = 7,	/* --show: a minority cannot know */
 	LP_SIGNAL = 128,	/* + the signal */
 };
 

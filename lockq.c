@@ -24,12 +24,16 @@
  * told it. The first N entries of the queue hold the lock.
  *
  * Messages (text, one line, no newline; documented in cpgtool(1)):
- *   lock1 request N MODE SEQ KILL_MS
+ *   lock2 request N MODE SEQ KILL_MS
  *                              queue me, limit N, MODE q (quorum) or n,
  *                              my COMMAND dies KILL_MS after losing it
- *   lock1 query SEQ            tell me the state (--show)
- *   lock1 init SEQ             nobody answered me: I start from nothing
- *   lock1 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
+ *   lock2 query SEQ            tell me the state (--show)
+ *   lock2 init SEQ RING        nobody answered me: I start from nothing
+ *                              (RING: the ring it was sent in, NODEID.SEQ
+ *                              in hex; void when delivered in another)
+ *   lock2 running MS           I lost the lock; my COMMAND may live MS
+ *                              more: act on the lock only after that
+ *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
  *                              the state as it was when NODEID:PID's
  *                              message SEQ was delivered
  * SEQ numbers each process's own messages. QUEUE is a list
@@ -93,14 +97,21 @@
  *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost
- * quorum (below). A process that has asked twice, 2 s apart, with no
- * answer sends init; at its delivery the sender is synced with an empty
- * queue (and SYNCED = itself), the others ask again and it answers them.
- * This is the protocol's one timing assumption: a synced member answers
- * within those 4 s. Were it stopped that long while a newcomer started
- * over, there would be two states. A member that is no lock process
- * (a watcher) cannot be told from one slow to answer: while it is a
- * newcomer's only OLD member, the newcomer waits those 4 s.
+ * quorum (below). A question is timed from its DELIVERY back to its
+ * sender, never from its sending: after a node failure or a cut the ring
+ * delivers nothing for token plus consensus (~6.5 s on five nodes), and
+ * a newcomer that counted that silence as an answer would start a second
+ * queue (the simulator found this: tests/sim/). A process that has asked
+ * twice, each delivered and unanswered for 1 s, sends init, carrying
+ * the ring it was sent in; at its delivery in that same ring the sender
+ * is synced with an empty queue (and SYNCED = itself), the others ask
+ * again and it answers them. An init delivered in another ring is void
+ * for everyone, its sender included: the stalled ring may have held a
+ * state. This is the protocol's timing assumption: a synced member
+ * answers within those 2 s of delivery while the ring runs. A member
+ * that is no lock process (a watcher) cannot be told from one slow to
+ * answer: while it is a newcomer's only OLD member, the newcomer waits
+ * those 2 s.
  *
  * Acting: a process acts as holder (runs COMMAND) when it is among the
  * first N, synced, past any grace, and, unless --no-quorum, its node is
@@ -113,7 +124,21 @@
  * that rebuilds the state). make lock-soak saw overlaps of this kind
  * without it, 6 in 3868 turns with 312 SIGKILLs, and none with it.
  *
- * Partition (G4): the minority is not quorate. Its processes drop their
+ * Quorum and rings (G4): votequorum's verdict and CPG's totem confchg
+ * reach a process on two channels, in no order, and a confchg with
+ * NODEDOWN or NODEUP (the sync of a new ring) comes before the totem
+ * confchg that names it. votequorum names the ring each verdict is for.
+ * A process acts (grants, answers, starts from nothing) only while the
+ * verdict is for the ring CPG says it is in, and quorate. A verdict of no
+ * quorum, or leaving a ring for which no quorate verdict came, makes it
+ * forget the state, and a holder loses the lock: nothing kept or taken
+ * while unsure is acted on, nor told to others. A lost holder whose
+ * COMMAND may still live says `running MS' then, and to every newcomer's
+ * question while it lives; everyone that hears it waits MS plus 2 s
+ * before acting (a three-way cut, then a heal: no side had a state, and
+ * the heal's newcomers would otherwise start one beside that COMMAND).
+ *
+ * Partition: the minority is not quorate. Its processes drop their
  * state (they are no longer synced: the majority's state moves on
  * without them); a holder there has lost the lock: SIGTERM to COMMAND,
  * SIGKILL after --kill-after, exit 6. The quorate side sees NODEDOWN for

@@ -111,8 +111,12 @@ struct quorum {
 	votequorum_handle_t h;
 	int		 inited;
 	int		 told;		/* the first notification came */
+	int		 ringed;	/* ... and the first ring */
+	int		 quorate;
+	int		 complete;
+	votequorum_ring_id_t ring;	/* the ring the next verdict is for */
 	int		 fd;		/* -1 until watched */
-	void		(*fn)(void *, int, int);
+	quorum_fn	*fn;
 	void		*arg;
 };
 
@@ -878,7 +882,29 @@ on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 	    i++)
 		;
 	q->told = 1;
-	q->fn(q->arg, quorate != 0, i == n);
+	q->quorate = quorate != 0;
+	q->complete = i == n;
+	if (q->fd >= 0)
+		q->fn(q->arg, q->quorate, q->complete, q->ring.nodeid,
+		    q->ring.seq);
+}
+
+/*
+ * votequorum names the ring in its node list, sent while it syncs, before
+ * the verdict it sends once synced (exec/votequorum.c): the verdict that
+ * follows is for this ring.
+ */
+static void
+on_nodelist(votequorum_handle_t h, uint64_t ctx, votequorum_ring_id_t ring,
+    uint32_t n, uint32_t *nodes)
+{
+	struct quorum *q = (struct quorum *)(uintptr_t)ctx;
+
+	(void)h;
+	(void)n;
+	(void)nodes;
+	q->ring = ring;
+	q->ringed = 1;
 }
 
 static void
@@ -896,7 +922,7 @@ quorum_readable(struct loop *l, void *arg, short revents)
 	votequorum_finalize(q->h);
 	q->fd = -1;
 	q->inited = 0;
-	q->fn(q->arg, 0, 0);
+	q->fn(q->arg, 0, 0, q->ring.nodeid, q->ring.seq);
 }
 
 /*
@@ -905,10 +931,12 @@ quorum_readable(struct loop *l, void *arg, short revents)
  * runs no votequorum: then nothing could tell a partition from a cluster.
  */
 int
-quorum_open(struct loop *l, void (*fn)(void *, int, int), void *arg,
-    struct quorum **qp)
+quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
 {
-	votequorum_callbacks_t cb = { .votequorum_quorum_notify_fn = on_quorum };
+	votequorum_callbacks_t cb = {
+		.votequorum_quorum_notify_fn = on_quorum,
+		.votequorum_nodelist_notify_fn = on_nodelist,
+	};
 	struct quorum *q;
 	cs_error_t e;
 	int fd, st;
@@ -939,12 +967,13 @@ quorum_open(struct loop *l, void (*fn)(void *, int, int), void *arg,
 	    (e = votequorum_trackstart(q->h, (uint64_t)(uintptr_t)q,
 	    CS_TRACK_CURRENT | CS_TRACK_CHANGES)) != CS_OK)
 		return cs_fail(e, "cannot follow corosync's quorum");
-	while (!q->told)
+	while (!q->told || !q->ringed)
 		if ((e = votequorum_dispatch(q->h, CS_DISPATCH_ONE)) != CS_OK)
 			return cs_fail(e, "cannot follow corosync's quorum");
 	if ((st = loop_fd(l, fd, POLLIN, quorum_readable, q)) != ST_OK)
 		return st;
 	q->fd = fd;
+	fn(arg, q->quorate, q->complete, q->ring.nodeid, q->ring.seq);
 	return ST_OK;
 }
 

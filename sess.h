@@ -58,8 +58,9 @@ int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);
  * votequorum's verdict on this node's partition, as it changes: quorate,
  * and complete (every configured node is a member)
  */
-int	 quorum_open(struct loop *, void (*)(void *, int, int), void *,
-	    struct quorum **);
+/* quorate, every configured node in, and the ring (NODEID, SEQ) it is for */
+typedef void	 quorum_fn(void *, int, int, uint32_t, uint64_t);
+int	 quorum_open(struct loop *, quorum_fn *, void *, struct quorum **);
 void	 quorum_close(struct quorum *);
 
 #endif

@@ -51,17 +51,6 @@
 #define RECONNECT_EVERY	(200 * MSEC)
 #define DISPATCH_MAX	1024
 
-/*
- * The most bytes queued before sess_send refuses: about a quarter of a
- * second of the cluster's throughput at large messages (some 72 MB/s,
- * see libcpg-facts.md). A pump never gets near it (it stops at the first
- * queued message); a command that sends without one (lock's protocol, a
- * reply per request) and gets there outruns corosync for good, and only
- * memory would grow. A single larger message is taken when the queue is
- * empty: corosync's own limit (MSG_MAX) is the one that counts.
- */
-#define SESS_QUEUE_MAX	(16 * 1024 * 1024)
-
 /* A message corosync has not taken yet. */
 struct qmsg {
 	struct qmsg	*next;

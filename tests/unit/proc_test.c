@@ -23,10 +23,6 @@
 #include "../../loop.h"
 #include "../../proc.h"
 
-/* util.c's, which this test does not link */
-const struct cmd	*cur_cmd;
-unsigned		 std_closed;
-
 static int passed, failed;
 
 #define CHECK(c) check((c), #c, __func__, __LINE__)
@@ -226,7 +222,8 @@ static void
 t_truncated(void)
 {
 	struct proc_opts o = {
-		.argv = argv_of("sh", "-c", "head -c 1000000 /dev/zero; exit 5"),
+		.argv = argv_of("sh", "-c",
+		    "head -c 1000000 /dev/zero; exit 5"),
 		.outmax = 1000, .in_null = 1,
 	};
 	struct run r;

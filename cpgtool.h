@@ -56,7 +56,6 @@ enum {
 	OPT_KILL_AFTER,
 	OPT_NO_QUORUM,
 	OPT_SHOW,
-	OPT_NAMES,
 };
 
 /*

@@ -40,7 +40,7 @@ static const struct optdef lock_defs[] = {
 	{ "no-quorum", OPT_NO_QUORUM, NULL, "grant without quorum (split "
 	    "brain possible)" },
 	{ "show", OPT_SHOW, NULL, "print the holders and waiters, then exit" },
-	{ "names", OPT_NAMES, NULL, "with --show: add node names" },
+	{ "names", 'N', NULL, "with --show: add node names" },
 	OPTDEF_END
 };
 const struct optdef *const lock_opts[] = { lock_defs, opts_run, NULL };
@@ -1075,7 +1075,7 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 		case OPT_SHOW:
 			lk->show = 1;
 			break;
-		case OPT_NAMES:
+		case 'N':
 			lk->names = 1;
 			break;
 		default:

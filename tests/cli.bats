@@ -81,6 +81,8 @@ bad() {
 	bad '--wait and --watch exclude each other' members --wait 2 --watch g
 	bad '--timestamps goes with --watch' members --timestamps g
 	bad '--interval must be at least 0.001' members --interval 0 --watch g
+	# -n is lock's --nonblock; --names is -N wherever it is taken
+	bad "unknown option '-n'" members -n g
 	bad 'lock needs a name' lock
 	bad '--limit must be 1 to 128' lock -l 0 x
 	bad '--limit must be 1 to 128' lock -l 129 x
@@ -88,6 +90,7 @@ bad() {
 	bad '--show takes no COMMAND' lock --show x true
 	bad '--show goes with only *' lock --show -n x
 	bad '--names goes with --show' lock --names x
+	bad '--names goes with --show' lock -N x
 	bad '--verbose goes with a COMMAND*' lock -v x
 	bad "group name 'xxx*' is longer than 128 bytes" lock "$long"
 	bad "'crmd?x00' belongs to Pacemaker's controller and cannot name a lock" \

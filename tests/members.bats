@@ -43,7 +43,7 @@ setup_members() {
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/w")" -eq "$before" ]
 }
 
-@test "JSON, with --names: node names, addresses, the local node" {
+@test "JSON, with -N/--names: node names, addresses, the local node" {
 	setup_members
 	run -0 cpgt 2 members --json --names "$G"
 	jq -e --arg g "$G" '.group == $g and (.members | length) == 3' <<<"$output"
@@ -51,7 +51,7 @@ setup_members() {
 		<<<"$output"
 	[[ $output == *"2 node2 true 1"* ]]
 	[[ $output == *"1 node1 false 1"* ]]
-	run -0 cpgt 2 members --names "$G"
+	run -0 cpgt 2 members -N "$G"
 	grep -qE "^$G 2 [0-9]+ node2 10\.213\.[0-9]+\.2 local$" <<<"$output"
 }
 

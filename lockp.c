@@ -53,6 +53,7 @@ struct logent {
 	uint32_t	 kill_ms;
 	int		 reason;	/* left: LP_* */
 	int64_t		 at;
+	int		 old_ring;	/* an init from a ring gone by */
 };
 
 struct member {
@@ -228,8 +229,11 @@ ask(struct lp *lp)
 		n = lq_request_msg(buf, sizeof(buf), lp->cfg.limit,
 		    !lp->cfg.noquorum, lp->seq, lp->cfg.kill_ms);
 	say(lp, buf, n);
-	/* the timer starts when this comes back: see ASK_EVERY */
-	lp->ask_at = 0;
+	/*
+	 * Unsynced, the timer starts when this comes back (see ASK_EVERY).
+	 * Synced, it only sees that the request is not lost with a ring.
+	 */
+	lp->ask_at = lp->synced ? lp->now + ASK_EVERY : 0;
 }
 
 /* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
@@ -526,7 +530,7 @@ on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 		return;
 	}
 	for (i = 0; i < lp->nlog; i++)
-		if (lp->log[i].kind == LQ_INIT)
+		if (lp->log[i].kind == LQ_INIT && !lp->log[i].old_ring)
 			break;
 	lp->init_ord = lp->ord;
 	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
@@ -603,12 +607,11 @@ merged(struct lp *lp, const struct lp_confchg *c)
 			break;
 	if (i == c->njoined)
 		return;
-	if (lp->holding) {
-		lose(lp, "partitions merged");
-		return;
-	}
+	/* a lost holder keeps no state: it would tell the losing one */
+	lose(lp, "partitions merged");
 	forget(lp);
-	ask(lp);
+	if (!lp->holding)
+		ask(lp);
 }
 
 static void
@@ -841,6 +844,9 @@ evaluate(struct lp *lp)
 		if (lp->req_refused)
 			refused(lp, lp->st.nq == LQ_MAX ? LQ_FULL :
 			    LQ_MISMATCH);
+		/* our request may yet come, or was lost: ask again if not */
+		else if (lp->ask_at == 0)
+			lp->ask_at = lp->now + ASK_EVERY;
 		return;
 	}
 	if ((size_t)i >= lp->st.limit) {
@@ -1009,6 +1015,7 @@ void
 lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 {
 	int was = q_ok(lp);
+	size_t i;
 
 	lp->now = now;
 	if (lp->ended || ring_eq(ring, &lp->ring))
@@ -1019,6 +1026,13 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	lp->verified = lp->quorate && ring_eq(&lp->vq_ring, ring);
 	lp->ring = *ring;
 	lp->moving = 0;
+	/*
+	 * Inits of a ring gone by race ours no more: their senders started
+	 * (and answer in this ring, or left) or did not (and ask again).
+	 */
+	for (i = 0; i < lp->nlog; i++)
+		if (lp->log[i].kind == LQ_INIT)
+			lp->log[i].old_ring = 1;
 	/* a query of ours to publish may be lost with the old ring */
 	if (lp->handoff == HO_NONE)
 		lp->publish = 0;
@@ -1029,6 +1043,10 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 		lp->asks = 0;
 		ask(lp);
 	}
+	/* so may our request, once we knew the state */
+	if (lp->joined && lp->synced && !lp->holding && !lp->cfg.show &&
+	    !lp->ended && lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
+		ask(lp);
 	evaluate(lp);
 }
 
@@ -1070,9 +1088,11 @@ lp_tick(struct lp *lp, int64_t now)
 	}
 	if (lp->ask_at && now >= lp->ask_at) {
 		lp->ask_at = 0;
-		if (lp->synced)
-			;
-		else if (!q_ok(lp))
+		if (lp->synced) {
+			if (!lp->holding && !lp->cfg.show && !lp->req_refused &&
+			    lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
+				ask(lp);
+		} else if (!q_ok(lp))
 			/* look again: a verdict for this ring may yet come */
 			lp->ask_at = now + ASK_EVERY;
 		else if (lp->asks < 2)

@@ -211,11 +211,19 @@ add_pending(struct lockq *st, struct lq_addr a, uint32_t seq)
 	st->pend[st->npend++] = (struct lq_pend){ a, seq };
 }
 
+static size_t drop(struct lq_addr *, size_t, struct lq_addr);
+
 enum lq_req
 lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
     uint32_t seq, uint32_t kill_ms)
 {
 	enum lq_req r = LQ_QUEUED;
+
+	/*
+	 * A member of SYNCED asks only once it forgot the state (a ring it
+	 * could not trust): it waits to be told again, like any newcomer.
+	 */
+	st->nsynced = drop(st->synced, st->nsynced, a);
 
 	if (lq_index(st->q, st->nq, a) >= 0)
 		r = LQ_ALREADY;

@@ -73,6 +73,7 @@ struct lock {
 	struct proc	*child;
 	struct timer	 tick_t;	/* lp_deadline */
 	int		 exiting;	/* leave once the queue is sent */
+	int		 gone;		/* the connection to corosync is lost */
 	int		 status;	/* ... with this */
 };
 
@@ -139,7 +140,7 @@ leave(struct lock *lk, int status)
 {
 	lk->exiting = 1;
 	lk->status = status;
-	if (sess_queued(lk->s) == 0)
+	if (lk->gone || sess_queued(lk->s) == 0)
 		loop_stop(lk->loop, status);
 }
 
@@ -159,7 +160,9 @@ act(struct lock *lk, const struct lp_act *a)
 
 	switch (a->kind) {
 	case LA_SEND:
-		if ((st = sess_send(lk->s, a->msg, a->len)) != ST_OK)
+		/* without a connection there is nobody to tell */
+		if (!lk->gone &&
+		    (st = sess_send(lk->s, a->msg, a->len)) != ST_OK)
 			loop_stop(lk->loop, st);
 		break;
 	case LA_SPAWN:
@@ -304,7 +307,7 @@ on_lost(void *arg, struct sess *s)
 
 	(void)s;
 	/* nothing can be sent any more: go as soon as the rules say */
-	lk->exiting = 0;
+	lk->gone = 1;
 	lp_conn_lost(lk->lp, loop_now());
 	carry_out(lk);
 }

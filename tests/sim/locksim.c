@@ -363,6 +363,7 @@ enqueue(int p, enum q_kind kind, const char *data, size_t len)
 		if ((qi.data = malloc(len + 1)) == NULL)
 			abort();
 		memcpy(qi.data, data, len);
+		qi.data[len] = '\0';
 		qi.len = len;
 	}
 	if (stall_until) {
@@ -674,6 +675,7 @@ deliver_msg(struct comp *c, const struct qitem *qi, const int *to, int nto)
 		if ((it.data = malloc(qi->len + 1)) == NULL)
 			abort();
 		memcpy(it.data, qi->data, qi->len);
+		it.data[qi->len] = '\0';
 		it.len = qi->len;
 		inbox_add(to[i], &it);
 	}
@@ -942,7 +944,7 @@ start_lock(int node, int show)
 	 * come after the join's confchg (seen on corosync 3.1.7)
 	 */
 	push(now + between(0, 5 * MS), E_INBOX, p, 0,
-	    &(struct item){ .kind = I_RING, .ring = nodes[node].ring });
+	    &(struct item){ .kind = I_RING, .q = -1 });
 }
 
 static int
@@ -1213,6 +1215,9 @@ one(uint64_t s, int64_t length)
 		case E_INBOX:
 			if (e.it.kind == I_TICK && e.t != procs[e.a].tick_at)
 				break;
+			/* the first totem confchg: the ring of its delivery */
+			if (e.it.kind == I_RING && e.it.q == -1)
+				e.it.ring = nodes[procs[e.a].node].ring;
 			inbox_add(e.a, &e.it);
 			break;
 		case E_CHILD:

@@ -122,6 +122,7 @@ sim: tests/sim/locksim
 # the suite again under ASan/UBSan; warnings are errors here
 check:
 	$(MAKE) WERROR=1 all unit
+	$(MAKE) WERROR=1 sim
 	tests/run
 	$(MAKE) WERROR=1 sanitize
 

@@ -51,8 +51,8 @@ COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
 SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c out.c lockq.c daemons.c \
-	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
-HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h
+	askp.c cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
+HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h askp.h
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
@@ -93,8 +93,16 @@ sanitize:
 
 # what needs no corosync, root or namespaces: make lint (LINT=0 skips
 # it), --help, --version and misuse; the packages' check step
-check-offline: $(O)/cpgtool $(if $(filter 0,$(LINT)),,lint)
+check-offline: $(O)/cpgtool $(if $(filter 0,$(LINT)),,lint) unit
 	CPGTOOL=$(CURDIR)/$(O)/cpgtool CPGT_VERSION='$(VERSION)' tests/offline
+
+# the protocol modules alone, message by message: no corosync, no root
+UNITS = tests/unit/askp_test
+unit: $(UNITS)
+	@for t in $(UNITS); do echo "$$t:"; $$t || exit 1; done
+
+tests/unit/askp_test: tests/unit/askp_test.c askp.c askp.h $(O)/.flags
+	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/askp_test.c askp.c
 
 # minutes of streaming into a watch, RSS sampled (SOAK_SECONDS=600)
 soak: cpgtool
@@ -186,10 +194,10 @@ pkgcheck: dist
 
 clean:
 	rm -rf cpgtool *.o cmd/*.o .flags .version cpgtool.1.out .san \
-		bench/baseline bench/stamp
+		bench/baseline bench/stamp $(UNITS)
 	$(MAKE) -C fuzz clean
 
 FORCE:
 
-.PHONY: all check check-offline sanitize soak lock-soak bench lint install uninstall \
+.PHONY: all check check-offline unit sanitize soak lock-soak bench lint install uninstall \
 	dist distcheck pkgcheck clean FORCE

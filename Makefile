@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cpgtool: see README. CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are yours,
 # from the environment or the command line; they come after the
 # project's own (CPGT_*), so they add to them and can override them:
@@ -50,12 +51,14 @@ endif
 COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
-SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c out.c lockq.c daemons.c \
-	askp.c cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
-HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h askp.h
+SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
+	out.c lockq.c lockp.c askp.c daemons.c proc.c \
+	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
+# the headers each object was built from, as the compiler found them
+DEPS = $(OBJS:.o=.d)
 
 all: $(O)/cpgtool cpgtool.1.out
 
@@ -73,9 +76,13 @@ $(O)/.flags: FORCE
 $(O)/cpgtool: $(OBJS)
 	$(LINK) -o $@ $(OBJS) $(CPGT_LDLIBS) $(LDLIBS)
 
-$(O)/%.o: %.c $(HDRS) $(O)/.flags
+# -MMD: the compiler writes the headers an object includes into its .d
+# file (read below); -MP: a header that is gone does not stop the build.
+$(O)/%.o: %.c $(O)/.flags
 	@mkdir -p $(@D)
-	$(COMPILE) -c -o $@ $<
+	$(COMPILE) -MMD -MP -c -o $@ $<
+
+-include $(DEPS)
 
 # the manual as installed: its footer names the version
 cpgtool.1.out: cpgtool.1 .version
@@ -94,15 +101,17 @@ sanitize:
 # what needs no corosync, root or namespaces: make lint (LINT=0 skips
 # it), --help, --version and misuse; the packages' check step
 check-offline: $(O)/cpgtool $(if $(filter 0,$(LINT)),,lint) unit
-	CPGTOOL=$(CURDIR)/$(O)/cpgtool CPGT_VERSION='$(VERSION)' tests/offline
+	CPGTOOL=$(abspath $(O))/cpgtool CPGT_VERSION='$(VERSION)' tests/offline
 
 # the protocol modules alone, message by message: no corosync, no root
-UNITS = tests/unit/askp_test
+UNITS = $(O)/tests/unit/askp_test
 unit: $(UNITS)
 	@for t in $(UNITS); do echo "$$t:"; $$t || exit 1; done
 
-tests/unit/askp_test: tests/unit/askp_test.c askp.c askp.h $(O)/.flags
-	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/askp_test.c askp.c
+$(O)/tests/unit/askp_test: tests/unit/askp_test.c $(O)/askp.o
+	@mkdir -p $(@D)
+	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/unit/askp_test.c \
+		$(O)/askp.o
 
 # minutes of streaming into a watch, RSS sampled (SOAK_SECONDS=600)
 soak: cpgtool
@@ -111,6 +120,12 @@ soak: cpgtool
 # mutual exclusion while lock processes are SIGKILLed (LOCK_SOAK_SECONDS)
 lock-soak: cpgtool
 	tests/lock-soak
+
+# proc.c's unit test: no corosync, no root; prints 'N passed, N failed'
+$(O)/tests/unit/proc_test: tests/unit/proc_test.c $(O)/proc.o $(O)/loop.o
+	@mkdir -p $(@D)
+	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/unit/proc_test.c \
+		$(O)/proc.o $(O)/loop.o
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
@@ -126,14 +141,17 @@ bench/baseline: bench/baseline.c $(O)/.flags
 bench/stamp: bench/stamp.c $(O)/.flags
 	$(COMPILE) $(LDFLAGS) -o $@ bench/stamp.c
 
-lint: cpgtool cpgtool.1.out bench/baseline
-	CPGT_VERSION='$(VERSION)' bash tests/lint.sh
+# the binary, and its objects for the module map HACKING draws
+lint: $(O)/cpgtool cpgtool.1.out bench/baseline
+	CPGTOOL=$(abspath $(O))/cpgtool CPGT_OBJS='$(abspath $(OBJS))' \
+		CPGT_VERSION='$(VERSION)' bash tests/lint.sh
 
-install: cpgtool cpgtool.1.out
+# the binary from where the build put it: make O=DIR install
+install: $(O)/cpgtool cpgtool.1.out
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR)
-	install -m 755 cpgtool $(DESTDIR)$(BINDIR)/cpgtool
+	install -m 755 $(O)/cpgtool $(DESTDIR)$(BINDIR)/cpgtool
 	install -m 644 cpgtool.1.out $(DESTDIR)$(MANDIR)/man1/cpgtool.1
 	install -m 644 completion/cpgtool.bash \
 		$(DESTDIR)$(BASHCOMPDIR)/cpgtool
@@ -193,8 +211,9 @@ pkgcheck: dist
 	tests/pkgcheck $(DIST).tar.gz '$(VERSION)'
 
 clean:
-	rm -rf cpgtool *.o cmd/*.o .flags .version cpgtool.1.out .san \
-		bench/baseline bench/stamp $(UNITS)
+	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
+		.san bench/baseline bench/stamp tests/unit/proc_test \
+		tests/unit/askp_test
 	$(MAKE) -C fuzz clean
 
 FORCE:

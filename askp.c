@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The ask/serve protocol: a request to every member of a group, and an
  * exact account of who answered, who failed and who left.

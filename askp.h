@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ask and serve: the envelope and the rules, with no I/O and no clock
  * (the time is passed in); the protocol is described at the top of

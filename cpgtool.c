@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool: a command-line client for corosync's Closed Process Groups.
  *
@@ -14,6 +15,10 @@
 #include <unistd.h>
 
 #include "cpgtool.h"
+#include "fmt.h"
+#include "opt.h"
+#include "status.h"
+#include "util.h"
 
 static const struct cmd cmds[] = {
 	{ "join", cmd_join, "group", join_opts },
@@ -93,10 +98,12 @@ guard_std(void)
 int
 main(int argc, char **argv)
 {
+	struct outfmt of;
 	int ch;
 
 	program_invocation_short_name = (char *)"cpgtool";
 	guard_std();
+	fmt_init(&of);
 	opterr = 0;
 	while ((ch = opt_get(argc, argv, global_opts, 1)) != -1) {
 		switch (ch) {
@@ -104,7 +111,7 @@ main(int argc, char **argv)
 			usage();
 			return stdout_status(ST_OK);
 		case 'j':
-			out_option('j', NULL);
+			fmt_option(&of, 'j', NULL);
 			break;
 		case 'V':
 			puts("cpgtool " CPGTOOL_VERSION);
@@ -125,5 +132,5 @@ main(int argc, char **argv)
 	}
 	/* glibc: 0 restarts getopt from scratch for the command's argv */
 	optind = 0;
-	return stdout_status(cur_cmd->fn(argc, argv));
+	return stdout_status(cur_cmd->fn(argc, argv, &of));
 }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # bash completion for cpgtool(1)
 # shellcheck shell=bash
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # fish completion for cpgtool(1)
 
 function __cpgtool_groups

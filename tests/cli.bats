@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # The command line: help, version, and the table of bad inputs, each with
 # its one-line "cpgtool: ..." error and documented status.
 

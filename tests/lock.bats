@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # lock: a cluster-wide mutex (or semaphore) on a CPG group, checked for
 # what it promises: exclusion, FIFO order, the same queue on every node,
 # release however the holder ends, and no overlap across a partition or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * askp.c driven message by message: the envelope, the asker's rules
  * (who is awaited, the ack clock, completion, the exit status) and the

@@ -45,12 +45,24 @@
  * outside V ever sees it. So V minus the asker is exactly who can answer,
  * and each member of it ends in one state:
  *   replied   it acked, then replied (status 0: "replied", else "failed")
- *   left      a confchg removed it before its reply
+ *   left      it acked (this request, or any since the asker joined),
+ *             then a confchg removed it before its reply
  *   not addressed   its node is not in NODES (known from V at once), or
  *             it acked so
- *   not a server    it never acked (the ack clock below)
+ *   not a server    it never acked: it stayed silent (the ack clock
+ *             below), or it asks (below), or a confchg removed it first
  * The ask is complete when every member is in one of these, or when
- * --replies N (--first: 1) replies were delivered.
+ * --replies N (--first: 1) replies were delivered. Only "left" can mean
+ * a command that ran and was not answered for: a member gone before
+ * acking may have been a server that died at once, but nothing of the
+ * request can be known from it, and watchers and askers leave all the
+ * time (every ask is a process).
+ *
+ * A member seen sending a request of its own since the asker joined is
+ * an asker (cpgtool's askers serve nothing): not waited for, at once.
+ * Concurrent asks so do not wait out each other's ack clock. Should it
+ * ack after all before the ask is complete (a program that does both),
+ * it is awaited again, as a late ack is.
  *
  * A reply counts only from a member of V that acked this ID before it:
  * by G4 a server's ack precedes its reply, and serve acks every request
@@ -100,11 +112,11 @@
  *    it, 126/127 if it could not be run, 125 if serve could not start
  *    it) and its stdout.
  *
- * Exit status of ask: 124 when --timeout ends it first; else 7 if a
- * reply it counted has a non-zero status; else 8 if an answer is
- * missing: fewer than --replies N, or (without it) a server that acked
- * left before replying, no server at all, or a node of --nodes without
- * a server; else 0.
+ * Exit status of ask: 124 when --timeout ends it first; else 8 if a
+ * reply it counted has a non-zero status; else 9 if an answer is
+ * missing: fewer than --replies N, or (without it) a server that left
+ * before replying, no server at all, or a node of --nodes without a
+ * server; else 0.
  */
 
 #include <sys/types.h>
@@ -113,6 +125,7 @@
 #include <string.h>
 
 #include "askp.h"
+#include "status.h"
 
 #define PROTO	"ask1 "
 
@@ -315,31 +328,24 @@ askp_node_listed(const uint32_t *nodes, size_t n, uint32_t nodeid)
 
 /* The asker's rules. */
 
-static int
-same(const struct askp_addr *a, uint32_t nodeid, uint32_t pid)
-{
-	return a->nodeid == nodeid && a->pid == pid;
-}
-
 static ssize_t
-find_addr(const struct askp_addr *v, size_t n, uint32_t nodeid,
-    uint32_t pid)
+find_addr(const struct cpgt_addr *v, size_t n, struct cpgt_addr x)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (same(&v[i], nodeid, pid))
+		if (addr_eq(v[i], x))
 			return (ssize_t)i;
 	return -1;
 }
 
 static struct askp_member *
-find_member(struct askp *a, uint32_t nodeid, uint32_t pid)
+find_member(struct askp *a, struct cpgt_addr x)
 {
 	size_t i;
 
 	for (i = 0; i < a->n; i++)
-		if (a->m[i].nodeid == nodeid && a->m[i].pid == pid)
+		if (addr_eq(ADDR_OF(&a->m[i]), x))
 			return &a->m[i];
 	return NULL;
 }
@@ -382,16 +388,43 @@ check_done(struct askp *a)
 }
 
 static int
-known_server(const struct askp *a, uint32_t nodeid, uint32_t pid)
+set_has(const struct askp_set *set, struct cpgt_addr x)
 {
-	return find_addr(a->known, a->nknown, nodeid, pid) >= 0;
+	return find_addr(set->a, set->n, x) >= 0;
 }
 
 static void
-add_known(struct askp *a, uint32_t nodeid, uint32_t pid)
+set_add(struct askp_set *set, struct cpgt_addr x)
 {
-	if (!known_server(a, nodeid, pid) && a->nknown < CPG_MEMBERS_MAX)
-		a->known[a->nknown++] = (struct askp_addr){ nodeid, pid };
+	if (!set_has(set, x) && set->n < CPG_MEMBERS_MAX)
+		set->a[set->n++] = x;
+}
+
+/* Only those still members. */
+static void
+set_keep(struct askp_set *set, const struct cpgt_addr *view, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < set->n; i++)
+		if (find_addr(view, n, set->a[i]) >= 0)
+			set->a[k++] = set->a[i];
+	set->n = k;
+}
+
+/* Whether m was seen acking or replying, if only to others. */
+static int
+was_server(const struct askp *a, const struct askp_member *m)
+{
+	return set_has(&a->servers, ADDR_OF(m));
+}
+
+/* Whether m, silent so far, is known to be no server: it asks. */
+static int
+asker(const struct askp *a, const struct askp_member *m)
+{
+	return m->st == AM_ACK && set_has(&a->askers, ADDR_OF(m)) &&
+	    !set_has(&a->servers, ADDR_OF(m));
 }
 
 /* Our request was delivered back to us: V is the view now. */
@@ -404,7 +437,7 @@ start(struct askp *a, int64_t now)
 	a->started = 1;
 	a->ack_from = now;
 	for (i = 0; i < a->nview; i++) {
-		if (same(&a->view[i], a->id.nodeid, a->id.pid))
+		if (addr_eq(a->view[i], ADDR_OF(&a->id)))
 			continue;
 		m = &a->m[a->n++];
 		memset(m, 0, sizeof(*m));
@@ -412,39 +445,48 @@ start(struct askp *a, int64_t now)
 		m->pid = a->view[i].pid;
 		m->st = a->nnodes && !askp_node_listed(a->nodes, a->nnodes,
 		    m->nodeid) ? AM_NOTADDR : AM_ACK;
+		if (asker(a, m))
+			m->st = AM_NOTSERVER;
 	}
 	return check_done(a);
+}
+
+/*
+ * Members removed: a server gone before its reply left; one never seen
+ * acking (this request or any) is no server.
+ */
+static void
+gone(struct askp *a, const struct cpg_address *left, size_t nleft)
+{
+	struct askp_member *m;
+	size_t i;
+
+	for (i = 0; i < nleft; i++) {
+		m = find_member(a, ADDR_OF(&left[i]));
+		if (m == NULL || (m->st != AM_ACK && m->st != AM_WORKING))
+			continue;
+		m->st = m->st == AM_WORKING || was_server(a, m) ? AM_LEFT :
+		    AM_NOTSERVER;
+		m->reason = left[i].reason;
+	}
 }
 
 unsigned
 askp_confchg(struct askp *a, const struct cpg_address *members, size_t n,
     const struct cpg_address *left, size_t nleft, int64_t now)
 {
-	struct askp_member *m;
-	size_t i, k = 0;
+	size_t i;
 
 	(void)now;
 	if (n > CPG_MEMBERS_MAX)
 		n = CPG_MEMBERS_MAX;
 	for (i = 0; i < n; i++)
-		a->view[i] = (struct askp_addr){ members[i].nodeid,
-		    members[i].pid };
+		a->view[i] = ADDR_OF(&members[i]);
 	a->nview = n;
-	/* the known servers: only those still here */
-	for (i = 0; i < a->nknown; i++)
-		if (find_addr(a->view, a->nview, a->known[i].nodeid,
-		    a->known[i].pid) >= 0)
-			a->known[k++] = a->known[i];
-	a->nknown = k;
-	if (!a->started || a->done)
-		return 0;
-	for (i = 0; i < nleft; i++) {
-		m = find_member(a, left[i].nodeid, left[i].pid);
-		if (m == NULL || (m->st != AM_ACK && m->st != AM_WORKING))
-			continue;
-		m->st = AM_LEFT;
-		m->reason = left[i].reason;
-	}
+	if (a->started && !a->done)
+		gone(a, left, nleft);
+	set_keep(&a->servers, a->view, a->nview);
+	set_keep(&a->askers, a->view, a->nview);
 	return check_done(a);
 }
 
@@ -461,7 +503,7 @@ askp_ring(struct askp *a, int64_t now)
 static int
 id_eq(const struct askp_id *x, const struct askp_id *y)
 {
-	return x->nodeid == y->nodeid && x->pid == y->pid && x->seq == y->seq;
+	return addr_eq(ADDR_OF(x), ADDR_OF(y)) && x->seq == y->seq;
 }
 
 static unsigned
@@ -491,6 +533,20 @@ on_reply(struct askp *a, struct askp_member *m, const struct askp_msg *msg,
 	return ASKP_PRINT | check_done(a);
 }
 
+/* Another process asks: an asker, no server, and not waited for. */
+static unsigned
+on_request(struct askp *a, struct cpgt_addr from)
+{
+	struct askp_member *m;
+
+	set_add(&a->askers, from);
+	if (!a->started || a->done ||
+	    (m = find_member(a, from)) == NULL || !asker(a, m))
+		return 0;
+	m->st = AM_NOTSERVER;
+	return check_done(a);
+}
+
 /* Our probe came back: decide, unless the ring changed meanwhile. */
 static unsigned
 on_probe(struct askp *a, const struct askp_msg *msg)
@@ -504,7 +560,7 @@ on_probe(struct askp *a, const struct askp_msg *msg)
 		return 0;
 	for (i = 0; i < a->n; i++)
 		if (a->m[i].st == AM_ACK &&
-		    !known_server(a, a->m[i].nodeid, a->m[i].pid))
+		    !set_has(&a->servers, ADDR_OF(&a->m[i])))
 			a->m[i].st = AM_NOTSERVER;
 	return check_done(a);
 }
@@ -514,26 +570,26 @@ on_probe(struct askp *a, const struct askp_msg *msg)
  * member whose reply (msg's payload) is to be printed.
  */
 unsigned
-askp_deliver(struct askp *a, uint32_t nodeid, uint32_t pid,
-    const struct askp_msg *msg, int64_t now, const struct askp_member **who)
+askp_deliver(struct askp *a, struct cpgt_addr from, const struct askp_msg *msg,
+    int64_t now, const struct askp_member **who)
 {
 	int mine = id_eq(&msg->id, &a->id);
-	int self = nodeid == a->id.nodeid && pid == a->id.pid;
+	int self = addr_eq(from, ADDR_OF(&a->id));
 
 	*who = NULL;
 	switch (msg->kind) {
 	case ASKM_REQ:
 		if (mine && self && !a->started)
 			return start(a, now);
-		return 0;
+		return self ? 0 : on_request(a, from);
 	case ASKM_ACK:
-		add_known(a, nodeid, pid);
+		set_add(&a->servers, from);
 		return mine && a->started ?
-		    on_ack(a, find_member(a, nodeid, pid), msg->addressed) : 0;
+		    on_ack(a, find_member(a, from), msg->addressed) : 0;
 	case ASKM_REPLY:
-		add_known(a, nodeid, pid);
+		set_add(&a->servers, from);
 		return mine && a->started ?
-		    on_reply(a, find_member(a, nodeid, pid), msg, who) : 0;
+		    on_reply(a, find_member(a, from), msg, who) : 0;
 	case ASKM_PROBE:
 		return mine && self ? on_probe(a, msg) : 0;
 	default:
@@ -548,7 +604,7 @@ undecided(const struct askp *a)
 
 	for (i = 0; i < a->n; i++)
 		if (a->m[i].st == AM_ACK &&
-		    !known_server(a, a->m[i].nodeid, a->m[i].pid))
+		    !set_has(&a->servers, ADDR_OF(&a->m[i])))
 			return 1;
 	return 0;
 }
@@ -619,29 +675,27 @@ int
 askp_status(const struct askp *a)
 {
 	struct askp_counts c;
-	size_t i, servers = 0, gone = 0;
+	size_t i, servers = 0;
 
 	askp_count(a, &c);
 	if (c.failed)
-		return ASKP_ST_NONZERO;
+		return ST_NONZERO;
 	if (a->want)
-		return a->replies >= a->want ? 0 : ASKP_ST_MISSING;
-	for (i = 0; i < a->n; i++) {
-		servers += a->m[i].acked;
-		gone += a->m[i].acked && a->m[i].st == AM_LEFT;
-	}
-	if (servers == 0 || gone > 0 || c.nbare > 0 || !a->done)
-		return ASKP_ST_MISSING;
+		return a->replies >= a->want ? 0 : ST_MISSING;
+	for (i = 0; i < a->n; i++)
+		servers += a->m[i].acked || a->m[i].st == AM_LEFT;
+	if (servers == 0 || c.left > 0 || c.nbare > 0 || !a->done)
+		return ST_MISSING;
 	return 0;
 }
 
 /* The server's rules. */
 
 enum askp_verdict
-askp_serve(const struct askp_msg *m, uint32_t nodeid, uint32_t pid,
+askp_serve(const struct askp_msg *m, struct cpgt_addr from,
     uint32_t self_nodeid, const struct askp_load *ld)
 {
-	if (m->kind != ASKM_REQ || m->id.nodeid != nodeid || m->id.pid != pid)
+	if (m->kind != ASKM_REQ || !addr_eq(ADDR_OF(&m->id), from))
 		return SV_IGNORE;
 	if (m->nnodes && !askp_node_listed(m->nodes, m->nnodes, self_nodeid))
 		return SV_SKIP;

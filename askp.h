@@ -13,6 +13,8 @@
 
 #include <corosync/cpg.h>
 
+#include "addr.h"
+
 /* The most nodes a request can name (--nodes). */
 #define ASKP_NODES_MAX	256
 /* The longest header: a request naming every node it can. */
@@ -61,7 +63,7 @@ enum askp_mst {
 	AM_WORKING,		/* acked: its reply is awaited */
 	AM_REPLIED,		/* replied, with .status */
 	AM_LEFT,		/* left before replying, with .reason */
-	AM_NOTSERVER,		/* no ack within the ack timeout */
+	AM_NOTSERVER,		/* never acked: silent, an asker, or gone */
 	AM_NOTADDR,		/* not on a node of --nodes, or acked so */
 };
 
@@ -71,12 +73,13 @@ struct askp_member {
 	enum askp_mst	 st;
 	int		 acked;		/* a server: it acked this request */
 	int		 status;	/* AM_REPLIED */
-	uint32_t	 reason;	/* AM_LEFT: CPG's reason */
+	uint32_t	 reason;	/* gone: CPG's reason; else 0 */
 };
 
-struct askp_addr {
-	uint32_t	 nodeid;
-	uint32_t	 pid;
+/* Members seen doing something, kept while they are members. */
+struct askp_set {
+	struct cpgt_addr a[CPG_MEMBERS_MAX];
+	size_t		 n;
 };
 
 /* One ask, as its asker follows it. */
@@ -87,10 +90,10 @@ struct askp {
 	unsigned long	 want;		/* --replies; 0: every server */
 	int64_t		 ack_timeout;
 	/* the group as this process sees it */
-	struct askp_addr view[CPG_MEMBERS_MAX];
+	struct cpgt_addr view[CPG_MEMBERS_MAX];
 	size_t		 nview;
-	struct askp_addr known[CPG_MEMBERS_MAX];	/* seen acking */
-	size_t		 nknown;
+	struct askp_set	 servers;	/* seen acking or replying */
+	struct askp_set	 askers;	/* seen asking */
 	/* from the request's delivery back to us on */
 	int		 started;
 	int		 done;
@@ -115,7 +118,7 @@ void	 askp_init(struct askp *, const struct askp_id *, const uint32_t *,
 unsigned askp_confchg(struct askp *, const struct cpg_address *, size_t,
 	    const struct cpg_address *, size_t, int64_t);
 unsigned askp_ring(struct askp *, int64_t);
-unsigned askp_deliver(struct askp *, uint32_t, uint32_t,
+unsigned askp_deliver(struct askp *, struct cpgt_addr,
 	    const struct askp_msg *, int64_t, const struct askp_member **);
 unsigned askp_tick(struct askp *, int64_t);
 int64_t	 askp_next(const struct askp *);
@@ -153,12 +156,9 @@ struct askp_load {
 	size_t		 max_bytes;
 };
 
-enum askp_verdict askp_serve(const struct askp_msg *, uint32_t, uint32_t,
+enum askp_verdict askp_serve(const struct askp_msg *, struct cpgt_addr,
 	    uint32_t, const struct askp_load *);
 
-/* Exit statuses of ask beyond the common ones (cpgtool.h). */
-#define ASKP_ST_NONZERO	7	/* a server replied with another status */
-#define ASKP_ST_MISSING	8	/* an answer is missing */
 /* A reply's status when serve itself could not run COMMAND. */
 #define ASKP_ST_SERVE	125
 

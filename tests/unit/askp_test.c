@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../askp.h"
+#include "../../status.h"
 
 static int passed, failed;
 
@@ -153,7 +154,7 @@ deliver(struct askp *a, uint32_t nodeid, uint32_t pid, const char *hdr,
 	n = msg(buf, sizeof(buf), hdr, hlen, pl, pl ? strlen(pl) : 0);
 	if (!askp_parse(buf, n, &m))
 		abort();
-	return askp_deliver(a, nodeid, pid, &m, now, who);
+	return askp_deliver(a, ADDR(nodeid, pid), &m, now, who);
 }
 
 static unsigned
@@ -204,7 +205,7 @@ member(struct askp *a, uint32_t nodeid, uint32_t pid)
 	size_t i;
 
 	for (i = 0; i < a->n; i++)
-		if (a->m[i].nodeid == nodeid && a->m[i].pid == pid)
+		if (addr_eq(ADDR_OF(&a->m[i]), ADDR(nodeid, pid)))
 			return &a->m[i];
 	return NULL;
 }
@@ -217,7 +218,7 @@ leave(struct askp *a, uint32_t nodeid, uint32_t pid, uint32_t reason,
 	size_t i, k = 0;
 
 	for (i = 0; i < nview; i++)
-		if (view[i].nodeid != nodeid || view[i].pid != pid)
+		if (!addr_eq(ADDR_OF(&view[i]), ADDR(nodeid, pid)))
 			view[k++] = view[i];
 	nview = k;
 	*r = askp_confchg(a, view, nview, &gone, 1, 0);
@@ -330,17 +331,18 @@ test_left(void)
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
 	reply(&a, &me, A, 0, 2, &who);
-	/* the watcher leaves: it never acked, its leaving costs nothing */
+	/* the watcher leaves: it never acked, it is no server */
 	leave(&a, W, CPG_REASON_LEAVE, &r);
-	CHECK(r == 0 && member(&a, W)->st == AM_LEFT);
+	CHECK(r == 0 && member(&a, W)->st == AM_NOTSERVER);
+	CHECK(member(&a, W)->reason == CPG_REASON_LEAVE);
 	/* B is killed while its COMMAND runs */
 	leave(&a, B, CPG_REASON_PROCDOWN, &r);
 	CHECK(r == ASKP_DONE);
 	CHECK(member(&a, B)->st == AM_LEFT &&
 	    member(&a, B)->reason == CPG_REASON_PROCDOWN);
-	CHECK(askp_status(&a) == ASKP_ST_MISSING);
+	CHECK(askp_status(&a) == ST_MISSING);
 	askp_count(&a, &c);
-	CHECK(c.replied == 1 && c.left == 2);
+	CHECK(c.replied == 1 && c.left == 1 && c.notserver == 1);
 
 	/* only the watcher left: all is well */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
@@ -381,7 +383,7 @@ test_failed(void)
 	CHECK(reply(&a, &me, A, 127, 2, &who) == ASKP_PRINT &&
 	    who->status == 127);
 	CHECK(reply(&a, &me, B, 0, 3, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == ASKP_ST_NONZERO);
+	CHECK(askp_status(&a) == ST_NONZERO);
 	askp_count(&a, &c);
 	CHECK(c.replied == 1 && c.failed == 1);
 }
@@ -418,7 +420,7 @@ test_nodes(void)
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, B, 1, 1);
 	CHECK(reply(&a, &me, B, 0, 2, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == ASKP_ST_MISSING);
+	CHECK(askp_status(&a) == ST_MISSING);
 	askp_count(&a, &c);
 	CHECK(c.nbare == 1 && c.bare[0] == 4);
 
@@ -428,7 +430,7 @@ test_nodes(void)
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	CHECK(ack(&a, &me, A, 0, 1) == ASKP_DONE);
-	CHECK(askp_status(&a) == ASKP_ST_MISSING);	/* no server */
+	CHECK(askp_status(&a) == ST_MISSING);	/* no server */
 }
 
 static void
@@ -458,7 +460,7 @@ test_first(void)
 	ack(&a, &me, B, 1, 1);
 	reply(&a, &me, A, 0, 2, &who);
 	CHECK(reply(&a, &me, B, 0, 3, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == ASKP_ST_MISSING);
+	CHECK(askp_status(&a) == ST_MISSING);
 }
 
 static void
@@ -487,8 +489,58 @@ test_known_and_late(void)
 		unsigned r;
 
 		leave(&a, B, CPG_REASON_LEAVE, &r);
-		CHECK(a.nknown == 2 && member(&a, B)->st == AM_LEFT);
+		CHECK(a.servers.n == 2 && member(&a, B)->st == AM_LEFT);
 	}
+}
+
+/* Other askers are no servers, and are not waited for. */
+static void
+test_askers(void)
+{
+	const struct askp_member *who;
+	struct askp_id a_id = { 2, 200, 1 }, b_id = { 3, 300, 1 };
+	struct askp a;
+
+	askp_init(&a, &me, NULL, 0, 0, SEC);
+	view_set(3, abw);
+	askp_confchg(&a, view, nview, NULL, 0, 0);
+	/* A asks before us: known at once */
+	req(&a, &a_id, A, 0);
+	req(&a, &me, 1, 100, 1);
+	CHECK(member(&a, A)->st == AM_NOTSERVER);
+	CHECK(askp_next(&a) == 1 + SEC);
+	/* B asks after us: no longer waited for */
+	CHECK(req(&a, &b_id, B, 2) == 0);
+	CHECK(member(&a, B)->st == AM_NOTSERVER);
+	/* W serves: its reply ends the ask, with no probe */
+	ack(&a, &me, W, 1, 3);
+	CHECK(reply(&a, &me, W, 0, 4, &who) == (ASKP_PRINT | ASKP_DONE));
+	CHECK(a.probes == 0 && askp_status(&a) == 0);
+
+	/* one that asks and serves (another program): awaited again */
+	askp_init(&a, &me, NULL, 0, 0, SEC);
+	view_set(1, abw);
+	askp_confchg(&a, view, nview, NULL, 0, 0);
+	req(&a, &me, 1, 100, 1);
+	req(&a, &a_id, A, 2);
+	CHECK(member(&a, A)->st == AM_NOTSERVER && a.done);
+	/* too late: the ask is complete */
+	CHECK(ack(&a, &me, A, 1, 3) == 0);
+	askp_init(&a, &me, NULL, 0, 0, SEC);
+	view_set(2, abw);
+	askp_confchg(&a, view, nview, NULL, 0, 0);
+	req(&a, &me, 1, 100, 1);
+	ack(&a, &me, B, 1, 2);
+	req(&a, &a_id, A, 2);
+	CHECK(ack(&a, &me, A, 1, 3) == 0 && member(&a, A)->st == AM_WORKING);
+	/* a known server that asks stays awaited */
+	askp_init(&a, &me, NULL, 0, 0, SEC);
+	view_set(2, abw);
+	askp_confchg(&a, view, nview, NULL, 0, 0);
+	ack(&a, &b_id, A, 1, 0);
+	req(&a, &a_id, A, 0);
+	req(&a, &me, 1, 100, 1);
+	CHECK(member(&a, A)->st == AM_ACK);
 }
 
 static void
@@ -500,7 +552,7 @@ test_alone(void)
 	view_set(0, abw);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	CHECK(req(&a, &me, 1, 100, 0) == ASKP_DONE);
-	CHECK(askp_status(&a) == ASKP_ST_MISSING);
+	CHECK(askp_status(&a) == ST_MISSING);
 	/* a request from another process with our id starts nothing */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
@@ -510,7 +562,7 @@ test_alone(void)
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
-	CHECK(!a.done && askp_status(&a) == ASKP_ST_MISSING);
+	CHECK(!a.done && askp_status(&a) == ST_MISSING);
 }
 
 static void
@@ -528,31 +580,31 @@ test_serve(void)
 	n = askp_req_hdr(hdr, sizeof(hdr), &me, NULL, 0);
 	n = msg(buf, sizeof(buf), hdr, n, "0123456789", 10);
 	askp_parse(buf, n, &m);
-	CHECK(askp_serve(&m, 1, 101, 3, &ld) == SV_IGNORE);	/* forged */
-	CHECK(askp_serve(&m, 2, 100, 3, &ld) == SV_IGNORE);
-	CHECK(askp_serve(&m, 1, 100, 3, &ld) == SV_RUN);
+	CHECK(askp_serve(&m, ADDR(1, 101), 3, &ld) == SV_IGNORE);	/* forged */
+	CHECK(askp_serve(&m, ADDR(2, 100), 3, &ld) == SV_IGNORE);
+	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_RUN);
 	ld.running = 2;
-	CHECK(askp_serve(&m, 1, 100, 3, &ld) == SV_QUEUE);
+	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
 	ld.queued = 1;
 	ld.queued_bytes = 95;
-	CHECK(askp_serve(&m, 1, 100, 3, &ld) == SV_BUSY);	/* bytes */
+	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_BUSY);	/* bytes */
 	ld.queued_bytes = 90;
-	CHECK(askp_serve(&m, 1, 100, 3, &ld) == SV_QUEUE);
+	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
 	ld.queued = 2;
 	ld.queued_bytes = 0;
-	CHECK(askp_serve(&m, 1, 100, 3, &ld) == SV_BUSY);	/* count */
+	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_BUSY);	/* count */
 	/* the first to wait is taken whatever its size */
 	ld.queued = 0;
 	ld.max_bytes = 5;
-	CHECK(askp_serve(&m, 1, 100, 3, &ld) == SV_QUEUE);
+	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
 	n = askp_req_hdr(hdr, sizeof(hdr), &me, two, 1);
 	n = msg(buf, sizeof(buf), hdr, n, "", 0);
 	askp_parse(buf, n, &m);
-	CHECK(askp_serve(&m, 1, 100, 3, &ld) == SV_SKIP);
-	CHECK(askp_serve(&m, 1, 100, 2, &ld) == SV_QUEUE);
+	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_SKIP);
+	CHECK(askp_serve(&m, ADDR(1, 100), 2, &ld) == SV_QUEUE);
 	n = askp_ack_msg(buf, sizeof(buf), &me, 1);
 	askp_parse(buf, n, &m);
-	CHECK(askp_serve(&m, 1, 100, 2, &ld) == SV_IGNORE);
+	CHECK(askp_serve(&m, ADDR(1, 100), 2, &ld) == SV_IGNORE);
 }
 
 int
@@ -567,6 +619,7 @@ main(void)
 	test_nodes();
 	test_first();
 	test_known_and_late();
+	test_askers();
 	test_alone();
 	test_serve();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -134,7 +134,7 @@ fi
 # and the synopses are made from that. Hold the manual and the completions
 # to what --help says, command by command: the long options and their
 # short letters, and each synopsis against the manual's.
-cmds="join send watch members lock"
+cmds="join send watch members lock ask serve"
 
 # "S LONG" per option of COMMAND's --help ("-" for a long-only option)
 help_opts() {

@@ -418,6 +418,12 @@ cmd_ask(int argc, char **argv, struct outfmt *of)
 	if ((st = sess_open(a.loop, &a.group, 1, &ro, &hooks, &a,
 	    &a.s)) == ST_OK && (st = begin(&a, t0)) == ST_OK)
 		st = loop_run(a.loop);
+	/* the last replies before the leave's round trip, not after it */
+	if (sink_flush(sink_stdout) == -1 && !sink_broken(sink_stdout)) {
+		warn("write");
+		if (st == ST_OK)
+			st = ST_FAIL;
+	}
 	/*
 	 * ST_OK before the end: the reader of the output went away, a
 	 * quiet end as for every command

@@ -542,7 +542,7 @@ parse_opt(struct serve *sv, struct runopts *ro, int ch)
 static int
 parse(struct serve *sv, struct runopts *ro, int argc, char **argv)
 {
-	int ch, st;
+	int ch, st, dashes;
 
 	/* '+': the first operand is GROUP, what follows is COMMAND's */
 	while ((ch = opt_get(argc, argv, serve_opts, 1)) != -1)
@@ -560,12 +560,19 @@ parse(struct serve *sv, struct runopts *ro, int argc, char **argv)
 	    daemon_refuse(&sv->group, 1, sv->intrusive) == -1)
 		return ST_USAGE;
 	enc_group_str(&sv->group, sv->gname, sizeof(sv->gname));
-	if (argc > 1 && strcmp(argv[1], "--") == 0) {
+	if ((dashes = argc > 1 && strcmp(argv[1], "--") == 0)) {
 		argc--;
 		argv++;
 	}
 	if (argc < 2) {
 		usage_error("serve needs a command to run");
+		return ST_USAGE;
+	}
+	/* "serve GROUP -v -- CMD": the options were meant for serve */
+	if (argv[1][0] == '-') {
+		usage_error(dashes ? "a command cannot start with '-': '%s'" :
+		    "options go before the group: '%s' would be the command",
+		    argv[1]);
 		return ST_USAGE;
 	}
 	sv->argv = argv + 1;

@@ -20,9 +20,12 @@ setup() {
 
 teardown() {
 	helper_teardown
-	# a test that cut node 3 off and failed before bringing it back
+	# a test that cut node 3 off, or killed node 2's corosync, and
+	# failed before bringing it back
 	if [ -e "$T/restore" ]; then
 		cluster_uncut 3
+		kill -0 "$(cat "$CPGT_RUNDIR/n2/pid")" 2>/dev/null ||
+			cluster_start 2 >/dev/null 2>&1
 		for n in 1 2 3; do
 			cluster_wait_members "$n" 3
 		done
@@ -180,6 +183,37 @@ reply_nodes() {
 	reap "$s2"
 	[ "$status" -eq 143 ]
 	[ "$(cat "$T/sig")" = TERM ]
+}
+
+@test "corosync killed under serve: its COMMAND stopped, exit 3; with --reconnect it serves on" {
+	touch "$T/restore"
+	server 2 "$T/plain" "$G" -- sh -c 'echo $$ >"$T/c.pid"; exec sleep 600'
+	plain=$!
+	server 2 "$T/re" --reconnect "$G" -- cat
+	re=$!
+	spawn "$T/a" 1 ask "$G" x
+	ask=$!
+	wait_for "$T/c.pid" .
+	wait_for "$T/a" '^reply 2 '
+	cluster_kill 2
+	reap "$plain"
+	[ "$status" -eq 3 ]
+	wait_gone "$(cat "$T/c.pid")"
+	reap "$ask"
+	[ "$status" -eq 9 ]
+	[ "$(cat "$T/a.err")" = "1 replied, 1 left" ]
+	cluster_start 2
+	wait_for "$T/re.err" '^cpgtool: connected to corosync again after '
+	for ((t = 0; t < 200; t++)); do
+		cpg_members 1 "$G" | grep -q " $re\$" && break
+		sleep 0.05
+	done
+	run --separate-stderr -0 cpgt 1 ask "$G" again
+	[[ $output =~ ^reply\ 2\ $re\ 0\ again$ ]]
+	for n in 1 2 3; do
+		cluster_wait_members "$n" 3
+	done
+	rm "$T/restore"
 }
 
 @test "a server node cut off: nodedown, reported as left" {

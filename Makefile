@@ -61,6 +61,11 @@ OBJS = $(SRCS:%.c=$(O)/%.o)
 # the headers each object was built from, as the compiler found them
 DEPS = $(OBJS:.o=.d)
 
+# Every object but main's and the commands': what the unit tests link,
+# whichever files the modules live in.
+LIBOBJS = $(filter-out $(O)/cpgtool.o $(O)/cmd/%.o,$(OBJS))
+UNIT_TESTS = $(patsubst %.c,$(O)/%,$(wildcard tests/unit/*_test.c))
+
 all: $(O)/cpgtool cpgtool.1.out
 
 # Rebuild when the flags or the version change, not only the sources:
@@ -85,34 +90,51 @@ $(O)/%.o: %.c $(O)/.flags
 
 -include $(DEPS)
 
+# a unit test: its one file, linked with the modules it tests
+$(O)/tests/unit/%_test: tests/unit/%_test.c tests/unit/unit.h $(LIBOBJS) \
+		$(HDRS) $(O)/.flags
+	@mkdir -p $(@D)
+	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) \
+		$(CPGT_LDLIBS) $(LDLIBS)
+
+# every unit test, each a TAP stream ending "N passed, N failed"
+unit: $(UNIT_TESTS)
+	@st=0; for t in $(UNIT_TESTS); do echo "# $$t"; $$t || st=1; done; \
+	exit $$st
+
 # the manual as installed: its footer names the version
 cpgtool.1.out: cpgtool.1 .version
 	sed 's/^\.Os$$/.Os cpgtool $(VERSION)/' cpgtool.1 >$@
 
-# the suite, then again under ASan/UBSan; warnings are errors here
+# the lock's rules through seeded schedules of a simulated CPG and
+# votequorum (tests/sim/locksim.c): SEEDS of them, MODE 1 (within the
+# protocol's timing assumptions) or 2 (beyond them)
+SEEDS = 20000
+MODE = 1
+tests/sim/locksim: tests/sim/locksim.c lockp.c lockq.c lockp.h lockq.h \
+		$(O)/.flags
+	$(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) \
+		-o $@ tests/sim/locksim.c lockp.c lockq.c
+
+sim: tests/sim/locksim
+	tests/sim/locksim -n $(SEEDS) -m $(MODE)
+
+# the unit tests, the simulator and the suite, then the unit tests and
+# the suite again under ASan/UBSan; warnings are errors here
 check:
-	$(MAKE) WERROR=1 all
+	$(MAKE) WERROR=1 all unit
 	tests/run
 	$(MAKE) WERROR=1 sanitize
 
 sanitize:
-	$(MAKE) O=.san SANITIZE=1 .san/cpgtool
+	$(MAKE) O=.san SANITIZE=1 .san/cpgtool unit
 	CPGTOOL=$(CURDIR)/.san/cpgtool tests/run
 
 # what needs no corosync, root or namespaces: make lint (LINT=0 skips
-# it), --help, --version and misuse; the packages' check step
-check-offline: $(O)/cpgtool $(if $(filter 0,$(LINT)),,lint) unit
+# it), the unit tests, --help, --version and misuse; the packages' check
+# step
+check-offline: $(O)/cpgtool unit $(if $(filter 0,$(LINT)),,lint)
 	CPGTOOL=$(abspath $(O))/cpgtool CPGT_VERSION='$(VERSION)' tests/offline
-
-# the protocol modules alone, message by message: no corosync, no root
-UNITS = $(O)/tests/unit/askp_test
-unit: $(UNITS)
-	@for t in $(UNITS); do echo "$$t:"; $$t || exit 1; done
-
-$(O)/tests/unit/askp_test: tests/unit/askp_test.c $(O)/askp.o
-	@mkdir -p $(@D)
-	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/unit/askp_test.c \
-		$(O)/askp.o
 
 # minutes of streaming into a watch, RSS sampled (SOAK_SECONDS=600)
 soak: cpgtool
@@ -213,11 +235,11 @@ pkgcheck: dist
 
 clean:
 	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
-		.san bench/baseline bench/stamp tests/unit/proc_test \
-		tests/unit/askp_test
+		.san bench/baseline bench/stamp tests/unit/proc_test $(UNIT_TESTS) \
+		tests/sim/locksim
 	$(MAKE) -C fuzz clean
 
 FORCE:
 
-.PHONY: all check check-offline unit sanitize soak lock-soak bench lint install uninstall \
+.PHONY: all sim check check-offline unit sanitize soak lock-soak bench lint install uninstall \
 	dist distcheck pkgcheck clean FORCE

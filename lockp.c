@@ -928,9 +928,9 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	/* a ring we were in without a quorate verdict for it */
 	if (!lp->verified && lp->ring.seq != 0)
 		distrust(lp, "this node's partition lost quorum");
+	lp->verified = lp->quorate && ring_eq(&lp->vq_ring, ring);
 	lp->ring = *ring;
 	lp->moving = 0;
-	lp->verified = ring_eq(&lp->vq_ring, ring) && lp->quorate;
 	/* questions from an earlier ring may be lost with it */
 	if (lp->joined && !lp->synced && !lp->holding) {
 		lp->asks = 0;
@@ -978,8 +978,11 @@ lp_tick(struct lp *lp, int64_t now)
 	}
 	if (lp->ask_at && now >= lp->ask_at) {
 		lp->ask_at = 0;
-		if (lp->synced || !q_ok(lp))
+		if (lp->synced)
 			;
+		else if (!q_ok(lp))
+			/* look again: a verdict for this ring may yet come */
+			lp->ask_at = now + ASK_EVERY;
 		else if (lp->asks < 2)
 			ask(lp);
 		else if (lp->cfg.show) {

@@ -30,7 +30,7 @@ static const struct optdef members_defs[] = {
 	    "members" },
 	{ "interval", 'i', "seconds", "how often --wait and --watch look "
 	    "(0.1)" },
-	{ "names", 'n', NULL, "add node names, addresses, local node" },
+	{ "names", 'N', NULL, "add node names, addresses, local node" },
 	{ "json", 'j', NULL, "print JSON Lines" },
 	{ "timestamps", 'T', NULL, "add the time to --watch events" },
 	OPTDEF_END
@@ -287,7 +287,7 @@ parse(struct members *c, struct runopts *ro, int argc, char **argv)
 				return ST_USAGE;
 			}
 			break;
-		case 'n':
+		case 'N':
 			c->names = 1;
 			break;
 		case 'w':

@@ -61,7 +61,7 @@ _cpgtool() {
 	watch)
 		opts="-h --help -c --count --intrusive $out $run $stay" ;;
 	members)
-		opts="-h --help -w --wait --watch -i --interval -n --names
+		opts="-h --help -w --wait --watch -i --interval -N --names
 			-j --json -T --timestamps $run" ;;
 	ask)
 		opts="-h --help -f --file --first --replies --nodes --ack-timeout
@@ -90,7 +90,7 @@ _cpgtool() {
 	lock)
 		opts="-h --help -j --json -T --timestamps -l --limit
 			-n --nonblock -v --verbose --kill-after --no-quorum
-			--show --names $run"
+			--show -N --names $run"
 		# past NAME, the words are COMMAND's
 		local n=0
 		for ((i = i + 1; i < COMP_CWORD; i++)); do

@@ -189,4 +189,13 @@ for c in $cmds; do
 			problem "-$s --$o not in completion/cpgtool.fish"
 	done < <(help_opts "$c")
 done
+# One letter, one meaning: a short option stands for the same long one in
+# every command that takes it (lock's -n is --nonblock, as in flock(1);
+# --names is -N wherever it is taken).
+letters=$(for c in $cmds; do help_opts "$c"; done | awk '$1 != "-"' |
+	LC_ALL=C sort -u)
+for s in $(awk '{ print $1 }' <<<"$letters" | LC_ALL=C uniq -d); do
+	problem "-$s means $(awk -v s="$s" '$1 == s { print "--" $2 }' \
+		<<<"$letters" | paste -sd/) in different commands"
+done
 exit "$bad"

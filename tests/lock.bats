@@ -543,7 +543,7 @@ disagree() {
 	run -0 jq -r 'select(.type == "message") | .payload' "$T/w"
 	[ "${#lines[@]}" -ge 1 ]
 	for l in "${lines[@]}"; do
-		[[ $l == "lock1 "* ]]
+		[[ $l == "lock2 "* ]]
 	done
 }
 

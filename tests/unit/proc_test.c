@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../cpgtool.h"
+#include "../../status.h"
 #include "../../loop.h"
 #include "../../proc.h"
 

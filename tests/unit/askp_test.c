@@ -3,30 +3,20 @@
  * askp.c driven message by message: the envelope, the asker's rules
  * (who is awaited, the ack clock, completion, the exit status) and the
  * server's verdicts. No corosync, no root, no clock: time is a number.
- * Prints a line per failed check and "N passed, N failed".
+ * A TAP line per check, then "N passed, N failed" (unit.h).
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../addr.h"
 #include "../../askp.h"
 #include "../../status.h"
+#include "unit.h"
 
-static int passed, failed;
-
-#define CHECK(c) check((c), #c, __FILE__, __LINE__)
-
-static void
-check(int ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL %s:%d: %s\n", file, line, what);
-}
+/* each check is named by its condition */
+#define CHK(c)		CHECK((c), "%s", #c)
 
 #define SEC	1000000000LL
 
@@ -63,62 +53,62 @@ test_wire(void)
 	size_t h, n;
 
 	h = askp_req_hdr(hdr, sizeof(hdr), &me, NULL, 0);
-	CHECK(h == strlen("ask1 req 1:100:1 -\n") &&
+	CHK(h == strlen("ask1 req 1:100:1 -\n") &&
 	    memcmp(hdr, "ask1 req 1:100:1 -\n", h) == 0);
 	n = msg(buf, sizeof(buf), hdr, h, bin, sizeof(bin) - 1);
-	CHECK(askp_parse(buf, n, &m) && m.kind == ASKM_REQ);
-	CHECK(m.id.nodeid == 1 && m.id.pid == 100 && m.id.seq == 1);
-	CHECK(m.nnodes == 0 && m.len == sizeof(bin) - 1 &&
+	CHK(askp_parse(buf, n, &m) && m.kind == ASKM_REQ);
+	CHK(m.id.nodeid == 1 && m.id.pid == 100 && m.id.seq == 1);
+	CHK(m.nnodes == 0 && m.len == sizeof(bin) - 1 &&
 	    memcmp(m.payload, bin, m.len) == 0);
 
 	h = askp_req_hdr(hdr, sizeof(hdr), &me, nodes, 2);
-	CHECK(memcmp(hdr, "ask1 req 1:100:1 2,3\n", h) == 0);
+	CHK(memcmp(hdr, "ask1 req 1:100:1 2,3\n", h) == 0);
 	n = msg(buf, sizeof(buf), hdr, h, "", 0);
-	CHECK(askp_parse(buf, n, &m) && m.nnodes == 2 && m.nodes[0] == 2 &&
+	CHK(askp_parse(buf, n, &m) && m.nnodes == 2 && m.nodes[0] == 2 &&
 	    m.nodes[1] == 3 && m.len == 0);
 
 	h = askp_reply_hdr(hdr, sizeof(hdr), &me, 127, 1);
-	CHECK(memcmp(hdr, "ask1 reply 1:100:1 127 cut\n", h) == 0);
+	CHK(memcmp(hdr, "ask1 reply 1:100:1 127 cut\n", h) == 0);
 	n = msg(buf, sizeof(buf), hdr, h, bin, sizeof(bin) - 1);
-	CHECK(askp_parse(buf, n, &m) && m.kind == ASKM_REPLY &&
+	CHK(askp_parse(buf, n, &m) && m.kind == ASKM_REPLY &&
 	    m.status == 127 && m.cut && m.len == sizeof(bin) - 1 &&
 	    memcmp(m.payload, bin, m.len) == 0);
 	h = askp_reply_hdr(hdr, sizeof(hdr), &me, 0, 0);
-	CHECK(askp_parse(hdr, h, &m) && m.status == 0 && !m.cut &&
+	CHK(askp_parse(hdr, h, &m) && m.status == 0 && !m.cut &&
 	    m.len == 0);
 
 	n = askp_ack_msg(buf, sizeof(buf), &me, 1);
-	CHECK(askp_parse(buf, n, &m) && m.kind == ASKM_ACK && m.addressed);
+	CHK(askp_parse(buf, n, &m) && m.kind == ASKM_ACK && m.addressed);
 	n = askp_ack_msg(buf, sizeof(buf), &me, 0);
-	CHECK(askp_parse(buf, n, &m) && m.kind == ASKM_ACK && !m.addressed);
+	CHK(askp_parse(buf, n, &m) && m.kind == ASKM_ACK && !m.addressed);
 	n = askp_probe_msg(buf, sizeof(buf), &me, 7);
-	CHECK(askp_parse(buf, n, &m) && m.kind == ASKM_PROBE &&
+	CHK(askp_parse(buf, n, &m) && m.kind == ASKM_PROBE &&
 	    m.probe == 7);
 	n = askp_id_str(buf, sizeof(buf), &me);
-	CHECK(strcmp(buf, "1:100:1") == 0 && n == 7);
+	CHK(strcmp(buf, "1:100:1") == 0 && n == 7);
 
 	/* what is not exactly ours is foreign */
-	CHECK(!parses(""));
-	CHECK(!parses("ask1 "));
-	CHECK(!parses("ask2 ack 1:2:3 addressed"));
-	CHECK(!parses("ask1 req 1:2:3 -"));		/* no newline */
-	CHECK(!parses("ask1 req 1:2:3\n"));
-	CHECK(!parses("ask1 req 1:2 -\n"));
-	CHECK(!parses("ask1 req 01:2:3 -\n"));
-	CHECK(!parses("ask1 req 1:2:3 2,\n"));
-	CHECK(!parses("ask1 req 1:2:3 -x\n"));
-	CHECK(!parses("ask1 req 4294967296:2:3 -\n"));
-	CHECK(parses("ask1 req 4294967295:0:3 -\n"));
-	CHECK(!parses("ask1 ack 1:2:3 addressed "));
-	CHECK(!parses("ask1 ack 1:2:3 addressed\n"));
-	CHECK(!parses("ask1 ack 1:2:3 yes"));
-	CHECK(!parses("ask1 reply 1:2:3 256 whole\n"));
-	CHECK(!parses("ask1 reply 1:2:3 -1 whole\n"));
-	CHECK(!parses("ask1 reply 1:2:3 0 whole"));
-	CHECK(!parses("ask1 reply 1:2:3 0 half\n"));
-	CHECK(!parses("ask1 probe 1:2:3"));
-	CHECK(!parses("lock1 query 1"));
-	CHECK(parses("ask1 reply 1:2:3 0 whole\n\n\n"));
+	CHK(!parses(""));
+	CHK(!parses("ask1 "));
+	CHK(!parses("ask2 ack 1:2:3 addressed"));
+	CHK(!parses("ask1 req 1:2:3 -"));		/* no newline */
+	CHK(!parses("ask1 req 1:2:3\n"));
+	CHK(!parses("ask1 req 1:2 -\n"));
+	CHK(!parses("ask1 req 01:2:3 -\n"));
+	CHK(!parses("ask1 req 1:2:3 2,\n"));
+	CHK(!parses("ask1 req 1:2:3 -x\n"));
+	CHK(!parses("ask1 req 4294967296:2:3 -\n"));
+	CHK(parses("ask1 req 4294967295:0:3 -\n"));
+	CHK(!parses("ask1 ack 1:2:3 addressed "));
+	CHK(!parses("ask1 ack 1:2:3 addressed\n"));
+	CHK(!parses("ask1 ack 1:2:3 yes"));
+	CHK(!parses("ask1 reply 1:2:3 256 whole\n"));
+	CHK(!parses("ask1 reply 1:2:3 -1 whole\n"));
+	CHK(!parses("ask1 reply 1:2:3 0 whole"));
+	CHK(!parses("ask1 reply 1:2:3 0 half\n"));
+	CHK(!parses("ask1 probe 1:2:3"));
+	CHK(!parses("lock1 query 1"));
+	CHK(parses("ask1 reply 1:2:3 0 whole\n\n\n"));
 }
 
 /* A view: our own process first, then these. */
@@ -235,30 +225,30 @@ test_ask_all(void)
 
 	askp_init(&a, &me, NULL, 0, 0, 1 * SEC);
 	view_set(3, abw);
-	CHECK(askp_confchg(&a, view, nview, NULL, 0, 0) == 0);
-	CHECK(askp_next(&a) == 0);
-	CHECK(req(&a, &me, 1, 100, 10) == 0);
-	CHECK(a.started && a.n == 3 && member(&a, W)->st == AM_ACK);
-	CHECK(askp_next(&a) == 10 + SEC);
-	CHECK(ack(&a, &me, A, 1, 20) == 0 && member(&a, A)->st == AM_WORKING);
-	CHECK(ack(&a, &me, B, 1, 30) == 0);
+	CHK(askp_confchg(&a, view, nview, NULL, 0, 0) == 0);
+	CHK(askp_next(&a) == 0);
+	CHK(req(&a, &me, 1, 100, 10) == 0);
+	CHK(a.started && a.n == 3 && member(&a, W)->st == AM_ACK);
+	CHK(askp_next(&a) == 10 + SEC);
+	CHK(ack(&a, &me, A, 1, 20) == 0 && member(&a, A)->st == AM_WORKING);
+	CHK(ack(&a, &me, B, 1, 30) == 0);
 	r = reply(&a, &me, A, 0, 40, &who);
-	CHECK(r == ASKP_PRINT && who == member(&a, A) && who->status == 0);
+	CHK(r == ASKP_PRINT && who == member(&a, A) && who->status == 0);
 	/* nothing is due before the wait is over */
-	CHECK(askp_tick(&a, 10 + SEC - 1) == 0);
-	CHECK(askp_tick(&a, 10 + SEC) == ASKP_PROBE && a.probes == 1);
+	CHK(askp_tick(&a, 10 + SEC - 1) == 0);
+	CHK(askp_tick(&a, 10 + SEC) == ASKP_PROBE && a.probes == 1);
 	/* one probe at a time */
-	CHECK(askp_tick(&a, 20 * SEC) == 0 && askp_next(&a) == 0);
-	CHECK(probe_back(&a, 2 * SEC) == 0);
-	CHECK(member(&a, W)->st == AM_NOTSERVER);
+	CHK(askp_tick(&a, 20 * SEC) == 0 && askp_next(&a) == 0);
+	CHK(probe_back(&a, 2 * SEC) == 0);
+	CHK(member(&a, W)->st == AM_NOTSERVER);
 	r = reply(&a, &me, B, 0, 3 * SEC, &who);
-	CHECK(r == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == 0);
+	CHK(r == (ASKP_PRINT | ASKP_DONE));
+	CHK(askp_status(&a) == 0);
 	askp_count(&a, &c);
-	CHECK(c.replied == 2 && c.failed == 0 && c.notserver == 1 &&
+	CHK(c.replied == 2 && c.failed == 0 && c.notserver == 1 &&
 	    c.left == 0 && c.waiting == 0);
 	/* after the end, nothing moves */
-	CHECK(reply(&a, &me, B, 1, 4 * SEC, &who) == 0 && who == NULL);
+	CHK(reply(&a, &me, B, 1, 4 * SEC, &who) == 0 && who == NULL);
 }
 
 /* A ring change while the probe is out: the wait starts again. */
@@ -272,23 +262,23 @@ test_ring_stall(void)
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
-	CHECK(askp_tick(&a, SEC) == ASKP_PROBE);
+	CHK(askp_tick(&a, SEC) == ASKP_PROBE);
 	/* the ring stalls: 6.5 s later the ring changes, then the probe */
-	CHECK(askp_ring(&a, 7 * SEC) == 0);
-	CHECK(probe_back(&a, 7 * SEC + 1) == 0);
-	CHECK(member(&a, B)->st == AM_ACK && member(&a, W)->st == AM_ACK);
-	CHECK(askp_next(&a) == 8 * SEC);
+	CHK(askp_ring(&a, 7 * SEC) == 0);
+	CHK(probe_back(&a, 7 * SEC + 1) == 0);
+	CHK(member(&a, B)->st == AM_ACK && member(&a, W)->st == AM_ACK);
+	CHK(askp_next(&a) == 8 * SEC);
 	/* B's ack, held up by the stall, comes now */
-	CHECK(ack(&a, &me, B, 1, 7 * SEC + 2) == 0);
-	CHECK(askp_tick(&a, 8 * SEC - 1) == 0);
-	CHECK(askp_tick(&a, 8 * SEC) == ASKP_PROBE && a.probes == 2);
-	CHECK(probe_back(&a, 8 * SEC + 1) == 0);
-	CHECK(member(&a, W)->st == AM_NOTSERVER);
-	CHECK(member(&a, B)->st == AM_WORKING);
+	CHK(ack(&a, &me, B, 1, 7 * SEC + 2) == 0);
+	CHK(askp_tick(&a, 8 * SEC - 1) == 0);
+	CHK(askp_tick(&a, 8 * SEC) == ASKP_PROBE && a.probes == 2);
+	CHK(probe_back(&a, 8 * SEC + 1) == 0);
+	CHK(member(&a, W)->st == AM_NOTSERVER);
+	CHK(member(&a, B)->st == AM_WORKING);
 	/* a stale probe (an older number) decides nothing */
 	a.probe_out = 1;
 	a.probes = 3;
-	CHECK(probe_back(&a, 9 * SEC) == 0 && a.probe_out == 0);
+	CHK(probe_back(&a, 9 * SEC) == 0 && a.probe_out == 0);
 }
 
 /* A reply with no ack before it answers someone else. */
@@ -303,17 +293,17 @@ test_reply_needs_ack(void)
 	view_set(1, abw);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	/* before our request: ignored */
-	CHECK(reply(&a, &me, A, 0, 0, &who) == 0);
+	CHK(reply(&a, &me, A, 0, 0, &who) == 0);
 	req(&a, &me, 1, 100, 1);
-	CHECK(reply(&a, &me, A, 0, 2, &who) == 0 && who == NULL);
-	CHECK(member(&a, A)->st == AM_ACK);
+	CHK(reply(&a, &me, A, 0, 2, &who) == 0 && who == NULL);
+	CHK(member(&a, A)->st == AM_ACK);
 	/* another ask's ack and reply are not ours */
-	CHECK(ack(&a, &other, A, 1, 3) == 0 && member(&a, A)->st == AM_ACK);
-	CHECK(reply(&a, &other, A, 0, 4, &who) == 0);
+	CHK(ack(&a, &other, A, 1, 3) == 0 && member(&a, A)->st == AM_ACK);
+	CHK(reply(&a, &other, A, 0, 4, &who) == 0);
 	/* a request with our id from someone else starts nothing */
-	CHECK(ack(&a, &me, A, 1, 5) == 0);
-	CHECK(reply(&a, &me, A, 0, 6, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == 0);
+	CHK(ack(&a, &me, A, 1, 5) == 0);
+	CHK(reply(&a, &me, A, 0, 6, &who) == (ASKP_PRINT | ASKP_DONE));
+	CHK(askp_status(&a) == 0);
 }
 
 static void
@@ -333,16 +323,16 @@ test_left(void)
 	reply(&a, &me, A, 0, 2, &who);
 	/* the watcher leaves: it never acked, it is no server */
 	leave(&a, W, CPG_REASON_LEAVE, &r);
-	CHECK(r == 0 && member(&a, W)->st == AM_NOTSERVER);
-	CHECK(member(&a, W)->reason == CPG_REASON_LEAVE);
+	CHK(r == 0 && member(&a, W)->st == AM_NOTSERVER);
+	CHK(member(&a, W)->reason == CPG_REASON_LEAVE);
 	/* B is killed while its COMMAND runs */
 	leave(&a, B, CPG_REASON_PROCDOWN, &r);
-	CHECK(r == ASKP_DONE);
-	CHECK(member(&a, B)->st == AM_LEFT &&
+	CHK(r == ASKP_DONE);
+	CHK(member(&a, B)->st == AM_LEFT &&
 	    member(&a, B)->reason == CPG_REASON_PROCDOWN);
-	CHECK(askp_status(&a) == ST_MISSING);
+	CHK(askp_status(&a) == ST_MISSING);
 	askp_count(&a, &c);
-	CHECK(c.replied == 1 && c.left == 1 && c.notserver == 1);
+	CHK(c.replied == 1 && c.left == 1 && c.notserver == 1);
 
 	/* only the watcher left: all is well */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
@@ -353,8 +343,8 @@ test_left(void)
 	ack(&a, &me, B, 1, 1);
 	reply(&a, &me, A, 0, 2, &who);
 	leave(&a, W, CPG_REASON_NODEDOWN, &r);
-	CHECK(reply(&a, &me, B, 0, 3, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == 0);
+	CHK(reply(&a, &me, B, 0, 3, &who) == (ASKP_PRINT | ASKP_DONE));
+	CHK(askp_status(&a) == 0);
 
 	/* a member that joins after our request is not awaited */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
@@ -362,9 +352,9 @@ test_left(void)
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	view_set(2, abw);
-	CHECK(askp_confchg(&a, view, nview, NULL, 0, 1) == 0);
-	CHECK(a.n == 1 && member(&a, B) == NULL);
-	CHECK(ack(&a, &me, B, 1, 2) == 0);
+	CHK(askp_confchg(&a, view, nview, NULL, 0, 1) == 0);
+	CHK(a.n == 1 && member(&a, B) == NULL);
+	CHK(ack(&a, &me, B, 1, 2) == 0);
 }
 
 static void
@@ -380,12 +370,12 @@ test_failed(void)
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
-	CHECK(reply(&a, &me, A, 127, 2, &who) == ASKP_PRINT &&
+	CHK(reply(&a, &me, A, 127, 2, &who) == ASKP_PRINT &&
 	    who->status == 127);
-	CHECK(reply(&a, &me, B, 0, 3, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == ST_NONZERO);
+	CHK(reply(&a, &me, B, 0, 3, &who) == (ASKP_PRINT | ASKP_DONE));
+	CHK(askp_status(&a) == ST_NONZERO);
 	askp_count(&a, &c);
-	CHECK(c.replied == 1 && c.failed == 1);
+	CHK(c.replied == 1 && c.failed == 1);
 }
 
 static void
@@ -400,17 +390,17 @@ test_nodes(void)
 	view_set(3, abw);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
-	CHECK(member(&a, A)->st == AM_NOTADDR);
-	CHECK(member(&a, B)->st == AM_ACK);
+	CHK(member(&a, A)->st == AM_NOTADDR);
+	CHK(member(&a, B)->st == AM_ACK);
 	/* a not-addressed ack from A changes nothing */
-	CHECK(ack(&a, &me, A, 0, 1) == 0 && member(&a, A)->st == AM_NOTADDR);
+	CHK(ack(&a, &me, A, 0, 1) == 0 && member(&a, A)->st == AM_NOTADDR);
 	ack(&a, &me, B, 1, 1);
 	reply(&a, &me, B, 0, 2, &who);
-	CHECK(askp_tick(&a, SEC) == ASKP_PROBE);
-	CHECK(probe_back(&a, SEC + 1) == ASKP_DONE);
-	CHECK(askp_status(&a) == 0);
+	CHK(askp_tick(&a, SEC) == ASKP_PROBE);
+	CHK(probe_back(&a, SEC + 1) == ASKP_DONE);
+	CHK(askp_status(&a) == 0);
 	askp_count(&a, &c);
-	CHECK(c.replied == 1 && c.notaddr == 1 && c.notserver == 1 &&
+	CHK(c.replied == 1 && c.notaddr == 1 && c.notserver == 1 &&
 	    c.nbare == 0);
 
 	/* node 4 has no server: an answer is missing */
@@ -419,18 +409,18 @@ test_nodes(void)
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, B, 1, 1);
-	CHECK(reply(&a, &me, B, 0, 2, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == ST_MISSING);
+	CHK(reply(&a, &me, B, 0, 2, &who) == (ASKP_PRINT | ASKP_DONE));
+	CHK(askp_status(&a) == ST_MISSING);
 	askp_count(&a, &c);
-	CHECK(c.nbare == 1 && c.bare[0] == 4);
+	CHK(c.nbare == 1 && c.bare[0] == 4);
 
 	/* a server that acks "not addressed" for reasons of its own */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(1, abw);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
-	CHECK(ack(&a, &me, A, 0, 1) == ASKP_DONE);
-	CHECK(askp_status(&a) == ST_MISSING);	/* no server */
+	CHK(ack(&a, &me, A, 0, 1) == ASKP_DONE);
+	CHK(askp_status(&a) == ST_MISSING);	/* no server */
 }
 
 static void
@@ -446,10 +436,10 @@ test_first(void)
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
-	CHECK(reply(&a, &me, B, 0, 2, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == 0);
+	CHK(reply(&a, &me, B, 0, 2, &who) == (ASKP_PRINT | ASKP_DONE));
+	CHK(askp_status(&a) == 0);
 	askp_count(&a, &c);
-	CHECK(c.replied == 1 && c.waiting == 2);
+	CHK(c.replied == 1 && c.waiting == 2);
 
 	/* --replies 3 with two servers: complete, and short */
 	askp_init(&a, &me, NULL, 0, 3, SEC);
@@ -459,8 +449,8 @@ test_first(void)
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
 	reply(&a, &me, A, 0, 2, &who);
-	CHECK(reply(&a, &me, B, 0, 3, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(askp_status(&a) == ST_MISSING);
+	CHK(reply(&a, &me, B, 0, 3, &who) == (ASKP_PRINT | ASKP_DONE));
+	CHK(askp_status(&a) == ST_MISSING);
 }
 
 static void
@@ -476,20 +466,20 @@ test_known_and_late(void)
 	ack(&a, &other, B, 1, 0);
 	req(&a, &me, 1, 100, 1);
 	ack(&a, &me, A, 1, 2);
-	CHECK(askp_tick(&a, 1 + SEC) == ASKP_PROBE);
-	CHECK(probe_back(&a, 2 + SEC) == 0);
-	CHECK(member(&a, B)->st == AM_ACK);		/* still awaited */
-	CHECK(member(&a, W)->st == AM_NOTSERVER);
-	CHECK(askp_next(&a) == 0);
+	CHK(askp_tick(&a, 1 + SEC) == ASKP_PROBE);
+	CHK(probe_back(&a, 2 + SEC) == 0);
+	CHK(member(&a, B)->st == AM_ACK);		/* still awaited */
+	CHK(member(&a, W)->st == AM_NOTSERVER);
+	CHK(askp_next(&a) == 0);
 	/* a late ack from the "watcher": a server after all */
-	CHECK(ack(&a, &me, W, 1, 3 * SEC) == 0);
-	CHECK(member(&a, W)->st == AM_WORKING);
+	CHK(ack(&a, &me, W, 1, 3 * SEC) == 0);
+	CHK(member(&a, W)->st == AM_WORKING);
 	/* a known server that leaves is forgotten */
 	{
 		unsigned r;
 
 		leave(&a, B, CPG_REASON_LEAVE, &r);
-		CHECK(a.servers.n == 2 && member(&a, B)->st == AM_LEFT);
+		CHK(a.servers.n == 2 && member(&a, B)->st == AM_LEFT);
 	}
 }
 
@@ -507,15 +497,15 @@ test_askers(void)
 	/* A asks before us: known at once */
 	req(&a, &a_id, A, 0);
 	req(&a, &me, 1, 100, 1);
-	CHECK(member(&a, A)->st == AM_NOTSERVER);
-	CHECK(askp_next(&a) == 1 + SEC);
+	CHK(member(&a, A)->st == AM_NOTSERVER);
+	CHK(askp_next(&a) == 1 + SEC);
 	/* B asks after us: no longer waited for */
-	CHECK(req(&a, &b_id, B, 2) == 0);
-	CHECK(member(&a, B)->st == AM_NOTSERVER);
+	CHK(req(&a, &b_id, B, 2) == 0);
+	CHK(member(&a, B)->st == AM_NOTSERVER);
 	/* W serves: its reply ends the ask, with no probe */
 	ack(&a, &me, W, 1, 3);
-	CHECK(reply(&a, &me, W, 0, 4, &who) == (ASKP_PRINT | ASKP_DONE));
-	CHECK(a.probes == 0 && askp_status(&a) == 0);
+	CHK(reply(&a, &me, W, 0, 4, &who) == (ASKP_PRINT | ASKP_DONE));
+	CHK(a.probes == 0 && askp_status(&a) == 0);
 
 	/* one that asks and serves (another program): awaited again */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
@@ -523,16 +513,16 @@ test_askers(void)
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 1);
 	req(&a, &a_id, A, 2);
-	CHECK(member(&a, A)->st == AM_NOTSERVER && a.done);
+	CHK(member(&a, A)->st == AM_NOTSERVER && a.done);
 	/* too late: the ask is complete */
-	CHECK(ack(&a, &me, A, 1, 3) == 0);
+	CHK(ack(&a, &me, A, 1, 3) == 0);
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(2, abw);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 1);
 	ack(&a, &me, B, 1, 2);
 	req(&a, &a_id, A, 2);
-	CHECK(ack(&a, &me, A, 1, 3) == 0 && member(&a, A)->st == AM_WORKING);
+	CHK(ack(&a, &me, A, 1, 3) == 0 && member(&a, A)->st == AM_WORKING);
 	/* a known server that asks stays awaited */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(2, abw);
@@ -540,7 +530,7 @@ test_askers(void)
 	ack(&a, &b_id, A, 1, 0);
 	req(&a, &a_id, A, 0);
 	req(&a, &me, 1, 100, 1);
-	CHECK(member(&a, A)->st == AM_ACK);
+	CHK(member(&a, A)->st == AM_ACK);
 }
 
 static void
@@ -551,18 +541,18 @@ test_alone(void)
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(0, abw);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
-	CHECK(req(&a, &me, 1, 100, 0) == ASKP_DONE);
-	CHECK(askp_status(&a) == ST_MISSING);
+	CHK(req(&a, &me, 1, 100, 0) == ASKP_DONE);
+	CHK(askp_status(&a) == ST_MISSING);
 	/* a request from another process with our id starts nothing */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
-	CHECK(req(&a, &me, 2, 200, 0) == 0 && !a.started);
+	CHK(req(&a, &me, 2, 200, 0) == 0 && !a.started);
 	/* not complete: an answer is missing (the caller says 124) */
 	view_set(1, abw);
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	askp_confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
-	CHECK(!a.done && askp_status(&a) == ST_MISSING);
+	CHK(!a.done && askp_status(&a) == ST_MISSING);
 }
 
 static void
@@ -580,31 +570,31 @@ test_serve(void)
 	n = askp_req_hdr(hdr, sizeof(hdr), &me, NULL, 0);
 	n = msg(buf, sizeof(buf), hdr, n, "0123456789", 10);
 	askp_parse(buf, n, &m);
-	CHECK(askp_serve(&m, ADDR(1, 101), 3, &ld) == SV_IGNORE);	/* forged */
-	CHECK(askp_serve(&m, ADDR(2, 100), 3, &ld) == SV_IGNORE);
-	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_RUN);
+	CHK(askp_serve(&m, ADDR(1, 101), 3, &ld) == SV_IGNORE);	/* forged */
+	CHK(askp_serve(&m, ADDR(2, 100), 3, &ld) == SV_IGNORE);
+	CHK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_RUN);
 	ld.running = 2;
-	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
+	CHK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
 	ld.queued = 1;
 	ld.queued_bytes = 95;
-	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_BUSY);	/* bytes */
+	CHK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_BUSY);	/* bytes */
 	ld.queued_bytes = 90;
-	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
+	CHK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
 	ld.queued = 2;
 	ld.queued_bytes = 0;
-	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_BUSY);	/* count */
+	CHK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_BUSY);	/* count */
 	/* the first to wait is taken whatever its size */
 	ld.queued = 0;
 	ld.max_bytes = 5;
-	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
+	CHK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_QUEUE);
 	n = askp_req_hdr(hdr, sizeof(hdr), &me, two, 1);
 	n = msg(buf, sizeof(buf), hdr, n, "", 0);
 	askp_parse(buf, n, &m);
-	CHECK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_SKIP);
-	CHECK(askp_serve(&m, ADDR(1, 100), 2, &ld) == SV_QUEUE);
+	CHK(askp_serve(&m, ADDR(1, 100), 3, &ld) == SV_SKIP);
+	CHK(askp_serve(&m, ADDR(1, 100), 2, &ld) == SV_QUEUE);
 	n = askp_ack_msg(buf, sizeof(buf), &me, 1);
 	askp_parse(buf, n, &m);
-	CHECK(askp_serve(&m, ADDR(1, 100), 2, &ld) == SV_IGNORE);
+	CHK(askp_serve(&m, ADDR(1, 100), 2, &ld) == SV_IGNORE);
 }
 
 int
@@ -622,6 +612,5 @@ main(void)
 	test_askers();
 	test_alone();
 	test_serve();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_end();
 }

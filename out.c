@@ -710,7 +710,11 @@ out_ask_summary(struct sink *s, const struct askp_counts *c,
 	count_part(s, c->notaddr, "not addressed");
 	count_part(s, c->waiting, waiting);
 	for (i = 0; i < c->nbare; i++) {
-		sink_puts(s, i ? "," : ", no server on node ");
+		if (i == 0)
+			sink_puts(s, c->nbare > 1 ? ", no server on nodes " :
+			    ", no server on node ");
+		else
+			sink_putc(s, ',');
 		enc_u(s, c->bare[i]);
 	}
 	sink_putc(s, '\n');

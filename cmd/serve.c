@@ -56,12 +56,10 @@ static const struct optdef serve_defs[] = {
 	    "(default 64)" },
 	{ "verbose", 'v', NULL, "a line per request on standard error" },
 	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
-	{ "wait-for-corosync", OPT_WAIT_COROSYNC, "seconds",
-	    "retry connecting for up to SECONDS" },
 	OPTDEF_END
 };
 const struct optdef *const serve_opts[] = {
-	serve_defs, opts_intrusive, NULL
+	serve_defs, opts_run, opts_intrusive, NULL
 };
 
 struct serve;
@@ -109,6 +107,8 @@ struct serve {
 	struct outmsg	*out;		/* replies for the session */
 	struct outmsg	**otail;
 	int		 stopping;	/* the exit status, once stopping */
+	struct timer	 deadline;	/* -t */
+	double		 timeout;
 };
 
 static void
@@ -482,6 +482,17 @@ stop(struct serve *sv, int status)
 		loop_stop(sv->loop, status);
 }
 
+/* -t: time is up, as for a signal (the loop's deadline would not wait) */
+static void
+on_deadline(struct loop *l, void *arg)
+{
+	struct serve *sv = arg;
+
+	(void)l;
+	warnx("timed out after %g seconds", sv->timeout);
+	stop(sv, ST_TIMEOUT);
+}
+
 static void
 on_signal(struct loop *l, void *arg, int sig)
 {
@@ -527,6 +538,7 @@ parse_opt(struct serve *sv, struct runopts *ro, int ch)
 		sv->verbose = 1;
 		return ST_OK;
 	case 'r':
+	case 't':
 	case OPT_WAIT_COROSYNC:
 		return opt_run(ro, ch, optarg) == OPT_BAD ? ST_USAGE : ST_OK;
 	case OPT_INTRUSIVE:
@@ -590,6 +602,7 @@ cmd_serve(int argc, char **argv, struct outfmt *of)
 		.kill_after = KILL_AFTER,
 	};
 	struct runopts ro;
+	int64_t t0 = loop_now();
 	int st;
 
 	/* -v's lines are text whatever the global -j says */
@@ -603,9 +616,16 @@ cmd_serve(int argc, char **argv, struct outfmt *of)
 	if ((sv.loop = run_loop(&ro, 0)) == NULL)
 		return ST_FAIL;
 	loop_on_signal(sv.loop, on_signal, &sv);
+	timer_init(sv.loop, &sv.deadline, on_deadline, &sv);
 	if ((st = sess_open(sv.loop, &sv.group, 1, &ro, &hooks, &sv,
-	    &sv.s)) == ST_OK)
+	    &sv.s)) == ST_OK) {
+		if ((sv.timeout = ro.timeout) > 0) {
+			loop_deadline(sv.loop, 0);
+			timer_in(&sv.deadline, (int64_t)(ro.timeout * SEC) -
+			    (loop_now() - t0));
+		}
 		st = loop_run(sv.loop);
+	}
 	finish(&sv);
 	return run_end(sv.loop, st);
 }

@@ -70,13 +70,13 @@ _cpgtool() {
 	serve)
 		opts="-h --help -j --jobs --exec-timeout --kill-after
 			--max-reply --max-queue -v --verbose -r --reconnect
-			--wait-for-corosync --intrusive"
+			--intrusive $run"
 		# past GROUP, the words are COMMAND's
 		local n=0
 		for ((i = i + 1; i < COMP_CWORD; i++)); do
 			case ${COMP_WORDS[i]} in
 			-j | --jobs | --exec-timeout | --kill-after | \
-				--max-reply | --max-queue | \
+				--max-reply | --max-queue | -t | --timeout | \
 				--wait-for-corosync) ((i++)) ;;
 			--) ;;
 			-*) ;;

@@ -20,7 +20,7 @@ complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s V -l version -
 
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -a '(__cpgtool_groups)'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
-complete -c cpgtool -n "__fish_seen_subcommand_from join send watch members lock ask" -s t -l timeout -x -d 'give up after SECONDS'
+complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s t -l timeout -x -d 'give up after SECONDS'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -l wait-for-corosync -x -d 'retry connecting for SECONDS'
 
 set -l ev "__fish_seen_subcommand_from join send watch"

@@ -216,6 +216,22 @@ reply_nodes() {
 	rm "$T/restore"
 }
 
+@test "serve --timeout: it stops as for a signal, exit 124" {
+	server 2 "$T/s2" --timeout 4 "$G" -- \
+		sh -c 'echo $$ >"$T/c.pid"; exec sleep 600'
+	s2=$!
+	spawn "$T/a" 1 ask "$G" x
+	ask=$!
+	wait_for "$T/c.pid" .
+	reap "$s2"
+	[ "$status" -eq 124 ]
+	[ "$(cat "$T/s2.err")" = "cpgtool: timed out after 4 seconds" ]
+	wait_gone "$(cat "$T/c.pid")"
+	reap "$ask"
+	[ "$status" -eq 9 ]
+	[ "$(cat "$T/a.err")" = "0 replied, 1 left" ]
+}
+
 @test "a server node cut off: nodedown, reported as left" {
 	touch "$T/restore"
 	server 3 "$T/s3" "$G" -- sh -c 'echo $$ >"$T/c.pid"; exec sleep 600'

@@ -30,6 +30,13 @@ teardown() {
 			cluster_wait_members "$n" 3
 		done
 	fi
+	# a serve built with ASan/UBSan reports when it ends (SIGTERM above),
+	# into its .err file, where no test would otherwise look
+	if grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+	    "$T"/*.err 2>/dev/null; then
+		echo "sanitizer reports in the files above" >&2
+		return 1
+	fi
 }
 
 # server I OUT ARGS...: a serve on node I, a member of its group (the

@@ -90,6 +90,8 @@ struct lp {
 	int		 verified;	/* votequorum: this ring is quorate */
 	int64_t		 lost_at;	/* COMMAND told to stop */
 	int		 req_refused;	/* a state refused our request */
+	int		 alone;		/* joined alone, before sure of quorum */
+	int		 rebuilding;	/* our init will rebuild from the log */
 	uint32_t	 seq;
 	int		 asks;		/* since the last answer or init */
 	uint32_t	 req_seq;	/* our latest request */
@@ -118,6 +120,8 @@ struct lp {
 
 static void evaluate(struct lp *);
 static void lose(struct lp *, const char *);
+static void synthesize(struct lp *);
+static int any_old(const struct lp *);
 
 static int
 ring_eq(const struct lp_ring *a, const struct lp_ring *b)
@@ -246,6 +250,7 @@ start_grace(struct lp *lp, int64_t from, int64_t kill_ms)
 static void
 forget(struct lp *lp)
 {
+	lp->rebuilding = 0;
 	lq_reset(&lp->st);
 	lp->synced = 0;
 	lp->logging = 0;
@@ -265,16 +270,34 @@ start_empty(struct lp *lp)
 		start_grace(lp, lp->now, lp->cfg.kill_ms);
 }
 
+/*
+ * Who answers: the lowest member of SYNCED. A process that took a state
+ * answering another's question is synced, yet still PENDING for the
+ * others; should every member of SYNCED leave before it is told, the
+ * pending ones that know the state answer (each, alike: the first
+ * delivered is taken, the rest agree with it).
+ */
+static int
+responder(const struct lp *lp)
+{
+	struct lq_addr r;
+
+	if (!lp->synced)
+		return 0;
+	if (!lq_responder(&lp->st, &r))
+		return 1;
+	return is_me(lp, r);
+}
+
 static void
 answer(struct lp *lp, struct lq_addr from, uint32_t seq, int anyway)
 {
 	static char buf[LQ_MSG_MAX + 1];
 	struct lq_pend tag = { from, seq };
-	struct lq_addr r;
 	int64_t left = lp->grace_until - lp->now;
 	size_t n;
 
-	if (!anyway && (!lq_responder(&lp->st, &r) || !is_me(lp, r)))
+	if (!anyway && !responder(lp))
 		return;
 	/* a state kept while unsure of quorum is told to nobody */
 	if (!q_ok(lp))
@@ -496,6 +519,7 @@ on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 
 	if (!init_in_force(lp, m)) {
 		if (is_me(lp, from)) {
+			lp->rebuilding = 0;
 			lp->asks = 0;
 			ask(lp);
 		}
@@ -506,11 +530,19 @@ on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 			break;
 	lp->init_ord = lp->ord;
 	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
+		if (lp->rebuilding && lp->from_join && !any_old(lp)) {
+			lp->rebuilding = 0;
+			synthesize(lp);
+			return;
+		}
+		lp->rebuilding = 0;
 		start_empty(lp);
 		if (!lp->cfg.show)
 			ask(lp);
 		return;
 	}
+	if (is_me(lp, from))
+		lp->rebuilding = 0;
 	/* it may hold a state we have not seen: only it can tell */
 	lp->from_join = 0;
 	lp->asks = 0;
@@ -590,8 +622,32 @@ synthesize(struct lp *lp)
 	if (lp->old_killed_at)
 		grace_to(lp, lp->old_killed_at + PROCDOWN_GRACE);
 	replay(lp, 0, n);
-	if (!lp->cfg.show)
+	/* alone, nobody waits to be told */
+	if (!lp->cfg.show && lp->nmembers > 1)
 		publish(lp);
+}
+
+/*
+ * Every member older than us is gone, others are here: rebuild from our
+ * log, but through an init of ours, so that it is ordered against the
+ * others' inits and rebuilds: the first delivered wins, and the rest ask
+ * it. Alone, or only looking (--show), nobody can race us: at once.
+ */
+static void
+rebuild(struct lp *lp)
+{
+	char buf[64];
+
+	if (lp->nmembers == 1 || lp->cfg.show) {
+		synthesize(lp);
+		return;
+	}
+	if (lp->rebuilding)
+		return;
+	lp->rebuilding = 1;
+	lp->seq++;
+	say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq, lp->ring.nodeid,
+	    lp->ring.seq));
 }
 
 static int
@@ -608,8 +664,14 @@ on_joined(struct lp *lp, const struct lp_confchg *c)
 		start_empty(lp);
 		return;
 	}
+	lp->alone = c->nmembers == 1;
 	lp->logging = 1;
-	lp->from_join = may_rebuild(lp);
+	/*
+	 * CPG may name our first ring only after our join: the log counts
+	 * as kept under quorum if votequorum says quorate now, and is
+	 * forgotten if that ring turns out not to be (lp_ring, lp_quorum).
+	 */
+	lp->from_join = lp->cfg.noquorum || lp->quorate;
 	lp->old_down_at = 0;
 	lp->old_killed_at = 0;
 }
@@ -680,6 +742,12 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 		}
 	}
 	members(lp, c);
+	lp->alone = 0;
+	/* every member of SYNCED gone: tell the state to those waiting */
+	if (lp->synced && lp->st.nsynced == 0 && lp->st.npend > 0 &&
+	    q_ok(lp) && lp->publish == 0 && lp->handoff == HO_NONE &&
+	    !lp->cfg.show)
+		publish(lp);
 	for (i = 0; i < c->njoined && !lp->joined; i++)
 		if (is_me(lp, c->joined[i].a))
 			break;
@@ -689,7 +757,7 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 	}
 	if (!lp->synced && lp->from_join &&
 	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) && may_rebuild(lp)) {
-		synthesize(lp);
+		rebuild(lp);
 		return;
 	}
 	if (lp->joined && !lp->synced && c->nmembers == 1 && may_rebuild(lp)) {
@@ -839,11 +907,22 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 	}
 }
 
-/* A state is told by a synced member: one that lists itself so. */
+/*
+ * A state is told by a member that knows it: one it lists as synced, or
+ * as waiting (a process synced by a state that answered another, which
+ * answers once every member of SYNCED is gone: see responder()).
+ */
 static int
 state_plausible(const struct lq_msg *m, struct lq_addr from)
 {
-	return lq_index(m->st.synced, m->st.nsynced, from) >= 0;
+	size_t i;
+
+	if (lq_index(m->st.synced, m->st.nsynced, from) >= 0)
+		return 1;
+	for (i = 0; i < m->st.npend; i++)
+		if (lq_addr_eq(m->st.pend[i].a, from))
+			return 1;
+	return 0;
 }
 
 void
@@ -895,15 +974,24 @@ lp_confchg(struct lp *lp, const struct lp_confchg *c, int64_t now)
 static void
 became_sure(struct lp *lp)
 {
-	struct lq_addr r;
 
 	if (!lp->joined || lp->holding)
 		return;
+	/*
+	 * What a confchg could not decide while unsure: alone, or every
+	 * older member gone. Our log holds what came since our join (our
+	 * own request among it): replay it onto the empty state.
+	 */
+	if (!lp->synced && lp->logging && (lp->nmembers == 1 ||
+	    (lp->from_join && !any_old(lp)))) {
+		rebuild(lp);
+		return;
+	}
 	if (!lp->synced) {
 		lp->asks = 0;
 		ask(lp);
-	} else if (lp->st.npend > 0 && lq_responder(&lp->st, &r) &&
-	    is_me(lp, r) && lp->publish == 0 && !lp->cfg.show)
+	} else if (lp->st.npend > 0 && responder(lp) && lp->publish == 0 &&
+	    !lp->cfg.show)
 		publish(lp);
 }
 
@@ -931,12 +1019,16 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	lp->verified = lp->quorate && ring_eq(&lp->vq_ring, ring);
 	lp->ring = *ring;
 	lp->moving = 0;
-	/* questions from an earlier ring may be lost with it */
-	if (lp->joined && !lp->synced && !lp->holding) {
+	/* a query of ours to publish may be lost with the old ring */
+	if (lp->handoff == HO_NONE)
+		lp->publish = 0;
+	if (!was && q_ok(lp))
+		became_sure(lp);
+	else if (lp->joined && !lp->synced && !lp->holding) {
+		/* questions from an earlier ring may be lost with it */
 		lp->asks = 0;
 		ask(lp);
-	} else if (!was && q_ok(lp))
-		became_sure(lp);
+	}
 	evaluate(lp);
 }
 

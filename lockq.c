@@ -564,7 +564,7 @@ parse_state(const char *p, struct lq_msg *m)
 	 * (checked by lockp.c, which knows the sender).
 	 */
 	if (limit > LQ_MAX || (st->nq == 0) != (limit == 0) ||
-	    m->grace_ms > LQ_KILL_MS_MAX + 60000 || st->nsynced == 0 ||
+	    m->grace_ms > LQ_KILL_MS_MAX + 60000 ||
 	    !distinct(st->q, st->nq) || !distinct(st->synced, st->nsynced) ||
 	    !kills_ok(st))
 		return 0;

@@ -57,8 +57,9 @@
  * --------------
  * C1 never more than LIMIT COMMANDs alive at one instant (a COMMAND
  *    counts until it is dead, not until its holder says so);
- * C2 no COMMAND starts on a node whose votequorum says not quorate
- *    (unless --no-quorum);
+ * C2 no COMMAND starts on a node whose votequorum has said not quorate
+ *    for longer than it takes to tell the process (QDELAY + SCHED;
+ *    unless --no-quorum);
  * C3 liveness: once faults stop and the cluster is whole and quorate,
  *    every contender ends within LIVE seconds.
  */
@@ -178,6 +179,7 @@ struct node {
 	int		 label;		/* partition: same label, same ring */
 	int		 vq_quorate;
 	int		 vq_complete;
+	int64_t		 vq_since;	/* when its verdict last changed */
 	struct lp_ring	 ring;		/* the ring it is in */
 };
 
@@ -444,7 +446,12 @@ spawn_child(int p)
 	if (noquorum && side_children(&nd->ring) > limit)
 		fail("C1: more COMMANDs alive on one side than the limit "
 		    "(--no-quorum)");
-	if (!noquorum && !nd->vq_quorate)
+	/*
+	 * A process learns of a new verdict late (A4, A5): only a start
+	 * later than that, on a node not quorate, is a fault.
+	 */
+	if (!noquorum && !nd->vq_quorate &&
+	    now - nd->vq_since > P.qdelay + P.sched)
 		fail("C2: a COMMAND started on a node that is not quorate");
 	pr->child_dies = INT64_MAX;
 	child_end(p, now + (chance(50) ? between(1 * MS, 20 * MS) :
@@ -542,16 +549,25 @@ handle(int p, struct item *it)
 
 	switch (it->kind) {
 	case I_MSG:
+		if (verbose)
+			trace("%s delivered from %u:%u '%.60s'", pname(p),
+			    it->from.nodeid, it->from.pid, it->data);
 		lp_message(pr->lp, it->from, it->data, it->len, now);
 		break;
 	case I_CONF:
+		trace("%s confchg: %zu members, %zu left (%d), %zu joined (%d)",
+		    pname(p), it->nmem, it->nleft,
+		    it->nleft ? it->left[0].reason : 0, it->njoined,
+		    it->njoined ? it->joined[0].reason : 0);
 		c = (struct lp_confchg){ it->mem, it->nmem, it->left,
 		    it->nleft, it->joined, it->njoined };
 		lp_confchg(pr->lp, &c, now);
 		break;
 	case I_QUORUM:
-		trace("%s told quorate=%d complete=%d", pname(p), it->q,
-		    it->complete);
+		trace("%s told quorate=%d complete=%d (synced %d, %zu synced, "
+		    "%zu pending, %zu queued)", pname(p), it->q, it->complete,
+		    lp_synced(pr->lp), lp_state(pr->lp)->nsynced,
+		    lp_state(pr->lp)->npend, lp_state(pr->lp)->nq);
 		lp_quorum(pr->lp, it->q, it->complete, &it->ring, now);
 		break;
 	case I_CHILD:
@@ -800,6 +816,8 @@ reconfigure(void)
 		for (i = 1; i <= nnodes; i++)
 			if (nodes[i].up && nodes[i].label == d) {
 				nodes[i].ring = ring;
+				if (nodes[i].vq_quorate != q)
+					nodes[i].vq_since = now;
 				nodes[i].vq_quorate = q;
 				nodes[i].vq_complete = full;
 			}
@@ -919,9 +937,12 @@ start_lock(int node, int show)
 		lp_quorum(pr->lp, nodes[node].vq_quorate,
 		    nodes[node].vq_complete, &nodes[node].ring, now);
 	do_actions(p);
-	/* CPG's first totem confchg: the ring this node is in now */
-	inbox_add(p, &(struct item){ .kind = I_RING,
-	    .ring = nodes[node].ring });
+	/*
+	 * CPG's first totem confchg: the ring this node is in now; it may
+	 * come after the join's confchg (seen on corosync 3.1.7)
+	 */
+	push(now + between(0, 5 * MS), E_INBOX, p, 0,
+	    &(struct item){ .kind = I_RING, .ring = nodes[node].ring });
 }
 
 static int

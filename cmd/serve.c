@@ -8,8 +8,10 @@
  *
  * Every request is acknowledged from its delivery, before COMMAND runs.
  * Replies go to the session one at a time, once it has taken the one
- * before: an ack never waits behind a pile of replies, only behind the
- * one being sent (askp.c: the ack clock).
+ * before, and acks the session cannot take yet wait here ahead of every
+ * reply: an ack never waits behind a pile of replies, only behind the
+ * one being sent (askp.c: the ack clock), and never makes the session
+ * refuse it.
  */
 
 #include <err.h>
@@ -78,11 +80,17 @@ struct job {
 	struct timer	 timeout;	/* --exec-timeout */
 };
 
-/* A reply ready, for the session once it has taken the one before. */
+/* A message for the session, waiting until it would take it. */
 struct outmsg {
 	struct outmsg	*next;
 	size_t		 len;
 	char		 data[];
+};
+
+/* Waiting messages, oldest first. */
+struct outq {
+	struct outmsg	*head;
+	struct outmsg	**tail;
 };
 
 struct serve {
@@ -104,8 +112,8 @@ struct serve {
 	size_t		 qbytes;
 	struct job	*running;
 	size_t		 nrunning;
-	struct outmsg	*out;		/* replies for the session */
-	struct outmsg	**otail;
+	struct outq	 acks;		/* acks, and replies, the session */
+	struct outq	 replies;	/* is not ready for yet */
 	int		 stopping;	/* the exit status, once stopping */
 	struct timer	 deadline;	/* -t */
 	double		 timeout;
@@ -122,23 +130,94 @@ say(struct serve *sv, enum served what, const struct job *j, int status,
 	sink_flush(sink_stderr);
 }
 
-/* Hand the session replies while it takes them at once. */
 static void
-flush_out(struct serve *sv)
+outq_init(struct outq *q)
+{
+	q->head = NULL;
+	q->tail = &q->head;
+}
+
+static void
+outq_put(struct outq *q, struct outmsg *m)
+{
+	m->next = NULL;
+	*q->tail = m;
+	q->tail = &m->next;
+}
+
+static struct outmsg *
+outq_take(struct outq *q)
+{
+	struct outmsg *m;
+
+	if ((m = q->head) != NULL && (q->head = m->next) == NULL)
+		q->tail = &q->head;
+	return m;
+}
+
+static void
+outq_drop(struct outq *q)
+{
+	struct outmsg *m;
+
+	while ((m = outq_take(q)) != NULL)
+		free(m);
+}
+
+static struct outmsg *
+outmsg(const char *hdr, size_t h, const char *data, size_t len)
+{
+	struct outmsg *m;
+
+	if ((m = malloc(sizeof(*m) + h + len)) == NULL)
+		return NULL;
+	m->len = h + len;
+	memcpy(m->data, hdr, h);
+	if (len)
+		memcpy(m->data + h, data, len);
+	return m;
+}
+
+/*
+ * Whether the session takes a message of len bytes now without refusing
+ * it: an ack is small and goes whenever it fits under the session's
+ * bound; a reply goes only when nothing waits there, so that an ack
+ * never waits behind more than one reply.
+ */
+static int
+takes(const struct serve *sv, size_t len, int reply)
+{
+	size_t q = sess_queued(sv->s);
+
+	if (reply)
+		return q == 0;
+	return q == 0 || (q < SESS_QUEUE_MAX && len <= SESS_QUEUE_MAX - q);
+}
+
+static int
+send_out(struct serve *sv, struct outq *from, int reply)
 {
 	struct outmsg *m;
 	int st;
 
-	while ((m = sv->out) != NULL && sess_queued(sv->s) == 0) {
-		if ((sv->out = m->next) == NULL)
-			sv->otail = &sv->out;
+	while ((m = from->head) != NULL && takes(sv, m->len, reply)) {
+		outq_take(from);
 		st = sess_send(sv->s, m->data, m->len);
 		free(m);
 		if (st != ST_OK) {
 			loop_stop(sv->loop, st);
-			return;
+			return st;
 		}
 	}
+	return ST_OK;
+}
+
+/* Hand the session what it takes now: the acks first. */
+static void
+flush_out(struct serve *sv)
+{
+	if (send_out(sv, &sv->acks, 0) == ST_OK && sv->acks.head == NULL)
+		send_out(sv, &sv->replies, 1);
 }
 
 static void
@@ -149,14 +228,27 @@ on_drained(void *arg, struct sess *s)
 }
 
 static void
-send_ack(struct serve *sv, const struct askp_id *id, int addressed)
+queue_out(struct serve *sv, struct outq *q, const char *hdr, size_t h,
+    const char *data, size_t len, const char *idstr)
+{
+	struct outmsg *m;
+
+	if ((m = outmsg(hdr, h, data, len)) == NULL) {
+		warn("message for %s", idstr);
+		return;
+	}
+	outq_put(q, m);
+	flush_out(sv);
+}
+
+static void
+send_ack(struct serve *sv, const struct askp_id *id, const char *idstr,
+    int addressed)
 {
 	char buf[64];
-	int st;
 
-	if ((st = sess_send(sv->s, buf, askp_ack_msg(buf, sizeof(buf), id,
-	    addressed))) != ST_OK)
-		loop_stop(sv->loop, st);
+	queue_out(sv, &sv->acks, buf, askp_ack_msg(buf, sizeof(buf), id,
+	    addressed), "", 0, idstr);
 }
 
 static void
@@ -164,24 +256,12 @@ send_reply(struct serve *sv, const struct job *j, int status,
     const char *data, size_t len, int cut)
 {
 	char hdr[64];
-	struct outmsg *m;
 	size_t h;
 
 	h = askp_reply_hdr(hdr, sizeof(hdr), &j->id, status, cut);
 	if (len > MSG_MAX - h)
 		len = MSG_MAX - h;
-	if ((m = malloc(sizeof(*m) + h + len)) == NULL) {
-		warn("reply to %s", j->idstr);
-		return;
-	}
-	m->next = NULL;
-	m->len = h + len;
-	memcpy(m->data, hdr, h);
-	if (len)
-		memcpy(m->data + h, data, len);
-	*sv->otail = m;
-	sv->otail = &m->next;
-	flush_out(sv);
+	queue_out(sv, &sv->replies, hdr, h, data, len, j->idstr);
 }
 
 static struct job *
@@ -346,13 +426,11 @@ on_request(struct serve *sv, const struct event *ev, const struct askp_msg *m)
 	v = askp_serve(m, ADDR_OF(ev), ev->self_nodeid, &ld);
 	if (v == SV_IGNORE || sv->stopping)
 		return;
-	send_ack(sv, &m->id, v != SV_SKIP);
 	if ((j = new_job(sv, m)) == NULL) {
-		if (v != SV_SKIP)
-			send_reply(sv, &(struct job){ .id = m->id },
-			    ASKP_ST_SERVE, "", 0, 0);
+		/* said; the asker is told it is no server */
 		return;
 	}
+	send_ack(sv, &m->id, j->idstr, v != SV_SKIP);
 	switch (v) {
 	case SV_SKIP:
 		say(sv, SERVED_SKIP, j, 0, 0, 0);
@@ -408,13 +486,8 @@ cancel(struct serve *sv, const struct cpg_address *a)
 static void
 drop_out(struct serve *sv)
 {
-	struct outmsg *m;
-
-	while ((m = sv->out) != NULL) {
-		sv->out = m->next;
-		free(m);
-	}
-	sv->otail = &sv->out;
+	outq_drop(&sv->acks);
+	outq_drop(&sv->replies);
 }
 
 /* The loop has ended: what is left goes, COMMANDs still running too. */
@@ -608,7 +681,8 @@ cmd_serve(int argc, char **argv, struct outfmt *of)
 	/* -v's lines are text whatever the global -j says */
 	(void)of;
 	sv.qtail = &sv.queue;
-	sv.otail = &sv.out;
+	outq_init(&sv.acks);
+	outq_init(&sv.replies);
 	opt_init_run(&ro);
 	if ((st = parse(&sv, &ro, argc, argv)) != ST_OK)
 		return st == ST_HELP ? ST_OK : st;

@@ -25,7 +25,7 @@
  * that time. It is also what a silent member (a watcher) costs a
  * newcomer that no synced member answers.
  */
-#define ASK_EVERY	SEC
+#define ASK_EVERY	(500 * MSEC)
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
 #define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
 #define ACT_MAX		16

@@ -58,7 +58,7 @@
  * request that adds to PENDING, and every query from outside SYNCED,
  * with a state (a snapshot taken as it processes that message). By G1
  * all synced members agree on the state, so on who answers; a newcomer
- * that is not answered within 2 s (its responder left) asks again.
+ * that is not answered within 0.5 s (its responder left) asks again.
  * A synced member leaving while PENDING is not empty, or while the group
  * holds members outside SYNCED (newcomers whose request is still on its
  * way, or members that are no lock process: they cannot be told apart),
@@ -95,6 +95,16 @@
  * first (its own --kill-after, whose holder's it cannot know: contenders
  * of one lock should use one).
  *
+ * Rebuilding from the log while others are in the group goes through an
+ * init of the rebuilder's own: of two that would rebuild (or a rebuild
+ * and a newcomer's init), the one delivered first wins and the others
+ * ask it (G1: all see the same first). A process synced by a state that
+ * answered another's message is synced for itself yet PENDING for the
+ * others; if every member of SYNCED leaves before it is told, the
+ * pending ones that know the state answer (all alike: a newcomer takes
+ * the first). A request from a member of SYNCED means it forgot the
+ * state: it goes back to PENDING and is told again.
+ *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost
  * quorum (below). A question is timed from its DELIVERY back to its
@@ -102,16 +112,16 @@
  * delivers nothing for token plus consensus (~6.5 s on five nodes), and
  * a newcomer that counted that silence as an answer would start a second
  * queue (the simulator found this: tests/sim/). A process that has asked
- * twice, each delivered and unanswered for 1 s, sends init, carrying
+ * twice, each delivered and unanswered for 0.5 s, sends init, carrying
  * the ring it was sent in; at its delivery in that same ring the sender
  * is synced with an empty queue (and SYNCED = itself), the others ask
  * again and it answers them. An init delivered in another ring is void
  * for everyone, its sender included: the stalled ring may have held a
  * state. This is the protocol's timing assumption: a synced member
- * answers within those 2 s of delivery while the ring runs. A member
+ * answers within that 1 s of delivery while the ring runs. A member
  * that is no lock process (a watcher) cannot be told from one slow to
  * answer: while it is a newcomer's only OLD member, the newcomer waits
- * those 2 s.
+ * that 1 s.
  *
  * Acting: a process acts as holder (runs COMMAND) when it is among the
  * first N, synced, past any grace, and, unless --no-quorum, its node is
@@ -154,9 +164,12 @@
  * holders never changed: no double holder.
  * --no-quorum (all contenders must agree on it) has no majority: both
  * sides of a partition may grant. When they merge (confchg with NODEUP),
- * the side that holds the lowest NODEID:PID keeps its state; every
- * process of the other sides drops it (a holder there loses the lock)
- * and asks again.
+ * each side compares the lowest NODEID:PID among its own members with
+ * the lowest among those that came with their node; the side with the
+ * lower keeps its state, and every process of the others drops it (a
+ * holder there loses the lock, a newcomer forgets its log: a state its
+ * side sent before the merge may still arrive) and asks again. A member
+ * that joined meanwhile belongs to no side.
  */
 
 #include <sys/types.h>

@@ -117,6 +117,7 @@ tests/sim/locksim: tests/sim/locksim.c lockp.c lockq.c lockp.h lockq.h \
 		-o $@ tests/sim/locksim.c lockp.c lockq.c
 
 sim: tests/sim/locksim
+	tests/sim/locksim -f tests/sim/seeds
 	tests/sim/locksim -n $(SEEDS) -m $(MODE)
 
 # the unit tests, the simulator and the suite, then the unit tests and

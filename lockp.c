@@ -27,6 +27,12 @@
  */
 #define ASK_EVERY	(500 * MSEC)
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
+/*
+ * After a ring change nobody starts from nothing for this long: a synced
+ * member may not have votequorum's verdict for the new ring yet, and it
+ * answers only once it has (the same margin as the grace's).
+ */
+#define RING_SETTLE	(2 * SEC)
 #define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
 #define ACT_MAX		16
 
@@ -90,6 +96,7 @@ struct lp {
 	int		 moving;	/* a confchg said the ring changes */
 	int		 verified;	/* votequorum: this ring is quorate */
 	int64_t		 lost_at;	/* COMMAND told to stop */
+	int64_t		 ring_at;	/* when the ring last changed */
 	int		 req_refused;	/* a state refused our request */
 	int		 alone;		/* joined alone, before sure of quorum */
 	int		 rebuilding;	/* our init will rebuild from the log */
@@ -301,10 +308,12 @@ answer(struct lp *lp, struct lq_addr from, uint32_t seq, int anyway)
 	int64_t left = lp->grace_until - lp->now;
 	size_t n;
 
+	/*
+	 * Told even while unsure of quorum (a verdict for a new ring may
+	 * take a while): whoever takes it acts only once sure itself, and
+	 * forgets it if the ring turns out not quorate (lp_ring, lp_quorum).
+	 */
 	if (!anyway && !responder(lp))
-		return;
-	/* a state kept while unsure of quorum is told to nobody */
-	if (!q_ok(lp))
 		return;
 	n = lq_state_msg(buf, sizeof(buf), &lp->st, &tag,
 	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 0);
@@ -1042,6 +1051,9 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	if (!lp->verified && lp->ring.seq != 0)
 		distrust(lp, "this node's partition lost quorum");
 	lp->verified = lp->quorate && ring_eq(&lp->vq_ring, ring);
+	/* a change, not the first ring CPG names at our start */
+	if (lp->ring.seq != 0)
+		lp->ring_at = now;
 	lp->ring = *ring;
 	lp->moving = 0;
 	/*
@@ -1115,6 +1127,8 @@ lp_tick(struct lp *lp, int64_t now)
 			lp->ask_at = now + ASK_EVERY;
 		else if (lp->asks < 2)
 			ask(lp);
+		else if (lp->ring_at && now < lp->ring_at + RING_SETTLE)
+			lp->ask_at = lp->ring_at + RING_SETTLE;
 		else if (lp->cfg.show) {
 			/* nobody knows a queue: there is none */
 			lp->synced = 1;

@@ -7,6 +7,9 @@
  *   locksim [-v] [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST]
  *       [-t SECONDS] [-f FILE]
  *
+ * -S, -Q, -P set the largest scheduling delay, votequorum delay and
+ * PDEATHSIG delay in milliseconds, to take one assumption past its bound
+ * at a time.
  * -f runs the seeds listed in FILE (tests/sim/seeds: SEED MODE WHAT, one
  * a line, # comments), each a schedule that once found a fault, instead.
  * One seed is one schedule: it reproduces exactly. A failure prints the
@@ -1300,10 +1303,21 @@ main(int argc, char **argv)
 
 	const char *file = NULL;
 
-	while ((ch = getopt(argc, argv, "f:k:m:n:s:t:v")) != -1) {
+	int64_t o_sched = -1, o_qdelay = -1, o_pdeath = -1;
+
+	while ((ch = getopt(argc, argv, "f:k:m:n:P:Q:S:s:t:v")) != -1) {
 		switch (ch) {
 		case 'f':
 			file = optarg;
+			break;
+		case 'P':
+			o_pdeath = atoll(optarg) * MS;
+			break;
+		case 'Q':
+			o_qdelay = atoll(optarg) * MS;
+			break;
+		case 'S':
+			o_sched = atoll(optarg) * MS;
 			break;
 		case 'k':
 			stop_after = strtoul(optarg, NULL, 10);
@@ -1324,14 +1338,22 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: locksim [-v] [-m 1|2] "
-			    "[-n SEEDS] [-s FIRST] [-t SECONDS]\n");
+			fprintf(stderr, "usage: locksim [-v] [-k FAILURES] "
+			    "[-m 1|2] [-n SEEDS] [-s FIRST] [-t SECONDS]\n"
+			    "       [-S MS] [-Q MS] [-P MS] [-f FILE]\n");
 			return 2;
 		}
 	}
 	if (file != NULL)
 		return regressions(file);
 	P = mode == 2 ? mode2 : mode1;
+	/* one assumption at a time beyond its bound: -S, -Q, -P (ms) */
+	if (o_sched >= 0)
+		P.sched = o_sched;
+	if (o_qdelay >= 0)
+		P.qdelay = o_qdelay;
+	if (o_pdeath >= 0)
+		P.pdeath = o_pdeath;
 	for (i = first; i < first + n; i++) {
 		sched++;
 		if (one(i, length)) {

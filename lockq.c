@@ -138,8 +138,12 @@
  * reach a process on two channels, in no order, and a confchg with
  * NODEDOWN or NODEUP (the sync of a new ring) comes before the totem
  * confchg that names it. votequorum names the ring each verdict is for.
- * A process acts (grants, answers, starts from nothing) only while the
- * verdict is for the ring CPG says it is in, and quorate. A verdict of no
+ * A process grants or starts from nothing only while the verdict is for
+ * the ring CPG says it is in, and quorate. It answers newcomers while
+ * unsure (they too act only once sure, and forget a state taken in a
+ * ring that turns out not quorate), and for 2 s after a ring change
+ * nobody starts from nothing (the grace's margin for a late verdict).
+ * A verdict of no
  * quorum, or leaving a ring for which no quorate verdict came, makes it
  * forget the state, and a holder loses the lock: nothing kept or taken
  * while unsure is acted on, nor told to others. A lost holder whose

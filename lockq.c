@@ -143,10 +143,9 @@
  * unsure (they too act only once sure, and forget a state taken in a
  * ring that turns out not quorate), and for 2 s after a ring change
  * nobody starts from nothing (the grace's margin for a late verdict).
- * A verdict of no
- * quorum, or leaving a ring for which no quorate verdict came, makes it
- * forget the state, and a holder loses the lock: nothing kept or taken
- * while unsure is acted on, nor told to others. A lost holder whose
+ * A verdict of no quorum, or leaving a ring for which no quorate verdict
+ * came, makes a process forget the state, and a holder loses the lock:
+ * nothing kept or taken while unsure is acted on. A lost holder whose
  * COMMAND may still live says `running MS' then, and to every newcomer's
  * question while it lives; everyone that hears it waits MS plus 2 s
  * before acting (a three-way cut, then a heal: no side had a state, and

@@ -852,15 +852,26 @@ evaluate(struct lp *lp)
 {
 	ssize_t i;
 
-	if (!lp->synced || lp->holding || lp->ended)
+	if (lp->holding || lp->ended)
 		return;
-	if (lp->cfg.show) {
-		/* a minority cannot know the holders: never say "free" */
-		if (!q_ok(lp) && !lp->quorate) {
+	/*
+	 * A minority cannot know the holders (--show never says "free"), nor
+	 * grant (-n says so at once): votequorum's no is enough for either.
+	 */
+	if ((lp->cfg.show || lp->cfg.nonblock) && !lp->cfg.noquorum &&
+	    !lp->quorate) {
+		if (lp->cfg.show)
 			warn_act(lp, 0, "this node's partition is not quorate: "
 			    "the holders cannot be known here");
-			end(lp, LP_INQUORATE);
-		}
+		else
+			warn_act(lp, 0, "this node's partition is not "
+			    "quorate");
+		end(lp, lp->cfg.show ? LP_INQUORATE : LP_BUSY);
+		return;
+	}
+	if (!lp->synced)
+		return;
+	if (lp->cfg.show) {
 		if (!q_ok(lp))
 			return;
 		act(lp, LA_SHOW, 0);
@@ -881,15 +892,9 @@ evaluate(struct lp *lp)
 			finish(lp, LP_BUSY);
 		return;
 	}
-	if (!q_ok(lp)) {
-		/* -n: only a verdict says no; a ring on its way is waited */
-		if (lp->cfg.nonblock && !lp->quorate && !lp->cfg.noquorum) {
-			warn_act(lp, 0, "this node's partition is not "
-			    "quorate");
-			end(lp, LP_BUSY);
-		}
+	/* a ring on its way is waited for, -n or not */
+	if (!q_ok(lp))
 		return;
-	}
 	if (lp->now < lp->grace_until)
 		return;
 	acquire(lp);
@@ -1096,6 +1101,7 @@ lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
 	if (!quorate) {
 		lp->verified = 0;
 		distrust(lp, "this node's partition lost quorum");
+		evaluate(lp);
 		return;
 	}
 	lp->verified = ring != NULL && ring_eq(ring, &lp->ring);

@@ -42,32 +42,14 @@ teardown() {
 # server I OUT ARGS...: a serve on node I, a member of its group (the
 # argument before --) before this returns; $! is its pid
 server() {
-	local i=$1 out=$2 a g='' pid t
+	local i=$1 out=$2 a g=''
 	shift 2
 	for a in "$@"; do
 		[ "$a" = -- ] && break
 		g=$a
 	done
 	spawn "$out" "$i" serve "$@"
-	pid=$!
-	for ((t = 0; t < 200; t++)); do
-		cpg_members "$i" "$g" | grep -q " $pid\$" && return 0
-		sleep 0.05
-	done
-	echo "serve $* on node $i did not join in 10 s" >&2
-	return 1
-}
-
-# wait_gone PID: until PID has exited (a zombie counts: our init may not
-# reap orphans)
-wait_gone() {
-	local t
-	for ((t = 0; t < 200; t++)); do
-		[[ $(ps -o stat= -p "$1") == @(|Z*) ]] && return 0
-		sleep 0.05
-	done
-	echo "process $1 still runs" >&2
-	return 1
+	wait_member "$i" "$g" $! || { echo "serve $*" >&2; return 1; }
 }
 
 # the nodeid of each reply line of $output, sorted

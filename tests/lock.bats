@@ -105,18 +105,6 @@ wait_show() {
 	return 1
 }
 
-# wait_gone PID: until PID has exited (a zombie counts: our init may not
-# reap orphans)
-wait_gone() {
-	local t
-	for ((t = 0; t < 100; t++)); do
-		[[ $(ps -o stat= -p "$1") == @(|Z*) ]] && return 0
-		sleep 0.05
-	done
-	echo "process $1 still runs" >&2
-	return 1
-}
-
 # no_violations: no two holds ever held the marker at once
 no_violations() {
 	if [ -e "$T/violations" ]; then

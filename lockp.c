@@ -52,7 +52,7 @@
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
 	enum lq_kind	 kind;		/* LQ_REQUEST, LQ_INIT; LQ_FOREIGN: left */
-	struct lq_addr	 from;
+	struct cpgt_addr	 from;
 	uint32_t	 seq;
 	unsigned	 limit;
 	int		 quorum;
@@ -63,7 +63,7 @@ struct logent {
 };
 
 struct member {
-	struct lq_addr	 a;
+	struct cpgt_addr	 a;
 	uint64_t	 since;		/* 0: there before our join */
 	int		 old;		/* may know more than our log */
 };
@@ -77,7 +77,7 @@ enum handoff {
 
 struct lp {
 	struct lp_cfg	 cfg;
-	struct lq_addr	 me;
+	struct cpgt_addr	 me;
 	int64_t		 now;
 	struct lockq	 st;
 	int		 synced;
@@ -153,9 +153,9 @@ q_ok(const struct lp *lp)
 }
 
 static int
-is_me(const struct lp *lp, struct lq_addr a)
+is_me(const struct lp *lp, struct cpgt_addr a)
 {
-	return lq_addr_eq(a, lp->me);
+	return addr_eq(a, lp->me);
 }
 
 static struct lp_act *
@@ -291,7 +291,7 @@ start_empty(struct lp *lp)
 static int
 responder(const struct lp *lp)
 {
-	struct lq_addr r;
+	struct cpgt_addr r;
 
 	if (!lp->synced)
 		return 0;
@@ -301,7 +301,7 @@ responder(const struct lp *lp)
 }
 
 static void
-answer(struct lp *lp, struct lq_addr from, uint32_t seq, int anyway)
+answer(struct lp *lp, struct cpgt_addr from, uint32_t seq, int anyway)
 {
 	static char buf[LQ_MSG_MAX + 1];
 	struct lq_pend tag = { from, seq };
@@ -360,18 +360,18 @@ refused(struct lp *lp, enum lq_req r)
 }
 
 static ssize_t
-find_member(const struct lp *lp, struct lq_addr a)
+find_member(const struct lp *lp, struct cpgt_addr a)
 {
 	size_t i;
 
 	for (i = 0; i < lp->nmembers; i++)
-		if (lq_addr_eq(lp->members[i].a, a))
+		if (addr_eq(lp->members[i].a, a))
 			return (ssize_t)i;
 	return -1;
 }
 
 static uint64_t
-member_since(const struct lp *lp, struct lq_addr a)
+member_since(const struct lp *lp, struct cpgt_addr a)
 {
 	ssize_t k = find_member(lp, a);
 
@@ -379,7 +379,7 @@ member_since(const struct lp *lp, struct lq_addr a)
 }
 
 static void
-apply(struct lp *lp, const struct lq_msg *m, struct lq_addr from, int live)
+apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 {
 	enum lq_req r;
 
@@ -423,7 +423,7 @@ apply(struct lp *lp, const struct lq_msg *m, struct lq_addr from, int live)
 }
 
 static void
-remove_member(struct lp *lp, struct lq_addr a, int reason, int64_t at)
+remove_member(struct lp *lp, struct cpgt_addr a, int reason, int64_t at)
 {
 	int64_t kill_ms = lq_remove(&lp->st, a);
 
@@ -485,7 +485,7 @@ adopt(struct lp *lp, const struct lq_msg *m)
 	for (k = 0; k < lp->nlog; k++)
 		if ((lp->log[k].kind == LQ_REQUEST ||
 		    lp->log[k].kind == LQ_QUERY) &&
-		    lq_addr_eq(lp->log[k].from, m->tag.a) &&
+		    addr_eq(lp->log[k].from, m->tag.a) &&
 		    lp->log[k].seq == m->tag.seq)
 			break;
 	if (k == lp->nlog)
@@ -494,7 +494,7 @@ adopt(struct lp *lp, const struct lq_msg *m)
 	if (m->grace_ms)
 		grace_to(lp, lp->now + m->grace_ms * MSEC);
 	/* the answer to our request, without us: refused */
-	if (!lp->cfg.show && lq_addr_eq(m->tag.a, lp->me) &&
+	if (!lp->cfg.show && addr_eq(m->tag.a, lp->me) &&
 	    m->tag.seq == lp->req_seq &&
 	    lq_index(lp->st.q, lp->st.nq, lp->me) < 0 &&
 	    lp->st.nq > 0 && (lp->st.nq == LQ_MAX ||
@@ -526,7 +526,7 @@ init_in_force(const struct lp *lp, const struct lq_msg *m)
 
 /* An init in our log: ours starts the state if none came first. */
 static void
-on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
+on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 {
 	size_t i;
 
@@ -563,7 +563,7 @@ on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 }
 
 static void
-unsynced_msg(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
+unsynced_msg(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
 	struct logent e = {
 		.kind = m->kind, .from = from, .seq = m->seq,
@@ -590,12 +590,12 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 }
 
 static int
-joined_as(const struct lp_confchg *c, struct lq_addr a, int reason)
+joined_as(const struct lp_confchg *c, struct cpgt_addr a, int reason)
 {
 	size_t i;
 
 	for (i = 0; i < c->njoined; i++)
-		if (lq_addr_eq(c->joined[i].a, a) &&
+		if (addr_eq(c->joined[i].a, a) &&
 		    (reason == 0 || c->joined[i].reason == reason))
 			return 1;
 	return 0;
@@ -612,7 +612,7 @@ joined_as(const struct lp_confchg *c, struct lq_addr a, int reason)
 static void
 merged(struct lp *lp, const struct lp_confchg *c)
 {
-	struct lq_addr mine = { 0, 0 }, theirs = { 0, 0 };
+	struct cpgt_addr mine = { 0, 0 }, theirs = { 0, 0 };
 	int have_mine = 0, have_theirs = 0;
 	size_t i;
 
@@ -621,14 +621,14 @@ merged(struct lp *lp, const struct lp_confchg *c)
 		return;
 	for (i = 0; i < c->nmembers; i++) {
 		if (joined_as(c, c->members[i].a, LP_NODEUP)) {
-			if (!have_theirs++ || lq_addr_lt(c->members[i].a, theirs))
+			if (!have_theirs++ || addr_cmp(c->members[i].a, theirs) < 0)
 				theirs = c->members[i].a;
 		} else if (!joined_as(c, c->members[i].a, 0)) {
-			if (!have_mine++ || lq_addr_lt(c->members[i].a, mine))
+			if (!have_mine++ || addr_cmp(c->members[i].a, mine) < 0)
 				mine = c->members[i].a;
 		}
 	}
-	if (!have_theirs || (have_mine && lq_addr_lt(mine, theirs)))
+	if (!have_theirs || (have_mine && addr_cmp(mine, theirs) < 0))
 		return;
 	/*
 	 * A lost holder keeps no state: it would tell the losing one. A
@@ -722,7 +722,7 @@ members(struct lp *lp, const struct lp_confchg *c)
 		m[n].since = lp->joined ? lp->ord : 0;
 		m[n].old = !lp->joined && !is_me(lp, m[n].a);
 		for (i = 0; i < c->njoined; i++)
-			if (lq_addr_eq(c->joined[i].a, m[n].a) &&
+			if (addr_eq(c->joined[i].a, m[n].a) &&
 			    c->joined[i].reason == LP_NODEUP)
 				m[n].old = 1;
 	}
@@ -903,7 +903,7 @@ evaluate(struct lp *lp)
 /* Inputs. */
 
 struct lp *
-lp_new(const struct lp_cfg *cfg, struct lq_addr me)
+lp_new(const struct lp_cfg *cfg, struct cpgt_addr me)
 {
 	struct lp *lp;
 
@@ -933,7 +933,7 @@ lp_start(struct lp *lp, int64_t now)
 
 /* Our own question came back: it is in the order; its answer is due. */
 static void
-own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
+own_delivered(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
 	if (!is_me(lp, from) || m->seq != lp->req_seq ||
 	    (m->kind != LQ_REQUEST && m->kind != LQ_QUERY))
@@ -951,20 +951,20 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
  * answers once every member of SYNCED is gone: see responder()).
  */
 static int
-state_plausible(const struct lq_msg *m, struct lq_addr from)
+state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 {
 	size_t i;
 
 	if (lq_index(m->st.synced, m->st.nsynced, from) >= 0)
 		return 1;
 	for (i = 0; i < m->st.npend; i++)
-		if (lq_addr_eq(m->st.pend[i].a, from))
+		if (addr_eq(m->st.pend[i].a, from))
 			return 1;
 	return 0;
 }
 
 void
-lp_message(struct lp *lp, struct lq_addr from, const void *data, size_t len,
+lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
     int64_t now)
 {
 	struct lq_msg *m = &lp->m;

@@ -195,18 +195,18 @@ lq_reset(struct lockq *st)
 }
 
 ssize_t
-lq_index(const struct lq_addr *v, size_t n, struct lq_addr a)
+lq_index(const struct cpgt_addr *v, size_t n, struct cpgt_addr a)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (lq_addr_eq(v[i], a))
+		if (addr_eq(v[i], a))
 			return (ssize_t)i;
 	return -1;
 }
 
 static void
-add_synced(struct lockq *st, struct lq_addr a)
+add_synced(struct lockq *st, struct cpgt_addr a)
 {
 	if (lq_index(st->synced, st->nsynced, a) < 0 &&
 	    st->nsynced < LQ_MAX)
@@ -214,7 +214,7 @@ add_synced(struct lockq *st, struct lq_addr a)
 }
 
 static void
-add_pending(struct lockq *st, struct lq_addr a, uint32_t seq)
+add_pending(struct lockq *st, struct cpgt_addr a, uint32_t seq)
 {
 	if (lq_index(st->synced, st->nsynced, a) >= 0)
 		return;
@@ -227,10 +227,10 @@ add_pending(struct lockq *st, struct lq_addr a, uint32_t seq)
 	st->pend[st->npend++] = (struct lq_pend){ a, seq };
 }
 
-static size_t drop(struct lq_addr *, size_t, struct lq_addr);
+static size_t drop(struct cpgt_addr *, size_t, struct cpgt_addr);
 
 enum lq_req
-lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
+lq_request(struct lockq *st, struct cpgt_addr a, unsigned limit, int quorum,
     uint32_t seq, uint32_t kill_ms)
 {
 	enum lq_req r = LQ_QUEUED;
@@ -262,7 +262,7 @@ lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
 }
 
 static size_t
-drop(struct lq_addr *v, size_t n, struct lq_addr a)
+drop(struct cpgt_addr *v, size_t n, struct cpgt_addr a)
 {
 	ssize_t i = lq_index(v, n, a);
 
@@ -274,7 +274,7 @@ drop(struct lq_addr *v, size_t n, struct lq_addr a)
 
 /* P left the group: its --kill-after in ms if it was a holder, else -1. */
 int64_t
-lq_remove(struct lockq *st, struct lq_addr a)
+lq_remove(struct lockq *st, struct cpgt_addr a)
 {
 	ssize_t i = lq_index(st->q, st->nq, a);
 	int64_t held = -1;
@@ -289,7 +289,7 @@ lq_remove(struct lockq *st, struct lq_addr a)
 	}
 	st->nsynced = drop(st->synced, st->nsynced, a);
 	for (k = 0; k < st->npend; k++)
-		if (!lq_addr_eq(st->pend[k].a, a))
+		if (!addr_eq(st->pend[k].a, a))
 			st->pend[n++] = st->pend[k];
 	st->npend = n;
 	if (st->nq == 0)
@@ -306,7 +306,7 @@ lq_answered(struct lockq *st, const struct lockq *told)
 
 	for (i = 0; i < st->npend; i++) {
 		for (k = 0; k < told->npend; k++)
-			if (lq_addr_eq(st->pend[i].a, told->pend[k].a) &&
+			if (addr_eq(st->pend[i].a, told->pend[k].a) &&
 			    st->pend[i].seq == told->pend[k].seq)
 				break;
 		if (k < told->npend) {
@@ -324,7 +324,7 @@ lq_answered(struct lockq *st, const struct lockq *told)
 
 /* Who answers newcomers: the lowest synced member. */
 int
-lq_responder(const struct lockq *st, struct lq_addr *a)
+lq_responder(const struct lockq *st, struct cpgt_addr *a)
 {
 	size_t i;
 
@@ -332,7 +332,7 @@ lq_responder(const struct lockq *st, struct lq_addr *a)
 		return 0;
 	*a = st->synced[0];
 	for (i = 1; i < st->nsynced; i++)
-		if (lq_addr_lt(st->synced[i], *a))
+		if (addr_cmp(st->synced[i], *a) < 0)
 			*a = st->synced[i];
 	return 1;
 }
@@ -408,7 +408,7 @@ app(struct mbuf *b, const char *fmt, ...)
 
 /* " N:P,..." or, with kill, " N:P:K,..."; " -" if empty. */
 static void
-put_list(struct mbuf *b, const struct lq_addr *v, size_t n,
+put_list(struct mbuf *b, const struct cpgt_addr *v, size_t n,
     const uint32_t *kill)
 {
 	size_t i;
@@ -503,13 +503,13 @@ mode(const char **p, int *quorum)
 }
 
 static int
-addr(const char **p, struct lq_addr *a)
+addr(const char **p, struct cpgt_addr *a)
 {
 	return num(p, &a->nodeid) && lit(p, ":") && num(p, &a->pid);
 }
 
 static int
-list(const char **p, struct lq_addr *v, size_t *n, uint32_t *kill)
+list(const char **p, struct cpgt_addr *v, size_t *n, uint32_t *kill)
 {
 	*n = 0;
 	if (lit(p, "-"))
@@ -544,13 +544,13 @@ pending(const char **p, struct lockq *st)
 
 /* a list names each process once */
 static int
-distinct(const struct lq_addr *v, size_t n)
+distinct(const struct cpgt_addr *v, size_t n)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i++)
 		for (k = i + 1; k < n; k++)
-			if (lq_addr_eq(v[i], v[k]))
+			if (addr_eq(v[i], v[k]))
 				return 0;
 	return 1;
 }

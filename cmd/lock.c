@@ -36,6 +36,15 @@
 
 #define KILL_AFTER	5.0
 
+_Static_assert(LQ_MAX == CPG_MEMBERS_MAX, "a lock's queue holds a group");
+/* lockp.h names corosync's reasons without including cpg.h */
+_Static_assert((int)LP_JOIN == (int)CPG_REASON_JOIN &&
+    (int)LP_LEAVE == (int)CPG_REASON_LEAVE &&
+    (int)LP_NODEDOWN == (int)CPG_REASON_NODEDOWN &&
+    (int)LP_NODEUP == (int)CPG_REASON_NODEUP &&
+    (int)LP_PROCDOWN == (int)CPG_REASON_PROCDOWN,
+    "lockp.h's reasons are CPG's");
+
 static const struct optdef lock_defs[] = {
 	{ "limit", 'l', "limit", "up to LIMIT holders at once (1)" },
 	{ "nonblock", 'n', NULL, "exit 5 at once if held by others" },
@@ -252,7 +261,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	(void)s;
 	switch (ev->type) {
 	case EV_MESSAGE:
-		lp_message(lk->lp, (struct lq_addr){ ev->nodeid, ev->pid },
+		lp_message(lk->lp, (struct cpgt_addr){ ev->nodeid, ev->pid },
 		    ev->data, ev->len, loop_now());
 		break;
 	case EV_CONFCHG:
@@ -463,7 +472,7 @@ start(struct lock *lk, struct runopts *ro)
 		.command = lk->argv != NULL,
 		.kill_ms = (uint32_t)(lk->kill_after * 1000),
 	};
-	struct lq_addr me;
+	struct cpgt_addr me;
 	int st;
 
 	timer_init(lk->loop, &lk->tick_t, on_tick, lk);
@@ -471,7 +480,7 @@ start(struct lock *lk, struct runopts *ro)
 	if ((st = sess_open(lk->loop, &lk->name, 1, ro, &hooks, lk,
 	    &lk->s)) != ST_OK)
 		return st;
-	me = (struct lq_addr){ sess_nodeid(lk->s), (uint32_t)getpid() };
+	me = (struct cpgt_addr){ sess_nodeid(lk->s), (uint32_t)getpid() };
 	if ((lk->lp = lp_new(&cfg, me)) == NULL) {
 		warn("lock");
 		return ST_FAIL;

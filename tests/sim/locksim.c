@@ -137,7 +137,7 @@ enum item_kind { I_MSG, I_CONF, I_QUORUM, I_CHILD, I_TICK, I_LOST, I_RING };
 
 struct item {
 	enum item_kind	 kind;
-	struct lq_addr	 from;
+	struct cpgt_addr	 from;
 	char		*data;
 	size_t		 len;
 	struct lp_member *mem, *left, *joined;
@@ -149,7 +149,7 @@ struct item {
 struct proc {
 	enum role	 role;
 	int		 node;
-	struct lq_addr	 a;
+	struct cpgt_addr	 a;
 	struct lp	*lp;
 	struct lp_cfg	 cfg;
 	int		 alive;		/* the lock process runs */
@@ -914,7 +914,7 @@ new_proc(int node, enum role role)
 	memset(pr, 0, sizeof(*pr));
 	pr->role = role;
 	pr->node = node;
-	pr->a = (struct lq_addr){ (uint32_t)node, next_pid++ };
+	pr->a = (struct cpgt_addr){ (uint32_t)node, next_pid++ };
 	pr->alive = pr->conn = pr->in = 1;
 	enqueue(p, Q_JOIN, NULL, 0);
 	return p;

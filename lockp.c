@@ -261,12 +261,25 @@ start_grace(struct lp *lp, int64_t from, int64_t kill_ms)
 static void
 forget(struct lp *lp)
 {
+	char buf[64];
+	int told = lp->synced && lp->joined && !lp->cfg.show &&
+	    lq_index(lp->st.synced, lp->st.nsynced, lp->me) >= 0;
+
 	lp->rebuilding = 0;
 	lq_reset(&lp->st);
 	lp->synced = 0;
 	lp->logging = 0;
 	lp->nlog = 0;
 	lp->from_join = 0;
+	/*
+	 * The others count us among SYNCED, and would never answer us:
+	 * say so, and take the state that answers this.
+	 */
+	if (told) {
+		lp->seq++;
+		lp->req_seq = lp->seq;
+		say(lp, buf, lq_forgot_msg(buf, sizeof(buf), lp->seq));
+	}
 }
 
 static void
@@ -417,6 +430,13 @@ apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 	case LQ_STATE:
 		lq_answered(&lp->st, &m->st);
 		break;
+	case LQ_FORGOT:
+		if (is_me(lp, from))
+			break;
+		lq_forgot(&lp->st, from, m->seq);
+		if (live)
+			answer(lp, from, m->seq, 0);
+		break;
 	default:
 		break;
 	}
@@ -484,7 +504,8 @@ adopt(struct lp *lp, const struct lq_msg *m)
 
 	for (k = 0; k < lp->nlog; k++)
 		if ((lp->log[k].kind == LQ_REQUEST ||
-		    lp->log[k].kind == LQ_QUERY) &&
+		    lp->log[k].kind == LQ_QUERY ||
+		    lp->log[k].kind == LQ_FORGOT) &&
 		    addr_eq(lp->log[k].from, m->tag.a) &&
 		    lp->log[k].seq == m->tag.seq)
 			break;
@@ -556,8 +577,15 @@ on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 	}
 	if (is_me(lp, from))
 		lp->rebuilding = 0;
-	/* it may hold a state we have not seen: only it can tell */
+	/*
+	 * The first init in force may have started a state we have not seen:
+	 * only its sender can tell, so ask it. A later one started nothing
+	 * (the first came before it everywhere): asking again for each would
+	 * make a burst of newcomers' inits a burst of N x N questions.
+	 */
 	lp->from_join = 0;
+	if (i < lp->nlog && !is_me(lp, from))
+		return;
 	lp->asks = 0;
 	ask(lp);
 }
@@ -571,7 +599,8 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 	};
 
 	if (!lp->logging && is_me(lp, from) &&
-	    (m->kind == LQ_REQUEST || m->kind == LQ_QUERY))
+	    (m->kind == LQ_REQUEST || m->kind == LQ_QUERY ||
+	    m->kind == LQ_FORGOT))
 		lp->logging = 1;
 	if (!lp->logging)
 		return;
@@ -936,7 +965,8 @@ static void
 own_delivered(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
 	if (!is_me(lp, from) || m->seq != lp->req_seq ||
-	    (m->kind != LQ_REQUEST && m->kind != LQ_QUERY))
+	    (m->kind != LQ_REQUEST && m->kind != LQ_QUERY &&
+	    m->kind != LQ_FORGOT))
 		return;
 	lp->req_seen = 1;
 	if (!lp->synced) {

@@ -33,6 +33,8 @@
  *                              in hex; void when delivered in another)
  *   lock2 running MS           I lost the lock; my COMMAND may live MS
  *                              more: act on the lock only after that
+ *   lock2 forgot SEQ           I was synced and forgot the state (a ring
+ *                              I could not trust): tell me again
  *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
  *                              the state as it was when NODEID:PID's
  *                              message SEQ was delivered
@@ -102,8 +104,8 @@
  * answered another's message is synced for itself yet PENDING for the
  * others; if every member of SYNCED leaves before it is told, the
  * pending ones that know the state answer (all alike: a newcomer takes
- * the first). A request from a member of SYNCED means it forgot the
- * state: it goes back to PENDING and is told again.
+ * the first). A member of SYNCED that forgot the state (a ring it could
+ * not trust) says `forgot': it goes back to PENDING and is told again.
  *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost
@@ -227,19 +229,12 @@ add_pending(struct lockq *st, struct cpgt_addr a, uint32_t seq)
 	st->pend[st->npend++] = (struct lq_pend){ a, seq };
 }
 
-static size_t drop(struct cpgt_addr *, size_t, struct cpgt_addr);
-
 enum lq_req
 lq_request(struct lockq *st, struct cpgt_addr a, unsigned limit, int quorum,
     uint32_t seq, uint32_t kill_ms)
 {
 	enum lq_req r = LQ_QUEUED;
 
-	/*
-	 * A member of SYNCED asks only once it forgot the state (a ring it
-	 * could not trust): it waits to be told again, like any newcomer.
-	 */
-	st->nsynced = drop(st->synced, st->nsynced, a);
 
 	if (lq_index(st->q, st->nq, a) >= 0)
 		r = LQ_ALREADY;
@@ -322,6 +317,17 @@ lq_answered(struct lockq *st, const struct lockq *told)
 	return moved;
 }
 
+/*
+ * A member of SYNCED forgot the state (a ring it could not trust): it
+ * waits to be told again, like a newcomer whose message SEQ asked.
+ */
+void
+lq_forgot(struct lockq *st, struct cpgt_addr a, uint32_t seq)
+{
+	st->nsynced = drop(st->synced, st->nsynced, a);
+	add_pending(st, a, seq);
+}
+
 /* Who answers newcomers: the lowest synced member. */
 int
 lq_responder(const struct lockq *st, struct cpgt_addr *a)
@@ -373,6 +379,12 @@ lq_init_msg(char *buf, size_t size, uint32_t seq, uint32_t ring_node,
 {
 	return wrote(snprintf(buf, size, PROTO "init %u %x.%llx", seq,
 	    ring_node, (unsigned long long)ring_seq), size);
+}
+
+size_t
+lq_forgot_msg(char *buf, size_t size, uint32_t seq)
+{
+	return wrote(snprintf(buf, size, PROTO "forgot %u", seq), size);
 }
 
 size_t
@@ -627,6 +639,9 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 		if (num(&p, &m->seq) && lit(&p, " ") &&
 		    ring(&p, &m->ring_node, &m->ring_seq) && *p == '\0')
 			m->kind = LQ_INIT;
+	} else if (lit(&p, "forgot ")) {
+		if (num(&p, &m->seq) && *p == '\0')
+			m->kind = LQ_FORGOT;
 	} else if (lit(&p, "running ")) {
 		if (num(&p, &m->kill_ms) && m->kill_ms <= LQ_KILL_MS_MAX &&
 		    *p == '\0')

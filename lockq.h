@@ -53,6 +53,7 @@ enum lq_kind {
 	LQ_INIT,
 	LQ_STATE,
 	LQ_RUNNING,
+	LQ_FORGOT,
 };
 
 struct lq_msg {
@@ -81,6 +82,8 @@ size_t	 lq_request_msg(char *, size_t, unsigned, int, uint32_t, uint32_t);
 size_t	 lq_query_msg(char *, size_t, uint32_t);
 size_t	 lq_init_msg(char *, size_t, uint32_t, uint32_t, uint64_t);
 size_t	 lq_running_msg(char *, size_t, uint32_t);
+size_t	 lq_forgot_msg(char *, size_t, uint32_t);
+void	 lq_forgot(struct lockq *, struct cpgt_addr, uint32_t);
 size_t	 lq_state_msg(char *, size_t, const struct lockq *,
 	    const struct lq_pend *, uint32_t);
 

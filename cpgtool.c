@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool: a command-line client for corosync's Closed Process Groups.
  *
@@ -15,6 +16,10 @@
 #include <unistd.h>
 
 #include "cpgtool.h"
+#include "fmt.h"
+#include "opt.h"
+#include "status.h"
+#include "util.h"
 
 static const struct cmd cmds[] = {
 	{ "join", cmd_join, "group", join_opts },
@@ -22,6 +27,9 @@ static const struct cmd cmds[] = {
 	{ "watch", cmd_watch, "group ...", watch_opts },
 	{ "members", cmd_members, "[group ...]", members_opts },
 	{ "lock", cmd_lock, "name [--] [command [argument ...]]", lock_opts },
+	{ "ask", cmd_ask, "group [message]", ask_opts },
+	{ "serve", cmd_serve, "group [--] command [argument ...]",
+	    serve_opts },
 };
 
 static const struct optdef global_defs[] = {
@@ -97,10 +105,12 @@ guard_std(void)
 int
 main(int argc, char **argv)
 {
+	struct outfmt of;
 	int ch;
 
 	program_invocation_short_name = (char *)"cpgtool";
 	guard_std();
+	fmt_init(&of);
 	/*
 	 * A reader that closes the pipe on our stdout ends us quietly, with
 	 * status 0, for --help as for watch: each write sees EPIPE and its
@@ -116,7 +126,7 @@ main(int argc, char **argv)
 			usage();
 			return stdout_status(ST_OK);
 		case 'j':
-			out_option('j', NULL);
+			fmt_option(&of, 'j', NULL);
 			break;
 		case 'V':
 			puts("cpgtool " CPGTOOL_VERSION);
@@ -137,5 +147,5 @@ main(int argc, char **argv)
 	}
 	/* glibc: 0 restarts getopt from scratch for the command's argv */
 	optind = 0;
-	return stdout_status(cur_cmd->fn(argc, argv));
+	return stdout_status(cur_cmd->fn(argc, argv, &of));
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Groups that belong to the cluster's own daemons, and names that are
  * one NUL away from the group meant.
@@ -21,8 +22,12 @@
 #include <err.h>
 #include <string.h>
 
-#include "cpgtool.h"
+#include "addr.h"
+#include "daemons.h"
+#include "enc.h"
+#include "event.h"
 #include "sess.h"
+#include "status.h"
 
 struct daemon_group {
 	const char	*name;	/* the name, or its fixed start */
@@ -137,7 +142,7 @@ daemon_refuse(const struct cpg_name *g, int n, int intrusive)
 	for (i = 0; i < n; i++) {
 		if ((d = find(&g[i])) == NULL)
 			continue;
-		out_group_str(&g[i], name, sizeof(name));
+		enc_group_str(&g[i], name, sizeof(name));
 		if (intrusive) {
 			warnx("joining '%s', a group of %s: %s", name, d->owner,
 			    d->effect);
@@ -187,8 +192,8 @@ twin_hint(struct sess *s, const struct cpg_name *g, size_t others,
 	if (others > 0 || !twin_of(g, &t) ||
 	    sess_membership(s, &t, a, &n) != ST_OK || n == 0)
 		return;
-	out_group_str(g, name, sizeof(name));
-	out_group_str(&t, tname, sizeof(tname));
+	enc_group_str(g, name, sizeof(name));
+	enc_group_str(&t, tname, sizeof(tname));
 	if (joined && (owner = daemon_owner(&t)) != NULL)
 		warnx("'%s' has no other members but '%s' has %d, a group "
 		    "of %s: did you mean cpgtool members --watch '%s' "
@@ -196,12 +201,6 @@ twin_hint(struct sess *s, const struct cpg_name *g, size_t others,
 	else
 		warnx("'%s' has no %smembers but '%s' has %d: did you mean "
 		    "'%s'?", name, joined ? "other " : "", tname, n, tname);
-}
-
-static int
-is_self(const struct event *ev, const struct cpg_address *a)
-{
-	return a->nodeid == ev->self_nodeid && a->pid == ev->self_pid;
 }
 
 /*
@@ -216,11 +215,11 @@ twin_confchg(struct sess *s, const struct event *ev)
 	if (ev->type != EV_CONFCHG)
 		return 0;
 	for (i = 0; i < ev->njoined; i++)
-		self |= is_self(ev, &ev->joined[i]);
+		self |= addr_eq(ADDR_OF(&ev->joined[i]), ADDR_SELF(ev));
 	if (!self)
 		return 0;
 	for (i = 0; i < ev->nmembers; i++)
-		others += !is_self(ev, &ev->members[i]);
+		others += !addr_eq(ADDR_OF(&ev->members[i]), ADDR_SELF(ev));
 	twin_hint(s, ev->group, others, 1);
 	return 1;
 }

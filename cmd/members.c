@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool members [GROUP...]: who is in a group, asked of corosync
  * without joining it, so looking never changes what is seen. --wait and
@@ -9,9 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr.h"
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef members_defs[] = {
 	{ "wait", 'w', "count", "wait until each GROUP has COUNT members" },
@@ -38,6 +49,7 @@ struct view {
 
 struct members {
 	struct loop	*loop;
+	struct outfmt	*of;
 	struct timer	 tick;
 	double		 interval;
 	struct sess	*s;
@@ -77,7 +89,7 @@ print_group(struct members *c, const struct cpg_name *g,
 		for (i = 0; i < n; i++)
 			sess_nodeinfo(c->s, a[i].nodeid, &ni[i]);
 	}
-	out_members(sink_stdout, g, a, n, ni, sess_nodeid(c->s));
+	out_members(sink_stdout, c->of, g, a, n, ni, sess_nodeid(c->s));
 	free(ni);
 	return ST_OK;
 }
@@ -183,7 +195,7 @@ has(const struct cpg_address *a, int n, const struct cpg_address *x)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (a[i].nodeid == x->nodeid && a[i].pid == x->pid)
+		if (addr_eq(ADDR_OF(&a[i]), ADDR_OF(x)))
 			return 1;
 	return 0;
 }
@@ -203,7 +215,7 @@ diff(const struct cpg_address *a, int na, const struct cpg_address *b,
 }
 
 static void
-watch_one(struct view *v, const struct view *old)
+watch_one(const struct members *c, struct view *v, const struct view *old)
 {
 	struct cpg_address joined[CPG_MEMBERS_MAX], left[CPG_MEMBERS_MAX];
 	struct event ev = { .type = EV_MEMBERS, .group = &v->name };
@@ -217,7 +229,7 @@ watch_one(struct view *v, const struct view *old)
 	ev.nmembers = (size_t)v->n;
 	ev.joined = joined;
 	ev.left = left;
-	out_event(sink_stdout, &ev);
+	out_event(sink_stdout, c->of, &ev);
 }
 
 static void
@@ -236,7 +248,7 @@ tick(struct loop *l, void *arg)
 		if (!old.seen)
 			twin_hint(c->s, &c->v[i].name, (size_t)c->v[i].n, 0);
 		if (c->watch)
-			watch_one(&c->v[i], &old);
+			watch_one(c, &c->v[i], &old);
 		c->v[i].seen = 1;
 		all &= (unsigned long)c->v[i].n >= c->wait;
 	}
@@ -253,7 +265,7 @@ parse(struct members *c, struct runopts *ro, int argc, char **argv)
 
 	while ((ch = opt_get(argc, argv, members_opts, 0)) != -1) {
 		if (ch == 'j' || ch == 'T') {
-			out_option(ch, NULL);
+			fmt_option(c->of, ch, NULL);
 			continue;
 		}
 		if ((r = opt_run(ro, ch, optarg)) != 0) {
@@ -303,7 +315,7 @@ check(const struct members *c, int argc, int waiting)
 		usage_error("--wait and --watch exclude each other");
 		return ST_USAGE;
 	}
-	if (out_stamps() && !c->watch) {
+	if (c->of->stamps && !c->watch) {
 		usage_error("--timestamps goes with --watch");
 		return ST_USAGE;
 	}
@@ -311,10 +323,10 @@ check(const struct members *c, int argc, int waiting)
 }
 
 int
-cmd_members(int argc, char **argv)
+cmd_members(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = { .event = NULL };
-	struct members c = { .interval = 0.1 };
+	struct members c = { .interval = 0.1, .of = of };
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
 	int i, st, waiting;
@@ -327,8 +339,8 @@ cmd_members(int argc, char **argv)
 	waiting = c.wait > 0 || c.watch;
 	if ((st = check(&c, argc, waiting)) != ST_OK)
 		return st;
-	if (argc > 0 && opt_groups(argc, argv, &groups) == -1)
-		return ST_USAGE;
+	if (argc > 0 && (st = opt_groups(argc, argv, &groups)) != ST_OK)
+		return st;
 	if ((c.v = calloc((size_t)argc + 1, sizeof(*c.v))) == NULL) {
 		warn("members");
 		free(groups);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool watch GROUP...: join every group (a handle each, one loop) and
  * print what happens there until told to stop.
@@ -8,8 +9,17 @@
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef watch_defs[] = {
 	{ "count", 'c', "count", "exit after COUNT messages" },
@@ -22,6 +32,7 @@ const struct optdef *const watch_opts[] = {
 
 struct watch {
 	struct loop	*loop;
+	const struct outfmt *of;
 	unsigned long	 count;
 	unsigned long	 seen;
 };
@@ -32,13 +43,13 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct watch *w = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && w->count &&
-	    ++w->seen >= w->count)
+	if (out_event(sink_stdout, w->of, ev) && ev->type == EV_MESSAGE &&
+	    w->count && ++w->seen >= w->count)
 		loop_stop(w->loop, ST_OK);
 }
 
 int
-cmd_watch(int argc, char **argv)
+cmd_watch(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = { .event = on_event };
 	struct watch w = { 0 };
@@ -49,7 +60,7 @@ cmd_watch(int argc, char **argv)
 
 	opt_init_run(&ro);
 	while ((ch = opt_get(argc, argv, watch_opts, 0)) != -1) {
-		if ((r = opt_common(&ro, ch, optarg)) != 0) {
+		if ((r = opt_common(&ro, of, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -74,13 +85,14 @@ cmd_watch(int argc, char **argv)
 		usage_error("watch needs at least one group");
 		return ST_USAGE;
 	}
-	if (opt_groups(argc, argv, &groups) == -1)
-		return ST_USAGE;
+	if ((st = opt_groups(argc, argv, &groups)) != ST_OK)
+		return st;
 	if (daemon_refuse(groups, argc, intrusive) == -1) {
 		free(groups);
 		return ST_USAGE;
 	}
-	out_events_default(EVM_ALL);
+	fmt_events_default(of, EVM_ALL);
+	w.of = of;
 	if ((w.loop = run_loop(&ro, 1)) == NULL) {
 		free(groups);
 		return ST_FAIL;

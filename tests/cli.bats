@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # The command line: help, version, and the table of bad inputs, each with
 # its one-line "cpgtool: ..." error and documented status.
 
 load test_helper
 
 # every command, stated here: one dropped from the table fails
-commands="join send watch members lock"
+commands="join send watch members lock ask serve"
 
 @test "--help lists every command, exit 0" {
 	run -0 "$CPGTOOL" --help

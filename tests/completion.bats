@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # Shell completion (driven directly, no cluster needed) and make install.
 
 bats_require_minimum_version 1.5.0
@@ -30,7 +31,7 @@ stub_members() {
 
 @test "bash: commands" {
 	run -0 complete_bash cpgtool ''
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "join lock members send watch " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "ask join lock members send serve watch " ]
 	run -0 complete_bash cpgtool wa
 	[ "$output" = watch ]
 }
@@ -44,6 +45,21 @@ stub_members() {
 	[ "$(tr '\n' ' ' <<<"$output")" = "--wait --watch --wait-for-corosync " ]
 	run -0 complete_bash cpgtool join --wh
 	[ "$output" = --whole ]
+}
+
+@test "bash: ask and serve" {
+	run -0 complete_bash cpgtool ask --fi
+	[ "$(tr '\n' ' ' <<<"$output")" = "--file --first " ]
+	run -0 complete_bash cpgtool ask --encoding h
+	[ "$output" = hex ]
+	# serve's -j takes a count: nothing to offer
+	run -0 complete_bash cpgtool serve -j ''
+	[ -z "$output" ]
+	run -0 complete_bash cpgtool serve --max-r
+	[ "$output" = --max-reply ]
+	# past GROUP, the words are COMMAND's
+	run -0 complete_bash cpgtool serve -j 2 grp -- bas
+	grep -qx bash <<<"$output"
 }
 
 @test "bash: values of --encoding and --events" {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # members: what corosync knows of a group, asked without joining it.
 
 load test_helper

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The encoders, seen through what they print: payloads and group names
  * as text (\xNN for what is not printable or not valid UTF-8), as JSON
@@ -5,8 +6,19 @@
  * NULs in all of them.
  */
 
-#include "../../cpgtool.h"
+#include <stdint.h>
+
+#include "../../enc.h"
+#include "../../event.h"
+#include "../../fmt.h"
+#include "../../opt.h"
+#include "../../out.h"
+#include "../../sink.h"
+#include "../../status.h"
+#include "../../util.h"
 #include "unit.h"
+
+static struct outfmt of;
 
 static struct sink *mem;
 static char got[8192];
@@ -23,13 +35,13 @@ render(const struct event *ev, const char *const *opts)
 	const char *p;
 	size_t n;
 
-	out_reset();
+	fmt_init(&of);
 	for (; *opts != NULL; opts++)
-		if (out_option((*opts)[1], (*opts)[2] ? *opts + 2 : NULL) !=
+		if (fmt_option(&of, (*opts)[1], (*opts)[2] ? *opts + 2 : NULL) !=
 		    OPT_TAKEN)
 			printf("# option %s not taken\n", *opts);
 	sink_drop(mem);
-	out_event(mem, ev);
+	out_event(mem, &of, ev);
 	p = sink_data(mem, &n);
 	glen = n < sizeof(got) ? n : sizeof(got);
 	memcpy(got, p, glen);
@@ -242,18 +254,18 @@ group_names(void)
 
 		snprintf(what, sizeof(what), "out_group_str: %s",
 		    rows[i].what);
-		CHECK_STR(what, out_group_str(&g, buf, sizeof(buf)),
+		CHECK_STR(what, enc_group_str(&g, buf, sizeof(buf)),
 		    rows[i].text);
 	}
 
 	/* the longest name there is: 128 bytes, each \xNN */
 	g.length = CPG_MAX_NAME_LENGTH;
 	memset(g.value, 0x01, g.length);
-	out_group_str(&g, buf, sizeof(buf));
+	enc_group_str(&g, buf, sizeof(buf));
 	CHECK_INT("out_group_str: 128 bytes of \\x01 in full", strlen(buf),
 	    4 * CPG_MAX_NAME_LENGTH);
 	CHECK_STR("out_group_str: cut short in a small buffer",
-	    out_group_str(&g, buf, 9), "\\x01\\x01");
+	    enc_group_str(&g, buf, 9), "\\x01\\x01");
 }
 
 /* A confchg: its lists, reasons, and --exclude-self. */
@@ -337,9 +349,9 @@ big(void)
 
 	memset(in, 0, sizeof(in));
 	ev = message(in, sizeof(in));
-	out_reset();
+	fmt_init(&of);
 	sink_drop(mem);
-	out_event(mem, &ev);
+	out_event(mem, &of, &ev);
 	p = sink_data(mem, &n);
 	CHECK_INT("200,000 NULs: 4 bytes each", n,
 	    strlen("message g 1 2 200000 \n") + 4 * sizeof(in));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * --format: compiled once (taken, or refused with one line saying which
  * token), then every message printed as its conversions say; and the
@@ -6,8 +7,19 @@
 
 #include <stdlib.h>
 
-#include "../../cpgtool.h"
+#include <stdint.h>
+
+#include "../../enc.h"
+#include "../../event.h"
+#include "../../fmt.h"
+#include "../../opt.h"
+#include "../../out.h"
+#include "../../sink.h"
+#include "../../status.h"
+#include "../../util.h"
 #include "unit.h"
+
+static struct outfmt of;
 
 #define SEE	" (see 'cpgtool --help')\n"
 
@@ -18,8 +30,8 @@ static struct cpg_name group = { 5, "a b\\\n" };
 static enum opt_res
 option(int ch, const char *arg)
 {
-	out_reset();
-	return out_option(ch, arg);
+	fmt_init(&of);
+	return fmt_option(&of, ch, arg);
 }
 
 /* What one message prints under the options given so far. */
@@ -27,7 +39,7 @@ static const char *
 print(const struct event *ev, size_t *n)
 {
 	sink_drop(mem);
-	out_event(mem, ev);
+	out_event(mem, &of, ev);
 	return sink_data(mem, n);
 }
 
@@ -131,7 +143,7 @@ other_events(void)
 	size_t n;
 
 	option('F', "%s\\n");
-	out_option('E', "message,confchg");
+	fmt_option(&of, 'E', "message,confchg");
 	p = print(&ev, &n);
 	CHECK_LIT("a confchg under --format: the text line", p, n,
 	    "confchg a\\x20b\\\\\\x0a members=1:10 joined=1:10:join left=-\n");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Input framing for send and join: a message per line, per NUL-ended
  * record, or the whole input as one; messages that span reads, a last
@@ -9,7 +10,16 @@
 
 #include <fcntl.h>
 
-#include "../../cpgtool.h"
+#include <stdint.h>
+
+#include "../../enc.h"
+#include "../../event.h"
+#include "../../fmt.h"
+#include "../../opt.h"
+#include "../../out.h"
+#include "../../sink.h"
+#include "../../status.h"
+#include "../../util.h"
 #include "../../input.h"
 #include "unit.h"
 

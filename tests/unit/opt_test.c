@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Option values: whole numbers, seconds, sizes and group names, taken
  * or refused with one "cpgtool: ..." line on stderr.
@@ -5,7 +6,16 @@
 
 #include <limits.h>
 
-#include "../../cpgtool.h"
+#include <stdint.h>
+
+#include "../../enc.h"
+#include "../../event.h"
+#include "../../fmt.h"
+#include "../../opt.h"
+#include "../../out.h"
+#include "../../sink.h"
+#include "../../status.h"
+#include "../../util.h"
 #include "unit.h"
 
 /* The usage error for an option's bad value, as a test run shows it. */
@@ -226,7 +236,7 @@ test_groups_list(void)
 	r = opt_groups(2, twice, &g);
 	CHECK_STR("opt_groups: 'a' and '\\x61' are one, named twice",
 	    unit_caught(), "cpgtool: group '\\x61' named twice" SEE);
-	CHECK(r == -1 && g == NULL, "  refused");
+	CHECK(r == ST_USAGE && g == NULL, "  refused");
 }
 
 int

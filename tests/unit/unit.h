@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The unit tests' runner, a header of macros: each CHECK is one TAP line
  * ("ok N - what" or "not ok N - what", then what was got and wanted), and

@@ -294,7 +294,7 @@ contend() {
 	[ "$status" -eq 0 ]
 }
 
-@test "newcomers nobody answers go on at once when every older member is gone" {
+@test "newcomers nobody answers go on when every older member is gone" {
 	lk "$T/h" 1 lock "$G" -- \
 		sh -c 'echo h >>"$T/order"; echo $$ >"$T/h.pid"; exec sleep 60'
 	hpid=$!
@@ -311,7 +311,7 @@ contend() {
 	# gone without a word (PROCDOWN), its COMMAND with it: the two know
 	# that nobody older is left, so nobody knows more than they saw; the
 	# way round, each would ask twice, 2 s apart, and start over at 4 s
-	t0=${EPOCHREALTIME/./}
+	# (how soon they go on is bench/run's: "recover")
 	kill -KILL "$hpid"
 	reap "$hpid"
 	wait_gone "$(cat "$T/h.pid")"
@@ -319,9 +319,6 @@ contend() {
 	[ "$status" -eq 0 ]
 	reap "$bpid"
 	[ "$status" -eq 0 ]
-	t1=${EPOCHREALTIME/./}
-	echo "both done $(((t1 - t0) / 1000)) ms after the kill" >&2
-	((t1 - t0 < 2000000))
 	[ "$(tr '\n' ' ' <"$T/order")" = "h a b " ]
 	no_violations
 	[ ! -s "$T/a.err" ] && [ ! -s "$T/b.err" ]
@@ -337,18 +334,14 @@ contend() {
 	t1=${EPOCHREALTIME/./}
 	echo "granted after $(((t1 - t0) / 1000)) ms" >&2
 	((t1 - t0 >= 3000000))
-	# --no-quorum has no such holder to wait for: it would run on
-	t0=${EPOCHREALTIME/./}
+	# --no-quorum has no such holder to wait for: it would run on; and
+	# once node 3 is back there is none either (that neither waits out
+	# the grace is timed by bench/run: "recover")
 	run -0 cpgt 1 lock --no-quorum --kill-after 1 "$G" -- true
-	t1=${EPOCHREALTIME/./}
-	((t1 - t0 < 2000000))
 	cluster_start 3 >/dev/null
 	cluster_wait_members 1 3
 	rm "$T/restore"
-	t0=${EPOCHREALTIME/./}
 	run -0 cpgt 1 lock --kill-after 1 "$G" -- true
-	t1=${EPOCHREALTIME/./}
-	((t1 - t0 < 2000000))
 }
 
 @test "holder's corosync killed: COMMAND killed, exit 6; then the next" {

@@ -72,8 +72,17 @@ controller() {
 	[ "$(cpgt 1 members 'crmd\x00' | wc -l)" -eq 3 ]
 }
 
+@test "their NUL twins: the hint names members --watch, not a refused join" {
+	run -0 --separate-stderr cpgt 1 send crmd x
+	[ "$stderr" = "cpgtool: 'crmd' has no other members but 'crmd\x00' has 3, a group of Pacemaker's controller: did you mean cpgtool members --watch 'crmd\x00' (never joins)?" ]
+	run -0 --separate-stderr cpgt 1 members cib
+	[ "$stderr" = "cpgtool: 'cib' has no members but 'cib\x00' has 3: did you mean 'cib\x00'?" ]
+}
+
 @test "watch --intrusive: the controller's procdown, join and messages, as JSON" {
 	watcher 1 "$BATS_TEST_TMPDIR/w" --intrusive --json 'crmd\x00'
+	# what it does to Pacemaker, said once
+	[ "$(cat "$BATS_TEST_TMPDIR/w.err")" = "cpgtool: joining 'crmd\x00', a group of Pacemaker's controller: Pacemaker will count this process as the node's controller for as long as it stays, and not see the real one fail" ]
 	old=$(controller 3)
 	kill -KILL "$old"
 	wait_for "$BATS_TEST_TMPDIR/w" \

@@ -21,6 +21,7 @@ static const struct cmd cmds[] = {
 	{ "watch", cmd_watch, "group ...", watch_opts },
 	{ "members", cmd_members, "[group ...]", members_opts },
 	{ "lock", cmd_lock, "name [--] [command [argument ...]]", lock_opts },
+	{ "quorum", cmd_quorum, "", quorum_opts },
 };
 
 static const struct optdef global_defs[] = {

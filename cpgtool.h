@@ -32,6 +32,7 @@ enum {
 	ST_ACCESS	= 4,
 	ST_BUSY		= 5,	/* lock --nonblock: held by others */
 	ST_LOST		= 6,	/* lock: held, then lost */
+	ST_INQUORATE	= 7,	/* quorum: this node's partition is not */
 	ST_NOEXEC	= 126,
 	ST_NOTFOUND	= 127,
 	ST_TIMEOUT	= 124,
@@ -57,6 +58,9 @@ enum {
 	OPT_NO_QUORUM,
 	OPT_SHOW,
 	OPT_NAMES,
+	OPT_EXEC,
+	OPT_EXEC_TIMEOUT,
+	OPT_QUORUM,
 };
 
 /*
@@ -77,7 +81,8 @@ struct optdef {
 extern const struct optdef opts_format[];	/* -j -F -e -T */
 extern const struct optdef opts_filter[];	/* -x -E */
 extern const struct optdef opts_run[];		/* -t --wait-for-corosync */
-extern const struct optdef opts_stay[];		/* -r --max-backlog */
+extern const struct optdef opts_stay[];		/* -r */
+extern const struct optdef opts_backlog[];	/* --max-backlog */
 extern const struct optdef opts_input[];	/* -0 --whole -f */
 extern const struct optdef opts_intrusive[];	/* --intrusive */
 
@@ -106,12 +111,46 @@ enum ev_type {
 	EV_TOTEM,
 	EV_GAP,
 	EV_MEMBERS,
+	EV_QUORATE,	/* votequorum's verdict on this node's partition */
+	EV_INQUORATE,
+	EV_NODE,	/* a configured node's state, as votequorum has it */
 };
 
 #define EVM_MESSAGE	0x1u
 #define EVM_CONFCHG	0x2u
 #define EVM_TOTEM	0x4u
 #define EVM_ALL		(EVM_MESSAGE | EVM_CONFCHG | EVM_TOTEM)
+
+/* A configured node as votequorum sees it. */
+enum qstate {
+	QS_MEMBER,
+	QS_DEAD,
+	QS_LEAVING,
+};
+
+struct qnode {
+	uint32_t	 nodeid;
+	uint32_t	 votes;
+	enum qstate	 state;
+};
+
+/* corosync's limit on the nodes of a cluster (PROCESSOR_COUNT_MAX). */
+#define QNODES_MAX	384
+
+/* This node's view of the quorum, as corosync-quorumtool -s shows it. */
+struct qview {
+	int		 quorate;
+	uint32_t	 nodeid;		/* this node */
+	struct cpg_ring_id ring;
+	uint32_t	 expected;		/* expected votes */
+	uint32_t	 highest;		/* highest expected */
+	uint32_t	 total;			/* total votes */
+	uint32_t	 quorum;
+	size_t		 nnodes;
+	struct qnode	 nodes[QNODES_MAX];	/* by node id */
+};
+
+struct nodeinfo;
 
 struct event {
 	enum ev_type		 type;
@@ -132,6 +171,11 @@ struct event {
 	size_t			 nnodes;
 	uint32_t		 self_nodeid;	/* this process, for */
 	uint32_t		 self_pid;	/* --exclude-self */
+	/* EV_QUORATE, EV_INQUORATE, EV_NODE */
+	const struct qview	*quorum;
+	const struct qnode	*node;		/* EV_NODE: which changed */
+	const struct nodeinfo	*name;		/* EV_NODE: or NULL */
+	int			 unordered;	/* not in CPG's order */
 };
 
 /* What happened to a lock, for out_lock_event. */
@@ -215,6 +259,8 @@ void	 out_lock_event(struct sink *, enum lock_ev, const struct cpg_name *,
 void	 out_lock_queue(struct sink *, const struct cpg_name *, unsigned,
 	    const struct cpg_address *, size_t, size_t,
 	    const struct nodeinfo *);
+void	 out_quorum(struct sink *, const struct qview *,
+	    const struct nodeinfo *);
 const char *out_group_str(const struct cpg_name *, char *, size_t);
 
 /* out.c: the stdout sink, as the loop drives it */
@@ -231,10 +277,12 @@ int	 cmd_send(int, char **);
 int	 cmd_watch(int, char **);
 int	 cmd_members(int, char **);
 int	 cmd_lock(int, char **);
+int	 cmd_quorum(int, char **);
 extern const struct optdef *const join_opts[];
 extern const struct optdef *const send_opts[];
 extern const struct optdef *const watch_opts[];
 extern const struct optdef *const members_opts[];
 extern const struct optdef *const lock_opts[];
+extern const struct optdef *const quorum_opts[];
 
 #endif

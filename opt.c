@@ -250,6 +250,10 @@ const struct optdef opts_run[] = {
 
 const struct optdef opts_stay[] = {
 	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
+	OPTDEF_END
+};
+
+const struct optdef opts_backlog[] = {
 	{ "max-backlog", OPT_MAX_BACKLOG, "size",
 	    "unwritten output allowed (default 64M)" },
 	OPTDEF_END
@@ -407,7 +411,8 @@ opt_synopsis(FILE *fp, const struct cmd *c, size_t col, size_t indent)
 			snprintf(w, sizeof(w), "[--%s]", v[i]->name);
 		word(fp, &col, indent, w);
 	}
-	word(fp, &col, indent, c->usage);
+	if (c->usage[0] != '\0')
+		word(fp, &col, indent, c->usage);
 	fputc('\n', fp);
 }
 

@@ -104,7 +104,12 @@ struct lit {
 static const struct lit types[] = {
 	[EV_MESSAGE] = LIT("message"), [EV_CONFCHG] = LIT("confchg"),
 	[EV_TOTEM] = LIT("totem"), [EV_GAP] = LIT("gap"),
-	[EV_MEMBERS] = LIT("members"),
+	[EV_MEMBERS] = LIT("members"), [EV_QUORATE] = LIT("quorate"),
+	[EV_INQUORATE] = LIT("inquorate"), [EV_NODE] = LIT("node"),
+};
+static const struct lit qstates[] = {
+	[QS_MEMBER] = LIT("member"), [QS_DEAD] = LIT("dead"),
+	[QS_LEAVING] = LIT("leaving"),
 };
 static const struct lit lock_types[] = {
 	[LOCK_WAITING] = LIT("waiting"), [LOCK_ACQUIRED] = LIT("acquired"),
@@ -167,7 +172,7 @@ put(struct sink *s, const void *p, size_t n)
 }
 
 /* A string literal: its length is known at compile time. */
-#define PUTS(s, lit)	put(s, lit, sizeof(lit) - 1)
+#define PUTS(s, lit)	put(s, "" lit, sizeof(lit) - 1)
 
 static void
 puts_(struct sink *s, const char *str)
@@ -622,6 +627,193 @@ text_totem(struct sink *s, const struct event *ev)
 		putch(s, '-');
 }
 
+static void json_nodename(struct sink *, const struct nodeinfo *);
+
+/*
+ * votequorum's view. A node: "NODEID state=S votes=V [name=N addrs=A]
+ * [local]" in text; the verdict: "ring=R expected=E total=T quorum=Q
+ * members=N,...". In JSON the same, as numbers, strings and arrays.
+ */
+static void
+text_node(struct sink *s, const struct qview *v, const struct qnode *n,
+    const struct nodeinfo *ni)
+{
+	putu(s, n->nodeid);
+	PUTS(s, " state=");
+	put_lit(s, &qstates[n->state]);
+	PUTS(s, " votes=");
+	putu(s, n->votes);
+	if (ni != NULL) {
+		PUTS(s, " name=");
+		if (ni->name[0])
+			put_text(s, ni->name, strlen(ni->name), 1);
+		else
+			putch(s, '-');
+		PUTS(s, " addrs=");
+		puts_(s, ni->addrs[0] ? ni->addrs : "-");
+	}
+	if (n->nodeid == v->nodeid)
+		PUTS(s, " local");
+}
+
+static void
+text_verdict(struct sink *s, const struct qview *v)
+{
+	size_t i, c = 0;
+
+	PUTS(s, "ring=");
+	put_xnum(s, v->ring.nodeid);
+	putch(s, '.');
+	put_xnum(s, v->ring.seq);
+	PUTS(s, " expected=");
+	putu(s, v->expected);
+	PUTS(s, " total=");
+	putu(s, v->total);
+	PUTS(s, " quorum=");
+	putu(s, v->quorum);
+	PUTS(s, " members=");
+	for (i = 0; i < v->nnodes; i++) {
+		if (v->nodes[i].state != QS_MEMBER)
+			continue;
+		if (c++)
+			putch(s, ',');
+		putu(s, v->nodes[i].nodeid);
+	}
+	if (c == 0)
+		putch(s, '-');
+}
+
+static void
+text_quorum(struct sink *s, const struct event *ev)
+{
+	if (ev->type == EV_NODE)
+		text_node(s, ev->quorum, ev->node, ev->name);
+	else
+		text_verdict(s, ev->quorum);
+	if (ev->unordered)
+		PUTS(s, " unordered");
+}
+
+static void
+json_node(struct sink *s, const struct qview *v, const struct qnode *n,
+    const struct nodeinfo *ni)
+{
+	const char *p, *q;
+
+	PUTS(s, "\"nodeid\":");
+	putu(s, n->nodeid);
+	PUTS(s, ",\"state\":\"");
+	put_lit(s, &qstates[n->state]);
+	PUTS(s, "\",\"votes\":");
+	putu(s, n->votes);
+	if (ni != NULL) {
+		json_nodename(s, ni);
+		PUTS(s, ",\"addrs\":[");
+		/* numeric addresses from getnameinfo: nothing to escape */
+		for (p = ni->addrs; *p; p = *q ? q + 1 : q) {
+			q = strchrnul(p, ',');
+			if (p != ni->addrs)
+				putch(s, ',');
+			putch(s, '"');
+			put(s, p, (size_t)(q - p));
+			putch(s, '"');
+		}
+		putch(s, ']');
+	}
+	puts_(s, n->nodeid == v->nodeid ? ",\"local\":true" :
+	    ",\"local\":false");
+}
+
+static void
+json_ring(struct sink *s, const struct qview *v)
+{
+	PUTS(s, "\"ring_id\":{\"nodeid\":");
+	putu(s, v->ring.nodeid);
+	PUTS(s, ",\"seq\":");
+	putu(s, v->ring.seq);
+	PUTS(s, "},\"expected_votes\":");
+	putu(s, v->expected);
+}
+
+static void
+json_verdict(struct sink *s, const struct qview *v)
+{
+	size_t i, c = 0;
+
+	json_ring(s, v);
+	PUTS(s, ",\"total_votes\":");
+	putu(s, v->total);
+	PUTS(s, ",\"quorum\":");
+	putu(s, v->quorum);
+	PUTS(s, ",\"members\":[");
+	for (i = 0; i < v->nnodes; i++) {
+		if (v->nodes[i].state != QS_MEMBER)
+			continue;
+		if (c++)
+			putch(s, ',');
+		putu(s, v->nodes[i].nodeid);
+	}
+	putch(s, ']');
+}
+
+static void
+json_quorum(struct sink *s, const struct event *ev)
+{
+	putch(s, ',');
+	if (ev->type == EV_NODE)
+		json_node(s, ev->quorum, ev->node, ev->name);
+	else
+		json_verdict(s, ev->quorum);
+	if (ev->unordered)
+		PUTS(s, ",\"unordered\":true");
+}
+
+/*
+ * The quorum as cpgtool quorum prints it: in text, the verdict's line
+ * ("quorate" or "inquorate") and a line per configured node, as the
+ * events of quorum --watch; in JSON one object. `ni': a name for each
+ * node of the view, or NULL.
+ */
+void
+out_quorum(struct sink *s, const struct qview *v, const struct nodeinfo *ni)
+{
+	size_t i, m;
+
+	if (!begin_item(s, &m))
+		return;
+	if (!fmt.json) {
+		puts_(s, v->quorate ? "quorate " : "inquorate ");
+		text_verdict(s, v);
+		putch(s, '\n');
+		for (i = 0; i < v->nnodes; i++) {
+			PUTS(s, "node ");
+			text_node(s, v, &v->nodes[i], ni ? &ni[i] : NULL);
+			putch(s, '\n');
+		}
+		end_item(s, m);
+		return;
+	}
+	puts_(s, v->quorate ? "{\"quorate\":true," : "{\"quorate\":false,");
+	PUTS(s, "\"nodeid\":");
+	putu(s, v->nodeid);
+	putch(s, ',');
+	json_ring(s, v);
+	PUTS(s, ",\"highest_expected\":");
+	putu(s, v->highest);
+	PUTS(s, ",\"total_votes\":");
+	putu(s, v->total);
+	PUTS(s, ",\"quorum\":");
+	putu(s, v->quorum);
+	PUTS(s, ",\"nodes\":[");
+	for (i = 0; i < v->nnodes; i++) {
+		puts_(s, i ? ",{" : "{");
+		json_node(s, v, &v->nodes[i], ni ? &ni[i] : NULL);
+		putch(s, '}');
+	}
+	PUTS(s, "]}\n");
+	end_item(s, m);
+}
+
 static void
 text_event(struct sink *s, const struct event *ev)
 {
@@ -636,6 +828,11 @@ text_event(struct sink *s, const struct event *ev)
 	}
 	if (ev->type == EV_TOTEM) {
 		text_totem(s, ev);
+		putch(s, '\n');
+		return;
+	}
+	if (ev->quorum != NULL) {
+		text_quorum(s, ev);
 		putch(s, '\n');
 		return;
 	}
@@ -698,6 +895,11 @@ json_event(struct sink *s, const struct event *ev)
 	}
 	if (ev->type == EV_TOTEM) {
 		json_totem(s, ev);
+		PUTS(s, "}\n");
+		return;
+	}
+	if (ev->quorum != NULL) {
+		json_quorum(s, ev);
 		PUTS(s, "}\n");
 		return;
 	}

@@ -51,6 +51,9 @@ int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);
  */
 int	 quorum_open(struct loop *, void (*)(void *, int, int), void *,
 	    struct quorum **);
+int	 quorum_follow(struct loop *, const struct runopts *,
+	    void (*)(void *, const struct qview *), void *, struct quorum **);
+void	 quorum_nodeinfo(struct quorum *, uint32_t, struct nodeinfo *);
 void	 quorum_close(struct quorum *);
 
 #endif

@@ -16,7 +16,7 @@ static const struct optdef watch_defs[] = {
 	OPTDEF_END
 };
 const struct optdef *const watch_opts[] = {
-	watch_defs, opts_format, opts_filter, opts_run, opts_stay,
+	watch_defs, opts_format, opts_filter, opts_run, opts_stay, opts_backlog,
 	opts_intrusive, NULL
 };
 

@@ -3,16 +3,22 @@
  * print what happens there until told to stop.
  */
 
+#include <err.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../qview.h"
 #include "../run.h"
 #include "../sess.h"
 
 static const struct optdef watch_defs[] = {
 	{ "count", 'c', "count", "exit after COUNT messages" },
+	{ "quorum", OPT_QUORUM, NULL, "add this node's quorum events (not "
+	    "in CPG's order)" },
+	{ "names", 'N', NULL, "add node names to --quorum's node events" },
 	OPTDEF_END
 };
 const struct optdef *const watch_opts[] = {
@@ -24,6 +30,11 @@ struct watch {
 	struct loop	*loop;
 	unsigned long	 count;
 	unsigned long	 seen;
+	int		 names;
+	/* --quorum */
+	struct quorum	*q;
+	struct qview	*last;		/* the view last told */
+	int		 told;
 };
 
 static void
@@ -37,6 +48,42 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 		loop_stop(w->loop, ST_OK);
 }
 
+static void
+on_qevent(void *arg, const struct event *ev)
+{
+	struct watch *w = arg;
+	struct nodeinfo ni;
+	struct event e = *ev;
+
+	if (w->names && e.type == EV_NODE) {
+		quorum_nodeinfo(w->q, e.node->nodeid, &ni);
+		e.name = &ni;
+	}
+	out_event(sink_stdout, &e);
+}
+
+/*
+ * votequorum's notifications come on a connection of their own, and
+ * corosync orders them against nothing of CPG's: a node's death may be
+ * told here before or after the confchg that it causes in a group. So
+ * these events are marked unordered.
+ */
+static void
+on_view(void *arg, const struct qview *v)
+{
+	struct watch *w = arg;
+	struct timespec now;
+
+	if (v == NULL) {
+		loop_stop(w->loop, ST_CONN);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	qview_events(w->told ? w->last : NULL, v, &now, 1, on_qevent, w);
+	memcpy(w->last, v, sizeof(*v));
+	w->told = 1;
+}
+
 int
 cmd_watch(int argc, char **argv)
 {
@@ -45,7 +92,7 @@ cmd_watch(int argc, char **argv)
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
 	struct sess *s;
-	int ch, i, r, st = ST_OK, intrusive = 0;
+	int ch, i, r, st = ST_OK, intrusive = 0, quorum = 0;
 
 	opt_init_run(&ro);
 	while ((ch = opt_get(argc, argv, watch_opts, 0)) != -1) {
@@ -64,6 +111,12 @@ cmd_watch(int argc, char **argv)
 		case OPT_INTRUSIVE:
 			intrusive = 1;
 			break;
+		case OPT_QUORUM:
+			quorum = 1;
+			break;
+		case 'N':
+			w.names = 1;
+			break;
 		default:
 			return opt_unknown(argv, ch);
 		}
@@ -80,16 +133,28 @@ cmd_watch(int argc, char **argv)
 		free(groups);
 		return ST_USAGE;
 	}
+	if (w.names && !quorum) {
+		usage_error("--names goes with --quorum");
+		free(groups);
+		return ST_USAGE;
+	}
 	out_events_default(EVM_ALL);
-	if ((w.loop = run_loop(&ro, 1)) == NULL) {
+	if ((quorum && (w.last = malloc(sizeof(*w.last))) == NULL) ||
+	    (w.loop = run_loop(&ro, 1)) == NULL) {
+		if (quorum && w.last == NULL)
+			warn("watch");
+		free(w.last);
 		free(groups);
 		return ST_FAIL;
 	}
 	for (i = 0; i < argc && st == ST_OK; i++)
 		st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w, &s);
-	if (st == ST_OK) {
+	if (st == ST_OK && quorum)
+		st = quorum_follow(w.loop, &ro, on_view, &w, &w.q);
+	if (st == ST_OK)
 		st = loop_run(w.loop);
-	}
+	quorum_close(w.q);
+	free(w.last);
 	free(groups);
 	return run_end(w.loop, st);
 }

@@ -13,7 +13,7 @@ _cpgtool() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		join | send | watch | members | lock)
+		join | send | watch | members | lock | quorum)
 			cmd=${COMP_WORDS[i]}
 			break ;;
 		esac
@@ -45,17 +45,23 @@ _cpgtool() {
 	'')
 		opts='-h --help -j --json -V --version'
 		[[ $cur == -* ]] ||
-			opts='join send watch members lock' ;;
+			opts='join send watch members lock quorum' ;;
 	join)
 		opts="-h --help -c --count --intrusive $input $out $run $stay" ;;
 	send)
 		opts="-h --help -m --wait-members -v --verbose --intrusive $input
 			$out $run" ;;
 	watch)
-		opts="-h --help -c --count --intrusive $out $run $stay" ;;
+		opts="-h --help -c --count --intrusive --quorum -N --names
+			$out $run $stay" ;;
 	members)
 		opts="-h --help -w --wait --watch -i --interval -n --names
 			-j --json -T --timestamps $run" ;;
+	quorum)
+		opts="-h --help -j --json -N --names -T --timestamps --watch
+			--max-backlog $run"
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+		return ;;
 	lock)
 		opts="-h --help -j --json -T --timestamps -l --limit
 			-n --nonblock -v --verbose --kill-after --no-quorum

@@ -30,7 +30,7 @@ stub_members() {
 
 @test "bash: commands" {
 	run -0 complete_bash cpgtool ''
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "join lock members send watch " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "join lock members quorum send watch " ]
 	run -0 complete_bash cpgtool wa
 	[ "$output" = watch ]
 }
@@ -44,6 +44,16 @@ stub_members() {
 	[ "$(tr '\n' ' ' <<<"$output")" = "--wait --watch --wait-for-corosync " ]
 	run -0 complete_bash cpgtool join --wh
 	[ "$output" = --whole ]
+	run -0 complete_bash cpgtool quorum --w
+	[ "$(tr '\n' ' ' <<<"$output")" = "--watch --wait-for-corosync " ]
+	run -0 complete_bash cpgtool watch --q
+	[ "$output" = --quorum ]
+}
+
+@test "bash: quorum takes no groups" {
+	stub_members 'echo "alpha 1 10"'
+	run -0 complete_bash cpgtool quorum ''
+	[[ $output != *alpha* ]]
 }
 
 @test "bash: values of --encoding and --events" {

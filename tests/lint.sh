@@ -40,7 +40,7 @@ shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 # and the synopses are made from that. Hold the manual and the completions
 # to what --help says, command by command: the long options and their
 # short letters, and each synopsis against the manual's.
-cmds="join send watch members lock"
+cmds="join send watch members lock quorum"
 
 # "S LONG" per option of COMMAND's --help ("-" for a long-only option)
 help_opts() {

@@ -3,6 +3,8 @@
 # corosync-quorumtool -s says on the same node, with every node in and
 # while node 3 is cut off; quorum --watch and watch --quorum as it
 # changes.
+# awk and jq programs are in single quotes:
+# shellcheck disable=SC2016
 
 load test_helper
 

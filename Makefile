@@ -50,10 +50,10 @@ endif
 COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
-SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c out.c lockq.c daemons.c \
+SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c out.c lockq.c daemons.c proc.c \
 	qview.c cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
 	cmd/quorum.c
-HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h qview.h
+HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h proc.h qview.h
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
@@ -104,6 +104,12 @@ soak: cpgtool
 # mutual exclusion while lock processes are SIGKILLed (LOCK_SOAK_SECONDS)
 lock-soak: cpgtool
 	tests/lock-soak
+
+# proc.c's unit test: no corosync, no root; prints 'N passed, N failed'
+$(O)/tests/unit/proc_test: tests/unit/proc_test.c $(O)/proc.o $(O)/loop.o
+	@mkdir -p $(@D)
+	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/unit/proc_test.c \
+		$(O)/proc.o $(O)/loop.o
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
@@ -187,7 +193,7 @@ pkgcheck: dist
 
 clean:
 	rm -rf cpgtool *.o cmd/*.o .flags .version cpgtool.1.out .san \
-		bench/baseline bench/stamp
+		bench/baseline bench/stamp tests/unit/proc_test
 	$(MAKE) -C fuzz clean
 
 FORCE:

@@ -284,7 +284,30 @@ timer_stop(struct timer *t)
 }
 
 /*
- * Watch a child: fn gets its wait status once it has ended. A pidfd
+ * Unlink t from its loop: its owner is about to be freed. Safe from a
+ * timer's callback (run_timers starts over after each), and for a timer
+ * never initialised (all zero) or already removed.
+ */
+void
+timer_del(struct timer *t)
+{
+	struct timer **pp;
+
+	if (t->loop == NULL)
+		return;
+	for (pp = &t->loop->timers; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	t->at = 0;
+	t->loop = NULL;
+	t->next = NULL;
+}
+
+/*
+ * Watch a child: fn gets its wait status once it has ended (-1 if
+ * waitpid failed, with errno saying why). A pidfd
  * makes the child one more descriptor; without one (fd -1, which poll
  * skips) SIGCHLD says when to look.
  */
@@ -311,6 +334,27 @@ loop_child(struct loop *l, pid_t pid, loop_child_fn *fn, void *arg)
 	w->cfn = fn;
 	w->arg = arg;
 	return ST_OK;
+}
+
+/*
+ * Stop watching a child that is no longer of interest (it was killed and
+ * is reaped by its owner); its pidfd is closed.
+ */
+void
+loop_child_del(struct loop *l, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < l->nw; i++) {
+		if (l->w[i].cfn == NULL || l->w[i].pid != pid || l->w[i].gone)
+			continue;
+		l->w[i].gone = 1;
+		if (l->w[i].fd >= 0)
+			close(l->w[i].fd);
+		break;
+	}
+	if (!l->running)
+		compact(l);
 }
 
 /* Signals go to fn instead of ending the loop (lock passes them on). */
@@ -445,7 +489,7 @@ run_timers(struct loop *l)
 static void
 reap(struct loop *l, struct watch *w)
 {
-	int status;
+	int status, e;
 	pid_t r;
 
 	do
@@ -453,9 +497,12 @@ reap(struct loop *l, struct watch *w)
 	while (r == -1 && errno == EINTR);
 	if (r == 0)
 		return;
+	e = errno;
 	w->gone = 1;
 	if (w->fd >= 0)
 		close(w->fd);
+	/* -1: waitpid failed, errno says why */
+	errno = e;
 	w->cfn(l, w->arg, w->pid, r == -1 ? -1 : status);
 }
 

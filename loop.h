@@ -49,8 +49,10 @@ void	 loop_fd_del(struct loop *, int);
 void	 timer_init(struct loop *, struct timer *, loop_timer_fn *, void *);
 void	 timer_in(struct timer *, int64_t);
 void	 timer_stop(struct timer *);
+void	 timer_del(struct timer *);
 
 int	 loop_child(struct loop *, pid_t, loop_child_fn *, void *);
+void	 loop_child_del(struct loop *, pid_t);
 void	 loop_on_signal(struct loop *, loop_signal_fn *, void *);
 void	 loop_on_busy(struct loop *, loop_busy_fn *, void *);
 void	 loop_on_prepare(struct loop *, loop_timer_fn *, void *);

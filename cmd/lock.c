@@ -5,12 +5,8 @@
  * for the state, acting on it, running COMMAND, quorum, the endings.
  */
 
-#include <sys/prctl.h>
-#include <sys/wait.h>
-
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +17,7 @@
 
 #include "../cpgtool.h"
 #include "../lockq.h"
+#include "../proc.h"
 #include "../run.h"
 #include "../sess.h"
 
@@ -114,10 +111,9 @@ struct lock {
 	/* holding */
 	int		 holding;
 	int		 lost;
-	pid_t		 child;
+	struct proc	*child;		/* COMMAND, while it runs */
 	struct timer	 ask_t;
 	struct timer	 grace_t;
-	struct timer	 kill_t;
 };
 
 static void evaluate(struct lock *);
@@ -764,79 +760,37 @@ show(struct lock *lk)
 	loop_stop(lk->loop, ST_OK);
 }
 
-/* COMMAND could not be started: as a shell says it, with its status. */
-static int
-exec_failed(struct lock *lk, int e)
-{
-	warnx("cannot run '%s': %s", lk->argv[0], strerror(e));
-	return e == ENOENT ? ST_NOTFOUND : ST_NOEXEC;
-}
-
 static void
-on_child(struct loop *l, void *arg, pid_t pid, int status)
+on_child(void *arg, struct proc *p, int status)
 {
 	struct lock *lk = arg;
 
-	(void)pid;
-	lk->child = 0;
-	timer_stop(&lk->kill_t);
+	(void)p;
+	lk->child = NULL;
 	if (lk->lost) {
-		loop_stop(l, ST_LOST);
+		loop_stop(lk->loop, ST_LOST);
 		return;
 	}
 	event_line(lk, LOCK_RELEASED, NULL);
-	finish(lk, WIFSIGNALED(status) ? ST_SIGNAL + WTERMSIG(status) :
-	    WEXITSTATUS(status));
+	finish(lk, status);
 }
 
 /*
- * The child dies with us (PR_SET_PDEATHSIG), so a SIGKILLed cpgtool
- * never leaves COMMAND running into the next holder's turn. vfork: our
- * page tables are not copied for a child that only execs. exec's errno
- * comes back through a close-on-exec pipe (not the shared memory: where
- * vfork is a fork, under valgrind, that would be lost). Our signals stay
- * blocked until the child has set its own to their defaults.
+ * COMMAND, with CPGTOOL_LOCK naming the lock; proc.c makes it die with
+ * us, and says why it could not start (with a shell's status).
  */
 static int
 spawn(struct lock *lk)
 {
-	pid_t parent = getpid();
-	int p[2], e = 0, st;
-	ssize_t n;
+	char var[sizeof("CPGTOOL_LOCK=") + GROUP_STR_MAX];
+	char *env[] = { var, NULL };
+	struct proc_opts o = {
+		.argv = lk->argv, .env = env,
+		.kill_after = (int64_t)(lk->kill_after * SEC),
+	};
 
-	if (setenv("CPGTOOL_LOCK", lk->text, 1) == -1 ||
-	    pipe2(p, O_CLOEXEC) == -1) {
-		warn("spawn");
-		return ST_FAIL;
-	}
-	if ((lk->child = vfork()) == -1) {
-		warn("vfork");
-		close(p[0]);
-		close(p[1]);
-		return ST_FAIL;
-	}
-	if (lk->child == 0) {
-		loop_child_signals();
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
-		    getppid() != parent)
-			_exit(ST_FAIL);
-		execvp(lk->argv[0], lk->argv);
-		e = errno;
-		(void)!write(p[1], &e, sizeof(e));
-		_exit(ST_NOTFOUND);
-	}
-	close(p[1]);
-	while ((n = read(p[0], &e, sizeof(e))) == -1 && errno == EINTR)
-		;
-	close(p[0]);
-	if (n == sizeof(e)) {
-		waitpid(lk->child, NULL, 0);
-		lk->child = 0;
-		return exec_failed(lk, e);
-	}
-	if ((st = loop_child(lk->loop, lk->child, on_child, lk)) != ST_OK)
-		kill(lk->child, SIGKILL);
-	return st;
+	snprintf(var, sizeof(var), "CPGTOOL_LOCK=%s", lk->text);
+	return proc_start(lk->loop, &o, on_child, lk, &lk->child);
 }
 
 static void
@@ -864,21 +818,10 @@ lose(struct lock *lk, const char *why)
 	lk->lost = 1;
 	warnx("lost lock '%s': %s", lk->text, why);
 	event_line(lk, LOCK_LOST, why);
-	if (lk->child > 0) {
-		kill(lk->child, SIGTERM);
-		timer_in(&lk->kill_t, (int64_t)(lk->kill_after * SEC));
-	} else
+	if (lk->child != NULL)
+		proc_stop(lk->child);
+	else
 		loop_stop(lk->loop, ST_LOST);
-}
-
-static void
-on_kill(struct loop *l, void *arg)
-{
-	struct lock *lk = arg;
-
-	(void)l;
-	if (lk->child > 0)
-		kill(lk->child, SIGKILL);
 }
 
 /* What the state says we may do now. */
@@ -996,8 +939,8 @@ on_signal(struct loop *l, void *arg, int sig)
 {
 	struct lock *lk = arg;
 
-	if (lk->child > 0)
-		kill(lk->child, sig);
+	if (lk->child != NULL)
+		proc_signal(lk->child, sig);
 	else if (lk->holding && !lk->lost) {
 		/* without COMMAND a signal is a way to let go */
 		event_line(lk, LOCK_RELEASED, NULL);
@@ -1142,7 +1085,6 @@ start(struct lock *lk, struct runopts *ro)
 	lk->me.pid = (uint32_t)getpid();
 	timer_init(lk->loop, &lk->ask_t, on_ask, lk);
 	timer_init(lk->loop, &lk->grace_t, on_grace, lk);
-	timer_init(lk->loop, &lk->kill_t, on_kill, lk);
 	loop_on_signal(lk->loop, on_signal, lk);
 	if ((st = sess_open(lk->loop, &lk->name, 1, ro, &hooks, lk,
 	    &lk->s)) != ST_OK)
@@ -1182,11 +1124,8 @@ cmd_lock(int argc, char **argv)
 		return ST_FAIL;
 	if ((st = start(&lk, &ro)) == ST_OK)
 		st = loop_run(lk.loop);
-	if (lk.child > 0) {
-		/* an error ended the loop under COMMAND: it must not outlive */
-		kill(lk.child, SIGKILL);
-		waitpid(lk.child, NULL, 0);
-	}
+	/* an error ended the loop under COMMAND: it must not outlive */
+	proc_free(lk.child);
 	/* what comes after our leave is no concern of a lock's */
 	if (lk.s != NULL && (lst = sess_leave(lk.s, 0)) != ST_OK && st == ST_OK)
 		st = lst;

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * proc.c on its own loop, without corosync or root: statuses as a shell
+ * gives them, exec failures, stdin from a buffer (a child that reads it,
+ * one that never does), captured and truncated stdout, the environment,
+ * SIGTERM then SIGKILL, and the child dying with its parent.
+ */
+
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../cpgtool.h"
+#include "../../loop.h"
+#include "../../proc.h"
+
+/* util.c's, which this test does not link */
+const struct cmd	*cur_cmd;
+unsigned		 std_closed;
+
+static int passed, failed;
+
+#define CHECK(c) check((c), #c, __func__, __LINE__)
+
+static int
+check(int ok, const char *what, const char *fn, int line)
+{
+	if (!ok)
+		fprintf(stderr, "FAIL %s:%d: %s\n", fn, line, what);
+	return ok;
+}
+
+static void
+result(const char *name, int ok)
+{
+	printf("%s %s\n", ok ? "ok" : "not ok", name);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+/* What a run saw. */
+struct run {
+	struct loop	*l;
+	int		 done;
+	int		 status;
+	int		 timed_out;
+	char		*out;
+	size_t		 outlen;
+	int		 truncated;
+};
+
+static void
+on_done(void *arg, struct proc *p, int status)
+{
+	struct run *r = arg;
+	const char *o;
+
+	r->done++;
+	r->status = status;
+	r->timed_out = proc_timed_out(p);
+	o = proc_output(p, &r->outlen, &r->truncated);
+	if ((r->out = malloc(r->outlen + 1)) == NULL)
+		err(1, "malloc");
+	memcpy(r->out, o, r->outlen);
+	r->out[r->outlen] = '\0';
+	loop_stop(r->l, 0);
+}
+
+/*
+ * Starts o on a fresh loop and runs it until done; proc_start's status.
+ * stop: proc_stop it at once; or, if it is a descriptor (> 1), once the
+ * child has written a byte to it.
+ */
+static int
+run(struct proc_opts *o, struct run *r, int stop)
+{
+	char c;
+
+	struct proc *p;
+	struct loop *l;
+	int st;
+
+	memset(r, 0, sizeof(*r));
+	if ((r->l = l = loop_new()) == NULL)
+		return -1;
+	/* a safety net against a hang, not a measure of speed */
+	loop_deadline(l, 60);
+	st = proc_start(l, o, on_done, r, &p);
+	if (st == ST_OK) {
+		/* never called back from proc_start itself */
+		CHECK(r->done == 0);
+		CHECK(proc_pid(p) > 0);
+		if (stop > 1 && read(stop, &c, 1) != 1)
+			CHECK(!"the child says it is ready");
+		if (stop)
+			proc_stop(p);
+		while (!r->done && !loop_done(l))
+			loop_run(l);
+		CHECK(r->done == 1);
+	}
+	loop_free(l);
+	return st;
+}
+
+static char *const *
+argv_of(const char *a, const char *b, const char *c)
+{
+	static char *v[4];
+
+	v[0] = (char *)a;
+	v[1] = (char *)b;
+	v[2] = (char *)c;
+	v[3] = NULL;
+	return v;
+}
+
+static void
+t_status(void)
+{
+	struct proc_opts o = { .argv = argv_of("sh", "-c", "exit 3") };
+	struct run r;
+	int ok = 1;
+
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 3);
+	free(r.out);
+	o.argv = argv_of("true", NULL, NULL);
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	free(r.out);
+	o.argv = argv_of("sh", "-c", "kill -9 $$");
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 128 + SIGKILL);
+	ok &= CHECK(!r.timed_out);
+	free(r.out);
+	result("exit codes and 128+signal, as a shell gives them", ok);
+}
+
+static void
+t_exec_fail(void)
+{
+	char path[] = "/tmp/cpgt-proc-test.XXXXXX";
+	struct proc_opts o = {
+		.argv = argv_of("cpgt-no-such-command-here", NULL, NULL),
+	};
+	struct run r;
+	int fd, ok = 1;
+
+	fprintf(stderr, "(two 'cannot run' lines expected:)\n");
+	ok &= CHECK(run(&o, &r, 0) == ST_NOTFOUND && r.done == 0);
+	if ((fd = mkstemp(path)) == -1)
+		err(1, "mkstemp");
+	(void)!write(fd, "\x7f" "ELF", 4);
+	close(fd);
+	o.argv = argv_of(path, NULL, NULL);
+	/* not executable: 126 */
+	ok &= CHECK(run(&o, &r, 0) == ST_NOEXEC && r.done == 0);
+	unlink(path);
+	result("exec failures: 127 not found, 126 not executable", ok);
+}
+
+static char *
+pattern(size_t n)
+{
+	char *b;
+	size_t i;
+
+	if ((b = malloc(n)) == NULL)
+		err(1, "malloc");
+	for (i = 0; i < n; i++)
+		b[i] = (char)(i * 7 + i / 251);
+	return b;
+}
+
+static void
+t_stdin_stdout(void)
+{
+	size_t n = 4 * 1024 * 1024;
+	char *in = pattern(n);
+	struct proc_opts o = {
+		.argv = argv_of("cat", NULL, NULL), .in = in, .inlen = n,
+		.outmax = 2 * n,
+	};
+	struct run r;
+	int ok = 1;
+
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= CHECK(r.outlen == n && !r.truncated);
+	ok &= CHECK(r.out != NULL && memcmp(r.out, in, n) == 0);
+	free(r.out);
+	free(in);
+	result("4 MiB through a child's stdin and back from its stdout", ok);
+}
+
+static void
+t_stdin_unread(void)
+{
+	size_t n = 8 * 1024 * 1024;
+	char *in = pattern(n);
+	struct proc_opts o = {
+		.argv = argv_of("sh", "-c", "exec 0<&-; sleep 0.2; exit 4"),
+		.in = in, .inlen = n,
+	};
+	struct run r;
+	int ok = 1;
+
+	/* EPIPE, not SIGPIPE: we are still here to check */
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 4);
+	free(r.out);
+	o.argv = argv_of("sleep", "0.2", NULL);
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	free(r.out);
+	free(in);
+	result("a child that never reads its stdin holds nothing up", ok);
+}
+
+static void
+t_truncated(void)
+{
+	struct proc_opts o = {
+		.argv = argv_of("sh", "-c", "head -c 1000000 /dev/zero; exit 5"),
+		.outmax = 1000, .in_null = 1,
+	};
+	struct run r;
+	int ok = 1;
+
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 5);
+	ok &= CHECK(r.outlen == 1000 && r.truncated);
+	free(r.out);
+	o.argv = argv_of("cat", NULL, NULL);
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= CHECK(r.outlen == 0 && !r.truncated);
+	free(r.out);
+	result("stdout kept up to outmax, the rest dropped and flagged; "
+	    "in_null", ok);
+}
+
+static void
+t_env(void)
+{
+	char *env[] = { "CPGT_A=one", "CPGT_B=two", NULL };
+	struct proc_opts o = {
+		.argv = argv_of("sh", "-c", "printf %s:%s \"$CPGT_A\" "
+		    "\"$CPGT_B\""),
+		.env = env, .outmax = 100,
+	};
+	struct run r;
+	int ok = 1;
+
+	setenv("CPGT_A", "old", 1);
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= CHECK(r.out != NULL && strcmp(r.out, "one:two") == 0);
+	ok &= CHECK(strcmp(getenv("CPGT_A"), "old") == 0);
+	ok &= CHECK(getenv("CPGT_B") == NULL);
+	free(r.out);
+	unsetenv("CPGT_A");
+	result("environment additions reach the child only", ok);
+}
+
+static void
+t_stop(void)
+{
+	struct proc_opts o = {
+		.argv = argv_of("sleep", "30", NULL), .kill_after = 30 * SEC,
+	};
+	char script[100];
+	struct run r;
+	int p[2], ok = 1;
+
+	ok &= CHECK(run(&o, &r, 1) == ST_OK &&
+	    r.status == 128 + SIGTERM && r.timed_out);
+	free(r.out);
+	/* SIGTERM ignored (once it says so): SIGKILL after kill_after */
+	if (pipe(p) == -1)
+		err(1, "pipe");
+	snprintf(script, sizeof(script), "trap '' TERM; echo >&%d; "
+	    "exec sleep 30", p[1]);
+	o.argv = argv_of("sh", "-c", script);
+	o.kill_after = 100 * MSEC;
+	ok &= CHECK(run(&o, &r, p[0]) == ST_OK &&
+	    r.status == 128 + SIGKILL && r.timed_out);
+	close(p[0]);
+	close(p[1]);
+	free(r.out);
+	result("proc_stop: SIGTERM, then SIGKILL after kill_after", ok);
+}
+
+/*
+ * A parent SIGKILLed with a child running: the child gets SIGKILL too.
+ * We are the subreaper, so the orphan comes back to us to be looked at.
+ */
+static void
+t_pdeathsig(void)
+{
+	struct proc_opts o = { .argv = argv_of("sleep", "30", NULL) };
+	int p[2], status, ok = 1;
+	pid_t mid, child = 0;
+	struct proc *pr;
+	struct loop *l;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 || pipe(p) == -1)
+		err(1, "setup");
+	if ((mid = fork()) == -1)
+		err(1, "fork");
+	if (mid == 0) {
+		close(p[0]);
+		if ((l = loop_new()) == NULL ||
+		    proc_start(l, &o, on_done, NULL, &pr) != ST_OK)
+			_exit(1);
+		child = proc_pid(pr);
+		(void)!write(p[1], &child, sizeof(child));
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ok &= CHECK(read(p[0], &child, sizeof(child)) == sizeof(child));
+	close(p[0]);
+	kill(mid, SIGKILL);
+	waitpid(mid, NULL, 0);
+	ok &= CHECK(child > 0 && waitpid(child, &status, 0) == child);
+	ok &= CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	result("the child dies with its parent (PR_SET_PDEATHSIG)", ok);
+}
+
+/* proc_free: a child given up on is killed and reaped; no done call. */
+static void
+t_free(void)
+{
+	struct proc_opts o = { .argv = argv_of("sleep", "30", NULL) };
+	struct run r = { 0 };
+	struct proc *p;
+	struct loop *l;
+	pid_t pid;
+	int ok = 1;
+
+	if ((r.l = l = loop_new()) == NULL)
+		err(1, "loop");
+	ok &= CHECK(proc_start(l, &o, on_done, &r, &p) == ST_OK);
+	pid = proc_pid(p);
+	proc_free(p);
+	ok &= CHECK(r.done == 0);
+	ok &= CHECK(waitpid(pid, NULL, WNOHANG) == -1 && errno == ECHILD);
+	loop_free(l);
+	result("proc_free kills and reaps without calling back", ok);
+}
+
+int
+main(void)
+{
+	t_status();
+	t_exec_fail();
+	t_stdin_stdout();
+	t_stdin_unread();
+	t_truncated();
+	t_env();
+	t_stop();
+	t_pdeathsig();
+	t_free();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

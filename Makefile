@@ -51,9 +51,10 @@ COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
 SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c out.c lockq.c daemons.c proc.c \
-	qview.c cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
-	cmd/quorum.c
-HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h proc.h qview.h
+	qview.c handler.c cmd/join.c cmd/send.c cmd/watch.c cmd/members.c \
+	cmd/lock.c cmd/quorum.c
+HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h proc.h qview.h \
+	handler.h
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)

@@ -85,6 +85,7 @@ extern const struct optdef opts_stay[];		/* -r */
 extern const struct optdef opts_backlog[];	/* --max-backlog */
 extern const struct optdef opts_input[];	/* -0 --whole -f */
 extern const struct optdef opts_intrusive[];	/* --intrusive */
+extern const struct optdef opts_exec[];		/* --exec --exec-timeout */
 
 /*
  * What an option handler (out_option, opt_run, opt_common) made of an
@@ -201,6 +202,13 @@ struct runopts {
 	size_t		 max_backlog;	/* bytes of unwritten output */
 };
 
+/* --exec and --exec-timeout, as given. */
+struct execopts {
+	const char	*cmd;		/* NULL: no --exec */
+	double		 timeout;	/* 0: none */
+	int		 timeout_set;
+};
+
 /* daemons.c */
 struct sess;
 const char *daemon_owner(const struct cpg_name *);
@@ -229,6 +237,8 @@ void	 opt_help(const struct optdef *const *);
 void	 opt_synopsis(FILE *, const struct cmd *, size_t, size_t);
 int	 opt_unknown(char **, int);
 void	 opt_init_run(struct runopts *);
+enum opt_res opt_exec(struct execopts *, int, const char *);
+int	 opt_exec_check(const struct execopts *);
 
 /* out.c: sinks, where output goes (a fd's, written on flush, or memory) */
 struct sink;
@@ -249,6 +259,7 @@ const char *sink_data(const struct sink *, size_t *);
 enum opt_res out_option(int, const char *);
 void	 out_reset(void);
 int	 out_stamps(void);
+int	 out_formatted(void);
 void	 out_events_default(unsigned);
 int	 out_event(struct sink *, const struct event *);
 void	 out_members(struct sink *, const struct cpg_name *,
@@ -261,6 +272,12 @@ void	 out_lock_queue(struct sink *, const struct cpg_name *, unsigned,
 	    const struct nodeinfo *);
 void	 out_quorum(struct sink *, const struct qview *,
 	    const struct nodeinfo *);
+/* a node's name (or NULL), for out_event_env; valid until the next call */
+typedef const char *out_name_fn(void *, uint32_t);
+extern const char *const out_env_names[];
+int	 out_event_json(struct sink *, const struct event *);
+int	 out_event_env(struct sink *, const struct event *, out_name_fn *,
+	    void *);
 const char *out_group_str(const struct cpg_name *, char *, size_t);
 
 /* out.c: the stdout sink, as the loop drives it */

@@ -656,6 +656,16 @@ text_node(struct sink *s, const struct qview *v, const struct qnode *n,
 		PUTS(s, " local");
 }
 
+static size_t
+count_qmembers(const struct qview *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < v->nnodes; i++)
+		n += v->nodes[i].state == QS_MEMBER;
+	return n;
+}
+
 static void
 text_verdict(struct sink *s, const struct qview *v)
 {
@@ -1000,6 +1010,179 @@ out_event(struct sink *s, const struct event *ev)
 	else
 		text_event(s, ev);
 	return end_item(s, m);
+}
+
+/*
+ * An event for an --exec handler: its JSON line, exactly as --json prints
+ * it whatever the other format options, and its environment. 1 if put
+ * into s, 0 if the options hide the event, -1 if memory ran out.
+ */
+int
+out_event_json(struct sink *s, const struct event *ev)
+{
+	size_t m;
+
+	if (!shown(ev))
+		return 0;
+	if (!begin_item(s, &m))
+		return -1;
+	json_event(s, ev);
+	return end_item(s, m) ? 1 : -1;
+}
+
+/* The variables out_event_env sets; a handler gets no others of ours. */
+const char *const out_env_names[] = {
+	"CPGTOOL_EVENT", "CPGTOOL_GROUP", "CPGTOOL_NODEID", "CPGTOOL_PID",
+	"CPGTOOL_REASON", "CPGTOOL_MEMBERS", "CPGTOOL_NODE_NAME", NULL,
+};
+
+enum env_field { EF_NODEID, EF_PID, EF_REASON, EF_NAME };
+
+/* A node's name as text writes names (a space as \x20), - if unknown. */
+static void
+env_name(struct sink *s, out_name_fn *name, void *arg, uint32_t nodeid)
+{
+	const char *n = name(arg, nodeid);
+
+	if (n != NULL && n[0] != '\0')
+		put_text(s, n, strlen(n), 1);
+	else
+		putch(s, '-');
+}
+
+/*
+ * One field of each process a membership event is about, those that
+ * joined and then those that left (as --exclude-self lists them), one
+ * word each: 0 if there are none.
+ */
+static size_t
+env_procs(struct sink *s, const struct event *ev, enum env_field f,
+    out_name_fn *name, void *arg)
+{
+	const struct event *hide = fmt.exclude_self ? ev : NULL;
+	const struct cpg_address *a;
+	size_t i, n, c = 0;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		a = k ? ev->left : ev->joined;
+		n = k ? ev->nleft : ev->njoined;
+		for (i = 0; i < n; i++) {
+			if (is_self(hide, &a[i]))
+				continue;
+			if (c++)
+				putch(s, ' ');
+			if (f == EF_NODEID)
+				putu(s, a[i].nodeid);
+			else if (f == EF_PID)
+				putu(s, a[i].pid);
+			else if (f == EF_NAME)
+				env_name(s, name, arg, a[i].nodeid);
+			else if (ev->type == EV_MEMBERS)
+				puts_(s, k ? "left" : "joined");
+			else
+				puts_(s, a[i].reason < 6 ? reasons[a[i].reason] :
+				    "undefined");
+		}
+	}
+	return c;
+}
+
+/* NAME=VALUE and its NUL; a list with no words is taken back. */
+static void
+env_list(struct sink *s, const char *var, const struct event *ev,
+    enum env_field f, out_name_fn *name, void *arg)
+{
+	size_t m = mark(s);
+
+	puts_(s, var);
+	putch(s, '=');
+	if (env_procs(s, ev, f, name, arg) == 0)
+		rewind_to(s, m);
+	else
+		putch(s, '\0');
+}
+
+static void
+env_num(struct sink *s, const char *var, uint64_t v)
+{
+	puts_(s, var);
+	putch(s, '=');
+	putu(s, v);
+	putch(s, '\0');
+}
+
+/* The one node a message or a quorum node event is about. */
+static void
+env_node(struct sink *s, uint32_t nodeid, out_name_fn *name, void *arg)
+{
+	env_num(s, "CPGTOOL_NODEID", nodeid);
+	if (name == NULL)
+		return;
+	PUTS(s, "CPGTOOL_NODE_NAME=");
+	env_name(s, name, arg, nodeid);
+	putch(s, '\0');
+}
+
+/*
+ * An event's environment for an --exec handler, into s: NAME=VALUE
+ * strings, each ending in a NUL. CPGTOOL_EVENT is its type; the group as
+ * text writes it; for a membership change the processes that joined and
+ * then those that left, a word each in CPGTOOL_NODEID, CPGTOOL_PID and
+ * CPGTOOL_REASON (CPG's reason, or joined/left for members --watch);
+ * CPGTOOL_MEMBERS the count after the change; with `name' (NULL: none)
+ * the node names. 1, 0 (hidden) or -1 as out_event_json.
+ */
+int
+out_event_env(struct sink *s, const struct event *ev, out_name_fn *name,
+    void *arg)
+{
+	size_t m;
+
+	if (!shown(ev))
+		return 0;
+	if (!begin_item(s, &m))
+		return -1;
+	PUTS(s, "CPGTOOL_EVENT=");
+	put_lit(s, &types[ev->type]);
+	putch(s, '\0');
+	if (ev->group != NULL && ev->quorum == NULL && ev->type != EV_TOTEM) {
+		PUTS(s, "CPGTOOL_GROUP=");
+		put_text(s, ev->group->value, ev->group->length, 1);
+		putch(s, '\0');
+	}
+	switch (ev->type) {
+	case EV_MESSAGE:
+		env_node(s, ev->nodeid, name, arg);
+		env_num(s, "CPGTOOL_PID", ev->pid);
+		break;
+	case EV_CONFCHG:
+	case EV_MEMBERS:
+		env_list(s, "CPGTOOL_NODEID", ev, EF_NODEID, name, arg);
+		env_list(s, "CPGTOOL_PID", ev, EF_PID, name, arg);
+		env_list(s, "CPGTOOL_REASON", ev, EF_REASON, name, arg);
+		if (name != NULL)
+			env_list(s, "CPGTOOL_NODE_NAME", ev, EF_NAME, name,
+			    arg);
+		env_num(s, "CPGTOOL_MEMBERS", ev->nmembers);
+		break;
+	case EV_TOTEM:
+		env_num(s, "CPGTOOL_MEMBERS", ev->nnodes);
+		break;
+	case EV_NODE:
+		env_node(s, ev->node->nodeid, name, arg);
+		PUTS(s, "CPGTOOL_REASON=");
+		put_lit(s, &qstates[ev->node->state]);
+		putch(s, '\0');
+		/* FALLTHROUGH */
+	case EV_QUORATE:
+	case EV_INQUORATE:
+		env_num(s, "CPGTOOL_MEMBERS", count_qmembers(ev->quorum));
+		break;
+	default:
+		break;
+	}
+	return end_item(s, m) ? 1 : -1;
 }
 
 /* A node's name: text (- if unknown), or a JSON string (null). */
@@ -1406,6 +1589,13 @@ int
 out_stamps(void)
 {
 	return fmt.stamps;
+}
+
+/* Whether --format was given. */
+int
+out_formatted(void)
+{
+	return fmt.format;
 }
 
 /* The events a command prints unless --events says otherwise. */

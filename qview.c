@@ -57,14 +57,3 @@ qview_events(const struct qview *old, const struct qview *new,
 	if (old != NULL && old->quorate != new->quorate)
 		verdict(new, &ev, fn, arg);
 }
-
-/* How many nodes are members. */
-size_t
-qview_members(const struct qview *v)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < v->nnodes; i++)
-		n += v->nodes[i].state == QS_MEMBER;
-	return n;
-}

@@ -12,6 +12,5 @@ typedef void	 qview_fn(void *, const struct event *);
 
 void	 qview_events(const struct qview *, const struct qview *,
 	    const struct timespec *, int, qview_fn *, void *);
-size_t	 qview_members(const struct qview *);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../cpgtool.h"
+#include "../handler.h"
 #include "../qview.h"
 #include "../run.h"
 #include "../sess.h"
@@ -24,7 +25,7 @@ static const struct optdef quorum_defs[] = {
 	OPTDEF_END
 };
 const struct optdef *const quorum_opts[] = {
-	quorum_defs, opts_run, opts_backlog, NULL
+	quorum_defs, opts_run, opts_backlog, opts_exec, NULL
 };
 
 struct qcmd {
@@ -35,7 +36,19 @@ struct qcmd {
 	int		 watch;
 	int		 names;
 	int		 status;	/* without --watch: the verdict */
+	struct execopts	 x;
+	struct handler	*h;		/* --exec */
+	struct nodeinfo	 ni;		/* the name asked for last */
 };
+
+static const char *
+node_name(void *arg, uint32_t nodeid)
+{
+	struct qcmd *c = arg;
+
+	quorum_nodeinfo(c->q, nodeid, &c->ni);
+	return c->ni.name;
+}
 
 static void
 print_event(void *arg, const struct event *ev)
@@ -48,7 +61,10 @@ print_event(void *arg, const struct event *ev)
 		quorum_nodeinfo(c->q, e.node->nodeid, &ni);
 		e.name = &ni;
 	}
-	out_event(sink_stdout, &e);
+	if (c->h != NULL)
+		handler_event(c->h, &e);
+	else
+		out_event(sink_stdout, &e);
 }
 
 static void
@@ -76,7 +92,10 @@ on_view(void *arg, const struct qview *v)
 	struct timespec now;
 
 	if (v == NULL) {
-		loop_stop(c->loop, ST_CONN);
+		if (c->h != NULL)
+			handler_end(c->h, ST_CONN);
+		else
+			loop_stop(c->loop, ST_CONN);
 		return;
 	}
 	if (!c->watch) {
@@ -99,7 +118,8 @@ parse(struct qcmd *c, struct runopts *ro, int argc, char **argv)
 			out_option(ch, NULL);
 			continue;
 		}
-		if ((r = opt_run(ro, ch, optarg)) != 0) {
+		if ((r = opt_run(ro, ch, optarg)) != 0 ||
+		    (r = opt_exec(&c->x, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -126,7 +146,11 @@ parse(struct qcmd *c, struct runopts *ro, int argc, char **argv)
 		usage_error("--timestamps goes with --watch");
 		return ST_USAGE;
 	}
-	return ST_OK;
+	if (c->x.cmd != NULL && !c->watch) {
+		usage_error("--exec goes with --watch");
+		return ST_USAGE;
+	}
+	return opt_exec_check(&c->x) == -1 ? ST_USAGE : ST_OK;
 }
 
 int
@@ -143,15 +167,22 @@ cmd_quorum(int argc, char **argv)
 		warn("quorum");
 		return ST_FAIL;
 	}
-	if ((c.loop = run_loop(&ro, 1)) == NULL) {
+	if ((c.loop = run_loop(&ro, c.x.cmd == NULL)) == NULL) {
 		free(c.last);
 		return ST_FAIL;
 	}
+	if (c.x.cmd != NULL && (st = handler_new(c.loop, c.x.cmd,
+	    c.x.timeout, ro.max_backlog, &c.h)) != ST_OK)
+		goto done;
+	if (c.h != NULL && c.names)
+		handler_names(c.h, node_name, &c);
 	st = quorum_follow(c.loop, &ro, on_view, &c, &c.q);
 	if (st == ST_OK && c.watch)
 		st = loop_run(c.loop);
 	else if (st == ST_OK)
 		st = c.status;
+done:
+	handler_free(c.h);
 	quorum_close(c.q);
 	free(c.last);
 	return run_end(c.loop, st);

@@ -1,6 +1,7 @@
 /*
  * cpgtool watch GROUP...: join every group (a handle each, one loop) and
- * print what happens there until told to stop.
+ * print what happens there until told to stop, or hand each event to an
+ * --exec handler.
  */
 
 #include <err.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../handler.h"
 #include "../qview.h"
 #include "../run.h"
 #include "../sess.h"
@@ -18,12 +20,13 @@ static const struct optdef watch_defs[] = {
 	{ "count", 'c', "count", "exit after COUNT messages" },
 	{ "quorum", OPT_QUORUM, NULL, "add this node's quorum events (not "
 	    "in CPG's order)" },
-	{ "names", 'N', NULL, "add node names to --quorum's node events" },
+	{ "names", 'N', NULL, "node names in --quorum's node events and\n"
+	    "--exec's CPGTOOL_NODE_NAME" },
 	OPTDEF_END
 };
 const struct optdef *const watch_opts[] = {
 	watch_defs, opts_format, opts_filter, opts_run, opts_stay, opts_backlog,
-	opts_intrusive, NULL
+	opts_exec, opts_intrusive, NULL
 };
 
 struct watch {
@@ -31,11 +34,35 @@ struct watch {
 	unsigned long	 count;
 	unsigned long	 seen;
 	int		 names;
+	int		 quorum;
+	struct execopts	 x;
+	struct handler	*h;		/* --exec */
+	struct sess	*first;		/* asked for node names */
+	struct nodeinfo	 ni;		/* the name asked for last */
 	/* --quorum */
 	struct quorum	*q;
 	struct qview	*last;		/* the view last told */
 	int		 told;
 };
+
+/* An event printed, or handed to --exec's handler: 1 if it was. */
+static int
+emit(struct watch *w, const struct event *ev)
+{
+	if (w->h != NULL)
+		return handler_event(w->h, ev) == 1;
+	return out_event(sink_stdout, ev);
+}
+
+/* The end: at once, or once the running handler is stopped. */
+static void
+end(struct watch *w, int st)
+{
+	if (w->h != NULL)
+		handler_end(w->h, st);
+	else
+		loop_stop(w->loop, st);
+}
 
 static void
 on_event(void *arg, struct sess *s, const struct event *ev)
@@ -43,9 +70,33 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct watch *w = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && w->count &&
-	    ++w->seen >= w->count)
+	if (!emit(w, ev) || ev->type != EV_MESSAGE || w->count == 0 ||
+	    ++w->seen < w->count)
+		return;
+	/* with --exec, once the last message's handler has run */
+	if (w->h != NULL)
+		handler_drain(w->h, ST_OK);
+	else
 		loop_stop(w->loop, ST_OK);
+}
+
+static void
+on_lost(void *arg, struct sess *s)
+{
+	(void)s;
+	end(arg, ST_CONN);
+}
+
+static const char *
+node_name(void *arg, uint32_t nodeid)
+{
+	struct watch *w = arg;
+
+	if (w->q != NULL)
+		quorum_nodeinfo(w->q, nodeid, &w->ni);
+	else
+		sess_nodeinfo(w->first, nodeid, &w->ni);
+	return w->ni.name;
 }
 
 static void
@@ -59,7 +110,7 @@ on_qevent(void *arg, const struct event *ev)
 		quorum_nodeinfo(w->q, e.node->nodeid, &ni);
 		e.name = &ni;
 	}
-	out_event(sink_stdout, &e);
+	emit(w, &e);
 }
 
 /*
@@ -75,7 +126,7 @@ on_view(void *arg, const struct qview *v)
 	struct timespec now;
 
 	if (v == NULL) {
-		loop_stop(w->loop, ST_CONN);
+		end(w, ST_CONN);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -84,43 +135,86 @@ on_view(void *arg, const struct qview *v)
 	w->told = 1;
 }
 
-int
-cmd_watch(int argc, char **argv)
+static int
+parse(struct watch *w, struct runopts *ro, int *intrusive, int argc,
+    char **argv)
 {
-	static const struct sess_hooks hooks = { .event = on_event };
-	struct watch w = { 0 };
-	struct cpg_name *groups = NULL;
-	struct runopts ro;
-	struct sess *s;
-	int ch, i, r, st = ST_OK, intrusive = 0, quorum = 0;
+	int ch, r;
 
-	opt_init_run(&ro);
 	while ((ch = opt_get(argc, argv, watch_opts, 0)) != -1) {
-		if ((r = opt_common(&ro, ch, optarg)) != 0) {
+		if ((r = opt_common(ro, ch, optarg)) != 0 ||
+		    (r = opt_exec(&w->x, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
 		}
 		switch (ch) {
 		case 'c':
-			if (opt_count("--count", optarg, &w.count) == -1)
+			if (opt_count("--count", optarg, &w->count) == -1)
 				return ST_USAGE;
+			if (w->count == 0) {
+				usage_error("--count must be at least 1");
+				return ST_USAGE;
+			}
 			break;
 		case 'h':
-			return cmd_help();
+			cmd_help();
+			return ST_HELP;
 		case OPT_INTRUSIVE:
-			intrusive = 1;
+			*intrusive = 1;
 			break;
 		case OPT_QUORUM:
-			quorum = 1;
+			w->quorum = 1;
 			break;
 		case 'N':
-			w.names = 1;
+			w->names = 1;
 			break;
 		default:
 			return opt_unknown(argv, ch);
 		}
 	}
+	if (opt_exec_check(&w->x) == -1)
+		return ST_USAGE;
+	if (w->names && !w->quorum && w->x.cmd == NULL) {
+		usage_error("--names goes with --quorum or --exec");
+		return ST_USAGE;
+	}
+	return ST_OK;
+}
+
+/* Everything a watch needs before it joins: ST_OK, or the status. */
+static int
+start(struct watch *w, const struct runopts *ro)
+{
+	if (w->quorum && (w->last = malloc(sizeof(*w->last))) == NULL) {
+		warn("watch");
+		return ST_FAIL;
+	}
+	if ((w->loop = run_loop(ro, w->x.cmd == NULL)) == NULL)
+		return ST_FAIL;
+	if (w->x.cmd != NULL && handler_new(w->loop, w->x.cmd, w->x.timeout,
+	    ro->max_backlog, &w->h) != ST_OK)
+		return ST_FAIL;
+	if (w->h != NULL && w->names)
+		handler_names(w->h, node_name, w);
+	return ST_OK;
+}
+
+int
+cmd_watch(int argc, char **argv)
+{
+	static const struct sess_hooks hooks = {
+		.event = on_event, .lost = on_lost,
+	};
+	struct watch w = { 0 };
+	struct cpg_name *groups = NULL;
+	struct runopts ro;
+	struct sess *s;
+	int i, st, intrusive = 0;
+
+	opt_init_run(&ro);
+	if ((st = parse(&w, &ro, &intrusive, argc, argv)) != ST_OK)
+		return st == ST_HELP ? ST_OK : st;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
@@ -133,28 +227,22 @@ cmd_watch(int argc, char **argv)
 		free(groups);
 		return ST_USAGE;
 	}
-	if (w.names && !quorum) {
-		usage_error("--names goes with --quorum");
-		free(groups);
-		return ST_USAGE;
-	}
 	out_events_default(EVM_ALL);
-	if ((quorum && (w.last = malloc(sizeof(*w.last))) == NULL) ||
-	    (w.loop = run_loop(&ro, 1)) == NULL) {
-		if (quorum && w.last == NULL)
-			warn("watch");
-		free(w.last);
-		free(groups);
-		return ST_FAIL;
+	if ((st = start(&w, &ro)) == ST_OK) {
+		for (i = 0; i < argc && st == ST_OK; i++) {
+			st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w,
+			    &s);
+			if (w.first == NULL)
+				w.first = s;
+		}
+		if (st == ST_OK && w.quorum)
+			st = quorum_follow(w.loop, &ro, on_view, &w, &w.q);
+		if (st == ST_OK)
+			st = loop_run(w.loop);
 	}
-	for (i = 0; i < argc && st == ST_OK; i++)
-		st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w, &s);
-	if (st == ST_OK && quorum)
-		st = quorum_follow(w.loop, &ro, on_view, &w, &w.q);
-	if (st == ST_OK)
-		st = loop_run(w.loop);
+	handler_free(w.h);
 	quorum_close(w.q);
 	free(w.last);
 	free(groups);
-	return run_end(w.loop, st);
+	return w.loop != NULL ? run_end(w.loop, st) : st;
 }

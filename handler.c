@@ -234,7 +234,7 @@ static void
 next_job(struct handler *h)
 {
 	struct proc_opts o = {
-		.argv = h->argv, .kill_after = EXEC_GRACE,
+		.argv = h->argv, .kill_after = EXEC_GRACE, .pgroup = 1,
 	};
 	struct job *j;
 	int st;

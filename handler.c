@@ -394,7 +394,10 @@ handler_drain(struct handler *h, int st)
 		loop_stop(h->loop, st);
 }
 
-/* After the loop: a handler still running is killed (proc_free). */
+/*
+ * After the loop, before it is freed: a handler still running is killed
+ * (proc_free), and signals end the loop as before.
+ */
 void
 handler_free(struct handler *h)
 {
@@ -410,6 +413,7 @@ handler_free(struct handler *h)
 		h->head = j->next;
 		job_free(j);
 	}
-	timer_stop(&h->tmo);
+	timer_del(&h->tmo);
+	loop_on_signal(h->loop, NULL, NULL);
 	free(h);
 }

@@ -296,7 +296,8 @@ const struct optdef opts_stay[] = {
 
 const struct optdef opts_backlog[] = {
 	{ "max-backlog", OPT_MAX_BACKLOG, "size",
-	    "unwritten output allowed (default 64M)" },
+	    "unwritten output, or events waiting for\n--exec, allowed "
+	    "(default 64M)" },
 	OPTDEF_END
 };
 

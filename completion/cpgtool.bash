@@ -32,7 +32,8 @@ _cpgtool() {
 		return ;;
 	-c | --count | -t | --timeout | -m | --wait-members | -w | --wait | \
 		-i | --interval | -F | --format | --max-backlog | \
-		--wait-for-corosync | -l | --limit | --kill-after)
+		--wait-for-corosync | -l | --limit | --kill-after | --exec | \
+		--exec-timeout)
 		return ;;
 	esac
 
@@ -41,6 +42,7 @@ _cpgtool() {
 	local run='-t --timeout --wait-for-corosync'
 	local stay='-r --reconnect --max-backlog'
 	local input='-0 --null --whole -f --file'
+	local exec='--exec --exec-timeout'
 	case $cmd in
 	'')
 		opts='-h --help -j --json -V --version'
@@ -53,13 +55,13 @@ _cpgtool() {
 			$out $run" ;;
 	watch)
 		opts="-h --help -c --count --intrusive --quorum -N --names
-			$out $run $stay" ;;
+			$out $run $stay $exec" ;;
 	members)
 		opts="-h --help -w --wait --watch -i --interval -n --names
-			-j --json -T --timestamps $run" ;;
+			-j --json -T --timestamps --max-backlog $run $exec" ;;
 	quorum)
 		opts="-h --help -j --json -N --names -T --timestamps --watch
-			--max-backlog $run"
+			--max-backlog $run $exec"
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		return ;;
 	lock)

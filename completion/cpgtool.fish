@@ -21,6 +21,10 @@ complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s h -l help -d 'show
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s t -l timeout -x -d 'give up after SECONDS'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -l wait-for-corosync -x -d 'retry connecting for SECONDS'
 
+set -l ex "__fish_seen_subcommand_from watch members quorum"
+complete -c cpgtool -n $ex -l exec -x -d 'run COMMAND for each event'
+complete -c cpgtool -n $ex -l exec-timeout -x -d 'stop a handler after SECONDS'
+
 set -l ev "__fish_seen_subcommand_from join send watch"
 complete -c cpgtool -n $ev -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n $ev -s F -l format -x -d 'print messages as FMT'
@@ -54,6 +58,7 @@ complete -c cpgtool -n $mem -s i -l interval -x -d 'polling interval'
 complete -c cpgtool -n $mem -s n -l names -d 'add node names and addresses'
 complete -c cpgtool -n $mem -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n $mem -s T -l timestamps -d 'add the time to --watch events'
+complete -c cpgtool -n $mem -l max-backlog -x -d 'events waiting for --exec allowed'
 
 set -l lk "__fish_seen_subcommand_from lock"
 complete -c cpgtool -n $lk -s j -l json -d 'print JSON Lines'

@@ -15,6 +15,10 @@ BASHCOMPDIR ?= $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
 	echo $(PREFIX)/share/bash-completion/completions)
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# the example systemd units and --exec handler: documentation
+EXAMPLESDIR ?= $(PREFIX)/share/doc/cpgtool/examples
+EXAMPLES = controller-gone systemd/cpgtool-standby@.service \
+	systemd/cpgtool-controller-gone.service
 
 # The version, from one place: git describe in a checkout with a release
 # tag (v0.2.0), else the VERSION file, which make dist writes into the
@@ -140,12 +144,20 @@ install: cpgtool cpgtool.1.out
 	install -m 644 completion/_cpgtool $(DESTDIR)$(ZSHCOMPDIR)/_cpgtool
 	install -m 644 completion/cpgtool.fish \
 		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
+	install -d $(DESTDIR)$(EXAMPLESDIR)/systemd
+	for f in $(EXAMPLES); do \
+		install -m 644 examples/$$f $(DESTDIR)$(EXAMPLESDIR)/$$f || \
+			exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cpgtool $(DESTDIR)$(MANDIR)/man1/cpgtool.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/cpgtool \
 		$(DESTDIR)$(ZSHCOMPDIR)/_cpgtool \
-		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
+		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish \
+		$(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(EXAMPLES))
+	rmdir $(DESTDIR)$(EXAMPLESDIR)/systemd $(DESTDIR)$(EXAMPLESDIR) \
+		2>/dev/null || true
 
 DIST = cpgtool-$(VERSION)
 

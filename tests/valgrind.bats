@@ -62,3 +62,27 @@ vg() {
 	run -127 vg 3 lock "$G" -- "$BATS_TEST_TMPDIR/nonexistent"
 	[[ $output == *"cannot run"* ]]
 }
+
+@test "valgrind: quorum in every form; --exec handlers, queued, failing, stopped" {
+	run -0 vg 1 quorum
+	run -0 vg 1 quorum --json -N
+	run -124 vg 2 quorum --watch -T --timeout 0.5
+	# handlers that fail, events queued behind them, -c's end
+	vg 2 watch -E message -c 3 --names --quorum \
+		--exec 'cat >/dev/null; sleep 0.1; exit 1' "$G" \
+		2>"$BATS_TEST_TMPDIR/e" &
+	p=$!
+	wait_members 1 "$G" 1
+	cpgt 1 send "$G" a b c
+	reap "$p"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'failed: status 1' "$BATS_TEST_TMPDIR/e")" -ge 3 ]
+	# a handler running at the deadline, and one at a signal
+	run -124 vg 3 members --watch --timeout 0.5 --exec 'sleep 10' "$G"
+	vg 3 quorum --watch --exec 'sleep 10' 2>/dev/null &
+	p=$!
+	sleep 1
+	kill -TERM "$p"
+	reap "$p"
+	[ "$status" -eq 143 ]
+}

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cpgtool: see README. CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are yours,
 # from the environment or the command line; they come after the
 # project's own (CPGT_*), so they add to them and can override them:
@@ -54,14 +55,20 @@ endif
 COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
-SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c out.c lockq.c daemons.c proc.c \
-	qview.c handler.c cmd/join.c cmd/send.c cmd/watch.c cmd/members.c \
-	cmd/lock.c cmd/quorum.c
-HDRS = cpgtool.h sess.h input.h loop.h run.h lockq.h proc.h qview.h \
-	handler.h
+SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
+	out.c lockq.c lockp.c daemons.c proc.c qview.c handler.c \
+	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
+	cmd/quorum.c
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
+# the headers each object was built from, as the compiler found them
+DEPS = $(OBJS:.o=.d)
+
+# Every object but main's and the commands': what the unit tests link,
+# whichever files the modules live in.
+LIBOBJS = $(filter-out $(O)/cpgtool.o $(O)/cmd/%.o,$(OBJS))
+UNIT_TESTS = $(patsubst %.c,$(O)/%,$(wildcard tests/unit/*_test.c))
 
 all: $(O)/cpgtool cpgtool.1.out
 
@@ -79,28 +86,59 @@ $(O)/.flags: FORCE
 $(O)/cpgtool: $(OBJS)
 	$(LINK) -o $@ $(OBJS) $(CPGT_LDLIBS) $(LDLIBS)
 
-$(O)/%.o: %.c $(HDRS) $(O)/.flags
+# -MMD: the compiler writes the headers an object includes into its .d
+# file (read below); -MP: a header that is gone does not stop the build.
+$(O)/%.o: %.c $(O)/.flags
 	@mkdir -p $(@D)
-	$(COMPILE) -c -o $@ $<
+	$(COMPILE) -MMD -MP -c -o $@ $<
+
+-include $(DEPS)
+
+# a unit test: its one file, linked with the modules it tests
+$(O)/tests/unit/%_test: tests/unit/%_test.c tests/unit/unit.h $(LIBOBJS) \
+		$(HDRS) $(O)/.flags
+	@mkdir -p $(@D)
+	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) \
+		$(CPGT_LDLIBS) $(LDLIBS)
+
+# every unit test, each a TAP stream ending "N passed, N failed"
+unit: $(UNIT_TESTS)
+	@st=0; for t in $(UNIT_TESTS); do echo "# $$t"; $$t || st=1; done; \
+	exit $$st
 
 # the manual as installed: its footer names the version
 cpgtool.1.out: cpgtool.1 .version
 	sed 's/^\.Os$$/.Os cpgtool $(VERSION)/' cpgtool.1 >$@
 
-# the suite, then again under ASan/UBSan; warnings are errors here
+# the lock's rules through seeded schedules of a simulated CPG and
+# votequorum (tests/sim/locksim.c): SEEDS of them, MODE 1 (within the
+# protocol's timing assumptions) or 2 (beyond them)
+SEEDS = 20000
+MODE = 1
+tests/sim/locksim: tests/sim/locksim.c lockp.c lockq.c lockp.h lockq.h \
+		$(O)/.flags
+	$(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) \
+		-o $@ tests/sim/locksim.c lockp.c lockq.c
+
+sim: tests/sim/locksim
+	tests/sim/locksim -n $(SEEDS) -m $(MODE)
+
+# the unit tests, the simulator and the suite, then the unit tests and
+# the suite again under ASan/UBSan; warnings are errors here
 check:
-	$(MAKE) WERROR=1 all
+	$(MAKE) WERROR=1 all unit
 	tests/run
 	$(MAKE) WERROR=1 sanitize
 
 sanitize:
-	$(MAKE) O=.san SANITIZE=1 .san/cpgtool
+	$(MAKE) O=.san SANITIZE=1 .san/cpgtool unit
 	CPGTOOL=$(CURDIR)/.san/cpgtool tests/run
 
 # what needs no corosync, root or namespaces: make lint (LINT=0 skips
-# it), --help, --version and misuse; the packages' check step
-check-offline: $(O)/cpgtool $(if $(filter 0,$(LINT)),,lint)
-	CPGTOOL=$(CURDIR)/$(O)/cpgtool CPGT_VERSION='$(VERSION)' tests/offline
+# it), the unit tests, --help, --version and misuse; the packages' check
+# step
+check-offline: $(O)/cpgtool unit $(if $(filter 0,$(LINT)),,lint)
+	CPGTOOL=$(abspath $(O))/cpgtool CPGT_VERSION='$(VERSION)' tests/offline
 
 # minutes of streaming into a watch, RSS sampled (SOAK_SECONDS=600)
 soak: cpgtool
@@ -130,14 +168,17 @@ bench/baseline: bench/baseline.c $(O)/.flags
 bench/stamp: bench/stamp.c $(O)/.flags
 	$(COMPILE) $(LDFLAGS) -o $@ bench/stamp.c
 
-lint: cpgtool cpgtool.1.out bench/baseline
-	CPGT_VERSION='$(VERSION)' bash tests/lint.sh
+# the binary, and its objects for the module map HACKING draws
+lint: $(O)/cpgtool cpgtool.1.out bench/baseline
+	CPGTOOL=$(abspath $(O))/cpgtool CPGT_OBJS='$(abspath $(OBJS))' \
+		CPGT_VERSION='$(VERSION)' bash tests/lint.sh
 
-install: cpgtool cpgtool.1.out
+# the binary from where the build put it: make O=DIR install
+install: $(O)/cpgtool cpgtool.1.out
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR)
-	install -m 755 cpgtool $(DESTDIR)$(BINDIR)/cpgtool
+	install -m 755 $(O)/cpgtool $(DESTDIR)$(BINDIR)/cpgtool
 	install -m 644 cpgtool.1.out $(DESTDIR)$(MANDIR)/man1/cpgtool.1
 	install -m 644 completion/cpgtool.bash \
 		$(DESTDIR)$(BASHCOMPDIR)/cpgtool
@@ -205,11 +246,12 @@ pkgcheck: dist
 	tests/pkgcheck $(DIST).tar.gz '$(VERSION)'
 
 clean:
-	rm -rf cpgtool *.o cmd/*.o .flags .version cpgtool.1.out .san \
-		bench/baseline bench/stamp tests/unit/proc_test
+	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
+		.san bench/baseline bench/stamp tests/unit/proc_test $(UNIT_TESTS) \
+		tests/sim/locksim
 	$(MAKE) -C fuzz clean
 
 FORCE:
 
-.PHONY: all check check-offline sanitize soak lock-soak bench lint install uninstall \
+.PHONY: all sim check check-offline unit sanitize soak lock-soak bench lint install uninstall \
 	dist distcheck pkgcheck clean FORCE

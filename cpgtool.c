@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool: a command-line client for corosync's Closed Process Groups.
  *
@@ -9,11 +10,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cpgtool.h"
+#include "fmt.h"
+#include "opt.h"
+#include "status.h"
+#include "util.h"
 
 static const struct cmd cmds[] = {
 	{ "join", cmd_join, "group", join_opts },
@@ -59,7 +65,10 @@ find_cmd(const char *name)
 	return NULL;
 }
 
-/* A failed write of help text is an error; a closed pipe is not. */
+/*
+ * A failed write of help text is an error; a closed pipe is not: the
+ * reader had what it wanted (`cpgtool --help | head -1').
+ */
 static int
 stdout_status(int st)
 {
@@ -94,10 +103,20 @@ guard_std(void)
 int
 main(int argc, char **argv)
 {
+	struct outfmt of;
 	int ch;
 
 	program_invocation_short_name = (char *)"cpgtool";
 	guard_std();
+	fmt_init(&of);
+	/*
+	 * A reader that closes the pipe on our stdout ends us quietly, with
+	 * status 0, for --help as for watch: each write sees EPIPE and its
+	 * caller takes it as the reader's choice, where SIGPIPE would kill
+	 * us (status 141) before we leave our groups. A write to a corosync
+	 * that went away fails with EPIPE too, which libcpg reports.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 	while ((ch = opt_get(argc, argv, global_opts, 1)) != -1) {
 		switch (ch) {
@@ -105,7 +124,7 @@ main(int argc, char **argv)
 			usage();
 			return stdout_status(ST_OK);
 		case 'j':
-			out_option('j', NULL);
+			fmt_option(&of, 'j', NULL);
 			break;
 		case 'V':
 			puts("cpgtool " CPGTOOL_VERSION);
@@ -126,5 +145,5 @@ main(int argc, char **argv)
 	}
 	/* glibc: 0 restarts getopt from scratch for the command's argv */
 	optind = 0;
-	return stdout_status(cur_cmd->fn(argc, argv));
+	return stdout_status(cur_cmd->fn(argc, argv, &of));
 }

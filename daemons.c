@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Groups that belong to the cluster's own daemons, and names that are
  * one NUL away from the group meant.
@@ -21,8 +22,12 @@
 #include <err.h>
 #include <string.h>
 
-#include "cpgtool.h"
+#include "addr.h"
+#include "daemons.h"
+#include "enc.h"
+#include "event.h"
 #include "sess.h"
+#include "status.h"
 
 struct daemon_group {
 	const char	*name;	/* the name, or its fixed start */
@@ -87,14 +92,14 @@ daemon_owner(const struct cpg_name *g)
 int
 daemon_refuse(const struct cpg_name *g, int n, int intrusive)
 {
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
+	char name[GROUP_STR_MAX];
 	const char *owner;
 	int i;
 
 	for (i = 0; i < n && !intrusive; i++) {
 		if ((owner = daemon_owner(&g[i])) == NULL)
 			continue;
-		out_group_str(&g[i], name, sizeof(name));
+		enc_group_str(&g[i], name, sizeof(name));
 		warnx("'%s' belongs to %s, which counts its members: "
 		    "joining could hide a real member's failure or stall "
 		    "recovery; use cpgtool members --watch '%s' (never "
@@ -136,16 +141,10 @@ twin_hint(struct sess *s, const struct cpg_name *g, size_t others,
 	if (others > 0 || !twin_of(g, &t) ||
 	    sess_membership(s, &t, a, &n) != ST_OK || n == 0)
 		return;
-	out_group_str(g, name, sizeof(name));
-	out_group_str(&t, tname, sizeof(tname));
+	enc_group_str(g, name, sizeof(name));
+	enc_group_str(&t, tname, sizeof(tname));
 	warnx("'%s' has no %smembers but '%s' has %d: did you mean '%s'?",
 	    name, joined ? "other " : "", tname, n, tname);
-}
-
-static int
-is_self(const struct event *ev, const struct cpg_address *a)
-{
-	return a->nodeid == ev->self_nodeid && a->pid == ev->self_pid;
 }
 
 /* The confchg of our own join: the first a joined group tells us. */
@@ -157,10 +156,10 @@ twin_confchg(struct sess *s, const struct event *ev)
 	if (ev->type != EV_CONFCHG)
 		return;
 	for (i = 0; i < ev->njoined; i++)
-		self |= is_self(ev, &ev->joined[i]);
+		self |= addr_eq(ADDR_OF(&ev->joined[i]), ADDR_SELF(ev));
 	if (!self)
 		return;
 	for (i = 0; i < ev->nmembers; i++)
-		others += !is_self(ev, &ev->members[i]);
+		others += !addr_eq(ADDR_OF(&ev->members[i]), ADDR_SELF(ev));
 	twin_hint(s, ev->group, others, 1);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * --exec: a shell command run for each event a command would print, one
  * at a time, in the order of the events.
@@ -21,10 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpgtool.h"
+#include "fmt.h"
 #include "handler.h"
 #include "loop.h"
+#include "out.h"
 #include "proc.h"
+#include "sink.h"
+#include "status.h"
 
 #define EXEC_GRACE	(5 * SEC)	/* from SIGTERM to SIGKILL */
 
@@ -56,6 +60,8 @@ struct handler {
 	uint64_t	 seq;
 	out_name_fn	*name;
 	void		*name_arg;
+	const struct outfmt *of;	/* the command's: what is shown */
+	struct outfmt	 jf;		/* the same, as --json prints */
 	int		 draining;	/* take no more; end once all ran */
 	int		 ending;	/* end once the running one is gone */
 	int		 end_st;
@@ -146,10 +152,12 @@ job_new(struct handler *h, const struct event *ev, struct job **jp)
 	*jp = NULL;
 	if (js == NULL || es == NULL)
 		goto done;
-	if ((r = out_event_json(js, ev)) != 1 ||
-	    (r = out_event_env(es, ev, h->name, h->name_arg)) != 1)
+	/* out_event: 0 if hidden or if memory ran out; the env says which */
+	if ((r = out_event_env(es, h->of, ev, h->name, h->name_arg)) != 1)
 		goto done;
 	r = -1;
+	if (!out_event(js, &h->jf, ev))
+		goto done;
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->json = take(js, &j->jsonlen)) == NULL ||
 	    (j->envblk = take(es, &envlen)) == NULL ||
@@ -309,7 +317,7 @@ on_signal(struct loop *l, void *arg, int sig)
  */
 int
 handler_new(struct loop *l, const char *cmd, double timeout, size_t max,
-    struct handler **hp)
+    const struct outfmt *of, struct handler **hp)
 {
 	struct handler *h;
 	size_t i;
@@ -325,6 +333,11 @@ handler_new(struct loop *l, const char *cmd, double timeout, size_t max,
 	h->argv[2] = (char *)cmd;
 	h->timeout = timeout;
 	h->max = max;
+	h->of = of;
+	/* the JSON line --json would print, -T and -e as given */
+	h->jf = *of;
+	h->jf.json = 1;
+	h->jf.format = 0;
 	timer_init(l, &h->tmo, on_timeout, h);
 	loop_on_signal(l, on_signal, h);
 	/* a handler sees our variables only where its event sets them */

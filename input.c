@@ -1,7 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Message framing for send and join: a message per line (newline
- * stripped), per NUL-terminated record, or all of the input as one.
- * Reading never blocks the loop: the loop reads only when poll says so.
+ * stripped), per NUL-terminated record, or all of the input as one (or
+ * the MESSAGE arguments, one each). Reading never blocks the loop: the
+ * loop reads only when poll says so. And the pump, which hands the
+ * messages to a session as fast as corosync takes them.
  */
 
 #include <sys/stat.h>
@@ -9,13 +12,18 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
+#include "event.h"
 #include "input.h"
+#include "loop.h"
+#include "sess.h"
+#include "status.h"
+#include "util.h"
 
 /*
  * The least room a read is given (it gets all the buffer has, at first
@@ -84,6 +92,19 @@ input_open(struct input *in, const char *file, int mode)
 	return ST_OK;
 }
 
+/* The messages are these strings: nothing to read. */
+void
+input_args(struct input *in, char *const *args, size_t n)
+{
+	memset(in, 0, sizeof(*in));
+	in->mode = IN_ARGS;
+	in->fd = -1;
+	in->eof = 1;
+	in->name = "arguments";
+	in->args = args;
+	in->nargs = n;
+}
+
 void
 input_close(struct input *in)
 {
@@ -93,7 +114,11 @@ input_close(struct input *in)
 	in->buf = NULL;
 }
 
-/* One read(2): 1 if data came, 0 at end of input, -1 on error. */
+/*
+ * One read(2): 0 at end of input; -1, said, on a read error, out of
+ * memory, or a message over corosync's limit; else 1, whether data came
+ * or none was there yet (EAGAIN: the loop polls again).
+ */
 int
 input_read(struct input *in)
 {
@@ -139,6 +164,13 @@ input_next(struct input *in, const char **msg, size_t *len)
 {
 	char *p;
 
+	if (in->mode == IN_ARGS) {
+		if (in->count == in->nargs)
+			return 0;
+		*msg = in->args[in->count];
+		*len = strlen(*msg);
+		return 1;
+	}
 	if (in->mode == IN_WHOLE) {
 		if (!in->eof || in->done)
 			return 0;
@@ -186,6 +218,8 @@ input_done(const struct input *in)
 {
 	if (in->mode == IN_WHOLE)
 		return in->done;
+	if (in->mode == IN_ARGS)
+		return in->count == in->nargs;
 	return in->eof && in->off == in->len;
 }
 
@@ -194,5 +228,74 @@ const char *
 input_unit(const struct input *in)
 {
 	return in->mode == IN_LINE ? "line" : in->mode == IN_NUL ? "record" :
-	    "message";
+	    in->mode == IN_ARGS ? "argument" : "message";
+}
+
+/*
+ * Hand every whole message buffered to the session, as long as nothing
+ * waits in its queue; then read only if nothing does. Messages left
+ * here wait in our buffer, and input in its pipe: a sender faster than
+ * corosync is held back, not buffered without end.
+ */
+static void
+pump_send(struct pump *p)
+{
+	const char *m;
+	size_t n;
+	int st;
+
+	while (sess_queued(p->s) == 0 && input_next(p->in, &m, &n)) {
+		if ((st = sess_send(p->s, m, n)) != ST_OK) {
+			loop_stop(p->loop, st);
+			return;
+		}
+		input_take(p->in);
+	}
+	if (p->watched && p->in->eof) {
+		loop_fd_del(p->loop, p->in->fd);
+		p->watched = 0;
+	} else if (p->watched)
+		loop_fd_events(p->loop, p->in->fd,
+		    sess_queued(p->s) == 0 ? POLLIN : 0);
+	if (input_done(p->in) && p->ended != NULL)
+		p->ended(p->arg);
+}
+
+static void
+on_input(struct loop *l, void *arg, short revents)
+{
+	struct pump *p = arg;
+
+	(void)revents;
+	if (input_read(p->in) == -1)
+		loop_stop(l, ST_FAIL);
+	else
+		pump_send(p);
+}
+
+/*
+ * Attach input to a session. Nothing is read or sent before pump_go:
+ * input waits in its pipe until the command is ready to send.
+ */
+void
+pump_init(struct pump *p, struct input *in, struct loop *l, struct sess *s,
+    void (*ended)(void *), void *arg)
+{
+	*p = (struct pump){ .in = in, .loop = l, .s = s, .ended = ended,
+	    .arg = arg };
+}
+
+/* Send, and read: at first, and whenever the session's queue drained. */
+void
+pump_go(struct pump *p)
+{
+	if (!p->going && p->in->fd >= 0) {
+		if (loop_fd(p->loop, p->in->fd, POLLIN, on_input, p) != ST_OK) {
+			loop_stop(p->loop, ST_FAIL);
+			return;
+		}
+		p->watched = 1;
+	}
+	p->going = 1;
+	pump_send(p);
 }

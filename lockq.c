@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The lock protocol: a queue replicated by CPG's total order.
  *
@@ -23,12 +24,16 @@
  * told it. The first N entries of the queue hold the lock.
  *
  * Messages (text, one line, no newline; documented in cpgtool(1)):
- *   lock1 request N MODE SEQ KILL_MS
+ *   lock2 request N MODE SEQ KILL_MS
  *                              queue me, limit N, MODE q (quorum) or n,
  *                              my COMMAND dies KILL_MS after losing it
- *   lock1 query SEQ            tell me the state (--show)
- *   lock1 init SEQ             nobody answered me: I start from nothing
- *   lock1 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
+ *   lock2 query SEQ            tell me the state (--show)
+ *   lock2 init SEQ RING        nobody answered me: I start from nothing
+ *                              (RING: the ring it was sent in, NODEID.SEQ
+ *                              in hex; void when delivered in another)
+ *   lock2 running MS           I lost the lock; my COMMAND may live MS
+ *                              more: act on the lock only after that
+ *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
  *                              the state as it was when NODEID:PID's
  *                              message SEQ was delivered
  * SEQ numbers each process's own messages. QUEUE is a list
@@ -92,14 +97,21 @@
  *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost
- * quorum (below). A process that has asked twice, 2 s apart, with no
- * answer sends init; at its delivery the sender is synced with an empty
- * queue (and SYNCED = itself), the others ask again and it answers them.
- * This is the protocol's one timing assumption: a synced member answers
- * within those 4 s. Were it stopped that long while a newcomer started
- * over, there would be two states. A member that is no lock process
- * (a watcher) cannot be told from one slow to answer: while it is a
- * newcomer's only OLD member, the newcomer waits those 4 s.
+ * quorum (below). A question is timed from its DELIVERY back to its
+ * sender, never from its sending: after a node failure or a cut the ring
+ * delivers nothing for token plus consensus (~6.5 s on five nodes), and
+ * a newcomer that counted that silence as an answer would start a second
+ * queue (the simulator found this: tests/sim/). A process that has asked
+ * twice, each delivered and unanswered for 1 s, sends init, carrying
+ * the ring it was sent in; at its delivery in that same ring the sender
+ * is synced with an empty queue (and SYNCED = itself), the others ask
+ * again and it answers them. An init delivered in another ring is void
+ * for everyone, its sender included: the stalled ring may have held a
+ * state. This is the protocol's timing assumption: a synced member
+ * answers within those 2 s of delivery while the ring runs. A member
+ * that is no lock process (a watcher) cannot be told from one slow to
+ * answer: while it is a newcomer's only OLD member, the newcomer waits
+ * those 2 s.
  *
  * Acting: a process acts as holder (runs COMMAND) when it is among the
  * first N, synced, past any grace, and, unless --no-quorum, its node is
@@ -112,7 +124,21 @@
  * that rebuilds the state). make lock-soak saw overlaps of this kind
  * without it, 6 in 3868 turns with 312 SIGKILLs, and none with it.
  *
- * Partition (G4): the minority is not quorate. Its processes drop their
+ * Quorum and rings (G4): votequorum's verdict and CPG's totem confchg
+ * reach a process on two channels, in no order, and a confchg with
+ * NODEDOWN or NODEUP (the sync of a new ring) comes before the totem
+ * confchg that names it. votequorum names the ring each verdict is for.
+ * A process acts (grants, answers, starts from nothing) only while the
+ * verdict is for the ring CPG says it is in, and quorate. A verdict of no
+ * quorum, or leaving a ring for which no quorate verdict came, makes it
+ * forget the state, and a holder loses the lock: nothing kept or taken
+ * while unsure is acted on, nor told to others. A lost holder whose
+ * COMMAND may still live says `running MS' then, and to every newcomer's
+ * question while it lives; everyone that hears it waits MS plus 2 s
+ * before acting (a three-way cut, then a heal: no side had a state, and
+ * the heal's newcomers would otherwise start one beside that COMMAND).
+ *
+ * Partition: the minority is not quorate. Its processes drop their
  * state (they are no longer synced: the majority's state moves on
  * without them); a holder there has lost the lock: SIGTERM to COMMAND,
  * SIGKILL after --kill-after, exit 6. The quorate side sees NODEDOWN for
@@ -135,30 +161,21 @@
 
 #include <sys/types.h>
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lockq.h"
 
-#define PROTO	"lock1 "
+#define PROTO	"lock2 "
 
 void
 lq_reset(struct lockq *st)
 {
 	memset(st, 0, sizeof(*st));
-}
-
-static int
-addr_eq(struct lq_addr a, struct lq_addr b)
-{
-	return a.nodeid == b.nodeid && a.pid == b.pid;
-}
-
-static int
-addr_lt(struct lq_addr a, struct lq_addr b)
-{
-	return a.nodeid < b.nodeid || (a.nodeid == b.nodeid && a.pid < b.pid);
 }
 
 ssize_t
@@ -167,7 +184,7 @@ lq_index(const struct lq_addr *v, size_t n, struct lq_addr a)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (addr_eq(v[i], a))
+		if (lq_addr_eq(v[i], a))
 			return (ssize_t)i;
 	return -1;
 }
@@ -194,11 +211,19 @@ add_pending(struct lockq *st, struct lq_addr a, uint32_t seq)
 	st->pend[st->npend++] = (struct lq_pend){ a, seq };
 }
 
+static size_t drop(struct lq_addr *, size_t, struct lq_addr);
+
 enum lq_req
 lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
     uint32_t seq, uint32_t kill_ms)
 {
 	enum lq_req r = LQ_QUEUED;
+
+	/*
+	 * A member of SYNCED asks only once it forgot the state (a ring it
+	 * could not trust): it waits to be told again, like any newcomer.
+	 */
+	st->nsynced = drop(st->synced, st->nsynced, a);
 
 	if (lq_index(st->q, st->nq, a) >= 0)
 		r = LQ_ALREADY;
@@ -248,7 +273,7 @@ lq_remove(struct lockq *st, struct lq_addr a)
 	}
 	st->nsynced = drop(st->synced, st->nsynced, a);
 	for (k = 0; k < st->npend; k++)
-		if (!addr_eq(st->pend[k].a, a))
+		if (!lq_addr_eq(st->pend[k].a, a))
 			st->pend[n++] = st->pend[k];
 	st->npend = n;
 	if (st->nq == 0)
@@ -265,7 +290,7 @@ lq_answered(struct lockq *st, const struct lockq *told)
 
 	for (i = 0; i < st->npend; i++) {
 		for (k = 0; k < told->npend; k++)
-			if (addr_eq(st->pend[i].a, told->pend[k].a) &&
+			if (lq_addr_eq(st->pend[i].a, told->pend[k].a) &&
 			    st->pend[i].seq == told->pend[k].seq)
 				break;
 		if (k < told->npend) {
@@ -291,7 +316,7 @@ lq_responder(const struct lockq *st, struct lq_addr *a)
 		return 0;
 	*a = st->synced[0];
 	for (i = 1; i < st->nsynced; i++)
-		if (addr_lt(st->synced[i], *a))
+		if (lq_addr_lt(st->synced[i], *a))
 			*a = st->synced[i];
 	return 1;
 }
@@ -304,63 +329,100 @@ lq_holders(const struct lockq *st)
 
 /* Wire format. */
 
+/* snprintf's count, but never more than it wrote: 0 if it did not fit */
+static size_t
+wrote(int n, size_t size)
+{
+	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
 size_t
 lq_request_msg(char *buf, size_t size, unsigned limit, int quorum,
     uint32_t seq, uint32_t kill_ms)
 {
-	return (size_t)snprintf(buf, size, PROTO "request %u %c %u %u", limit,
-	    quorum ? 'q' : 'n', seq, kill_ms);
+	return wrote(snprintf(buf, size, PROTO "request %u %c %u %u", limit,
+	    quorum ? 'q' : 'n', seq, kill_ms), size);
 }
 
 size_t
 lq_query_msg(char *buf, size_t size, uint32_t seq)
 {
-	return (size_t)snprintf(buf, size, PROTO "query %u", seq);
+	return wrote(snprintf(buf, size, PROTO "query %u", seq), size);
+}
+
+/* RING as corosync writes ring ids: NODEID.SEQ, in hex */
+size_t
+lq_init_msg(char *buf, size_t size, uint32_t seq, uint32_t ring_node,
+    uint64_t ring_seq)
+{
+	return wrote(snprintf(buf, size, PROTO "init %u %x.%llx", seq,
+	    ring_node, (unsigned long long)ring_seq), size);
 }
 
 size_t
-lq_init_msg(char *buf, size_t size, uint32_t seq)
+lq_running_msg(char *buf, size_t size, uint32_t ms)
 {
-	return (size_t)snprintf(buf, size, PROTO "init %u", seq);
+	return wrote(snprintf(buf, size, PROTO "running %u", ms), size);
+}
+
+/* A message built piece by piece; too small a buffer makes it empty. */
+struct mbuf {
+	char	*p;
+	size_t	 size;
+	size_t	 len;
+	int	 over;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+app(struct mbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->over)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->size - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->size - b->len)
+		b->over = 1;
+	else
+		b->len += (size_t)n;
 }
 
 /* " N:P,..." or, with kill, " N:P:K,..."; " -" if empty. */
-static size_t
-put_list(char *p, size_t size, const struct lq_addr *v, size_t n,
+static void
+put_list(struct mbuf *b, const struct lq_addr *v, size_t n,
     const uint32_t *kill)
 {
-	size_t i, len = 0;
+	size_t i;
 
 	if (n == 0)
-		return (size_t)snprintf(p, size, " -");
-	for (i = 0; i < n && len < size; i++) {
-		len += (size_t)snprintf(p + len, size - len, "%c%u:%u",
-		    i ? ',' : ' ', v[i].nodeid, v[i].pid);
-		if (kill != NULL && len < size)
-			len += (size_t)snprintf(p + len, size - len, ":%u",
-			    kill[i]);
+		app(b, " -");
+	for (i = 0; i < n; i++) {
+		app(b, "%c%u:%u", i ? ',' : ' ', v[i].nodeid, v[i].pid);
+		if (kill != NULL)
+			app(b, ":%u", kill[i]);
 	}
-	return len;
 }
 
 size_t
 lq_state_msg(char *buf, size_t size, const struct lockq *st,
     const struct lq_pend *tag, uint32_t grace_ms)
 {
-	size_t i, len;
+	struct mbuf b = { buf, size, 0, size == 0 };
+	size_t i;
 
-	len = (size_t)snprintf(buf, size, PROTO "state %u:%u:%u %u %c %u",
-	    tag->a.nodeid, tag->a.pid, tag->seq, st->limit,
-	    st->quorum ? 'q' : 'n', grace_ms);
-	len += put_list(buf + len, size - len, st->q, st->nq, st->kill_ms);
-	len += put_list(buf + len, size - len, st->synced, st->nsynced, NULL);
+	app(&b, PROTO "state %u:%u:%u %u %c %u", tag->a.nodeid, tag->a.pid,
+	    tag->seq, st->limit, st->quorum ? 'q' : 'n', grace_ms);
+	put_list(&b, st->q, st->nq, st->kill_ms);
+	put_list(&b, st->synced, st->nsynced, NULL);
 	if (st->npend == 0)
-		len += (size_t)snprintf(buf + len, size - len, " -");
-	for (i = 0; i < st->npend && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%c%u:%u:%u",
-		    i ? ',' : ' ', st->pend[i].a.nodeid, st->pend[i].a.pid,
-		    st->pend[i].seq);
-	return len;
+		app(&b, " -");
+	for (i = 0; i < st->npend; i++)
+		app(&b, "%c%u:%u:%u", i ? ',' : ' ', st->pend[i].a.nodeid,
+		    st->pend[i].a.pid, st->pend[i].seq);
+	return b.over ? 0 : b.len;
 }
 
 /* Parsing: strict, so that no foreign message is taken for ours. */
@@ -377,6 +439,29 @@ num(const char **p, uint32_t *v)
 	if (n > UINT32_MAX)
 		return 0;
 	*v = (uint32_t)n;
+	*p = end;
+	return 1;
+}
+
+/* NODEID.SEQ in hex, as corosync writes a ring id */
+static int
+ring(const char **p, uint32_t *node, uint64_t *seq)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!isxdigit((unsigned char)**p))
+		return 0;
+	errno = 0;
+	n = strtoull(*p, &end, 16);
+	if (errno || n > UINT32_MAX || *end != '.' ||
+	    !isxdigit((unsigned char)end[1]))
+		return 0;
+	*node = (uint32_t)n;
+	n = strtoull(end + 1, &end, 16);
+	if (errno)
+		return 0;
+	*seq = n;
 	*p = end;
 	return 1;
 }
@@ -441,6 +526,30 @@ pending(const char **p, struct lockq *st)
 	return 1;
 }
 
+/* a list names each process once */
+static int
+distinct(const struct lq_addr *v, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = i + 1; k < n; k++)
+			if (lq_addr_eq(v[i], v[k]))
+				return 0;
+	return 1;
+}
+
+static int
+kills_ok(const struct lockq *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nq; i++)
+		if (st->kill_ms[i] > LQ_KILL_MS_MAX)
+			return 0;
+	return 1;
+}
+
 static int
 parse_state(const char *p, struct lq_msg *m)
 {
@@ -456,8 +565,19 @@ parse_state(const char *p, struct lq_msg *m)
 	    !list(&p, st->synced, &st->nsynced, NULL) || !lit(&p, " ") ||
 	    !pending(&p, st) || *p != '\0')
 		return 0;
+	/*
+	 * Whatever a state says must be possible: a limit in range, a grace
+	 * no longer than a --kill-after plus its margin, no process twice,
+	 * every kill time in range, and a responder among its own SYNCED
+	 * (checked by lockp.c, which knows the sender).
+	 */
+	if (limit > LQ_MAX || (st->nq == 0) != (limit == 0) ||
+	    m->grace_ms > LQ_KILL_MS_MAX + 60000 ||
+	    !distinct(st->q, st->nq) || !distinct(st->synced, st->nsynced) ||
+	    !kills_ok(st))
+		return 0;
 	st->limit = limit;
-	return (st->nq == 0) == (limit == 0);
+	return 1;
 }
 
 /* 1 and m filled if the bytes are a lock message, else 0. */
@@ -476,17 +596,25 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 	if (!lit(&p, PROTO))
 		return 0;
 	if (lit(&p, "request ")) {
-		if (!num(&p, &limit) || limit == 0 || !lit(&p, " ") ||
-		    !mode(&p, &m->quorum) || !lit(&p, " ") ||
-		    !num(&p, &m->seq) || !lit(&p, " ") ||
-		    !num(&p, &m->kill_ms) || *p != '\0')
+		if (!num(&p, &limit) || limit == 0 || limit > LQ_MAX ||
+		    !lit(&p, " ") || !mode(&p, &m->quorum) ||
+		    !lit(&p, " ") || !num(&p, &m->seq) || !lit(&p, " ") ||
+		    !num(&p, &m->kill_ms) || m->kill_ms > LQ_KILL_MS_MAX ||
+		    *p != '\0')
 			return 0;
 		m->limit = limit;
 		m->kind = LQ_REQUEST;
-	} else if (lit(&p, "query ") || lit(&p, "init ")) {
-		m->kind = buf[6] == 'q' ? LQ_QUERY : LQ_INIT;
-		if (!num(&p, &m->seq) || *p != '\0')
-			m->kind = LQ_FOREIGN;
+	} else if (lit(&p, "query ")) {
+		if (num(&p, &m->seq) && *p == '\0')
+			m->kind = LQ_QUERY;
+	} else if (lit(&p, "init ")) {
+		if (num(&p, &m->seq) && lit(&p, " ") &&
+		    ring(&p, &m->ring_node, &m->ring_seq) && *p == '\0')
+			m->kind = LQ_INIT;
+	} else if (lit(&p, "running ")) {
+		if (num(&p, &m->kill_ms) && m->kill_ms <= LQ_KILL_MS_MAX &&
+		    *p == '\0')
+			m->kind = LQ_RUNNING;
 	} else if (lit(&p, "state ") && parse_state(p, m))
 		m->kind = LQ_STATE;
 	return m->kind != LQ_FOREIGN;

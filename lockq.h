@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The lock's replicated state and its wire format; the protocol is
  * described at the top of lockq.c.
@@ -16,6 +17,9 @@
 /* A group has at most this many members, so a queue as many entries. */
 #define LQ_MAX		CPG_MEMBERS_MAX
 #define LQ_PENDING	(2 * LQ_MAX)
+/* --kill-after's largest value, so that milliseconds fit the wire's 32 bits
+ * and a grace computed from it cannot wrap */
+#define LQ_KILL_MS_MAX	(3600u * 1000u)
 /* The longest message: a state with every list full. */
 #define LQ_MSG_MAX	(64 + 3 * 24 * LQ_MAX + 36 * LQ_PENDING)
 
@@ -23,6 +27,19 @@ struct lq_addr {
 	uint32_t	 nodeid;
 	uint32_t	 pid;
 };
+
+static inline int
+lq_addr_eq(struct lq_addr a, struct lq_addr b)
+{
+	return a.nodeid == b.nodeid && a.pid == b.pid;
+}
+
+/* NODEID:PID order: who answers newcomers, who wins a merge */
+static inline int
+lq_addr_lt(struct lq_addr a, struct lq_addr b)
+{
+	return a.nodeid < b.nodeid || (a.nodeid == b.nodeid && a.pid < b.pid);
+}
 
 /* A process waiting for a state, and which of its messages asked. */
 struct lq_pend {
@@ -48,6 +65,7 @@ enum lq_kind {
 	LQ_QUERY,
 	LQ_INIT,
 	LQ_STATE,
+	LQ_RUNNING,
 };
 
 struct lq_msg {
@@ -55,7 +73,9 @@ struct lq_msg {
 	uint32_t	 seq;		/* request, query, init */
 	unsigned	 limit;		/* request */
 	int		 quorum;	/* request */
-	uint32_t	 kill_ms;	/* request */
+	uint32_t	 kill_ms;	/* request; running: what is left of it */
+	uint32_t	 ring_node;	/* init: the ring it was sent in */
+	uint64_t	 ring_seq;
 	struct lq_pend	 tag;		/* state: answers this message */
 	uint32_t	 grace_ms;	/* state: what is left of a grace */
 	struct lockq	 st;		/* state */
@@ -72,7 +92,8 @@ enum lq_req {
 int	 lq_parse(const void *, size_t, struct lq_msg *);
 size_t	 lq_request_msg(char *, size_t, unsigned, int, uint32_t, uint32_t);
 size_t	 lq_query_msg(char *, size_t, uint32_t);
-size_t	 lq_init_msg(char *, size_t, uint32_t);
+size_t	 lq_init_msg(char *, size_t, uint32_t, uint32_t, uint64_t);
+size_t	 lq_running_msg(char *, size_t, uint32_t);
 size_t	 lq_state_msg(char *, size_t, const struct lockq *,
 	    const struct lq_pend *, uint32_t);
 

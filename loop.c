@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The event loop: one ppoll(2) over the descriptors commands and sessions
  * register, the earliest armed timer as its timeout, child processes
@@ -22,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
 #include "loop.h"
+#include "status.h"
 
 struct watch {
 	int		 fd;
@@ -48,6 +49,7 @@ struct loop {
 	void		*busy_arg;
 	loop_timer_fn	*prep_fn;
 	void		*prep_arg;
+	void		*data;		/* loop_set_data's */
 	int64_t		 deadline;
 	double		 timeout;
 	int		 done;
@@ -96,7 +98,6 @@ signals_setup(void)
 	sigprocmask(SIG_BLOCK, &block, &pollmask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigdelset(&pollmask, sigs[i]);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 static void
@@ -382,6 +383,23 @@ loop_on_prepare(struct loop *l, loop_timer_fn *fn, void *arg)
 {
 	l->prep_fn = fn;
 	l->prep_arg = arg;
+}
+
+/*
+ * One pointer kept with the loop for the layer above it that has state
+ * per loop rather than per object (sess.c: its sessions, to end them
+ * all). The loop never looks at it; its owner frees it.
+ */
+void
+loop_set_data(struct loop *l, void *data)
+{
+	l->data = data;
+}
+
+void *
+loop_data(const struct loop *l)
+{
+	return l->data;
 }
 
 int

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The event loop: file descriptors, timers, child processes and the
  * signals that end a command. It knows nothing of CPG; sess.c registers
@@ -56,6 +57,8 @@ void	 loop_child_del(struct loop *, pid_t);
 void	 loop_on_signal(struct loop *, loop_signal_fn *, void *);
 void	 loop_on_busy(struct loop *, loop_busy_fn *, void *);
 void	 loop_on_prepare(struct loop *, loop_timer_fn *, void *);
+void	 loop_set_data(struct loop *, void *);
+void	*loop_data(const struct loop *);
 int	 loop_busy(struct loop *);
 void	 loop_deadline(struct loop *, double);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Argument parsing shared by the commands: group names, numbers, the
  * options of the event loop.
@@ -12,13 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <corosync/cpg.h>
+
 #include "cpgtool.h"
+#include "fmt.h"
+#include "opt.h"
+#include "status.h"
+#include "util.h"
 
 #define DEFAULT_BACKLOG	(64UL << 20)
 
 /*
  * A GROUP argument: bytes, with \xNN and \\ escapes so that any name,
- * Pacemaker's trailing NUL included, can be typed; 1 to 128 bytes.
+ * Pacemaker's trailing NUL included, can be typed; 1 to
+ * CPG_MAX_NAME_LENGTH bytes.
  */
 int
 opt_group(const char *arg, struct cpg_name *g)
@@ -190,13 +198,13 @@ opt_exec(struct execopts *x, int ch, const char *arg)
 
 /* What --exec excludes, once every option is read: 0, or -1 (said). */
 int
-opt_exec_check(const struct execopts *x)
+opt_exec_check(const struct execopts *x, const struct outfmt *f)
 {
 	if (x->cmd == NULL && x->timeout_set) {
 		usage_error("--exec-timeout goes with --exec");
 		return -1;
 	}
-	if (x->cmd != NULL && out_formatted()) {
+	if (x->cmd != NULL && f->format) {
 		usage_error("--format does not go with --exec: the handler "
 		    "gets the event as JSON");
 		return -1;
@@ -219,24 +227,29 @@ opt_unknown(char **argv, int ch)
 
 /* An option every event command takes: taken, not ours, or bad. */
 enum opt_res
-opt_common(struct runopts *ro, int ch, const char *arg)
+opt_common(struct runopts *ro, struct outfmt *of, int ch, const char *arg)
 {
 	enum opt_res r;
 
-	if ((r = out_option(ch, arg)) != OPT_NOT_MINE)
+	if ((r = fmt_option(of, ch, arg)) != OPT_NOT_MINE)
 		return r;
 	return opt_run(ro, ch, arg);
 }
 
-/* The GROUP arguments; a group named twice is a mistake, not a wish. */
+/*
+ * The GROUP arguments; a group named twice is a mistake, not a wish.
+ * ST_OK, or the exit status once said why: ST_USAGE, or ST_FAIL.
+ */
 int
 opt_groups(int argc, char **argv, struct cpg_name **gp)
 {
 	struct cpg_name *g;
 	int i, j;
 
-	if ((g = calloc((size_t)argc + 1, sizeof(*g))) == NULL)
-		err(ST_FAIL, "calloc");
+	if ((g = calloc((size_t)argc + 1, sizeof(*g))) == NULL) {
+		warn("calloc");
+		return ST_FAIL;
+	}
 	for (i = 0; i < argc; i++) {
 		if (opt_group(argv[i], &g[i]) == -1)
 			goto bad;
@@ -248,10 +261,10 @@ opt_groups(int argc, char **argv, struct cpg_name **gp)
 			}
 	}
 	*gp = g;
-	return 0;
+	return ST_OK;
 bad:
 	free(g);
-	return -1;
+	return ST_USAGE;
 }
 
 
@@ -323,11 +336,25 @@ const struct optdef opts_intrusive[] = {
 	OPTDEF_END
 };
 
+/* The most options a command takes, --help included. */
 #define OPTS_MAX	48
 
 static struct option lo[OPTS_MAX + 1];
 static char so[3 * OPTS_MAX + 3];
 static const struct optdef *const *built;	/* what lo and so are for */
+
+/*
+ * A command with more options than OPTS_MAX is a bug in its tables, not
+ * bad input: it stops here, loudly, rather than lose an option. Every
+ * command's --help builds its tables, so tests/offline meets it first.
+ */
+static void
+too_many(void)
+{
+	warnx("internal error: a command has more than %d options "
+	    "(OPTS_MAX in opt.c)", OPTS_MAX);
+	abort();
+}
 
 static int
 is_short(int val)
@@ -338,7 +365,9 @@ is_short(int val)
 static void
 add(const struct optdef *d, size_t *n, size_t *k)
 {
-	for (; d->name != NULL && *n < OPTS_MAX; d++) {
+	for (; d->name != NULL; d++) {
+		if (*n == OPTS_MAX)
+			too_many();
 		lo[(*n)++] = (struct option){ d->name,
 		    d->arg ? required_argument : no_argument, NULL, d->val };
 		if (!is_short(d->val))
@@ -408,8 +437,11 @@ collect(const struct optdef *const *sets, const struct optdef **v)
 	size_t n = 0;
 
 	for (; *sets != NULL; sets++)
-		for (d = *sets; d->name != NULL && n < OPTS_MAX; d++)
+		for (d = *sets; d->name != NULL; d++) {
+			if (n == OPTS_MAX)
+				too_many();
 			v[n++] = d;
+		}
 	return n;
 }
 

@@ -45,12 +45,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
 #include "loop.h"
 #include "proc.h"
+#include "status.h"
 
-/* A read of captured output; also what is dropped past outmax at once. */
-#define READ_CHUNK	(64 * 1024)
+/* What is read and dropped at once past outmax: a pipe's worth. */
+#define DROP_CHUNK	(64 * 1024)
 /* Reads at the child's exit, at most: what its pipe holds, and a bit. */
 #define DRAIN_MAX	64
 
@@ -70,7 +70,7 @@ struct proc {
 	char		*in;
 	size_t		 inlen;
 	size_t		 inoff;
-	/* captured stdout */
+	/* captured stdout: outmax bytes, paged in as they are written */
 	int		 outfd;		/* -1: not captured, or at EOF */
 	char		*out;
 	size_t		 outlen;
@@ -215,12 +215,15 @@ on_in(struct loop *l, void *arg, short revents)
 	write_in(arg);
 }
 
-/* One read: 1 if data came (kept or dropped), 0 at EOF or error, -1 if
- * nothing is there now. */
+/*
+ * One read: 1 if data came (kept or dropped), 0 at EOF or on an error
+ * (the pipe is closed then), -1 if nothing is there now.
+ */
 static int
 read_out(struct proc *p)
 {
-	char drop[4096], *buf;
+	static char drop[DROP_CHUNK];
+	char *buf;
 	size_t room;
 	ssize_t n;
 

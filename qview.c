@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What changed between two views of the quorum (sess.c builds them from
  * votequorum's notifications), as the events quorum --watch and watch
@@ -6,7 +7,7 @@
  * The first view is told whole: the verdict, then every node.
  */
 
-#include "cpgtool.h"
+#include "event.h"
 #include "qview.h"
 
 static const struct qnode *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * votequorum's views of the quorum, one after another: what changed
  * between two of them, as events. No I/O, no clock.
@@ -6,7 +7,7 @@
 #ifndef QVIEW_H
 #define QVIEW_H
 
-#include "cpgtool.h"
+#include "event.h"
 
 typedef void	 qview_fn(void *, const struct event *);
 

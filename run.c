@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What every event command does around its loop: standard output
  * attached to the loop (written as it drains, watched for a reader that
@@ -9,21 +10,21 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "cpgtool.h"
 #include "loop.h"
+#include "opt.h"
 #include "run.h"
 #include "sess.h"
+#include "sink.h"
+#include "status.h"
 
 /* Output that makes a dispatching session let the loop come round. */
 #define BUSY_BYTES	(16 * 1024)
-
-static const struct runopts *run_ro;
 
 static int
 busy(void *arg)
 {
 	(void)arg;
-	return out_pending() >= BUSY_BYTES;
+	return sink_pending(sink_stdout) >= BUSY_BYTES;
 }
 
 /* POLLERR on stdout: the reader is gone, even while nothing is pending. */
@@ -32,18 +33,20 @@ stdout_event(struct loop *l, void *arg, short revents)
 {
 	(void)arg;
 	if (revents & (POLLERR | POLLHUP)) {
-		out_drop();
+		sink_drop(sink_stdout);
 		loop_stop(l, ST_OK);
 	}
 }
 
+/* Each time round the loop: write what the events made (arg: runopts). */
 static void
 prepare(struct loop *l, void *arg)
 {
-	(void)arg;
-	if (out_flush() == -1) {
+	const struct runopts *ro = arg;
+
+	if (sink_flush(sink_stdout) == -1) {
 		/* the reader went away: a quiet, successful end */
-		if (out_broken()) {
+		if (sink_broken(sink_stdout)) {
 			loop_stop(l, ST_OK);
 			return;
 		}
@@ -51,14 +54,15 @@ prepare(struct loop *l, void *arg)
 		loop_stop(l, ST_FAIL);
 		return;
 	}
-	if (out_pending() > run_ro->max_backlog) {
+	if (sink_pending(sink_stdout) > ro->max_backlog) {
 		warnx("output backlog over %zu bytes: the reader is too slow; "
-		    "leaving", run_ro->max_backlog);
-		out_drop();
+		    "leaving", ro->max_backlog);
+		sink_drop(sink_stdout);
 		loop_stop(l, ST_FAIL);
 		return;
 	}
-	loop_fd_events(l, STDOUT_FILENO, out_pending() ? POLLOUT : 0);
+	loop_fd_events(l, STDOUT_FILENO,
+	    sink_pending(sink_stdout) ? POLLOUT : 0);
 }
 
 /*
@@ -75,26 +79,30 @@ run_loop(const struct runopts *ro, int output)
 	loop_deadline(l, ro->timeout);
 	if (!output)
 		return l;
-	run_ro = ro;
-	if (out_start() != ST_OK ||
+	if (sink_start(sink_stdout) != ST_OK ||
 	    loop_fd(l, STDOUT_FILENO, 0, stdout_event, NULL) != ST_OK) {
 		loop_free(l);
 		return NULL;
 	}
 	loop_on_busy(l, busy, NULL);
-	loop_on_prepare(l, prepare, NULL);
+	/* ro is the command's: it outlives the loop, which run_end frees */
+	loop_on_prepare(l, prepare, (void *)ro);
 	return l;
 }
 
-/* Leave every group, write the rest: the first failure is the status. */
+/*
+ * Leave every group, write the rest: the first failure is the status.
+ * Stopping stdout when run_loop did not attach it (lock's COMMAND owns
+ * it) is harmless: nothing was put there, so nothing is written, and
+ * its flags were never changed.
+ */
 int
 run_end(struct loop *l, int st)
 {
 	int ost;
 
-	st = sess_finish(st);
-	ost = run_ro != NULL ? out_stop() : ST_OK;
-	run_ro = NULL;
+	st = sess_finish(l, st);
+	ost = sink_stop(sink_stdout);
 	loop_free(l);
 	return st ? st : ost;
 }

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 #ifndef RUN_H
 #define RUN_H
 
-#include "cpgtool.h"
-#include "loop.h"
+struct loop;
+struct runopts;
 
 struct loop *run_loop(const struct runopts *, int);
 int	 run_end(struct loop *, int);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The only file that calls corosync's libraries: libcpg (connecting,
  * joining, sending, leaving), libcmap and libcfg (node names and
@@ -7,9 +8,18 @@
  * libcpg allows one cpg_join per handle, so a command that follows several
  * groups holds one session (handle) per group; each handle's descriptor is
  * served by the command's loop. CS_ERR_TRY_AGAIN is never a failure here:
- * it is retried after a pause, and a send held back by flow control is
- * retried once the pause is over or an own message has come back, while
- * the loop keeps dispatching.
+ * it is retried after a pause.
+ *
+ * Sending: each session owns a queue of what corosync did not take yet.
+ * sess_send hands a message to corosync at once when nothing is queued
+ * (no copy); if flow control holds it back (CS_ERR_TRY_AGAIN), or a
+ * membership change cut a fragmented one short (CS_ERR_INTERRUPT:
+ * corosync dropped it, nobody is delivered it), a copy is queued and the
+ * whole message goes again: after a growing pause, or as soon as an own
+ * message comes back (it left corosync's queue, so another may fit).
+ * Messages go in the order they were given. The owner hears `drained'
+ * when the queue is empty again; a pump stops reading while anything is
+ * queued, so the queue rarely holds more than one message.
  */
 
 #include <sys/socket.h>
@@ -29,15 +39,38 @@
 #include <corosync/cpg.h>
 #include <corosync/votequorum.h>
 
-#include "cpgtool.h"
+#include "addr.h"
+#include "enc.h"
+#include "event.h"
+#include "loop.h"
+#include "opt.h"
 #include "sess.h"
+#include "status.h"
 
 #define LEAVE_WAIT	(2 * SEC)
 #define RECONNECT_EVERY	(200 * MSEC)
 #define DISPATCH_MAX	1024
 
+/* A message corosync has not taken yet. */
+struct qmsg {
+	struct qmsg	*next;
+	size_t		 len;
+	char		 data[];
+};
+
+/*
+ * The sessions of one loop, kept with it (loop_data): sess_finish ends
+ * them all, and a ring change that every handle hears is told once.
+ */
+struct sessions {
+	struct sess	*all;
+	struct cpg_ring_id last_ring;	/* the last ring change told */
+	int		 have_ring;
+};
+
 struct sess {
 	struct loop	*loop;
+	struct sessions	*set;
 	const struct runopts *ro;
 	const struct sess_hooks *hooks;
 	void		*arg;
@@ -47,13 +80,16 @@ struct sess {
 	int		 fd;		/* -1 while not connected */
 	int		 join;		/* a member, not just an observer */
 	int		 left;		/* our own leave came back */
-	int		 held;		/* a send waits for flow control */
-	uint32_t	 nodeid;
-	uint32_t	 pid;
-	uint64_t	 sent;
+	struct cpgt_addr me;
+	uint64_t	 sent;		/* taken by corosync */
 	uint64_t	 back;		/* own messages delivered back */
+	struct qmsg	*qhead;		/* not taken yet, oldest first */
+	struct qmsg	**qtail;
+	size_t		 queued;	/* their bytes */
+	uint64_t	 nqueued;	/* their number */
 	int64_t		 lost_at;	/* reconnecting since */
-	struct timer	 retry;		/* held send, or reconnect */
+	struct timer	 retry;		/* the queue's next try */
+	struct timer	 reconnect;	/* the connection's next try */
 	struct backoff	 bo;
 	cmap_handle_t	 cmap;
 	corosync_cfg_handle_t cfg;
@@ -64,11 +100,15 @@ struct quorum {
 	votequorum_handle_t h;
 	int		 inited;
 	int		 told;		/* the first notification came */
+	int		 ringed;	/* ... and the first ring */
+	int		 quorate;
+	int		 complete;
+	votequorum_ring_id_t ring;	/* the ring the next verdict is for */
 	int		 fd;		/* -1 until watched */
-	void		(*fn)(void *, int, int);
-	void		(*vfn)(void *, const struct qview *);
+	quorum_fn	*fn;
 	void		*arg;
 	/* following views (quorum_follow): the latest notifications */
+	quorum_view_fn	*vfn;
 	struct qview	*view;
 	int		 changed;	/* since the view was last told */
 	uint32_t	 nstates;
@@ -77,10 +117,12 @@ struct quorum {
 	corosync_cfg_handle_t cfg;
 };
 
-static struct sess *all;		/* every open session */
-static struct sess *dispatching;	/* whose cpg_dispatch is running */
-static struct cpg_ring_id last_ring;	/* the last ring change told */
-static int have_ring;
+/*
+ * Whose cpg_dispatch is running: libcpg's callbacks are told only the
+ * handle, and this spares a locked lookup (cpg_context_get) per event.
+ * Set and cleared around each dispatch, so it is no state between them.
+ */
+static struct sess *dispatching;
 
 static const char *const cs_names[] = {
 	[CS_OK] = "CS_OK",
@@ -169,31 +211,95 @@ sess_of(cpg_handle_t h)
 	return p;
 }
 
-static int
-is_self(const struct sess *s, uint32_t nodeid, uint32_t pid)
-{
-	return nodeid == s->nodeid && pid == s->pid;
-}
-
 static void
 emit(struct sess *s, struct event *ev)
 {
 	if (loop_done(s->loop) || s->hooks->event == NULL)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
-	ev->self_nodeid = s->nodeid;
-	ev->self_pid = s->pid;
+	ev->self_nodeid = s->me.nodeid;
+	ev->self_pid = s->me.pid;
 	s->hooks->event(s->arg, s, ev);
 }
 
-/* A held send may go now: tell the command, which sends again. */
-static void
-writable(struct sess *s)
+static const char *
+group_str(const struct sess *s, char *buf, size_t size)
 {
-	s->held = 0;
+	return enc_group_str(&s->group, buf, size);
+}
+
+static int
+send_failed(struct sess *s, cs_error_t e, size_t len)
+{
+	char name[GROUP_STR_MAX];
+
+	return cs_fail(e, "cannot send a message of %zu bytes to '%s'", len,
+	    group_str(s, name, sizeof(name)));
+}
+
+/*
+ * Multicast one message: CS_OK, or TRY_AGAIN and INTERRUPT for "queue
+ * it, send it again whole", or a failure.
+ */
+static cs_error_t
+mcast(struct sess *s, const void *buf, size_t len)
+{
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	cs_error_t e;
+
+	e = cpg_mcast_joined(s->h, CPG_TYPE_AGREED, &iov, 1);
+	if (e == CS_OK) {
+		s->sent++;
+		backoff_reset(&s->bo);
+	}
+	return e;
+}
+
+/*
+ * Send what is queued, oldest first, until corosync holds one back (then
+ * try again after a pause) or the queue is empty (then tell the owner).
+ */
+static void
+flush(struct sess *s)
+{
+	struct qmsg *m;
+	cs_error_t e;
+
 	timer_stop(&s->retry);
-	if (s->hooks->writable != NULL && !loop_done(s->loop))
-		s->hooks->writable(s->arg, s);
+	if (s->fd < 0 || s->qhead == NULL || loop_done(s->loop))
+		return;
+	while ((m = s->qhead) != NULL) {
+		e = mcast(s, m->data, m->len);
+		if (e == CS_ERR_TRY_AGAIN || e == CS_ERR_INTERRUPT) {
+			timer_in(&s->retry, backoff_next(&s->bo));
+			return;
+		}
+		if (e != CS_OK) {
+			loop_stop(s->loop, send_failed(s, e, m->len));
+			return;
+		}
+		s->qhead = m->next;
+		s->queued -= m->len;
+		s->nqueued--;
+		free(m);
+	}
+	s->qtail = &s->qhead;
+	if (s->hooks->drained != NULL && !loop_done(s->loop))
+		s->hooks->drained(s->arg, s);
+}
+
+static void
+queue_free(struct sess *s)
+{
+	struct qmsg *m;
+
+	while ((m = s->qhead) != NULL) {
+		s->qhead = m->next;
+		free(m);
+	}
+	s->qtail = &s->qhead;
+	s->queued = 0;
+	s->nqueued = 0;
 }
 
 static void
@@ -208,12 +314,12 @@ on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
 
 	if (s == NULL)
 		return;
-	if (is_self(s, nodeid, pid))
+	if (addr_eq(ADDR(nodeid, pid), s->me))
 		s->back++;
 	emit(s, &ev);
-	/* our message left corosync's queue: a held send may fit now */
-	if (s->held && is_self(s, nodeid, pid))
-		writable(s);
+	/* our message left corosync's queue: a queued one may fit now */
+	if (s->qhead != NULL && addr_eq(ADDR(nodeid, pid), s->me))
+		flush(s);
 }
 
 static void
@@ -234,7 +340,7 @@ on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	if (s == NULL)
 		return;
 	for (i = 0; i < nleft; i++)
-		if (is_self(s, left[i].nodeid, left[i].pid))
+		if (addr_eq(ADDR_OF(&left[i]), s->me))
 			s->left = 1;
 	emit(s, &ev);
 }
@@ -251,11 +357,11 @@ on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n,
 	if (s == NULL)
 		return;
 	/* Every handle hears of every ring change: say it once. */
-	if (have_ring && last_ring.nodeid == ring.nodeid &&
-	    last_ring.seq == ring.seq)
+	if (s->set->have_ring && s->set->last_ring.nodeid == ring.nodeid &&
+	    s->set->last_ring.seq == ring.seq)
 		return;
-	last_ring = ring;
-	have_ring = 1;
+	s->set->last_ring = ring;
+	s->set->have_ring = 1;
 	emit(s, &ev);
 }
 
@@ -294,7 +400,7 @@ sess_connect(struct sess *s, int64_t wait, int quiet)
 			return st;
 	}
 	if ((e = cpg_fd_get(s->h, &s->fd)) != CS_OK ||
-	    (e = cpg_local_get(s->h, &s->nodeid)) != CS_OK) {
+	    (e = cpg_local_get(s->h, &s->me.nodeid)) != CS_OK) {
 		cpg_finalize(s->h);
 		s->fd = -1;
 		return quiet ? ST_CONN :
@@ -324,10 +430,11 @@ sess_join(struct sess *s, int quiet)
 	}
 	if (quiet)
 		return ST_CONN;
-	out_group_str(&s->group, name, sizeof(name));
+	enc_group_str(&s->group, name, sizeof(name));
 	return cs_fail(e, "cannot join '%s'", name);
 }
 
+/* Close the connection; the session stays, to connect again or be freed. */
 static void
 sess_close(struct sess *s)
 {
@@ -343,6 +450,17 @@ sess_close(struct sess *s)
 	}
 	s->fd = -1;
 	timer_stop(&s->retry);
+}
+
+/* Close it and take its timers off the loop, which may live on. */
+static void
+sess_free(struct sess *s)
+{
+	sess_close(s);
+	timer_del(&s->retry);
+	timer_del(&s->reconnect);
+	queue_free(s);
+	free(s);
 }
 
 /*
@@ -365,7 +483,7 @@ sess_leave(struct sess *s, int wait)
 	    loop_now() < until)
 		poll(NULL, 0, 1);
 	if (e != CS_OK) {
-		out_group_str(&s->group, name, sizeof(name));
+		enc_group_str(&s->group, name, sizeof(name));
 		return cs_fail(e, "cannot leave '%s'", name);
 	}
 	pfd.fd = s->fd;
@@ -382,8 +500,8 @@ sess_leave(struct sess *s, int wait)
 	return ST_OK;
 }
 
-static void
-on_retry(struct loop *, void *);
+static void on_retry(struct loop *, void *);
+static void on_reconnect(struct loop *, void *);
 
 /*
  * Open a session on `group' and join it, unless `join' is 0 (an observer,
@@ -394,26 +512,32 @@ sess_open(struct loop *l, const struct cpg_name *group, int join,
     const struct runopts *ro, const struct sess_hooks *hooks, void *arg,
     struct sess **sp)
 {
+	struct sessions *set = loop_data(l);
 	struct sess *s;
 	int st;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if (set == NULL && (set = calloc(1, sizeof(*set))) != NULL)
+		loop_set_data(l, set);
+	if (set == NULL || (s = calloc(1, sizeof(*s))) == NULL) {
 		warn("session");
 		return ST_FAIL;
 	}
 	s->loop = l;
+	s->set = set;
 	s->ro = ro;
 	s->hooks = hooks;
 	s->arg = arg;
 	s->fd = -1;
-	s->pid = (uint32_t)getpid();
+	s->me.pid = (uint32_t)getpid();
 	s->bo = (struct backoff){ .min = MSEC / 4, .max = 50 * MSEC };
 	if (group != NULL)
 		s->group = *group;
 	s->join = join;
+	s->qtail = &s->qhead;
 	timer_init(l, &s->retry, on_retry, s);
-	s->next = all;
-	all = s;
+	timer_init(l, &s->reconnect, on_reconnect, s);
+	s->next = set->all;
+	set->all = s;
 	*sp = s;
 	if ((st = sess_connect(s, (int64_t)(ro->wait_corosync * SEC), 0)))
 		return st;
@@ -421,24 +545,28 @@ sess_open(struct loop *l, const struct cpg_name *group, int join,
 }
 
 /*
- * Leave every group, close every session: the first failure, `st' or a
- * leave's, is the exit status. Every way out of a command ends here, so
- * peers see a LEAVE and not a PROCDOWN.
+ * Leave every group, close every session of the loop: the first
+ * failure, `st' or a leave's, is the exit status. Every way out of a
+ * command ends here, so peers see a LEAVE and not a PROCDOWN.
  */
 int
-sess_finish(int st)
+sess_finish(struct loop *l, int st)
 {
+	struct sessions *set = loop_data(l);
 	struct sess *s;
 	int lst;
 
-	for (s = all; s != NULL; s = s->next)
+	if (set == NULL)
+		return st;
+	for (s = set->all; s != NULL; s = s->next)
 		if ((lst = sess_leave(s, 1)) != ST_OK && st == ST_OK)
 			st = lst;
-	while ((s = all) != NULL) {
-		all = s->next;
-		sess_close(s);
-		free(s);
+	while ((s = set->all) != NULL) {
+		set->all = s->next;
+		sess_free(s);
 	}
+	free(set);
+	loop_set_data(l, NULL);
 	return st;
 }
 
@@ -449,21 +577,27 @@ reconnected(struct sess *s)
 
 	warnx("connected to corosync again after %.1f seconds",
 	    (double)(loop_now() - s->lost_at) / SEC);
-	have_ring = 0;
+	s->set->have_ring = 0;
 	ev.group = &s->group;
 	emit(s, &ev);
+	/* what was queued while away goes now */
+	flush(s);
 }
 
-/* The held send's pause is over, or it is time to try corosync again. */
+/* The queue's pause is over: corosync may take its head now. */
 static void
 on_retry(struct loop *l, void *arg)
 {
+	(void)l;
+	flush(arg);
+}
+
+/* Time to try corosync again. */
+static void
+on_reconnect(struct loop *l, void *arg)
+{
 	struct sess *s = arg;
 
-	if (s->fd >= 0) {
-		writable(s);
-		return;
-	}
 	if (sess_connect(s, 0, 1) == ST_OK) {
 		if (!s->join || sess_join(s, 1) == ST_OK) {
 			reconnected(s);
@@ -472,7 +606,7 @@ on_retry(struct loop *l, void *arg)
 		sess_close(s);
 	}
 	if (!loop_done(l))
-		timer_in(&s->retry, RECONNECT_EVERY);
+		timer_in(&s->reconnect, RECONNECT_EVERY);
 }
 
 /*
@@ -488,7 +622,7 @@ sess_lost(struct sess *s, cs_error_t e)
 	loop_fd_del(s->loop, s->fd);
 	cpg_finalize(s->h);
 	s->fd = -1;
-	s->held = 0;
+	timer_stop(&s->retry);
 	if (!s->ro->reconnect) {
 		warnx("lost connection to corosync: %s", cs_name(e));
 		if (s->hooks->lost == NULL)
@@ -503,7 +637,7 @@ sess_lost(struct sess *s, cs_error_t e)
 		    (unsigned long long)lost);
 	s->sent = s->back = 0;
 	s->lost_at = loop_now();
-	timer_in(&s->retry, RECONNECT_EVERY);
+	timer_in(&s->reconnect, RECONNECT_EVERY);
 	return ST_OK;
 }
 
@@ -535,61 +669,71 @@ sess_readable(struct loop *l, void *arg, short revents)
 }
 
 /*
- * Multicast one message: ST_OK, with *held set if flow control held it
- * back (the session calls the writable hook when it may go), or the
- * status of the failure.
+ * Multicast a message, now or (queued, copied) as soon as corosync takes
+ * it: ST_OK. Refused, said, with ST_FAIL when it would take the queue
+ * over SESS_QUEUE_MAX (a message alone in the queue may be larger), or
+ * over corosync's limit; a failure of corosync's, said, its status.
  */
 int
-sess_send(struct sess *s, const void *buf, size_t len, const char *unit,
-    unsigned long n, int *held)
+sess_send(struct sess *s, const void *buf, size_t len)
 {
-	struct iovec iov = { (void *)(uintptr_t)buf, len };
 	char name[GROUP_STR_MAX];
+	struct qmsg *m;
 	cs_error_t e;
 
-	*held = 0;
 	if (len > MSG_MAX) {
-		out_group_str(&s->group, name, sizeof(name));
-		warnx("cannot send %s %lu (%zu bytes) to '%s': over corosync's "
-		    "limit of %zu bytes", unit, n, len, name, MSG_MAX);
+		warnx("cannot send a message of %zu bytes to '%s': over "
+		    "corosync's limit of %zu bytes", len,
+		    group_str(s, name, sizeof(name)), MSG_MAX);
 		return ST_FAIL;
 	}
-	if (s->fd < 0) {
-		/* reconnecting: the session says when */
-		*held = s->held = 1;
-		return ST_OK;
-	}
-	e = cpg_mcast_joined(s->h, CPG_TYPE_AGREED, &iov, 1);
-	if (e == CS_OK) {
-		s->sent++;
-		backoff_reset(&s->bo);
-		return ST_OK;
-	}
-	/*
-	 * INTERRUPT: the group's membership changed while libcpg was sending
-	 * a message in fragments (over about 1 MB); corosync dropped it, so
-	 * nobody is delivered it: it goes again whole, as a held one does.
-	 */
-	if (e == CS_ERR_TRY_AGAIN || e == CS_ERR_INTERRUPT) {
-		*held = s->held = 1;
+	if (s->qhead == NULL && s->fd >= 0) {
+		e = mcast(s, buf, len);
+		if (e == CS_OK)
+			return ST_OK;
+		if (e != CS_ERR_TRY_AGAIN && e != CS_ERR_INTERRUPT)
+			return send_failed(s, e, len);
 		timer_in(&s->retry, backoff_next(&s->bo));
-		return ST_OK;
+	} else if (s->qhead != NULL && len > SESS_QUEUE_MAX - s->queued) {
+		warnx("cannot send a message of %zu bytes to '%s': %zu bytes "
+		    "wait for corosync already", len,
+		    group_str(s, name, sizeof(name)), s->queued);
+		return ST_FAIL;
 	}
-	out_group_str(&s->group, name, sizeof(name));
-	return cs_fail(e, "cannot send %s %lu (%zu bytes) to '%s'", unit, n,
-	    len, name);
+	if ((m = malloc(sizeof(*m) + len)) == NULL) {
+		warn("cannot send a message of %zu bytes to '%s'", len,
+		    group_str(s, name, sizeof(name)));
+		return ST_FAIL;
+	}
+	m->next = NULL;
+	m->len = len;
+	memcpy(m->data, buf, len);
+	*s->qtail = m;
+	s->qtail = &m->next;
+	s->queued += len;
+	s->nqueued++;
+	return ST_OK;
 }
 
+/* Bytes given to sess_send that corosync has not taken yet. */
+size_t
+sess_queued(const struct sess *s)
+{
+	return s->queued;
+}
+
+/* Messages given to sess_send, taken by corosync or queued. */
 uint64_t
 sess_sent(const struct sess *s)
 {
-	return s->sent;
+	return s->sent + s->nqueued;
 }
 
+/* ... not yet delivered back to us: queued ones count. */
 uint64_t
 sess_unconfirmed(const struct sess *s)
 {
-	return s->sent - s->back;
+	return s->sent + s->nqueued - s->back;
 }
 
 uint64_t
@@ -601,7 +745,7 @@ sess_confirmed(const struct sess *s)
 uint32_t
 sess_nodeid(const struct sess *s)
 {
-	return s->nodeid;
+	return s->me.nodeid;
 }
 
 /* The members of any group, without joining it. */
@@ -609,7 +753,7 @@ int
 sess_membership(struct sess *s, const struct cpg_name *group,
     struct cpg_address *list, int *n)
 {
-	char name[CPG_MAX_NAME_LENGTH * 4 + 1];
+	char name[GROUP_STR_MAX];
 	struct cpg_name g = *group;
 	int max = *n, st;
 	cs_error_t e;
@@ -624,7 +768,7 @@ sess_membership(struct sess *s, const struct cpg_name *group,
 	}
 	if (e == CS_OK)
 		return ST_OK;
-	out_group_str(group, name, sizeof(name));
+	enc_group_str(group, name, sizeof(name));
 	return cs_fail(e, "cannot get the members of '%s'", name);
 }
 
@@ -749,14 +893,22 @@ on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 		q->changed = 1;
 		return;
 	}
-	/* votequorum lists every node it has seen, the missing ones too */
+	/* votequorum lists every configured node, the missing ones too */
 	for (i = 0; i < n && nodes[i].state == VOTEQUORUM_NODESTATE_MEMBER;
 	    i++)
 		;
-	q->fn(q->arg, quorate != 0, i == n);
+	q->quorate = quorate != 0;
+	q->complete = i == n;
+	if (q->fd >= 0)
+		q->fn(q->arg, q->quorate, q->complete, q->ring.nodeid,
+		    q->ring.seq);
 }
 
-/* The ring: it comes before the quorum notification of the same change. */
+/*
+ * votequorum names the ring in its node list, sent while it syncs, before
+ * the verdict it sends once synced (exec/votequorum.c): the verdict that
+ * follows is for this ring.
+ */
 static void
 on_nodelist(votequorum_handle_t h, uint64_t ctx, votequorum_ring_id_t ring,
     uint32_t n, uint32_t *nodes)
@@ -766,13 +918,16 @@ on_nodelist(votequorum_handle_t h, uint64_t ctx, votequorum_ring_id_t ring,
 	(void)h;
 	(void)n;
 	(void)nodes;
-	if (q->view == NULL)
-		return;
-	q->view->ring.nodeid = ring.nodeid;
-	q->view->ring.seq = ring.seq;
-	q->changed = 1;
+	q->ring = ring;
+	q->ringed = 1;
+	if (q->view != NULL) {
+		q->view->ring.nodeid = ring.nodeid;
+		q->view->ring.seq = ring.seq;
+		q->changed = 1;
+	}
 }
 
+/* Expected votes changed (corosync-quorumtool -e, a node's vote). */
 static void
 on_expected(votequorum_handle_t h, uint64_t ctx, uint32_t expected)
 {
@@ -783,6 +938,7 @@ on_expected(votequorum_handle_t h, uint64_t ctx, uint32_t expected)
 	q->changed = 1;
 }
 
+/* votequorum_getinfo, on TRY_AGAIN again: CS_*, or -ST_* from the nap. */
 static int
 vq_getinfo(struct quorum *q, uint32_t nodeid, struct votequorum_info *info)
 {
@@ -926,7 +1082,7 @@ quorum_readable(struct loop *l, void *arg, short revents)
 		return;
 	}
 	/* no word from votequorum is no quorum */
-	q->fn(q->arg, 0, 0);
+	q->fn(q->arg, 0, 0, q->ring.nodeid, q->ring.seq);
 }
 
 static struct quorum *
@@ -946,8 +1102,8 @@ quorum_new(struct loop *l, void *arg, struct quorum **qp)
 }
 
 /*
- * Connect to votequorum and follow it: its current state comes at once
- * (the ring, then the verdict), before this returns. ST_FAIL, said with
+ * Connect to votequorum and follow it: its current state comes at once,
+ * the ring and then the verdict, before this returns. ST_FAIL, said with
  * `hint', if corosync runs no votequorum.
  */
 static int
@@ -971,11 +1127,12 @@ quorum_track(struct quorum *q, const char *hint)
 	if (e != CS_OK)
 		return cs_fail(e, "cannot connect to corosync's votequorum");
 	q->inited = 1;
+	/* the current state comes at once as the first notification */
 	if ((e = votequorum_fd_get(q->h, &fd)) != CS_OK ||
 	    (e = votequorum_trackstart(q->h, (uint64_t)(uintptr_t)q,
 	    CS_TRACK_CURRENT | CS_TRACK_CHANGES)) != CS_OK)
 		return cs_fail(e, "cannot follow corosync's quorum");
-	while (!q->told)
+	while (!q->told || !q->ringed)
 		if ((e = votequorum_dispatch(q->h, CS_DISPATCH_ONE)) != CS_OK)
 			return cs_fail(e, "cannot follow corosync's quorum");
 	if ((st = loop_fd(q->loop, fd, POLLIN, quorum_readable, q)) != ST_OK)
@@ -990,28 +1147,31 @@ quorum_track(struct quorum *q, const char *hint)
  * runs no votequorum: then nothing could tell a partition from a cluster.
  */
 int
-quorum_open(struct loop *l, void (*fn)(void *, int, int), void *arg,
-    struct quorum **qp)
+quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
 {
 	struct quorum *q;
+	int st;
 
 	if ((q = quorum_new(l, arg, qp)) == NULL)
 		return ST_FAIL;
 	q->fn = fn;
-	return quorum_track(q, ": a partition cannot be told from the "
-	    "cluster (configure it, or use --no-quorum)");
+	if ((st = quorum_track(q, ": a partition cannot be told from the "
+	    "cluster (configure it, or use --no-quorum)")) != ST_OK)
+		return st;
+	fn(arg, q->quorate, q->complete, q->ring.nodeid, q->ring.seq);
+	return ST_OK;
 }
 
 /*
- * Follow this node's view of the quorum, as corosync-quorumtool shows it:
- * fn gets the current view before this returns, and a new one after each
- * change; NULL, once, if the connection is lost (said). Waits for corosync
- * as ro says. ST_CONN, said, if corosync is not there; ST_FAIL if it runs
- * no votequorum.
+ * Follow this node's view of the quorum, as corosync-quorumtool -s shows
+ * it: fn gets the current view before this returns, and a new one after
+ * each change; NULL, once, if the connection is lost (said). Waits for
+ * corosync as ro says. ST_CONN, said, if corosync is not there; ST_FAIL
+ * if it runs no votequorum.
  */
 int
-quorum_follow(struct loop *l, const struct runopts *ro,
-    void (*fn)(void *, const struct qview *), void *arg, struct quorum **qp)
+quorum_follow(struct loop *l, const struct runopts *ro, quorum_view_fn *fn,
+    void *arg, struct quorum **qp)
 {
 	int64_t until = loop_now() + (int64_t)(ro->wait_corosync * SEC);
 	struct quorum *q;
@@ -1035,9 +1195,8 @@ quorum_follow(struct loop *l, const struct runopts *ro,
 		    100 * MSEC)) != 0)
 			return st;
 	}
-	if ((st = quorum_track(q, ": there is no quorum to show")) != ST_OK)
-		return st;
-	if ((st = build_view(q)) != ST_OK)
+	if ((st = quorum_track(q, ": there is no quorum to show")) != ST_OK ||
+	    (st = build_view(q)) != ST_OK)
 		return st;
 	q->changed = 0;
 	fn(arg, q->view);

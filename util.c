@@ -1,14 +1,17 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What every module may need and none owns: the command being run, which
  * standard streams were closed, the one-line usage error, a hex digit's
- * value. Kept apart so that opt.c and out.c need not call each other, and
- * a test harness can link out.c with this file alone.
+ * value. A leaf: it calls no module of ours, so that any module may call
+ * it without an arrow back, and the fuzzer links the output layer with
+ * this file alone.
  */
 
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "cpgtool.h"
+#include "util.h"
 
 const struct cmd	*cur_cmd;
 unsigned		 std_closed;

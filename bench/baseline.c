@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * baseline: the smallest sensible libcpg client, the yardstick bench/run
  * measures cpgtool against. It does what a careful hand-written client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * stamp: the COMMAND of the lock hand-over bench. It writes when it
  * started, holds, and writes when it ends, as little as a program can do

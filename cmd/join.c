@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool join GROUP: be a member; multicast each input message, print
  * everything delivered. At the end of input, wait until our own messages
@@ -9,9 +10,18 @@
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../input.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef join_defs[] = {
 	{ "count", 'c', "count", "exit after COUNT messages" },
@@ -24,15 +34,20 @@ const struct optdef *const join_opts[] = {
 
 struct join {
 	struct loop	*loop;
+	const struct outfmt *of;
 	struct input	 in;
+	struct pump	 pump;
 	struct sess	*s;
 	unsigned long	 count;
 	unsigned long	 seen;
 };
 
+/* At the end of input, once our own messages came back: done. */
 static void
-maybe_done(struct join *j)
+maybe_done(void *arg)
 {
+	struct join *j = arg;
+
 	if (input_done(&j->in) && sess_unconfirmed(j->s) == 0)
 		loop_stop(j->loop, ST_OK);
 }
@@ -43,67 +58,27 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct join *j = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(sink_stdout, ev) && ev->type == EV_MESSAGE && j->count &&
-	    ++j->seen >= j->count)
+	if (out_event(sink_stdout, j->of, ev) && ev->type == EV_MESSAGE &&
+	    j->count && ++j->seen >= j->count)
 		loop_stop(j->loop, ST_OK);
 	else if (ev->type == EV_MESSAGE)
 		maybe_done(j);
 }
 
-/*
- * Send every whole message buffered, as far as flow control lets us;
- * while it holds one back, input is not read (the session says when).
- */
 static void
-pump(struct join *j)
-{
-	const char *m;
-	size_t n;
-	int held, st;
-
-	while (input_next(&j->in, &m, &n)) {
-		if ((st = sess_send(j->s, m, n, input_unit(&j->in),
-		    j->in.count + 1, &held)) != ST_OK) {
-			loop_stop(j->loop, st);
-			return;
-		}
-		if (held) {
-			loop_fd_events(j->loop, j->in.fd, 0);
-			return;
-		}
-		input_take(&j->in);
-	}
-	if (j->in.eof)
-		loop_fd_del(j->loop, j->in.fd);
-	else
-		loop_fd_events(j->loop, j->in.fd, POLLIN);
-	maybe_done(j);
-}
-
-static void
-on_input(struct loop *l, void *arg, short revents)
+on_drained(void *arg, struct sess *s)
 {
 	struct join *j = arg;
 
-	(void)revents;
-	if (input_read(&j->in) == -1)
-		loop_stop(l, ST_FAIL);
-	else
-		pump(j);
-}
-
-static void
-on_writable(void *arg, struct sess *s)
-{
 	(void)s;
-	pump(arg);
+	pump_go(&j->pump);
 }
 
 int
-cmd_join(int argc, char **argv)
+cmd_join(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = {
-		.event = on_event, .writable = on_writable,
+		.event = on_event, .drained = on_drained,
 	};
 	struct join j = { 0 };
 	struct cpg_name group;
@@ -113,7 +88,7 @@ cmd_join(int argc, char **argv)
 
 	opt_init_run(&ro);
 	while ((ch = opt_get(argc, argv, join_opts, 0)) != -1) {
-		if ((r = opt_common(&ro, ch, optarg)) != 0) {
+		if ((r = opt_common(&ro, of, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -152,14 +127,16 @@ cmd_join(int argc, char **argv)
 		return ST_USAGE;
 	if ((st = input_open(&j.in, file, mode)) != ST_OK)
 		return st;
-	out_events_default(EVM_ALL);
+	fmt_events_default(of, EVM_ALL);
+	j.of = of;
 	if ((j.loop = run_loop(&ro, 1)) == NULL) {
 		input_close(&j.in);
 		return ST_FAIL;
 	}
 	if ((st = sess_open(j.loop, &group, 1, &ro, &hooks, &j,
-	    &j.s)) == ST_OK &&
-	    (st = loop_fd(j.loop, j.in.fd, POLLIN, on_input, &j)) == ST_OK) {
+	    &j.s)) == ST_OK) {
+		pump_init(&j.pump, &j.in, j.loop, j.s, maybe_done, &j);
+		pump_go(&j.pump);
 		st = loop_run(j.loop);
 	}
 	st = run_end(j.loop, st);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool members [GROUP...]: who is in a group, asked of corosync
  * without joining it, so looking never changes what is seen. --wait and
@@ -9,10 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr.h"
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../handler.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef members_defs[] = {
 	{ "wait", 'w', "count", "wait until each GROUP has COUNT members" },
@@ -20,7 +31,7 @@ static const struct optdef members_defs[] = {
 	    "members" },
 	{ "interval", 'i', "seconds", "how often --wait and --watch look "
 	    "(0.1)" },
-	{ "names", 'n', NULL, "add node names, addresses, local node" },
+	{ "names", 'N', NULL, "add node names, addresses, local node" },
 	{ "json", 'j', NULL, "print JSON Lines" },
 	{ "timestamps", 'T', NULL, "add the time to --watch events" },
 	OPTDEF_END
@@ -39,6 +50,7 @@ struct view {
 
 struct members {
 	struct loop	*loop;
+	struct outfmt	*of;
 	struct timer	 tick;
 	double		 interval;
 	struct sess	*s;
@@ -81,7 +93,7 @@ print_group(struct members *c, const struct cpg_name *g,
 		for (i = 0; i < n; i++)
 			sess_nodeinfo(c->s, a[i].nodeid, &ni[i]);
 	}
-	out_members(sink_stdout, g, a, n, ni, sess_nodeid(c->s));
+	out_members(sink_stdout, c->of, g, a, n, ni, sess_nodeid(c->s));
 	free(ni);
 	return ST_OK;
 }
@@ -187,7 +199,7 @@ has(const struct cpg_address *a, int n, const struct cpg_address *x)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (a[i].nodeid == x->nodeid && a[i].pid == x->pid)
+		if (addr_eq(ADDR_OF(&a[i]), ADDR_OF(x)))
 			return 1;
 	return 0;
 }
@@ -207,7 +219,7 @@ diff(const struct cpg_address *a, int na, const struct cpg_address *b,
 }
 
 static void
-watch_one(struct members *c, struct view *v, const struct view *old)
+watch_one(const struct members *c, struct view *v, const struct view *old)
 {
 	struct cpg_address joined[CPG_MEMBERS_MAX], left[CPG_MEMBERS_MAX];
 	struct event ev = { .type = EV_MEMBERS, .group = &v->name };
@@ -224,7 +236,7 @@ watch_one(struct members *c, struct view *v, const struct view *old)
 	if (c->h != NULL)
 		handler_event(c->h, &ev);
 	else
-		out_event(sink_stdout, &ev);
+		out_event(sink_stdout, c->of, &ev);
 }
 
 static const char *
@@ -284,7 +296,7 @@ parse(struct members *c, struct runopts *ro, int argc, char **argv)
 
 	while ((ch = opt_get(argc, argv, members_opts, 0)) != -1) {
 		if (ch == 'j' || ch == 'T') {
-			out_option(ch, NULL);
+			fmt_option(c->of, ch, NULL);
 			continue;
 		}
 		if ((r = opt_run(ro, ch, optarg)) != 0 ||
@@ -307,7 +319,7 @@ parse(struct members *c, struct runopts *ro, int argc, char **argv)
 				return ST_USAGE;
 			}
 			break;
-		case 'n':
+		case 'N':
 			c->names = 1;
 			break;
 		case 'w':
@@ -335,7 +347,7 @@ check(const struct members *c, int argc, int waiting)
 		usage_error("--wait and --watch exclude each other");
 		return ST_USAGE;
 	}
-	if (out_stamps() && !c->watch) {
+	if (c->of->stamps && !c->watch) {
 		usage_error("--timestamps goes with --watch");
 		return ST_USAGE;
 	}
@@ -343,14 +355,14 @@ check(const struct members *c, int argc, int waiting)
 		usage_error("--exec goes with --watch");
 		return ST_USAGE;
 	}
-	return opt_exec_check(&c->x) == -1 ? ST_USAGE : ST_OK;
+	return opt_exec_check(&c->x, c->of) == -1 ? ST_USAGE : ST_OK;
 }
 
 int
-cmd_members(int argc, char **argv)
+cmd_members(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = { .lost = on_lost };
-	struct members c = { .interval = 0.1 };
+	struct members c = { .interval = 0.1, .of = of };
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
 	int i, st, waiting;
@@ -363,8 +375,8 @@ cmd_members(int argc, char **argv)
 	waiting = c.wait > 0 || c.watch;
 	if ((st = check(&c, argc, waiting)) != ST_OK)
 		return st;
-	if (argc > 0 && opt_groups(argc, argv, &groups) == -1)
-		return ST_USAGE;
+	if (argc > 0 && (st = opt_groups(argc, argv, &groups)) != ST_OK)
+		return st;
 	if ((c.v = calloc((size_t)argc + 1, sizeof(*c.v))) == NULL) {
 		warn("members");
 		free(groups);
@@ -379,7 +391,7 @@ cmd_members(int argc, char **argv)
 		return ST_FAIL;
 	}
 	if (c.x.cmd != NULL && (st = handler_new(c.loop, c.x.cmd,
-	    c.x.timeout, ro.max_backlog, &c.h)) != ST_OK)
+	    c.x.timeout, ro.max_backlog, c.of, &c.h)) != ST_OK)
 		goto done;
 	if (c.h != NULL && c.names)
 		handler_names(c.h, node_name, &c);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool quorum: this node's view of the quorum, as corosync's
  * votequorum has it (what corosync-quorumtool -s shows), once or, with
@@ -11,10 +12,18 @@
 #include <string.h>
 
 #include "../cpgtool.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../handler.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../qview.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef quorum_defs[] = {
 	{ "json", 'j', NULL, "print JSON Lines" },
@@ -30,6 +39,7 @@ const struct optdef *const quorum_opts[] = {
 
 struct qcmd {
 	struct loop	*loop;
+	struct outfmt	*of;
 	struct quorum	*q;
 	struct qview	*last;		/* --watch: the view last told */
 	int		 seen;
@@ -64,7 +74,7 @@ print_event(void *arg, const struct event *ev)
 	if (c->h != NULL)
 		handler_event(c->h, &e);
 	else
-		out_event(sink_stdout, &e);
+		out_event(sink_stdout, c->of, &e);
 }
 
 static void
@@ -80,7 +90,7 @@ print_view(struct qcmd *c, const struct qview *v)
 	}
 	for (i = 0; ni != NULL && i < v->nnodes; i++)
 		quorum_nodeinfo(c->q, v->nodes[i].nodeid, &ni[i]);
-	out_quorum(sink_stdout, v, ni);
+	out_quorum(sink_stdout, c->of, v, ni);
 	free(ni);
 	c->status = v->quorate ? ST_OK : ST_INQUORATE;
 }
@@ -115,7 +125,7 @@ parse(struct qcmd *c, struct runopts *ro, int argc, char **argv)
 
 	while ((ch = opt_get(argc, argv, quorum_opts, 0)) != -1) {
 		if (ch == 'j' || ch == 'T') {
-			out_option(ch, NULL);
+			fmt_option(c->of, ch, NULL);
 			continue;
 		}
 		if ((r = opt_run(ro, ch, optarg)) != 0 ||
@@ -142,7 +152,7 @@ parse(struct qcmd *c, struct runopts *ro, int argc, char **argv)
 		usage_error("quorum takes no operands");
 		return ST_USAGE;
 	}
-	if (out_stamps() && !c->watch) {
+	if (c->of->stamps && !c->watch) {
 		usage_error("--timestamps goes with --watch");
 		return ST_USAGE;
 	}
@@ -150,13 +160,13 @@ parse(struct qcmd *c, struct runopts *ro, int argc, char **argv)
 		usage_error("--exec goes with --watch");
 		return ST_USAGE;
 	}
-	return opt_exec_check(&c->x) == -1 ? ST_USAGE : ST_OK;
+	return opt_exec_check(&c->x, c->of) == -1 ? ST_USAGE : ST_OK;
 }
 
 int
-cmd_quorum(int argc, char **argv)
+cmd_quorum(int argc, char **argv, struct outfmt *of)
 {
-	struct qcmd c = { 0 };
+	struct qcmd c = { .of = of };
 	struct runopts ro;
 	int st;
 
@@ -172,7 +182,7 @@ cmd_quorum(int argc, char **argv)
 		return ST_FAIL;
 	}
 	if (c.x.cmd != NULL && (st = handler_new(c.loop, c.x.cmd,
-	    c.x.timeout, ro.max_backlog, &c.h)) != ST_OK)
+	    c.x.timeout, ro.max_backlog, c.of, &c.h)) != ST_OK)
 		goto done;
 	if (c.h != NULL && c.names)
 		handler_names(c.h, node_name, &c);

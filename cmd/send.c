@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool send GROUP [MESSAGE...]: multicast the messages and succeed only
  * once each has been delivered back to us, which proves it is in the
@@ -10,10 +11,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../addr.h"
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../input.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef send_defs[] = {
 	{ "wait-members", 'm', "count", "send once GROUP has COUNT other "
@@ -28,32 +39,25 @@ const struct optdef *const send_opts[] = {
 
 struct send {
 	struct loop	*loop;
-	struct input	 in;
+	struct outfmt	*of;
+	struct input	 in;		/* or the MESSAGE arguments */
+	struct pump	 pump;
 	struct sess	*s;
-	char		**msgs;		/* the MESSAGE arguments, if any */
-	int		 nmsgs;
-	int		 next;
 	int		 ready;		/* enough members: sending */
 	int		 verbose;
 	int		 intrusive;
 	unsigned long	 members;
 };
 
+/* Every message sent, and delivered back to us: done. */
 static void
-maybe_done(struct send *c)
+maybe_done(void *arg)
 {
-	if (c->ready && (c->msgs ? c->next == c->nmsgs : input_done(&c->in)) &&
-	    sess_unconfirmed(c->s) == 0)
+	struct send *c = arg;
+
+	if (c->ready && input_done(&c->in) && sess_unconfirmed(c->s) == 0)
 		loop_stop(c->loop, ST_OK);
 }
-
-static int
-is_self(const struct event *ev, uint32_t nodeid, uint32_t pid)
-{
-	return nodeid == ev->self_nodeid && pid == ev->self_pid;
-}
-
-static void pump(struct send *);
 
 static void
 on_event(void *arg, struct sess *s, const struct event *ev)
@@ -64,91 +68,27 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	twin_confchg(s, ev);
 	if (ev->type == EV_CONFCHG && !c->ready) {
 		for (i = 0; i < ev->nmembers; i++)
-			others += !is_self(ev, ev->members[i].nodeid,
-			    ev->members[i].pid);
+			others += !addr_eq(ADDR_OF(&ev->members[i]),
+			    ADDR_SELF(ev));
 		if (others >= c->members) {
 			c->ready = 1;
-			pump(c);
+			pump_go(&c->pump);
 		}
 	}
-	if (ev->type != EV_MESSAGE || !is_self(ev, ev->nodeid, ev->pid))
+	if (ev->type != EV_MESSAGE || !addr_eq(ADDR_OF(ev), ADDR_SELF(ev)))
 		return;
 	if (c->verbose)
-		out_event(sink_stdout, ev);
-	maybe_done(c);
-}
-
-/* The next message: an argument, or the next one buffered from input. */
-static int
-next_msg(struct send *c, const char **m, size_t *n)
-{
-	if (c->msgs == NULL)
-		return input_next(&c->in, m, n);
-	if (c->next == c->nmsgs)
-		return 0;
-	*m = c->msgs[c->next];
-	*n = strlen(*m);
-	return 1;
-}
-
-/* Input is read only while sending: before, it waits in the pipe. */
-static void
-want_input(struct send *c, int on)
-{
-	if (c->msgs == NULL && c->in.eof)
-		loop_fd_del(c->loop, c->in.fd);
-	else if (c->msgs == NULL)
-		loop_fd_events(c->loop, c->in.fd, on ? POLLIN : 0);
-}
-
-/* Send what there is, as far as flow control lets us. */
-static void
-pump(struct send *c)
-{
-	const char *m;
-	unsigned long no;
-	size_t n;
-	int held, st;
-
-	if (!c->ready)
-		return;
-	while (next_msg(c, &m, &n)) {
-		no = c->msgs ? (unsigned long)c->next + 1 : c->in.count + 1;
-		if ((st = sess_send(c->s, m, n, c->msgs ? "argument" :
-		    input_unit(&c->in), no, &held)) != ST_OK) {
-			loop_stop(c->loop, st);
-			return;
-		}
-		if (held) {
-			want_input(c, 0);
-			return;
-		}
-		if (c->msgs)
-			c->next++;
-		else
-			input_take(&c->in);
-	}
-	want_input(c, 1);
+		out_event(sink_stdout, c->of, ev);
 	maybe_done(c);
 }
 
 static void
-on_input(struct loop *l, void *arg, short revents)
+on_drained(void *arg, struct sess *s)
 {
 	struct send *c = arg;
 
-	(void)revents;
-	if (input_read(&c->in) == -1)
-		loop_stop(l, ST_FAIL);
-	else
-		pump(c);
-}
-
-static void
-on_writable(void *arg, struct sess *s)
-{
 	(void)s;
-	pump(arg);
+	pump_go(&c->pump);
 }
 
 static int
@@ -158,7 +98,7 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 	int ch, r;
 
 	while ((ch = opt_get(argc, argv, send_opts, 0)) != -1) {
-		if ((r = opt_common(ro, ch, optarg)) != 0) {
+		if ((r = opt_common(ro, c->of, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -195,12 +135,12 @@ parse(struct send *c, struct runopts *ro, int argc, char **argv,
 }
 
 int
-cmd_send(int argc, char **argv)
+cmd_send(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = {
-		.event = on_event, .writable = on_writable,
+		.event = on_event, .drained = on_drained,
 	};
-	struct send c = { 0 };
+	struct send c = { .of = of };
 	struct cpg_name group;
 	const char *file = NULL;
 	struct runopts ro;
@@ -222,23 +162,22 @@ cmd_send(int argc, char **argv)
 		usage_error("messages as arguments exclude -0, -f and --whole");
 		return ST_USAGE;
 	}
-	if (argc > 1) {
-		c.msgs = argv + 1;
-		c.nmsgs = argc - 1;
-	} else if ((st = input_open(&c.in, file, mode)) != ST_OK)
+	if (argc > 1)
+		input_args(&c.in, argv + 1, (size_t)argc - 1);
+	else if ((st = input_open(&c.in, file, mode)) != ST_OK)
 		return st;
 	c.ready = c.members == 0;
-	out_events_default(EVM_MESSAGE);
+	fmt_events_default(of, EVM_MESSAGE);
 	/* silent unless -v: a closed stdout is then no concern */
 	if ((c.loop = run_loop(&ro, c.verbose)) == NULL) {
-		if (c.msgs == NULL)
-			input_close(&c.in);
+		input_close(&c.in);
 		return ST_FAIL;
 	}
 	if ((st = sess_open(c.loop, &group, 1, &ro, &hooks, &c,
-	    &c.s)) == ST_OK && (c.msgs != NULL ||
-	    (st = loop_fd(c.loop, c.in.fd, 0, on_input, &c)) == ST_OK)) {
-		pump(&c);
+	    &c.s)) == ST_OK) {
+		pump_init(&c.pump, &c.in, c.loop, c.s, maybe_done, &c);
+		if (c.ready)
+			pump_go(&c.pump);
 		st = loop_run(c.loop);
 		if (st != ST_OK && sess_sent(c.s) > 0)
 			warnx("%llu of %llu message(s) sent were confirmed",
@@ -246,7 +185,6 @@ cmd_send(int argc, char **argv)
 			    (unsigned long long)sess_sent(c.s));
 	}
 	st = run_end(c.loop, st);
-	if (c.msgs == NULL)
-		input_close(&c.in);
+	input_close(&c.in);
 	return st;
 }

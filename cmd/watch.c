@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool watch GROUP...: join every group (a handle each, one loop) and
  * print what happens there until told to stop, or hand each event to an
@@ -11,10 +12,19 @@
 #include <unistd.h>
 
 #include "../cpgtool.h"
+#include "../daemons.h"
+#include "../event.h"
+#include "../fmt.h"
 #include "../handler.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
 #include "../qview.h"
 #include "../run.h"
 #include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
 
 static const struct optdef watch_defs[] = {
 	{ "count", 'c', "count", "exit after COUNT messages" },
@@ -31,6 +41,7 @@ const struct optdef *const watch_opts[] = {
 
 struct watch {
 	struct loop	*loop;
+	const struct outfmt *of;
 	unsigned long	 count;
 	unsigned long	 seen;
 	int		 names;
@@ -51,7 +62,7 @@ emit(struct watch *w, const struct event *ev)
 {
 	if (w->h != NULL)
 		return handler_event(w->h, ev) == 1;
-	return out_event(sink_stdout, ev);
+	return out_event(sink_stdout, w->of, ev);
 }
 
 /* The end: at once, or once the running handler is stopped. */
@@ -136,13 +147,13 @@ on_view(void *arg, const struct qview *v)
 }
 
 static int
-parse(struct watch *w, struct runopts *ro, int *intrusive, int argc,
-    char **argv)
+parse(struct watch *w, struct runopts *ro, struct outfmt *of,
+    int *intrusive, int argc, char **argv)
 {
 	int ch, r;
 
 	while ((ch = opt_get(argc, argv, watch_opts, 0)) != -1) {
-		if ((r = opt_common(ro, ch, optarg)) != 0 ||
+		if ((r = opt_common(ro, of, ch, optarg)) != 0 ||
 		    (r = opt_exec(&w->x, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
@@ -173,7 +184,7 @@ parse(struct watch *w, struct runopts *ro, int *intrusive, int argc,
 			return opt_unknown(argv, ch);
 		}
 	}
-	if (opt_exec_check(&w->x) == -1)
+	if (opt_exec_check(&w->x, of) == -1)
 		return ST_USAGE;
 	if (w->names && !w->quorum && w->x.cmd == NULL) {
 		usage_error("--names goes with --quorum or --exec");
@@ -193,7 +204,7 @@ start(struct watch *w, const struct runopts *ro)
 	if ((w->loop = run_loop(ro, w->x.cmd == NULL)) == NULL)
 		return ST_FAIL;
 	if (w->x.cmd != NULL && handler_new(w->loop, w->x.cmd, w->x.timeout,
-	    ro->max_backlog, &w->h) != ST_OK)
+	    ro->max_backlog, w->of, &w->h) != ST_OK)
 		return ST_FAIL;
 	if (w->h != NULL && w->names)
 		handler_names(w->h, node_name, w);
@@ -201,7 +212,7 @@ start(struct watch *w, const struct runopts *ro)
 }
 
 int
-cmd_watch(int argc, char **argv)
+cmd_watch(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = {
 		.event = on_event, .lost = on_lost,
@@ -213,7 +224,7 @@ cmd_watch(int argc, char **argv)
 	int i, st, intrusive = 0;
 
 	opt_init_run(&ro);
-	if ((st = parse(&w, &ro, &intrusive, argc, argv)) != ST_OK)
+	if ((st = parse(&w, &ro, of, &intrusive, argc, argv)) != ST_OK)
 		return st == ST_HELP ? ST_OK : st;
 	argc -= optind;
 	argv += optind;
@@ -221,13 +232,14 @@ cmd_watch(int argc, char **argv)
 		usage_error("watch needs at least one group");
 		return ST_USAGE;
 	}
-	if (opt_groups(argc, argv, &groups) == -1)
-		return ST_USAGE;
+	if ((st = opt_groups(argc, argv, &groups)) != ST_OK)
+		return st;
 	if (daemon_refuse(groups, argc, intrusive) == -1) {
 		free(groups);
 		return ST_USAGE;
 	}
-	out_events_default(EVM_ALL);
+	fmt_events_default(of, EVM_ALL);
+	w.of = of;
 	if ((st = start(&w, &ro)) == ST_OK) {
 		for (i = 0; i < argc && st == ST_OK; i++) {
 			st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w,

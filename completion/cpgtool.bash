@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # bash completion for cpgtool(1)
 # shellcheck shell=bash
 
@@ -57,7 +58,7 @@ _cpgtool() {
 		opts="-h --help -c --count --intrusive --quorum -N --names
 			$out $run $stay $exec" ;;
 	members)
-		opts="-h --help -w --wait --watch -i --interval -n --names
+		opts="-h --help -w --wait --watch -i --interval -N --names
 			-j --json -T --timestamps --max-backlog $run $exec" ;;
 	quorum)
 		opts="-h --help -j --json -N --names -T --timestamps --watch
@@ -67,7 +68,7 @@ _cpgtool() {
 	lock)
 		opts="-h --help -j --json -T --timestamps -l --limit
 			-n --nonblock -v --verbose --kill-after --no-quorum
-			--show --names $run"
+			--show -N --names $run"
 		# past NAME, the words are COMMAND's
 		local n=0
 		for ((i = i + 1; i < COMP_CWORD; i++)); do

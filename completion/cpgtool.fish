@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # fish completion for cpgtool(1)
 
 function __cpgtool_groups
@@ -55,7 +56,7 @@ set -l mem "__fish_seen_subcommand_from members"
 complete -c cpgtool -n $mem -s w -l wait -x -d 'wait until N members'
 complete -c cpgtool -n $mem -l watch -d 'print each membership change'
 complete -c cpgtool -n $mem -s i -l interval -x -d 'polling interval'
-complete -c cpgtool -n $mem -s n -l names -d 'add node names and addresses'
+complete -c cpgtool -n $mem -s N -l names -d 'add node names and addresses'
 complete -c cpgtool -n $mem -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n $mem -s T -l timestamps -d 'add the time to --watch events'
 complete -c cpgtool -n $mem -l max-backlog -x -d 'events waiting for --exec allowed'
@@ -69,7 +70,7 @@ complete -c cpgtool -n $lk -s v -l verbose -d 'acquired, released, lost on stder
 complete -c cpgtool -n $lk -l kill-after -x -d 'SIGKILL a lost COMMAND after SECONDS'
 complete -c cpgtool -n $lk -l no-quorum -d 'grant without quorum'
 complete -c cpgtool -n $lk -l show -d 'print the holders and waiters'
-complete -c cpgtool -n $lk -l names -d 'with --show, add node names'
+complete -c cpgtool -n $lk -s N -l names -d 'with --show, add node names'
 complete -c cpgtool -n $lk -a '(__fish_complete_subcommand --fcs-skip=2)'
 
 set -l qu "__fish_seen_subcommand_from quorum"

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer target for the output layer, linked with out.o and util.o as
- * cpgtool is. Each input chooses the options (out_reset between inputs),
- * a group name, a payload and who "self" is; the events, two lock events
- * and a lock's queue are rendered into a memory sink and checked:
+ * libFuzzer target for the output layer, linked with sink.o, enc.o,
+ * fmt.o, out.o and util.o as cpgtool is. Each input chooses the options
+ * (fmt_init between inputs), a group name, a payload and who "self" is;
+ * the events, two lock events and a lock's queue are rendered into a
+ * memory sink and checked:
  *   JSON: every line is one valid JSON object (strict, UTF-8) with no raw
  *         DEL, C1 control, U+2028 or U+2029; the group, lock and payload
  *         decode back to the original bytes, as a string whenever those
@@ -12,14 +14,19 @@
  *   --format: a format taken from the input is either refused or renders
  *         the message exactly as each byte of it says.
  * The checks read the output with code of their own (UTF-8, base64, hex),
- * not out.c's. A violation traps.
+ * not enc.c's. A violation traps.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpgtool.h"
+#include "../event.h"
+#include "../fmt.h"
+#include "../opt.h"
+#include "../out.h"
+#include "../sink.h"
+#include "../util.h"
 
 #define TOTEM		"{\"type\":\"totem\""
 #define CHECK(x)	do { if (!(x)) __builtin_trap(); } while (0)
@@ -31,6 +38,9 @@ static const char b64[] =
 static const unsigned char *jp, *je;	/* JSON parser position, end */
 static unsigned char dec[1 << 16];	/* the last string decoded */
 static size_t ndec;
+
+/* The output options, as cpgtool's parser made them. */
+static struct outfmt of;
 
 /* What this input asked for. */
 static struct {
@@ -154,7 +164,7 @@ json_string(void)
 			case 'b': put_dec('\b'); break;
 			case 'f': put_dec('\f'); break;
 			case 'u':
-				/* out.c never needs a surrogate pair */
+				/* enc.c never needs a surrogate pair */
 				if (!hex4(&v) || (v >= 0xd800 && v <= 0xdfff))
 					return 0;
 				put_dec_cp(v);
@@ -374,7 +384,7 @@ untext(const char *p, const char *e, unsigned char *d)
 static void
 check_text_name(const char *p, const char *nl, const struct cpg_name *g)
 {
-	unsigned char d[CPG_MAX_NAME_LENGTH * 4];
+	unsigned char d[GROUP_STR_MAX];
 	const char *sp;
 	size_t k;
 
@@ -434,7 +444,7 @@ expect(const char **p, const char *e, const void *want, size_t n)
 }
 
 /*
- * Walk the format string (not out.c's tokens) and the output side by
+ * Walk the format string (not fmt.c's tokens) and the output side by
  * side. %g is un-escaped unit by unit until it gives as many bytes as the
  * name has; %T (the clock) ends the check.
  */
@@ -515,9 +525,9 @@ fuzz_format(struct sink *m, struct event *ev)
 	n = strnlen((const char *)ev->data, ev->len < 63 ? ev->len : 63);
 	memcpy(fmt, ev->data, n);
 	fmt[n] = '\0';
-	if (out_option('F', fmt) != OPT_TAKEN)
+	if (fmt_option(&of, 'F', fmt) != OPT_TAKEN)
 		return;
-	if (out_event(m, ev)) {
+	if (out_event(m, &of, ev)) {
 		p = sink_data(m, &n);
 		check_format(fmt, p, n, ev);
 	} else
@@ -540,15 +550,15 @@ fuzz_lock(struct sink *m, const struct cpg_name *g, const struct event *ev,
 		ni[i].nodeid = a[i].nodeid;
 		memcpy(ni[i].name, ev->data, n);
 	}
-	out_lock_event(m, LOCK_ACQUIRED, g, NULL);
-	out_lock_event(m, LOCK_LOST, g, "quorum");
-	out_lock_queue(m, g, ev->len % 3, a, na, ev->len % 5,
+	out_lock_event(m, &of, LOCK_ACQUIRED, g, NULL);
+	out_lock_event(m, &of, LOCK_LOST, g, "quorum");
+	out_lock_queue(m, &of, g, ev->len % 3, a, na, ev->len % 5,
 	    ev->len & 1 ? ni : NULL);
 	if (!opt.json)
 		return 2 + (int)na;
 	/* members' JSON (its text leads with the name: not checked here) */
 	snprintf(ni[0].addrs, sizeof(ni[0].addrs), "10.0.0.1,fe80::1");
-	out_members(m, g, a, na, ev->len & 2 ? ni : NULL, 2);
+	out_members(m, &of, g, a, na, ev->len & 2 ? ni : NULL, 2);
 	return 4;
 }
 
@@ -557,18 +567,18 @@ options(uint8_t b)
 {
 	static const char *const encs[] = { "text", "base64", "hex", "text" };
 
-	out_reset();
+	fmt_init(&of);
 	memset(&opt, 0, sizeof(opt));
 	if ((opt.json = b & 1))
-		CHECK(out_option('j', NULL) == OPT_TAKEN);
+		CHECK(fmt_option(&of, 'j', NULL) == OPT_TAKEN);
 	if ((opt.stamps = (b & 2) != 0))
-		out_option('T', NULL);
+		fmt_option(&of, 'T', NULL);
 	if ((opt.exclude = (b & 4) != 0))
-		out_option('x', NULL);
+		fmt_option(&of, 'x', NULL);
 	opt.enc = (b >> 3) & 3;
-	CHECK(out_option('e', encs[opt.enc]) == OPT_TAKEN);
+	CHECK(fmt_option(&of, 'e', encs[opt.enc]) == OPT_TAKEN);
 	opt.enc %= 3;
-	CHECK(out_option('q', NULL) == OPT_NOT_MINE);
+	CHECK(fmt_option(&of, 'q', NULL) == OPT_NOT_MINE);
 }
 
 int
@@ -611,7 +621,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_format(m, &ev);
 		return 0;
 	}
-	lines = out_event(m, &ev);
+	lines = out_event(m, &of, &ev);
 	CHECK(lines == !(opt.exclude && own));
 	ev.type = EV_CONFCHG;
 	ev.members = a;
@@ -620,11 +630,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev.njoined = 3;
 	ev.left = a;
 	ev.nleft = 1;
-	lines += out_event(m, &ev);
+	lines += out_event(m, &of, &ev);
 	ev.type = EV_TOTEM;
 	ev.nodes = nodes;
 	ev.nnodes = 3;
-	lines += out_event(m, &ev);
+	lines += out_event(m, &of, &ev);
 	ev.type = EV_MESSAGE;
 	lines += fuzz_lock(m, &g, &ev, a, 4);
 	p = sink_data(m, &n);

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A private corosync cluster on this machine, for tests and for trying
 # cpgtool. Each node is a network namespace (libqb's IPC sockets belong to
 # one) running corosync in a private mount namespace (its pid lock and

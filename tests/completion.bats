@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # Shell completion (driven directly, no cluster needed) and make install.
 
 bats_require_minimum_version 1.5.0

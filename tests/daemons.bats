@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # The cluster daemons' groups, which join, send and watch refuse without
 # --intrusive, and the hint for a group whose NUL twin is the busy one.
 # Pacemaker itself is in pacemaker.bats; here the names are only names.

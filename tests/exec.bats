@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # --exec: a handler per event, checked for what it promises: every event
 # once, in order, its JSON as --json prints it and its environment; a
 # slow handler loses nothing up to --max-backlog and past it the exit

@@ -1,9 +1,12 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # make lint: the manual, every shell file, and one check that every long
 # option in the C sources is in --help, the manual and each completion.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 bad=0
+# the binary and its objects (make lint passes them; O= builds elsewhere)
+bin=${CPGTOOL:-./cpgtool}
 
 problem() {
 	echo "lint: $*"
@@ -29,6 +32,29 @@ deb=$(sed -nE '1s/^cpgtool \(([^)]*)\).*/\1/p' debian/changelog)
 spec=$(sed -nE 's/^Version:[[:space:]]*//p' cpgtool.spec)
 [ "$spec" = "$rel" ] || problem "cpgtool.spec is at $spec, VERSION at $rel"
 
+# Every source file names its licence (LICENSE) in its first three lines:
+# C, headers, Makefiles, scripts (anything starting #!), bats files, the
+# completions, the manual and the packaging's own scripts.
+spdx_sources() {
+	find . \( -path ./.git -o -path './.san*' -o -path ./fuzz/corpus -o \
+		-path ./fuzz/corpus.run \) -prune -o -type f -print |
+		while IFS= read -r f; do
+			case $f in
+			*.[ch] | *.bats | *.bash | *.sh | *.fish | */Makefile | \
+			*/_cpgtool | ./cpgtool.1 | ./cpgtool.spec | ./debian/rules)
+				echo "$f" ;;
+			./debian/*)
+				;;	# the packaging's own: a build writes there
+			*)
+				[ "$(head -c 2 "$f")" = '#!' ] && echo "$f" ;;
+			esac
+		done
+}
+while IFS= read -r f; do
+	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: BSD-3-Clause' ||
+		problem "$f: no 'SPDX-License-Identifier: BSD-3-Clause' at its top"
+done < <(spdx_sources)
+
 # bats files are bash with @test blocks; SC2030/31 flag bats' run subshells
 shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/lint.sh tests/bin/* \
 	tests/offline tests/pkgcheck bench/run \
@@ -36,6 +62,74 @@ shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/l
 shellcheck -s sh examples/controller-gone || problem "shellcheck (examples)"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 	tests/*.bash tests/*.bats || problem "shellcheck (tests)"
+
+# The module map: HACKING's list of arrows ("a -> b" lines) against the
+# calls the objects make. An arrow a -> b exists when an undefined symbol
+# of a's object is defined by b's; cmd/*.o are one module, cmd/*.
+# CPGT_OBJS: the objects make built (make lint passes them).
+module() {
+	local m=${1##*/}
+	m=${m%.o}
+	case $1 in */cmd/*) m='cmd/*' ;; esac
+	printf '%s\n' "$m"
+}
+
+# "a -> b symbol" for every call from one module into another
+calls() {
+	local o
+	for o in "$@"; do
+		nm -g --defined-only "$o" |
+			awk -v m="$(module "$o")" 'NF == 3 { print "D", m, $3 }'
+		nm -u "$o" | awk -v m="$(module "$o")" '{ print "U", m, $NF }'
+	done | awk '$1 == "D" { def[$3] = $2; next }
+		{ use[++n] = $2 " " $3 }
+		END {
+			for (i = 1; i <= n; i++) {
+				split(use[i], u, " ")
+				if ((u[2] in def) && def[u[2]] != u[1])
+					print u[1] " -> " def[u[2]] " " u[2]
+			}
+		}' | sort -k1,3 -u
+}
+
+# "a -> b" for each arrow HACKING lists under "The arrows exactly"
+drawn() {
+	awk '/^The arrows exactly/ { on = 1; next }
+		on && /^[^ ]/ && !/^$/ && seen { exit }
+		on && /^    [a-z*\/]+ -> [a-z*\/]+( |$)/ {
+			seen = 1; print $1 " -> " $3 }' HACKING | sort -u
+}
+
+read -ra objs <<<"${CPGT_OBJS:-$(echo ./*.o ./cmd/*.o)}"
+if [ ! -e "${objs[0]}" ]; then
+	problem "the module map: no objects to read (make lint builds them)"
+else
+	real=$(calls "${objs[@]}")
+	map=$(drawn)
+	[ -n "$map" ] || problem "the module map: no arrows found in HACKING"
+	while read -r a _ b sym; do
+		grep -qxF "$a -> $b" <<<"$map" ||
+			problem "the module map: $a calls $b ($sym and" \
+				"perhaps more) but HACKING draws no" \
+				"'$a -> $b'; draw it, or remove the call"
+	done < <(awk '!seen[$1 FS $3]++' <<<"$real")
+	while read -r a _ b; do
+		grep -q "^$(printf '%s' "$a" | sed 's/[*]/[*]/g') -> $(
+		    printf '%s' "$b" | sed 's/[*]/[*]/g') " <<<"$real" ||
+			problem "the module map: HACKING draws '$a -> $b'" \
+				"but no object of $a calls into $b; remove" \
+				"the arrow"
+	done <<<"$map"
+fi
+
+# loop.c knows nothing of CPG (HACKING): not even corosync's headers
+# reach it, directly or through ours
+if deps=$(${CC:-cc} -M -D_GNU_SOURCE loop.c 2>&1); then
+	grep -q corosync <<<"$deps" &&
+		problem "loop.c includes corosync's headers (${CC:-cc} -M)"
+else
+	problem "${CC:-cc} -M loop.c failed: $deps"
+fi
 
 # Every option is declared once, in the C sources (struct optdef); --help
 # and the synopses are made from that. Hold the manual and the completions
@@ -45,7 +139,7 @@ cmds="join send watch members lock quorum"
 
 # "S LONG" per option of COMMAND's --help ("-" for a long-only option)
 help_opts() {
-	./cpgtool "$1" --help | sed -nE \
+	"$bin" "$1" --help | sed -nE \
 		's/^  (-(.), |    )--([a-z0-9-]+).*/\2 \3/p' |
 		sed -E 's/^ /- /'
 }
@@ -70,7 +164,7 @@ man_syn() {
 }
 
 for c in $cmds; do
-	h=$(./cpgtool "$c" --help) || problem "cpgtool $c --help failed"
+	h=$("$bin" "$c" --help) || problem "cpgtool $c --help failed"
 	syn=$(sed -n '1,/^  -h, --help/p' <<<"$h" | syn_words)
 	[ "$syn" = "$(man_syn "$c")" ] || problem "cpgtool.1's synopsis of $c" \
 		"differs from --help's: $(diff <(echo "$syn") <(man_syn "$c") |
@@ -95,5 +189,14 @@ for c in $cmds; do
 		grep -qE -- "-s $s -l $o\\b" completion/cpgtool.fish ||
 			problem "-$s --$o not in completion/cpgtool.fish"
 	done < <(help_opts "$c")
+done
+# One letter, one meaning: a short option stands for the same long one in
+# every command that takes it (lock's -n is --nonblock, as in flock(1);
+# --names is -N wherever it is taken).
+letters=$(for c in $cmds; do help_opts "$c"; done | awk '$1 != "-"' |
+	LC_ALL=C sort -u)
+for s in $(awk '{ print $1 }' <<<"$letters" | LC_ALL=C uniq -d); do
+	problem "-$s means $(awk -v s="$s" '$1 == s { print "--" $2 }' \
+		<<<"$letters" | paste -sd/) in different commands"
 done
 exit "$bad"

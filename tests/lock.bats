@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # lock: a cluster-wide mutex (or semaphore) on a CPG group, checked for
 # what it promises: exclusion, FIFO order, the same queue on every node,
 # release however the holder ends, and no overlap across a partition or
@@ -542,7 +543,7 @@ disagree() {
 	run -0 jq -r 'select(.type == "message") | .payload' "$T/w"
 	[ "${#lines[@]}" -ge 1 ]
 	for l in "${lines[@]}"; do
-		[[ $l == "lock1 "* ]]
+		[[ $l == "lock2 "* ]]
 	done
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # Next to real Pacemaker: its groups seen without joining them, its
 # controller's death and restart seen by members --watch, and watch
 # refused there unless --intrusive. This file runs a cluster of its own

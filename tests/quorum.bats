@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # quorum: this node's view of votequorum, held against what
 # corosync-quorumtool -s says on the same node, with every node in and
 # while node 3 is cut off; quorum --watch and watch --quorum as it

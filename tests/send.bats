@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # send: every message reaches the other nodes, in order, and send exits 0
 # only once each came back to it.
 

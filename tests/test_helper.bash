@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Shared by every .bats file: the binary under test, running it as a
 # client of a node, background processes, waiting without fixed sleeps.
 # shellcheck shell=bash

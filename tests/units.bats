@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # The example systemd units and --exec handler in examples/: systemd
 # accepts the units as written (systemd-analyze verify), the handler
 # does what its comment says, and make install puts them where the

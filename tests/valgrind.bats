@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # memcheck on the real cluster: no errors, nothing definitely, indirectly
 # or possibly lost. (libcpg's own handle table stays "still reachable":
 # the library never frees it.) Always the plain build: ASan and valgrind

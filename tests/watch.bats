@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
 # watch: messages and membership from several groups at once, text and
 # JSON, ending on --count, --timeout, a signal or a closed pipe.
 

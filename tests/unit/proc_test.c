@@ -19,13 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../cpgtool.h"
+#include "../../status.h"
 #include "../../loop.h"
 #include "../../proc.h"
-
-/* util.c's, which this test does not link */
-const struct cmd	*cur_cmd;
-unsigned		 std_closed;
 
 static int passed, failed;
 
@@ -226,7 +222,8 @@ static void
 t_truncated(void)
 {
 	struct proc_opts o = {
-		.argv = argv_of("sh", "-c", "head -c 1000000 /dev/zero; exit 5"),
+		.argv = argv_of("sh", "-c",
+		    "head -c 1000000 /dev/zero; exit 5"),
 		.outmax = 1000, .in_null = 1,
 	};
 	struct run r;
@@ -390,9 +387,50 @@ t_free(void)
 	result("proc_free kills and reaps without calling back", ok);
 }
 
+static int fired[3];
+static struct timer timers[3];
+
+static void
+on_timer(struct loop *l, void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	fired[i]++;
+	/* the first removes the second, and itself, from its callback */
+	if (i == 0) {
+		timer_del(&timers[1]);
+		timer_del(&timers[0]);
+		/* its owner gone: scribbled over, as freed memory may be */
+		memset(&timers[1], 0xa5, sizeof(timers[1]));
+	}
+	if (i == 2)
+		loop_stop(l, 0);
+}
+
+/* The loop's timers can be removed, even from a callback (sess_free's). */
+static void
+t_timer_del(void)
+{
+	struct loop *l;
+	int i, ok = 1;
+
+	if ((l = loop_new()) == NULL)
+		err(1, "loop");
+	for (i = 0; i < 3; i++)
+		timer_init(l, &timers[i], on_timer, (void *)(intptr_t)i);
+	timer_in(&timers[0], 0);
+	timer_in(&timers[1], 1 * MSEC);
+	timer_in(&timers[2], 20 * MSEC);
+	loop_run(l);
+	ok &= CHECK(fired[0] == 1 && fired[1] == 0 && fired[2] == 1);
+	loop_free(l);
+	result("loop: timer_del, from a callback too", ok);
+}
+
 int
 main(void)
 {
+	t_timer_del();
 	t_status();
 	t_exec_fail();
 	t_stdin_stdout();

@@ -1,0 +1,1224 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The lock's rules: a pure state machine (lockp.h). What the protocol is,
+ * and why it holds, is written at the top of lockq.c; this file is those
+ * rules and nothing else: it never reads a clock (the time comes in with
+ * each input), never does I/O, and never calls back. It returns what to
+ * do (messages, actions, the next deadline) and cmd/lock.c or the
+ * simulator in tests/sim/ does it.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lockp.h"
+
+#define MSEC		1000000LL
+#define SEC		1000000000LL
+/*
+ * A newcomer asks again this long after its question was DELIVERED (not
+ * sent: a ring that stalls delivers nothing), and starts from nothing
+ * after two unanswered questions in one ring: the protocol's timing
+ * assumption is that a synced member handles a delivered message within
+ * that time. It is also what a silent member (a watcher) costs a
+ * newcomer that no synced member answers.
+ */
+#define ASK_EVERY	SEC
+#define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
+#define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
+#define ACT_MAX		16
+
+/*
+ * Mutations, for the simulator to prove that it can fail (make sim-mutants):
+ * each breaks one rule on purpose.
+ */
+#ifndef LP_MUTATE
+#define LP_MUTATE	0
+#endif
+#define M_NO_NODEDOWN_GRACE	1
+#define M_NO_PROCDOWN_GRACE	2
+#define M_EMPTY_NOT_ALONE	3
+#define M_GRANT_UNQUORATE	4
+#define M_MERGE_KEEPS_BOTH	5
+
+/* What an unsynced process keeps until a state tells it the rest. */
+struct logent {
+	enum lq_kind	 kind;		/* LQ_REQUEST, LQ_INIT; LQ_FOREIGN: left */
+	struct lq_addr	 from;
+	uint32_t	 seq;
+	unsigned	 limit;
+	int		 quorum;
+	uint32_t	 kill_ms;
+	int		 reason;	/* left: LP_* */
+	int64_t		 at;
+	int		 old_ring;	/* an init from a ring gone by */
+};
+
+struct member {
+	struct lq_addr	 a;
+	uint64_t	 since;		/* 0: there before our join */
+	int		 old;		/* may know more than our log */
+};
+
+/* Leaving while others may wait for the state: it goes first. */
+enum handoff {
+	HO_NONE,
+	HO_PUBLISHING,	/* our query is on its way */
+	HO_DONE,	/* answered: leave */
+};
+
+struct lp {
+	struct lp_cfg	 cfg;
+	struct lq_addr	 me;
+	int64_t		 now;
+	struct lockq	 st;
+	int		 synced;
+	int		 joined;
+	struct member	 members[LQ_MAX];
+	size_t		 nmembers;
+	uint64_t	 ord;		/* events delivered so far */
+	uint64_t	 init_ord;	/* ... when the latest init came */
+	int		 from_join;	/* the log starts at our join */
+	int64_t		 old_down_at;	/* an old member left by NODEDOWN */
+	int64_t		 old_killed_at;	/* ... by PROCDOWN */
+	int		 quorate;	/* votequorum's verdict ... */
+	int		 complete;	/* every configured node is in */
+	struct lp_ring	 vq_ring;	/* ... for this ring */
+	struct lp_ring	 ring;		/* the ring CPG says we are in */
+	int		 moving;	/* a confchg said the ring changes */
+	int		 verified;	/* votequorum: this ring is quorate */
+	int64_t		 lost_at;	/* COMMAND told to stop */
+	int		 req_refused;	/* a state refused our request */
+	int		 alone;		/* joined alone, before sure of quorum */
+	int		 rebuilding;	/* our init will rebuild from the log */
+	uint32_t	 seq;
+	int		 asks;		/* since the last answer or init */
+	uint32_t	 req_seq;	/* our latest request */
+	int		 req_seen;	/* ... was delivered */
+	uint32_t	 publish;	/* our query to answer, to all */
+	int		 logging;
+	struct logent	*log;
+	size_t		 nlog;
+	size_t		 caplog;
+	int64_t		 grace_until;
+	int64_t		 ask_at;	/* 0: not armed */
+	int64_t		 handoff_at;	/* leave even if never answered */
+	int		 warned_foreign;
+	int		 warned_init;
+	int		 stdin_eof;
+	enum handoff	 handoff;
+	int		 final;
+	int		 holding;
+	int		 lost;
+	int		 child;		/* COMMAND runs */
+	int		 ended;
+	struct lq_msg	 m;		/* the message being handled */
+	struct lp_act	 act[ACT_MAX];
+	size_t		 nact;
+};
+
+static void evaluate(struct lp *);
+static void lose(struct lp *, const char *);
+static void synthesize(struct lp *);
+static int any_old(const struct lp *);
+
+static int
+ring_eq(const struct lp_ring *a, const struct lp_ring *b)
+{
+	return a->nodeid == b->nodeid && a->seq == b->seq;
+}
+
+/*
+ * May this process act on what it knows (grant, answer, start from
+ * nothing)? With quorum, only when votequorum's verdict is for the very
+ * ring CPG says we are in, and says quorate: the two are told on two
+ * channels, in no order, and a confchg that brings NODEDOWN or NODEUP
+ * comes before the totem confchg that names the new ring.
+ */
+static int
+q_ok(const struct lp *lp)
+{
+	if (lp->cfg.noquorum || LP_MUTATE == M_GRANT_UNQUORATE)
+		return 1;
+	return !lp->moving && lp->verified;
+}
+
+static int
+is_me(const struct lp *lp, struct lq_addr a)
+{
+	return lq_addr_eq(a, lp->me);
+}
+
+static struct lp_act *
+act(struct lp *lp, enum lp_act_kind kind, int n)
+{
+	struct lp_act *a;
+
+	/* never more than a handful per input; the last slot is kept */
+	if (lp->nact == ACT_MAX)
+		lp->nact--;
+	a = &lp->act[lp->nact++];
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->n = n;
+	return a;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+warn_act(struct lp *lp, int lost, const char *fmt, ...)
+{
+	struct lp_act *a = act(lp, LA_WARN, lost);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->text, sizeof(a->text), fmt, ap);
+	va_end(ap);
+}
+
+static void
+end(struct lp *lp, int status)
+{
+	if (lp->ended)
+		return;
+	lp->ended = 1;
+	act(lp, LA_EXIT, status);
+}
+
+static void
+event(struct lp *lp, enum lp_ev type, const char *why)
+{
+	struct lp_act *a = act(lp, LA_EVENT, type);
+
+	if (why != NULL)
+		snprintf(a->text, sizeof(a->text), "%s", why);
+}
+
+static void
+say(struct lp *lp, const char *msg, size_t len)
+{
+	struct lp_act *a;
+	char *p;
+
+	if ((p = malloc(len + 1)) == NULL) {
+		warn_act(lp, 0, "out of memory");
+		end(lp, LP_FAIL);
+		return;
+	}
+	memcpy(p, msg, len);
+	p[len] = '\0';
+	a = act(lp, LA_SEND, 0);
+	a->msg = p;
+	a->len = len;
+}
+
+/* Ask for the state: a contender's request doubles as the question. */
+static void
+ask(struct lp *lp)
+{
+	char buf[64];
+	size_t n;
+
+	lp->seq++;
+	lp->req_seq = lp->seq;
+	lp->req_seen = 0;
+	if (lp->cfg.show)
+		n = lq_query_msg(buf, sizeof(buf), lp->seq);
+	else
+		n = lq_request_msg(buf, sizeof(buf), lp->cfg.limit,
+		    !lp->cfg.noquorum, lp->seq, lp->cfg.kill_ms);
+	say(lp, buf, n);
+	/*
+	 * Unsynced, the timer starts when this comes back (see ASK_EVERY).
+	 * Synced, it only sees that the request is not lost with a ring.
+	 */
+	lp->ask_at = lp->synced ? lp->now + ASK_EVERY : 0;
+}
+
+/* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
+static void
+grace_to(struct lp *lp, int64_t until)
+{
+	if (until > lp->grace_until)
+		lp->grace_until = until;
+}
+
+/* ... which a node that left may run for its --kill-after */
+static void
+start_grace(struct lp *lp, int64_t from, int64_t kill_ms)
+{
+	grace_to(lp, from + kill_ms * MSEC + GRACE_MARGIN);
+}
+
+static void
+forget(struct lp *lp)
+{
+	lp->rebuilding = 0;
+	lq_reset(&lp->st);
+	lp->synced = 0;
+	lp->logging = 0;
+	lp->nlog = 0;
+	lp->from_join = 0;
+}
+
+static void
+start_empty(struct lp *lp)
+{
+	forget(lp);
+	lp->synced = 1;
+	lp->st.synced[lp->st.nsynced++] = lp->me;
+	lp->asks = 0;
+	lp->ask_at = 0;
+	if (!lp->cfg.noquorum && !lp->complete)
+		start_grace(lp, lp->now, lp->cfg.kill_ms);
+}
+
+/*
+ * Who answers: the lowest member of SYNCED. A process that took a state
+ * answering another's question is synced, yet still PENDING for the
+ * others; should every member of SYNCED leave before it is told, the
+ * pending ones that know the state answer (each, alike: the first
+ * delivered is taken, the rest agree with it).
+ */
+static int
+responder(const struct lp *lp)
+{
+	struct lq_addr r;
+
+	if (!lp->synced)
+		return 0;
+	if (!lq_responder(&lp->st, &r))
+		return 1;
+	return is_me(lp, r);
+}
+
+static void
+answer(struct lp *lp, struct lq_addr from, uint32_t seq, int anyway)
+{
+	static char buf[LQ_MSG_MAX + 1];
+	struct lq_pend tag = { from, seq };
+	int64_t left = lp->grace_until - lp->now;
+	size_t n;
+
+	if (!anyway && !responder(lp))
+		return;
+	/* a state kept while unsure of quorum is told to nobody */
+	if (!q_ok(lp))
+		return;
+	n = lq_state_msg(buf, sizeof(buf), &lp->st, &tag,
+	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 0);
+	say(lp, buf, n);
+}
+
+static void
+publish(struct lp *lp)
+{
+	char buf[64];
+
+	lp->publish = ++lp->seq;
+	say(lp, buf, lq_query_msg(buf, sizeof(buf), lp->seq));
+}
+
+static void
+finish(struct lp *lp, int st)
+{
+	if (lp->handoff != HO_NONE || lp->ended)
+		return;
+	if (!lp->synced || (lp->st.npend == 0 &&
+	    lp->nmembers <= lp->st.nsynced)) {
+		end(lp, st);
+		return;
+	}
+	lp->handoff = HO_PUBLISHING;
+	lp->final = st;
+	publish(lp);
+	/* should it never come back, go all the same */
+	lp->handoff_at = lp->now + ASK_EVERY;
+}
+
+static void
+refused(struct lp *lp, enum lq_req r)
+{
+	if (r == LQ_FULL)
+		warn_act(lp, 0, "%d contenders already", LQ_MAX);
+	else
+		warn_act(lp, 0, "in use with --limit %u%s; this request "
+		    "has --limit %u%s", lp->st.limit,
+		    lp->st.quorum ? "" : " --no-quorum", lp->cfg.limit,
+		    lp->cfg.noquorum ? " --no-quorum" : "");
+	end(lp, LP_FAIL);
+}
+
+static ssize_t
+find_member(const struct lp *lp, struct lq_addr a)
+{
+	size_t i;
+
+	for (i = 0; i < lp->nmembers; i++)
+		if (lq_addr_eq(lp->members[i].a, a))
+			return (ssize_t)i;
+	return -1;
+}
+
+static uint64_t
+member_since(const struct lp *lp, struct lq_addr a)
+{
+	ssize_t k = find_member(lp, a);
+
+	return k >= 0 ? lp->members[k].since : 0;
+}
+
+static void
+apply(struct lp *lp, const struct lq_msg *m, struct lq_addr from, int live)
+{
+	enum lq_req r;
+
+	switch (m->kind) {
+	case LQ_REQUEST:
+		r = lq_request(&lp->st, from, m->limit, m->quorum, m->seq,
+		    m->kill_ms);
+		if ((r == LQ_MISMATCH || r == LQ_FULL) && is_me(lp, from))
+			refused(lp, r);
+		else if (live &&
+		    lq_index(lp->st.synced, lp->st.nsynced, from) < 0)
+			answer(lp, from, m->seq, 0);
+		break;
+	case LQ_QUERY:
+		if (live && is_me(lp, from) && m->seq == lp->publish) {
+			answer(lp, from, m->seq, 1);
+			lp->publish = 0;
+			if (lp->handoff == HO_PUBLISHING) {
+				lp->handoff = HO_DONE;
+				end(lp, lp->final);
+			}
+		} else if (live &&
+		    lq_index(lp->st.synced, lp->st.nsynced, from) < 0)
+			answer(lp, from, m->seq, 0);
+		break;
+	case LQ_INIT:
+		if (live && !is_me(lp, from) &&
+		    member_since(lp, from) >= lp->init_ord &&
+		    !lp->warned_init++)
+			warn_act(lp, 0, "%u:%u started from nothing while "
+			    "others knew the queue", from.nodeid, from.pid);
+		if (live)
+			lp->init_ord = lp->ord;
+		break;
+	case LQ_STATE:
+		lq_answered(&lp->st, &m->st);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+remove_member(struct lp *lp, struct lq_addr a, int reason, int64_t at)
+{
+	int64_t kill_ms = lq_remove(&lp->st, a);
+
+	if (kill_ms < 0)
+		return;
+	if (reason == LP_NODEDOWN && LP_MUTATE != M_NO_NODEDOWN_GRACE)
+		start_grace(lp, at, kill_ms);
+	else if (reason == LP_PROCDOWN && LP_MUTATE != M_NO_PROCDOWN_GRACE)
+		grace_to(lp, at + PROCDOWN_GRACE);
+}
+
+static void
+log_add(struct lp *lp, const struct logent *e)
+{
+	struct logent *v;
+	size_t cap;
+
+	if (lp->nlog == lp->caplog) {
+		cap = lp->caplog ? lp->caplog * 2 : 32;
+		if ((v = reallocarray(lp->log, cap, sizeof(*v))) == NULL) {
+			warn_act(lp, 0, "out of memory");
+			end(lp, LP_FAIL);
+			return;
+		}
+		lp->log = v;
+		lp->caplog = cap;
+	}
+	lp->log[lp->nlog++] = *e;
+}
+
+static void
+replay(struct lp *lp, size_t first, size_t n)
+{
+	const struct logent *e;
+	struct lq_msg rm;
+	size_t i;
+
+	for (i = first; i < n; i++) {
+		e = &lp->log[i];
+		if (e->kind == LQ_FOREIGN) {
+			remove_member(lp, e->from, e->reason, e->at);
+			continue;
+		}
+		memset(&rm, 0, sizeof(rm));
+		rm.kind = e->kind;
+		rm.seq = e->seq;
+		rm.limit = e->limit;
+		rm.quorum = e->quorum;
+		rm.kill_ms = e->kill_ms;
+		apply(lp, &rm, e->from, 0);
+	}
+}
+
+static void
+adopt(struct lp *lp, const struct lq_msg *m)
+{
+	size_t k;
+
+	for (k = 0; k < lp->nlog; k++)
+		if ((lp->log[k].kind == LQ_REQUEST ||
+		    lp->log[k].kind == LQ_QUERY) &&
+		    lq_addr_eq(lp->log[k].from, m->tag.a) &&
+		    lp->log[k].seq == m->tag.seq)
+			break;
+	if (k == lp->nlog)
+		return;
+	lp->st = m->st;
+	if (m->grace_ms)
+		grace_to(lp, lp->now + m->grace_ms * MSEC);
+	/* the answer to our request, without us: refused */
+	if (!lp->cfg.show && lq_addr_eq(m->tag.a, lp->me) &&
+	    m->tag.seq == lp->req_seq &&
+	    lq_index(lp->st.q, lp->st.nq, lp->me) < 0 &&
+	    lp->st.nq > 0 && (lp->st.nq == LQ_MAX ||
+	    lp->st.limit != lp->cfg.limit ||
+	    lp->st.quorum != !lp->cfg.noquorum))
+		lp->req_refused = 1;
+	replay(lp, k + 1, lp->nlog);
+	lq_answered(&lp->st, &m->st);
+	lp->synced = 1;
+	lp->logging = 0;
+	lp->nlog = 0;
+	lp->asks = 0;
+	lp->ask_at = 0;
+}
+
+/*
+ * An init is in force only in the ring it was sent in: every member of
+ * that ring tells so alike (CPG's totem confchg is in the stream). One
+ * sent before a stall and delivered after it is void for all, sender
+ * included: the ring that went silent may have held a state.
+ */
+static int
+init_in_force(const struct lp *lp, const struct lq_msg *m)
+{
+	struct lp_ring r = { m->ring_node, m->ring_seq };
+
+	return ring_eq(&r, &lp->ring) && !lp->moving;
+}
+
+/* An init in our log: ours starts the state if none came first. */
+static void
+on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
+{
+	size_t i;
+
+	if (!init_in_force(lp, m)) {
+		if (is_me(lp, from)) {
+			lp->rebuilding = 0;
+			lp->asks = 0;
+			ask(lp);
+		}
+		return;
+	}
+	for (i = 0; i < lp->nlog; i++)
+		if (lp->log[i].kind == LQ_INIT && !lp->log[i].old_ring)
+			break;
+	lp->init_ord = lp->ord;
+	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
+		if (lp->rebuilding && lp->from_join && !any_old(lp)) {
+			lp->rebuilding = 0;
+			synthesize(lp);
+			return;
+		}
+		lp->rebuilding = 0;
+		start_empty(lp);
+		if (!lp->cfg.show)
+			ask(lp);
+		return;
+	}
+	if (is_me(lp, from))
+		lp->rebuilding = 0;
+	/* it may hold a state we have not seen: only it can tell */
+	lp->from_join = 0;
+	lp->asks = 0;
+	ask(lp);
+}
+
+static void
+unsynced_msg(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
+{
+	struct logent e = {
+		.kind = m->kind, .from = from, .seq = m->seq,
+		.limit = m->limit, .quorum = m->quorum, .kill_ms = m->kill_ms,
+	};
+
+	if (!lp->logging && is_me(lp, from) &&
+	    (m->kind == LQ_REQUEST || m->kind == LQ_QUERY))
+		lp->logging = 1;
+	if (!lp->logging)
+		return;
+	if (m->kind == LQ_STATE) {
+		adopt(lp, m);
+		return;
+	}
+	if (m->kind == LQ_INIT) {
+		on_init(lp, from, m);
+		if (lp->synced || !init_in_force(lp, m))
+			return;
+	}
+	if (m->kind == LQ_RUNNING)
+		return;
+	log_add(lp, &e);
+}
+
+static int
+lowest(const struct lp_member *a, size_t n, struct lq_addr *lo)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || lq_addr_lt(a[i].a, *lo))
+			*lo = a[i].a;
+	return n > 0;
+}
+
+static void
+merged(struct lp *lp, const struct lp_confchg *c)
+{
+	struct lq_addr lo;
+	size_t i;
+
+	if (!lp->synced || !lp->cfg.noquorum ||
+	    LP_MUTATE == M_MERGE_KEEPS_BOTH ||
+	    !lowest(c->members, c->nmembers, &lo))
+		return;
+	for (i = 0; i < c->njoined; i++)
+		if (c->joined[i].reason == LP_NODEUP &&
+		    lq_addr_eq(c->joined[i].a, lo))
+			break;
+	if (i == c->njoined)
+		return;
+	/* a lost holder keeps no state: it would tell the losing one */
+	lose(lp, "partitions merged");
+	forget(lp);
+	if (!lp->holding)
+		ask(lp);
+}
+
+static void
+synthesize(struct lp *lp)
+{
+	size_t n = lp->nlog;
+
+	start_empty(lp);
+	if (lp->old_down_at)
+		start_grace(lp, lp->old_down_at, lp->cfg.kill_ms);
+	if (lp->old_killed_at)
+		grace_to(lp, lp->old_killed_at + PROCDOWN_GRACE);
+	replay(lp, 0, n);
+	/* alone, nobody waits to be told */
+	if (!lp->cfg.show && lp->nmembers > 1)
+		publish(lp);
+}
+
+/*
+ * Every member older than us is gone, others are here: rebuild from our
+ * log, but through an init of ours, so that it is ordered against the
+ * others' inits and rebuilds: the first delivered wins, and the rest ask
+ * it. Alone, or only looking (--show), nobody can race us: at once.
+ */
+static void
+rebuild(struct lp *lp)
+{
+	char buf[64];
+
+	if (lp->nmembers == 1 || lp->cfg.show) {
+		synthesize(lp);
+		return;
+	}
+	if (lp->rebuilding)
+		return;
+	lp->rebuilding = 1;
+	lp->seq++;
+	say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq, lp->ring.nodeid,
+	    lp->ring.seq));
+}
+
+static int
+may_rebuild(const struct lp *lp)
+{
+	return q_ok(lp);
+}
+
+static void
+on_joined(struct lp *lp, const struct lp_confchg *c)
+{
+	lp->joined = 1;
+	if (c->nmembers == 1 && may_rebuild(lp)) {
+		start_empty(lp);
+		return;
+	}
+	lp->alone = c->nmembers == 1;
+	lp->logging = 1;
+	/*
+	 * CPG may name our first ring only after our join: the log counts
+	 * as kept under quorum if votequorum says quorate now, and is
+	 * forgotten if that ring turns out not to be (lp_ring, lp_quorum).
+	 */
+	lp->from_join = lp->cfg.noquorum || lp->quorate;
+	lp->old_down_at = 0;
+	lp->old_killed_at = 0;
+}
+
+static void
+members(struct lp *lp, const struct lp_confchg *c)
+{
+	struct member m[LQ_MAX];
+	ssize_t k;
+	size_t i, n;
+
+	for (n = 0; n < c->nmembers && n < LQ_MAX; n++) {
+		m[n].a = c->members[n].a;
+		if ((k = find_member(lp, m[n].a)) >= 0) {
+			m[n] = lp->members[k];
+			continue;
+		}
+		m[n].since = lp->joined ? lp->ord : 0;
+		m[n].old = !lp->joined && !is_me(lp, m[n].a);
+		for (i = 0; i < c->njoined; i++)
+			if (lq_addr_eq(c->joined[i].a, m[n].a) &&
+			    c->joined[i].reason == LP_NODEUP)
+				m[n].old = 1;
+	}
+	memcpy(lp->members, m, n * sizeof(m[0]));
+	lp->nmembers = n;
+}
+
+static int
+any_old(const struct lp *lp)
+{
+	size_t i;
+
+	for (i = 0; i < lp->nmembers; i++)
+		if (lp->members[i].old)
+			return 1;
+	return 0;
+}
+
+static void
+confchg(struct lp *lp, const struct lp_confchg *c)
+{
+	struct logent e = { .kind = LQ_FOREIGN, .at = lp->now };
+	ssize_t k;
+	size_t i;
+
+	for (i = 0; i < c->nleft; i++)
+		if (c->left[i].reason == LP_NODEDOWN)
+			lp->moving = 1;
+	for (i = 0; i < c->njoined; i++)
+		if (c->joined[i].reason == LP_NODEUP)
+			lp->moving = 1;
+	for (i = 0; i < c->nleft; i++) {
+		if ((k = find_member(lp, c->left[i].a)) >= 0 &&
+		    lp->members[k].old) {
+			if (c->left[i].reason == LP_NODEDOWN)
+				lp->old_down_at = e.at;
+			if (c->left[i].reason == LP_PROCDOWN)
+				lp->old_killed_at = e.at;
+		}
+		if (lp->synced)
+			remove_member(lp, c->left[i].a, c->left[i].reason,
+			    e.at);
+		else if (lp->logging) {
+			e.from = c->left[i].a;
+			e.reason = c->left[i].reason;
+			log_add(lp, &e);
+		}
+	}
+	members(lp, c);
+	lp->alone = 0;
+	/* every member of SYNCED gone: tell the state to those waiting */
+	if (lp->synced && lp->st.nsynced == 0 && lp->st.npend > 0 &&
+	    q_ok(lp) && lp->publish == 0 && lp->handoff == HO_NONE &&
+	    !lp->cfg.show)
+		publish(lp);
+	for (i = 0; i < c->njoined && !lp->joined; i++)
+		if (is_me(lp, c->joined[i].a))
+			break;
+	if (!lp->joined && i < c->njoined) {
+		on_joined(lp, c);
+		return;
+	}
+	if (!lp->synced && lp->from_join &&
+	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) && may_rebuild(lp)) {
+		rebuild(lp);
+		return;
+	}
+	if (lp->joined && !lp->synced && c->nmembers == 1 && may_rebuild(lp)) {
+		start_empty(lp);
+		if (!lp->cfg.show)
+			ask(lp);
+		return;
+	}
+	merged(lp, c);
+}
+
+static void
+acquire(struct lp *lp)
+{
+	lp->holding = 1;
+	event(lp, LP_EV_ACQUIRED, NULL);
+	if (lp->cfg.command) {
+		lp->child = 1;
+		act(lp, LA_SPAWN, 0);
+	} else if (lp->stdin_eof) {
+		event(lp, LP_EV_RELEASED, NULL);
+		finish(lp, LP_OK);
+	}
+}
+
+/*
+ * A COMMAND that may still run after its holder lost the lock is said
+ * aloud, with how long it may yet live: whoever starts a queue from
+ * nothing, or is synced, waits that out. Said when the lock is lost and
+ * again to every newcomer's question while COMMAND lives.
+ */
+static void
+running(struct lp *lp)
+{
+	char buf[64];
+	int64_t left = lp->lost_at + (int64_t)lp->cfg.kill_ms * MSEC - lp->now;
+
+	if (!lp->child || !lp->lost)
+		return;
+	say(lp, buf, lq_running_msg(buf, sizeof(buf),
+	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 1));
+}
+
+static void
+lose(struct lp *lp, const char *why)
+{
+	if (!lp->holding || lp->lost)
+		return;
+	lp->lost = 1;
+	lp->lost_at = lp->now;
+	warn_act(lp, 1, "%s", why);
+	event(lp, LP_EV_LOST, why);
+	if (lp->child) {
+		act(lp, LA_STOP, 0);
+		running(lp);
+	} else
+		end(lp, LP_LOST);
+}
+
+static void
+evaluate(struct lp *lp)
+{
+	ssize_t i;
+
+	if (!lp->synced || lp->holding || lp->ended)
+		return;
+	if (lp->cfg.show) {
+		/* a minority cannot know the holders: never say "free" */
+		if (!q_ok(lp) && !lp->quorate) {
+			warn_act(lp, 0, "this node's partition is not quorate: "
+			    "the holders cannot be known here");
+			end(lp, LP_INQUORATE);
+		}
+		if (!q_ok(lp))
+			return;
+		act(lp, LA_SHOW, 0);
+		lp->ended = 1;
+		return;
+	}
+	if ((i = lq_index(lp->st.q, lp->st.nq, lp->me)) < 0) {
+		if (lp->req_refused)
+			refused(lp, lp->st.nq == LQ_MAX ? LQ_FULL :
+			    LQ_MISMATCH);
+		/* our request may yet come, or was lost: ask again if not */
+		else if (lp->ask_at == 0)
+			lp->ask_at = lp->now + ASK_EVERY;
+		return;
+	}
+	if ((size_t)i >= lp->st.limit) {
+		if (lp->cfg.nonblock)
+			finish(lp, LP_BUSY);
+		return;
+	}
+	if (!q_ok(lp)) {
+		/* -n: only a verdict says no; a ring on its way is waited */
+		if (lp->cfg.nonblock && !lp->quorate && !lp->cfg.noquorum) {
+			warn_act(lp, 0, "this node's partition is not "
+			    "quorate");
+			end(lp, LP_BUSY);
+		}
+		return;
+	}
+	if (lp->now < lp->grace_until)
+		return;
+	acquire(lp);
+}
+
+/* Inputs. */
+
+struct lp *
+lp_new(const struct lp_cfg *cfg, struct lq_addr me)
+{
+	struct lp *lp;
+
+	if ((lp = calloc(1, sizeof(*lp))) == NULL)
+		return NULL;
+	lp->cfg = *cfg;
+	lp->me = me;
+	return lp;
+}
+
+void
+lp_free(struct lp *lp)
+{
+	if (lp == NULL)
+		return;
+	lp_clear(lp);
+	free(lp->log);
+	free(lp);
+}
+
+void
+lp_start(struct lp *lp, int64_t now)
+{
+	lp->now = now;
+	ask(lp);
+}
+
+/* Our own question came back: it is in the order; its answer is due. */
+static void
+own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
+{
+	if (!is_me(lp, from) || m->seq != lp->req_seq ||
+	    (m->kind != LQ_REQUEST && m->kind != LQ_QUERY))
+		return;
+	lp->req_seen = 1;
+	if (!lp->synced) {
+		lp->asks++;
+		lp->ask_at = lp->now + ASK_EVERY;
+	}
+}
+
+/*
+ * A state is told by a member that knows it: one it lists as synced, or
+ * as waiting (a process synced by a state that answered another, which
+ * answers once every member of SYNCED is gone: see responder()).
+ */
+static int
+state_plausible(const struct lq_msg *m, struct lq_addr from)
+{
+	size_t i;
+
+	if (lq_index(m->st.synced, m->st.nsynced, from) >= 0)
+		return 1;
+	for (i = 0; i < m->st.npend; i++)
+		if (lq_addr_eq(m->st.pend[i].a, from))
+			return 1;
+	return 0;
+}
+
+void
+lp_message(struct lp *lp, struct lq_addr from, const void *data, size_t len,
+    int64_t now)
+{
+	struct lq_msg *m = &lp->m;
+
+	lp->now = now;
+	lp->ord++;
+	if (lp->ended)
+		return;
+	if (!lq_parse(data, len, m) ||
+	    (m->kind == LQ_STATE && !state_plausible(m, from))) {
+		if (!lp->warned_foreign++)
+			warn_act(lp, 0, "ignoring a message from %u:%u that "
+			    "is not lock traffic", from.nodeid, from.pid);
+		return;
+	}
+	own_delivered(lp, m, from);
+	if (m->kind == LQ_RUNNING)
+		grace_to(lp, now + (int64_t)m->kill_ms * MSEC + GRACE_MARGIN);
+	/* a lost holder's COMMAND still runs: every newcomer hears of it */
+	if (!is_me(lp, from) && (m->kind == LQ_REQUEST ||
+	    m->kind == LQ_QUERY || m->kind == LQ_INIT))
+		running(lp);
+	if (lp->synced)
+		apply(lp, m, from, 1);
+	else
+		unsynced_msg(lp, m, from);
+	evaluate(lp);
+}
+
+void
+lp_confchg(struct lp *lp, const struct lp_confchg *c, int64_t now)
+{
+	lp->now = now;
+	lp->ord++;
+	if (lp->ended)
+		return;
+	confchg(lp, c);
+	evaluate(lp);
+}
+
+/*
+ * Sure again of quorum: a newcomer asks anew; a responder that did not
+ * answer while unsure publishes, so that every logging newcomer is told.
+ */
+static void
+became_sure(struct lp *lp)
+{
+
+	if (!lp->joined || lp->holding)
+		return;
+	/*
+	 * What a confchg could not decide while unsure: alone, or every
+	 * older member gone. Our log holds what came since our join (our
+	 * own request among it): replay it onto the empty state.
+	 */
+	if (!lp->synced && lp->logging && (lp->nmembers == 1 ||
+	    (lp->from_join && !any_old(lp)))) {
+		rebuild(lp);
+		return;
+	}
+	if (!lp->synced) {
+		lp->asks = 0;
+		ask(lp);
+	} else if (lp->st.npend > 0 && responder(lp) && lp->publish == 0 &&
+	    !lp->cfg.show)
+		publish(lp);
+}
+
+/* What we know was learnt while quorate, or is forgotten. */
+static void
+distrust(struct lp *lp, const char *why)
+{
+	if (lp->cfg.noquorum)
+		return;
+	lose(lp, why);
+	forget(lp);
+}
+
+void
+lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
+{
+	int was = q_ok(lp);
+	size_t i;
+
+	lp->now = now;
+	if (lp->ended || ring_eq(ring, &lp->ring))
+		return;
+	/* a ring we were in without a quorate verdict for it */
+	if (!lp->verified && lp->ring.seq != 0)
+		distrust(lp, "this node's partition lost quorum");
+	lp->verified = lp->quorate && ring_eq(&lp->vq_ring, ring);
+	lp->ring = *ring;
+	lp->moving = 0;
+	/*
+	 * Inits of a ring gone by race ours no more: their senders started
+	 * (and answer in this ring, or left) or did not (and ask again).
+	 */
+	for (i = 0; i < lp->nlog; i++)
+		if (lp->log[i].kind == LQ_INIT)
+			lp->log[i].old_ring = 1;
+	/* a query of ours to publish may be lost with the old ring */
+	if (lp->handoff == HO_NONE)
+		lp->publish = 0;
+	if (!was && q_ok(lp))
+		became_sure(lp);
+	else if (lp->joined && !lp->synced && !lp->holding) {
+		/* questions from an earlier ring may be lost with it */
+		lp->asks = 0;
+		ask(lp);
+	}
+	/* so may our request, once we knew the state */
+	if (lp->joined && lp->synced && !lp->holding && !lp->cfg.show &&
+	    !lp->ended && lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
+		ask(lp);
+	evaluate(lp);
+}
+
+void
+lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
+    int64_t now)
+{
+	int was = q_ok(lp);
+
+	lp->now = now;
+	lp->quorate = quorate;
+	lp->complete = complete;
+	if (ring != NULL)
+		lp->vq_ring = *ring;
+	if (lp->ended)
+		return;
+	if (!quorate) {
+		lp->verified = 0;
+		distrust(lp, "this node's partition lost quorum");
+		return;
+	}
+	lp->verified = ring != NULL && ring_eq(ring, &lp->ring);
+	if (!was && q_ok(lp))
+		became_sure(lp);
+	evaluate(lp);
+}
+
+void
+lp_tick(struct lp *lp, int64_t now)
+{
+	char buf[64];
+
+	lp->now = now;
+	if (lp->ended)
+		return;
+	if (lp->handoff != HO_NONE && lp->handoff_at && now >= lp->handoff_at) {
+		end(lp, lp->final);
+		return;
+	}
+	if (lp->ask_at && now >= lp->ask_at) {
+		lp->ask_at = 0;
+		if (lp->synced) {
+			if (!lp->holding && !lp->cfg.show && !lp->req_refused &&
+			    lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
+				ask(lp);
+		} else if (!q_ok(lp))
+			/* look again: a verdict for this ring may yet come */
+			lp->ask_at = now + ASK_EVERY;
+		else if (lp->asks < 2)
+			ask(lp);
+		else if (lp->cfg.show) {
+			/* nobody knows a queue: there is none */
+			lp->synced = 1;
+		} else {
+			lp->seq++;
+			say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq,
+			    lp->ring.nodeid, lp->ring.seq));
+		}
+	}
+	evaluate(lp);
+}
+
+void
+lp_child_ended(struct lp *lp, int status, int64_t now)
+{
+	lp->now = now;
+	lp->child = 0;
+	if (lp->ended)
+		return;
+	if (lp->lost) {
+		end(lp, LP_LOST);
+		return;
+	}
+	event(lp, LP_EV_RELEASED, NULL);
+	finish(lp, status);
+}
+
+void
+lp_stdin_eof(struct lp *lp, int64_t now)
+{
+	lp->now = now;
+	lp->stdin_eof = 1;
+	if (lp->ended || !lp->holding || lp->lost)
+		return;
+	event(lp, LP_EV_RELEASED, NULL);
+	finish(lp, LP_OK);
+}
+
+void
+lp_signal(struct lp *lp, int sig, int64_t now)
+{
+	lp->now = now;
+	if (lp->ended)
+		return;
+	if (lp->child)
+		act(lp, LA_SIGNAL, sig);
+	else if (lp->holding && !lp->lost) {
+		event(lp, LP_EV_RELEASED, NULL);
+		finish(lp, LP_OK);
+	} else
+		end(lp, LP_SIGNAL + sig);
+}
+
+void
+lp_conn_lost(struct lp *lp, int64_t now)
+{
+	lp->now = now;
+	if (lp->ended)
+		return;
+	if (lp->holding)
+		lose(lp, "lost the connection to corosync");
+	else
+		end(lp, LP_CONN);
+}
+
+/* Outputs. */
+
+const struct lp_act *
+lp_actions(const struct lp *lp, size_t *n)
+{
+	*n = lp->nact;
+	return lp->act;
+}
+
+void
+lp_clear(struct lp *lp)
+{
+	size_t i;
+
+	for (i = 0; i < lp->nact; i++)
+		free(lp->act[i].msg);
+	lp->nact = 0;
+}
+
+int64_t
+lp_deadline(const struct lp *lp)
+{
+	int64_t t = 0;
+
+	if (lp->ended)
+		return 0;
+	if (lp->ask_at)
+		t = lp->ask_at;
+	if (lp->handoff != HO_NONE && lp->handoff_at &&
+	    (t == 0 || lp->handoff_at < t))
+		t = lp->handoff_at;
+	if (lp->synced && !lp->holding && lp->grace_until > lp->now &&
+	    (t == 0 || lp->grace_until < t))
+		t = lp->grace_until;
+	return t;
+}
+
+const struct lockq *
+lp_state(const struct lp *lp)
+{
+	return &lp->st;
+}
+
+int
+lp_synced(const struct lp *lp)
+{
+	return lp->synced;
+}
+
+int
+lp_holding(const struct lp *lp)
+{
+	return lp->holding && !lp->lost;
+}
+
+int
+lp_ended(const struct lp *lp)
+{
+	return lp->ended;
+}

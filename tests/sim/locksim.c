@@ -1,0 +1,1314 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * locksim: a deterministic simulation of CPG and votequorum that runs the
+ * lock's real rules (lockp.c, lockq.c) through seeded schedules and checks
+ * mutual exclusion at every step. No root, no network, no corosync.
+ *
+ *   locksim [-v] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
+ *
+ * One seed is one schedule: it reproduces exactly. A failure prints the
+ * seed and the last events of its trace; -v -n 1 -s SEED prints all of it.
+ *
+ * What it assumes, and where each assumption comes from
+ * -----------------------------------------------------
+ * A1 Total order (corosync exec/totemsrp.c: one token, one sequence per
+ *    ring): within one connected component every member is delivered the
+ *    component's messages and membership changes in one order. Modelled
+ *    as one FIFO per component; a message is delivered 0.2-2 ms after it
+ *    is sent while the ring is running.
+ * A2 Joins, leaves and process exits are ordered like messages
+ *    (exec/cpg.c sends them through totem: message_handler_req_exec_
+ *    cpg_procjoin/procleave, and a dead client's connection close becomes
+ *    a procleave with reason PROCDOWN). Modelled as items in the FIFO.
+ * A3 A node failure, a cut or a heal stops the ring: nothing is delivered
+ *    for token + consensus (totemsrp's token loss and the consensus
+ *    timeout; ~6.5 s on five nodes with corosync's defaults), then each
+ *    new component delivers SOME PREFIX of the messages still in flight
+ *    in its old ring (extended virtual synchrony, Moser, Amir,
+ *    Melliar-Smith, Agarwal 1994: what is delivered in the transitional
+ *    configuration depends on what that side received; the prefixes of two
+ *    sides may differ), then one confchg per process, computed from the
+ *    view it had (NODEDOWN for members whose node is gone, NODEUP for
+ *    members that come with another component, as exec/cpg.c's
+ *    downlist and joinlist do). Messages sent during the stall go into
+ *    the new ring after the confchg; the rest of the old ring is lost.
+ *    The whole cluster stalls at every fault (a single ring: every node
+ *    loses the token), and a fault during a stall extends it.
+ * A4 votequorum (exec/votequorum.c) tells each node its own verdict on
+ *    its own channel, after the new ring forms: its notification reaches
+ *    each process 0-QDELAY later, in any order relative to CPG's confchg
+ *    (the two services sync separately). A partition is quorate when it
+ *    holds more than half of the configured nodes (one vote each).
+ * A5 Processes run late: an input is handled 0-SCHED after it arrives
+ *    (mode 1: within the protocol's timing assumptions; mode 2 beyond
+ *    them: a process may stop for seconds, as under SIGSTOP).
+ * A6 COMMAND (a child) lives until it ends by itself, or dies within
+ *    --kill-after of its SIGTERM (LA_STOP), or within PDEATH of its lock
+ *    process's SIGKILL (the kernel closes the corosync connection, and so
+ *    sends PROCDOWN, before PR_SET_PDEATHSIG reaches the child: observed
+ *    by make lock-soak); a node that loses power takes its COMMANDs at
+ *    once; a node cut off runs them until the lock process there ends
+ *    them. A corosync that dies leaves its lock processes running,
+ *    without a connection (lp_conn_lost).
+ * A7 Watchers are members that never speak; foreign and malformed
+ *    messages come from members that are no lock process.
+ *
+ * What it checks
+ * --------------
+ * C1 never more than LIMIT COMMANDs alive at one instant (a COMMAND
+ *    counts until it is dead, not until its holder says so);
+ * C2 no COMMAND starts on a node whose votequorum has said not quorate
+ *    for longer than it takes to tell the process (QDELAY + SCHED;
+ *    unless --no-quorum);
+ * C3 liveness: once faults stop and the cluster is whole and quorate,
+ *    every contender ends within LIVE seconds.
+ */
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../lockp.h"
+
+#define MS		1000000LL
+#define S		1000000000LL
+#define MAXN		5
+#define MAXP		96
+#define TRACE_KEEP	400
+
+/* --- randomness: one seed, one schedule --- */
+
+static uint64_t rs;
+
+static uint64_t
+rnd(void)
+{
+	uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* uniform in [a, b] */
+static int64_t
+between(int64_t a, int64_t b)
+{
+	return b <= a ? a : a + (int64_t)(rnd() % (uint64_t)(b - a + 1));
+}
+
+static int
+chance(unsigned pct)
+{
+	return rnd() % 100 < pct;
+}
+
+/* --- the world --- */
+
+struct params {
+	int64_t	 sched;		/* A5 */
+	int64_t	 qdelay;	/* A4 */
+	int64_t	 pdeath;	/* A6 */
+	int64_t	 stall_min, stall_max;	/* A3 */
+};
+
+static const struct params mode1 = {
+	.sched = 300 * MS, .qdelay = 500 * MS, .pdeath = 0,
+	.stall_min = 1 * S, .stall_max = 6500 * MS,
+};
+static const struct params mode2 = {
+	.sched = 6 * S, .qdelay = 5 * S, .pdeath = 3 * S,
+	.stall_min = 1 * S, .stall_max = 10 * S,
+};
+static struct params P;
+
+enum role { R_LOCK, R_WATCH, R_CHATTY };
+
+enum item_kind { I_MSG, I_CONF, I_QUORUM, I_CHILD, I_TICK, I_LOST, I_RING };
+
+struct item {
+	enum item_kind	 kind;
+	struct lq_addr	 from;
+	char		*data;
+	size_t		 len;
+	struct lp_member *mem, *left, *joined;
+	size_t		 nmem, nleft, njoined;
+	int		 q, complete, status;
+	struct lp_ring	 ring;
+};
+
+struct proc {
+	enum role	 role;
+	int		 node;
+	struct lq_addr	 a;
+	struct lp	*lp;
+	struct lp_cfg	 cfg;
+	int		 alive;		/* the lock process runs */
+	int		 conn;		/* it has a corosync connection */
+	int		 in;		/* asked to join, not left */
+	int		 view[MAXP];	/* members of its last confchg */
+	int		 nview;
+	int		 hasview;
+	struct item	*inbox;
+	size_t		 ninbox, capinbox;
+	int		 run_set;
+	int64_t		 tick_at;
+	int		 child;		/* COMMAND alive */
+	int64_t		 child_dies;	/* when it ends (natural or killed) */
+	uint64_t	 child_gen;
+	int		 stopped;	/* LA_STOP seen */
+	int64_t		 leave_at;	/* watchers, holders without COMMAND */
+	int		 status;	/* its exit, once !alive */
+	int		 exited;
+};
+
+enum q_kind { Q_MSG, Q_JOIN, Q_LEAVE, Q_DOWN };
+
+struct qitem {
+	enum q_kind	 kind;
+	int		 p;
+	char		*data;
+	size_t		 len;
+};
+
+struct node {
+	int		 up;
+	int		 label;		/* partition: same label, same ring */
+	int		 vq_quorate;
+	int		 vq_complete;
+	int64_t		 vq_since;	/* when its verdict last changed */
+	struct lp_ring	 ring;		/* the ring it is in */
+};
+
+static struct node	 nodes[MAXN + 1];
+static int		 nnodes;
+static struct proc	 procs[MAXP];
+static int		 nprocs;
+static int64_t		 now;
+static int64_t		 stall_until;	/* 0: the ring runs */
+static uint64_t		 ringseq;
+static struct qitem	*held;		/* sent during a stall, in order */
+static size_t		 nheld, capheld;
+static unsigned		 limit;
+static int		 noquorum;
+static int		 verbose;
+static uint64_t		 seed;
+static int		 failed;
+static int		 alive_children;
+static unsigned long	 grants;
+static const char	*fail_what;
+
+/* per label: the group's members in agreed order, and the FIFO */
+struct comp {
+	int		 grp[MAXP];
+	int		 ngrp;
+	struct qitem	*q;
+	size_t		 nq, capq, head;
+	int64_t		 last_at;
+};
+static struct comp	 comps[MAXN + 2];
+
+/* --- trace --- */
+
+static char	 trace_buf[TRACE_KEEP][200];
+static unsigned	 trace_n;
+
+static void __attribute__((format(printf, 1, 2)))
+trace(const char *fmt, ...)
+{
+	char *b = trace_buf[trace_n++ % TRACE_KEEP];
+	va_list ap;
+	int n;
+
+	n = snprintf(b, 200, "%8.3f ", (double)now / S);
+	va_start(ap, fmt);
+	vsnprintf(b + n, (size_t)(200 - n), fmt, ap);
+	va_end(ap);
+	if (verbose)
+		printf("%s\n", b);
+}
+
+static void
+fail(const char *what)
+{
+	unsigned i, first;
+
+	if (failed)
+		return;
+	failed = 1;
+	fail_what = what;
+	trace("VIOLATION: %s", what);
+	if (verbose)
+		return;
+	printf("seed %" PRIu64 ": %s\n", seed, what);
+	first = trace_n > TRACE_KEEP ? trace_n - TRACE_KEEP : 0;
+	for (i = first; i < trace_n; i++)
+		printf("  %s\n", trace_buf[i % TRACE_KEEP]);
+}
+
+/* --- the event queue --- */
+
+enum ev_kind { E_DELIVER, E_RUN, E_INBOX, E_CHILD, E_RECONF, E_WORLD,
+	E_LEAVE };
+
+struct ev {
+	int64_t		 t;
+	uint64_t	 seq;
+	enum ev_kind	 kind;
+	int		 a;
+	uint64_t	 gen;
+	struct item	 it;
+};
+
+static struct ev *heap;
+static size_t	 nheap, capheap;
+static uint64_t	 evseq;
+
+static int
+ev_lt(const struct ev *x, const struct ev *y)
+{
+	return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+}
+
+static void
+push(int64_t t, enum ev_kind kind, int a, uint64_t gen, const struct item *it)
+{
+	struct ev e = { .t = t, .seq = evseq++, .kind = kind, .a = a,
+	    .gen = gen };
+	size_t i;
+
+	if (it != NULL)
+		e.it = *it;
+	if (nheap == capheap) {
+		capheap = capheap ? capheap * 2 : 256;
+		if ((heap = realloc(heap, capheap * sizeof(*heap))) == NULL)
+			abort();
+	}
+	i = nheap++;
+	while (i > 0 && ev_lt(&e, &heap[(i - 1) / 2])) {
+		heap[i] = heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	heap[i] = e;
+}
+
+static struct ev
+pop(void)
+{
+	struct ev top = heap[0], last = heap[--nheap];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < nheap) {
+		if (c + 1 < nheap && ev_lt(&heap[c + 1], &heap[c]))
+			c++;
+		if (!ev_lt(&heap[c], &last))
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	if (nheap > 0)
+		heap[i] = last;
+	return top;
+}
+
+/* --- processes: inboxes, running, actions --- */
+
+static void
+item_free(struct item *it)
+{
+	free(it->data);
+	free(it->mem);
+	free(it->left);
+	free(it->joined);
+}
+
+static void
+inbox_add(int p, const struct item *it)
+{
+	struct proc *pr = &procs[p];
+
+	if (!pr->alive) {
+		struct item x = *it;
+
+		item_free(&x);
+		return;
+	}
+	if (pr->ninbox == pr->capinbox) {
+		pr->capinbox = pr->capinbox ? pr->capinbox * 2 : 16;
+		pr->inbox = realloc(pr->inbox, pr->capinbox * sizeof(*it));
+		if (pr->inbox == NULL)
+			abort();
+	}
+	pr->inbox[pr->ninbox++] = *it;
+	if (!pr->run_set) {
+		pr->run_set = 1;
+		/* mostly prompt, sometimes late: A5 */
+		push(now + (chance(90) ? between(0, 2 * MS) :
+		    between(0, P.sched)), E_RUN, p, 0, NULL);
+	}
+}
+
+static int comp_of(int node);
+
+static void
+enqueue(int p, enum q_kind kind, const char *data, size_t len)
+{
+	struct qitem qi = { .kind = kind, .p = p };
+	struct comp *c;
+
+	if (data != NULL) {
+		if ((qi.data = malloc(len + 1)) == NULL)
+			abort();
+		memcpy(qi.data, data, len);
+		qi.data[len] = '\0';
+		qi.len = len;
+	}
+	if (stall_until) {
+		if (nheld == capheld) {
+			capheld = capheld ? capheld * 2 : 64;
+			if ((held = realloc(held, capheld *
+			    sizeof(*held))) == NULL)
+				abort();
+		}
+		held[nheld++] = qi;
+		return;
+	}
+	c = &comps[comp_of(procs[p].node)];
+	if (c->nq == c->capq) {
+		c->capq = c->capq ? c->capq * 2 : 64;
+		if ((c->q = realloc(c->q, c->capq * sizeof(*c->q))) == NULL)
+			abort();
+	}
+	c->q[c->nq++] = qi;
+	c->last_at = (c->last_at > now ? c->last_at : now) +
+	    between(200000, 2 * MS);
+	push(c->last_at, E_DELIVER, comp_of(procs[p].node), 0, NULL);
+}
+
+static const char *
+pname(int p)
+{
+	static char b[4][32];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(b[k], sizeof(b[k]), "%u:%u", procs[p].a.nodeid,
+	    procs[p].a.pid);
+	return b[k];
+}
+
+static void
+child_end(int p, int64_t at)
+{
+	struct proc *pr = &procs[p];
+
+	if (!pr->child || at >= pr->child_dies)
+		return;
+	pr->child_dies = at;
+	push(at, E_CHILD, p, ++pr->child_gen, NULL);
+}
+
+/*
+ * --no-quorum promises less: each side of a partition may grant, and
+ * after a merge the loser's COMMAND dies within its --kill-after. So:
+ * never more than LIMIT on one side, not counting those told to stop.
+ */
+static unsigned
+side_children(const struct lp_ring *r)
+{
+	unsigned n = 0;
+	int q;
+
+	for (q = 0; q < nprocs; q++)
+		if (procs[q].child && !procs[q].stopped &&
+		    nodes[procs[q].node].ring.seq == r->seq &&
+		    nodes[procs[q].node].ring.nodeid == r->nodeid)
+			n++;
+	return n;
+}
+
+static void
+spawn_child(int p)
+{
+	struct proc *pr = &procs[p];
+	struct node *nd = &nodes[pr->node];
+
+	pr->child = 1;
+	pr->stopped = 0;
+	alive_children++;
+	grants++;
+	trace("%s COMMAND starts (%d alive, limit %u)", pname(p),
+	    alive_children, limit);
+	if (!noquorum && (unsigned)alive_children > limit)
+		fail("C1: more COMMANDs alive than the limit");
+	if (noquorum && side_children(&nd->ring) > limit)
+		fail("C1: more COMMANDs alive on one side than the limit "
+		    "(--no-quorum)");
+	/*
+	 * A process learns of a new verdict late (A4, A5): only a start
+	 * later than that, on a node not quorate, is a fault.
+	 */
+	if (!noquorum && !nd->vq_quorate &&
+	    now - nd->vq_since > P.qdelay + P.sched)
+		fail("C2: a COMMAND started on a node that is not quorate");
+	pr->child_dies = INT64_MAX;
+	child_end(p, now + (chance(50) ? between(1 * MS, 20 * MS) :
+	    between(20 * MS, 1500 * MS)));
+}
+
+static void proc_exit(int, int);
+
+static void
+do_actions(int p)
+{
+	struct proc *pr = &procs[p];
+	const struct lp_act *a;
+	size_t i, n;
+	int64_t t;
+
+	a = lp_actions(pr->lp, &n);
+	for (i = 0; i < n; i++) {
+		switch (a[i].kind) {
+		case LA_SEND:
+			trace("%s sends '%s'", pname(p), a[i].msg);
+			if (pr->conn)
+				enqueue(p, Q_MSG, a[i].msg, a[i].len);
+			break;
+		case LA_SPAWN:
+			spawn_child(p);
+			break;
+		case LA_STOP:
+			trace("%s SIGTERM to COMMAND", pname(p));
+			pr->stopped = 1;
+			child_end(p, now + between(0, pr->cfg.kill_ms * MS));
+			break;
+		case LA_SIGNAL:
+			child_end(p, now + between(0, 10 * MS));
+			break;
+		case LA_EVENT:
+			trace("%s event %d %s", pname(p), a[i].n, a[i].text);
+			break;
+		case LA_WARN:
+			trace("%s warns: %s", pname(p), a[i].text);
+			break;
+		case LA_SHOW:
+			trace("%s shows %zu queued", pname(p),
+			    lp_state(pr->lp)->nq);
+			proc_exit(p, 0);
+			break;
+		case LA_EXIT:
+			trace("%s exits %d", pname(p), a[i].n);
+			proc_exit(p, a[i].n);
+			break;
+		}
+	}
+	lp_clear(pr->lp);
+	if (!pr->alive)
+		return;
+	if (pr->role == R_LOCK && !pr->cfg.command && lp_holding(pr->lp) &&
+	    pr->leave_at == 0) {
+		/* without COMMAND: stdin ends a while after the grant */
+		pr->leave_at = now + between(1 * MS, 500 * MS);
+		push(pr->leave_at, E_LEAVE, p, 0, NULL);
+	}
+	if ((t = lp_deadline(pr->lp)) != 0) {
+		t = t > now ? t : now;
+		if (t != pr->tick_at) {
+			pr->tick_at = t;
+			push(t, E_INBOX, p, 0,
+			    &(struct item){ .kind = I_TICK });
+		}
+	}
+}
+
+/* The lock process ends: it leaves (LA_EXIT) or is killed. */
+static void
+proc_exit(int p, int status)
+{
+	struct proc *pr = &procs[p];
+
+	if (!pr->alive)
+		return;
+	pr->alive = 0;
+	pr->exited = 1;
+	pr->status = status;
+	/* cmd/lock.c SIGKILLs a COMMAND that outlives the loop */
+	child_end(p, now);
+	if (pr->conn && pr->in)
+		enqueue(p, Q_LEAVE, NULL, 0);
+	pr->in = 0;
+}
+
+static void
+handle(int p, struct item *it)
+{
+	struct proc *pr = &procs[p];
+	struct lp_confchg c;
+
+	switch (it->kind) {
+	case I_MSG:
+		if (verbose)
+			trace("%s delivered from %u:%u '%.60s'", pname(p),
+			    it->from.nodeid, it->from.pid, it->data);
+		lp_message(pr->lp, it->from, it->data, it->len, now);
+		break;
+	case I_CONF:
+		trace("%s confchg: %zu members, %zu left (%d), %zu joined (%d)",
+		    pname(p), it->nmem, it->nleft,
+		    it->nleft ? it->left[0].reason : 0, it->njoined,
+		    it->njoined ? it->joined[0].reason : 0);
+		c = (struct lp_confchg){ it->mem, it->nmem, it->left,
+		    it->nleft, it->joined, it->njoined };
+		lp_confchg(pr->lp, &c, now);
+		break;
+	case I_QUORUM:
+		trace("%s told quorate=%d complete=%d (synced %d, %zu synced, "
+		    "%zu pending, %zu queued)", pname(p), it->q, it->complete,
+		    lp_synced(pr->lp), lp_state(pr->lp)->nsynced,
+		    lp_state(pr->lp)->npend, lp_state(pr->lp)->nq);
+		lp_quorum(pr->lp, it->q, it->complete, &it->ring, now);
+		break;
+	case I_CHILD:
+		trace("%s COMMAND ended %d", pname(p), it->status);
+		lp_child_ended(pr->lp, it->status, now);
+		break;
+	case I_TICK:
+		pr->tick_at = 0;
+		lp_tick(pr->lp, now);
+		break;
+	case I_LOST:
+		lp_conn_lost(pr->lp, now);
+		break;
+	case I_RING:
+		trace("%s told ring %u.%" PRIx64, pname(p), it->ring.nodeid,
+		    it->ring.seq);
+		lp_ring(pr->lp, &it->ring, now);
+		break;
+	}
+}
+
+static void
+run(int p)
+{
+	struct proc *pr = &procs[p];
+	size_t i;
+
+	pr->run_set = 0;
+	for (i = 0; i < pr->ninbox; i++) {
+		if (pr->alive && pr->role == R_LOCK) {
+			handle(p, &pr->inbox[i]);
+			do_actions(p);
+		}
+		item_free(&pr->inbox[i]);
+	}
+	pr->ninbox = 0;
+}
+
+/* --- CPG: components, delivery, membership --- */
+
+static int
+comp_of(int node)
+{
+	return nodes[node].label;
+}
+
+static int
+in_list(const int *v, int n, int x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+static struct lp_member *
+members_of(const int *v, int n)
+{
+	struct lp_member *m = calloc((size_t)n + 1, sizeof(*m));
+	int i;
+
+	if (m == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		m[i].a = procs[v[i]].a;
+	return m;
+}
+
+/* Deliver a confchg to p: the members now, who left and joined, why. */
+static void
+confchg_to(int p, const int *grp, int ngrp, const int *left,
+    const int *lwhy, int nleft, const int *joined, const int *jwhy,
+    int njoined)
+{
+	struct item it = { .kind = I_CONF };
+	int i;
+
+	it.mem = members_of(grp, ngrp);
+	it.nmem = (size_t)ngrp;
+	it.left = members_of(left, nleft);
+	it.nleft = (size_t)nleft;
+	for (i = 0; i < nleft; i++)
+		it.left[i].reason = lwhy[i];
+	it.joined = members_of(joined, njoined);
+	it.njoined = (size_t)njoined;
+	for (i = 0; i < njoined; i++)
+		it.joined[i].reason = jwhy[i];
+	memcpy(procs[p].view, grp, (size_t)ngrp * sizeof(int));
+	procs[p].nview = ngrp;
+	procs[p].hasview = 1;
+	inbox_add(p, &it);
+}
+
+static void
+deliver_msg(struct comp *c, const struct qitem *qi, const int *to, int nto)
+{
+	struct item it = { .kind = I_MSG };
+	int i;
+
+	it.from = procs[qi->p].a;
+	for (i = 0; i < nto; i++) {
+		if ((it.data = malloc(qi->len + 1)) == NULL)
+			abort();
+		memcpy(it.data, qi->data, qi->len);
+		it.data[qi->len] = '\0';
+		it.len = qi->len;
+		inbox_add(to[i], &it);
+	}
+	(void)c;
+}
+
+/* The ring runs: the head of component k's FIFO is delivered. */
+static void
+deliver(int k)
+{
+	struct comp *c = &comps[k];
+	struct qitem *qi;
+	int why, i, one[1];
+
+	if (stall_until || c->head == c->nq)
+		return;
+	qi = &c->q[c->head++];
+	switch (qi->kind) {
+	case Q_MSG:
+		if (in_list(c->grp, c->ngrp, qi->p))
+			deliver_msg(c, qi, c->grp, c->ngrp);
+		break;
+	case Q_JOIN:
+		if (in_list(c->grp, c->ngrp, qi->p))
+			break;
+		c->grp[c->ngrp++] = qi->p;
+		one[0] = qi->p;
+		why = LP_JOIN;
+		for (i = 0; i < c->ngrp; i++)
+			confchg_to(c->grp[i], c->grp, c->ngrp, NULL, NULL, 0,
+			    one, &why, 1);
+		break;
+	case Q_LEAVE:
+	case Q_DOWN:
+		if (!in_list(c->grp, c->ngrp, qi->p))
+			break;
+		for (i = 0; i < c->ngrp; i++)
+			if (c->grp[i] == qi->p)
+				break;
+		memmove(c->grp + i, c->grp + i + 1,
+		    (size_t)(c->ngrp - i - 1) * sizeof(int));
+		c->ngrp--;
+		one[0] = qi->p;
+		why = qi->kind == Q_LEAVE ? LP_LEAVE : LP_PROCDOWN;
+		trace("%s leaves (%s)", pname(qi->p),
+		    why == LP_LEAVE ? "leave" : "procdown");
+		for (i = 0; i < c->ngrp; i++)
+			confchg_to(c->grp[i], c->grp, c->ngrp, one, &why, 1,
+			    NULL, NULL, 0);
+		break;
+	}
+	free(qi->data);
+	qi->data = NULL;
+	if (c->head == c->nq)
+		c->head = c->nq = 0;
+}
+
+static void
+stall(void)
+{
+	int64_t until = now + between(P.stall_min, P.stall_max);
+
+	if (stall_until == 0 || until > stall_until) {
+		stall_until = until;
+		push(until, E_RECONF, 0, 0, NULL);
+	}
+	trace("ring stalls until %.3f", (double)stall_until / S);
+}
+
+/* The new rings form after a stall: A3 and A4. */
+static void
+reconfigure(void)
+{
+	int oldlabel[MAXP], newgrp[MAXN + 2][MAXP], nnew[MAXN + 2];
+	int left[MAXP], lwhy[MAXP], joined[MAXP], jwhy[MAXP];
+	int k, d, i, p, nl, nj, sent_to[MAXP], nto, n;
+	size_t j, cut;
+	struct comp *c;
+
+	if (now < stall_until)
+		return;
+	stall_until = 0;
+	/* each old ring's members learn which side they are on */
+	for (p = 0; p < nprocs; p++)
+		oldlabel[p] = -1;
+	for (k = 0; k <= MAXN + 1; k++)
+		for (i = 0; i < comps[k].ngrp; i++)
+			oldlabel[comps[k].grp[i]] = k;
+	/* each new component delivers some prefix of each old FIFO */
+	for (k = 0; k <= MAXN + 1; k++) {
+		c = &comps[k];
+		for (d = 0; d <= MAXN + 1; d++) {
+			nto = 0;
+			for (i = 0; i < c->ngrp; i++) {
+				p = c->grp[i];
+				if (procs[p].conn && nodes[procs[p].node].up &&
+				    nodes[procs[p].node].label == d)
+					sent_to[nto++] = p;
+			}
+			if (nto == 0)
+				continue;
+			cut = c->head + (size_t)between(0,
+			    (int64_t)(c->nq - c->head));
+			for (j = c->head; j < cut; j++) {
+				if (c->q[j].kind != Q_MSG)
+					break;
+				if (in_list(c->grp, c->ngrp, c->q[j].p))
+					deliver_msg(c, &c->q[j], sent_to, nto);
+			}
+			if (j > c->head)
+				trace("ring %d delivers %zu in flight to side "
+				    "%d", k, j - c->head, d);
+		}
+		for (j = c->head; j < c->nq; j++)
+			free(c->q[j].data);
+		c->head = c->nq = 0;
+	}
+	/* the new groups: the members that are still there, side by side */
+	for (d = 0; d <= MAXN + 1; d++)
+		nnew[d] = 0;
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].hasview && procs[p].in && procs[p].conn &&
+		    nodes[procs[p].node].up) {
+			d = nodes[procs[p].node].label;
+			newgrp[d][nnew[d]++] = p;
+		}
+	ringseq++;
+	for (d = 0; d <= MAXN + 1; d++) {
+		struct lp_ring ring = { 0, ringseq };
+		int size = 0, q, full;
+
+		for (i = nnodes; i >= 1; i--)
+			if (nodes[i].up && nodes[i].label == d) {
+				ring.nodeid = (uint32_t)i;
+				size++;
+			}
+		/* votequorum's verdict on this side: A4 */
+		q = 2 * size > nnodes;
+		full = size == nnodes;
+		for (i = 1; i <= nnodes; i++)
+			if (nodes[i].up && nodes[i].label == d) {
+				nodes[i].ring = ring;
+				if (nodes[i].vq_quorate != q)
+					nodes[i].vq_since = now;
+				nodes[i].vq_quorate = q;
+				nodes[i].vq_complete = full;
+			}
+		memcpy(comps[d].grp, newgrp[d], (size_t)nnew[d] * sizeof(int));
+		comps[d].ngrp = nnew[d];
+		comps[d].last_at = now;
+		for (i = 0; i < nnew[d]; i++) {
+			p = newgrp[d][i];
+			nl = nj = 0;
+			for (n = 0; n < procs[p].nview; n++) {
+				int q2 = procs[p].view[n];
+
+				if (in_list(newgrp[d], nnew[d], q2))
+					continue;
+				left[nl] = q2;
+				lwhy[nl++] = !procs[q2].conn ||
+				    !nodes[procs[q2].node].up ||
+				    nodes[procs[q2].node].label != d ?
+				    LP_NODEDOWN : procs[q2].alive ?
+				    LP_LEAVE : LP_PROCDOWN;
+			}
+			for (n = 0; n < nnew[d]; n++) {
+				int q2 = newgrp[d][n];
+
+				if (in_list(procs[p].view, procs[p].nview, q2))
+					continue;
+				joined[nj] = q2;
+				jwhy[nj++] = oldlabel[q2] >= 0 &&
+				    oldlabel[q2] != oldlabel[p] ?
+				    LP_NODEUP : LP_JOIN;
+			}
+			if (nl || nj)
+				confchg_to(p, newgrp[d], nnew[d], left, lwhy,
+				    nl, joined, jwhy, nj);
+		}
+	}
+	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].alive && procs[p].conn &&
+		    procs[p].role == R_LOCK && nodes[procs[p].node].up)
+			inbox_add(p, &(struct item){ .kind = I_RING,
+			    .ring = nodes[procs[p].node].ring });
+	/* joins still on their way, then what was sent during the stall */
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].in && procs[p].conn && nodes[procs[p].node].up &&
+		    !in_list(comps[nodes[procs[p].node].label].grp,
+		    comps[nodes[procs[p].node].label].ngrp, p))
+			enqueue(p, Q_JOIN, NULL, 0);
+	for (j = 0; j < nheld; j++) {
+		p = held[j].p;
+		if (held[j].kind == Q_MSG && procs[p].conn && procs[p].in &&
+		    nodes[procs[p].node].up)
+			enqueue(p, Q_MSG, held[j].data, held[j].len);
+		free(held[j].data);
+	}
+	nheld = 0;
+	trace("rings formed");
+	for (p = 0; p < nprocs; p++) {
+		struct node *nd = &nodes[procs[p].node];
+		struct item it = { .kind = I_QUORUM };
+
+		if (!procs[p].alive || !procs[p].conn || !nd->up ||
+		    procs[p].role != R_LOCK || procs[p].cfg.noquorum)
+			continue;
+		it.q = nd->vq_quorate;
+		it.complete = nd->vq_complete;
+		it.ring = nd->ring;
+		push(now + between(0, P.qdelay), E_INBOX, p, 0, &it);
+	}
+}
+
+/* --- the world's doings: contenders, watchers, faults --- */
+
+static uint32_t next_pid = 1000;
+
+static int
+new_proc(int node, enum role role)
+{
+	struct proc *pr;
+	int p;
+
+	if (nprocs == MAXP)
+		return -1;
+	p = nprocs++;
+	pr = &procs[p];
+	memset(pr, 0, sizeof(*pr));
+	pr->role = role;
+	pr->node = node;
+	pr->a = (struct lq_addr){ (uint32_t)node, next_pid++ };
+	pr->alive = pr->conn = pr->in = 1;
+	enqueue(p, Q_JOIN, NULL, 0);
+	return p;
+}
+
+static void
+start_lock(int node, int show)
+{
+	struct lp_cfg cfg = { .limit = limit, .noquorum = noquorum };
+	struct proc *pr;
+	int p;
+
+	if ((p = new_proc(node, R_LOCK)) < 0)
+		return;
+	pr = &procs[p];
+	cfg.show = show;
+	cfg.nonblock = !show && chance(10);
+	cfg.command = !show && chance(85);
+	cfg.kill_ms = (uint32_t)between(100, 3000);
+	pr->cfg = cfg;
+	if ((pr->lp = lp_new(&cfg, pr->a)) == NULL)
+		abort();
+	trace("%s starts on node %d%s%s", pname(p), node,
+	    show ? " (--show)" : "", cfg.nonblock ? " (-n)" : "");
+	/* cmd/lock.c: join, ask, then votequorum's current verdict */
+	lp_start(pr->lp, now);
+	if (!noquorum)
+		lp_quorum(pr->lp, nodes[node].vq_quorate,
+		    nodes[node].vq_complete, &nodes[node].ring, now);
+	do_actions(p);
+	/*
+	 * CPG's first totem confchg: the ring this node is in now; it may
+	 * come after the join's confchg (seen on corosync 3.1.7)
+	 */
+	push(now + between(0, 5 * MS), E_INBOX, p, 0,
+	    &(struct item){ .kind = I_RING, .q = -1 });
+}
+
+static int
+pick_up_node(void)
+{
+	int i, n = 0, v[MAXN];
+
+	for (i = 1; i <= nnodes; i++)
+		if (nodes[i].up)
+			v[n++] = i;
+	return n ? v[rnd() % (uint64_t)n] : 0;
+}
+
+static int
+pick_proc(int alive_lock)
+{
+	int v[MAXP], n = 0, p;
+
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].alive && (!alive_lock || procs[p].role == R_LOCK))
+			v[n++] = p;
+	return n ? v[rnd() % (uint64_t)n] : -1;
+}
+
+static void
+sigkill(int p)
+{
+	struct proc *pr = &procs[p];
+
+	trace("%s SIGKILLed", pname(p));
+	pr->alive = 0;
+	pr->exited = 1;
+	if (pr->conn && pr->in)
+		enqueue(p, Q_DOWN, NULL, 0);
+	pr->in = 0;
+	/* A6: PDEATHSIG comes after the connection's close */
+	child_end(p, now + between(0, P.pdeath));
+}
+
+static void
+node_crash(int i)
+{
+	int p;
+
+	trace("node %d loses power", i);
+	nodes[i].up = 0;
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].node == i && procs[p].alive) {
+			procs[p].alive = 0;
+			procs[p].exited = 1;
+			procs[p].in = 0;
+			child_end(p, now);
+		}
+	stall();
+}
+
+static void
+corosync_dies(int i)
+{
+	int p;
+
+	trace("node %d's corosync dies", i);
+	nodes[i].up = 0;
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].node == i && procs[p].conn) {
+			procs[p].conn = 0;
+			procs[p].in = 0;
+			if (procs[p].alive && procs[p].role == R_LOCK)
+				inbox_add(p, &(struct item){ .kind = I_LOST });
+			else
+				procs[p].alive = 0;
+		}
+	stall();
+}
+
+static int faults_on = 1, arrivals_on = 1;
+
+static void
+world(void)
+{
+	int i, p, r = (int)(rnd() % 100);
+
+	if (arrivals_on && r < 45) {
+		if ((i = pick_up_node()) != 0)
+			start_lock(i, chance(5));
+	} else if (arrivals_on && r < 50) {
+		if ((i = pick_up_node()) != 0 &&
+		    (p = new_proc(i, chance(50) ? R_WATCH : R_CHATTY)) >= 0) {
+			trace("%s watches on node %d", pname(p), i);
+			push(now + between(100 * MS, 20 * S), E_LEAVE, p, 0,
+			    NULL);
+		}
+	} else if (faults_on && r < 62) {
+		if ((p = pick_proc(1)) >= 0)
+			sigkill(p);
+	} else if (faults_on && r < 66) {
+		if ((p = pick_proc(1)) >= 0) {
+			trace("%s gets SIGTERM", pname(p));
+			lp_signal(procs[p].lp, 15, now);
+			do_actions(p);
+		}
+	} else if (faults_on && r < 74) {
+		/* a cut: one node, or a split of the cluster in two or three */
+		int how = (int)(rnd() % 3), one = (int)between(1, nnodes);
+
+		for (i = 1; i <= nnodes; i++)
+			if (how == 0)
+				nodes[i].label = i == one ? i : 0;
+			else
+				nodes[i].label = (int)(rnd() %
+				    (uint64_t)(how + 1));
+		trace("partition:%s", "");
+		for (i = 1; i <= nnodes; i++)
+			trace("  node %d on side %d%s", i, nodes[i].label,
+			    nodes[i].up ? "" : " (down)");
+		stall();
+	} else if (faults_on && r < 82) {
+		trace("heal");
+		for (i = 1; i <= nnodes; i++)
+			nodes[i].label = 0;
+		stall();
+	} else if (faults_on && r < 85) {
+		if ((i = pick_up_node()) != 0)
+			node_crash(i);
+	} else if (faults_on && r < 87) {
+		if ((i = pick_up_node()) != 0)
+			corosync_dies(i);
+	} else if (faults_on && r < 95) {
+		for (i = 1; i <= nnodes; i++)
+			if (!nodes[i].up) {
+				trace("node %d comes back", i);
+				nodes[i].up = 1;
+				stall();
+				break;
+			}
+	} else if (faults_on) {
+		/* a chatty member says something that is not lock traffic */
+		for (p = 0; p < nprocs; p++)
+			if (procs[p].alive && procs[p].role == R_CHATTY) {
+				static const char *junk[] = { "hello",
+				    "lock1 state 1:2:3 9 q 0 - - -",
+				    "lock1 request 0 q 1 5",
+				    "lock1 state 1:2:3 1 q 99999999999 - - -" };
+				const char *j = junk[rnd() % 4];
+
+				if (procs[p].conn)
+					enqueue(p, Q_MSG, j, strlen(j));
+				break;
+			}
+	}
+}
+
+static void
+child_died(int p, uint64_t gen)
+{
+	struct proc *pr = &procs[p];
+
+	if (!pr->child || gen != pr->child_gen || now < pr->child_dies)
+		return;
+	pr->child = 0;
+	alive_children--;
+	trace("%s COMMAND dead (%d alive)", pname(p), alive_children);
+	if (pr->alive)
+		inbox_add(p, &(struct item){ .kind = I_CHILD,
+		    .status = pr->stopped ? 143 : 0 });
+}
+
+static void
+leave_event(int p)
+{
+	struct proc *pr = &procs[p];
+
+	if (!pr->alive)
+		return;
+	if (pr->role == R_LOCK) {
+		lp_stdin_eof(pr->lp, now);
+		do_actions(p);
+		return;
+	}
+	trace("%s stops watching", pname(p));
+	pr->alive = 0;
+	pr->exited = 1;
+	if (pr->conn && pr->in)
+		enqueue(p, Q_LEAVE, NULL, 0);
+	pr->in = 0;
+}
+
+/* --- one schedule --- */
+
+static void
+reset(void)
+{
+	int p, k;
+
+	for (p = 0; p < nprocs; p++) {
+		size_t i;
+
+		for (i = 0; i < procs[p].ninbox; i++)
+			item_free(&procs[p].inbox[i]);
+		free(procs[p].inbox);
+		lp_free(procs[p].lp);
+	}
+	for (k = 0; k <= MAXN + 1; k++) {
+		size_t j;
+
+		for (j = comps[k].head; j < comps[k].nq; j++)
+			free(comps[k].q[j].data);
+		free(comps[k].q);
+	}
+	while (nheap > 0) {
+		struct ev e = pop();
+
+		item_free(&e.it);
+	}
+	for (size_t j = 0; j < nheld; j++)
+		free(held[j].data);
+	nheld = 0;
+	memset(procs, 0, sizeof(procs));
+	memset(comps, 0, sizeof(comps));
+	memset(nodes, 0, sizeof(nodes));
+	nprocs = 0;
+	now = 0;
+	stall_until = 0;
+	ringseq = 1;
+	failed = 0;
+	fail_what = NULL;
+	alive_children = 0;
+	trace_n = 0;
+	faults_on = arrivals_on = 1;
+}
+
+#define LIVE	(60 * S)
+
+static int
+one(uint64_t s, int64_t length)
+{
+	int i, p;
+	int64_t quiet = length, t;
+
+	reset();
+	seed = s;
+	rs = s * 0x2545F4914F6CDD1DULL + 1;
+	nnodes = (int)between(3, MAXN);
+	limit = chance(70) ? 1 : (unsigned)between(2, 3);
+	noquorum = chance(15);
+	for (i = 1; i <= nnodes; i++)
+		nodes[i] = (struct node){ .up = 1, .vq_quorate = 1,
+		    .vq_complete = 1, .ring = { 1, 1 } };
+	trace("seed %" PRIu64 ": %d nodes, limit %u%s", s, nnodes, limit,
+	    noquorum ? ", --no-quorum" : "");
+	for (t = between(0, 300 * MS); t < quiet; t += between(1 * MS,
+	    700 * MS))
+		push(t, E_WORLD, 0, 0, NULL);
+	push(quiet, E_WORLD, -1, 0, NULL);
+	while (nheap > 0 && !failed) {
+		struct ev e = pop();
+
+		now = e.t;
+		if (now > quiet + LIVE)
+			break;
+		switch (e.kind) {
+		case E_DELIVER:
+			deliver(e.a);
+			break;
+		case E_RUN:
+			run(e.a);
+			break;
+		case E_INBOX:
+			if (e.it.kind == I_TICK && e.t != procs[e.a].tick_at)
+				break;
+			/* the first totem confchg: the ring of its delivery */
+			if (e.it.kind == I_RING && e.it.q == -1)
+				e.it.ring = nodes[procs[e.a].node].ring;
+			inbox_add(e.a, &e.it);
+			break;
+		case E_CHILD:
+			child_died(e.a, e.gen);
+			break;
+		case E_RECONF:
+			reconfigure();
+			break;
+		case E_LEAVE:
+			leave_event(e.a);
+			break;
+		case E_WORLD:
+			if (e.a == -1) {
+				/* faults stop: the cluster comes back whole */
+				trace("faults stop; the cluster heals");
+				faults_on = arrivals_on = 0;
+				for (i = 1; i <= nnodes; i++) {
+					nodes[i].up = 1;
+					nodes[i].label = 0;
+				}
+				stall();
+			} else
+				world();
+			break;
+		}
+	}
+	/* C3: a whole, quorate cluster serves every contender */
+	for (p = 0; p < nprocs && !failed; p++)
+		if (procs[p].alive && procs[p].role == R_LOCK) {
+			trace("%s still waits (synced %d)", pname(p),
+			    lp_synced(procs[p].lp));
+			fail("C3: a contender was not served once the faults "
+			    "stopped");
+		}
+	return failed;
+}
+
+int
+main(int argc, char **argv)
+{
+	uint64_t first = 1, n = 1000, i, bad = 0, stalls = 0;
+	int64_t length = 30 * S;
+	int ch, mode = 1;
+	unsigned long sched = 0, stop_after = 5;
+
+	while ((ch = getopt(argc, argv, "k:m:n:s:t:v")) != -1) {
+		switch (ch) {
+		case 'k':
+			stop_after = strtoul(optarg, NULL, 10);
+			break;
+		case 'm':
+			mode = atoi(optarg);
+			break;
+		case 'n':
+			n = strtoull(optarg, NULL, 10);
+			break;
+		case 's':
+			first = strtoull(optarg, NULL, 10);
+			break;
+		case 't':
+			length = (int64_t)(atof(optarg) * S);
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			fprintf(stderr, "usage: locksim [-v] [-m 1|2] "
+			    "[-n SEEDS] [-s FIRST] [-t SECONDS]\n");
+			return 2;
+		}
+	}
+	P = mode == 2 ? mode2 : mode1;
+	for (i = first; i < first + n; i++) {
+		sched++;
+		if (one(i, length)) {
+			if (fail_what != NULL && fail_what[1] == '3') {
+				/* a stall is no double grant: counted apart */
+				stalls++;
+				continue;
+			}
+			bad++;
+			if (bad >= stop_after && !verbose)
+				break;
+		}
+	}
+	reset();
+	free(heap);
+	free(held);
+	printf("locksim: %lu schedules, %lu grants, %" PRIu64 " unsafe, "
+	    "%" PRIu64 " stalled (mode %d)\n", sched, grants, bad, stalls,
+	    mode);
+	printf("%" PRIu64 " passed, %" PRIu64 " failed\n", sched - bad, bad);
+	return bad ? 1 : 0;
+}

@@ -56,9 +56,9 @@ COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
 SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
-	out.c lockq.c lockp.c daemons.c proc.c qview.c handler.c \
+	out.c lockq.c lockp.c askp.c daemons.c proc.c qview.c handler.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
-	cmd/quorum.c
+	cmd/ask.c cmd/serve.c cmd/quorum.c
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
@@ -127,6 +127,7 @@ sim: tests/sim/locksim
 # the suite again under ASan/UBSan; warnings are errors here
 check:
 	$(MAKE) WERROR=1 all unit
+	$(MAKE) WERROR=1 sim
 	tests/run
 	$(MAKE) WERROR=1 sanitize
 

@@ -27,6 +27,9 @@ static const struct cmd cmds[] = {
 	{ "watch", cmd_watch, "group ...", watch_opts },
 	{ "members", cmd_members, "[group ...]", members_opts },
 	{ "lock", cmd_lock, "name [--] [command [argument ...]]", lock_opts },
+	{ "ask", cmd_ask, "group [message]", ask_opts },
+	{ "serve", cmd_serve, "group [--] command [argument ...]",
+	    serve_opts },
 	{ "quorum", cmd_quorum, "", quorum_opts },
 };
 

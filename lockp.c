@@ -581,33 +581,51 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 }
 
 static int
-lowest(const struct lp_member *a, size_t n, struct lq_addr *lo)
+joined_as(const struct lp_confchg *c, struct lq_addr a, int reason)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (i == 0 || lq_addr_lt(a[i].a, *lo))
-			*lo = a[i].a;
-	return n > 0;
+	for (i = 0; i < c->njoined; i++)
+		if (lq_addr_eq(c->joined[i].a, a) &&
+		    (reason == 0 || c->joined[i].reason == reason))
+			return 1;
+	return 0;
 }
 
+/*
+ * --no-quorum: partitions merged, each with a state of its own. The side
+ * that holds the lowest of the members the sides bring keeps its state;
+ * the others start over (a holder among them loses the lock). Each side
+ * compares the lowest of its own members (those it had before) with the
+ * lowest of those that came with their node (NODEUP); a process that
+ * joins meanwhile (JOIN) belongs to no side and counts for neither.
+ */
 static void
 merged(struct lp *lp, const struct lp_confchg *c)
 {
-	struct lq_addr lo;
+	struct lq_addr mine = { 0, 0 }, theirs = { 0, 0 };
+	int have_mine = 0, have_theirs = 0;
 	size_t i;
 
-	if (!lp->synced || !lp->cfg.noquorum ||
-	    LP_MUTATE == M_MERGE_KEEPS_BOTH ||
-	    !lowest(c->members, c->nmembers, &lo))
+	if (!lp->joined || !lp->cfg.noquorum ||
+	    LP_MUTATE == M_MERGE_KEEPS_BOTH)
 		return;
-	for (i = 0; i < c->njoined; i++)
-		if (c->joined[i].reason == LP_NODEUP &&
-		    lq_addr_eq(c->joined[i].a, lo))
-			break;
-	if (i == c->njoined)
+	for (i = 0; i < c->nmembers; i++) {
+		if (joined_as(c, c->members[i].a, LP_NODEUP)) {
+			if (!have_theirs++ || lq_addr_lt(c->members[i].a, theirs))
+				theirs = c->members[i].a;
+		} else if (!joined_as(c, c->members[i].a, 0)) {
+			if (!have_mine++ || lq_addr_lt(c->members[i].a, mine))
+				mine = c->members[i].a;
+		}
+	}
+	if (!have_theirs || (have_mine && lq_addr_lt(mine, theirs)))
 		return;
-	/* a lost holder keeps no state: it would tell the losing one */
+	/*
+	 * A lost holder keeps no state: it would tell the losing one. A
+	 * newcomer of the losing side forgets its log too: a state its side
+	 * sent before the merge may yet arrive, answering a message in it.
+	 */
 	lose(lp, "partitions merged");
 	forget(lp);
 	if (!lp->holding)

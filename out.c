@@ -12,9 +12,11 @@
  * its groups first.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
+#include "askp.h"
 #include "enc.h"
 #include "event.h"
 #include "fmt.h"
@@ -940,4 +942,151 @@ out_event_env(struct sink *s, const struct outfmt *f, const struct event *ev,
 		break;
 	}
 	return sink_end_item(s, m) ? 1 : -1;
+}
+
+/* "reply [TIME] NODEID PID [NAME] STATUS PAYLOAD" */
+static void
+text_reply(struct sink *s, const struct outfmt *f, const struct reply *r)
+{
+	sink_lit(s, "reply ");
+	if (f->stamps) {
+		enc_time(s, &r->time);
+		sink_putc(s, ' ');
+	}
+	enc_u(s, r->nodeid);
+	sink_putc(s, ' ');
+	enc_u(s, r->pid);
+	if (r->ni != NULL)
+		text_nodename(s, r->ni);
+	sink_putc(s, ' ');
+	enc_u(s, (uint64_t)r->status);
+	sink_putc(s, ' ');
+	put_payload(s, (enum enc)f->enc, r->data, r->len);
+	sink_putc(s, '\n');
+}
+
+static void
+json_reply(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
+    const struct reply *r)
+{
+	sink_lit(s, "{\"type\":\"reply\"");
+	if (f->stamps) {
+		sink_lit(s, ",\"time\":\"");
+		enc_time(s, &r->time);
+		sink_putc(s, '"');
+	}
+	sink_putc(s, ',');
+	enc_jbytes(s, KEY("group"), g->value, g->length, ENC_TEXT);
+	sink_lit(s, ",\"nodeid\":");
+	enc_u(s, r->nodeid);
+	sink_lit(s, ",\"pid\":");
+	enc_u(s, r->pid);
+	if (r->ni != NULL)
+		json_nodename(s, r->ni);
+	sink_lit(s, ",\"status\":");
+	enc_u(s, (uint64_t)r->status);
+	sink_lit(s, ",\"size\":");
+	enc_u(s, r->len);
+	sink_puts(s, r->cut ? ",\"truncated\":true," : ",\"truncated\":false,");
+	enc_jbytes(s, KEY("payload"), r->data, r->len, (enum enc)f->enc);
+	sink_lit(s, "}\n");
+}
+
+/*
+ * A reply to ask: a line in text, an object in JSON; the payload in the
+ * --encoding asked for, escaped as a message's is.
+ */
+void
+out_reply(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
+    const struct reply *r)
+{
+	size_t m;
+
+	if (!sink_begin_item(s, &m))
+		return;
+	if (f->json)
+		json_reply(s, f, g, r);
+	else
+		text_reply(s, f, r);
+	sink_end_item(s, m);
+}
+
+static const struct lit served_verbs[] = {
+	[SERVED_REPLY] = LIT("reply "), [SERVED_SKIP] = LIT("skip "),
+	[SERVED_BUSY] = LIT("busy "), [SERVED_CANCEL] = LIT("cancel "),
+};
+
+/*
+ * serve -v: what became of a request, a line each, always text:
+ * "reply ID status=S size=N seconds=T [cut]", "skip ID",
+ * "busy ID status=125", "cancel ID".
+ */
+void
+out_served(struct sink *s, enum served what, const char *id, int status,
+    size_t size, int cut, double seconds)
+{
+	char sec[32];
+	size_t m;
+
+	if (!sink_begin_item(s, &m))
+		return;
+	put_lit(s, &served_verbs[what]);
+	sink_puts(s, id);
+	if (what == SERVED_REPLY || what == SERVED_BUSY) {
+		sink_lit(s, " status=");
+		enc_u(s, (uint64_t)status);
+	}
+	if (what == SERVED_REPLY) {
+		sink_lit(s, " size=");
+		enc_u(s, size);
+		snprintf(sec, sizeof(sec), " seconds=%.3f", seconds);
+		sink_puts(s, sec);
+		if (cut)
+			sink_lit(s, " cut");
+	}
+	sink_putc(s, '\n');
+	sink_end_item(s, m);
+}
+
+static void
+count_part(struct sink *s, size_t n, const char *what)
+{
+	if (n == 0)
+		return;
+	sink_lit(s, ", ");
+	enc_u(s, n);
+	sink_putc(s, ' ');
+	sink_puts(s, what);
+}
+
+/*
+ * ask's summary, one line: "3 replied, 1 failed, 1 left, 1 not a server"
+ * (what is 0 is left out, but the replies); members neither replied nor
+ * gone are `waiting' ("missing", "not waited for").
+ */
+void
+out_ask_summary(struct sink *s, const struct askp_counts *c,
+    const char *waiting)
+{
+	size_t i, m;
+
+	if (!sink_begin_item(s, &m))
+		return;
+	enc_u(s, c->replied);
+	sink_lit(s, " replied");
+	count_part(s, c->failed, "failed");
+	count_part(s, c->left, "left");
+	count_part(s, c->notserver, "not a server");
+	count_part(s, c->notaddr, "not addressed");
+	count_part(s, c->waiting, waiting);
+	for (i = 0; i < c->nbare; i++) {
+		if (i == 0)
+			sink_puts(s, c->nbare > 1 ? ", no server on nodes " :
+			    ", no server on node ");
+		else
+			sink_putc(s, ',');
+		enc_u(s, c->bare[i]);
+	}
+	sink_putc(s, '\n');
+	sink_end_item(s, m);
 }

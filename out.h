@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct cpg_address;
 struct cpg_name;
@@ -26,6 +27,28 @@ enum lock_ev {
 	LOCK_RELEASED,
 	LOCK_LOST,
 };
+
+/* A reply to ask, for out_reply. */
+struct reply {
+	struct timespec	 time;		/* CLOCK_REALTIME, at receipt */
+	uint32_t	 nodeid;
+	uint32_t	 pid;
+	const struct nodeinfo *ni;	/* --names, or NULL */
+	int		 status;
+	int		 cut;		/* at the server's --max-reply */
+	const void	*data;
+	size_t		 len;
+};
+
+/* What serve did with a request, for out_served. */
+enum served {
+	SERVED_REPLY,
+	SERVED_SKIP,
+	SERVED_BUSY,
+	SERVED_CANCEL,
+};
+
+struct askp_counts;
 
 int	 out_event(struct sink *, const struct outfmt *, const struct event *);
 void	 out_members(struct sink *, const struct outfmt *,
@@ -48,5 +71,11 @@ typedef const char *out_name_fn(void *, uint32_t);
 extern const char *const out_env_names[];
 int	 out_event_env(struct sink *, const struct outfmt *,
 	    const struct event *, out_name_fn *, void *);
+void	 out_reply(struct sink *, const struct outfmt *,
+	    const struct cpg_name *, const struct reply *);
+void	 out_served(struct sink *, enum served, const char *, int, size_t,
+	    int, double);
+void	 out_ask_summary(struct sink *, const struct askp_counts *,
+	    const char *);
 
 #endif

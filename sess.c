@@ -694,7 +694,9 @@ sess_send(struct sess *s, const void *buf, size_t len)
 		if (e != CS_ERR_TRY_AGAIN && e != CS_ERR_INTERRUPT)
 			return send_failed(s, e, len);
 		timer_in(&s->retry, backoff_next(&s->bo));
-	} else if (s->qhead != NULL && len > SESS_QUEUE_MAX - s->queued) {
+	} else if (s->qhead != NULL && (s->queued >= SESS_QUEUE_MAX ||
+	    len > SESS_QUEUE_MAX - s->queued)) {
+		/* one message over the bound may wait alone, no more */
 		warnx("cannot send a message of %zu bytes to '%s': %zu bytes "
 		    "wait for corosync already", len,
 		    group_str(s, name, sizeof(name)), s->queued);

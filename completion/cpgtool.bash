@@ -14,12 +14,16 @@ _cpgtool() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		join | send | watch | members | lock | quorum)
+		join | send | watch | members | lock | ask | serve | quorum)
 			cmd=${COMP_WORDS[i]}
 			break ;;
 		esac
 	done
 
+	# serve's -j is --jobs, everyone else's --json
+	if [[ $cmd == serve && $prev == -j ]]; then
+		return
+	fi
 	case $prev in
 	-e | --encoding)
 		mapfile -t COMPREPLY < <(compgen -W 'text base64 hex' -- "$cur")
@@ -33,8 +37,9 @@ _cpgtool() {
 		return ;;
 	-c | --count | -t | --timeout | -m | --wait-members | -w | --wait | \
 		-i | --interval | -F | --format | --max-backlog | \
-		--wait-for-corosync | -l | --limit | --kill-after | --exec | \
-		--exec-timeout)
+		--wait-for-corosync | -l | --limit | --kill-after | --replies | \
+		--nodes | --ack-timeout | --jobs | --exec-timeout | \
+		--max-reply | --max-queue | --exec)
 		return ;;
 	esac
 
@@ -48,7 +53,7 @@ _cpgtool() {
 	'')
 		opts='-h --help -j --json -V --version'
 		[[ $cur == -* ]] ||
-			opts='join send watch members lock quorum' ;;
+			opts='join send watch members lock ask serve quorum' ;;
 	join)
 		opts="-h --help -c --count --intrusive $input $out $run $stay" ;;
 	send)
@@ -65,6 +70,30 @@ _cpgtool() {
 			--max-backlog $run $exec"
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		return ;;
+	ask)
+		opts="-h --help -f --file --first --replies --nodes --ack-timeout
+			-q --quiet -N --names -j --json -e --encoding
+			-T --timestamps --intrusive $run" ;;
+	serve)
+		opts="-h --help -j --jobs --exec-timeout --kill-after
+			--max-reply --max-queue -v --verbose -r --reconnect
+			--intrusive $run"
+		# past GROUP, the words are COMMAND's
+		local n=0
+		for ((i = i + 1; i < COMP_CWORD; i++)); do
+			case ${COMP_WORDS[i]} in
+			-j | --jobs | --exec-timeout | --kill-after | \
+				--max-reply | --max-queue | -t | --timeout | \
+				--wait-for-corosync) ((i++)) ;;
+			--) ;;
+			-*) ;;
+			*) ((n++)) ;;
+			esac
+		done
+		if ((n >= 1)) && [[ $cur != -* || $n -ge 2 ]]; then
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+			return
+		fi ;;
 	lock)
 		opts="-h --help -j --json -T --timestamps -l --limit
 			-n --nonblock -v --verbose --kill-after --no-quorum

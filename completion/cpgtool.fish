@@ -5,19 +5,21 @@ function __cpgtool_groups
 	timeout 2 cpgtool members 2>/dev/null | cut -d' ' -f1 | sort -u
 end
 
-set -l cmds join send watch members lock quorum
+set -l cmds join send watch members lock ask serve quorum
 complete -c cpgtool -f
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a join -d 'join a group, send stdin, print all'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a send -d 'send and wait until delivered'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a watch -d 'print messages and membership'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a members -d 'list the members of groups'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a lock -d 'run a command on one node at a time'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a ask -d 'ask every serve in a group, collect the replies'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a serve -d 'answer ask by running a command'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a quorum -d "this node's view of the quorum"
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'show the version'
 
-complete -c cpgtool -n "__fish_seen_subcommand_from join send watch members lock" -a '(__cpgtool_groups)'
+complete -c cpgtool -n "__fish_seen_subcommand_from join send watch members lock ask serve" -a '(__cpgtool_groups)'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s t -l timeout -x -d 'give up after SECONDS'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -l wait-for-corosync -x -d 'retry connecting for SECONDS'
@@ -72,6 +74,30 @@ complete -c cpgtool -n $lk -l no-quorum -d 'grant without quorum'
 complete -c cpgtool -n $lk -l show -d 'print the holders and waiters'
 complete -c cpgtool -n $lk -s N -l names -d 'with --show, add node names'
 complete -c cpgtool -n $lk -a '(__fish_complete_subcommand --fcs-skip=2)'
+
+set -l ak "__fish_seen_subcommand_from ask"
+complete -c cpgtool -n $ak -s f -l file -r -F -d 'the request is FILE'
+complete -c cpgtool -n $ak -l first -d 'exit after the first reply'
+complete -c cpgtool -n $ak -l replies -x -d 'exit after N replies'
+complete -c cpgtool -n $ak -l nodes -x -d 'only the servers on these node ids'
+complete -c cpgtool -n $ak -l ack-timeout -x -d 'silent this long: not a server'
+complete -c cpgtool -n $ak -s q -l quiet -d 'no summary line'
+complete -c cpgtool -n $ak -s N -l names -d 'add node names'
+complete -c cpgtool -n $ak -s j -l json -d 'print JSON Lines'
+complete -c cpgtool -n $ak -s e -l encoding -x -a 'text base64 hex' -d 'payload encoding'
+complete -c cpgtool -n $ak -s T -l timestamps -d 'add the receive time'
+complete -c cpgtool -n $ak -l intrusive -d "join even a cluster daemon's group"
+
+set -l sv "__fish_seen_subcommand_from serve"
+complete -c cpgtool -n $sv -s j -l jobs -x -d 'run up to N commands at once'
+complete -c cpgtool -n $sv -l exec-timeout -x -d 'stop COMMAND after SECONDS'
+complete -c cpgtool -n $sv -l kill-after -x -d 'SIGKILL a stopped COMMAND after SECONDS'
+complete -c cpgtool -n $sv -l max-reply -x -d 'keep this much of the output'
+complete -c cpgtool -n $sv -l max-queue -x -d 'requests that may wait'
+complete -c cpgtool -n $sv -s v -l verbose -d 'a line per request on stderr'
+complete -c cpgtool -n $sv -s r -l reconnect -d 'ride out a corosync restart'
+complete -c cpgtool -n $sv -l intrusive -d "join even a cluster daemon's group"
+complete -c cpgtool -n $sv -a '(__fish_complete_subcommand --fcs-skip=3)'
 
 set -l qu "__fish_seen_subcommand_from quorum"
 complete -c cpgtool -n $qu -s j -l json -d 'print JSON'

@@ -135,7 +135,7 @@ fi
 # and the synopses are made from that. Hold the manual and the completions
 # to what --help says, command by command: the long options and their
 # short letters, and each synopsis against the manual's.
-cmds="join send watch members lock quorum"
+cmds="join send watch members lock ask serve quorum"
 
 # "S LONG" per option of COMMAND's --help ("-" for a long-only option)
 help_opts() {
@@ -192,9 +192,16 @@ for c in $cmds; do
 done
 # One letter, one meaning: a short option stands for the same long one in
 # every command that takes it (lock's -n is --nonblock, as in flock(1);
-# --names is -N wherever it is taken).
-letters=$(for c in $cmds; do help_opts "$c"; done | awk '$1 != "-"' |
-	LC_ALL=C sort -u)
+# --names is -N wherever it is taken). One exception, asked for by name:
+# serve's -j is --jobs, as make's is; serve prints nothing, so it has no
+# --json for it to be mistaken for.
+letters=$(for c in $cmds; do
+		if [ "$c" = serve ]; then
+			help_opts "$c" | grep -vx 'j jobs'
+		else
+			help_opts "$c"
+		fi
+	done | awk '$1 != "-"' | LC_ALL=C sort -u)
 for s in $(awk '{ print $1 }' <<<"$letters" | LC_ALL=C uniq -d); do
 	problem "-$s means $(awk -v s="$s" '$1 == s { print "--" $2 }' \
 		<<<"$letters" | paste -sd/) in different commands"

@@ -435,6 +435,38 @@ contend() {
 	no_violations
 }
 
+@test "--show in a partition that is not quorate: says so, exit 7, never 'free'" {
+	touch "$T/restore"
+	lk "$T/h" 1 lock --kill-after 1 "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	cluster_cut 3
+	# the quorate side still knows the holder
+	wait_show 1 "^holder 1 $hpid\$"
+	# node 3 cannot know: not an empty lock, but exit 7 and one line
+	for ((t = 0; t < 100; t++)); do
+		run --separate-stderr cpgt 3 lock --show "$G"
+		[ "$status" -eq 7 ] && break
+		sleep 0.1
+	done
+	[ "$status" -eq 7 ]
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cpgtool: lock '$G': "*"not quorate"* ]]
+	run --separate-stderr cpgt 3 lock --show --json "$G"
+	[ "$status" -eq 7 ]
+	[ -z "$output" ]
+	cluster_uncut 3
+	for i in 1 2 3; do
+		cluster_wait_members "$i" 3
+	done
+	rm "$T/restore"
+	wait_show 3 "^holder 1 $hpid\$"
+	touch "$T/h.go"
+	reap "$hpid"
+	[ "$status" -eq 0 ]
+}
+
 @test "--nonblock: 5 while held; --timeout: 124, and not left queued" {
 	lk "$T/h" 1 lock "$G" -- "$T/hold" h
 	hpid=$!
@@ -592,6 +624,9 @@ bad() {
 	bad lock --timeout nan g
 	bad lock --kill-after -1 g
 	bad lock --kill-after abc g
+	# peers add it to a grace in 32-bit milliseconds: bounded
+	bad lock --kill-after 3601 g
+	bad lock --kill-after 1e9 g
 	bad lock --wait-for-corosync -1 g
 	bad lock --show
 	bad lock --show g true

@@ -87,3 +87,22 @@ vg() {
 	reap "$p"
 	[ "$status" -eq 143 ]
 }
+
+@test "valgrind: serve and ask; a reply cut short, a timeout, a cancel" {
+	# shellcheck disable=SC2016
+	vg 2 serve -v -j 1 --max-reply 4 --exec-timeout 2 "$G" -- \
+		sh -c 'cat; [ -n "$CPGTOOL_ASK_ID" ] && exec sleep 60' \
+		2>"$BATS_TEST_TMPDIR/s" 3>&- &
+	s=$!
+	wait_members 1 "$G" 1
+	printf 'hello\n' >"$BATS_TEST_TMPDIR/in"
+	# stopped by --exec-timeout: status 124, its output cut at 4 bytes
+	run -8 vg 1 ask --json --names -f "$BATS_TEST_TMPDIR/in" "$G"
+	[[ $output == *'"status":124,"size":4,"truncated":true,"payload":"hell"'* ]]
+	# the asker gives up; its request is cancelled
+	run -124 vg 1 ask --timeout 1 "$G" x
+	wait_for "$BATS_TEST_TMPDIR/s" '^cancel '
+	kill -TERM "$s"
+	reap "$s"
+	[ "$status" -eq 143 ]
+}

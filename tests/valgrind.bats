@@ -80,9 +80,21 @@ vg() {
 	[ "$(grep -c 'failed: status 1' "$BATS_TEST_TMPDIR/e")" -ge 3 ]
 	# a handler running at the deadline, and one at a signal
 	run -124 vg 3 members --watch --timeout 0.5 --exec 'sleep 10' "$G"
-	vg 3 quorum --watch --exec 'sleep 10' 2>/dev/null &
+	# not vg: $! must be valgrind's pid, not a subshell's; a handler
+	# running when the signal comes
+	export T=$BATS_TEST_TMPDIR
+	# shellcheck disable=SC2016
+	on 3 valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect,possible \
+		"$TOP/cpgtool" quorum --watch --exec 'touch "$T/started"
+		sleep 10' >/dev/null 2>&1 3>&- &
 	p=$!
-	sleep 1
+	echo "$p" >>"$BG"
+	for ((t = 0; t < 600; t++)); do
+		[ -e "$T/started" ] && break
+		sleep 0.1
+	done
+	[ -e "$T/started" ]
 	kill -TERM "$p"
 	reap "$p"
 	[ "$status" -eq 143 ]

@@ -16,6 +16,10 @@ BASHCOMPDIR ?= $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
 	echo $(PREFIX)/share/bash-completion/completions)
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# the example systemd units and --exec handler: documentation
+EXAMPLESDIR ?= $(PREFIX)/share/doc/cpgtool/examples
+EXAMPLES = controller-gone systemd/cpgtool-standby@.service \
+	systemd/cpgtool-controller-gone.service
 
 # The version, from one place: git describe in a checkout with a release
 # tag (v0.2.0), else the VERSION file, which make dist writes into the
@@ -52,9 +56,9 @@ COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
 SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
-	out.c lockq.c lockp.c askp.c daemons.c proc.c \
+	out.c lockq.c lockp.c askp.c daemons.c proc.c qview.c handler.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
-	cmd/ask.c cmd/serve.c
+	cmd/ask.c cmd/serve.c cmd/quorum.c
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
@@ -183,12 +187,20 @@ install: $(O)/cpgtool cpgtool.1.out
 	install -m 644 completion/_cpgtool $(DESTDIR)$(ZSHCOMPDIR)/_cpgtool
 	install -m 644 completion/cpgtool.fish \
 		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
+	install -d $(DESTDIR)$(EXAMPLESDIR)/systemd
+	for f in $(EXAMPLES); do \
+		install -m 644 examples/$$f $(DESTDIR)$(EXAMPLESDIR)/$$f || \
+			exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cpgtool $(DESTDIR)$(MANDIR)/man1/cpgtool.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/cpgtool \
 		$(DESTDIR)$(ZSHCOMPDIR)/_cpgtool \
-		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish
+		$(DESTDIR)$(FISHCOMPDIR)/cpgtool.fish \
+		$(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(EXAMPLES))
+	rmdir $(DESTDIR)$(EXAMPLESDIR)/systemd $(DESTDIR)$(EXAMPLESDIR) \
+		2>/dev/null || true
 
 DIST = cpgtool-$(VERSION)
 

@@ -30,6 +30,7 @@ static const struct cmd cmds[] = {
 	{ "ask", cmd_ask, "group [message]", ask_opts },
 	{ "serve", cmd_serve, "group [--] command [argument ...]",
 	    serve_opts },
+	{ "quorum", cmd_quorum, "", quorum_opts },
 };
 
 static const struct optdef global_defs[] = {

@@ -17,6 +17,7 @@ struct cpg_name;
 struct event;
 struct nodeinfo;
 struct outfmt;
+struct qview;
 struct sink;
 
 /* What happened to a lock, for out_lock_event. */
@@ -58,6 +59,18 @@ void	 out_lock_event(struct sink *, const struct outfmt *, enum lock_ev,
 void	 out_lock_queue(struct sink *, const struct outfmt *,
 	    const struct cpg_name *, unsigned, const struct cpg_address *,
 	    size_t, size_t, const struct nodeinfo *);
+void	 out_quorum(struct sink *, const struct outfmt *, const struct qview *,
+	    const struct nodeinfo *);
+
+/*
+ * An event's environment for an --exec handler (NAME=VALUE\0...), node
+ * names from an out_name_fn: a node's name or NULL, valid until the
+ * next call. out_env_names: every NAME it may set.
+ */
+typedef const char *out_name_fn(void *, uint32_t);
+extern const char *const out_env_names[];
+int	 out_event_env(struct sink *, const struct outfmt *,
+	    const struct event *, out_name_fn *, void *);
 void	 out_reply(struct sink *, const struct outfmt *,
 	    const struct cpg_name *, const struct reply *);
 void	 out_served(struct sink *, enum served, const char *, int, size_t,

@@ -30,6 +30,8 @@ struct proc_opts {
 					   flagged); 0: inherit ours */
 	int64_t		 kill_after;	/* ns from proc_stop's SIGTERM to
 					   SIGKILL */
+	int		 pgroup;	/* a process group of its own: the
+					   signals reach its children too */
 };
 
 /*

@@ -73,6 +73,12 @@ int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);
 /* quorate, every configured node in, and the ring (NODEID, SEQ) it is for */
 typedef void	 quorum_fn(void *, int, int, uint32_t, uint64_t);
 int	 quorum_open(struct loop *, quorum_fn *, void *, struct quorum **);
+/* the whole view, as corosync-quorumtool -s shows it; NULL: lost */
+struct qview;
+typedef void	 quorum_view_fn(void *, const struct qview *);
+int	 quorum_follow(struct loop *, const struct runopts *,
+	    quorum_view_fn *, void *, struct quorum **);
+void	 quorum_nodeinfo(struct quorum *, uint32_t, struct nodeinfo *);
 void	 quorum_close(struct quorum *);
 
 #endif

@@ -29,7 +29,7 @@ static const struct optdef join_defs[] = {
 };
 const struct optdef *const join_opts[] = {
 	join_defs, opts_input, opts_format, opts_filter, opts_run, opts_stay,
-	opts_intrusive, NULL
+	opts_backlog, opts_intrusive, NULL
 };
 
 struct join {

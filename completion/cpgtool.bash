@@ -14,7 +14,7 @@ _cpgtool() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		join | send | watch | members | lock | ask | serve)
+		join | send | watch | members | lock | ask | serve | quorum)
 			cmd=${COMP_WORDS[i]}
 			break ;;
 		esac
@@ -39,7 +39,7 @@ _cpgtool() {
 		-i | --interval | -F | --format | --max-backlog | \
 		--wait-for-corosync | -l | --limit | --kill-after | --replies | \
 		--nodes | --ack-timeout | --jobs | --exec-timeout | \
-		--max-reply | --max-queue)
+		--max-reply | --max-queue | --exec)
 		return ;;
 	esac
 
@@ -48,21 +48,28 @@ _cpgtool() {
 	local run='-t --timeout --wait-for-corosync'
 	local stay='-r --reconnect --max-backlog'
 	local input='-0 --null --whole -f --file'
+	local exec='--exec --exec-timeout'
 	case $cmd in
 	'')
 		opts='-h --help -j --json -V --version'
 		[[ $cur == -* ]] ||
-			opts='join send watch members lock ask serve' ;;
+			opts='join send watch members lock ask serve quorum' ;;
 	join)
 		opts="-h --help -c --count --intrusive $input $out $run $stay" ;;
 	send)
 		opts="-h --help -m --wait-members -v --verbose --intrusive $input
 			$out $run" ;;
 	watch)
-		opts="-h --help -c --count --intrusive $out $run $stay" ;;
+		opts="-h --help -c --count --intrusive --quorum -N --names
+			$out $run $stay $exec" ;;
 	members)
 		opts="-h --help -w --wait --watch -i --interval -N --names
-			-j --json -T --timestamps $run" ;;
+			-j --json -T --timestamps --max-backlog $run $exec" ;;
+	quorum)
+		opts="-h --help -j --json -N --names -T --timestamps --watch
+			--max-backlog $run $exec"
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+		return ;;
 	ask)
 		opts="-h --help -f --file --first --replies --nodes --ack-timeout
 			-q --quiet -N --names -j --json -e --encoding

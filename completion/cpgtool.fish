@@ -5,7 +5,7 @@ function __cpgtool_groups
 	timeout 2 cpgtool members 2>/dev/null | cut -d' ' -f1 | sort -u
 end
 
-set -l cmds join send watch members lock ask serve
+set -l cmds join send watch members lock ask serve quorum
 complete -c cpgtool -f
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a join -d 'join a group, send stdin, print all'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a send -d 'send and wait until delivered'
@@ -14,14 +14,19 @@ complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a members -d 'li
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a lock -d 'run a command on one node at a time'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a ask -d 'ask every serve in a group, collect the replies'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a serve -d 'answer ask by running a command'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a quorum -d "this node's view of the quorum"
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'show the version'
 
-complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -a '(__cpgtool_groups)'
+complete -c cpgtool -n "__fish_seen_subcommand_from join send watch members lock ask serve" -a '(__cpgtool_groups)'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -s t -l timeout -x -d 'give up after SECONDS'
 complete -c cpgtool -n "__fish_seen_subcommand_from $cmds" -l wait-for-corosync -x -d 'retry connecting for SECONDS'
+
+set -l ex "__fish_seen_subcommand_from watch members quorum"
+complete -c cpgtool -n $ex -l exec -x -d 'run COMMAND for each event'
+complete -c cpgtool -n $ex -l exec-timeout -x -d 'stop a handler after SECONDS'
 
 set -l ev "__fish_seen_subcommand_from join send watch"
 complete -c cpgtool -n $ev -s j -l json -d 'print JSON Lines'
@@ -36,6 +41,10 @@ set -l stay "__fish_seen_subcommand_from join watch"
 complete -c cpgtool -n $stay -s c -l count -x -d 'exit after N messages'
 complete -c cpgtool -n $stay -s r -l reconnect -d 'ride out a corosync restart'
 complete -c cpgtool -n $stay -l max-backlog -x -d 'unwritten output allowed'
+
+set -l wa "__fish_seen_subcommand_from watch"
+complete -c cpgtool -n $wa -l quorum -d "add this node's quorum events"
+complete -c cpgtool -n $wa -s N -l names -d 'add node names to quorum events'
 
 set -l in "__fish_seen_subcommand_from join send"
 complete -c cpgtool -n $in -s 0 -l null -d 'messages end with NUL'
@@ -52,6 +61,7 @@ complete -c cpgtool -n $mem -s i -l interval -x -d 'polling interval'
 complete -c cpgtool -n $mem -s N -l names -d 'add node names and addresses'
 complete -c cpgtool -n $mem -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n $mem -s T -l timestamps -d 'add the time to --watch events'
+complete -c cpgtool -n $mem -l max-backlog -x -d 'events waiting for --exec allowed'
 
 set -l lk "__fish_seen_subcommand_from lock"
 complete -c cpgtool -n $lk -s j -l json -d 'print JSON Lines'
@@ -88,3 +98,10 @@ complete -c cpgtool -n $sv -s v -l verbose -d 'a line per request on stderr'
 complete -c cpgtool -n $sv -s r -l reconnect -d 'ride out a corosync restart'
 complete -c cpgtool -n $sv -l intrusive -d "join even a cluster daemon's group"
 complete -c cpgtool -n $sv -a '(__fish_complete_subcommand --fcs-skip=3)'
+
+set -l qu "__fish_seen_subcommand_from quorum"
+complete -c cpgtool -n $qu -s j -l json -d 'print JSON'
+complete -c cpgtool -n $qu -s N -l names -d 'add node names and addresses'
+complete -c cpgtool -n $qu -s T -l timestamps -d 'add the time to --watch events'
+complete -c cpgtool -n $qu -l watch -d 'print each change'
+complete -c cpgtool -n $qu -l max-backlog -x -d 'unwritten output allowed'

@@ -6,7 +6,7 @@
 load test_helper
 
 # every command, stated here: one dropped from the table fails
-commands="join send watch members lock ask serve"
+commands="join send watch members lock ask serve quorum"
 
 @test "--help lists every command, exit 0" {
 	run -0 "$CPGTOOL" --help
@@ -171,4 +171,23 @@ bad() {
 		--clear-groups "$tmp/cpgtool" members
 	rm -rf "$tmp"
 	[[ $stderr == *CS_ERR_ACCESS*uidgid* ]]
+}
+
+@test "--exec and quorum: usage errors" {
+	bad '--exec needs a command' watch --exec '' g
+	bad '--exec needs a command' members --watch --exec '' g
+	bad "option '--exec' needs a value" watch g --exec
+	bad '--count must be at least 1' watch -c 0 --exec true g
+	bad '--count must be at least 1' watch -c 0 g
+	bad '--exec-timeout goes with --exec' watch --exec-timeout 1 g
+	bad '--exec-timeout must be more than 0' \
+		watch --exec true --exec-timeout 0 g
+	bad "--exec-timeout needs a number of seconds, not 'x'" \
+		watch --exec true --exec-timeout x g
+	bad '--format does not go with --exec*' watch --exec true -F '%s' g
+	bad '--names goes with --quorum or --exec' watch -N g
+	bad '--exec goes with --watch' members --exec true g
+	bad '--exec goes with --watch' quorum --exec true
+	bad 'quorum takes no operands' quorum g
+	bad '--timestamps goes with --watch' quorum -T
 }

@@ -31,7 +31,7 @@ stub_members() {
 
 @test "bash: commands" {
 	run -0 complete_bash cpgtool ''
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "ask join lock members send serve watch " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "ask join lock members quorum send serve watch " ]
 	run -0 complete_bash cpgtool wa
 	[ "$output" = watch ]
 }
@@ -45,6 +45,16 @@ stub_members() {
 	[ "$(tr '\n' ' ' <<<"$output")" = "--wait --watch --wait-for-corosync " ]
 	run -0 complete_bash cpgtool join --wh
 	[ "$output" = --whole ]
+	run -0 complete_bash cpgtool quorum --w
+	[ "$(tr '\n' ' ' <<<"$output")" = "--watch --wait-for-corosync " ]
+	run -0 complete_bash cpgtool watch --q
+	[ "$output" = --quorum ]
+}
+
+@test "bash: quorum takes no groups" {
+	stub_members 'echo "alpha 1 10"'
+	run -0 complete_bash cpgtool quorum ''
+	[[ $output != *alpha* ]]
 }
 
 @test "bash: ask and serve" {

@@ -59,6 +59,7 @@ done < <(spdx_sources)
 shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/lint.sh tests/bin/* \
 	tests/offline tests/pkgcheck bench/run \
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
+shellcheck -s sh examples/controller-gone || problem "shellcheck (examples)"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 	tests/*.bash tests/*.bats || problem "shellcheck (tests)"
 
@@ -134,7 +135,7 @@ fi
 # and the synopses are made from that. Hold the manual and the completions
 # to what --help says, command by command: the long options and their
 # short letters, and each synopsis against the manual's.
-cmds="join send watch members lock ask serve"
+cmds="join send watch members lock ask serve quorum"
 
 # "S LONG" per option of COMMAND's --help ("-" for a long-only option)
 help_opts() {

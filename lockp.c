@@ -8,6 +8,7 @@
  * simulator in tests/sim/ does it.
  */
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -977,15 +978,17 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 
 /*
  * A state is told by a member that knows it: one it lists as synced, or
- * as waiting (a process synced by a state that answered another, which
- * answers once every member of SYNCED is gone: see responder()).
+ * as waiting, or anyone when it lists nobody as synced (a process synced
+ * by a state that answered another answers once every member of SYNCED
+ * is gone: see responder()).
  */
 static int
 state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 {
 	size_t i;
 
-	if (lq_index(m->st.synced, m->st.nsynced, from) >= 0)
+	if (m->st.nsynced == 0 ||
+	    lq_index(m->st.synced, m->st.nsynced, from) >= 0)
 		return 1;
 	for (i = 0; i < m->st.npend; i++)
 		if (addr_eq(m->st.pend[i].a, from))
@@ -1224,10 +1227,20 @@ lp_conn_lost(struct lp *lp, int64_t now)
 	lp->now = now;
 	if (lp->ended)
 		return;
-	if (lp->holding)
-		lose(lp, "lost the connection to corosync");
-	else
+	if (!lp->holding) {
 		end(lp, LP_CONN);
+		return;
+	}
+	lose(lp, "lost the connection to corosync");
+	/*
+	 * Nobody can be told that COMMAND still runs (no `running' gets
+	 * out), and a newcomer that starts from nothing once this node is
+	 * back waits for nobody it cannot see: SIGKILL now, not after
+	 * --kill-after (found by h6's model of the simulator: a lone
+	 * holder whose corosync died and came back).
+	 */
+	if (lp->child)
+		act(lp, LA_SIGNAL, SIGKILL);
 }
 
 /* Outputs. */

@@ -346,10 +346,9 @@ contend() {
 
 @test "holder's corosync killed: COMMAND killed, exit 6; then the next" {
 	touch "$T/restore"
-	# a COMMAND deaf to SIGTERM: only SIGKILL after --kill-after ends it,
-	# 4 s after the connection is lost, later than node 1 sees the
-	# nodedown (about 2.5 s with token 1000): only the grace keeps the next
-	# COMMAND from starting while the old one lives
+	# a COMMAND deaf to SIGTERM: a holder that loses its connection
+	# SIGKILLs it at once (nobody could be told it still runs); the
+	# waiter on node 1 gets the lock after the grace for the nodedown
 	lk "$T/h" 3 lock --kill-after 4 "$G" -- \
 		sh -c 'trap "" TERM; echo $$ >"$T/h.pid"; exec sleep 60'
 	hpid=$!

@@ -123,6 +123,7 @@ struct lp {
 	int		 child;		/* COMMAND runs */
 	int		 ended;
 	struct lq_msg	 m;		/* the message being handled */
+	char		 buf[LQ_MSG_MAX + 1];	/* a state being built */
 	struct lp_act	 act[ACT_MAX];
 	size_t		 nact;
 };
@@ -317,7 +318,6 @@ responder(const struct lp *lp)
 static void
 answer(struct lp *lp, struct cpgt_addr from, uint32_t seq, int anyway)
 {
-	static char buf[LQ_MSG_MAX + 1];
 	struct lq_pend tag = { from, seq };
 	int64_t left = lp->grace_until - lp->now;
 	size_t n;
@@ -329,9 +329,9 @@ answer(struct lp *lp, struct cpgt_addr from, uint32_t seq, int anyway)
 	 */
 	if (!anyway && !responder(lp))
 		return;
-	n = lq_state_msg(buf, sizeof(buf), &lp->st, &tag,
+	n = lq_state_msg(lp->buf, sizeof(lp->buf), &lp->st, &tag,
 	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 0);
-	say(lp, buf, n);
+	say(lp, lp->buf, n);
 }
 
 static void

@@ -43,28 +43,6 @@ teardown() {
 	fi
 }
 
-# member I PID: until node I sees PID in $G
-member() {
-	local t
-	for ((t = 0; t < 200; t++)); do
-		cpg_members "$1" "$G" | grep -q " $2\$" && return 0
-		sleep 0.05
-	done
-	echo "pid $2 did not join $G on node $1" >&2
-	return 1
-}
-
-# gone PID: until PID has ended (a zombie counts: its parent reaps it)
-gone() {
-	local t
-	for ((t = 0; t < 200; t++)); do
-		[[ $(ps -o stat= -p "$1") == @(|Z*) ]] && return 0
-		sleep 0.05
-	done
-	echo "process $1 still runs" >&2
-	return 1
-}
-
 # lines FILE N: until FILE has N lines
 lines() {
 	local t
@@ -99,7 +77,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	watcher 1 "$T/ref" --json "$G"
 	spawn "$T/x" 1 watch --exec "$T/rec" "$G"
 	xpid=$!
-	member 1 "$xpid"
+	wait_member 1 "$G" "$xpid"
 	# a join and a leave
 	watcher 2 "$T/m2" "$G"
 	m2=$!
@@ -157,7 +135,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	spawn "$T/x" 1 watch -E message -c 100 --exec \
 		'sleep 0.01; cat >>"$T/slow"' "$G"
 	xpid=$!
-	member 1 "$xpid"
+	wait_member 1 "$G" "$xpid"
 	seq 1 100 | cpgt 2 send "$G"
 	reap "$xpid"
 	[ "$status" -eq 0 ]
@@ -170,7 +148,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	spawn "$T/x" 1 watch -E message --max-backlog 4K --exec \
 		'echo $$ >"$T/sh"; sleep 1000' "$G"
 	xpid=$!
-	member 1 "$xpid"
+	wait_member 1 "$G" "$xpid"
 	seq 1 300 | cpgt 2 send "$G"
 	reap "$xpid"
 	[ "$status" -eq 1 ]
@@ -181,7 +159,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	[ "$n" -gt 1 ]
 	[ "${lines[1]}" = "cpgtool: $n event(s) not handled" ]
 	[ "${lines[2]}" = "cpgtool: handler of event 1 (message in '$G') stopped as cpgtool ends: status 143" ]
-	gone "$(cat "$T/sh")"
+	wait_gone "$(cat "$T/sh")"
 	[ ! -s "$T/x" ]
 }
 
@@ -195,7 +173,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 		esac
 		echo "$ev" >>"$T/ran"' "$G"
 	xpid=$!
-	member 1 "$xpid"
+	wait_member 1 "$G" "$xpid"
 	cpgt 2 send "$G" hang next deaf last
 	wait_for "$T/ran" '"payload":"last"' 30
 	run -0 jq -r .payload "$T/ran"
@@ -206,8 +184,8 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	[ "${lines[1]}" = "cpgtool: handler of event 3 (message in '$G') ran over --exec-timeout 0.5: stopped, status 137" ]
 	[ "${#lines[@]}" -eq 2 ]
 	# the handler's own children went with it
-	gone "$(cat "$T/sleep")"
-	gone "$(cat "$T/deaf")"
+	wait_gone "$(cat "$T/sleep")"
+	wait_gone "$(cat "$T/deaf")"
 	kill -0 "$xpid"
 }
 
@@ -220,7 +198,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 		*fail*) exit 3 ;;
 		esac' "$G"
 	xpid=$!
-	member 1 "$xpid"
+	wait_member 1 "$G" "$xpid"
 	cpgt 2 send "$G" missing noexec fail fine
 	wait_for "$T/x.err" 'event 3 ' 30
 	run -0 grep '^cpgtool: ' "$T/x.err"
@@ -237,7 +215,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	# and so for a handler command that is not there at all
 	spawn "$T/y" 1 watch --exec cpgt-no-such-command "$G"
 	ypid=$!
-	member 1 "$ypid"
+	wait_member 1 "$G" "$ypid"
 	cpgt 2 send "$G" one
 	wait_for "$T/y.err" "event [0-9]+ \\(message in '$G'\\) failed: status 127"
 	kill -0 "$ypid"
@@ -247,7 +225,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	spawn "$T/x" 1 watch -E message -c 1 --exec \
 		'echo "out $CPGTOOL_EVENT"; echo "err $CPGTOOL_PID" >&2' "$G"
 	xpid=$!
-	member 1 "$xpid"
+	wait_member 1 "$G" "$xpid"
 	spid=$(cpgt 2 send -v --json "$G" hello | jq .pid)
 	reap "$xpid"
 	[ "$status" -eq 0 ]
@@ -260,7 +238,7 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	spawn "$T/x" 1 watch -E message --exec \
 		'sleep 1000 & echo $! >"$T/sleep"; wait' "$G"
 	xpid=$!
-	member 1 "$xpid"
+	wait_member 1 "$G" "$xpid"
 	cpgt 2 send "$G" one two
 	wait_for "$T/sleep" .
 	kill -TERM "$xpid"
@@ -269,23 +247,23 @@ ENVOF='def words(f): [(.joined[], .left[]) | f | tostring] | join(" ");
 	run -0 cat "$T/x.err"
 	[ "${lines[0]}" = "cpgtool: 1 event(s) not handled" ]
 	[ "${lines[1]}" = "cpgtool: handler of event 1 (message in '$G') stopped as cpgtool ends: status 143" ]
-	gone "$(cat "$T/sleep")"
+	wait_gone "$(cat "$T/sleep")"
 	# it left: peers saw a leave, not a procdown
 	wait_for "$T/ref" "\"pid\":$xpid,\"reason\":\"leave\""
 	# SIGKILLed, its handler goes with it (PR_SET_PDEATHSIG)
 	spawn "$T/k" 1 watch -E message --exec 'echo $$ >"$T/k.sh"; exec sleep 1000' "$G"
 	kpid=$!
-	member 1 "$kpid"
+	wait_member 1 "$G" "$kpid"
 	cpgt 2 send "$G" three
 	wait_for "$T/k.sh" .
 	kill -KILL "$kpid"
-	gone "$(cat "$T/k.sh")"
+	wait_gone "$(cat "$T/k.sh")"
 }
 
 @test "watch --exec --names: CPGTOOL_NODE_NAME; --exclude-self and --events apply" {
 	spawn "$T/x" 1 watch -x -E message,confchg -N --exec "$T/rec" "$G"
 	xpid=$!
-	member 1 "$xpid"
+	wait_member 1 "$G" "$xpid"
 	watcher 2 "$T/m2" "$G"
 	m2=$!
 	cpgt 3 send "$G" hi

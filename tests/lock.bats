@@ -310,7 +310,7 @@ contend() {
 	wait_members 3 "$G" 3
 	# gone without a word (PROCDOWN), its COMMAND with it: the two know
 	# that nobody older is left, so nobody knows more than they saw; the
-	# way round, each would ask twice, 2 s apart, and start over at 4 s
+	# way round, each would ask twice, 0.5 s apart, and start over at 1 s
 	# (how soon they go on is bench/run's: "recover")
 	kill -KILL "$hpid"
 	reap "$hpid"

@@ -901,9 +901,29 @@ on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 		;
 	q->quorate = quorate != 0;
 	q->complete = i == n;
-	if (q->fd >= 0)
-		q->fn(q->arg, q->quorate, q->complete, q->ring.nodeid,
-		    q->ring.seq);
+	/* told once the dispatch is over: see tell_lock */
+	q->changed = 1;
+}
+
+static int vq_getinfo(struct quorum *, uint32_t, struct votequorum_info *);
+
+/*
+ * Is every configured node in? votequorum lists only the nodes it has
+ * heard from since it started: a corosync that restarted while one node
+ * was away lists the others, all members. The votes say it: those
+ * present against those expected (asked outside the dispatch).
+ */
+static void
+tell_lock(struct quorum *q)
+{
+	struct votequorum_info info;
+
+	q->changed = 0;
+	if (q->quorate && q->complete &&
+	    (vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info) != CS_OK ||
+	    info.total_votes < info.node_expected_votes))
+		q->complete = 0;
+	q->fn(q->arg, q->quorate, q->complete, q->ring.nodeid, q->ring.seq);
 }
 
 /*
@@ -1072,6 +1092,8 @@ quorum_readable(struct loop *l, void *arg, short revents)
 	if (e == CS_OK || e == CS_ERR_TRY_AGAIN) {
 		if (q->view != NULL)
 			tell_view(q);
+		else if (q->changed)
+			tell_lock(q);
 		return;
 	}
 	loop_fd_del(l, q->fd);
@@ -1160,7 +1182,7 @@ quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
 	if ((st = quorum_track(q, ": a partition cannot be told from the "
 	    "cluster (configure it, or use --no-quorum)")) != ST_OK)
 		return st;
-	fn(arg, q->quorate, q->complete, q->ring.nodeid, q->ring.seq);
+	tell_lock(q);
 	return ST_OK;
 }
 

@@ -4,10 +4,12 @@
  * lock's real rules (lockp.c, lockq.c) through seeded schedules and checks
  * mutual exclusion at every step. No root, no network, no corosync.
  *
- *   locksim [-v] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
+ *   locksim [-v] [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
  *
  * One seed is one schedule: it reproduces exactly. A failure prints the
- * seed and the last events of its trace; -v -n 1 -s SEED prints all of it.
+ * seed and the last events of its trace; -v -n 1 -s SEED prints all of it
+ * (the confchgs each process handles included), -vv also every message
+ * each process handles. -k stops after that many failed schedules (5).
  *
  * What it assumes, and where each assumption comes from
  * -----------------------------------------------------
@@ -534,6 +536,27 @@ proc_exit(int p, int status)
 	pr->in = 0;
 }
 
+/* "P confchg: 4 members, left 1:1002 (nodedown), joined 3:1007 (join)" */
+static void
+trace_confchg(int p, const struct item *it)
+{
+	static const char *why[] = { "?", "join", "leave", "nodedown",
+	    "nodeup", "procdown" };
+	char b[160];
+	size_t i, n = 0;
+
+	b[0] = '\0';
+	for (i = 0; i < it->nleft && n < sizeof(b); i++)
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "%s%u:%u (%s)",
+		    i ? ", " : ", left ", it->left[i].a.nodeid,
+		    it->left[i].a.pid, why[it->left[i].reason % 6]);
+	for (i = 0; i < it->njoined && n < sizeof(b); i++)
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "%s%u:%u (%s)",
+		    i ? ", " : ", joined ", it->joined[i].a.nodeid,
+		    it->joined[i].a.pid, why[it->joined[i].reason % 6]);
+	trace("%s confchg: %zu members%s", pname(p), it->nmem, b);
+}
+
 static void
 handle(int p, struct item *it)
 {
@@ -542,9 +565,14 @@ handle(int p, struct item *it)
 
 	switch (it->kind) {
 	case I_MSG:
+		if (verbose > 1)
+			trace("%s handles '%.*s' from %u:%u", pname(p),
+			    (int)(it->len < 60 ? it->len : 60), it->data,
+			    it->from.nodeid, it->from.pid);
 		lp_message(pr->lp, it->from, it->data, it->len, now);
 		break;
 	case I_CONF:
+		trace_confchg(p, it);
 		c = (struct lp_confchg){ it->mem, it->nmem, it->left,
 		    it->nleft, it->joined, it->njoined };
 		lp_confchg(pr->lp, &c, now);
@@ -1255,11 +1283,11 @@ main(int argc, char **argv)
 			length = (int64_t)(atof(optarg) * S);
 			break;
 		case 'v':
-			verbose = 1;
+			verbose++;
 			break;
 		default:
-			fprintf(stderr, "usage: locksim [-v] [-m 1|2] "
-			    "[-n SEEDS] [-s FIRST] [-t SECONDS]\n");
+			fprintf(stderr, "usage: locksim [-v] [-k FAILURES] "
+			    "[-m 1|2] [-n SEEDS] [-s FIRST] [-t SECONDS]\n");
 			return 2;
 		}
 	}

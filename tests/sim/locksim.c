@@ -25,15 +25,19 @@
  * A3 A node failure, a cut or a heal stops the ring: nothing is delivered
  *    for token + consensus (totemsrp's token loss and the consensus
  *    timeout; ~6.5 s on five nodes with corosync's defaults), then each
- *    new component delivers SOME PREFIX of the messages still in flight
- *    in its old ring (extended virtual synchrony, Moser, Amir,
- *    Melliar-Smith, Agarwal 1994: what is delivered in the transitional
- *    configuration depends on what that side received; the prefixes of two
- *    sides may differ), then one confchg per process, computed from the
- *    view it had (NODEDOWN for members whose node is gone, NODEUP for
- *    members that come with another component, as exec/cpg.c's
- *    downlist and joinlist do). Messages sent during the stall go into
- *    the new ring after the confchg; the rest of the old ring is lost.
+ *    new component delivers SOME of the messages still in flight in its
+ *    old ring (extended virtual synchrony, Moser, Amir, Melliar-Smith,
+ *    Agarwal 1994: what is delivered in the transitional configuration
+ *    depends on what that side received, and differs between sides), then
+ *    one confchg per process, computed from the view it had (NODEDOWN for
+ *    members whose node is gone, NODEUP for members that come with
+ *    another component, as exec/cpg.c's downlist and joinlist do). Which
+ *    messages, from totemsrp.c (see in_flight()): each node had sent some
+ *    first part of its own; a side delivers, in the old order, all of
+ *    those its own nodes sent (self-delivery) and any of the others' (not
+ *    a prefix: totem skips holes), and what no node had sent yet goes into
+ *    the new ring after the confchg, as does what is sent during the
+ *    stall. The rest of the old ring is lost.
  *    The whole cluster stalls at every fault (a single ring: every node
  *    loses the token), and a fault during a stall extends it.
  * A4 votequorum (exec/votequorum.c) tells each node its own verdict on
@@ -82,12 +86,23 @@
 
 /* --- randomness: one seed, one schedule --- */
 
-static uint64_t rs;
+/*
+ * Three kinds of streams, so that a change in what the processes do (one
+ * message more) moves as little of the rest as can be: the world's
+ * doings (arrivals, faults, their kinds and times), the network's
+ * (delivery delays, what a side gets of a stalled ring), and one per
+ * process (how late it runs, how long its COMMAND lives). A seed that
+ * found a fault keeps most of its world after the fix.
+ */
+static uint64_t rs_world, rs_net;
+#define W	(&rs_world)
+#define NET	(&rs_net)
+#define RP(p)	(&procs[(p)].rs)
 
 static uint64_t
-rnd(void)
+rnd(uint64_t *rs)
 {
-	uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (*rs += 0x9e3779b97f4a7c15ULL);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -96,15 +111,15 @@ rnd(void)
 
 /* uniform in [a, b] */
 static int64_t
-between(int64_t a, int64_t b)
+between(uint64_t *rs, int64_t a, int64_t b)
 {
-	return b <= a ? a : a + (int64_t)(rnd() % (uint64_t)(b - a + 1));
+	return b <= a ? a : a + (int64_t)(rnd(rs) % (uint64_t)(b - a + 1));
 }
 
 static int
-chance(unsigned pct)
+chance(uint64_t *rs, unsigned pct)
 {
-	return rnd() % 100 < pct;
+	return rnd(rs) % 100 < pct;
 }
 
 /* --- the world --- */
@@ -164,6 +179,7 @@ struct proc {
 	int64_t		 leave_at;	/* watchers, holders without COMMAND */
 	int		 status;	/* its exit, once !alive */
 	int		 exited;
+	uint64_t	 rs;		/* its random stream */
 };
 
 enum q_kind { Q_MSG, Q_JOIN, Q_LEAVE, Q_DOWN };
@@ -187,6 +203,7 @@ static struct node	 nodes[MAXN + 1];
 static int		 nnodes;
 static struct proc	 procs[MAXP];
 static int		 nprocs;
+static uint32_t		 next_pid;	/* pids count from 1000 in each schedule */
 static int64_t		 now;
 static int64_t		 stall_until;	/* 0: the ring runs */
 static uint64_t		 ringseq;
@@ -346,8 +363,8 @@ inbox_add(int p, const struct item *it)
 	if (!pr->run_set) {
 		pr->run_set = 1;
 		/* mostly prompt, sometimes late: A5 */
-		push(now + (chance(90) ? between(0, 2 * MS) :
-		    between(0, P.sched)), E_RUN, p, 0, NULL);
+		push(now + (chance(RP(p), 90) ? between(RP(p), 0, 2 * MS) :
+		    between(RP(p), 0, P.sched)), E_RUN, p, 0, NULL);
 	}
 }
 
@@ -383,7 +400,7 @@ enqueue(int p, enum q_kind kind, const char *data, size_t len)
 	}
 	c->q[c->nq++] = qi;
 	c->last_at = (c->last_at > now ? c->last_at : now) +
-	    between(200000, 2 * MS);
+	    between(NET, 200000, 2 * MS);
 	push(c->last_at, E_DELIVER, comp_of(procs[p].node), 0, NULL);
 }
 
@@ -449,8 +466,9 @@ spawn_child(int p)
 	if (!noquorum && !nd->vq_quorate)
 		fail("C2: a COMMAND started on a node that is not quorate");
 	pr->child_dies = INT64_MAX;
-	child_end(p, now + (chance(50) ? between(1 * MS, 20 * MS) :
-	    between(20 * MS, 1500 * MS)));
+	child_end(p, now + (chance(RP(p), 50) ?
+	    between(RP(p), 1 * MS, 20 * MS) :
+	    between(RP(p), 20 * MS, 1500 * MS)));
 }
 
 static void proc_exit(int, int);
@@ -477,10 +495,11 @@ do_actions(int p)
 		case LA_STOP:
 			trace("%s SIGTERM to COMMAND", pname(p));
 			pr->stopped = 1;
-			child_end(p, now + between(0, pr->cfg.kill_ms * MS));
+			child_end(p, now + between(RP(p), 0,
+			    pr->cfg.kill_ms * MS));
 			break;
 		case LA_SIGNAL:
-			child_end(p, now + between(0, 10 * MS));
+			child_end(p, now + between(RP(p), 0, 10 * MS));
 			break;
 		case LA_EVENT:
 			trace("%s event %d %s", pname(p), a[i].n, a[i].text);
@@ -505,7 +524,7 @@ do_actions(int p)
 	if (pr->role == R_LOCK && !pr->cfg.command && lp_holding(pr->lp) &&
 	    pr->leave_at == 0) {
 		/* without COMMAND: stdin ends a while after the grant */
-		pr->leave_at = now + between(1 * MS, 500 * MS);
+		pr->leave_at = now + between(RP(p), 1 * MS, 500 * MS);
 		push(pr->leave_at, E_LEAVE, p, 0, NULL);
 	}
 	if ((t = lp_deadline(pr->lp)) != 0) {
@@ -746,7 +765,7 @@ deliver(int k)
 static void
 stall(void)
 {
-	int64_t until = now + between(P.stall_min, P.stall_max);
+	int64_t until = now + between(W, P.stall_min, P.stall_max);
 
 	if (stall_until == 0 || until > stall_until) {
 		stall_until = until;
@@ -755,15 +774,127 @@ stall(void)
 	trace("ring stalls until %.3f", (double)stall_until / S);
 }
 
+/* Put a message back into its node's queue, ahead of those sent since. */
+static void
+unsent(struct qitem *qi, size_t at)
+{
+	if (nheld == capheld) {
+		capheld = capheld ? capheld * 2 : 64;
+		if ((held = realloc(held, capheld * sizeof(*held))) == NULL)
+			abort();
+	}
+	memmove(held + at + 1, held + at, (nheld - at) * sizeof(*held));
+	held[at] = *qi;
+	nheld++;
+	qi->data = NULL;
+}
+
+/*
+ * A3: what each new side delivers of the messages an old ring still had
+ * in flight. totemsrp keeps a message its node has not yet sent on the
+ * ring in that node's queue (new_message_queue) and sends it in the next
+ * ring; one it sent is in its own sort queue (orf_token_mcast), and the
+ * new ring's recovery retransmits, among the members that come from the
+ * old ring, whatever any of them holds (memb_state_recovery_enter), then
+ * delivers it in the old order, skipping what none of them holds
+ * (messages_deliver_to_app with skip set). So each node sent some first
+ * part of its own messages; each side delivers every one of those that a
+ * node of its own sent (EVS's self-delivery) and any others it happened
+ * to receive (holes allowed: not a prefix); what no node sent yet goes
+ * into the new ring, after the confchg. Joins and leaves are settled by
+ * the new ring's confchg, so a node's messages after one of its joins
+ * or leaves count as not sent yet (its queue is FIFO).
+ */
+static void
+in_flight(struct comp *c, int k)
+{
+	int sent[MAXN + 1], seen[MAXN + 1], stop[MAXN + 1], how[MAXN + 2];
+	int to[MAXN + 2][MAXP], nto[MAXN + 2], d, i, n, p, own;
+	size_t j, cut[MAXN + 2], got[MAXN + 2], mine[MAXN + 2], back = 0;
+
+	if (c->head == c->nq) {
+		c->head = c->nq = 0;
+		return;
+	}
+	/* how much of its own each node had sent on the ring */
+	for (n = 1; n <= nnodes; n++)
+		seen[n] = stop[n] = 0;
+	for (j = c->head; j < c->nq; j++) {
+		n = procs[c->q[j].p].node;
+		if (c->q[j].kind != Q_MSG)
+			stop[n] = 1;
+		else if (!stop[n])
+			seen[n]++;
+	}
+	for (n = 1; n <= nnodes; n++) {
+		i = (int)(rnd(NET) % 3);
+		sent[n] = i == 0 ? seen[n] : i == 1 ? 0 :
+		    (int)between(NET, 0, seen[n]);
+		seen[n] = stop[n] = 0;
+	}
+	/* who is on each side, and what it received of the others' */
+	for (d = 0; d <= MAXN + 1; d++) {
+		nto[d] = 0;
+		for (i = 0; i < c->ngrp; i++) {
+			p = c->grp[i];
+			if (procs[p].conn && nodes[procs[p].node].up &&
+			    nodes[procs[p].node].label == d)
+				to[d][nto[d]++] = p;
+		}
+		/* 0 none, 1 all, 2 a first part, 3 each one by chance */
+		how[d] = (int)(rnd(NET) % 4);
+		cut[d] = (size_t)between(NET, 0, (int64_t)(c->nq - c->head));
+		got[d] = mine[d] = 0;
+	}
+	for (j = c->head; j < c->nq; j++) {
+		struct qitem *qi = &c->q[j];
+
+		n = procs[qi->p].node;
+		if (qi->kind != Q_MSG) {
+			stop[n] = 1;
+			continue;
+		}
+		if (stop[n] || seen[n]++ >= sent[n]) {
+			unsent(qi, back++);
+			continue;
+		}
+		if (!in_list(c->grp, c->ngrp, qi->p))
+			continue;
+		for (d = 0; d <= MAXN + 1; d++) {
+			if (nto[d] == 0)
+				continue;
+			/* its node's corosync, the one that sent it, is here */
+			own = nodes[n].up && nodes[n].label == d &&
+			    procs[qi->p].conn;
+			if (own || how[d] == 1 ||
+			    (how[d] == 2 && j - c->head < cut[d]) ||
+			    (how[d] == 3 && chance(NET, 50))) {
+				deliver_msg(c, qi, to[d], nto[d]);
+				got[d]++;
+				mine[d] += own;
+			}
+		}
+	}
+	for (d = 0; d <= MAXN + 1; d++)
+		if (got[d] > 0)
+			trace("ring %d delivers %zu of %zu in flight to side %d "
+			    "(%zu its own)", k, got[d], c->nq - c->head, d,
+			    mine[d]);
+	if (back > 0)
+		trace("ring %d: %zu not sent yet, for the new ring", k, back);
+	for (j = c->head; j < c->nq; j++)
+		free(c->q[j].data);
+	c->head = c->nq = 0;
+}
+
 /* The new rings form after a stall: A3 and A4. */
 static void
 reconfigure(void)
 {
 	int oldlabel[MAXP], newgrp[MAXN + 2][MAXP], nnew[MAXN + 2];
 	int left[MAXP], lwhy[MAXP], joined[MAXP], jwhy[MAXP];
-	int k, d, i, p, nl, nj, sent_to[MAXP], nto, n;
-	size_t j, cut;
-	struct comp *c;
+	int k, d, i, p, nl, nj, n;
+	size_t j;
 
 	if (now < stall_until)
 		return;
@@ -774,35 +905,9 @@ reconfigure(void)
 	for (k = 0; k <= MAXN + 1; k++)
 		for (i = 0; i < comps[k].ngrp; i++)
 			oldlabel[comps[k].grp[i]] = k;
-	/* each new component delivers some prefix of each old FIFO */
-	for (k = 0; k <= MAXN + 1; k++) {
-		c = &comps[k];
-		for (d = 0; d <= MAXN + 1; d++) {
-			nto = 0;
-			for (i = 0; i < c->ngrp; i++) {
-				p = c->grp[i];
-				if (procs[p].conn && nodes[procs[p].node].up &&
-				    nodes[procs[p].node].label == d)
-					sent_to[nto++] = p;
-			}
-			if (nto == 0)
-				continue;
-			cut = c->head + (size_t)between(0,
-			    (int64_t)(c->nq - c->head));
-			for (j = c->head; j < cut; j++) {
-				if (c->q[j].kind != Q_MSG)
-					break;
-				if (in_list(c->grp, c->ngrp, c->q[j].p))
-					deliver_msg(c, &c->q[j], sent_to, nto);
-			}
-			if (j > c->head)
-				trace("ring %d delivers %zu in flight to side "
-				    "%d", k, j - c->head, d);
-		}
-		for (j = c->head; j < c->nq; j++)
-			free(c->q[j].data);
-		c->head = c->nq = 0;
-	}
+	/* what each new side delivers of each old ring's messages */
+	for (k = 0; k <= MAXN + 1; k++)
+		in_flight(&comps[k], k);
 	/* the new groups: the members that are still there, side by side */
 	for (d = 0; d <= MAXN + 1; d++)
 		nnew[d] = 0;
@@ -895,13 +1000,11 @@ reconfigure(void)
 		it.q = nd->vq_quorate;
 		it.complete = nd->vq_complete;
 		it.ring = nd->ring;
-		push(now + between(0, P.qdelay), E_INBOX, p, 0, &it);
+		push(now + between(RP(p), 0, P.qdelay), E_INBOX, p, 0, &it);
 	}
 }
 
 /* --- the world's doings: contenders, watchers, faults --- */
-
-static uint32_t next_pid = 1000;
 
 static int
 new_proc(int node, enum role role)
@@ -917,6 +1020,7 @@ new_proc(int node, enum role role)
 	pr->role = role;
 	pr->node = node;
 	pr->a = (struct lq_addr){ (uint32_t)node, next_pid++ };
+	pr->rs = seed * 0x2545F4914F6CDD1DULL + 0x51ed27ULL * (uint64_t)(p + 1);
 	pr->alive = pr->conn = pr->in = 1;
 	enqueue(p, Q_JOIN, NULL, 0);
 	return p;
@@ -933,9 +1037,9 @@ start_lock(int node, int show)
 		return;
 	pr = &procs[p];
 	cfg.show = show;
-	cfg.nonblock = !show && chance(10);
-	cfg.command = !show && chance(85);
-	cfg.kill_ms = (uint32_t)between(100, 3000);
+	cfg.nonblock = !show && chance(W, 10);
+	cfg.command = !show && chance(W, 85);
+	cfg.kill_ms = (uint32_t)between(W, 100, 3000);
 	pr->cfg = cfg;
 	if ((pr->lp = lp_new(&cfg, pr->a)) == NULL)
 		abort();
@@ -960,7 +1064,7 @@ pick_up_node(void)
 	for (i = 1; i <= nnodes; i++)
 		if (nodes[i].up)
 			v[n++] = i;
-	return n ? v[rnd() % (uint64_t)n] : 0;
+	return n ? v[rnd(W) % (uint64_t)n] : 0;
 }
 
 static int
@@ -971,7 +1075,7 @@ pick_proc(int alive_lock)
 	for (p = 0; p < nprocs; p++)
 		if (procs[p].alive && (!alive_lock || procs[p].role == R_LOCK))
 			v[n++] = p;
-	return n ? v[rnd() % (uint64_t)n] : -1;
+	return n ? v[rnd(W) % (uint64_t)n] : -1;
 }
 
 static void
@@ -986,7 +1090,7 @@ sigkill(int p)
 		enqueue(p, Q_DOWN, NULL, 0);
 	pr->in = 0;
 	/* A6: PDEATHSIG comes after the connection's close */
-	child_end(p, now + between(0, P.pdeath));
+	child_end(p, now + between(RP(p), 0, P.pdeath));
 }
 
 static void
@@ -1030,16 +1134,16 @@ static int faults_on = 1, arrivals_on = 1;
 static void
 world(void)
 {
-	int i, p, r = (int)(rnd() % 100);
+	int i, p, r = (int)(rnd(W) % 100);
 
 	if (arrivals_on && r < 45) {
 		if ((i = pick_up_node()) != 0)
-			start_lock(i, chance(5));
+			start_lock(i, chance(W, 5));
 	} else if (arrivals_on && r < 50) {
 		if ((i = pick_up_node()) != 0 &&
-		    (p = new_proc(i, chance(50) ? R_WATCH : R_CHATTY)) >= 0) {
+		    (p = new_proc(i, chance(W, 50) ? R_WATCH : R_CHATTY)) >= 0) {
 			trace("%s watches on node %d", pname(p), i);
-			push(now + between(100 * MS, 20 * S), E_LEAVE, p, 0,
+			push(now + between(W, 100 * MS, 20 * S), E_LEAVE, p, 0,
 			    NULL);
 		}
 	} else if (faults_on && r < 62) {
@@ -1053,13 +1157,13 @@ world(void)
 		}
 	} else if (faults_on && r < 74) {
 		/* a cut: one node, or a split of the cluster in two or three */
-		int how = (int)(rnd() % 3), one = (int)between(1, nnodes);
+		int how = (int)(rnd(W) % 3), one = (int)between(W, 1, nnodes);
 
 		for (i = 1; i <= nnodes; i++)
 			if (how == 0)
 				nodes[i].label = i == one ? i : 0;
 			else
-				nodes[i].label = (int)(rnd() %
+				nodes[i].label = (int)(rnd(W) %
 				    (uint64_t)(how + 1));
 		trace("partition:%s", "");
 		for (i = 1; i <= nnodes; i++)
@@ -1093,7 +1197,7 @@ world(void)
 				    "lock1 state 1:2:3 9 q 0 - - -",
 				    "lock1 request 0 q 1 5",
 				    "lock1 state 1:2:3 1 q 99999999999 - - -" };
-				const char *j = junk[rnd() % 4];
+				const char *j = junk[rnd(W) % 4];
 
 				if (procs[p].conn)
 					enqueue(p, Q_MSG, j, strlen(j));
@@ -1171,6 +1275,7 @@ reset(void)
 	memset(comps, 0, sizeof(comps));
 	memset(nodes, 0, sizeof(nodes));
 	nprocs = 0;
+	next_pid = 1000;
 	now = 0;
 	stall_until = 0;
 	ringseq = 1;
@@ -1191,16 +1296,17 @@ one(uint64_t s, int64_t length)
 
 	reset();
 	seed = s;
-	rs = s * 0x2545F4914F6CDD1DULL + 1;
-	nnodes = (int)between(3, MAXN);
-	limit = chance(70) ? 1 : (unsigned)between(2, 3);
-	noquorum = chance(15);
+	rs_world = s * 0x2545F4914F6CDD1DULL + 1;
+	rs_net = s * 0x2545F4914F6CDD1DULL + 2;
+	nnodes = (int)between(W, 3, MAXN);
+	limit = chance(W, 70) ? 1 : (unsigned)between(W, 2, 3);
+	noquorum = chance(W, 15);
 	for (i = 1; i <= nnodes; i++)
 		nodes[i] = (struct node){ .up = 1, .vq_quorate = 1,
 		    .vq_complete = 1, .ring = { 1, 1 } };
 	trace("seed %" PRIu64 ": %d nodes, limit %u%s", s, nnodes, limit,
 	    noquorum ? ", --no-quorum" : "");
-	for (t = between(0, 300 * MS); t < quiet; t += between(1 * MS,
+	for (t = between(W, 0, 300 * MS); t < quiet; t += between(W, 1 * MS,
 	    700 * MS))
 		push(t, E_WORLD, 0, 0, NULL);
 	push(quiet, E_WORLD, -1, 0, NULL);

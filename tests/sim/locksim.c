@@ -37,7 +37,10 @@
  *    those its own nodes sent (self-delivery) and any of the others' (not
  *    a prefix: totem skips holes), and what no node had sent yet goes into
  *    the new ring after the confchg, as does what is sent during the
- *    stall. The rest of the old ring is lost.
+ *    stall. So do joins and leaves: a process that leaves, exits or is
+ *    killed during a stall is a member of the new ring until its leave,
+ *    which comes after the messages it sent (a node's queue is FIFO).
+ *    What a node that went down had queued is lost with it.
  *    The whole cluster stalls at every fault (a single ring: every node
  *    loses the token), and a fault during a stall extends it.
  * A4 votequorum (exec/votequorum.c) tells each node its own verdict on
@@ -801,9 +804,9 @@ unsent(struct qitem *qi, size_t at)
  * part of its own messages; each side delivers every one of those that a
  * node of its own sent (EVS's self-delivery) and any others it happened
  * to receive (holes allowed: not a prefix); what no node sent yet goes
- * into the new ring, after the confchg. Joins and leaves are settled by
- * the new ring's confchg, so a node's messages after one of its joins
- * or leaves count as not sent yet (its queue is FIFO).
+ * into the new ring, after the confchg. Joins and leaves are not
+ * delivered in a transition here: one still in flight, and what its node
+ * sent after it, count as not sent yet (a node's queue is FIFO).
  */
 static void
 in_flight(struct comp *c, int k)
@@ -850,10 +853,8 @@ in_flight(struct comp *c, int k)
 		struct qitem *qi = &c->q[j];
 
 		n = procs[qi->p].node;
-		if (qi->kind != Q_MSG) {
+		if (qi->kind != Q_MSG)
 			stop[n] = 1;
-			continue;
-		}
 		if (stop[n] || seen[n]++ >= sent[n]) {
 			unsent(qi, back++);
 			continue;
@@ -911,8 +912,9 @@ reconfigure(void)
 	/* the new groups: the members that are still there, side by side */
 	for (d = 0; d <= MAXN + 1; d++)
 		nnew[d] = 0;
+	/* (a member whose leave is not delivered yet is one still) */
 	for (p = 0; p < nprocs; p++)
-		if (procs[p].hasview && procs[p].in && procs[p].conn &&
+		if (oldlabel[p] >= 0 && procs[p].conn &&
 		    nodes[procs[p].node].up) {
 			d = nodes[procs[p].node].label;
 			newgrp[d][nnew[d]++] = p;
@@ -975,17 +977,15 @@ reconfigure(void)
 		    procs[p].role == R_LOCK && nodes[procs[p].node].up)
 			inbox_add(p, &(struct item){ .kind = I_RING,
 			    .ring = nodes[procs[p].node].ring });
-	/* joins still on their way, then what was sent during the stall */
-	for (p = 0; p < nprocs; p++)
-		if (procs[p].in && procs[p].conn && nodes[procs[p].node].up &&
-		    !in_list(comps[nodes[procs[p].node].label].grp,
-		    comps[nodes[procs[p].node].label].ngrp, p))
-			enqueue(p, Q_JOIN, NULL, 0);
+	/*
+	 * What the nodes had not sent yet, joins and leaves included, in
+	 * each node's order: what the old ring did not send, then what was
+	 * sent during the stall. A node that went down took its queue.
+	 */
 	for (j = 0; j < nheld; j++) {
 		p = held[j].p;
-		if (held[j].kind == Q_MSG && procs[p].conn && procs[p].in &&
-		    nodes[procs[p].node].up)
-			enqueue(p, Q_MSG, held[j].data, held[j].len);
+		if (procs[p].conn && nodes[procs[p].node].up)
+			enqueue(p, held[j].kind, held[j].data, held[j].len);
 		free(held[j].data);
 	}
 	nheld = 0;
@@ -1100,13 +1100,17 @@ node_crash(int i)
 
 	trace("node %d loses power", i);
 	nodes[i].up = 0;
-	for (p = 0; p < nprocs; p++)
+	for (p = 0; p < nprocs; p++) {
+		/* its corosync goes with it, and what it had queued */
+		if (procs[p].node == i)
+			procs[p].conn = 0;
 		if (procs[p].node == i && procs[p].alive) {
 			procs[p].alive = 0;
 			procs[p].exited = 1;
 			procs[p].in = 0;
 			child_end(p, now);
 		}
+	}
 	stall();
 }
 

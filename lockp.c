@@ -555,13 +555,25 @@ lowest(const struct lp_member *a, size_t n, struct lq_addr *lo)
 	return n > 0;
 }
 
+/*
+ * --no-quorum: when partitions merge (a confchg brings the lowest
+ * NODEID:PID with NODEUP), the side that held that lowest member keeps
+ * its state, and every process of the other sides drops what it has:
+ * its state if synced, its log if not. The log too: a state its old side
+ * sent before the merge (or during the stall that made it, delivered
+ * after this confchg) answers a message of that log, and replaying the
+ * log would not replay this rule, so adopting it would bring the lost
+ * side's queue back beside the kept one (locksim found it: two holders
+ * on one side). A holder loses the lock, and forgets the state too, so
+ * that it never answers with it while its COMMAND dies.
+ */
 static void
 merged(struct lp *lp, const struct lp_confchg *c)
 {
 	struct lq_addr lo;
 	size_t i;
 
-	if (!lp->synced || !lp->cfg.noquorum ||
+	if (!lp->joined || !lp->cfg.noquorum ||
 	    LP_MUTATE == M_MERGE_KEEPS_BOTH ||
 	    !lowest(c->members, c->nmembers, &lo))
 		return;
@@ -573,6 +585,7 @@ merged(struct lp *lp, const struct lp_confchg *c)
 		return;
 	if (lp->holding) {
 		lose(lp, "partitions merged");
+		forget(lp);
 		return;
 	}
 	forget(lp);

@@ -265,16 +265,41 @@ start_empty(struct lp *lp)
 		start_grace(lp, lp->now, lp->cfg.kill_ms);
 }
 
+/*
+ * Do we answer newcomers? The lowest member the state lists as SYNCED
+ * does. But a process that took the state from an answer to another's
+ * message knows it while the state still lists it as PENDING, until the
+ * answer to its own message is delivered; should that never come (its
+ * responder killed, or gone with a stalled ring), and every member
+ * listed as SYNCED leave, nobody would answer while such members know
+ * the queue and act on it, and a newcomer would start a second queue
+ * from nothing (locksim found it: two holders). So when the state lists
+ * nobody as SYNCED, every member that knows it answers: all of them hold
+ * the same state at that point of the order, the first answer delivered
+ * moves every PENDING member listed to SYNCED, and the rest change
+ * nothing.
+ */
+static int
+responding(const struct lp *lp)
+{
+	struct lq_addr r;
+
+	if (!lp->synced)
+		return 0;
+	if (lq_responder(&lp->st, &r))
+		return is_me(lp, r);
+	return 1;
+}
+
 static void
 answer(struct lp *lp, struct lq_addr from, uint32_t seq, int anyway)
 {
 	static char buf[LQ_MSG_MAX + 1];
 	struct lq_pend tag = { from, seq };
-	struct lq_addr r;
 	int64_t left = lp->grace_until - lp->now;
 	size_t n;
 
-	if (!anyway && (!lq_responder(&lp->st, &r) || !is_me(lp, r)))
+	if (!anyway && !responding(lp))
 		return;
 	/* a state kept while unsure of quorum is told to nobody */
 	if (!q_ok(lp))
@@ -846,11 +871,22 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 	}
 }
 
-/* A state is told by a synced member: one that lists itself so. */
+/*
+ * A state is told by a synced member: one that lists itself so, or,
+ * when it lists nobody as SYNCED, one waiting in its PENDING (see
+ * responding()).
+ */
 static int
 state_plausible(const struct lq_msg *m, struct lq_addr from)
 {
-	return lq_index(m->st.synced, m->st.nsynced, from) >= 0;
+	size_t i;
+
+	if (m->st.nsynced > 0)
+		return lq_index(m->st.synced, m->st.nsynced, from) >= 0;
+	for (i = 0; i < m->st.npend; i++)
+		if (lq_addr_eq(m->st.pend[i].a, from))
+			return 1;
+	return 0;
 }
 
 void
@@ -902,15 +938,13 @@ lp_confchg(struct lp *lp, const struct lp_confchg *c, int64_t now)
 static void
 became_sure(struct lp *lp)
 {
-	struct lq_addr r;
-
 	if (!lp->joined || lp->holding)
 		return;
 	if (!lp->synced) {
 		lp->asks = 0;
 		ask(lp);
-	} else if (lp->st.npend > 0 && lq_responder(&lp->st, &r) &&
-	    is_me(lp, r) && lp->publish == 0 && !lp->cfg.show)
+	} else if (lp->st.npend > 0 && responding(lp) &&
+	    lp->publish == 0 && !lp->cfg.show)
 		publish(lp);
 }
 

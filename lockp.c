@@ -118,6 +118,7 @@ struct lp {
 
 static void evaluate(struct lp *);
 static void lose(struct lp *, const char *);
+static ssize_t find_member(const struct lp *, struct lq_addr);
 
 static int
 ring_eq(const struct lp_ring *a, const struct lp_ring *b)
@@ -526,8 +527,14 @@ on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 		}
 		return;
 	}
+	/*
+	 * An earlier init counts while its sender is here to answer: one
+	 * that left (killed, or gone in a stall) would otherwise block every
+	 * later init for good, and nobody would ever start.
+	 */
 	for (i = 0; i < lp->nlog; i++)
-		if (lp->log[i].kind == LQ_INIT)
+		if (lp->log[i].kind == LQ_INIT &&
+		    find_member(lp, lp->log[i].from) >= 0)
 			break;
 	lp->init_ord = lp->ord;
 	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {

@@ -95,6 +95,7 @@ struct lp {
 	uint32_t	 req_seq;	/* our latest request */
 	int		 req_seen;	/* ... was delivered */
 	uint32_t	 publish;	/* our query to answer, to all */
+	uint32_t	 rebuild;	/* our init that stands for a rebuild */
 	int		 logging;
 	struct logent	*log;
 	size_t		 nlog;
@@ -119,6 +120,8 @@ struct lp {
 static void evaluate(struct lp *);
 static void lose(struct lp *, const char *);
 static ssize_t find_member(const struct lp *, struct lq_addr);
+static int can_rebuild(const struct lp *);
+static void synthesize(struct lp *);
 
 static int
 ring_eq(const struct lp_ring *a, const struct lp_ring *b)
@@ -252,6 +255,7 @@ forget(struct lp *lp)
 	lp->logging = 0;
 	lp->nlog = 0;
 	lp->from_join = 0;
+	lp->rebuild = 0;
 }
 
 static void
@@ -522,6 +526,8 @@ on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 
 	if (!init_in_force(lp, m)) {
 		if (is_me(lp, from)) {
+			if (m->seq == lp->rebuild)
+				lp->rebuild = 0;
 			lp->asks = 0;
 			ask(lp);
 		}
@@ -537,7 +543,14 @@ on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 		    find_member(lp, lp->log[i].from) >= 0)
 			break;
 	lp->init_ord = lp->ord;
-	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
+	if (is_me(lp, from) && m->seq == lp->rebuild) {
+		lp->rebuild = 0;
+		if (i == lp->nlog && can_rebuild(lp)) {
+			synthesize(lp);
+			return;
+		}
+		/* another init came first, or an OLD member since */
+	} else if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
 		start_empty(lp);
 		if (!lp->cfg.show)
 			ask(lp);
@@ -694,6 +707,37 @@ any_old(const struct lp *lp)
 	return 0;
 }
 
+/* Every OLD member gone and no answer came: see claim(). */
+static int
+can_rebuild(const struct lp *lp)
+{
+	return !lp->synced && lp->from_join &&
+	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) &&
+	    may_rebuild(lp);
+}
+
+/*
+ * We may rebuild the state from our log (lockq.c says why), but not at
+ * this confchg: at the delivery of an init we send now, and only if no
+ * other init came first. A newcomer whose asks went unanswered (its only
+ * OLD member was a watcher that has just left) sends an init too, and
+ * starts from nothing at its delivery; were we synced from this confchg
+ * on, the two inits' senders would each hold a queue (locksim found it:
+ * two holders). In the order of the inits, the first wins; the other
+ * asks again and the first answers it.
+ */
+static void
+claim(struct lp *lp)
+{
+	char buf[64];
+
+	if (lp->rebuild != 0)
+		return;
+	lp->rebuild = ++lp->seq;
+	say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq, lp->ring.nodeid,
+	    lp->ring.seq));
+}
+
 static void
 confchg(struct lp *lp, const struct lp_confchg *c)
 {
@@ -732,9 +776,12 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 		on_joined(lp, c);
 		return;
 	}
-	if (!lp->synced && lp->from_join &&
-	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) && may_rebuild(lp)) {
-		synthesize(lp);
+	if (can_rebuild(lp)) {
+		/* --show only looks: it may rebuild what it shows at once */
+		if (lp->cfg.show)
+			synthesize(lp);
+		else
+			claim(lp);
 		return;
 	}
 	if (lp->joined && !lp->synced && c->nmembers == 1 && may_rebuild(lp)) {

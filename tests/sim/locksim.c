@@ -66,8 +66,14 @@
  * --------------
  * C1 never more than LIMIT COMMANDs alive at one instant (a COMMAND
  *    counts until it is dead, not until its holder says so);
- * C2 no COMMAND starts on a node whose votequorum says not quorate
- *    (unless --no-quorum);
+ * C2 no COMMAND starts on a node whose ring is not quorate once its
+ *    lock process has heard of that ring: handled its confchg, its
+ *    totem ring id or votequorum's verdict (unless --no-quorum). Before
+ *    that no rule can know: a process whose grace ends while the ring
+ *    re-forms may take its timer before the confchg waiting for it
+ *    (loop.c runs due timers before it reads), or act on a message the
+ *    old ring delivers in the transition; C1 and the quorate side's
+ *    grace after NODEDOWN cover that instant;
  * C3 liveness: once faults stop and the cluster is whole and quorate,
  *    every contender ends within LIVE seconds.
  */
@@ -157,6 +163,7 @@ struct item {
 	size_t		 nmem, nleft, njoined;
 	int		 q, complete, status;
 	struct lp_ring	 ring;
+	uint64_t	 heard;		/* tells of this ring (C2) */
 };
 
 struct proc {
@@ -182,6 +189,7 @@ struct proc {
 	int64_t		 leave_at;	/* watchers, holders without COMMAND */
 	int		 status;	/* its exit, once !alive */
 	int		 exited;
+	uint64_t	 heard;		/* the latest ring it has heard of */
 	uint64_t	 rs;		/* its random stream */
 };
 
@@ -230,6 +238,7 @@ struct comp {
 	int64_t		 last_at;
 };
 static struct comp	 comps[MAXN + 2];
+static uint64_t		 reforming;	/* the ring whose confchgs are sent */
 
 /* --- trace --- */
 
@@ -466,7 +475,7 @@ spawn_child(int p)
 	if (noquorum && side_children(&nd->ring) > limit)
 		fail("C1: more COMMANDs alive on one side than the limit "
 		    "(--no-quorum)");
-	if (!noquorum && !nd->vq_quorate)
+	if (!noquorum && !nd->vq_quorate && pr->heard == nd->ring.seq)
 		fail("C2: a COMMAND started on a node that is not quorate");
 	pr->child_dies = INT64_MAX;
 	child_end(p, now + (chance(RP(p), 50) ?
@@ -585,6 +594,10 @@ handle(int p, struct item *it)
 	struct proc *pr = &procs[p];
 	struct lp_confchg c;
 
+	if (it->kind == I_RING || it->kind == I_QUORUM)
+		it->heard = it->ring.seq;
+	if (it->heard > pr->heard)
+		pr->heard = it->heard;
 	switch (it->kind) {
 	case I_MSG:
 		if (verbose > 1)
@@ -689,6 +702,7 @@ confchg_to(int p, const int *grp, int ngrp, const int *left,
 		it.left[i].reason = lwhy[i];
 	it.joined = members_of(joined, njoined);
 	it.njoined = (size_t)njoined;
+	it.heard = reforming;
 	for (i = 0; i < njoined; i++)
 		it.joined[i].reason = jwhy[i];
 	memcpy(procs[p].view, grp, (size_t)ngrp * sizeof(int));
@@ -966,9 +980,11 @@ reconfigure(void)
 				    oldlabel[q2] != oldlabel[p] ?
 				    LP_NODEUP : LP_JOIN;
 			}
+			reforming = ringseq;
 			if (nl || nj)
 				confchg_to(p, newgrp[d], nnew[d], left, lwhy,
 				    nl, joined, jwhy, nj);
+			reforming = 0;
 		}
 	}
 	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */

@@ -79,6 +79,9 @@ struct lp {
 	size_t		 nmembers;
 	uint64_t	 ord;		/* events delivered so far */
 	uint64_t	 init_ord;	/* ... when the latest init came */
+	int		 init_known;	/* the first init in force ... */
+	struct lp_ring	 init_ring;	/* ... in this ring */
+	struct lq_addr	 init_first;	/* ... came from this member */
 	int		 from_join;	/* the log starts at our join */
 	int64_t		 old_down_at;	/* an old member left by NODEDOWN */
 	int64_t		 old_killed_at;	/* ... by PROCDOWN */
@@ -518,12 +521,46 @@ init_in_force(const struct lp *lp, const struct lq_msg *m)
 	return ring_eq(&r, &lp->ring) && !lp->moving;
 }
 
-/* An init in our log: ours starts the state if none came first. */
+/*
+ * The first init in force in a ring whose sender is still a member is
+ * the one that starts a state; every member that saw it agrees (G1).
+ * Noted by every process, synced or not, as the inits are delivered.
+ */
+static void
+note_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
+{
+	if (!init_in_force(lp, m))
+		return;
+	if (!lp->init_known || !ring_eq(&lp->init_ring, &lp->ring) ||
+	    find_member(lp, lp->init_first) < 0) {
+		lp->init_known = 1;
+		lp->init_ring = lp->ring;
+		lp->init_first = from;
+	}
+}
+
+static int
+init_first(const struct lp *lp, struct lq_addr from)
+{
+	return lp->init_known && ring_eq(&lp->init_ring, &lp->ring) &&
+	    lq_addr_eq(lp->init_first, from);
+}
+
+/*
+ * An init in our log. Ours starts the state if it is the first of this
+ * ring (or we sent the first, and could not start then). An earlier init
+ * counts while its sender is here to answer: one that left (killed, or
+ * gone in a stall) would otherwise block every later init for good. And
+ * only the first of a ring, and in it: a later one started nothing, and
+ * one from an earlier ring, if it started a state, is answered for by a
+ * synced member here (the timing assumption), or by none; were each
+ * init to count, each would hold back the others' senders, and each
+ * blocked init would reset every asker's count, and nobody would ever
+ * start (locksim found both: stalls).
+ */
 static void
 on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 {
-	size_t i;
-
 	if (!init_in_force(lp, m)) {
 		if (is_me(lp, from)) {
 			if (m->seq == lp->rebuild)
@@ -533,33 +570,36 @@ on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
 		}
 		return;
 	}
-	/*
-	 * An earlier init counts while its sender is here to answer: one
-	 * that left (killed, or gone in a stall) would otherwise block every
-	 * later init for good, and nobody would ever start.
-	 */
-	for (i = 0; i < lp->nlog; i++)
-		if (lp->log[i].kind == LQ_INIT &&
-		    find_member(lp, lp->log[i].from) >= 0)
-			break;
 	lp->init_ord = lp->ord;
 	if (is_me(lp, from) && m->seq == lp->rebuild) {
 		lp->rebuild = 0;
-		if (i == lp->nlog && can_rebuild(lp)) {
+		if (init_first(lp, from) && can_rebuild(lp)) {
 			synthesize(lp);
 			return;
 		}
 		/* another init came first, or an OLD member since */
-	} else if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
-		start_empty(lp);
-		if (!lp->cfg.show)
-			ask(lp);
+		lp->asks = 0;
+		ask(lp);
+		return;
+	}
+	if (is_me(lp, from)) {
+		if (init_first(lp, from) && q_ok(lp)) {
+			start_empty(lp);
+			if (!lp->cfg.show)
+				ask(lp);
+			return;
+		}
+		/* the first init's sender answers, or we send another */
+		lp->asks = 0;
+		ask(lp);
 		return;
 	}
 	/* it may hold a state we have not seen: only it can tell */
 	lp->from_join = 0;
-	lp->asks = 0;
-	ask(lp);
+	if (init_first(lp, from)) {
+		lp->asks = 0;
+		ask(lp);
+	}
 }
 
 static void
@@ -961,6 +1001,8 @@ lp_message(struct lp *lp, struct lq_addr from, const void *data, size_t len,
 		return;
 	}
 	own_delivered(lp, m, from);
+	if (m->kind == LQ_INIT)
+		note_init(lp, from, m);
 	if (m->kind == LQ_RUNNING)
 		grace_to(lp, now + (int64_t)m->kill_ms * MSEC + GRACE_MARGIN);
 	/* a lost holder's COMMAND still runs: every newcomer hears of it */

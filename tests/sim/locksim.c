@@ -163,7 +163,7 @@ struct item {
 	size_t		 nmem, nleft, njoined;
 	int		 q, complete, status;
 	struct lp_ring	 ring;
-	uint64_t	 heard;		/* tells of this ring (C2) */
+	struct lp_ring	 heard;		/* tells of this ring (C1, C2) */
 };
 
 struct proc {
@@ -189,7 +189,7 @@ struct proc {
 	int64_t		 leave_at;	/* watchers, holders without COMMAND */
 	int		 status;	/* its exit, once !alive */
 	int		 exited;
-	uint64_t	 heard;		/* the latest ring it has heard of */
+	struct lp_ring	 heard;		/* the latest ring it has heard of */
 	uint64_t	 rs;		/* its random stream */
 };
 
@@ -238,7 +238,7 @@ struct comp {
 	int64_t		 last_at;
 };
 static struct comp	 comps[MAXN + 2];
-static uint64_t		 reforming;	/* the ring whose confchgs are sent */
+static struct lp_ring	 reforming;	/* the ring whose confchgs are sent */
 
 /* --- trace --- */
 
@@ -439,10 +439,20 @@ child_end(int p, int64_t at)
 	push(at, E_CHILD, p, ++pr->child_gen, NULL);
 }
 
+static int
+same_ring(const struct lp_ring *a, const struct lp_ring *b)
+{
+	return a->nodeid == b->nodeid && a->seq == b->seq;
+}
+
 /*
  * --no-quorum promises less: each side of a partition may grant, and
- * after a merge the loser's COMMAND dies within its --kill-after. So:
- * never more than LIMIT on one side, not counting those told to stop.
+ * when they merge the losing side's holders are told to stop as they
+ * hear of it (their COMMANDs die within --kill-after). So: never more
+ * than LIMIT alive and not told to stop among the processes that have
+ * heard of one ring (a holder that has not heard of the merge yet is
+ * still on its side). Checked when a COMMAND starts, and when a holder
+ * hears of a ring.
  */
 static unsigned
 side_children(const struct lp_ring *r)
@@ -452,10 +462,18 @@ side_children(const struct lp_ring *r)
 
 	for (q = 0; q < nprocs; q++)
 		if (procs[q].child && !procs[q].stopped &&
-		    nodes[procs[q].node].ring.seq == r->seq &&
-		    nodes[procs[q].node].ring.nodeid == r->nodeid)
+		    same_ring(&procs[q].heard, r))
 			n++;
 	return n;
+}
+
+static void
+check_side(int p)
+{
+	if (noquorum && procs[p].child && !procs[p].stopped &&
+	    side_children(&procs[p].heard) > limit)
+		fail("C1: more COMMANDs alive on one side than the limit "
+		    "(--no-quorum)");
 }
 
 static void
@@ -472,10 +490,8 @@ spawn_child(int p)
 	    alive_children, limit);
 	if (!noquorum && (unsigned)alive_children > limit)
 		fail("C1: more COMMANDs alive than the limit");
-	if (noquorum && side_children(&nd->ring) > limit)
-		fail("C1: more COMMANDs alive on one side than the limit "
-		    "(--no-quorum)");
-	if (!noquorum && !nd->vq_quorate && pr->heard == nd->ring.seq)
+	check_side(p);
+	if (!noquorum && !nd->vq_quorate && same_ring(&pr->heard, &nd->ring))
 		fail("C2: a COMMAND started on a node that is not quorate");
 	pr->child_dies = INT64_MAX;
 	child_end(p, now + (chance(RP(p), 50) ?
@@ -595,8 +611,8 @@ handle(int p, struct item *it)
 	struct lp_confchg c;
 
 	if (it->kind == I_RING || it->kind == I_QUORUM)
-		it->heard = it->ring.seq;
-	if (it->heard > pr->heard)
+		it->heard = it->ring;
+	if (it->heard.seq > pr->heard.seq)
 		pr->heard = it->heard;
 	switch (it->kind) {
 	case I_MSG:
@@ -647,6 +663,8 @@ run(int p)
 		if (pr->alive && pr->role == R_LOCK) {
 			handle(p, &pr->inbox[i]);
 			do_actions(p);
+			if (pr->inbox[i].heard.seq != 0)
+				check_side(p);
 		}
 		item_free(&pr->inbox[i]);
 	}
@@ -980,11 +998,11 @@ reconfigure(void)
 				    oldlabel[q2] != oldlabel[p] ?
 				    LP_NODEUP : LP_JOIN;
 			}
-			reforming = ringseq;
+			reforming = nodes[procs[p].node].ring;
 			if (nl || nj)
 				confchg_to(p, newgrp[d], nnew[d], left, lwhy,
 				    nl, joined, jwhy, nj);
-			reforming = 0;
+			reforming = (struct lp_ring){ 0, 0 };
 		}
 	}
 	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */

@@ -4,12 +4,19 @@
  * lock's real rules (lockp.c, lockq.c) through seeded schedules and checks
  * mutual exclusion at every step. No root, no network, no corosync.
  *
- *   locksim [-v] [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
+ *   locksim [-qv] [-c CHECKS] [-d SECONDS] [-f SEEDFILE] [-k FAILURES]
+ *           [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
  *
  * One seed is one schedule: it reproduces exactly. A failure prints the
- * seed and the last events of its trace; -v -n 1 -s SEED prints all of it
- * (the confchgs each process handles included), -vv also every message
- * each process handles. -k stops after that many failed schedules (5).
+ * seed and the last events of its trace (-q: the seed alone); -v -n 1
+ * -s SEED prints all of it (the confchgs each process handles included),
+ * -vv also every message each process handles. -k stops after that many
+ * failed schedules (5). -f runs, after the SEEDS, the regression seeds
+ * listed in SEEDFILE (tests/sim/seeds: SEED MODE what it found) and ends
+ * with "N passed, N failed". -c 13 checks C1 and C3 only (see below), to
+ * look past the first kind of failure of a schedule. -d stops starting schedules after SECONDS
+ * of the host's time (make bench). -t is how long faults go on in each
+ * schedule (30 s of simulated time).
  *
  * What it assumes, and where each assumption comes from
  * -----------------------------------------------------
@@ -58,7 +65,11 @@
  *    by make lock-soak); a node that loses power takes its COMMANDs at
  *    once; a node cut off runs them until the lock process there ends
  *    them. A corosync that dies leaves its lock processes running,
- *    without a connection (lp_conn_lost).
+ *    without a connection (lp_conn_lost). --kill-after is short (0.1-3
+ *    s), its default (5 s) or long (5-15 s); in mode 1 every contender
+ *    of a schedule has the same, as lockq.c asks (a newcomer that
+ *    starts from nothing waits out its own, not knowing a lost
+ *    holder's), in mode 2 each its own.
  * A7 Watchers are members that never speak; foreign and malformed
  *    messages come from members that are no lock process.
  *
@@ -75,7 +86,9 @@
  *    old ring delivers in the transition; C1 and the quorate side's
  *    grace after NODEDOWN cover that instant;
  * C3 liveness: once faults stop and the cluster is whole and quorate,
- *    every contender ends within LIVE seconds.
+ *    every contender ends, and the lock never lies idle (no COMMAND
+ *    alive) for LIVE (60 s) in all meanwhile: longer than any grace
+ *    (--kill-after's 15 s at most, plus 2 s) and the asks before an init.
  */
 
 #include <inttypes.h>
@@ -83,6 +96,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../lockp.h"
@@ -138,15 +152,16 @@ struct params {
 	int64_t	 qdelay;	/* A4 */
 	int64_t	 pdeath;	/* A6 */
 	int64_t	 stall_min, stall_max;	/* A3 */
+	int	 kill_each;	/* A6: each contender its own --kill-after */
 };
 
 static const struct params mode1 = {
 	.sched = 300 * MS, .qdelay = 500 * MS, .pdeath = 0,
-	.stall_min = 1 * S, .stall_max = 6500 * MS,
+	.stall_min = 1 * S, .stall_max = 6500 * MS, .kill_each = 0,
 };
 static const struct params mode2 = {
 	.sched = 6 * S, .qdelay = 5 * S, .pdeath = 3 * S,
-	.stall_min = 1 * S, .stall_max = 10 * S,
+	.stall_min = 1 * S, .stall_max = 10 * S, .kill_each = 1,
 };
 static struct params P;
 
@@ -221,8 +236,11 @@ static uint64_t		 ringseq;
 static struct qitem	*held;		/* sent during a stall, in order */
 static size_t		 nheld, capheld;
 static unsigned		 limit;
+static uint32_t		 kill_all;	/* every contender's --kill-after */
 static int		 noquorum;
 static int		 verbose;
+static int		 quiet;		/* a failure's line, not its trace */
+static const char	*checks = "123";	/* -c */
 static uint64_t		 seed;
 static int		 failed;
 static int		 alive_children;
@@ -265,7 +283,8 @@ fail(const char *what)
 {
 	unsigned i, first;
 
-	if (failed)
+	/* -c: only the checks asked for ("C1: ..." is check 1) */
+	if (failed || strchr(checks, what[1]) == NULL)
 		return;
 	failed = 1;
 	fail_what = what;
@@ -273,6 +292,8 @@ fail(const char *what)
 	if (verbose)
 		return;
 	printf("seed %" PRIu64 ": %s\n", seed, what);
+	if (quiet)
+		return;
 	first = trace_n > TRACE_KEEP ? trace_n - TRACE_KEEP : 0;
 	for (i = first; i < trace_n; i++)
 		printf("  %s\n", trace_buf[i % TRACE_KEEP]);
@@ -481,6 +502,7 @@ spawn_child(int p)
 {
 	struct proc *pr = &procs[p];
 	struct node *nd = &nodes[pr->node];
+	uint64_t r;
 
 	pr->child = 1;
 	pr->stopped = 0;
@@ -494,9 +516,11 @@ spawn_child(int p)
 	if (!noquorum && !nd->vq_quorate && same_ring(&pr->heard, &nd->ring))
 		fail("C2: a COMMAND started on a node that is not quorate");
 	pr->child_dies = INT64_MAX;
-	child_end(p, now + (chance(RP(p), 50) ?
-	    between(RP(p), 1 * MS, 20 * MS) :
-	    between(RP(p), 20 * MS, 1500 * MS)));
+	/* mostly quick, sometimes a long job (a lost holder's lives on) */
+	r = rnd(RP(p)) % 100;
+	child_end(p, now + (r < 40 ? between(RP(p), 1 * MS, 20 * MS) :
+	    r < 70 ? between(RP(p), 20 * MS, 1500 * MS) :
+	    between(RP(p), 1500 * MS, 30 * S)));
 }
 
 static void proc_exit(int, int);
@@ -523,8 +547,10 @@ do_actions(int p)
 		case LA_STOP:
 			trace("%s SIGTERM to COMMAND", pname(p));
 			pr->stopped = 1;
-			child_end(p, now + between(RP(p), 0,
-			    pr->cfg.kill_ms * MS));
+			/* some ignore SIGTERM and die of the SIGKILL */
+			child_end(p, now + (chance(RP(p), 50) ?
+			    pr->cfg.kill_ms * MS :
+			    between(RP(p), 0, pr->cfg.kill_ms * MS)));
 			break;
 		case LA_SIGNAL:
 			child_end(p, now + between(RP(p), 0, 10 * MS));
@@ -652,6 +678,24 @@ handle(int p, struct item *it)
 	}
 }
 
+/* What a process decided about the state: taken, started, forgotten. */
+static void
+trace_synced(int p, int was, const struct item *it)
+{
+	int is = lp_synced(procs[p].lp);
+
+	if (was == is || lp_ended(procs[p].lp))
+		return;
+	if (!is)
+		trace("%s forgets the state", pname(p));
+	else if (it->kind == I_MSG && it->len > 12 &&
+	    memcmp(it->data + 6, "state", 5) == 0)
+		trace("%s synced: takes %u:%u's state", pname(p),
+		    it->from.nodeid, it->from.pid);
+	else
+		trace("%s synced: starts from nothing", pname(p));
+}
+
 static void
 run(int p)
 {
@@ -661,7 +705,10 @@ run(int p)
 	pr->run_set = 0;
 	for (i = 0; i < pr->ninbox; i++) {
 		if (pr->alive && pr->role == R_LOCK) {
+			int was = lp_synced(pr->lp);
+
 			handle(p, &pr->inbox[i]);
+			trace_synced(p, was, &pr->inbox[i]);
 			do_actions(p);
 			if (pr->inbox[i].heard.seq != 0)
 				check_side(p);
@@ -1060,6 +1107,16 @@ new_proc(int node, enum role role)
 	return p;
 }
 
+/* --kill-after: short, its default (5 s), or long */
+static uint32_t
+draw_kill(uint64_t *rs)
+{
+	uint64_t r = rnd(rs) % 100;
+
+	return (uint32_t)(r < 50 ? between(rs, 100, 3000) : r < 80 ? 5000 :
+	    between(rs, 5000, 15000));
+}
+
 static void
 start_lock(int node, int show)
 {
@@ -1073,7 +1130,7 @@ start_lock(int node, int show)
 	cfg.show = show;
 	cfg.nonblock = !show && chance(W, 10);
 	cfg.command = !show && chance(W, 85);
-	cfg.kill_ms = (uint32_t)between(W, 100, 3000);
+	cfg.kill_ms = P.kill_each ? draw_kill(RP(p)) : kill_all;
 	pr->cfg = cfg;
 	if ((pr->lp = lp_new(&cfg, pr->a)) == NULL)
 		abort();
@@ -1170,6 +1227,17 @@ corosync_dies(int i)
 static int faults_on = 1, arrivals_on = 1;
 
 static void
+heal(void)
+{
+	int i;
+
+	trace("heal");
+	for (i = 1; i <= nnodes; i++)
+		nodes[i].label = 0;
+	stall();
+}
+
+static void
 world(void)
 {
 	int i, p, r = (int)(rnd(W) % 100);
@@ -1208,11 +1276,12 @@ world(void)
 			trace("  node %d on side %d%s", i, nodes[i].label,
 			    nodes[i].up ? "" : " (down)");
 		stall();
+		/* it flaps: healed soon after the sides have formed */
+		if (chance(W, 40))
+			push(stall_until + between(W, 100 * MS, 3 * S),
+			    E_WORLD, -2, 0, NULL);
 	} else if (faults_on && r < 82) {
-		trace("heal");
-		for (i = 1; i <= nnodes; i++)
-			nodes[i].label = 0;
-		stall();
+		heal();
 	} else if (faults_on && r < 85) {
 		if ((i = pick_up_node()) != 0)
 			node_crash(i);
@@ -1232,9 +1301,9 @@ world(void)
 		for (p = 0; p < nprocs; p++)
 			if (procs[p].alive && procs[p].role == R_CHATTY) {
 				static const char *junk[] = { "hello",
-				    "lock1 state 1:2:3 9 q 0 - - -",
-				    "lock1 request 0 q 1 5",
-				    "lock1 state 1:2:3 1 q 99999999999 - - -" };
+				    "lock2 state 1:2:3 9 q 0 - - -",
+				    "lock2 request 0 q 1 5",
+				    "lock2 state 1:2:3 1 q 99999999999 - - -" };
 				const char *j = junk[rnd(W) % 4];
 
 				if (procs[p].conn)
@@ -1324,13 +1393,15 @@ reset(void)
 	faults_on = arrivals_on = 1;
 }
 
-#define LIVE	(60 * S)
+#define LIVE	(60 * S)	/* C3: the longest the lock may lie idle */
+#define HORIZON	(900 * S)	/* ... and when a schedule ends at the latest */
 
 static int
 one(uint64_t s, int64_t length)
 {
 	int i, p;
-	int64_t quiet = length, t;
+	int64_t quiet = length, t, idle = 0, prev = 0;
+	int calm;
 
 	reset();
 	seed = s;
@@ -1339,20 +1410,32 @@ one(uint64_t s, int64_t length)
 	nnodes = (int)between(W, 3, MAXN);
 	limit = chance(W, 70) ? 1 : (unsigned)between(W, 2, 3);
 	noquorum = chance(W, 15);
+	kill_all = draw_kill(W);
 	for (i = 1; i <= nnodes; i++)
 		nodes[i] = (struct node){ .up = 1, .vq_quorate = 1,
 		    .vq_complete = 1, .ring = { 1, 1 } };
 	trace("seed %" PRIu64 ": %d nodes, limit %u%s", s, nnodes, limit,
 	    noquorum ? ", --no-quorum" : "");
-	for (t = between(W, 0, 300 * MS); t < quiet; t += between(W, 1 * MS,
-	    700 * MS))
+	/*
+	 * A busy world, faults piling up in long stalls, with lulls in which
+	 * rings form and settle; or a calmer one, where each fault has its
+	 * ring formed and answered before the next.
+	 */
+	calm = chance(W, 40);
+	for (t = between(W, 0, 300 * MS); t < quiet; t += calm ?
+	    between(W, 300 * MS, 4 * S) : chance(W, 92) ?
+	    between(W, 1 * MS, 700 * MS) : between(W, 1 * S, 8 * S))
 		push(t, E_WORLD, 0, 0, NULL);
 	push(quiet, E_WORLD, -1, 0, NULL);
 	while (nheap > 0 && !failed) {
 		struct ev e = pop();
 
 		now = e.t;
-		if (now > quiet + LIVE)
+		/* C3: time with no COMMAND alive, once the faults stopped */
+		if (now > quiet && alive_children == 0)
+			idle += now - (prev > quiet ? prev : quiet);
+		prev = now;
+		if (idle > LIVE || now > quiet + HORIZON)
 			break;
 		switch (e.kind) {
 		case E_DELIVER:
@@ -1385,6 +1468,9 @@ one(uint64_t s, int64_t length)
 					nodes[i].label = 0;
 				}
 				stall();
+			} else if (e.a == -2) {
+				if (faults_on)
+					heal();
 			} else
 				world();
 			break;
@@ -1401,16 +1487,75 @@ one(uint64_t s, int64_t length)
 	return failed;
 }
 
+/* The host's clock, for -d only: simulated time is never read from it. */
+static int64_t
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * S + ts.tv_nsec;
+}
+
+/*
+ * The regression seeds: one "SEED MODE what it found" a line ('#' and
+ * blank lines skipped). Returns how many failed, and counts them run.
+ */
+static unsigned long
+regressions(const char *file, int64_t length, unsigned long *run)
+{
+	char line[256];
+	unsigned long bad = 0;
+	unsigned long long s;
+	int mode;
+	FILE *f;
+
+	if ((f = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "locksim: %s: cannot open\n", file);
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (sscanf(line, "%llu %d", &s, &mode) != 2 ||
+		    (mode != 1 && mode != 2)) {
+			fprintf(stderr, "locksim: %s: not SEED MODE: %s", file,
+			    line);
+			exit(2);
+		}
+		P = mode == 2 ? mode2 : mode1;
+		(*run)++;
+		if (one(s, length)) {
+			bad++;
+			printf("locksim: regression seed %llu (mode %d) "
+			    "failed again: %s", s, mode, line);
+		}
+	}
+	fclose(f);
+	return bad;
+}
+
 int
 main(int argc, char **argv)
 {
-	uint64_t first = 1, n = 1000, i, bad = 0;
+	uint64_t first = 1, n = 1000, i;
 	int64_t length = 30 * S;
 	int ch, mode = 1;
-	unsigned long sched = 0, stop_after = 5;
+	unsigned long sched = 0, bad = 0, stop_after = 5, rsched = 0, rbad = 0;
+	const char *seeds = NULL;
+	int64_t wall = 0, t0 = mono();
 
-	while ((ch = getopt(argc, argv, "k:m:n:s:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:f:k:m:n:qs:t:v")) != -1) {
 		switch (ch) {
+		case 'c':
+			checks = optarg;
+			break;
+		case 'd':
+			wall = (int64_t)(atof(optarg) * S);
+			break;
+		case 'f':
+			seeds = optarg;
+			break;
 		case 'k':
 			stop_after = strtoul(optarg, NULL, 10);
 			break;
@@ -1419,6 +1564,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			n = strtoull(optarg, NULL, 10);
+			break;
+		case 'q':
+			quiet = 1;
 			break;
 		case 's':
 			first = strtoull(optarg, NULL, 10);
@@ -1430,13 +1578,16 @@ main(int argc, char **argv)
 			verbose++;
 			break;
 		default:
-			fprintf(stderr, "usage: locksim [-v] [-k FAILURES] "
-			    "[-m 1|2] [-n SEEDS] [-s FIRST] [-t SECONDS]\n");
+			fprintf(stderr, "usage: locksim [-qv] [-c CHECKS] "
+			    "[-d SECONDS] [-f SEEDFILE] [-k FAILURES] [-m 1|2] "
+			    "[-n SEEDS] [-s FIRST] [-t SECONDS]\n");
 			return 2;
 		}
 	}
 	P = mode == 2 ? mode2 : mode1;
 	for (i = first; i < first + n; i++) {
+		if (wall > 0 && mono() - t0 >= wall)
+			break;
 		sched++;
 		if (one(i, length)) {
 			bad++;
@@ -1444,10 +1595,17 @@ main(int argc, char **argv)
 				break;
 		}
 	}
+	printf("locksim: %lu schedules, %lu grants, %lu failed "
+	    "(mode %d)\n", sched, grants, bad, mode);
+	if (seeds != NULL) {
+		rbad = regressions(seeds, length, &rsched);
+		printf("locksim: %lu regression seeds from %s, %lu failed\n",
+		    rsched, seeds, rbad);
+		printf("%lu passed, %lu failed\n", sched + rsched - bad - rbad,
+		    bad + rbad);
+	}
 	reset();
 	free(heap);
 	free(held);
-	printf("locksim: %lu schedules, %lu grants, %" PRIu64 " failed "
-	    "(mode %d)\n", sched, grants, bad, mode);
-	return bad ? 1 : 0;
+	return bad || rbad ? 1 : 0;
 }

@@ -8,6 +8,7 @@
  * simulator in tests/sim/ does it.
  */
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1178,10 +1179,21 @@ lp_conn_lost(struct lp *lp, int64_t now)
 	lp->now = now;
 	if (lp->ended)
 		return;
-	if (lp->holding)
-		lose(lp, "lost the connection to corosync");
-	else
+	if (!lp->holding) {
 		end(lp, LP_CONN);
+		return;
+	}
+	lose(lp, "lost the connection to corosync");
+	/*
+	 * Nobody can be told that COMMAND still runs (no "running" gets
+	 * out), and a newcomer that starts from nothing once this node is
+	 * back waits for no one it cannot see: a lone holder whose corosync
+	 * died and came back had its COMMAND run out --kill-after beside a
+	 * new holder (locksim, mode 1). So SIGKILL now, not after
+	 * --kill-after.
+	 */
+	if (lp->child)
+		act(lp, LA_SIGNAL, SIGKILL);
 }
 
 /* Outputs. */

@@ -4,8 +4,8 @@
  * lock's real rules (lockp.c, lockq.c) through seeded schedules and checks
  * mutual exclusion at every step. No root, no network, no corosync.
  *
- *   locksim [-qv] [-c CHECKS] [-d SECONDS] [-f SEEDFILE] [-k FAILURES]
- *           [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
+ *   locksim [-qv] [-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] [-f SEEDFILE]
+ *           [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
  *
  * One seed is one schedule: it reproduces exactly. A failure prints the
  * seed and the last events of its trace (-q: the seed alone); -v -n 1
@@ -14,7 +14,9 @@
  * failed schedules (5). -f runs, after the SEEDS, the regression seeds
  * listed in SEEDFILE (tests/sim/seeds: SEED MODE what it found) and ends
  * with "N passed, N failed". -c 13 checks C1 and C3 only (see below), to
- * look past the first kind of failure of a schedule. -d stops starting schedules after SECONDS
+ * look past the first kind of failure of a schedule. -a (mode 2) keeps
+ * the named bounds at mode 1's (sched, qdelay, pdeath, stall, kill; see
+ * assume()). -d stops starting schedules after SECONDS
  * of the host's time (make bench). -t is how long faults go on in each
  * schedule (30 s of simulated time).
  *
@@ -132,11 +134,16 @@ rnd(uint64_t *rs)
 	return z ^ (z >> 31);
 }
 
-/* uniform in [a, b] */
+/*
+ * uniform in [a, b]; one draw whatever the bounds, so that a schedule
+ * run with other bounds (-a, mode 2) makes the same draws
+ */
 static int64_t
 between(uint64_t *rs, int64_t a, int64_t b)
 {
-	return b <= a ? a : a + (int64_t)(rnd(rs) % (uint64_t)(b - a + 1));
+	uint64_t r = rnd(rs);
+
+	return b <= a ? a : a + (int64_t)(r % (uint64_t)(b - a + 1));
 }
 
 static int
@@ -1130,7 +1137,9 @@ start_lock(int node, int show)
 	cfg.show = show;
 	cfg.nonblock = !show && chance(W, 10);
 	cfg.command = !show && chance(W, 85);
-	cfg.kill_ms = P.kill_each ? draw_kill(RP(p)) : kill_all;
+	cfg.kill_ms = draw_kill(RP(p));
+	if (!P.kill_each)
+		cfg.kill_ms = kill_all;
 	pr->cfg = cfg;
 	if ((pr->lp = lp_new(&cfg, pr->a)) == NULL)
 		abort();
@@ -1487,6 +1496,26 @@ one(uint64_t s, int64_t length)
 	return failed;
 }
 
+/*
+ * -a sched,qdelay,pdeath,stall,kill: keep these within mode 1's bounds
+ * (the protocol's timing assumptions) in mode 2, to tell which one a
+ * mode-2 failure needs.
+ */
+static void
+assume(const char *keep)
+{
+	if (strstr(keep, "sched") != NULL)
+		P.sched = mode1.sched;
+	if (strstr(keep, "qdelay") != NULL)
+		P.qdelay = mode1.qdelay;
+	if (strstr(keep, "pdeath") != NULL)
+		P.pdeath = mode1.pdeath;
+	if (strstr(keep, "stall") != NULL)
+		P.stall_max = mode1.stall_max;
+	if (strstr(keep, "kill") != NULL)
+		P.kill_each = mode1.kill_each;
+}
+
 /* The host's clock, for -d only: simulated time is never read from it. */
 static int64_t
 mono(void)
@@ -1542,11 +1571,14 @@ main(int argc, char **argv)
 	int64_t length = 30 * S;
 	int ch, mode = 1;
 	unsigned long sched = 0, bad = 0, stop_after = 5, rsched = 0, rbad = 0;
-	const char *seeds = NULL;
+	const char *seeds = NULL, *keep = "";
 	int64_t wall = 0, t0 = mono();
 
-	while ((ch = getopt(argc, argv, "c:d:f:k:m:n:qs:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:d:f:k:m:n:qs:t:v")) != -1) {
 		switch (ch) {
+		case 'a':
+			keep = optarg;
+			break;
 		case 'c':
 			checks = optarg;
 			break;
@@ -1578,13 +1610,15 @@ main(int argc, char **argv)
 			verbose++;
 			break;
 		default:
-			fprintf(stderr, "usage: locksim [-qv] [-c CHECKS] "
-			    "[-d SECONDS] [-f SEEDFILE] [-k FAILURES] [-m 1|2] "
-			    "[-n SEEDS] [-s FIRST] [-t SECONDS]\n");
+			fprintf(stderr, "usage: locksim [-qv] [-a ASSUMPTIONS] "
+			    "[-c CHECKS] [-d SECONDS] [-f SEEDFILE] "
+			    "[-k FAILURES] [-m 1|2] [-n SEEDS] [-s FIRST] "
+			    "[-t SECONDS]\n");
 			return 2;
 		}
 	}
 	P = mode == 2 ? mode2 : mode1;
+	assume(keep);
 	for (i = first; i < first + n; i++) {
 		if (wall > 0 && mono() - t0 >= wall)
 			break;

@@ -90,7 +90,9 @@
  * C3 liveness: once faults stop and the cluster is whole and quorate,
  *    every contender ends, and the lock never lies idle (no COMMAND
  *    alive) for LIVE (60 s) in all meanwhile: longer than any grace
- *    (--kill-after's 15 s at most, plus 2 s) and the asks before an init.
+ *    (--kill-after's 15 s at most, plus 2 s) and the asks before an init;
+ * C4 no member warns that a lock process's message is not lock traffic
+ *    (the parser and the plausibility rules refuse no real message).
  */
 
 #include <inttypes.h>
@@ -247,7 +249,7 @@ static uint32_t		 kill_all;	/* every contender's --kill-after */
 static int		 noquorum;
 static int		 verbose;
 static int		 quiet;		/* a failure's line, not its trace */
-static const char	*checks = "123";	/* -c */
+static const char	*checks = "1234";	/* -c */
 static uint64_t		 seed;
 static int		 failed;
 static int		 alive_children;
@@ -532,6 +534,23 @@ spawn_child(int p)
 
 static void proc_exit(int, int);
 
+/* C4: what a lock process says is never taken for foreign traffic. */
+static void
+check_foreign(const char *warning)
+{
+	unsigned node, pid;
+	int q;
+
+	if (sscanf(warning, "ignoring a message from %u:%u", &node,
+	    &pid) != 2)
+		return;
+	for (q = 0; q < nprocs; q++)
+		if (procs[q].a.nodeid == node && procs[q].a.pid == pid &&
+		    procs[q].role == R_LOCK)
+			fail("C4: a lock process's message was ignored as not "
+			    "lock traffic");
+}
+
 static void
 do_actions(int p)
 {
@@ -567,6 +586,7 @@ do_actions(int p)
 			break;
 		case LA_WARN:
 			trace("%s warns: %s", pname(p), a[i].text);
+			check_foreign(a[i].text);
 			break;
 		case LA_SHOW:
 			trace("%s shows %zu queued", pname(p),

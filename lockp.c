@@ -967,17 +967,22 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 }
 
 /*
- * A state is told by a synced member: one that lists itself so, or,
- * when it lists nobody as SYNCED, one waiting in its PENDING (see
- * responding()).
+ * A state is told by a member that knows it: one it lists as SYNCED, or
+ * one still in its PENDING that took the state from the answer to
+ * another's message and hands over as it leaves (-n does when the lock
+ * is busy: every member warned of "not lock traffic" and ignored it).
+ * When it lists nobody as SYNCED, any member that knows the state
+ * answers (see responding()), even one whose own request is still on its
+ * way and so is in no list yet.
  */
 static int
 state_plausible(const struct lq_msg *m, struct lq_addr from)
 {
 	size_t i;
 
-	if (m->st.nsynced > 0)
-		return lq_index(m->st.synced, m->st.nsynced, from) >= 0;
+	if (m->st.nsynced == 0 ||
+	    lq_index(m->st.synced, m->st.nsynced, from) >= 0)
+		return 1;
 	for (i = 0; i < m->st.npend; i++)
 		if (lq_addr_eq(m->st.pend[i].a, from))
 			return 1;

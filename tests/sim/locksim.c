@@ -55,8 +55,11 @@
  * A4 votequorum (exec/votequorum.c) tells each node its own verdict on
  *    its own channel, after the new ring forms: its notification reaches
  *    each process 0-QDELAY later, in any order relative to CPG's confchg
- *    (the two services sync separately). A partition is quorate when it
- *    holds more than half of the configured nodes (one vote each).
+ *    (both are sent as the sync of the new ring ends, votequorum_sync_
+ *    activate and CPG's joinlist, to two connections that the process
+ *    reads in either order): in 30% of cases before CPG's. A partition
+ *    is quorate when it holds more than half of the configured nodes
+ *    (one vote each).
  * A5 Processes run late: an input is handled 0-SCHED after it arrives
  *    (mode 1: within the protocol's timing assumptions; mode 2 beyond
  *    them: a process may stop for seconds, as under SIGSTOP).
@@ -994,6 +997,36 @@ in_flight(struct comp *c, int k)
 	c->head = c->nq = 0;
 }
 
+/*
+ * A4: votequorum's verdict on each new ring, to each lock process on its
+ * own channel: before anything CPG says of that ring (30%), or 0-QDELAY
+ * after the ring forms, so mostly after CPG's confchg.
+ */
+static void
+tell_verdicts(void)
+{
+	int p, first;
+	int64_t delay;
+
+	for (p = 0; p < nprocs; p++) {
+		struct node *nd = &nodes[procs[p].node];
+		struct item it = { .kind = I_QUORUM };
+
+		if (!procs[p].alive || !procs[p].conn || !nd->up ||
+		    procs[p].role != R_LOCK || procs[p].cfg.noquorum)
+			continue;
+		it.q = nd->vq_quorate;
+		it.complete = nd->vq_complete;
+		it.ring = nd->ring;
+		first = chance(RP(p), 30);
+		delay = between(RP(p), 0, P.qdelay);
+		if (first)
+			inbox_add(p, &it);
+		else
+			push(now + delay, E_INBOX, p, 0, &it);
+	}
+}
+
 /* The new rings form after a stall: A3 and A4. */
 static void
 reconfigure(void)
@@ -1044,6 +1077,10 @@ reconfigure(void)
 				nodes[i].vq_quorate = q;
 				nodes[i].vq_complete = full;
 			}
+	}
+	trace("rings formed");
+	tell_verdicts();
+	for (d = 0; d <= MAXN + 1; d++) {
 		memcpy(comps[d].grp, newgrp[d], (size_t)nnew[d] * sizeof(int));
 		comps[d].ngrp = nnew[d];
 		comps[d].last_at = now;
@@ -1097,19 +1134,6 @@ reconfigure(void)
 		free(held[j].data);
 	}
 	nheld = 0;
-	trace("rings formed");
-	for (p = 0; p < nprocs; p++) {
-		struct node *nd = &nodes[procs[p].node];
-		struct item it = { .kind = I_QUORUM };
-
-		if (!procs[p].alive || !procs[p].conn || !nd->up ||
-		    procs[p].role != R_LOCK || procs[p].cfg.noquorum)
-			continue;
-		it.q = nd->vq_quorate;
-		it.complete = nd->vq_complete;
-		it.ring = nd->ring;
-		push(now + between(RP(p), 0, P.qdelay), E_INBOX, p, 0, &it);
-	}
 }
 
 /* --- the world's doings: contenders, watchers, faults --- */

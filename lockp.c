@@ -88,7 +88,9 @@ struct lp {
 	int64_t		 old_killed_at;	/* ... by PROCDOWN */
 	int		 quorate;	/* votequorum's verdict ... */
 	int		 complete;	/* every configured node is in */
-	struct lp_ring	 vq_ring;	/* ... for this ring */
+	struct lp_ring	 vq_ring;	/* the latest verdict's ring ... */
+	int		 vq_quorate;	/* ... and what it said, kept */
+	int		 vq_complete;	/* until CPG names that ring */
 	struct lp_ring	 ring;		/* the ring CPG says we are in */
 	int		 moving;	/* a confchg said the ring changes */
 	int		 verified;	/* votequorum: this ring is quorate */
@@ -1073,7 +1075,11 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 		distrust(lp, "this node's partition lost quorum");
 	lp->ring = *ring;
 	lp->moving = 0;
-	lp->verified = ring_eq(&lp->vq_ring, ring) && lp->quorate;
+	lp->verified = ring_eq(&lp->vq_ring, ring) && lp->vq_quorate;
+	if (lp->verified) {
+		lp->quorate = 1;
+		lp->complete = lp->vq_complete;
+	}
 	/* questions from an earlier ring may be lost with it */
 	if (lp->joined && !lp->synced && !lp->holding) {
 		lp->asks = 0;
@@ -1090,18 +1096,32 @@ lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
 	int was = q_ok(lp);
 
 	lp->now = now;
-	lp->quorate = quorate;
-	lp->complete = complete;
+	lp->vq_quorate = quorate;
+	lp->vq_complete = complete;
 	if (ring != NULL)
 		lp->vq_ring = *ring;
 	if (lp->ended)
 		return;
 	if (!quorate) {
+		lp->quorate = 0;
+		lp->complete = complete;
 		lp->verified = 0;
 		distrust(lp, "this node's partition lost quorum");
 		return;
 	}
-	lp->verified = ring != NULL && ring_eq(ring, &lp->ring);
+	/*
+	 * A quorate verdict for a ring CPG has not named to us yet (the two
+	 * sync apart, either first) says nothing of the ring we are in: it
+	 * is kept for lp_ring. Taken as a verdict on this ring, it left the
+	 * ring we were in "without a quorate verdict", and every member told
+	 * votequorum's first forgot the state, holders included, while those
+	 * told CPG's first kept it (locksim: two queues).
+	 */
+	if (ring != NULL && !ring_eq(ring, &lp->ring))
+		return;
+	lp->quorate = 1;
+	lp->complete = complete;
+	lp->verified = ring != NULL;
 	if (!was && q_ok(lp))
 		became_sure(lp);
 	evaluate(lp);

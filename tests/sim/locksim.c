@@ -16,9 +16,21 @@
  * with "N passed, N failed". -c 13 checks C1 and C3 only (see below), to
  * look past the first kind of failure of a schedule. -a (mode 2) keeps
  * the named bounds at mode 1's (sched, qdelay, pdeath, stall, kill; see
- * assume()). -d stops starting schedules after SECONDS
- * of the host's time (make bench). -t is how long faults go on in each
- * schedule (30 s of simulated time).
+ * assume()). -d stops starting schedules after SECONDS of the host's
+ * time (make bench). -t is how long faults go on in each schedule (30 s
+ * of simulated time). tests/sim/README says what it found.
+ *
+ * A schedule: 3 to 5 nodes, one lock with one --limit (1, or 2-3) and
+ * mode (--no-quorum in 15%), 30 s of contenders (some --show, some -n,
+ * some without COMMAND), watchers and chatty members arriving, and of
+ * faults (SIGKILL, SIGTERM, cuts of one node or into two or three
+ * sides, heals, flapping cuts, power losses, corosync deaths, nodes
+ * coming back), busy or calm; then the faults stop, the cluster heals,
+ * and every contender must be served. Mode 1 keeps within the
+ * protocol's timing assumptions: SCHED 300 ms, QDELAY 500 ms, PDEATH 0
+ * (PDEATHSIG in the kernel's exit path), stalls of 1-6.5 s, one
+ * --kill-after; mode 2 goes beyond: SCHED 6 s, QDELAY 5 s, PDEATH 3 s,
+ * stalls to 10 s, each contender its own --kill-after.
  *
  * What it assumes, and where each assumption comes from
  * -----------------------------------------------------
@@ -60,9 +72,10 @@
  *    reads in either order): in 30% of cases before CPG's. A partition
  *    is quorate when it holds more than half of the configured nodes
  *    (one vote each).
- * A5 Processes run late: an input is handled 0-SCHED after it arrives
- *    (mode 1: within the protocol's timing assumptions; mode 2 beyond
- *    them: a process may stop for seconds, as under SIGSTOP).
+ * A5 Processes run late: an input is handled 0-2 ms after it arrives,
+ *    or in 10% of cases 0-SCHED (mode 1: within the protocol's timing
+ *    assumptions; mode 2 beyond them: a process may stop for seconds, as
+ *    under SIGSTOP).
  * A6 COMMAND (a child) lives until it ends by itself, or dies within
  *    --kill-after of its SIGTERM (LA_STOP), or within PDEATH of its lock
  *    process's SIGKILL (the kernel closes the corosync connection, and so
@@ -76,7 +89,9 @@
  *    starts from nothing waits out its own, not knowing a lost
  *    holder's), in mode 2 each its own.
  * A7 Watchers are members that never speak; foreign and malformed
- *    messages come from members that are no lock process.
+ *    messages come from members that are no lock process. COMMAND runs
+ *    1-20 ms (40%), 20-1500 ms (30%) or 1.5-30 s; half of those told to
+ *    stop ignore SIGTERM and die of the SIGKILL at --kill-after.
  *
  * What it checks
  * --------------

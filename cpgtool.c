@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,10 @@ static const struct cmd cmds[] = {
 	{ "watch", cmd_watch, "group ...", watch_opts },
 	{ "members", cmd_members, "[group ...]", members_opts },
 	{ "lock", cmd_lock, "name [--] [command [argument ...]]", lock_opts },
+	{ "ask", cmd_ask, "group [message]", ask_opts },
+	{ "serve", cmd_serve, "group [--] command [argument ...]",
+	    serve_opts },
+	{ "quorum", cmd_quorum, "", quorum_opts },
 };
 
 static const struct optdef global_defs[] = {
@@ -63,7 +68,10 @@ find_cmd(const char *name)
 	return NULL;
 }
 
-/* A failed write of help text is an error; a closed pipe is not. */
+/*
+ * A failed write of help text is an error; a closed pipe is not: the
+ * reader had what it wanted (`cpgtool --help | head -1').
+ */
 static int
 stdout_status(int st)
 {
@@ -104,6 +112,14 @@ main(int argc, char **argv)
 	program_invocation_short_name = (char *)"cpgtool";
 	guard_std();
 	fmt_init(&of);
+	/*
+	 * A reader that closes the pipe on our stdout ends us quietly, with
+	 * status 0, for --help as for watch: each write sees EPIPE and its
+	 * caller takes it as the reader's choice, where SIGPIPE would kill
+	 * us (status 141) before we leave our groups. A write to a corosync
+	 * that went away fails with EPIPE too, which libcpg reports.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 	while ((ch = opt_get(argc, argv, global_opts, 1)) != -1) {
 		switch (ch) {

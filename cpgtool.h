@@ -31,10 +31,16 @@ int	 cmd_send(int, char **, struct outfmt *);
 int	 cmd_watch(int, char **, struct outfmt *);
 int	 cmd_members(int, char **, struct outfmt *);
 int	 cmd_lock(int, char **, struct outfmt *);
+int	 cmd_quorum(int, char **, struct outfmt *);
+int	 cmd_ask(int, char **, struct outfmt *);
+int	 cmd_serve(int, char **, struct outfmt *);
 extern const struct optdef *const join_opts[];
 extern const struct optdef *const send_opts[];
 extern const struct optdef *const watch_opts[];
 extern const struct optdef *const members_opts[];
 extern const struct optdef *const lock_opts[];
+extern const struct optdef *const quorum_opts[];
+extern const struct optdef *const ask_opts[];
+extern const struct optdef *const serve_opts[];
 
 #endif

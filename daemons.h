@@ -16,6 +16,6 @@ struct sess;
 const char *daemon_owner(const struct cpg_name *);
 int	 daemon_refuse(const struct cpg_name *, int, int);
 void	 twin_hint(struct sess *, const struct cpg_name *, size_t, int);
-void	 twin_confchg(struct sess *, const struct event *);
+int	 twin_confchg(struct sess *, const struct event *);
 
 #endif

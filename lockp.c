@@ -26,8 +26,14 @@
  * that time. It is also what a silent member (a watcher) costs a
  * newcomer that no synced member answers.
  */
-#define ASK_EVERY	SEC
+#define ASK_EVERY	(500 * MSEC)
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
+/*
+ * After a ring change nobody starts from nothing for this long: a synced
+ * member may not have votequorum's verdict for the new ring yet, and it
+ * answers only once it has (the same margin as the grace's).
+ */
+#define RING_SETTLE	(2 * SEC)
 #define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
 #define ACT_MAX		16
 
@@ -47,17 +53,18 @@
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
 	enum lq_kind	 kind;		/* LQ_REQUEST, LQ_INIT; LQ_FOREIGN: left */
-	struct lq_addr	 from;
+	struct cpgt_addr	 from;
 	uint32_t	 seq;
 	unsigned	 limit;
 	int		 quorum;
 	uint32_t	 kill_ms;
 	int		 reason;	/* left: LP_* */
 	int64_t		 at;
+	int		 old_ring;	/* an init from a ring gone by */
 };
 
 struct member {
-	struct lq_addr	 a;
+	struct cpgt_addr	 a;
 	uint64_t	 since;		/* 0: there before our join */
 	int		 old;		/* may know more than our log */
 };
@@ -71,7 +78,7 @@ enum handoff {
 
 struct lp {
 	struct lp_cfg	 cfg;
-	struct lq_addr	 me;
+	struct cpgt_addr	 me;
 	int64_t		 now;
 	struct lockq	 st;
 	int		 synced;
@@ -80,28 +87,25 @@ struct lp {
 	size_t		 nmembers;
 	uint64_t	 ord;		/* events delivered so far */
 	uint64_t	 init_ord;	/* ... when the latest init came */
-	int		 init_known;	/* the first init in force ... */
-	struct lp_ring	 init_ring;	/* ... in this ring */
-	struct lq_addr	 init_first;	/* ... came from this member */
 	int		 from_join;	/* the log starts at our join */
 	int64_t		 old_down_at;	/* an old member left by NODEDOWN */
 	int64_t		 old_killed_at;	/* ... by PROCDOWN */
 	int		 quorate;	/* votequorum's verdict ... */
 	int		 complete;	/* every configured node is in */
-	struct lp_ring	 vq_ring;	/* the latest verdict's ring ... */
-	int		 vq_quorate;	/* ... and what it said, kept */
-	int		 vq_complete;	/* until CPG names that ring */
+	struct lp_ring	 vq_ring;	/* ... for this ring */
 	struct lp_ring	 ring;		/* the ring CPG says we are in */
 	int		 moving;	/* a confchg said the ring changes */
 	int		 verified;	/* votequorum: this ring is quorate */
 	int64_t		 lost_at;	/* COMMAND told to stop */
+	int64_t		 ring_at;	/* when the ring last changed */
 	int		 req_refused;	/* a state refused our request */
+	int		 alone;		/* joined alone, before sure of quorum */
+	int		 rebuilding;	/* our init will rebuild from the log */
 	uint32_t	 seq;
 	int		 asks;		/* since the last answer or init */
 	uint32_t	 req_seq;	/* our latest request */
 	int		 req_seen;	/* ... was delivered */
 	uint32_t	 publish;	/* our query to answer, to all */
-	uint32_t	 rebuild;	/* our init that stands for a rebuild */
 	int		 logging;
 	struct logent	*log;
 	size_t		 nlog;
@@ -119,15 +123,15 @@ struct lp {
 	int		 child;		/* COMMAND runs */
 	int		 ended;
 	struct lq_msg	 m;		/* the message being handled */
+	char		 buf[LQ_MSG_MAX + 1];	/* a state being built */
 	struct lp_act	 act[ACT_MAX];
 	size_t		 nact;
 };
 
 static void evaluate(struct lp *);
 static void lose(struct lp *, const char *);
-static ssize_t find_member(const struct lp *, struct lq_addr);
-static int can_rebuild(const struct lp *);
 static void synthesize(struct lp *);
+static int any_old(const struct lp *);
 
 static int
 ring_eq(const struct lp_ring *a, const struct lp_ring *b)
@@ -151,9 +155,9 @@ q_ok(const struct lp *lp)
 }
 
 static int
-is_me(const struct lp *lp, struct lq_addr a)
+is_me(const struct lp *lp, struct cpgt_addr a)
 {
-	return lq_addr_eq(a, lp->me);
+	return addr_eq(a, lp->me);
 }
 
 static struct lp_act *
@@ -234,8 +238,11 @@ ask(struct lp *lp)
 		n = lq_request_msg(buf, sizeof(buf), lp->cfg.limit,
 		    !lp->cfg.noquorum, lp->seq, lp->cfg.kill_ms);
 	say(lp, buf, n);
-	/* the timer starts when this comes back: see ASK_EVERY */
-	lp->ask_at = 0;
+	/*
+	 * Unsynced, the timer starts when this comes back (see ASK_EVERY).
+	 * Synced, it only sees that the request is not lost with a ring.
+	 */
+	lp->ask_at = lp->synced ? lp->now + ASK_EVERY : 0;
 }
 
 /* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
@@ -256,12 +263,25 @@ start_grace(struct lp *lp, int64_t from, int64_t kill_ms)
 static void
 forget(struct lp *lp)
 {
+	char buf[64];
+	int told = lp->synced && lp->joined && !lp->cfg.show &&
+	    lq_index(lp->st.synced, lp->st.nsynced, lp->me) >= 0;
+
+	lp->rebuilding = 0;
 	lq_reset(&lp->st);
 	lp->synced = 0;
 	lp->logging = 0;
 	lp->nlog = 0;
 	lp->from_join = 0;
-	lp->rebuild = 0;
+	/*
+	 * The others count us among SYNCED, and would never answer us:
+	 * say so, and take the state that answers this.
+	 */
+	if (told) {
+		lp->seq++;
+		lp->req_seq = lp->seq;
+		say(lp, buf, lq_forgot_msg(buf, sizeof(buf), lp->seq));
+	}
 }
 
 static void
@@ -277,47 +297,41 @@ start_empty(struct lp *lp)
 }
 
 /*
- * Do we answer newcomers? The lowest member the state lists as SYNCED
- * does. But a process that took the state from an answer to another's
- * message knows it while the state still lists it as PENDING, until the
- * answer to its own message is delivered; should that never come (its
- * responder killed, or gone with a stalled ring), and every member
- * listed as SYNCED leave, nobody would answer while such members know
- * the queue and act on it, and a newcomer would start a second queue
- * from nothing (locksim found it: two holders). So when the state lists
- * nobody as SYNCED, every member that knows it answers: all of them hold
- * the same state at that point of the order, the first answer delivered
- * moves every PENDING member listed to SYNCED, and the rest change
- * nothing.
+ * Who answers: the lowest member of SYNCED. A process that took a state
+ * answering another's question is synced, yet still PENDING for the
+ * others; should every member of SYNCED leave before it is told, the
+ * pending ones that know the state answer (each, alike: the first
+ * delivered is taken, the rest agree with it).
  */
 static int
-responding(const struct lp *lp)
+responder(const struct lp *lp)
 {
-	struct lq_addr r;
+	struct cpgt_addr r;
 
 	if (!lp->synced)
 		return 0;
-	if (lq_responder(&lp->st, &r))
-		return is_me(lp, r);
-	return 1;
+	if (!lq_responder(&lp->st, &r))
+		return 1;
+	return is_me(lp, r);
 }
 
 static void
-answer(struct lp *lp, struct lq_addr from, uint32_t seq, int anyway)
+answer(struct lp *lp, struct cpgt_addr from, uint32_t seq, int anyway)
 {
-	static char buf[LQ_MSG_MAX + 1];
 	struct lq_pend tag = { from, seq };
 	int64_t left = lp->grace_until - lp->now;
 	size_t n;
 
-	if (!anyway && !responding(lp))
+	/*
+	 * Told even while unsure of quorum (a verdict for a new ring may
+	 * take a while): whoever takes it acts only once sure itself, and
+	 * forgets it if the ring turns out not quorate (lp_ring, lp_quorum).
+	 */
+	if (!anyway && !responder(lp))
 		return;
-	/* a state kept while unsure of quorum is told to nobody */
-	if (!q_ok(lp))
-		return;
-	n = lq_state_msg(buf, sizeof(buf), &lp->st, &tag,
+	n = lq_state_msg(lp->buf, sizeof(lp->buf), &lp->st, &tag,
 	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 0);
-	say(lp, buf, n);
+	say(lp, lp->buf, n);
 }
 
 static void
@@ -360,18 +374,18 @@ refused(struct lp *lp, enum lq_req r)
 }
 
 static ssize_t
-find_member(const struct lp *lp, struct lq_addr a)
+find_member(const struct lp *lp, struct cpgt_addr a)
 {
 	size_t i;
 
 	for (i = 0; i < lp->nmembers; i++)
-		if (lq_addr_eq(lp->members[i].a, a))
+		if (addr_eq(lp->members[i].a, a))
 			return (ssize_t)i;
 	return -1;
 }
 
 static uint64_t
-member_since(const struct lp *lp, struct lq_addr a)
+member_since(const struct lp *lp, struct cpgt_addr a)
 {
 	ssize_t k = find_member(lp, a);
 
@@ -379,7 +393,7 @@ member_since(const struct lp *lp, struct lq_addr a)
 }
 
 static void
-apply(struct lp *lp, const struct lq_msg *m, struct lq_addr from, int live)
+apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 {
 	enum lq_req r;
 
@@ -417,13 +431,20 @@ apply(struct lp *lp, const struct lq_msg *m, struct lq_addr from, int live)
 	case LQ_STATE:
 		lq_answered(&lp->st, &m->st);
 		break;
+	case LQ_FORGOT:
+		if (is_me(lp, from))
+			break;
+		lq_forgot(&lp->st, from, m->seq);
+		if (live)
+			answer(lp, from, m->seq, 0);
+		break;
 	default:
 		break;
 	}
 }
 
 static void
-remove_member(struct lp *lp, struct lq_addr a, int reason, int64_t at)
+remove_member(struct lp *lp, struct cpgt_addr a, int reason, int64_t at)
 {
 	int64_t kill_ms = lq_remove(&lp->st, a);
 
@@ -484,8 +505,9 @@ adopt(struct lp *lp, const struct lq_msg *m)
 
 	for (k = 0; k < lp->nlog; k++)
 		if ((lp->log[k].kind == LQ_REQUEST ||
-		    lp->log[k].kind == LQ_QUERY) &&
-		    lq_addr_eq(lp->log[k].from, m->tag.a) &&
+		    lp->log[k].kind == LQ_QUERY ||
+		    lp->log[k].kind == LQ_FORGOT) &&
+		    addr_eq(lp->log[k].from, m->tag.a) &&
 		    lp->log[k].seq == m->tag.seq)
 			break;
 	if (k == lp->nlog)
@@ -494,7 +516,7 @@ adopt(struct lp *lp, const struct lq_msg *m)
 	if (m->grace_ms)
 		grace_to(lp, lp->now + m->grace_ms * MSEC);
 	/* the answer to our request, without us: refused */
-	if (!lp->cfg.show && lq_addr_eq(m->tag.a, lp->me) &&
+	if (!lp->cfg.show && addr_eq(m->tag.a, lp->me) &&
 	    m->tag.seq == lp->req_seq &&
 	    lq_index(lp->st.q, lp->st.nq, lp->me) < 0 &&
 	    lp->st.nq > 0 && (lp->st.nq == LQ_MAX ||
@@ -524,89 +546,53 @@ init_in_force(const struct lp *lp, const struct lq_msg *m)
 	return ring_eq(&r, &lp->ring) && !lp->moving;
 }
 
-/*
- * The first init in force in a ring whose sender is still a member is
- * the one that starts a state; every member that saw it agrees (G1).
- * Noted by every process, synced or not, as the inits are delivered.
- */
+/* An init in our log: ours starts the state if none came first. */
 static void
-note_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
+on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 {
-	if (!init_in_force(lp, m))
-		return;
-	if (!lp->init_known || !ring_eq(&lp->init_ring, &lp->ring) ||
-	    find_member(lp, lp->init_first) < 0) {
-		lp->init_known = 1;
-		lp->init_ring = lp->ring;
-		lp->init_first = from;
-	}
-}
+	size_t i;
 
-static int
-init_first(const struct lp *lp, struct lq_addr from)
-{
-	return lp->init_known && ring_eq(&lp->init_ring, &lp->ring) &&
-	    lq_addr_eq(lp->init_first, from);
-}
-
-/*
- * An init in our log. Ours starts the state if it is the first of this
- * ring (or we sent the first, and could not start then). An earlier init
- * counts while its sender is here to answer: one that left (killed, or
- * gone in a stall) would otherwise block every later init for good. And
- * only the first of a ring, and in it: a later one started nothing, and
- * one from an earlier ring, if it started a state, is answered for by a
- * synced member here (the timing assumption), or by none; were each
- * init to count, each would hold back the others' senders, and each
- * blocked init would reset every asker's count, and nobody would ever
- * start (locksim found both: stalls).
- */
-static void
-on_init(struct lp *lp, struct lq_addr from, const struct lq_msg *m)
-{
 	if (!init_in_force(lp, m)) {
 		if (is_me(lp, from)) {
-			if (m->seq == lp->rebuild)
-				lp->rebuild = 0;
+			lp->rebuilding = 0;
 			lp->asks = 0;
 			ask(lp);
 		}
 		return;
 	}
+	for (i = 0; i < lp->nlog; i++)
+		if (lp->log[i].kind == LQ_INIT && !lp->log[i].old_ring)
+			break;
 	lp->init_ord = lp->ord;
-	if (is_me(lp, from) && m->seq == lp->rebuild) {
-		lp->rebuild = 0;
-		if (init_first(lp, from) && can_rebuild(lp)) {
+	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
+		if (lp->rebuilding && lp->from_join && !any_old(lp)) {
+			lp->rebuilding = 0;
 			synthesize(lp);
 			return;
 		}
-		/* another init came first, or an OLD member since */
-		lp->asks = 0;
-		ask(lp);
+		lp->rebuilding = 0;
+		start_empty(lp);
+		if (!lp->cfg.show)
+			ask(lp);
 		return;
 	}
-	if (is_me(lp, from)) {
-		if (init_first(lp, from) && q_ok(lp)) {
-			start_empty(lp);
-			if (!lp->cfg.show)
-				ask(lp);
-			return;
-		}
-		/* the first init's sender answers, or we send another */
-		lp->asks = 0;
-		ask(lp);
-		return;
-	}
-	/* it may hold a state we have not seen: only it can tell */
+	if (is_me(lp, from))
+		lp->rebuilding = 0;
+	/*
+	 * The first init in force may have started a state we have not seen:
+	 * only its sender can tell, so ask it. A later one started nothing
+	 * (the first came before it everywhere): asking again for each would
+	 * make a burst of newcomers' inits a burst of N x N questions.
+	 */
 	lp->from_join = 0;
-	if (init_first(lp, from)) {
-		lp->asks = 0;
-		ask(lp);
-	}
+	if (i < lp->nlog && !is_me(lp, from))
+		return;
+	lp->asks = 0;
+	ask(lp);
 }
 
 static void
-unsynced_msg(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
+unsynced_msg(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
 	struct logent e = {
 		.kind = m->kind, .from = from, .seq = m->seq,
@@ -614,7 +600,8 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 	};
 
 	if (!lp->logging && is_me(lp, from) &&
-	    (m->kind == LQ_REQUEST || m->kind == LQ_QUERY))
+	    (m->kind == LQ_REQUEST || m->kind == LQ_QUERY ||
+	    m->kind == LQ_FORGOT))
 		lp->logging = 1;
 	if (!lp->logging)
 		return;
@@ -633,51 +620,55 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 }
 
 static int
-lowest(const struct lp_member *a, size_t n, struct lq_addr *lo)
+joined_as(const struct lp_confchg *c, struct cpgt_addr a, int reason)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (i == 0 || lq_addr_lt(a[i].a, *lo))
-			*lo = a[i].a;
-	return n > 0;
+	for (i = 0; i < c->njoined; i++)
+		if (addr_eq(c->joined[i].a, a) &&
+		    (reason == 0 || c->joined[i].reason == reason))
+			return 1;
+	return 0;
 }
 
 /*
- * --no-quorum: when partitions merge (a confchg brings the lowest
- * NODEID:PID with NODEUP), the side that held that lowest member keeps
- * its state, and every process of the other sides drops what it has:
- * its state if synced, its log if not. The log too: a state its old side
- * sent before the merge (or during the stall that made it, delivered
- * after this confchg) answers a message of that log, and replaying the
- * log would not replay this rule, so adopting it would bring the lost
- * side's queue back beside the kept one (locksim found it: two holders
- * on one side). A holder loses the lock, and forgets the state too, so
- * that it never answers with it while its COMMAND dies.
+ * --no-quorum: partitions merged, each with a state of its own. The side
+ * that holds the lowest of the members the sides bring keeps its state;
+ * the others start over (a holder among them loses the lock). Each side
+ * compares the lowest of its own members (those it had before) with the
+ * lowest of those that came with their node (NODEUP); a process that
+ * joins meanwhile (JOIN) belongs to no side and counts for neither.
  */
 static void
 merged(struct lp *lp, const struct lp_confchg *c)
 {
-	struct lq_addr lo;
+	struct cpgt_addr mine = { 0, 0 }, theirs = { 0, 0 };
+	int have_mine = 0, have_theirs = 0;
 	size_t i;
 
 	if (!lp->joined || !lp->cfg.noquorum ||
-	    LP_MUTATE == M_MERGE_KEEPS_BOTH ||
-	    !lowest(c->members, c->nmembers, &lo))
+	    LP_MUTATE == M_MERGE_KEEPS_BOTH)
 		return;
-	for (i = 0; i < c->njoined; i++)
-		if (c->joined[i].reason == LP_NODEUP &&
-		    lq_addr_eq(c->joined[i].a, lo))
-			break;
-	if (i == c->njoined)
-		return;
-	if (lp->holding) {
-		lose(lp, "partitions merged");
-		forget(lp);
-		return;
+	for (i = 0; i < c->nmembers; i++) {
+		if (joined_as(c, c->members[i].a, LP_NODEUP)) {
+			if (!have_theirs++ || addr_cmp(c->members[i].a, theirs) < 0)
+				theirs = c->members[i].a;
+		} else if (!joined_as(c, c->members[i].a, 0)) {
+			if (!have_mine++ || addr_cmp(c->members[i].a, mine) < 0)
+				mine = c->members[i].a;
+		}
 	}
+	if (!have_theirs || (have_mine && addr_cmp(mine, theirs) < 0))
+		return;
+	/*
+	 * A lost holder keeps no state: it would tell the losing one. A
+	 * newcomer of the losing side forgets its log too: a state its side
+	 * sent before the merge may yet arrive, answering a message in it.
+	 */
+	lose(lp, "partitions merged");
 	forget(lp);
-	ask(lp);
+	if (!lp->holding)
+		ask(lp);
 }
 
 static void
@@ -691,8 +682,32 @@ synthesize(struct lp *lp)
 	if (lp->old_killed_at)
 		grace_to(lp, lp->old_killed_at + PROCDOWN_GRACE);
 	replay(lp, 0, n);
-	if (!lp->cfg.show)
+	/* alone, nobody waits to be told */
+	if (!lp->cfg.show && lp->nmembers > 1)
 		publish(lp);
+}
+
+/*
+ * Every member older than us is gone, others are here: rebuild from our
+ * log, but through an init of ours, so that it is ordered against the
+ * others' inits and rebuilds: the first delivered wins, and the rest ask
+ * it. Alone, or only looking (--show), nobody can race us: at once.
+ */
+static void
+rebuild(struct lp *lp)
+{
+	char buf[64];
+
+	if (lp->nmembers == 1 || lp->cfg.show) {
+		synthesize(lp);
+		return;
+	}
+	if (lp->rebuilding)
+		return;
+	lp->rebuilding = 1;
+	lp->seq++;
+	say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq, lp->ring.nodeid,
+	    lp->ring.seq));
 }
 
 static int
@@ -709,8 +724,14 @@ on_joined(struct lp *lp, const struct lp_confchg *c)
 		start_empty(lp);
 		return;
 	}
+	lp->alone = c->nmembers == 1;
 	lp->logging = 1;
-	lp->from_join = may_rebuild(lp);
+	/*
+	 * CPG may name our first ring only after our join: the log counts
+	 * as kept under quorum if votequorum says quorate now, and is
+	 * forgotten if that ring turns out not to be (lp_ring, lp_quorum).
+	 */
+	lp->from_join = lp->cfg.noquorum || lp->quorate;
 	lp->old_down_at = 0;
 	lp->old_killed_at = 0;
 }
@@ -731,7 +752,7 @@ members(struct lp *lp, const struct lp_confchg *c)
 		m[n].since = lp->joined ? lp->ord : 0;
 		m[n].old = !lp->joined && !is_me(lp, m[n].a);
 		for (i = 0; i < c->njoined; i++)
-			if (lq_addr_eq(c->joined[i].a, m[n].a) &&
+			if (addr_eq(c->joined[i].a, m[n].a) &&
 			    c->joined[i].reason == LP_NODEUP)
 				m[n].old = 1;
 	}
@@ -748,37 +769,6 @@ any_old(const struct lp *lp)
 		if (lp->members[i].old)
 			return 1;
 	return 0;
-}
-
-/* Every OLD member gone and no answer came: see claim(). */
-static int
-can_rebuild(const struct lp *lp)
-{
-	return !lp->synced && lp->from_join &&
-	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) &&
-	    may_rebuild(lp);
-}
-
-/*
- * We may rebuild the state from our log (lockq.c says why), but not at
- * this confchg: at the delivery of an init we send now, and only if no
- * other init came first. A newcomer whose asks went unanswered (its only
- * OLD member was a watcher that has just left) sends an init too, and
- * starts from nothing at its delivery; were we synced from this confchg
- * on, the two inits' senders would each hold a queue (locksim found it:
- * two holders). In the order of the inits, the first wins; the other
- * asks again and the first answers it.
- */
-static void
-claim(struct lp *lp)
-{
-	char buf[64];
-
-	if (lp->rebuild != 0)
-		return;
-	lp->rebuild = ++lp->seq;
-	say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq, lp->ring.nodeid,
-	    lp->ring.seq));
 }
 
 static void
@@ -812,6 +802,12 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 		}
 	}
 	members(lp, c);
+	lp->alone = 0;
+	/* every member of SYNCED gone: tell the state to those waiting */
+	if (lp->synced && lp->st.nsynced == 0 && lp->st.npend > 0 &&
+	    q_ok(lp) && lp->publish == 0 && lp->handoff == HO_NONE &&
+	    !lp->cfg.show)
+		publish(lp);
 	for (i = 0; i < c->njoined && !lp->joined; i++)
 		if (is_me(lp, c->joined[i].a))
 			break;
@@ -819,12 +815,9 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 		on_joined(lp, c);
 		return;
 	}
-	if (can_rebuild(lp)) {
-		/* --show only looks: it may rebuild what it shows at once */
-		if (lp->cfg.show)
-			synthesize(lp);
-		else
-			claim(lp);
+	if (!lp->synced && lp->from_join &&
+	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) && may_rebuild(lp)) {
+		rebuild(lp);
 		return;
 	}
 	if (lp->joined && !lp->synced && c->nmembers == 1 && may_rebuild(lp)) {
@@ -889,7 +882,24 @@ evaluate(struct lp *lp)
 {
 	ssize_t i;
 
-	if (!lp->synced || lp->holding || lp->ended)
+	if (lp->holding || lp->ended)
+		return;
+	/*
+	 * A minority cannot know the holders (--show never says "free"), nor
+	 * grant (-n says so at once): votequorum's no is enough for either.
+	 */
+	if ((lp->cfg.show || lp->cfg.nonblock) && !lp->cfg.noquorum &&
+	    !lp->quorate) {
+		if (lp->cfg.show)
+			warn_act(lp, 0, "this node's partition is not quorate: "
+			    "the holders cannot be known here");
+		else
+			warn_act(lp, 0, "this node's partition is not "
+			    "quorate");
+		end(lp, lp->cfg.show ? LP_INQUORATE : LP_BUSY);
+		return;
+	}
+	if (!lp->synced)
 		return;
 	if (lp->cfg.show) {
 		if (!q_ok(lp))
@@ -902,6 +912,9 @@ evaluate(struct lp *lp)
 		if (lp->req_refused)
 			refused(lp, lp->st.nq == LQ_MAX ? LQ_FULL :
 			    LQ_MISMATCH);
+		/* our request may yet come, or was lost: ask again if not */
+		else if (lp->ask_at == 0)
+			lp->ask_at = lp->now + ASK_EVERY;
 		return;
 	}
 	if ((size_t)i >= lp->st.limit) {
@@ -909,15 +922,9 @@ evaluate(struct lp *lp)
 			finish(lp, LP_BUSY);
 		return;
 	}
-	if (!q_ok(lp)) {
-		/* -n: only a verdict says no; a ring on its way is waited */
-		if (lp->cfg.nonblock && !lp->quorate && !lp->cfg.noquorum) {
-			warn_act(lp, 0, "this node's partition is not "
-			    "quorate");
-			end(lp, LP_BUSY);
-		}
+	/* a ring on its way is waited for, -n or not */
+	if (!q_ok(lp))
 		return;
-	}
 	if (lp->now < lp->grace_until)
 		return;
 	acquire(lp);
@@ -926,7 +933,7 @@ evaluate(struct lp *lp)
 /* Inputs. */
 
 struct lp *
-lp_new(const struct lp_cfg *cfg, struct lq_addr me)
+lp_new(const struct lp_cfg *cfg, struct cpgt_addr me)
 {
 	struct lp *lp;
 
@@ -956,10 +963,11 @@ lp_start(struct lp *lp, int64_t now)
 
 /* Our own question came back: it is in the order; its answer is due. */
 static void
-own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
+own_delivered(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
 	if (!is_me(lp, from) || m->seq != lp->req_seq ||
-	    (m->kind != LQ_REQUEST && m->kind != LQ_QUERY))
+	    (m->kind != LQ_REQUEST && m->kind != LQ_QUERY &&
+	    m->kind != LQ_FORGOT))
 		return;
 	lp->req_seen = 1;
 	if (!lp->synced) {
@@ -969,16 +977,13 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct lq_addr from)
 }
 
 /*
- * A state is told by a member that knows it: one it lists as SYNCED, or
- * one still in its PENDING that took the state from the answer to
- * another's message and hands over as it leaves (-n does when the lock
- * is busy: every member warned of "not lock traffic" and ignored it).
- * When it lists nobody as SYNCED, any member that knows the state
- * answers (see responding()), even one whose own request is still on its
- * way and so is in no list yet.
+ * A state is told by a member that knows it: one it lists as synced, or
+ * as waiting, or anyone when it lists nobody as synced (a process synced
+ * by a state that answered another answers once every member of SYNCED
+ * is gone: see responder()).
  */
 static int
-state_plausible(const struct lq_msg *m, struct lq_addr from)
+state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 {
 	size_t i;
 
@@ -986,13 +991,13 @@ state_plausible(const struct lq_msg *m, struct lq_addr from)
 	    lq_index(m->st.synced, m->st.nsynced, from) >= 0)
 		return 1;
 	for (i = 0; i < m->st.npend; i++)
-		if (lq_addr_eq(m->st.pend[i].a, from))
+		if (addr_eq(m->st.pend[i].a, from))
 			return 1;
 	return 0;
 }
 
 void
-lp_message(struct lp *lp, struct lq_addr from, const void *data, size_t len,
+lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
     int64_t now)
 {
 	struct lq_msg *m = &lp->m;
@@ -1009,8 +1014,6 @@ lp_message(struct lp *lp, struct lq_addr from, const void *data, size_t len,
 		return;
 	}
 	own_delivered(lp, m, from);
-	if (m->kind == LQ_INIT)
-		note_init(lp, from, m);
 	if (m->kind == LQ_RUNNING)
 		grace_to(lp, now + (int64_t)m->kill_ms * MSEC + GRACE_MARGIN);
 	/* a lost holder's COMMAND still runs: every newcomer hears of it */
@@ -1042,13 +1045,24 @@ lp_confchg(struct lp *lp, const struct lp_confchg *c, int64_t now)
 static void
 became_sure(struct lp *lp)
 {
+
 	if (!lp->joined || lp->holding)
 		return;
+	/*
+	 * What a confchg could not decide while unsure: alone, or every
+	 * older member gone. Our log holds what came since our join (our
+	 * own request among it): replay it onto the empty state.
+	 */
+	if (!lp->synced && lp->logging && (lp->nmembers == 1 ||
+	    (lp->from_join && !any_old(lp)))) {
+		rebuild(lp);
+		return;
+	}
 	if (!lp->synced) {
 		lp->asks = 0;
 		ask(lp);
-	} else if (lp->st.npend > 0 && responding(lp) &&
-	    lp->publish == 0 && !lp->cfg.show)
+	} else if (lp->st.npend > 0 && responder(lp) && lp->publish == 0 &&
+	    !lp->cfg.show)
 		publish(lp);
 }
 
@@ -1066,6 +1080,7 @@ void
 lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 {
 	int was = q_ok(lp);
+	size_t i;
 
 	lp->now = now;
 	if (lp->ended || ring_eq(ring, &lp->ring))
@@ -1073,19 +1088,33 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	/* a ring we were in without a quorate verdict for it */
 	if (!lp->verified && lp->ring.seq != 0)
 		distrust(lp, "this node's partition lost quorum");
+	lp->verified = lp->quorate && ring_eq(&lp->vq_ring, ring);
+	/* a change, not the first ring CPG names at our start */
+	if (lp->ring.seq != 0)
+		lp->ring_at = now;
 	lp->ring = *ring;
 	lp->moving = 0;
-	lp->verified = ring_eq(&lp->vq_ring, ring) && lp->vq_quorate;
-	if (lp->verified) {
-		lp->quorate = 1;
-		lp->complete = lp->vq_complete;
-	}
-	/* questions from an earlier ring may be lost with it */
-	if (lp->joined && !lp->synced && !lp->holding) {
+	/*
+	 * Inits of a ring gone by race ours no more: their senders started
+	 * (and answer in this ring, or left) or did not (and ask again).
+	 */
+	for (i = 0; i < lp->nlog; i++)
+		if (lp->log[i].kind == LQ_INIT)
+			lp->log[i].old_ring = 1;
+	/* a query of ours to publish may be lost with the old ring */
+	if (lp->handoff == HO_NONE)
+		lp->publish = 0;
+	if (!was && q_ok(lp))
+		became_sure(lp);
+	else if (lp->joined && !lp->synced && !lp->holding) {
+		/* questions from an earlier ring may be lost with it */
 		lp->asks = 0;
 		ask(lp);
-	} else if (!was && q_ok(lp))
-		became_sure(lp);
+	}
+	/* so may our request, once we knew the state */
+	if (lp->joined && lp->synced && !lp->holding && !lp->cfg.show &&
+	    !lp->ended && lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
+		ask(lp);
 	evaluate(lp);
 }
 
@@ -1096,32 +1125,32 @@ lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
 	int was = q_ok(lp);
 
 	lp->now = now;
-	lp->vq_quorate = quorate;
-	lp->vq_complete = complete;
+	lp->quorate = quorate;
+	lp->complete = complete;
 	if (ring != NULL)
 		lp->vq_ring = *ring;
 	if (lp->ended)
 		return;
 	if (!quorate) {
-		lp->quorate = 0;
-		lp->complete = complete;
 		lp->verified = 0;
 		distrust(lp, "this node's partition lost quorum");
+		evaluate(lp);
 		return;
 	}
 	/*
 	 * A quorate verdict for a ring CPG has not named to us yet (the two
-	 * sync apart, either first) says nothing of the ring we are in: it
-	 * is kept for lp_ring. Taken as a verdict on this ring, it left the
-	 * ring we were in "without a quorate verdict", and every member told
-	 * votequorum's first forgot the state, holders included, while those
-	 * told CPG's first kept it (locksim: two queues).
+	 * end a ring's sync together, and we read their two connections in
+	 * either order) says nothing of the ring we are in: lp_ring takes it
+	 * (vq_ring) when CPG names that ring. Taken as a verdict on this
+	 * ring, it left the ring we were in "without a quorate verdict":
+	 * every member told votequorum's first forgot the state, holders
+	 * included, while those told CPG's first kept it (locksim: two
+	 * queues, in 7% of schedules once votequorum may come first).
 	 */
-	if (ring != NULL && !ring_eq(ring, &lp->ring))
-		return;
-	lp->quorate = 1;
-	lp->complete = complete;
-	lp->verified = ring != NULL;
+	if (ring == NULL)
+		lp->verified = 0;
+	else if (ring_eq(ring, &lp->ring))
+		lp->verified = 1;
 	if (!was && q_ok(lp))
 		became_sure(lp);
 	evaluate(lp);
@@ -1141,10 +1170,17 @@ lp_tick(struct lp *lp, int64_t now)
 	}
 	if (lp->ask_at && now >= lp->ask_at) {
 		lp->ask_at = 0;
-		if (lp->synced || !q_ok(lp))
-			;
+		if (lp->synced) {
+			if (!lp->holding && !lp->cfg.show && !lp->req_refused &&
+			    lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
+				ask(lp);
+		} else if (!q_ok(lp))
+			/* look again: a verdict for this ring may yet come */
+			lp->ask_at = now + ASK_EVERY;
 		else if (lp->asks < 2)
 			ask(lp);
+		else if (lp->ring_at && now < lp->ring_at + RING_SETTLE)
+			lp->ask_at = lp->ring_at + RING_SETTLE;
 		else if (lp->cfg.show) {
 			/* nobody knows a queue: there is none */
 			lp->synced = 1;
@@ -1210,12 +1246,11 @@ lp_conn_lost(struct lp *lp, int64_t now)
 	}
 	lose(lp, "lost the connection to corosync");
 	/*
-	 * Nobody can be told that COMMAND still runs (no "running" gets
+	 * Nobody can be told that COMMAND still runs (no `running' gets
 	 * out), and a newcomer that starts from nothing once this node is
-	 * back waits for no one it cannot see: a lone holder whose corosync
-	 * died and came back had its COMMAND run out --kill-after beside a
-	 * new holder (locksim, mode 1). So SIGKILL now, not after
-	 * --kill-after.
+	 * back waits for nobody it cannot see: SIGKILL now, not after
+	 * --kill-after (found by h6's model of the simulator: a lone
+	 * holder whose corosync died and came back).
 	 */
 	if (lp->child)
 		act(lp, LA_SIGNAL, SIGKILL);

@@ -25,7 +25,7 @@ enum lp_reason {
 };
 
 struct lp_member {
-	struct lq_addr	 a;
+	struct cpgt_addr	 a;
 	int		 reason;	/* enum lp_reason */
 };
 
@@ -87,17 +87,18 @@ enum lp_status {
 	LP_CONN = 3,
 	LP_BUSY = 5,
 	LP_LOST = 6,
+	LP_INQUORATE = 7,	/* --show: a minority cannot know */
 	LP_SIGNAL = 128,	/* + the signal */
 };
 
 struct lp;
 
-struct lp *lp_new(const struct lp_cfg *, struct lq_addr);
+struct lp *lp_new(const struct lp_cfg *, struct cpgt_addr);
 void	 lp_free(struct lp *);
 
 /* Inputs; now is a monotonic time in ns. */
 void	 lp_start(struct lp *, int64_t);
-void	 lp_message(struct lp *, struct lq_addr, const void *, size_t,
+void	 lp_message(struct lp *, struct cpgt_addr, const void *, size_t,
 	    int64_t);
 void	 lp_confchg(struct lp *, const struct lp_confchg *, int64_t);
 void	 lp_quorum(struct lp *, int, int, const struct lp_ring *, int64_t);

@@ -24,12 +24,18 @@
  * told it. The first N entries of the queue hold the lock.
  *
  * Messages (text, one line, no newline; documented in cpgtool(1)):
- *   lock1 request N MODE SEQ KILL_MS
+ *   lock2 request N MODE SEQ KILL_MS
  *                              queue me, limit N, MODE q (quorum) or n,
  *                              my COMMAND dies KILL_MS after losing it
- *   lock1 query SEQ            tell me the state (--show)
- *   lock1 init SEQ             nobody answered me: I start from nothing
- *   lock1 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
+ *   lock2 query SEQ            tell me the state (--show)
+ *   lock2 init SEQ RING        nobody answered me: I start from nothing
+ *                              (RING: the ring it was sent in, NODEID.SEQ
+ *                              in hex; void when delivered in another)
+ *   lock2 running MS           I lost the lock; my COMMAND may live MS
+ *                              more: act on the lock only after that
+ *   lock2 forgot SEQ           I was synced and forgot the state (a ring
+ *                              I could not trust): tell me again
+ *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
  *                              the state as it was when NODEID:PID's
  *                              message SEQ was delivered
  * SEQ numbers each process's own messages. QUEUE is a list
@@ -54,7 +60,7 @@
  * request that adds to PENDING, and every query from outside SYNCED,
  * with a state (a snapshot taken as it processes that message). By G1
  * all synced members agree on the state, so on who answers; a newcomer
- * that is not answered within 2 s (its responder left) asks again.
+ * that is not answered within 0.5 s (its responder left) asks again.
  * A synced member leaving while PENDING is not empty, or while the group
  * holds members outside SYNCED (newcomers whose request is still on its
  * way, or members that are no lock process: they cannot be told apart),
@@ -91,16 +97,33 @@
  * first (its own --kill-after, whose holder's it cannot know: contenders
  * of one lock should use one).
  *
+ * Rebuilding from the log while others are in the group goes through an
+ * init of the rebuilder's own: of two that would rebuild (or a rebuild
+ * and a newcomer's init), the one delivered first wins and the others
+ * ask it (G1: all see the same first). A process synced by a state that
+ * answered another's message is synced for itself yet PENDING for the
+ * others; if every member of SYNCED leaves before it is told, the
+ * pending ones that know the state answer (all alike: a newcomer takes
+ * the first). A member of SYNCED that forgot the state (a ring it could
+ * not trust) says `forgot': it goes back to PENDING and is told again.
+ *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost
- * quorum (below). A process that has asked twice, 2 s apart, with no
- * answer sends init; at its delivery the sender is synced with an empty
- * queue (and SYNCED = itself), the others ask again and it answers them.
- * This is the protocol's one timing assumption: a synced member answers
- * within those 4 s. Were it stopped that long while a newcomer started
- * over, there would be two states. A member that is no lock process
- * (a watcher) cannot be told from one slow to answer: while it is a
- * newcomer's only OLD member, the newcomer waits those 4 s.
+ * quorum (below). A question is timed from its DELIVERY back to its
+ * sender, never from its sending: after a node failure or a cut the ring
+ * delivers nothing for token plus consensus (~6.5 s on five nodes), and
+ * a newcomer that counted that silence as an answer would start a second
+ * queue (the simulator found this: tests/sim/). A process that has asked
+ * twice, each delivered and unanswered for 0.5 s, sends init, carrying
+ * the ring it was sent in; at its delivery in that same ring the sender
+ * is synced with an empty queue (and SYNCED = itself), the others ask
+ * again and it answers them. An init delivered in another ring is void
+ * for everyone, its sender included: the stalled ring may have held a
+ * state. This is the protocol's timing assumption: a synced member
+ * answers within that 1 s of delivery while the ring runs. A member
+ * that is no lock process (a watcher) cannot be told from one slow to
+ * answer: while it is a newcomer's only OLD member, the newcomer waits
+ * that 1 s.
  *
  * Acting: a process acts as holder (runs COMMAND) when it is among the
  * first N, synced, past any grace, and, unless --no-quorum, its node is
@@ -113,7 +136,24 @@
  * that rebuilds the state). make lock-soak saw overlaps of this kind
  * without it, 6 in 3868 turns with 312 SIGKILLs, and none with it.
  *
- * Partition (G4): the minority is not quorate. Its processes drop their
+ * Quorum and rings (G4): votequorum's verdict and CPG's totem confchg
+ * reach a process on two channels, in no order, and a confchg with
+ * NODEDOWN or NODEUP (the sync of a new ring) comes before the totem
+ * confchg that names it. votequorum names the ring each verdict is for.
+ * A process grants or starts from nothing only while the verdict is for
+ * the ring CPG says it is in, and quorate. It answers newcomers while
+ * unsure (they too act only once sure, and forget a state taken in a
+ * ring that turns out not quorate), and for 2 s after a ring change
+ * nobody starts from nothing (the grace's margin for a late verdict).
+ * A verdict of no quorum, or leaving a ring for which no quorate verdict
+ * came, makes a process forget the state, and a holder loses the lock:
+ * nothing kept or taken while unsure is acted on. A lost holder whose
+ * COMMAND may still live says `running MS' then, and to every newcomer's
+ * question while it lives; everyone that hears it waits MS plus 2 s
+ * before acting (a three-way cut, then a heal: no side had a state, and
+ * the heal's newcomers would otherwise start one beside that COMMAND).
+ *
+ * Partition: the minority is not quorate. Its processes drop their
  * state (they are no longer synced: the majority's state moves on
  * without them); a holder there has lost the lock: SIGTERM to COMMAND,
  * SIGKILL after --kill-after, exit 6. The quorate side sees NODEDOWN for
@@ -129,9 +169,12 @@
  * holders never changed: no double holder.
  * --no-quorum (all contenders must agree on it) has no majority: both
  * sides of a partition may grant. When they merge (confchg with NODEUP),
- * the side that holds the lowest NODEID:PID keeps its state; every
- * process of the other sides drops it (a holder there loses the lock)
- * and asks again.
+ * each side compares the lowest NODEID:PID among its own members with
+ * the lowest among those that came with their node; the side with the
+ * lower keeps its state, and every process of the others drops it (a
+ * holder there loses the lock, a newcomer forgets its log: a state its
+ * side sent before the merge may still arrive) and asks again. A member
+ * that joined meanwhile belongs to no side.
  */
 
 #include <sys/types.h>
@@ -154,18 +197,18 @@ lq_reset(struct lockq *st)
 }
 
 ssize_t
-lq_index(const struct lq_addr *v, size_t n, struct lq_addr a)
+lq_index(const struct cpgt_addr *v, size_t n, struct cpgt_addr a)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (lq_addr_eq(v[i], a))
+		if (addr_eq(v[i], a))
 			return (ssize_t)i;
 	return -1;
 }
 
 static void
-add_synced(struct lockq *st, struct lq_addr a)
+add_synced(struct lockq *st, struct cpgt_addr a)
 {
 	if (lq_index(st->synced, st->nsynced, a) < 0 &&
 	    st->nsynced < LQ_MAX)
@@ -173,7 +216,7 @@ add_synced(struct lockq *st, struct lq_addr a)
 }
 
 static void
-add_pending(struct lockq *st, struct lq_addr a, uint32_t seq)
+add_pending(struct lockq *st, struct cpgt_addr a, uint32_t seq)
 {
 	if (lq_index(st->synced, st->nsynced, a) >= 0)
 		return;
@@ -187,10 +230,11 @@ add_pending(struct lockq *st, struct lq_addr a, uint32_t seq)
 }
 
 enum lq_req
-lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
+lq_request(struct lockq *st, struct cpgt_addr a, unsigned limit, int quorum,
     uint32_t seq, uint32_t kill_ms)
 {
 	enum lq_req r = LQ_QUEUED;
+
 
 	if (lq_index(st->q, st->nq, a) >= 0)
 		r = LQ_ALREADY;
@@ -213,7 +257,7 @@ lq_request(struct lockq *st, struct lq_addr a, unsigned limit, int quorum,
 }
 
 static size_t
-drop(struct lq_addr *v, size_t n, struct lq_addr a)
+drop(struct cpgt_addr *v, size_t n, struct cpgt_addr a)
 {
 	ssize_t i = lq_index(v, n, a);
 
@@ -225,7 +269,7 @@ drop(struct lq_addr *v, size_t n, struct lq_addr a)
 
 /* P left the group: its --kill-after in ms if it was a holder, else -1. */
 int64_t
-lq_remove(struct lockq *st, struct lq_addr a)
+lq_remove(struct lockq *st, struct cpgt_addr a)
 {
 	ssize_t i = lq_index(st->q, st->nq, a);
 	int64_t held = -1;
@@ -240,7 +284,7 @@ lq_remove(struct lockq *st, struct lq_addr a)
 	}
 	st->nsynced = drop(st->synced, st->nsynced, a);
 	for (k = 0; k < st->npend; k++)
-		if (!lq_addr_eq(st->pend[k].a, a))
+		if (!addr_eq(st->pend[k].a, a))
 			st->pend[n++] = st->pend[k];
 	st->npend = n;
 	if (st->nq == 0)
@@ -257,7 +301,7 @@ lq_answered(struct lockq *st, const struct lockq *told)
 
 	for (i = 0; i < st->npend; i++) {
 		for (k = 0; k < told->npend; k++)
-			if (lq_addr_eq(st->pend[i].a, told->pend[k].a) &&
+			if (addr_eq(st->pend[i].a, told->pend[k].a) &&
 			    st->pend[i].seq == told->pend[k].seq)
 				break;
 		if (k < told->npend) {
@@ -273,9 +317,20 @@ lq_answered(struct lockq *st, const struct lockq *told)
 	return moved;
 }
 
+/*
+ * A member of SYNCED forgot the state (a ring it could not trust): it
+ * waits to be told again, like a newcomer whose message SEQ asked.
+ */
+void
+lq_forgot(struct lockq *st, struct cpgt_addr a, uint32_t seq)
+{
+	st->nsynced = drop(st->synced, st->nsynced, a);
+	add_pending(st, a, seq);
+}
+
 /* Who answers newcomers: the lowest synced member. */
 int
-lq_responder(const struct lockq *st, struct lq_addr *a)
+lq_responder(const struct lockq *st, struct cpgt_addr *a)
 {
 	size_t i;
 
@@ -283,7 +338,7 @@ lq_responder(const struct lockq *st, struct lq_addr *a)
 		return 0;
 	*a = st->synced[0];
 	for (i = 1; i < st->nsynced; i++)
-		if (lq_addr_lt(st->synced[i], *a))
+		if (addr_cmp(st->synced[i], *a) < 0)
 			*a = st->synced[i];
 	return 1;
 }
@@ -327,6 +382,12 @@ lq_init_msg(char *buf, size_t size, uint32_t seq, uint32_t ring_node,
 }
 
 size_t
+lq_forgot_msg(char *buf, size_t size, uint32_t seq)
+{
+	return wrote(snprintf(buf, size, PROTO "forgot %u", seq), size);
+}
+
+size_t
 lq_running_msg(char *buf, size_t size, uint32_t ms)
 {
 	return wrote(snprintf(buf, size, PROTO "running %u", ms), size);
@@ -359,7 +420,7 @@ app(struct mbuf *b, const char *fmt, ...)
 
 /* " N:P,..." or, with kill, " N:P:K,..."; " -" if empty. */
 static void
-put_list(struct mbuf *b, const struct lq_addr *v, size_t n,
+put_list(struct mbuf *b, const struct cpgt_addr *v, size_t n,
     const uint32_t *kill)
 {
 	size_t i;
@@ -454,13 +515,13 @@ mode(const char **p, int *quorum)
 }
 
 static int
-addr(const char **p, struct lq_addr *a)
+addr(const char **p, struct cpgt_addr *a)
 {
 	return num(p, &a->nodeid) && lit(p, ":") && num(p, &a->pid);
 }
 
 static int
-list(const char **p, struct lq_addr *v, size_t *n, uint32_t *kill)
+list(const char **p, struct cpgt_addr *v, size_t *n, uint32_t *kill)
 {
 	*n = 0;
 	if (lit(p, "-"))
@@ -495,13 +556,13 @@ pending(const char **p, struct lockq *st)
 
 /* a list names each process once */
 static int
-distinct(const struct lq_addr *v, size_t n)
+distinct(const struct cpgt_addr *v, size_t n)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i++)
 		for (k = i + 1; k < n; k++)
-			if (lq_addr_eq(v[i], v[k]))
+			if (addr_eq(v[i], v[k]))
 				return 0;
 	return 1;
 }
@@ -579,6 +640,9 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 		if (num(&p, &m->seq) && lit(&p, " ") &&
 		    ring(&p, &m->ring_node, &m->ring_seq) && *p == '\0')
 			m->kind = LQ_INIT;
+	} else if (lit(&p, "forgot ")) {
+		if (num(&p, &m->seq) && *p == '\0')
+			m->kind = LQ_FORGOT;
 	} else if (lit(&p, "running ")) {
 		if (num(&p, &m->kill_ms) && m->kill_ms <= LQ_KILL_MS_MAX &&
 		    *p == '\0')

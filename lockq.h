@@ -12,10 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <corosync/cpg.h>
+#include "addr.h"
 
-/* A group has at most this many members, so a queue as many entries. */
-#define LQ_MAX		CPG_MEMBERS_MAX
+/*
+ * A group has at most this many members (corosync's CPG_MEMBERS_MAX,
+ * checked where cmd/lock.c includes cpg.h), so a queue as many entries.
+ * Not included from cpg.h: the rules and the simulator need no corosync.
+ */
+#define LQ_MAX		128
 #define LQ_PENDING	(2 * LQ_MAX)
 /* --kill-after's largest value, so that milliseconds fit the wire's 32 bits
  * and a grace computed from it cannot wrap */
@@ -23,37 +27,20 @@
 /* The longest message: a state with every list full. */
 #define LQ_MSG_MAX	(64 + 3 * 24 * LQ_MAX + 36 * LQ_PENDING)
 
-struct lq_addr {
-	uint32_t	 nodeid;
-	uint32_t	 pid;
-};
-
-static inline int
-lq_addr_eq(struct lq_addr a, struct lq_addr b)
-{
-	return a.nodeid == b.nodeid && a.pid == b.pid;
-}
-
-/* NODEID:PID order: who answers newcomers, who wins a merge */
-static inline int
-lq_addr_lt(struct lq_addr a, struct lq_addr b)
-{
-	return a.nodeid < b.nodeid || (a.nodeid == b.nodeid && a.pid < b.pid);
-}
 
 /* A process waiting for a state, and which of its messages asked. */
 struct lq_pend {
-	struct lq_addr	 a;
+	struct cpgt_addr	 a;
 	uint32_t	 seq;
 };
 
 struct lockq {
 	unsigned	 limit;		/* 0: nobody queued, none agreed */
 	int		 quorum;	/* what the queue's contenders agreed */
-	struct lq_addr	 q[LQ_MAX];	/* in request order; holders first */
+	struct cpgt_addr	 q[LQ_MAX];	/* in request order; holders first */
 	uint32_t	 kill_ms[LQ_MAX];	/* each one's --kill-after */
 	size_t		 nq;
-	struct lq_addr	 synced[LQ_MAX];	/* who knows this state */
+	struct cpgt_addr	 synced[LQ_MAX];	/* who knows this state */
 	size_t		 nsynced;
 	struct lq_pend	 pend[LQ_PENDING];	/* who waits for it */
 	size_t		 npend;
@@ -66,6 +53,7 @@ enum lq_kind {
 	LQ_INIT,
 	LQ_STATE,
 	LQ_RUNNING,
+	LQ_FORGOT,
 };
 
 struct lq_msg {
@@ -94,16 +82,18 @@ size_t	 lq_request_msg(char *, size_t, unsigned, int, uint32_t, uint32_t);
 size_t	 lq_query_msg(char *, size_t, uint32_t);
 size_t	 lq_init_msg(char *, size_t, uint32_t, uint32_t, uint64_t);
 size_t	 lq_running_msg(char *, size_t, uint32_t);
+size_t	 lq_forgot_msg(char *, size_t, uint32_t);
+void	 lq_forgot(struct lockq *, struct cpgt_addr, uint32_t);
 size_t	 lq_state_msg(char *, size_t, const struct lockq *,
 	    const struct lq_pend *, uint32_t);
 
 void	 lq_reset(struct lockq *);
-ssize_t	 lq_index(const struct lq_addr *, size_t, struct lq_addr);
-enum lq_req lq_request(struct lockq *, struct lq_addr, unsigned, int,
+ssize_t	 lq_index(const struct cpgt_addr *, size_t, struct cpgt_addr);
+enum lq_req lq_request(struct lockq *, struct cpgt_addr, unsigned, int,
 	    uint32_t, uint32_t);
-int64_t	 lq_remove(struct lockq *, struct lq_addr);
+int64_t	 lq_remove(struct lockq *, struct cpgt_addr);
 int	 lq_answered(struct lockq *, const struct lockq *);
-int	 lq_responder(const struct lockq *, struct lq_addr *);
+int	 lq_responder(const struct lockq *, struct cpgt_addr *);
 size_t	 lq_holders(const struct lockq *);
 
 #endif

@@ -98,7 +98,6 @@ signals_setup(void)
 	sigprocmask(SIG_BLOCK, &block, &pollmask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigdelset(&pollmask, sigs[i]);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 static void

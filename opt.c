@@ -171,6 +171,47 @@ opt_run(struct runopts *ro, int ch, const char *arg)
 	return OPT_NOT_MINE;
 }
 
+/* --exec or --exec-timeout: taken, not ours, or bad (said why). */
+enum opt_res
+opt_exec(struct execopts *x, int ch, const char *arg)
+{
+	switch (ch) {
+	case OPT_EXEC:
+		if (arg[0] == '\0') {
+			usage_error("--exec needs a command");
+			return OPT_BAD;
+		}
+		x->cmd = arg;
+		return OPT_TAKEN;
+	case OPT_EXEC_TIMEOUT:
+		if (opt_seconds("--exec-timeout", arg, &x->timeout) == -1)
+			return OPT_BAD;
+		if (x->timeout <= 0) {
+			usage_error("--exec-timeout must be more than 0");
+			return OPT_BAD;
+		}
+		x->timeout_set = 1;
+		return OPT_TAKEN;
+	}
+	return OPT_NOT_MINE;
+}
+
+/* What --exec excludes, once every option is read: 0, or -1 (said). */
+int
+opt_exec_check(const struct execopts *x, const struct outfmt *f)
+{
+	if (x->cmd == NULL && x->timeout_set) {
+		usage_error("--exec-timeout goes with --exec");
+		return -1;
+	}
+	if (x->cmd != NULL && f->format) {
+		usage_error("--format does not go with --exec: the handler "
+		    "gets the event as JSON");
+		return -1;
+	}
+	return 0;
+}
+
 /* getopt_long returned '?' or ':' (optstrings start with ':'). */
 int
 opt_unknown(char **argv, int ch)
@@ -263,8 +304,13 @@ const struct optdef opts_run[] = {
 
 const struct optdef opts_stay[] = {
 	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
+	OPTDEF_END
+};
+
+const struct optdef opts_backlog[] = {
 	{ "max-backlog", OPT_MAX_BACKLOG, "size",
-	    "unwritten output allowed (default 64M)" },
+	    "unwritten output, or events waiting for\n--exec, allowed "
+	    "(default 64M)" },
 	OPTDEF_END
 };
 
@@ -272,6 +318,15 @@ const struct optdef opts_input[] = {
 	{ "null", '0', NULL, "messages end with NUL, not newline" },
 	{ "whole", OPT_WHOLE, NULL, "all of the input is one message" },
 	{ "file", 'f', "file", "read messages from FILE" },
+	OPTDEF_END
+};
+
+const struct optdef opts_exec[] = {
+	{ "exec", OPT_EXEC, "command", "run COMMAND with sh -c for each "
+	    "event instead\nof printing it: its JSON on stdin, CPGTOOL_*\n"
+	    "in the environment; one at a time, in order" },
+	{ "exec-timeout", OPT_EXEC_TIMEOUT, "seconds", "stop a handler "
+	    "after SECONDS (SIGTERM,\nSIGKILL 5 s later)" },
 	OPTDEF_END
 };
 
@@ -439,7 +494,8 @@ opt_synopsis(FILE *fp, const struct cmd *c, size_t col, size_t indent)
 			snprintf(w, sizeof(w), "[--%s]", v[i]->name);
 		word(fp, &col, indent, w);
 	}
-	word(fp, &col, indent, c->usage);
+	if (c->usage[0] != '\0')
+		word(fp, &col, indent, c->usage);
 	fputc('\n', fp);
 }
 

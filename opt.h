@@ -27,6 +27,15 @@ enum {
 	OPT_NO_QUORUM,
 	OPT_SHOW,
 	OPT_NAMES,
+	OPT_FIRST,
+	OPT_REPLIES,
+	OPT_NODES,
+	OPT_ACK_TIMEOUT,
+	OPT_EXEC_TIMEOUT,
+	OPT_MAX_REPLY,
+	OPT_MAX_QUEUE,
+	OPT_EXEC,
+	OPT_QUORUM,
 };
 
 /*
@@ -47,9 +56,11 @@ struct optdef {
 extern const struct optdef opts_format[];	/* -j -F -e -T */
 extern const struct optdef opts_filter[];	/* -x -E */
 extern const struct optdef opts_run[];		/* -t --wait-for-corosync */
-extern const struct optdef opts_stay[];		/* -r --max-backlog */
+extern const struct optdef opts_stay[];		/* -r */
+extern const struct optdef opts_backlog[];	/* --max-backlog */
 extern const struct optdef opts_input[];	/* -0 --whole -f */
 extern const struct optdef opts_intrusive[];	/* --intrusive */
+extern const struct optdef opts_exec[];		/* --exec --exec-timeout */
 
 /*
  * What an option handler (fmt_option, opt_run, opt_common) made of an
@@ -84,5 +95,15 @@ void	 opt_help(const struct optdef *const *);
 void	 opt_synopsis(FILE *, const struct cmd *, size_t, size_t);
 int	 opt_unknown(char **, int);
 void	 opt_init_run(struct runopts *);
+
+/* --exec and --exec-timeout, as given. */
+struct execopts {
+	const char	*cmd;		/* NULL: no --exec */
+	double		 timeout;	/* 0: none */
+	int		 timeout_set;
+};
+
+enum opt_res opt_exec(struct execopts *, int, const char *);
+int	 opt_exec_check(const struct execopts *, const struct outfmt *);
 
 #endif

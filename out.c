@@ -12,9 +12,11 @@
  * its groups first.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
+#include "askp.h"
 #include "enc.h"
 #include "event.h"
 #include "fmt.h"
@@ -35,7 +37,12 @@ struct lit {
 static const struct lit types[] = {
 	[EV_MESSAGE] = LIT("message"), [EV_CONFCHG] = LIT("confchg"),
 	[EV_TOTEM] = LIT("totem"), [EV_GAP] = LIT("gap"),
-	[EV_MEMBERS] = LIT("members"),
+	[EV_MEMBERS] = LIT("members"), [EV_QUORATE] = LIT("quorate"),
+	[EV_INQUORATE] = LIT("inquorate"), [EV_NODE] = LIT("node"),
+};
+static const struct lit qstates[] = {
+	[QS_MEMBER] = LIT("member"), [QS_DEAD] = LIT("dead"),
+	[QS_LEAVING] = LIT("leaving"),
 };
 static const struct lit lock_types[] = {
 	[LOCK_WAITING] = LIT("waiting"), [LOCK_ACQUIRED] = LIT("acquired"),
@@ -153,6 +160,204 @@ text_totem(struct sink *s, const struct event *ev)
 		sink_putc(s, '-');
 }
 
+static void json_nodename(struct sink *, const struct nodeinfo *);
+
+/*
+ * votequorum's view. A node: "NODEID state=S votes=V [name=N addrs=A]
+ * [local]" in text; the verdict: "ring=R expected=E total=T quorum=Q
+ * members=N,...". In JSON the same, as numbers, strings and arrays.
+ */
+static void
+text_node(struct sink *s, const struct qview *v, const struct qnode *n,
+    const struct nodeinfo *ni)
+{
+	enc_u(s, n->nodeid);
+	sink_lit(s, " state=");
+	put_lit(s, &qstates[n->state]);
+	sink_lit(s, " votes=");
+	enc_u(s, n->votes);
+	if (ni != NULL) {
+		sink_lit(s, " name=");
+		if (ni->name[0])
+			enc_text(s, ni->name, strlen(ni->name), 1);
+		else
+			sink_putc(s, '-');
+		sink_lit(s, " addrs=");
+		sink_puts(s, ni->addrs[0] ? ni->addrs : "-");
+	}
+	if (n->nodeid == v->nodeid)
+		sink_lit(s, " local");
+}
+
+static size_t
+count_qmembers(const struct qview *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < v->nnodes; i++)
+		n += v->nodes[i].state == QS_MEMBER;
+	return n;
+}
+
+static void
+text_verdict(struct sink *s, const struct qview *v)
+{
+	size_t i, c = 0;
+
+	sink_lit(s, "ring=");
+	enc_xnum(s, v->ring.nodeid);
+	sink_putc(s, '.');
+	enc_xnum(s, v->ring.seq);
+	sink_lit(s, " expected=");
+	enc_u(s, v->expected);
+	sink_lit(s, " total=");
+	enc_u(s, v->total);
+	sink_lit(s, " quorum=");
+	enc_u(s, v->quorum);
+	sink_lit(s, " members=");
+	for (i = 0; i < v->nnodes; i++) {
+		if (v->nodes[i].state != QS_MEMBER)
+			continue;
+		if (c++)
+			sink_putc(s, ',');
+		enc_u(s, v->nodes[i].nodeid);
+	}
+	if (c == 0)
+		sink_putc(s, '-');
+}
+
+static void
+text_quorum(struct sink *s, const struct event *ev)
+{
+	if (ev->type == EV_NODE)
+		text_node(s, ev->quorum, ev->node, ev->name);
+	else
+		text_verdict(s, ev->quorum);
+	if (ev->unordered)
+		sink_lit(s, " unordered");
+}
+
+static void
+json_node(struct sink *s, const struct qview *v, const struct qnode *n,
+    const struct nodeinfo *ni)
+{
+	const char *p, *q;
+
+	sink_lit(s, "\"nodeid\":");
+	enc_u(s, n->nodeid);
+	sink_lit(s, ",\"state\":\"");
+	put_lit(s, &qstates[n->state]);
+	sink_lit(s, "\",\"votes\":");
+	enc_u(s, n->votes);
+	if (ni != NULL) {
+		json_nodename(s, ni);
+		sink_lit(s, ",\"addrs\":[");
+		/* numeric addresses from getnameinfo: nothing to escape */
+		for (p = ni->addrs; *p; p = *q ? q + 1 : q) {
+			q = strchrnul(p, ',');
+			if (p != ni->addrs)
+				sink_putc(s, ',');
+			sink_putc(s, '"');
+			sink_put(s, p, (size_t)(q - p));
+			sink_putc(s, '"');
+		}
+		sink_putc(s, ']');
+	}
+	sink_puts(s, n->nodeid == v->nodeid ? ",\"local\":true" :
+	    ",\"local\":false");
+}
+
+static void
+json_ring(struct sink *s, const struct qview *v)
+{
+	sink_lit(s, "\"ring_id\":{\"nodeid\":");
+	enc_u(s, v->ring.nodeid);
+	sink_lit(s, ",\"seq\":");
+	enc_u(s, v->ring.seq);
+	sink_lit(s, "},\"expected_votes\":");
+	enc_u(s, v->expected);
+}
+
+static void
+json_verdict(struct sink *s, const struct qview *v)
+{
+	size_t i, c = 0;
+
+	json_ring(s, v);
+	sink_lit(s, ",\"total_votes\":");
+	enc_u(s, v->total);
+	sink_lit(s, ",\"quorum\":");
+	enc_u(s, v->quorum);
+	sink_lit(s, ",\"members\":[");
+	for (i = 0; i < v->nnodes; i++) {
+		if (v->nodes[i].state != QS_MEMBER)
+			continue;
+		if (c++)
+			sink_putc(s, ',');
+		enc_u(s, v->nodes[i].nodeid);
+	}
+	sink_putc(s, ']');
+}
+
+static void
+json_quorum(struct sink *s, const struct event *ev)
+{
+	sink_putc(s, ',');
+	if (ev->type == EV_NODE)
+		json_node(s, ev->quorum, ev->node, ev->name);
+	else
+		json_verdict(s, ev->quorum);
+	if (ev->unordered)
+		sink_lit(s, ",\"unordered\":true");
+}
+
+/*
+ * The quorum as cpgtool quorum prints it: in text, the verdict's line
+ * ("quorate" or "inquorate") and a line per configured node, as the
+ * events of quorum --watch; in JSON one object. `ni': a name for each
+ * node of the view, or NULL.
+ */
+void
+out_quorum(struct sink *s, const struct outfmt *f, const struct qview *v,
+    const struct nodeinfo *ni)
+{
+	size_t i, m;
+
+	if (!sink_begin_item(s, &m))
+		return;
+	if (!f->json) {
+		sink_puts(s, v->quorate ? "quorate " : "inquorate ");
+		text_verdict(s, v);
+		sink_putc(s, '\n');
+		for (i = 0; i < v->nnodes; i++) {
+			sink_lit(s, "node ");
+			text_node(s, v, &v->nodes[i], ni ? &ni[i] : NULL);
+			sink_putc(s, '\n');
+		}
+		sink_end_item(s, m);
+		return;
+	}
+	sink_puts(s, v->quorate ? "{\"quorate\":true," : "{\"quorate\":false,");
+	sink_lit(s, "\"nodeid\":");
+	enc_u(s, v->nodeid);
+	sink_putc(s, ',');
+	json_ring(s, v);
+	sink_lit(s, ",\"highest_expected\":");
+	enc_u(s, v->highest);
+	sink_lit(s, ",\"total_votes\":");
+	enc_u(s, v->total);
+	sink_lit(s, ",\"quorum\":");
+	enc_u(s, v->quorum);
+	sink_lit(s, ",\"nodes\":[");
+	for (i = 0; i < v->nnodes; i++) {
+		sink_puts(s, i ? ",{" : "{");
+		json_node(s, v, &v->nodes[i], ni ? &ni[i] : NULL);
+		sink_putc(s, '}');
+	}
+	sink_lit(s, "]}\n");
+	sink_end_item(s, m);
+}
+
 static void
 text_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 {
@@ -167,6 +372,11 @@ text_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 	}
 	if (ev->type == EV_TOTEM) {
 		text_totem(s, ev);
+		sink_putc(s, '\n');
+		return;
+	}
+	if (ev->quorum != NULL) {
+		text_quorum(s, ev);
 		sink_putc(s, '\n');
 		return;
 	}
@@ -229,6 +439,11 @@ json_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 	}
 	if (ev->type == EV_TOTEM) {
 		json_totem(s, ev);
+		sink_lit(s, "}\n");
+		return;
+	}
+	if (ev->quorum != NULL) {
+		json_quorum(s, ev);
 		sink_lit(s, "}\n");
 		return;
 	}
@@ -569,5 +784,309 @@ out_lock_queue(struct sink *s, const struct outfmt *f,
 	json_queue(s, "waiters", a + nholders, n - nholders,
 	    ni ? ni + nholders : NULL);
 	sink_lit(s, "}\n");
+	sink_end_item(s, m);
+}
+
+/* The variables out_event_env sets; a handler gets no others of ours. */
+const char *const out_env_names[] = {
+	"CPGTOOL_EVENT", "CPGTOOL_GROUP", "CPGTOOL_NODEID", "CPGTOOL_PID",
+	"CPGTOOL_REASON", "CPGTOOL_MEMBERS", "CPGTOOL_NODE_NAME", NULL,
+};
+
+enum env_field { EF_NODEID, EF_PID, EF_REASON, EF_NAME };
+
+/* A node's name as text writes names (a space as \x20), - if unknown. */
+static void
+env_name(struct sink *s, out_name_fn *name, void *arg, uint32_t nodeid)
+{
+	const char *n = name(arg, nodeid);
+
+	if (n != NULL && n[0] != '\0')
+		enc_text(s, n, strlen(n), 1);
+	else
+		sink_putc(s, '-');
+}
+
+/*
+ * One field of each process a membership event is about, those that
+ * joined and then those that left (as --exclude-self lists them), one
+ * word each: 0 if there are none.
+ */
+static size_t
+env_procs(struct sink *s, const struct outfmt *f, const struct event *ev,
+    enum env_field field, out_name_fn *name, void *arg)
+{
+	const struct event *hide = f->exclude_self ? ev : NULL;
+	const struct cpg_address *a;
+	size_t i, n, c = 0;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		a = k ? ev->left : ev->joined;
+		n = k ? ev->nleft : ev->njoined;
+		for (i = 0; i < n; i++) {
+			if (is_self(hide, &a[i]))
+				continue;
+			if (c++)
+				sink_putc(s, ' ');
+			if (field == EF_NODEID)
+				enc_u(s, a[i].nodeid);
+			else if (field == EF_PID)
+				enc_u(s, a[i].pid);
+			else if (field == EF_NAME)
+				env_name(s, name, arg, a[i].nodeid);
+			else if (ev->type == EV_MEMBERS)
+				sink_puts(s, k ? "left" : "joined");
+			else
+				sink_puts(s, a[i].reason < 6 ?
+				    reasons[a[i].reason] : "undefined");
+		}
+	}
+	return c;
+}
+
+/* NAME=VALUE and its NUL; a list with no words is taken back. */
+static void
+env_list(struct sink *s, const struct outfmt *f, const char *var,
+    const struct event *ev, enum env_field field, out_name_fn *name,
+    void *arg)
+{
+	size_t m = sink_mark(s);
+
+	sink_puts(s, var);
+	sink_putc(s, '=');
+	if (env_procs(s, f, ev, field, name, arg) == 0)
+		sink_rewind(s, m);
+	else
+		sink_putc(s, '\0');
+}
+
+static void
+env_num(struct sink *s, const char *var, uint64_t v)
+{
+	sink_puts(s, var);
+	sink_putc(s, '=');
+	enc_u(s, v);
+	sink_putc(s, '\0');
+}
+
+/* The one node a message or a quorum node event is about. */
+static void
+env_node(struct sink *s, uint32_t nodeid, out_name_fn *name, void *arg)
+{
+	env_num(s, "CPGTOOL_NODEID", nodeid);
+	if (name == NULL)
+		return;
+	sink_lit(s, "CPGTOOL_NODE_NAME=");
+	env_name(s, name, arg, nodeid);
+	sink_putc(s, '\0');
+}
+
+/*
+ * An event's environment for an --exec handler, into s: NAME=VALUE
+ * strings, each ending in a NUL. CPGTOOL_EVENT is its type; the group as
+ * text writes it; for a membership change the processes that joined and
+ * then those that left, a word each in CPGTOOL_NODEID, CPGTOOL_PID and
+ * CPGTOOL_REASON (CPG's reason, or joined/left for members --watch);
+ * CPGTOOL_MEMBERS the count after the change; with `name' (NULL: none)
+ * the node names. 1 if put into s, 0 if the options hide the event, -1
+ * if memory ran out.
+ */
+int
+out_event_env(struct sink *s, const struct outfmt *f, const struct event *ev,
+    out_name_fn *name, void *arg)
+{
+	size_t m;
+
+	if (!shown(f, ev))
+		return 0;
+	if (!sink_begin_item(s, &m))
+		return -1;
+	sink_lit(s, "CPGTOOL_EVENT=");
+	put_lit(s, &types[ev->type]);
+	sink_putc(s, '\0');
+	if (ev->group != NULL && ev->quorum == NULL && ev->type != EV_TOTEM) {
+		sink_lit(s, "CPGTOOL_GROUP=");
+		enc_text(s, ev->group->value, ev->group->length, 1);
+		sink_putc(s, '\0');
+	}
+	switch (ev->type) {
+	case EV_MESSAGE:
+		env_node(s, ev->nodeid, name, arg);
+		env_num(s, "CPGTOOL_PID", ev->pid);
+		break;
+	case EV_CONFCHG:
+	case EV_MEMBERS:
+		env_list(s, f, "CPGTOOL_NODEID", ev, EF_NODEID, name, arg);
+		env_list(s, f, "CPGTOOL_PID", ev, EF_PID, name, arg);
+		env_list(s, f, "CPGTOOL_REASON", ev, EF_REASON, name, arg);
+		if (name != NULL)
+			env_list(s, f, "CPGTOOL_NODE_NAME", ev, EF_NAME, name,
+			    arg);
+		env_num(s, "CPGTOOL_MEMBERS", ev->nmembers);
+		break;
+	case EV_TOTEM:
+		env_num(s, "CPGTOOL_MEMBERS", ev->nnodes);
+		break;
+	case EV_NODE:
+		env_node(s, ev->node->nodeid, name, arg);
+		sink_lit(s, "CPGTOOL_REASON=");
+		put_lit(s, &qstates[ev->node->state]);
+		sink_putc(s, '\0');
+		/* FALLTHROUGH */
+	case EV_QUORATE:
+	case EV_INQUORATE:
+		env_num(s, "CPGTOOL_MEMBERS", count_qmembers(ev->quorum));
+		break;
+	default:
+		break;
+	}
+	return sink_end_item(s, m) ? 1 : -1;
+}
+
+/* "reply [TIME] NODEID PID [NAME] STATUS PAYLOAD" */
+static void
+text_reply(struct sink *s, const struct outfmt *f, const struct reply *r)
+{
+	sink_lit(s, "reply ");
+	if (f->stamps) {
+		enc_time(s, &r->time);
+		sink_putc(s, ' ');
+	}
+	enc_u(s, r->nodeid);
+	sink_putc(s, ' ');
+	enc_u(s, r->pid);
+	if (r->ni != NULL)
+		text_nodename(s, r->ni);
+	sink_putc(s, ' ');
+	enc_u(s, (uint64_t)r->status);
+	sink_putc(s, ' ');
+	put_payload(s, (enum enc)f->enc, r->data, r->len);
+	sink_putc(s, '\n');
+}
+
+static void
+json_reply(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
+    const struct reply *r)
+{
+	sink_lit(s, "{\"type\":\"reply\"");
+	if (f->stamps) {
+		sink_lit(s, ",\"time\":\"");
+		enc_time(s, &r->time);
+		sink_putc(s, '"');
+	}
+	sink_putc(s, ',');
+	enc_jbytes(s, KEY("group"), g->value, g->length, ENC_TEXT);
+	sink_lit(s, ",\"nodeid\":");
+	enc_u(s, r->nodeid);
+	sink_lit(s, ",\"pid\":");
+	enc_u(s, r->pid);
+	if (r->ni != NULL)
+		json_nodename(s, r->ni);
+	sink_lit(s, ",\"status\":");
+	enc_u(s, (uint64_t)r->status);
+	sink_lit(s, ",\"size\":");
+	enc_u(s, r->len);
+	sink_puts(s, r->cut ? ",\"truncated\":true," : ",\"truncated\":false,");
+	enc_jbytes(s, KEY("payload"), r->data, r->len, (enum enc)f->enc);
+	sink_lit(s, "}\n");
+}
+
+/*
+ * A reply to ask: a line in text, an object in JSON; the payload in the
+ * --encoding asked for, escaped as a message's is.
+ */
+void
+out_reply(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
+    const struct reply *r)
+{
+	size_t m;
+
+	if (!sink_begin_item(s, &m))
+		return;
+	if (f->json)
+		json_reply(s, f, g, r);
+	else
+		text_reply(s, f, r);
+	sink_end_item(s, m);
+}
+
+static const struct lit served_verbs[] = {
+	[SERVED_REPLY] = LIT("reply "), [SERVED_SKIP] = LIT("skip "),
+	[SERVED_BUSY] = LIT("busy "), [SERVED_CANCEL] = LIT("cancel "),
+};
+
+/*
+ * serve -v: what became of a request, a line each, always text:
+ * "reply ID status=S size=N seconds=T [cut]", "skip ID",
+ * "busy ID status=125", "cancel ID".
+ */
+void
+out_served(struct sink *s, enum served what, const char *id, int status,
+    size_t size, int cut, double seconds)
+{
+	char sec[32];
+	size_t m;
+
+	if (!sink_begin_item(s, &m))
+		return;
+	put_lit(s, &served_verbs[what]);
+	sink_puts(s, id);
+	if (what == SERVED_REPLY || what == SERVED_BUSY) {
+		sink_lit(s, " status=");
+		enc_u(s, (uint64_t)status);
+	}
+	if (what == SERVED_REPLY) {
+		sink_lit(s, " size=");
+		enc_u(s, size);
+		snprintf(sec, sizeof(sec), " seconds=%.3f", seconds);
+		sink_puts(s, sec);
+		if (cut)
+			sink_lit(s, " cut");
+	}
+	sink_putc(s, '\n');
+	sink_end_item(s, m);
+}
+
+static void
+count_part(struct sink *s, size_t n, const char *what)
+{
+	if (n == 0)
+		return;
+	sink_lit(s, ", ");
+	enc_u(s, n);
+	sink_putc(s, ' ');
+	sink_puts(s, what);
+}
+
+/*
+ * ask's summary, one line: "3 replied, 1 failed, 1 left, 1 not a server"
+ * (what is 0 is left out, but the replies); members neither replied nor
+ * gone are `waiting' ("missing", "not waited for").
+ */
+void
+out_ask_summary(struct sink *s, const struct askp_counts *c,
+    const char *waiting)
+{
+	size_t i, m;
+
+	if (!sink_begin_item(s, &m))
+		return;
+	enc_u(s, c->replied);
+	sink_lit(s, " replied");
+	count_part(s, c->failed, "failed");
+	count_part(s, c->left, "left");
+	count_part(s, c->notserver, "not a server");
+	count_part(s, c->notaddr, "not addressed");
+	count_part(s, c->waiting, waiting);
+	for (i = 0; i < c->nbare; i++) {
+		if (i == 0)
+			sink_puts(s, c->nbare > 1 ? ", no server on nodes " :
+			    ", no server on node ");
+		else
+			sink_putc(s, ',');
+		enc_u(s, c->bare[i]);
+	}
+	sink_putc(s, '\n');
 	sink_end_item(s, m);
 }

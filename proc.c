@@ -17,6 +17,11 @@
  * its own to their defaults (loop_child_signals), so none of our handlers
  * ever runs in it.
  *
+ * With pgroup the child leads a process group of its own, and stopping
+ * or signalling it reaches the whole group: `sh -c SCRIPT' forks what
+ * the script runs, and a signal to the shell alone would leave that
+ * running. PDEATHSIG still reaches only the child itself.
+ *
  * Its stdin, when fed from a buffer, is a pipe whose end here does not
  * block: the loop writes as the child reads, and a child that never reads
  * never holds us up. A child that exits or closes its stdin early ends
@@ -44,8 +49,8 @@
 #include "proc.h"
 #include "status.h"
 
-/* A read of captured output; also what is dropped past outmax at once. */
-#define READ_CHUNK	(64 * 1024)
+/* What is read and dropped at once past outmax: a pipe's worth. */
+#define DROP_CHUNK	(64 * 1024)
 /* Reads at the child's exit, at most: what its pipe holds, and a bit. */
 #define DRAIN_MAX	64
 
@@ -56,6 +61,7 @@ struct proc {
 	proc_done_fn	*done;
 	void		*arg;
 	pid_t		 pid;
+	int		 pgroup;	/* it leads a process group of its own */
 	int		 stopped;	/* proc_stop was called */
 	int64_t		 kill_after;
 	struct timer	 kill_t;
@@ -64,7 +70,7 @@ struct proc {
 	char		*in;
 	size_t		 inlen;
 	size_t		 inoff;
-	/* captured stdout */
+	/* captured stdout: outmax bytes, paged in as they are written */
 	int		 outfd;		/* -1: not captured, or at EOF */
 	char		*out;
 	size_t		 outlen;
@@ -81,6 +87,7 @@ struct child {
 	int		 out;		/* -1: keep ours */
 	int		 errfd;		/* exec's errno goes here */
 	pid_t		 parent;
+	int		 pgroup;
 };
 
 /* Make fd the child's `to', with close-on-exec off either way. */
@@ -103,7 +110,8 @@ child_run(const struct child *c)
 	loop_child_signals();
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != c->parent)
 		_exit(ST_FAIL);
-	if (child_fd(c->in, STDIN_FILENO) == -1 ||
+	if ((c->pgroup && setpgid(0, 0) == -1) ||
+	    child_fd(c->in, STDIN_FILENO) == -1 ||
 	    child_fd(c->out, STDOUT_FILENO) == -1) {
 		e = errno;
 		(void)!write(c->errfd, &e, sizeof(e));
@@ -207,12 +215,15 @@ on_in(struct loop *l, void *arg, short revents)
 	write_in(arg);
 }
 
-/* One read: 1 if data came (kept or dropped), 0 at EOF or error, -1 if
- * nothing is there now. */
+/*
+ * One read: 1 if data came (kept or dropped), 0 at EOF or on an error
+ * (the pipe is closed then), -1 if nothing is there now.
+ */
 static int
 read_out(struct proc *p)
 {
-	char drop[4096], *buf;
+	static char drop[DROP_CHUNK];
+	char *buf;
 	size_t room;
 	ssize_t n;
 
@@ -262,7 +273,18 @@ proc_release(struct proc *p)
 	free(p);
 }
 
-/* The child has ended: read what it left in the pipe, then tell. */
+/* Whom a signal goes to: the child, or its whole process group. */
+static pid_t
+target(const struct proc *p)
+{
+	return p->pgroup ? -p->pid : p->pid;
+}
+
+/*
+ * The child has ended: read what it left in the pipe, then tell. What is
+ * left of a stopped process group goes with its leader: the grace was
+ * the leader's.
+ */
 static void
 on_end(struct loop *l, void *arg, pid_t pid, int status)
 {
@@ -277,6 +299,8 @@ on_end(struct loop *l, void *arg, pid_t pid, int status)
 		status = ST_SIGNAL + WTERMSIG(status);
 	else
 		status = WEXITSTATUS(status);
+	if (p->pgroup && p->stopped)
+		kill(-pid, SIGKILL);
 	p->pid = 0;
 	close_in(p);
 	for (i = 0; i < DRAIN_MAX && p->outfd >= 0; i++)
@@ -294,7 +318,7 @@ on_kill(struct loop *l, void *arg)
 
 	(void)l;
 	if (p->pid > 0)
-		kill(p->pid, SIGKILL);
+		kill(target(p), SIGKILL);
 }
 
 /*
@@ -394,6 +418,7 @@ proc_start(struct loop *l, const struct proc_opts *o, proc_done_fn *done,
 	p->arg = arg;
 	p->infd = p->outfd = -1;
 	p->kill_after = o->kill_after;
+	p->pgroup = c.pgroup = o->pgroup;
 	timer_init(l, &p->kill_t, on_kill, p);
 	c.envp = environ;
 	if ((p->name = strdup(o->argv[0])) == NULL ||
@@ -446,7 +471,7 @@ proc_stop(struct proc *p)
 	if (p->pid <= 0)
 		return;
 	p->stopped = 1;
-	kill(p->pid, SIGTERM);
+	kill(target(p), SIGTERM);
 	if (!p->kill_t.at)
 		timer_in(&p->kill_t, p->kill_after);
 }
@@ -455,7 +480,7 @@ void
 proc_signal(struct proc *p, int sig)
 {
 	if (p->pid > 0)
-		kill(p->pid, sig);
+		kill(target(p), sig);
 }
 
 /*
@@ -468,7 +493,7 @@ proc_free(struct proc *p)
 	if (p == NULL)
 		return;
 	if (p->pid > 0) {
-		kill(p->pid, SIGKILL);
+		kill(target(p), SIGKILL);
 		loop_child_del(p->loop, p->pid);
 		while (waitpid(p->pid, NULL, 0) == -1 && errno == EINTR)
 			;

@@ -30,6 +30,8 @@ struct proc_opts {
 					   flagged); 0: inherit ours */
 	int64_t		 kill_after;	/* ns from proc_stop's SIGTERM to
 					   SIGKILL */
+	int		 pgroup;	/* a process group of its own: the
+					   signals reach its children too */
 };
 
 /*
@@ -39,13 +41,22 @@ struct proc_opts {
  */
 typedef void	 proc_done_fn(void *, struct proc *, int);
 
+/*
+ * ST_OK and the proc; or, said in one line, ST_NOTFOUND (127) or
+ * ST_NOEXEC (126) when exec fails, ST_FAIL otherwise, and no proc.
+ * Never calls `done' itself.
+ */
 int	 proc_start(struct loop *, const struct proc_opts *, proc_done_fn *,
 	    void *, struct proc **);
+/* SIGTERM now, SIGKILL kill_after later unless it has ended */
 void	 proc_stop(struct proc *);
 void	 proc_signal(struct proc *, int);
+/* the loop ends under it: SIGKILL, reap and free, without `done' */
 void	 proc_free(struct proc *);
 pid_t	 proc_pid(const struct proc *);
+/* in `done': what it wrote to stdout (up to outmax), and if more came */
 const char *proc_output(const struct proc *, size_t *, int *);
+/* in `done': it ended after proc_stop */
 int	 proc_timed_out(const struct proc *);
 
 #endif

@@ -51,17 +51,6 @@
 #define RECONNECT_EVERY	(200 * MSEC)
 #define DISPATCH_MAX	1024
 
-/*
- * The most bytes queued before sess_send refuses: about a quarter of a
- * second of the cluster's throughput at large messages (some 72 MB/s,
- * see libcpg-facts.md). A pump never gets near it (it stops at the first
- * queued message); a command that sends without one (lock's protocol, a
- * reply per request) and gets there outruns corosync for good, and only
- * memory would grow. A single larger message is taken when the queue is
- * empty: corosync's own limit (MSG_MAX) is the one that counts.
- */
-#define SESS_QUEUE_MAX	(16 * 1024 * 1024)
-
 /* A message corosync has not taken yet. */
 struct qmsg {
 	struct qmsg	*next;
@@ -111,9 +100,21 @@ struct quorum {
 	votequorum_handle_t h;
 	int		 inited;
 	int		 told;		/* the first notification came */
+	int		 ringed;	/* ... and the first ring */
+	int		 quorate;
+	int		 complete;
+	votequorum_ring_id_t ring;	/* the ring the next verdict is for */
 	int		 fd;		/* -1 until watched */
-	void		(*fn)(void *, int, int);
+	quorum_fn	*fn;
 	void		*arg;
+	/* following views (quorum_follow): the latest notifications */
+	quorum_view_fn	*vfn;
+	struct qview	*view;
+	int		 changed;	/* since the view was last told */
+	uint32_t	 nstates;
+	votequorum_node_t states[QNODES_MAX];
+	cmap_handle_t	 cmap;
+	corosync_cfg_handle_t cfg;
 };
 
 /*
@@ -693,7 +694,9 @@ sess_send(struct sess *s, const void *buf, size_t len)
 		if (e != CS_ERR_TRY_AGAIN && e != CS_ERR_INTERRUPT)
 			return send_failed(s, e, len);
 		timer_in(&s->retry, backoff_next(&s->bo));
-	} else if (s->qhead != NULL && len > SESS_QUEUE_MAX - s->queued) {
+	} else if (s->qhead != NULL && (s->queued >= SESS_QUEUE_MAX ||
+	    len > SESS_QUEUE_MAX - s->queued)) {
+		/* one message over the bound may wait alone, no more */
 		warnx("cannot send a message of %zu bytes to '%s': %zu bytes "
 		    "wait for corosync already", len,
 		    group_str(s, name, sizeof(name)), s->queued);
@@ -796,7 +799,7 @@ sess_groups(struct sess *s, void (*fn)(void *, const struct cpg_name *,
 }
 
 static void
-node_name(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
+node_name(cmap_handle_t cmap, uint32_t nodeid, struct nodeinfo *ni)
 {
 	char key[64], *str;
 	uint32_t id;
@@ -804,15 +807,15 @@ node_name(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 
 	for (i = 0; i < 1024; i++) {
 		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
-		if (cmap_get_uint32(s->cmap, key, &id) != CS_OK)
+		if (cmap_get_uint32(cmap, key, &id) != CS_OK)
 			return;
 		if (id != nodeid)
 			continue;
 		snprintf(key, sizeof(key), "nodelist.node.%d.name", i);
-		if (cmap_get_string(s->cmap, key, &str) != CS_OK) {
+		if (cmap_get_string(cmap, key, &str) != CS_OK) {
 			snprintf(key, sizeof(key),
 			    "nodelist.node.%d.ring0_addr", i);
-			if (cmap_get_string(s->cmap, key, &str) != CS_OK)
+			if (cmap_get_string(cmap, key, &str) != CS_OK)
 				return;
 		}
 		snprintf(ni->name, sizeof(ni->name), "%s", str);
@@ -822,7 +825,7 @@ node_name(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 }
 
 static void
-node_addrs(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
+node_addrs(corosync_cfg_handle_t cfg, uint32_t nodeid, struct nodeinfo *ni)
 {
 	corosync_cfg_node_address_t addrs[8];
 	char host[NI_MAXHOST];
@@ -830,8 +833,7 @@ node_addrs(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 	socklen_t sl;
 	int i, n = 0;
 
-	if (corosync_cfg_get_node_addrs(s->cfg, nodeid, 8, &n, addrs) !=
-	    CS_OK)
+	if (corosync_cfg_get_node_addrs(cfg, nodeid, 8, &n, addrs) != CS_OK)
 		return;
 	for (i = 0; i < n && i < 8; i++) {
 		struct sockaddr *sa = (struct sockaddr *)addrs[i].address;
@@ -848,20 +850,31 @@ node_addrs(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 	}
 }
 
+/*
+ * A node's name and addresses from corosync's configuration, through
+ * cmap and cfg handles opened on first use (0: not open, or not there).
+ */
+static void
+nodeinfo(cmap_handle_t *cmap, corosync_cfg_handle_t *cfg, uint32_t nodeid,
+    struct nodeinfo *ni)
+{
+	memset(ni, 0, sizeof(*ni));
+	ni->nodeid = nodeid;
+	if (*cmap == 0 && cmap_initialize(cmap) != CS_OK)
+		*cmap = 0;
+	if (*cfg == 0 && corosync_cfg_initialize(cfg, NULL) != CS_OK)
+		*cfg = 0;
+	if (*cmap)
+		node_name(*cmap, nodeid, ni);
+	if (*cfg)
+		node_addrs(*cfg, nodeid, ni);
+}
+
 /* A node's name and addresses from corosync's configuration. */
 int
 sess_nodeinfo(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 {
-	memset(ni, 0, sizeof(*ni));
-	ni->nodeid = nodeid;
-	if (s->cmap == 0 && cmap_initialize(&s->cmap) != CS_OK)
-		s->cmap = 0;
-	if (s->cfg == 0 && corosync_cfg_initialize(&s->cfg, NULL) != CS_OK)
-		s->cfg = 0;
-	if (s->cmap)
-		node_name(s, nodeid, ni);
-	if (s->cfg)
-		node_addrs(s, nodeid, ni);
+	nodeinfo(&s->cmap, &s->cfg, nodeid, ni);
 	return ST_OK;
 }
 
@@ -873,12 +886,179 @@ on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 	uint32_t i;
 
 	(void)h;
+	q->told = 1;
+	if (q->view != NULL) {
+		/* put together once the dispatch is over: see tell_view */
+		q->view->quorate = quorate != 0;
+		q->nstates = n < QNODES_MAX ? n : QNODES_MAX;
+		memcpy(q->states, nodes, q->nstates * sizeof(*nodes));
+		q->changed = 1;
+		return;
+	}
 	/* votequorum lists every configured node, the missing ones too */
 	for (i = 0; i < n && nodes[i].state == VOTEQUORUM_NODESTATE_MEMBER;
 	    i++)
 		;
-	q->told = 1;
-	q->fn(q->arg, quorate != 0, i == n);
+	q->quorate = quorate != 0;
+	q->complete = i == n;
+	if (q->fd >= 0)
+		q->fn(q->arg, q->quorate, q->complete, q->ring.nodeid,
+		    q->ring.seq);
+}
+
+/*
+ * votequorum names the ring in its node list, sent while it syncs, before
+ * the verdict it sends once synced (exec/votequorum.c): the verdict that
+ * follows is for this ring.
+ */
+static void
+on_nodelist(votequorum_handle_t h, uint64_t ctx, votequorum_ring_id_t ring,
+    uint32_t n, uint32_t *nodes)
+{
+	struct quorum *q = (struct quorum *)(uintptr_t)ctx;
+
+	(void)h;
+	(void)n;
+	(void)nodes;
+	q->ring = ring;
+	q->ringed = 1;
+	if (q->view != NULL) {
+		q->view->ring.nodeid = ring.nodeid;
+		q->view->ring.seq = ring.seq;
+		q->changed = 1;
+	}
+}
+
+/* Expected votes changed (corosync-quorumtool -e, a node's vote). */
+static void
+on_expected(votequorum_handle_t h, uint64_t ctx, uint32_t expected)
+{
+	struct quorum *q = (struct quorum *)(uintptr_t)ctx;
+
+	(void)h;
+	(void)expected;
+	q->changed = 1;
+}
+
+/* votequorum_getinfo, on TRY_AGAIN again: CS_*, or -ST_* from the nap. */
+static int
+vq_getinfo(struct quorum *q, uint32_t nodeid, struct votequorum_info *info)
+{
+	cs_error_t e;
+	int st;
+
+	while ((e = votequorum_getinfo(q->h, nodeid, info)) ==
+	    CS_ERR_TRY_AGAIN)
+		if ((st = loop_nap(q->loop, MSEC)) != 0)
+			return -st;
+	return e;
+}
+
+static struct qnode *
+view_node(struct qview *v, uint32_t nodeid)
+{
+	size_t i;
+
+	for (i = 0; i < v->nnodes; i++)
+		if (v->nodes[i].nodeid == nodeid)
+			return &v->nodes[i];
+	if (v->nnodes == QNODES_MAX)
+		return NULL;
+	v->nodes[v->nnodes] = (struct qnode){ .nodeid = nodeid,
+	    .state = QS_DEAD, .votes = 1 };
+	return &v->nodes[v->nnodes++];
+}
+
+/*
+ * A configured node that this corosync has not heard of since it started
+ * is not in votequorum's list: from cmap's nodelist, as dead, with the
+ * votes configured for it.
+ */
+static void
+view_configured(struct quorum *q, struct qview *v)
+{
+	struct qnode *n;
+	uint32_t id, votes;
+	char key[64];
+	size_t had;
+	int i;
+
+	if (q->cmap == 0 && cmap_initialize(&q->cmap) != CS_OK) {
+		q->cmap = 0;
+		return;
+	}
+	for (i = 0; i < 1024; i++) {
+		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
+		if (cmap_get_uint32(q->cmap, key, &id) != CS_OK)
+			return;
+		had = v->nnodes;
+		if ((n = view_node(v, id)) == NULL || v->nnodes == had)
+			continue;
+		snprintf(key, sizeof(key), "nodelist.node.%d.quorum_votes", i);
+		if (cmap_get_uint32(q->cmap, key, &votes) == CS_OK)
+			n->votes = votes;
+	}
+}
+
+static int
+by_nodeid(const void *a, const void *b)
+{
+	const struct qnode *x = a, *y = b;
+
+	return x->nodeid < y->nodeid ? -1 : x->nodeid > y->nodeid;
+}
+
+/* The latest notifications and votequorum's figures, as one view. */
+static int
+build_view(struct quorum *q)
+{
+	struct qview *v = q->view;
+	struct votequorum_info info;
+	struct qnode *n;
+	uint32_t i;
+	int e;
+
+	/* node 0 is this node (votequorum's qdevice id stands for it) */
+	if ((e = vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info)) != CS_OK)
+		return e < 0 ? -e : cs_fail(e, "cannot get the quorum");
+	v->nodeid = info.node_id;
+	v->expected = info.node_expected_votes;
+	v->highest = info.highest_expected;
+	v->total = info.total_votes;
+	v->quorum = info.quorum;
+	v->nnodes = 0;
+	for (i = 0; i < q->nstates; i++) {
+		/* a quorum device is not a node */
+		if (q->states[i].nodeid == VOTEQUORUM_QDEVICE_NODEID ||
+		    (n = view_node(v, q->states[i].nodeid)) == NULL)
+			continue;
+		n->state = q->states[i].state == VOTEQUORUM_NODESTATE_MEMBER ?
+		    QS_MEMBER : q->states[i].state ==
+		    VOTEQUORUM_NODESTATE_LEAVING ? QS_LEAVING : QS_DEAD;
+		if ((e = vq_getinfo(q, n->nodeid, &info)) == CS_OK)
+			n->votes = info.node_votes;
+		else if (e < 0)
+			return -e;
+	}
+	view_configured(q, v);
+	qsort(v->nodes, v->nnodes, sizeof(v->nodes[0]), by_nodeid);
+	return ST_OK;
+}
+
+/* After a dispatch: what the notifications said, told as one view. */
+static void
+tell_view(struct quorum *q)
+{
+	int st;
+
+	if (!q->changed)
+		return;
+	q->changed = 0;
+	if ((st = build_view(q)) != ST_OK) {
+		loop_stop(q->loop, st);
+		return;
+	}
+	q->vfn(q->arg, q->view);
 }
 
 static void
@@ -889,46 +1069,61 @@ quorum_readable(struct loop *l, void *arg, short revents)
 
 	(void)revents;
 	e = votequorum_dispatch(q->h, CS_DISPATCH_ALL);
-	if (e == CS_OK || e == CS_ERR_TRY_AGAIN)
+	if (e == CS_OK || e == CS_ERR_TRY_AGAIN) {
+		if (q->view != NULL)
+			tell_view(q);
 		return;
-	/* no word from votequorum is no quorum */
+	}
 	loop_fd_del(l, q->fd);
 	votequorum_finalize(q->h);
 	q->fd = -1;
 	q->inited = 0;
-	q->fn(q->arg, 0, 0);
+	if (q->view != NULL) {
+		warnx("lost connection to corosync: %s", cs_name(e));
+		q->vfn(q->arg, NULL);
+		return;
+	}
+	/* no word from votequorum is no quorum */
+	q->fn(q->arg, 0, 0, q->ring.nodeid, q->ring.seq);
 }
 
-/*
- * Follow this node's quorum: fn is called before this returns with the
- * current state, and again on every change. ST_FAIL, said, if corosync
- * runs no votequorum: then nothing could tell a partition from a cluster.
- */
-int
-quorum_open(struct loop *l, void (*fn)(void *, int, int), void *arg,
-    struct quorum **qp)
+static struct quorum *
+quorum_new(struct loop *l, void *arg, struct quorum **qp)
 {
-	votequorum_callbacks_t cb = { .votequorum_quorum_notify_fn = on_quorum };
 	struct quorum *q;
-	cs_error_t e;
-	int fd, st;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL) {
 		warn("quorum");
-		return ST_FAIL;
+		return NULL;
 	}
 	*qp = q;
 	q->loop = l;
-	q->fn = fn;
 	q->arg = arg;
 	q->fd = -1;
+	return q;
+}
+
+/*
+ * Connect to votequorum and follow it: its current state comes at once,
+ * the ring and then the verdict, before this returns. ST_FAIL, said with
+ * `hint', if corosync runs no votequorum.
+ */
+static int
+quorum_track(struct quorum *q, const char *hint)
+{
+	votequorum_callbacks_t cb = {
+		.votequorum_quorum_notify_fn = on_quorum,
+		.votequorum_nodelist_notify_fn = on_nodelist,
+		.votequorum_expectedvotes_notify_fn = on_expected,
+	};
+	cs_error_t e;
+	int fd, st;
+
 	while ((e = votequorum_initialize(&q->h, &cb)) == CS_ERR_TRY_AGAIN)
-		if ((st = loop_nap(l, MSEC)) != 0)
+		if ((st = loop_nap(q->loop, MSEC)) != 0)
 			return st;
 	if (e == CS_ERR_LIBRARY || e == CS_ERR_NOT_EXIST) {
-		warnx("corosync runs no votequorum: a partition cannot be "
-		    "told from the cluster (configure it, or use "
-		    "--no-quorum)");
+		warnx("corosync runs no votequorum%s", hint);
 		return ST_FAIL;
 	}
 	if (e != CS_OK)
@@ -939,13 +1134,82 @@ quorum_open(struct loop *l, void (*fn)(void *, int, int), void *arg,
 	    (e = votequorum_trackstart(q->h, (uint64_t)(uintptr_t)q,
 	    CS_TRACK_CURRENT | CS_TRACK_CHANGES)) != CS_OK)
 		return cs_fail(e, "cannot follow corosync's quorum");
-	while (!q->told)
+	while (!q->told || !q->ringed)
 		if ((e = votequorum_dispatch(q->h, CS_DISPATCH_ONE)) != CS_OK)
 			return cs_fail(e, "cannot follow corosync's quorum");
-	if ((st = loop_fd(l, fd, POLLIN, quorum_readable, q)) != ST_OK)
+	if ((st = loop_fd(q->loop, fd, POLLIN, quorum_readable, q)) != ST_OK)
 		return st;
 	q->fd = fd;
 	return ST_OK;
+}
+
+/*
+ * Follow this node's quorum: fn is called before this returns with the
+ * current state, and again on every change. ST_FAIL, said, if corosync
+ * runs no votequorum: then nothing could tell a partition from a cluster.
+ */
+int
+quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
+{
+	struct quorum *q;
+	int st;
+
+	if ((q = quorum_new(l, arg, qp)) == NULL)
+		return ST_FAIL;
+	q->fn = fn;
+	if ((st = quorum_track(q, ": a partition cannot be told from the "
+	    "cluster (configure it, or use --no-quorum)")) != ST_OK)
+		return st;
+	fn(arg, q->quorate, q->complete, q->ring.nodeid, q->ring.seq);
+	return ST_OK;
+}
+
+/*
+ * Follow this node's view of the quorum, as corosync-quorumtool -s shows
+ * it: fn gets the current view before this returns, and a new one after
+ * each change; NULL, once, if the connection is lost (said). Waits for
+ * corosync as ro says. ST_CONN, said, if corosync is not there; ST_FAIL
+ * if it runs no votequorum.
+ */
+int
+quorum_follow(struct loop *l, const struct runopts *ro, quorum_view_fn *fn,
+    void *arg, struct quorum **qp)
+{
+	int64_t until = loop_now() + (int64_t)(ro->wait_corosync * SEC);
+	struct quorum *q;
+	cs_error_t e;
+	int st;
+
+	if ((q = quorum_new(l, arg, qp)) == NULL)
+		return ST_FAIL;
+	q->vfn = fn;
+	if ((q->view = calloc(1, sizeof(*q->view))) == NULL) {
+		warn("quorum");
+		return ST_FAIL;
+	}
+	/* cmap first: without it, corosync is not there at all */
+	while ((e = cmap_initialize(&q->cmap)) != CS_OK) {
+		q->cmap = 0;
+		if (e != CS_ERR_TRY_AGAIN &&
+		    (e != CS_ERR_LIBRARY || loop_now() >= until))
+			return cs_fail(e, "cannot connect to corosync");
+		if ((st = loop_nap(l, e == CS_ERR_TRY_AGAIN ? MSEC :
+		    100 * MSEC)) != 0)
+			return st;
+	}
+	if ((st = quorum_track(q, ": there is no quorum to show")) != ST_OK ||
+	    (st = build_view(q)) != ST_OK)
+		return st;
+	q->changed = 0;
+	fn(arg, q->view);
+	return ST_OK;
+}
+
+/* A node's name and addresses, for a follower of the quorum. */
+void
+quorum_nodeinfo(struct quorum *q, uint32_t nodeid, struct nodeinfo *ni)
+{
+	nodeinfo(&q->cmap, &q->cfg, nodeid, ni);
 }
 
 void
@@ -957,5 +1221,10 @@ quorum_close(struct quorum *q)
 		loop_fd_del(q->loop, q->fd);
 	if (q->inited)
 		votequorum_finalize(q->h);
+	if (q->cmap)
+		cmap_finalize(q->cmap);
+	if (q->cfg)
+		corosync_cfg_finalize(q->cfg);
+	free(q->view);
 	free(q);
 }

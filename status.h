@@ -12,6 +12,9 @@ enum {
 	ST_ACCESS	= 4,
 	ST_BUSY		= 5,	/* lock --nonblock: held by others */
 	ST_LOST		= 6,	/* lock: held, then lost */
+	ST_INQUORATE	= 7,	/* this node's partition is not quorate */
+	ST_NONZERO	= 8,	/* ask: a server replied another status */
+	ST_MISSING	= 9,	/* ask: an answer is missing */
 	ST_NOEXEC	= 126,
 	ST_NOTFOUND	= 127,
 	ST_TIMEOUT	= 124,

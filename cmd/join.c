@@ -29,7 +29,7 @@ static const struct optdef join_defs[] = {
 };
 const struct optdef *const join_opts[] = {
 	join_defs, opts_input, opts_format, opts_filter, opts_run, opts_stay,
-	opts_intrusive, NULL
+	opts_backlog, opts_intrusive, NULL
 };
 
 struct join {
@@ -40,15 +40,20 @@ struct join {
 	struct sess	*s;
 	unsigned long	 count;
 	unsigned long	 seen;
+	int		 joined;	/* our own join has come back */
 };
 
-/* At the end of input, once our own messages came back: done. */
+/*
+ * Done at the end of input once our own messages came back, and never
+ * before our own join has: `join GROUP </dev/null' is a join and a leave
+ * that peers see, and says the NUL twin's hint.
+ */
 static void
 maybe_done(void *arg)
 {
 	struct join *j = arg;
 
-	if (input_done(&j->in) && sess_unconfirmed(j->s) == 0)
+	if (j->joined && input_done(&j->in) && sess_unconfirmed(j->s) == 0)
 		loop_stop(j->loop, ST_OK);
 }
 
@@ -56,12 +61,16 @@ static void
 on_event(void *arg, struct sess *s, const struct event *ev)
 {
 	struct join *j = arg;
+	int own_join;
 
-	twin_confchg(s, ev);
+	own_join = twin_confchg(s, ev);
 	if (out_event(sink_stdout, j->of, ev) && ev->type == EV_MESSAGE &&
 	    j->count && ++j->seen >= j->count)
 		loop_stop(j->loop, ST_OK);
-	else if (ev->type == EV_MESSAGE)
+	else if (own_join && !j->joined) {
+		j->joined = 1;
+		maybe_done(j);
+	} else if (ev->type == EV_MESSAGE)
 		maybe_done(j);
 }
 

@@ -2,8 +2,9 @@
 /*
  * cpgtool lock NAME [COMMAND...]: mutual exclusion (or a semaphore) for
  * shell scripts, on CPG's total order. The protocol, and why it holds,
- * is at the top of lockq.c; this file is the process around it: asking
- * for the state, acting on it, running COMMAND, quorum, the endings.
+ * is at the top of lockq.c, and its rules are lockp.c, which does no I/O
+ * and reads no clock; this file wires them to the session, votequorum,
+ * the loop, COMMAND (proc.c) and the output, and does what they say.
  */
 
 #include <err.h>
@@ -21,6 +22,7 @@
 #include "../enc.h"
 #include "../event.h"
 #include "../fmt.h"
+#include "../lockp.h"
 #include "../lockq.h"
 #include "../loop.h"
 #include "../opt.h"
@@ -32,10 +34,16 @@
 #include "../status.h"
 #include "../util.h"
 
-#define ASK_EVERY	(2 * SEC)	/* a newcomer asks again after */
-#define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
-#define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
 #define KILL_AFTER	5.0
+
+_Static_assert(LQ_MAX == CPG_MEMBERS_MAX, "a lock's queue holds a group");
+/* lockp.h names corosync's reasons without including cpg.h */
+_Static_assert((int)LP_JOIN == (int)CPG_REASON_JOIN &&
+    (int)LP_LEAVE == (int)CPG_REASON_LEAVE &&
+    (int)LP_NODEDOWN == (int)CPG_REASON_NODEDOWN &&
+    (int)LP_NODEUP == (int)CPG_REASON_NODEUP &&
+    (int)LP_PROCDOWN == (int)CPG_REASON_PROCDOWN,
+    "lockp.h's reasons are CPG's");
 
 static const struct optdef lock_defs[] = {
 	{ "limit", 'l', "limit", "up to LIMIT holders at once (1)" },
@@ -48,37 +56,18 @@ static const struct optdef lock_defs[] = {
 	{ "no-quorum", OPT_NO_QUORUM, NULL, "grant without quorum (split "
 	    "brain possible)" },
 	{ "show", OPT_SHOW, NULL, "print the holders and waiters, then exit" },
-	{ "names", OPT_NAMES, NULL, "with --show: add node names" },
+	{ "names", 'N', NULL, "with --show: add node names" },
 	OPTDEF_END
 };
 const struct optdef *const lock_opts[] = { lock_defs, opts_run, NULL };
 
-/* What an unsynced process keeps until a state tells it the rest. */
-struct logent {
-	enum lq_kind	 kind;		/* LQ_REQUEST, LQ_INIT; LQ_FOREIGN: left */
-	struct lq_addr	 from;
-	uint32_t	 seq;
-	unsigned	 limit;
-	int		 quorum;
-	uint32_t	 kill_ms;
-	int		 reason;	/* left: CPG_REASON_* */
-	int64_t		 at;
-};
-
-struct member {
-	struct lq_addr	 a;
-	uint64_t	 since;		/* 0: there before our join */
-	int		 old;		/* may know more than our log */
-};
-
 struct lock {
 	struct loop	*loop;
-	struct outfmt	*of;
 	struct sess	*s;
 	struct quorum	*qu;
+	struct outfmt	*of;
 	struct cpg_name	 name;
 	char		 text[GROUP_STR_MAX];
-	struct lq_addr	 me;
 	/* options */
 	unsigned long	 limit;
 	int		 nonblock;
@@ -88,50 +77,14 @@ struct lock {
 	int		 names;
 	double		 kill_after;
 	char		**argv;		/* COMMAND, or NULL */
-	/* the protocol */
-	struct lockq	 st;
-	int		 synced;
-	int		 joined;
-	/* the group's members, lock processes or not, since when */
-	struct member	 members[LQ_MAX];
-	size_t		 nmembers;
-	uint64_t	 ord;		/* events delivered so far */
-	uint64_t	 init_ord;	/* ... when the latest init came */
-	int		 from_join;	/* the log starts at our join */
-	int64_t		 old_down_at;	/* an old member left by NODEDOWN */
-	int64_t		 old_killed_at;	/* ... by PROCDOWN */
-	int		 quorate;
-	int		 complete;	/* every configured node is in */
-	uint32_t	 seq;
-	int		 asks;		/* since the last answer or init */
-	uint32_t	 req_seq;	/* our latest request */
-	int		 req_seen;	/* ... was delivered */
-	uint32_t	 publish;	/* our query to answer, to all */
-	int		 logging;
-	struct logent	*log;
-	size_t		 nlog;
-	size_t		 caplog;
-	int64_t		 grace_until;
-	int		 warned_foreign;
-	int		 warned_init;
-	int		 stdin_eof;	/* no COMMAND: release once held */
-	int		 handoff;	/* leaving: the state goes first */
-	int		 final;		/* the status to leave with then */
-	/* holding */
-	int		 holding;
-	int		 lost;
-	struct proc	*child;		/* COMMAND, while it runs */
-	struct timer	 ask_t;
-	struct timer	 grace_t;
+	/* the rules, and what they asked for */
+	struct lp	*lp;
+	struct proc	*child;
+	struct timer	 tick_t;	/* lp_deadline */
+	int		 exiting;	/* leave once the queue is sent */
+	int		 gone;		/* the connection to corosync is lost */
+	int		 status;	/* ... with this */
 };
-
-static void evaluate(struct lock *);
-
-static int
-is_me(const struct lock *lk, struct lq_addr a)
-{
-	return a.nodeid == lk->me.nodeid && a.pid == lk->me.pid;
-}
 
 /* Without COMMAND events go to stdout; with it, -v puts them on stderr. */
 static void
@@ -145,619 +98,32 @@ event_line(struct lock *lk, enum lock_ev type, const char *reason)
 	}
 }
 
-/* Send a protocol message; the session queues it if it must wait. */
-static void
-say(struct lock *lk, const char *msg, size_t len)
-{
-	int st;
-
-	if ((st = sess_send(lk->s, msg, len)) != ST_OK)
-		loop_stop(lk->loop, st);
-}
-
-/* Everything said has gone: a hand-over waiting for that ends. */
-static void
-on_drained(void *arg, struct sess *s)
-{
-	struct lock *lk = arg;
-
-	(void)s;
-	if (lk->handoff == 2)
-		loop_stop(lk->loop, lk->final);
-}
-
-/* Ask for the state: a contender's request doubles as the question. */
-static void
-ask(struct lock *lk)
-{
-	char buf[64];
-	size_t n;
-
-	lk->seq++;
-	lk->req_seq = lk->seq;
-	lk->req_seen = 0;
-	if (lk->show)
-		n = lq_query_msg(buf, sizeof(buf), lk->seq);
-	else
-		n = lq_request_msg(buf, sizeof(buf), (unsigned)lk->limit,
-		    !lk->noquorum, lk->seq, (uint32_t)(lk->kill_after * 1000));
-	say(lk, buf, n);
-	lk->asks++;
-	timer_in(&lk->ask_t, ASK_EVERY);
-}
-
-/* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
-static void
-grace_to(struct lock *lk, int64_t until)
-{
-	if (until > lk->grace_until)
-		lk->grace_until = until;
-}
-
-/* ... which a node that left may run for its --kill-after */
-static void
-start_grace(struct lock *lk, int64_t from, int64_t kill_ms)
-{
-	grace_to(lk, from + kill_ms * MSEC + GRACE_MARGIN);
-}
-
-static void
-forget(struct lock *lk)
-{
-	lq_reset(&lk->st);
-	lk->synced = 0;
-	lk->logging = 0;
-	lk->nlog = 0;
-	lk->from_join = 0;
-}
-
-/*
- * Start from nothing: alone in the group, or an init of ours. A holder
- * may still run on a configured node that is not a member: wait out the
- * grace. Its --kill-after is not known here: take ours (the man page asks
- * contenders of a lock to use one). Without quorum such a holder would
- * run on regardless: there is nothing to wait for.
- */
-static void
-start_empty(struct lock *lk)
-{
-	forget(lk);
-	lk->synced = 1;
-	lk->st.synced[lk->st.nsynced++] = lk->me;
-	lk->asks = 0;
-	timer_stop(&lk->ask_t);
-	if (!lk->noquorum && !lk->complete)
-		start_grace(lk, loop_now(), (int64_t)(lk->kill_after * 1000));
-}
-
-static void
-answer(struct lock *lk, struct lq_addr from, uint32_t seq, int anyway)
-{
-	char buf[LQ_MSG_MAX + 1];
-	struct lq_pend tag = { from, seq };
-	struct lq_addr r;
-	int64_t left = lk->grace_until - loop_now();
-	size_t n;
-
-	if (!anyway && (!lq_responder(&lk->st, &r) || !is_me(lk, r)))
-		return;
-	n = lq_state_msg(buf, sizeof(buf), &lk->st, &tag,
-	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 0);
-	say(lk, buf, n);
-}
-
-/*
- * Tell the state to every member that keeps a log: ask a question of our
- * own, and answer it once delivered (every log holds it by then).
- */
-static void
-publish(struct lock *lk)
-{
-	char buf[64];
-
-	lk->publish = ++lk->seq;
-	say(lk, buf, lq_query_msg(buf, sizeof(buf), lk->seq));
-}
-
-/*
- * The end of a lock process that knows the state while others may wait
- * for it: hand it over first (lockq.c), then go. That is while newcomers
- * are pending, or while the group holds members that are not synced:
- * newcomers whose question is not delivered yet (or watchers: they
- * cannot be told apart). Every synced leaver does, not only the last:
- * under churn they all leave at once.
- */
-static void
-finish(struct lock *lk, int st)
-{
-	if (lk->handoff)
-		return;
-	if (!lk->synced || (lk->st.npend == 0 &&
-	    lk->nmembers <= lk->st.nsynced)) {
-		loop_stop(lk->loop, st);
-		return;
-	}
-	lk->handoff = 1;
-	lk->final = st;
-	publish(lk);
-	/* should it never come back, go all the same */
-	timer_in(&lk->ask_t, ASK_EVERY);
-}
-
-static void
-refused(struct lock *lk, enum lq_req r)
-{
-	if (r == LQ_FULL)
-		warnx("lock '%s' has %d contenders already", lk->text, LQ_MAX);
-	else
-		warnx("lock '%s' is in use with --limit %u%s; this request "
-		    "has --limit %lu%s", lk->text, lk->st.limit,
-		    lk->st.quorum ? "" : " --no-quorum", lk->limit,
-		    lk->noquorum ? " --no-quorum" : "");
-	loop_stop(lk->loop, ST_FAIL);
-}
-
-static ssize_t
-find_member(const struct lock *lk, struct lq_addr a)
-{
-	size_t i;
-
-	for (i = 0; i < lk->nmembers; i++)
-		if (lk->members[i].a.nodeid == a.nodeid &&
-		    lk->members[i].a.pid == a.pid)
-			return (ssize_t)i;
-	return -1;
-}
-
-/* When a member came: 0 if it was there before our join. */
-static uint64_t
-member_since(const struct lock *lk, struct lq_addr a)
-{
-	ssize_t k = find_member(lk, a);
-
-	return k >= 0 ? lk->members[k].since : 0;
-}
-
-/* A lock message, applied to a known state (the rules in lockq.c). */
-static void
-apply(struct lock *lk, const struct lq_msg *m, struct lq_addr from, int live)
-{
-	enum lq_req r;
-
-	switch (m->kind) {
-	case LQ_REQUEST:
-		r = lq_request(&lk->st, from, m->limit, m->quorum, m->seq,
-		    m->kill_ms);
-		if ((r == LQ_MISMATCH || r == LQ_FULL) && is_me(lk, from))
-			refused(lk, r);
-		else if (live &&
-		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
-			answer(lk, from, m->seq, 0);
-		break;
-	case LQ_QUERY:
-		if (live && is_me(lk, from) && m->seq == lk->publish) {
-			answer(lk, from, m->seq, 1);
-			lk->publish = 0;
-			if (lk->handoff) {
-				lk->handoff = 2;
-				if (sess_queued(lk->s) == 0)
-					loop_stop(lk->loop, lk->final);
-			}
-		} else if (live &&
-		    lq_index(lk->st.synced, lk->st.nsynced, from) < 0)
-			answer(lk, from, m->seq, 0);
-		break;
-	case LQ_INIT:
-		/* void if its sender saw an earlier one: it asks again */
-		if (live && !is_me(lk, from) &&
-		    member_since(lk, from) >= lk->init_ord &&
-		    !lk->warned_init++)
-			warnx("lock '%s': %u:%u started from nothing while "
-			    "others knew the queue", lk->text, from.nodeid,
-			    from.pid);
-		if (live)
-			lk->init_ord = lk->ord;
-		break;
-	case LQ_STATE:
-		lq_answered(&lk->st, &m->st);
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * A holder that left without leaving (PROCDOWN: SIGKILLed) may not have
- * taken its COMMAND with it yet: the kernel closes a dying process's
- * corosync connection before it sends PR_SET_PDEATHSIG, so peers can
- * hear of the death first. A node that left may still run it for its
- * --kill-after.
- */
-static void
-remove_member(struct lock *lk, struct lq_addr a, int reason, int64_t at)
-{
-	int64_t kill_ms = lq_remove(&lk->st, a);
-
-	if (kill_ms < 0)
-		return;
-	if (reason == CPG_REASON_NODEDOWN)
-		start_grace(lk, at, kill_ms);
-	else if (reason == CPG_REASON_PROCDOWN)
-		grace_to(lk, at + PROCDOWN_GRACE);
-}
-
-static void
-log_add(struct lock *lk, const struct logent *e)
-{
-	struct logent *v;
-	size_t cap;
-
-	if (lk->nlog == lk->caplog) {
-		cap = lk->caplog ? lk->caplog * 2 : 32;
-		if ((v = reallocarray(lk->log, cap, sizeof(*v))) == NULL) {
-			warn("lock");
-			loop_stop(lk->loop, ST_FAIL);
-			return;
-		}
-		lk->log = v;
-		lk->caplog = cap;
-	}
-	lk->log[lk->nlog++] = *e;
-}
-
-/* Apply the log's entries first..n-1 to the state we now know. */
-static void
-replay(struct lock *lk, size_t first, size_t n)
-{
-	const struct logent *e;
-	struct lq_msg rm;
-	size_t i;
-
-	for (i = first; i < n; i++) {
-		e = &lk->log[i];
-		if (e->kind == LQ_FOREIGN) {
-			remove_member(lk, e->from, e->reason, e->at);
-			continue;
-		}
-		rm = (struct lq_msg){ .kind = e->kind, .seq = e->seq,
-		    .limit = e->limit, .quorum = e->quorum,
-		    .kill_ms = e->kill_ms };
-		apply(lk, &rm, e->from, 0);
-	}
-}
-
-/*
- * A state answering a message in our log: take it, replay what came
- * after that message, and we know what every synced member knows.
- */
-static void
-adopt(struct lock *lk, const struct lq_msg *m)
-{
-	size_t k;
-
-	for (k = 0; k < lk->nlog; k++)
-		if ((lk->log[k].kind == LQ_REQUEST ||
-		    lk->log[k].kind == LQ_QUERY) &&
-		    lk->log[k].from.nodeid == m->tag.a.nodeid &&
-		    lk->log[k].from.pid == m->tag.a.pid &&
-		    lk->log[k].seq == m->tag.seq)
-			break;
-	if (k == lk->nlog)
-		return;
-	lk->st = m->st;
-	lk->grace_until = m->grace_ms ? loop_now() + m->grace_ms * MSEC : 0;
-	replay(lk, k + 1, lk->nlog);
-	lq_answered(&lk->st, &m->st);
-	lk->synced = 1;
-	lk->logging = 0;
-	lk->nlog = 0;
-	lk->asks = 0;
-	timer_stop(&lk->ask_t);
-}
-
-/* An init: ours starts the state if nobody spoke first; else ask again. */
-static void
-on_init(struct lock *lk, struct lq_addr from)
-{
-	size_t i;
-
-	for (i = 0; i < lk->nlog; i++)
-		if (lk->log[i].kind == LQ_INIT)
-			break;
-	lk->init_ord = lk->ord;
-	if (is_me(lk, from) && i == lk->nlog) {
-		start_empty(lk);
-		if (!lk->show)
-			ask(lk);
-		return;
-	}
-	/* it may hold a state we have not seen: only it can tell */
-	lk->from_join = 0;
-	lk->asks = 0;
-	ask(lk);
-}
-
-/* Not synced: keep what is delivered, from our own first question on. */
-static void
-unsynced_msg(struct lock *lk, const struct lq_msg *m, struct lq_addr from)
-{
-	struct logent e = {
-		.kind = m->kind, .from = from, .seq = m->seq,
-		.limit = m->limit, .quorum = m->quorum, .kill_ms = m->kill_ms,
-	};
-
-	if (!lk->logging && is_me(lk, from) &&
-	    (m->kind == LQ_REQUEST || m->kind == LQ_QUERY))
-		lk->logging = 1;
-	if (!lk->logging)
-		return;
-	if (m->kind == LQ_STATE) {
-		adopt(lk, m);
-		return;
-	}
-	if (m->kind == LQ_INIT) {
-		on_init(lk, from);
-		if (lk->synced)
-			return;
-	}
-	log_add(lk, &e);
-}
-
-static void
-on_message(struct lock *lk, const struct event *ev)
-{
-	struct lq_addr from = { ev->nodeid, ev->pid };
-	static struct lq_msg m;
-
-	if (!lq_parse(ev->data, ev->len, &m)) {
-		if (!lk->warned_foreign++)
-			warnx("lock '%s': ignoring a message from %u:%u that "
-			    "is not lock traffic", lk->text, ev->nodeid,
-			    ev->pid);
-		return;
-	}
-	if (m.kind == LQ_REQUEST && is_me(lk, from) && m.seq == lk->req_seq)
-		lk->req_seen = 1;
-	if (lk->synced)
-		apply(lk, &m, from, 1);
-	else
-		unsynced_msg(lk, &m, from);
-}
-
-static int
-lowest(const struct cpg_address *a, size_t n, struct lq_addr *lo)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (i == 0 || a[i].nodeid < lo->nodeid ||
-		    (a[i].nodeid == lo->nodeid && a[i].pid < lo->pid))
-			*lo = (struct lq_addr){ a[i].nodeid, a[i].pid };
-	return n > 0;
-}
-
-static void lose(struct lock *, const char *);
-
-/*
- * --no-quorum: partitions merged, each with a state of its own. The side
- * with the lowest member keeps its state; the others start over.
- */
-static void
-merged(struct lock *lk, const struct event *ev)
-{
-	struct lq_addr lo;
-	size_t i;
-
-	if (!lk->synced || !lk->noquorum || !lowest(ev->members,
-	    ev->nmembers, &lo))
-		return;
-	for (i = 0; i < ev->njoined; i++)
-		if (ev->joined[i].reason == CPG_REASON_NODEUP &&
-		    ev->joined[i].nodeid == lo.nodeid &&
-		    ev->joined[i].pid == lo.pid)
-			break;
-	if (i == ev->njoined)
-		return;
-	if (lk->holding) {
-		lose(lk, "partitions merged");
-		return;
-	}
-	forget(lk);
-	ask(lk);
-}
-
-/*
- * Nobody answered, and every member that was there at our join is gone.
- * Whoever is left came after us and could learn a state only from a
- * message that we saw and would have taken, or from an init that we saw
- * (which stops this). So nobody knows more than our log: start from
- * nothing at our join, replay the log, and publish the result. A member
- * that comes in with its node (NODEUP) may bring a state from another
- * partition: it counts as there before us.
- */
-static void
-synthesize(struct lock *lk)
-{
-	size_t n = lk->nlog;
-
-	/* start_empty keeps the log's memory: it is read, never added to */
-	start_empty(lk);
-	if (lk->old_down_at)
-		start_grace(lk, lk->old_down_at,
-		    (int64_t)(lk->kill_after * 1000));
-	if (lk->old_killed_at)
-		grace_to(lk, lk->old_killed_at + PROCDOWN_GRACE);
-	replay(lk, 0, n);
-	if (!lk->show)
-		publish(lk);
-}
-
-static void
-on_joined(struct lock *lk, const struct event *ev)
-{
-	lk->joined = 1;
-	if (ev->nmembers == 1 && (lk->noquorum || lk->quorate || lk->show)) {
-		start_empty(lk);
-		return;
-	}
-	/*
-	 * Our question was sent right after the join and comes later; keep
-	 * what is delivered from here on: a state handed over before it
-	 * answers a message logged here.
-	 */
-	lk->logging = 1;
-	/*
-	 * Only a log kept in a quorate partition can rebuild the state: a
-	 * quorate side is the only one, and losing quorum forgets the log.
-	 */
-	lk->from_join = lk->noquorum || lk->quorate || lk->show;
-	lk->old_down_at = 0;
-	lk->old_killed_at = 0;
-}
-
-/*
- * Keep the member list: when each came, and whether it was there before
- * our join (then it may know more than our log).
- */
-static void
-members(struct lock *lk, const struct event *ev)
-{
-	struct member m[LQ_MAX];
-	ssize_t k;
-	size_t i, n;
-
-	for (n = 0; n < ev->nmembers && n < LQ_MAX; n++) {
-		m[n].a = (struct lq_addr){ ev->members[n].nodeid,
-		    ev->members[n].pid };
-		if ((k = find_member(lk, m[n].a)) >= 0) {
-			m[n] = lk->members[k];
-			continue;
-		}
-		m[n].since = lk->joined ? lk->ord : 0;
-		m[n].old = !lk->joined && !is_me(lk, m[n].a);
-		/* it comes with its node: it may bring a state */
-		for (i = 0; i < ev->njoined; i++)
-			if (ev->joined[i].nodeid == m[n].a.nodeid &&
-			    ev->joined[i].pid == m[n].a.pid &&
-			    ev->joined[i].reason == CPG_REASON_NODEUP)
-				m[n].old = 1;
-	}
-	memcpy(lk->members, m, n * sizeof(m[0]));
-	lk->nmembers = n;
-}
-
-static int
-any_old(const struct lock *lk)
-{
-	size_t i;
-
-	for (i = 0; i < lk->nmembers; i++)
-		if (lk->members[i].old)
-			return 1;
-	return 0;
-}
-
-static void
-on_confchg(struct lock *lk, const struct event *ev)
-{
-	struct logent e = { .kind = LQ_FOREIGN, .at = loop_now() };
-	struct lq_addr a;
-	ssize_t k;
-	size_t i;
-
-	for (i = 0; i < ev->nleft; i++) {
-		a = (struct lq_addr){ ev->left[i].nodeid, ev->left[i].pid };
-		if ((k = find_member(lk, a)) >= 0 && lk->members[k].old) {
-			if (ev->left[i].reason == CPG_REASON_NODEDOWN)
-				lk->old_down_at = e.at;
-			if (ev->left[i].reason == CPG_REASON_PROCDOWN)
-				lk->old_killed_at = e.at;
-		}
-		if (lk->synced)
-			remove_member(lk, a, (int)ev->left[i].reason, e.at);
-		else if (lk->logging) {
-			e.from = a;
-			e.reason = (int)ev->left[i].reason;
-			log_add(lk, &e);
-		}
-	}
-	members(lk, ev);
-	for (i = 0; i < ev->njoined && !lk->joined; i++)
-		if (is_me(lk, (struct lq_addr){ ev->joined[i].nodeid,
-		    ev->joined[i].pid }))
-			break;
-	if (!lk->joined && i < ev->njoined) {
-		on_joined(lk, ev);
-		return;
-	}
-	if (!lk->synced && lk->from_join && !any_old(lk) &&
-	    (lk->noquorum || lk->quorate || lk->show)) {
-		synthesize(lk);
-		return;
-	}
-	/* left alone before anyone answered: nobody else can know more */
-	if (lk->joined && !lk->synced && ev->nmembers == 1 &&
-	    (lk->noquorum || lk->quorate || lk->show)) {
-		start_empty(lk);
-		if (!lk->show)
-			ask(lk);
-		return;
-	}
-	merged(lk, ev);
-}
-
-static void
-on_event(void *arg, struct sess *s, const struct event *ev)
-{
-	struct lock *lk = arg;
-
-	(void)s;
-	lk->ord++;
-	if (ev->type == EV_MESSAGE)
-		on_message(lk, ev);
-	else if (ev->type == EV_CONFCHG)
-		on_confchg(lk, ev);
-	evaluate(lk);
-}
-
 /* --show: print what the state says, then go. */
 static void
 show(struct lock *lk)
 {
+	const struct lockq *st = lp_state(lk->lp);
 	struct cpg_address a[LQ_MAX];
 	struct nodeinfo *ni = NULL;
 	size_t i;
 
-	for (i = 0; i < lk->st.nq; i++)
-		a[i] = (struct cpg_address){ lk->st.q[i].nodeid,
-		    lk->st.q[i].pid, 0 };
-	if (lk->names && (ni = calloc(lk->st.nq + 1, sizeof(*ni))) == NULL) {
+	for (i = 0; i < st->nq; i++)
+		a[i] = (struct cpg_address){ st->q[i].nodeid, st->q[i].pid,
+		    0 };
+	if (lk->names && (ni = calloc(st->nq + 1, sizeof(*ni))) == NULL) {
 		warn("lock");
 		loop_stop(lk->loop, ST_FAIL);
 		return;
 	}
-	for (i = 0; ni != NULL && i < lk->st.nq; i++)
+	for (i = 0; ni != NULL && i < st->nq; i++)
 		sess_nodeinfo(lk->s, a[i].nodeid, &ni[i]);
-	out_lock_queue(sink_stdout, lk->of, &lk->name, lk->st.limit, a,
-	    lk->st.nq, lq_holders(&lk->st), ni);
+	out_lock_queue(sink_stdout, lk->of, &lk->name, st->limit, a, st->nq,
+	    lq_holders(st), ni);
 	free(ni);
 	loop_stop(lk->loop, ST_OK);
 }
 
-static void
-on_child(void *arg, struct proc *p, int status)
-{
-	struct lock *lk = arg;
-
-	(void)p;
-	lk->child = NULL;
-	if (lk->lost) {
-		loop_stop(lk->loop, ST_LOST);
-		return;
-	}
-	event_line(lk, LOCK_RELEASED, NULL);
-	finish(lk, status);
-}
+static void on_child(void *, struct proc *, int);
 
 /*
  * COMMAND, with CPGTOOL_LOCK naming the lock; proc.c makes it die with
@@ -777,132 +143,170 @@ spawn(struct lock *lk)
 	return proc_start(lk->loop, &o, on_child, lk, &lk->child);
 }
 
+/* Leave, but only once every message the rules said is on its way. */
 static void
-acquire(struct lock *lk)
+leave(struct lock *lk, int status)
+{
+	lk->exiting = 1;
+	lk->status = status;
+	if (lk->gone || sess_queued(lk->s) == 0)
+		loop_stop(lk->loop, status);
+}
+
+static void
+warn_line(struct lock *lk, const struct lp_act *a)
+{
+	if (a->n)
+		warnx("lost lock '%s': %s", lk->text, a->text);
+	else
+		warnx("lock '%s': %s", lk->text, a->text);
+}
+
+static void
+act(struct lock *lk, const struct lp_act *a)
 {
 	int st;
 
-	lk->holding = 1;
-	loop_deadline(lk->loop, 0);
-	event_line(lk, LOCK_ACQUIRED, NULL);
-	if (lk->argv != NULL && (st = spawn(lk)) != ST_OK)
-		loop_stop(lk->loop, st);
-	else if (lk->argv == NULL && lk->stdin_eof) {
-		event_line(lk, LOCK_RELEASED, NULL);
-		finish(lk, ST_OK);
-	}
-}
-
-/* Held no longer: COMMAND gets SIGTERM now, SIGKILL after --kill-after. */
-static void
-lose(struct lock *lk, const char *why)
-{
-	if (!lk->holding || lk->lost)
-		return;
-	lk->lost = 1;
-	warnx("lost lock '%s': %s", lk->text, why);
-	event_line(lk, LOCK_LOST, why);
-	if (lk->child != NULL)
-		proc_stop(lk->child);
-	else
-		loop_stop(lk->loop, ST_LOST);
-}
-
-/* What the state says we may do now. */
-static void
-evaluate(struct lock *lk)
-{
-	ssize_t i;
-	int64_t now;
-
-	if (!lk->synced || lk->holding || loop_done(lk->loop))
-		return;
-	if (lk->show) {
+	switch (a->kind) {
+	case LA_SEND:
+		/* without a connection there is nobody to tell */
+		if (!lk->gone &&
+		    (st = sess_send(lk->s, a->msg, a->len)) != ST_OK)
+			loop_stop(lk->loop, st);
+		break;
+	case LA_SPAWN:
+		if ((st = spawn(lk)) != ST_OK)
+			loop_stop(lk->loop, st);
+		break;
+	case LA_STOP:
+		if (lk->child != NULL)
+			proc_stop(lk->child);
+		break;
+	case LA_SIGNAL:
+		if (lk->child != NULL)
+			proc_signal(lk->child, a->n);
+		break;
+	case LA_EVENT:
+		/* held: -t no longer applies */
+		if (a->n == LP_EV_ACQUIRED)
+			loop_deadline(lk->loop, 0);
+		event_line(lk, (enum lock_ev)a->n,
+		    a->text[0] != '\0' ? a->text : NULL);
+		break;
+	case LA_WARN:
+		warn_line(lk, a);
+		break;
+	case LA_SHOW:
 		show(lk);
-		return;
+		break;
+	case LA_EXIT:
+		leave(lk, a->n);
+		break;
 	}
-	if ((i = lq_index(lk->st.q, lk->st.nq, lk->me)) < 0) {
-		/* told the state after our request: refused, or not yet */
-		if (lk->req_seen && lk->st.nq > 0)
-			refused(lk, lk->st.nq == LQ_MAX ? LQ_FULL :
-			    LQ_MISMATCH);
-		return;
-	}
-	if ((size_t)i >= lk->st.limit) {
-		if (lk->nonblock)
-			finish(lk, ST_BUSY);
-		return;
-	}
-	if (!lk->noquorum && !lk->quorate) {
-		if (lk->nonblock) {
-			warnx("lock '%s': this node's partition is not "
-			    "quorate", lk->text);
-			loop_stop(lk->loop, ST_BUSY);
-		}
-		return;
-	}
-	if ((now = loop_now()) < lk->grace_until) {
-		timer_in(&lk->grace_t, lk->grace_until - now);
-		return;
-	}
-	acquire(lk);
 }
 
+/* Do what the rules said, and come back when they want to look again. */
 static void
-on_grace(struct loop *l, void *arg)
+carry_out(struct lock *lk)
 {
-	(void)l;
-	evaluate(arg);
+	const struct lp_act *a;
+	int64_t at, now;
+	size_t i, n;
+
+	a = lp_actions(lk->lp, &n);
+	for (i = 0; i < n && !loop_done(lk->loop); i++)
+		act(lk, &a[i]);
+	lp_clear(lk->lp);
+	if ((at = lp_deadline(lk->lp)) == 0)
+		timer_stop(&lk->tick_t);
+	else
+		timer_in(&lk->tick_t, at > (now = loop_now()) ? at - now : 0);
 }
 
-/* No answer: ask again; twice unanswered, start from nothing. */
 static void
-on_ask(struct loop *l, void *arg)
-{
-	struct lock *lk = arg;
-	char buf[64];
-
-	(void)l;
-	if (lk->handoff) {
-		loop_stop(lk->loop, lk->final);
-		return;
-	}
-	if (lk->synced || (!lk->noquorum && !lk->quorate && !lk->show))
-		return;
-	if (lk->asks < 2) {
-		ask(lk);
-		return;
-	}
-	if (lk->show) {
-		/* nobody knows a queue: there is none */
-		lk->synced = 1;
-		evaluate(lk);
-		return;
-	}
-	lk->seq++;
-	say(lk, buf, lq_init_msg(buf, sizeof(buf), lk->seq));
-	timer_in(&lk->ask_t, ASK_EVERY);
-}
-
-/* votequorum changed its mind about our partition. */
-static void
-on_quorum(void *arg, int quorate, int complete)
+on_tick(struct loop *l, void *arg)
 {
 	struct lock *lk = arg;
 
-	lk->quorate = quorate;
-	lk->complete = complete;
-	if (!quorate) {
-		lose(lk, "this node's partition lost quorum");
-		/* the quorate side's queue moves on without ours */
-		if (!lk->holding)
-			forget(lk);
+	(void)l;
+	lp_tick(lk->lp, loop_now());
+	carry_out(lk);
+}
+
+static void
+on_confchg(struct lock *lk, const struct event *ev)
+{
+	struct lp_member m[LQ_MAX], left[LQ_MAX], joined[LQ_MAX];
+	struct lp_confchg c = { m, 0, left, 0, joined, 0 };
+	size_t i;
+
+	for (i = 0; i < ev->nmembers && i < LQ_MAX; i++)
+		m[c.nmembers++] = (struct lp_member){ { ev->members[i].nodeid,
+		    ev->members[i].pid }, (int)ev->members[i].reason };
+	for (i = 0; i < ev->nleft && i < LQ_MAX; i++)
+		left[c.nleft++] = (struct lp_member){ { ev->left[i].nodeid,
+		    ev->left[i].pid }, (int)ev->left[i].reason };
+	for (i = 0; i < ev->njoined && i < LQ_MAX; i++)
+		joined[c.njoined++] = (struct lp_member){ { ev->joined[i].nodeid,
+		    ev->joined[i].pid }, (int)ev->joined[i].reason };
+	lp_confchg(lk->lp, &c, loop_now());
+}
+
+static void
+on_event(void *arg, struct sess *s, const struct event *ev)
+{
+	struct lock *lk = arg;
+	struct lp_ring r = { ev->ring.nodeid, ev->ring.seq };
+
+	(void)s;
+	switch (ev->type) {
+	case EV_MESSAGE:
+		lp_message(lk->lp, (struct cpgt_addr){ ev->nodeid, ev->pid },
+		    ev->data, ev->len, loop_now());
+		break;
+	case EV_CONFCHG:
+		on_confchg(lk, ev);
+		break;
+	case EV_TOTEM:
+		lp_ring(lk->lp, &r, loop_now());
+		break;
+	default:
 		return;
 	}
-	if (lk->joined && !lk->synced && !lk->holding) {
-		lk->asks = 0;
-		ask(lk);
-	}
+	carry_out(lk);
+}
+
+static void
+on_drained(void *arg, struct sess *s)
+{
+	struct lock *lk = arg;
+
+	(void)s;
+	if (lk->exiting)
+		loop_stop(lk->loop, lk->status);
+}
+
+static void
+on_child(void *arg, struct proc *p, int status)
+{
+	struct lock *lk = arg;
+
+	(void)p;
+	lk->child = NULL;
+	lp_child_ended(lk->lp, status, loop_now());
+	carry_out(lk);
+}
+
+/* votequorum's verdict, for the ring it names. */
+static void
+on_quorum(void *arg, int quorate, int complete, uint32_t ring_node,
+    uint64_t ring_seq)
+{
+	struct lock *lk = arg;
+	struct lp_ring r = { ring_node, ring_seq };
+
+	lp_quorum(lk->lp, quorate, complete, &r, loop_now());
+	carry_out(lk);
 }
 
 static void
@@ -911,10 +315,10 @@ on_lost(void *arg, struct sess *s)
 	struct lock *lk = arg;
 
 	(void)s;
-	if (lk->holding)
-		lose(lk, "lost the connection to corosync");
-	else
-		loop_stop(lk->loop, ST_CONN);
+	/* nothing can be sent any more: go as soon as the rules say */
+	lk->gone = 1;
+	lp_conn_lost(lk->lp, loop_now());
+	carry_out(lk);
 }
 
 /* A signal: COMMAND gets it, and we end when it does. */
@@ -923,14 +327,9 @@ on_signal(struct loop *l, void *arg, int sig)
 {
 	struct lock *lk = arg;
 
-	if (lk->child != NULL)
-		proc_signal(lk->child, sig);
-	else if (lk->holding && !lk->lost) {
-		/* without COMMAND a signal is a way to let go */
-		event_line(lk, LOCK_RELEASED, NULL);
-		finish(lk, ST_OK);
-	} else
-		loop_stop(l, ST_SIGNAL + sig);
+	(void)l;
+	lp_signal(lk->lp, sig, loop_now());
+	carry_out(lk);
 }
 
 /*
@@ -950,11 +349,8 @@ on_stdin(struct loop *l, void *arg, short revents)
 	    (n == -1 && (errno == EINTR || errno == EAGAIN)))
 		return;
 	loop_fd_del(l, STDIN_FILENO);
-	lk->stdin_eof = 1;
-	if (!lk->holding || lk->lost)
-		return;
-	event_line(lk, LOCK_RELEASED, NULL);
-	finish(lk, ST_OK);
+	lp_stdin_eof(lk->lp, loop_now());
+	carry_out(lk);
 }
 
 static int
@@ -995,6 +391,12 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 			if (opt_seconds("--kill-after", optarg,
 			    &lk->kill_after) == -1)
 				return ST_USAGE;
+			/* peers add it to a grace in milliseconds */
+			if (lk->kill_after * 1000 > LQ_KILL_MS_MAX) {
+				usage_error("--kill-after must be at most %u "
+				    "seconds", LQ_KILL_MS_MAX / 1000);
+				return ST_USAGE;
+			}
 			break;
 		case OPT_NO_QUORUM:
 			lk->noquorum = 1;
@@ -1002,7 +404,7 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 		case OPT_SHOW:
 			lk->show = 1;
 			break;
-		case OPT_NAMES:
+		case 'N':
 			lk->names = 1;
 			break;
 		default:
@@ -1064,23 +466,34 @@ start(struct lock *lk, struct runopts *ro)
 	static const struct sess_hooks hooks = {
 		.event = on_event, .drained = on_drained, .lost = on_lost,
 	};
+	struct lp_cfg cfg = {
+		.limit = (unsigned)lk->limit, .noquorum = lk->noquorum,
+		.show = lk->show, .nonblock = lk->nonblock,
+		.command = lk->argv != NULL,
+		.kill_ms = (uint32_t)(lk->kill_after * 1000),
+	};
+	struct cpgt_addr me;
 	int st;
 
-	lk->me.pid = (uint32_t)getpid();
-	timer_init(lk->loop, &lk->ask_t, on_ask, lk);
-	timer_init(lk->loop, &lk->grace_t, on_grace, lk);
+	timer_init(lk->loop, &lk->tick_t, on_tick, lk);
 	loop_on_signal(lk->loop, on_signal, lk);
 	if ((st = sess_open(lk->loop, &lk->name, 1, ro, &hooks, lk,
 	    &lk->s)) != ST_OK)
 		return st;
-	lk->me.nodeid = sess_nodeid(lk->s);
+	me = (struct cpgt_addr){ sess_nodeid(lk->s), (uint32_t)getpid() };
+	if ((lk->lp = lp_new(&cfg, me)) == NULL) {
+		warn("lock");
+		return ST_FAIL;
+	}
 	/*
 	 * Ask at once, and connect to votequorum while the join and the
 	 * question go round: nothing is dispatched before the quorum is
-	 * known, and the connection costs as much as the round.
+	 * known, and the connection costs as much as the round. --show
+	 * asks votequorum too: a minority cannot know the holders.
 	 */
-	ask(lk);
-	if (!lk->noquorum && !lk->show &&
+	lp_start(lk->lp, loop_now());
+	carry_out(lk);
+	if (!lk->noquorum &&
 	    (st = quorum_open(lk->loop, on_quorum, lk, &lk->qu)) != ST_OK)
 		return st;
 	if (lk->argv == NULL && !lk->show &&
@@ -1113,7 +526,8 @@ cmd_lock(int argc, char **argv, struct outfmt *of)
 	if (lk.s != NULL && (lst = sess_leave(lk.s, 0)) != ST_OK && st == ST_OK)
 		st = lst;
 	quorum_close(lk.qu);
+	timer_stop(&lk.tick_t);
 	st = run_end(lk.loop, st);
-	free(lk.log);
+	lp_free(lk.lp);
 	return st;
 }

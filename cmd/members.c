@@ -15,6 +15,7 @@
 #include "../daemons.h"
 #include "../event.h"
 #include "../fmt.h"
+#include "../handler.h"
 #include "../loop.h"
 #include "../opt.h"
 #include "../out.h"
@@ -30,13 +31,13 @@ static const struct optdef members_defs[] = {
 	    "members" },
 	{ "interval", 'i', "seconds", "how often --wait and --watch look "
 	    "(0.1)" },
-	{ "names", 'n', NULL, "add node names, addresses, local node" },
+	{ "names", 'N', NULL, "add node names, addresses, local node" },
 	{ "json", 'j', NULL, "print JSON Lines" },
 	{ "timestamps", 'T', NULL, "add the time to --watch events" },
 	OPTDEF_END
 };
 const struct optdef *const members_opts[] = {
-	members_defs, opts_run, NULL
+	members_defs, opts_run, opts_backlog, opts_exec, NULL
 };
 
 /* A group as last seen. */
@@ -58,6 +59,9 @@ struct members {
 	unsigned long	 wait;
 	int		 watch;
 	int		 names;
+	struct execopts	 x;
+	struct handler	*h;		/* --exec */
+	struct nodeinfo	 ni;		/* the name asked for last */
 };
 
 /* One entry of corosync's list of every group and member. */
@@ -229,7 +233,19 @@ watch_one(const struct members *c, struct view *v, const struct view *old)
 	ev.nmembers = (size_t)v->n;
 	ev.joined = joined;
 	ev.left = left;
-	out_event(sink_stdout, c->of, &ev);
+	if (c->h != NULL)
+		handler_event(c->h, &ev);
+	else
+		out_event(sink_stdout, c->of, &ev);
+}
+
+static const char *
+node_name(void *arg, uint32_t nodeid)
+{
+	struct members *c = arg;
+
+	sess_nodeinfo(c->s, nodeid, &c->ni);
+	return c->ni.name;
 }
 
 static void
@@ -242,7 +258,10 @@ tick(struct loop *l, void *arg)
 	for (i = 0; i < c->nv; i++) {
 		old = c->v[i];
 		if ((st = fetch(c, &c->v[i])) != ST_OK) {
-			loop_stop(l, st);
+			if (c->h != NULL)
+				handler_end(c->h, st);
+			else
+				loop_stop(l, st);
 			return;
 		}
 		if (!old.seen)
@@ -258,6 +277,18 @@ tick(struct loop *l, void *arg)
 		timer_in(&c->tick, (int64_t)(c->interval * SEC));
 }
 
+static void
+on_lost(void *arg, struct sess *s)
+{
+	struct members *c = arg;
+
+	(void)s;
+	if (c->h != NULL)
+		handler_end(c->h, ST_CONN);
+	else
+		loop_stop(c->loop, ST_CONN);
+}
+
 static int
 parse(struct members *c, struct runopts *ro, int argc, char **argv)
 {
@@ -268,7 +299,8 @@ parse(struct members *c, struct runopts *ro, int argc, char **argv)
 			fmt_option(c->of, ch, NULL);
 			continue;
 		}
-		if ((r = opt_run(ro, ch, optarg)) != 0) {
+		if ((r = opt_run(ro, ch, optarg)) != 0 ||
+		    (r = opt_exec(&c->x, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
@@ -287,7 +319,7 @@ parse(struct members *c, struct runopts *ro, int argc, char **argv)
 				return ST_USAGE;
 			}
 			break;
-		case 'n':
+		case 'N':
 			c->names = 1;
 			break;
 		case 'w':
@@ -319,13 +351,17 @@ check(const struct members *c, int argc, int waiting)
 		usage_error("--timestamps goes with --watch");
 		return ST_USAGE;
 	}
-	return ST_OK;
+	if (c->x.cmd != NULL && !c->watch) {
+		usage_error("--exec goes with --watch");
+		return ST_USAGE;
+	}
+	return opt_exec_check(&c->x, c->of) == -1 ? ST_USAGE : ST_OK;
 }
 
 int
 cmd_members(int argc, char **argv, struct outfmt *of)
 {
-	static const struct sess_hooks hooks = { .event = NULL };
+	static const struct sess_hooks hooks = { .lost = on_lost };
 	struct members c = { .interval = 0.1, .of = of };
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
@@ -350,10 +386,15 @@ cmd_members(int argc, char **argv, struct outfmt *of)
 		c.v[i].name = groups[i];
 	c.nv = argc;
 	free(groups);
-	if ((c.loop = run_loop(&ro, 1)) == NULL) {
+	if ((c.loop = run_loop(&ro, c.x.cmd == NULL)) == NULL) {
 		free(c.v);
 		return ST_FAIL;
 	}
+	if (c.x.cmd != NULL && (st = handler_new(c.loop, c.x.cmd,
+	    c.x.timeout, ro.max_backlog, c.of, &c.h)) != ST_OK)
+		goto done;
+	if (c.h != NULL && c.names)
+		handler_names(c.h, node_name, &c);
 	timer_init(c.loop, &c.tick, tick, &c);
 	if ((st = sess_open(c.loop, NULL, 0, &ro, &hooks, &c, &c.s)) != ST_OK)
 		goto done;
@@ -372,6 +413,7 @@ cmd_members(int argc, char **argv, struct outfmt *of)
 			st = print_views(&c);
 	}
 done:
+	handler_free(c.h);
 	st = run_end(c.loop, st);
 	free(c.v);
 	return st;

@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool watch GROUP...: join every group (a handle each, one loop) and
- * print what happens there until told to stop.
+ * print what happens there until told to stop, or hand each event to an
+ * --exec handler.
  */
 
+#include <err.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../cpgtool.h"
 #include "../daemons.h"
 #include "../event.h"
 #include "../fmt.h"
+#include "../handler.h"
 #include "../loop.h"
 #include "../opt.h"
 #include "../out.h"
+#include "../qview.h"
 #include "../run.h"
 #include "../sess.h"
 #include "../sink.h"
@@ -23,11 +28,15 @@
 
 static const struct optdef watch_defs[] = {
 	{ "count", 'c', "count", "exit after COUNT messages" },
+	{ "quorum", OPT_QUORUM, NULL, "add this node's quorum events (not "
+	    "in CPG's order)" },
+	{ "names", 'N', NULL, "node names in --quorum's node events and\n"
+	    "--exec's CPGTOOL_NODE_NAME" },
 	OPTDEF_END
 };
 const struct optdef *const watch_opts[] = {
-	watch_defs, opts_format, opts_filter, opts_run, opts_stay,
-	opts_intrusive, NULL
+	watch_defs, opts_format, opts_filter, opts_run, opts_stay, opts_backlog,
+	opts_exec, opts_intrusive, NULL
 };
 
 struct watch {
@@ -35,7 +44,36 @@ struct watch {
 	const struct outfmt *of;
 	unsigned long	 count;
 	unsigned long	 seen;
+	int		 names;
+	int		 quorum;
+	struct execopts	 x;
+	struct handler	*h;		/* --exec */
+	struct sess	*first;		/* asked for node names */
+	struct nodeinfo	 ni;		/* the name asked for last */
+	/* --quorum */
+	struct quorum	*q;
+	struct qview	*last;		/* the view last told */
+	int		 told;
 };
+
+/* An event printed, or handed to --exec's handler: 1 if it was. */
+static int
+emit(struct watch *w, const struct event *ev)
+{
+	if (w->h != NULL)
+		return handler_event(w->h, ev) == 1;
+	return out_event(sink_stdout, w->of, ev);
+}
+
+/* The end: at once, or once the running handler is stopped. */
+static void
+end(struct watch *w, int st)
+{
+	if (w->h != NULL)
+		handler_end(w->h, st);
+	else
+		loop_stop(w->loop, st);
+}
 
 static void
 on_event(void *arg, struct sess *s, const struct event *ev)
@@ -43,42 +81,151 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	struct watch *w = arg;
 
 	twin_confchg(s, ev);
-	if (out_event(sink_stdout, w->of, ev) && ev->type == EV_MESSAGE &&
-	    w->count && ++w->seen >= w->count)
+	if (!emit(w, ev) || ev->type != EV_MESSAGE || w->count == 0 ||
+	    ++w->seen < w->count)
+		return;
+	/* with --exec, once the last message's handler has run */
+	if (w->h != NULL)
+		handler_drain(w->h, ST_OK);
+	else
 		loop_stop(w->loop, ST_OK);
 }
 
-int
-cmd_watch(int argc, char **argv, struct outfmt *of)
+static void
+on_lost(void *arg, struct sess *s)
 {
-	static const struct sess_hooks hooks = { .event = on_event };
-	struct watch w = { 0 };
-	struct cpg_name *groups = NULL;
-	struct runopts ro;
-	struct sess *s;
-	int ch, i, r, st = ST_OK, intrusive = 0;
+	(void)s;
+	end(arg, ST_CONN);
+}
 
-	opt_init_run(&ro);
+static const char *
+node_name(void *arg, uint32_t nodeid)
+{
+	struct watch *w = arg;
+
+	if (w->q != NULL)
+		quorum_nodeinfo(w->q, nodeid, &w->ni);
+	else
+		sess_nodeinfo(w->first, nodeid, &w->ni);
+	return w->ni.name;
+}
+
+static void
+on_qevent(void *arg, const struct event *ev)
+{
+	struct watch *w = arg;
+	struct nodeinfo ni;
+	struct event e = *ev;
+
+	if (w->names && e.type == EV_NODE) {
+		quorum_nodeinfo(w->q, e.node->nodeid, &ni);
+		e.name = &ni;
+	}
+	emit(w, &e);
+}
+
+/*
+ * votequorum's notifications come on a connection of their own, and
+ * corosync orders them against nothing of CPG's: a node's death may be
+ * told here before or after the confchg that it causes in a group. So
+ * these events are marked unordered.
+ */
+static void
+on_view(void *arg, const struct qview *v)
+{
+	struct watch *w = arg;
+	struct timespec now;
+
+	if (v == NULL) {
+		end(w, ST_CONN);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	qview_events(w->told ? w->last : NULL, v, &now, 1, on_qevent, w);
+	memcpy(w->last, v, sizeof(*v));
+	w->told = 1;
+}
+
+static int
+parse(struct watch *w, struct runopts *ro, struct outfmt *of,
+    int *intrusive, int argc, char **argv)
+{
+	int ch, r;
+
 	while ((ch = opt_get(argc, argv, watch_opts, 0)) != -1) {
-		if ((r = opt_common(&ro, of, ch, optarg)) != 0) {
+		if ((r = opt_common(ro, of, ch, optarg)) != 0 ||
+		    (r = opt_exec(&w->x, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;
 			continue;
 		}
 		switch (ch) {
 		case 'c':
-			if (opt_count("--count", optarg, &w.count) == -1)
+			if (opt_count("--count", optarg, &w->count) == -1)
 				return ST_USAGE;
+			if (w->count == 0) {
+				usage_error("--count must be at least 1");
+				return ST_USAGE;
+			}
 			break;
 		case 'h':
-			return cmd_help();
+			cmd_help();
+			return ST_HELP;
 		case OPT_INTRUSIVE:
-			intrusive = 1;
+			*intrusive = 1;
+			break;
+		case OPT_QUORUM:
+			w->quorum = 1;
+			break;
+		case 'N':
+			w->names = 1;
 			break;
 		default:
 			return opt_unknown(argv, ch);
 		}
 	}
+	if (opt_exec_check(&w->x, of) == -1)
+		return ST_USAGE;
+	if (w->names && !w->quorum && w->x.cmd == NULL) {
+		usage_error("--names goes with --quorum or --exec");
+		return ST_USAGE;
+	}
+	return ST_OK;
+}
+
+/* Everything a watch needs before it joins: ST_OK, or the status. */
+static int
+start(struct watch *w, const struct runopts *ro)
+{
+	if (w->quorum && (w->last = malloc(sizeof(*w->last))) == NULL) {
+		warn("watch");
+		return ST_FAIL;
+	}
+	if ((w->loop = run_loop(ro, w->x.cmd == NULL)) == NULL)
+		return ST_FAIL;
+	if (w->x.cmd != NULL && handler_new(w->loop, w->x.cmd, w->x.timeout,
+	    ro->max_backlog, w->of, &w->h) != ST_OK)
+		return ST_FAIL;
+	if (w->h != NULL && w->names)
+		handler_names(w->h, node_name, w);
+	return ST_OK;
+}
+
+int
+cmd_watch(int argc, char **argv, struct outfmt *of)
+{
+	static const struct sess_hooks hooks = {
+		.event = on_event, .lost = on_lost,
+	};
+	struct watch w = { 0 };
+	struct cpg_name *groups = NULL;
+	struct runopts ro;
+	struct sess *s;
+	int i, st, intrusive = 0;
+
+	opt_init_run(&ro);
+	if ((st = parse(&w, &ro, of, &intrusive, argc, argv)) != ST_OK)
+		return st == ST_HELP ? ST_OK : st;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
@@ -93,15 +240,21 @@ cmd_watch(int argc, char **argv, struct outfmt *of)
 	}
 	fmt_events_default(of, EVM_ALL);
 	w.of = of;
-	if ((w.loop = run_loop(&ro, 1)) == NULL) {
-		free(groups);
-		return ST_FAIL;
+	if ((st = start(&w, &ro)) == ST_OK) {
+		for (i = 0; i < argc && st == ST_OK; i++) {
+			st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w,
+			    &s);
+			if (w.first == NULL)
+				w.first = s;
+		}
+		if (st == ST_OK && w.quorum)
+			st = quorum_follow(w.loop, &ro, on_view, &w, &w.q);
+		if (st == ST_OK)
+			st = loop_run(w.loop);
 	}
-	for (i = 0; i < argc && st == ST_OK; i++)
-		st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w, &s);
-	if (st == ST_OK) {
-		st = loop_run(w.loop);
-	}
+	handler_free(w.h);
+	quorum_close(w.q);
+	free(w.last);
 	free(groups);
-	return run_end(w.loop, st);
+	return w.loop != NULL ? run_end(w.loop, st) : st;
 }

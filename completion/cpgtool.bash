@@ -14,12 +14,16 @@ _cpgtool() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		join | send | watch | members | lock)
+		join | send | watch | members | lock | ask | serve | quorum)
 			cmd=${COMP_WORDS[i]}
 			break ;;
 		esac
 	done
 
+	# serve's -j is --jobs, everyone else's --json
+	if [[ $cmd == serve && $prev == -j ]]; then
+		return
+	fi
 	case $prev in
 	-e | --encoding)
 		mapfile -t COMPREPLY < <(compgen -W 'text base64 hex' -- "$cur")
@@ -33,7 +37,9 @@ _cpgtool() {
 		return ;;
 	-c | --count | -t | --timeout | -m | --wait-members | -w | --wait | \
 		-i | --interval | -F | --format | --max-backlog | \
-		--wait-for-corosync | -l | --limit | --kill-after)
+		--wait-for-corosync | -l | --limit | --kill-after | --replies | \
+		--nodes | --ack-timeout | --jobs | --exec-timeout | \
+		--max-reply | --max-queue | --exec)
 		return ;;
 	esac
 
@@ -42,25 +48,56 @@ _cpgtool() {
 	local run='-t --timeout --wait-for-corosync'
 	local stay='-r --reconnect --max-backlog'
 	local input='-0 --null --whole -f --file'
+	local exec='--exec --exec-timeout'
 	case $cmd in
 	'')
 		opts='-h --help -j --json -V --version'
 		[[ $cur == -* ]] ||
-			opts='join send watch members lock' ;;
+			opts='join send watch members lock ask serve quorum' ;;
 	join)
 		opts="-h --help -c --count --intrusive $input $out $run $stay" ;;
 	send)
 		opts="-h --help -m --wait-members -v --verbose --intrusive $input
 			$out $run" ;;
 	watch)
-		opts="-h --help -c --count --intrusive $out $run $stay" ;;
+		opts="-h --help -c --count --intrusive --quorum -N --names
+			$out $run $stay $exec" ;;
 	members)
-		opts="-h --help -w --wait --watch -i --interval -n --names
-			-j --json -T --timestamps $run" ;;
+		opts="-h --help -w --wait --watch -i --interval -N --names
+			-j --json -T --timestamps --max-backlog $run $exec" ;;
+	quorum)
+		opts="-h --help -j --json -N --names -T --timestamps --watch
+			--max-backlog $run $exec"
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+		return ;;
+	ask)
+		opts="-h --help -f --file --first --replies --nodes --ack-timeout
+			-q --quiet -N --names -j --json -e --encoding
+			-T --timestamps --intrusive $run" ;;
+	serve)
+		opts="-h --help -j --jobs --exec-timeout --kill-after
+			--max-reply --max-queue -v --verbose -r --reconnect
+			--intrusive $run"
+		# past GROUP, the words are COMMAND's
+		local n=0
+		for ((i = i + 1; i < COMP_CWORD; i++)); do
+			case ${COMP_WORDS[i]} in
+			-j | --jobs | --exec-timeout | --kill-after | \
+				--max-reply | --max-queue | -t | --timeout | \
+				--wait-for-corosync) ((i++)) ;;
+			--) ;;
+			-*) ;;
+			*) ((n++)) ;;
+			esac
+		done
+		if ((n >= 1)) && [[ $cur != -* || $n -ge 2 ]]; then
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+			return
+		fi ;;
 	lock)
 		opts="-h --help -j --json -T --timestamps -l --limit
 			-n --nonblock -v --verbose --kill-after --no-quorum
-			--show --names $run"
+			--show -N --names $run"
 		# past NAME, the words are COMMAND's
 		local n=0
 		for ((i = i + 1; i < COMP_CWORD; i++)); do

@@ -12,7 +12,12 @@
  *   text: one line per item, no control byte but the newline, none of the
  *         above raw, the group reads back exactly, the ring id is hex;
  *   --format: a format taken from the input is either refused or renders
- *         the message exactly as each byte of it says.
+ *         the message exactly as each byte of it says;
+ *   --exec's environment: NAME=VALUE strings ending in NULs, each NAME
+ *         one cpgtool sets, no value with a control byte or anything that
+ *         breaks a line, the group read back exactly;
+ *   quorum events and quorum's view (node names from the payload): as
+ *         the JSON and text rules above say.
  * The checks read the output with code of their own (UTF-8, base64, hex),
  * not enc.c's. A violation traps.
  */
@@ -562,6 +567,126 @@ fuzz_lock(struct sink *m, const struct cpg_name *g, const struct event *ev,
 	return 4;
 }
 
+/* The node names --exec's environment asks for: from the payload. */
+static char fz_name[256];
+
+static const char *
+fuzz_name(void *arg, uint32_t nodeid)
+{
+	(void)arg;
+	(void)nodeid;
+	return fz_name;
+}
+
+/* Is [p, e) one of the names out_env_names lists? */
+static int
+env_name_known(const char *p, const char *e)
+{
+	size_t i;
+
+	for (i = 0; out_env_names[i] != NULL; i++)
+		if (strlen(out_env_names[i]) == (size_t)(e - p) &&
+		    memcmp(out_env_names[i], p, (size_t)(e - p)) == 0)
+			return 1;
+	return 0;
+}
+
+/* An event's environment for an --exec handler, checked. */
+static void
+fuzz_env(struct sink *m, const struct event *ev, const struct cpg_name *g)
+{
+	unsigned char d[GROUP_STR_MAX];
+	const char *p, *e, *z, *eq, *q;
+	size_t k;
+	int r, group = 0;
+
+	k = ev->len < sizeof(fz_name) - 1 ? ev->len : sizeof(fz_name) - 1;
+	memcpy(fz_name, ev->data, k);
+	fz_name[k] = '\0';
+	sink_drop(m);
+	r = out_event_env(m, &of, ev, fuzz_name, NULL);
+	p = sink_data(m, &k);
+	if (r == 0) {
+		CHECK(k == 0 && opt.exclude);
+		return;
+	}
+	CHECK(r == 1 && k > 0 && p[k - 1] == '\0');
+	for (e = p + k; p < e; p = z + 1) {
+		z = memchr(p, '\0', (size_t)(e - p));
+		CHECK((eq = memchr(p, '=', (size_t)(z - p))) != NULL);
+		CHECK(env_name_known(p, eq));
+		for (q = eq + 1; q < z; q++)
+			CHECK((unsigned char)*q >= 0x20 && *q != 0x7f);
+		check_raw(eq + 1, z);
+		if (prefix(p, z, "CPGTOOL_GROUP=")) {
+			CHECK(untext(eq + 1, z, d) == g->length &&
+			    memcmp(d, g->value, g->length) == 0);
+			group = 1;
+		}
+	}
+	CHECK(group);
+}
+
+/*
+ * Quorum events and quorum's view, node names from the payload: every
+ * JSON line one valid object; text with no control byte but the newline
+ * and nothing that breaks a line.
+ */
+static void
+fuzz_quorum(struct sink *m, const struct event *msg)
+{
+	static struct qview v;
+	struct nodeinfo ni[3];
+	struct event ev = { .time = msg->time, .quorum = &v };
+	const char *p, *e, *nl;
+	size_t i, n, k;
+
+	memset(&v, 0, sizeof(v));
+	v.quorate = msg->len & 1;
+	v.nodeid = 2;
+	v.ring = msg->ring;
+	v.expected = v.total = 3;
+	v.quorum = 2;
+	v.nnodes = 3;
+	memset(ni, 0, sizeof(ni));
+	k = msg->len < sizeof(ni[0].name) - 1 ? msg->len :
+	    sizeof(ni[0].name) - 1;
+	for (i = 0; i < 3; i++) {
+		v.nodes[i] = (struct qnode){ (uint32_t)i + 1, 1,
+		    (enum qstate)(i % 3) };
+		ni[i].nodeid = (uint32_t)i + 1;
+		memcpy(ni[i].name, msg->data, k);
+	}
+	snprintf(ni[0].addrs, sizeof(ni[0].addrs), "10.0.0.1,fe80::1");
+	sink_drop(m);
+	ev.type = EV_QUORATE + (msg->len & 1);
+	ev.unordered = (msg->len & 2) != 0;
+	CHECK(out_event(m, &of, &ev) == 1);
+	ev.type = EV_NODE;
+	for (i = 0; i < 3; i++) {
+		ev.node = &v.nodes[i];
+		ev.name = msg->len & 4 ? &ni[i] : NULL;
+		CHECK(out_event(m, &of, &ev) == 1);
+	}
+	out_quorum(m, &of, &v, msg->len & 8 ? ni : NULL);
+	p = sink_data(m, &n);
+	e = p + n;
+	if (!opt.json) {
+		for (i = 0; i < n; i++)
+			CHECK(p[i] == '\n' || ((unsigned char)p[i] >= 0x20 &&
+			    p[i] != 0x7f));
+		check_raw(p, e);
+		return;
+	}
+	for (; p < e; p = nl + 1) {
+		CHECK((nl = memchr(p, '\n', (size_t)(e - p))) != NULL);
+		check_raw(p, nl);
+		jp = (const unsigned char *)p;
+		je = (const unsigned char *)nl;
+		CHECK(*jp == '{' && json_value() && (ws(), jp == je));
+	}
+}
+
 static void
 options(uint8_t b)
 {
@@ -643,5 +768,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		check_text(p, n, &g, &ev, lines);
 	CHECK(sink_flush(m) == 0 && sink_pending(m) == n);
+	/* the message, then the confchg, as an --exec handler gets them */
+	fuzz_env(m, &ev, &g);
+	ev.type = EV_CONFCHG;
+	fuzz_env(m, &ev, &g);
+	ev.type = EV_MESSAGE;
+	fuzz_quorum(m, &ev);
 	return 0;
 }

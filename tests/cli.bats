@@ -5,15 +5,17 @@
 
 load test_helper
 
+# every command, stated here: one dropped from the table fails
+commands="join send watch members lock ask serve quorum"
+
 @test "--help lists every command, exit 0" {
 	run -0 "$CPGTOOL" --help
-	for c in join send watch members; do
-		[[ $output == *"cpgtool $c "* ]]
-	done
+	[ "$(sed -nE 's/^  cpgtool ([a-z]+) .*/\1/p' <<<"$output" | xargs)" = \
+	    "$commands" ]
 }
 
 @test "COMMAND --help shows its options on stdout, exit 0" {
-	for c in join send watch members; do
+	for c in $commands; do
 		run -0 --separate-stderr "$CPGTOOL" "$c" --help
 		[[ ${lines[0]} == "usage: cpgtool $c "* ]]
 		[[ $output == *--timeout* ]]
@@ -82,13 +84,27 @@ bad() {
 	bad '--wait and --watch exclude each other' members --wait 2 --watch g
 	bad '--timestamps goes with --watch' members --timestamps g
 	bad '--interval must be at least 0.001' members --interval 0 --watch g
+	# -n is lock's --nonblock; --names is -N wherever it is taken
+	bad "unknown option '-n'" members -n g
 	bad 'lock needs a name' lock
+	bad 'lock needs a name' lock --show
+	bad 'empty group name' lock ''
+	bad "unknown option '--frobnicate'" lock --frobnicate x
+	bad "unknown option '-Q'" lock -Q x
+	bad "option '--limit' needs a value" lock --limit
 	bad '--limit must be 1 to 128' lock -l 0 x
 	bad '--limit must be 1 to 128' lock -l 129 x
+	bad "--limit needs a whole number, not '-1'" lock -l -1 x
+	bad "--timeout needs a number of seconds, not '-1'" lock -t -1 x
 	bad "--kill-after needs a number of seconds, not 'x'" lock --kill-after x x
+	bad "--wait-for-corosync needs a number of seconds, not '-1'" \
+		lock --wait-for-corosync -1 x
 	bad '--show takes no COMMAND' lock --show x true
+	bad '--show takes no COMMAND' lock --show x -- true
 	bad '--show goes with only *' lock --show -n x
+	bad '--show goes with only *' lock --show --no-quorum x
 	bad '--names goes with --show' lock --names x
+	bad '--names goes with --show' lock -N x
 	bad '--verbose goes with a COMMAND*' lock -v x
 	bad "group name 'xxx*' is longer than 128 bytes" lock "$long"
 	bad "'crmd?x00' belongs to Pacemaker's controller and cannot name a lock" \
@@ -155,4 +171,23 @@ bad() {
 		--clear-groups "$tmp/cpgtool" members
 	rm -rf "$tmp"
 	[[ $stderr == *CS_ERR_ACCESS*uidgid* ]]
+}
+
+@test "--exec and quorum: usage errors" {
+	bad '--exec needs a command' watch --exec '' g
+	bad '--exec needs a command' members --watch --exec '' g
+	bad "option '--exec' needs a value" watch g --exec
+	bad '--count must be at least 1' watch -c 0 --exec true g
+	bad '--count must be at least 1' watch -c 0 g
+	bad '--exec-timeout goes with --exec' watch --exec-timeout 1 g
+	bad '--exec-timeout must be more than 0' \
+		watch --exec true --exec-timeout 0 g
+	bad "--exec-timeout needs a number of seconds, not 'x'" \
+		watch --exec true --exec-timeout x g
+	bad '--format does not go with --exec*' watch --exec true -F '%s' g
+	bad '--names goes with --quorum or --exec' watch -N g
+	bad '--exec goes with --watch' members --exec true g
+	bad '--exec goes with --watch' quorum --exec true
+	bad 'quorum takes no operands' quorum g
+	bad '--timestamps goes with --watch' quorum -T
 }

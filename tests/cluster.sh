@@ -65,6 +65,7 @@ logging {
 	to_syslog: no
 	to_stderr: no
 	timestamp: on
+	blackbox: off
 }
 quorum {
 	provider: corosync_votequorum
@@ -94,6 +95,8 @@ cluster_start() {
 		exec corosync -f -c '$dir/corosync.conf'" \
 		>>"$dir/stderr" 2>&1 3>&- &
 	echo $! >"$dir/pid"
+	# every pid it has had: libqb names its files in /dev/shm with them
+	echo $! >>"$dir/pids"
 	cluster_wait_members "$i" "$CPGT_N"
 }
 
@@ -125,6 +128,8 @@ cluster_up() {
 	CPGT_PCMK=${CPGT_PACEMAKER:-}
 	printf 'CPGT_ID=%s\nCPGT_N=%s\nCPGT_PCMK=%s\n' "$CPGT_ID" "$n" \
 		"$CPGT_PCMK" >"$CPGT_RUNDIR/env"
+	# /dev/shm as found: what is there already is never ours
+	ls -A /dev/shm >"$CPGT_RUNDIR/shm.before"
 	export CPGT_RUNDIR CPGT_ID CPGT_N
 	ip netns add "${CPGT_ID}sw" || die "cannot add a network namespace"
 	ip -n "${CPGT_ID}sw" link add br0 type bridge
@@ -158,11 +163,14 @@ cluster_stop_node() {
 	local i=$1 sig=$2 pid t
 	state
 	pid=$(cat "$CPGT_RUNDIR/n$i/pid" 2>/dev/null) || return 0
+	# a corosync that is SIGKILLed leaves its IPC rings in /dev/shm
+	[ "$sig" = KILL ] && echo "$pid" >>"$CPGT_RUNDIR/n$i/killed"
 	kill "-$sig" "$pid" 2>/dev/null || return 0
 	for ((t = 0; t < 100; t++)); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.05
 	done
+	echo "$pid" >>"$CPGT_RUNDIR/n$i/killed"
 	kill -KILL "$pid" 2>/dev/null
 	sleep 0.1
 }
@@ -229,11 +237,16 @@ cluster_pcmk_stop() {
 	pid=$(cat "$CPGT_RUNDIR/n$i/pcmk.pid" 2>/dev/null) || return 0
 	rm -f "$CPGT_RUNDIR/n$i/pcmk.pid"
 	kids=$(ps -o pid= --ppid "$pid" 2>/dev/null)
+	# the daemons' IPC rings in /dev/shm are named with their pids
+	# shellcheck disable=SC2086
+	printf '%s\n' "$pid" $kids >>"$CPGT_RUNDIR/n$i/pcmk.pids"
 	kill -TERM "$pid" 2>/dev/null || return 0
 	for ((t = 0; t < 600; t++)); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
+	# shellcheck disable=SC2086
+	printf '%s\n' "$pid" $kids >>"$CPGT_RUNDIR/n$i/killed"
 	# shellcheck disable=SC2086
 	kill -KILL "$pid" $kids 2>/dev/null
 	return 0
@@ -264,9 +277,46 @@ cluster_pcmk_up() {
 	done
 }
 
-# Safe to call at any time, from traps too, and twice.
+# What libqb left in /dev/shm for the processes PIDS... since cluster_up
+# (a name it had then is not ours): as a server, a directory of IPC rings
+# per connection, qb-SERVERPID-CLIENTPID-ID-RANDOM (libqb 2; the client
+# end needs no name of its own, corosync is every test client's server);
+# and a blackbox, qb-NAME-PID-blackbox-{header,data}.
+shm_of() {
+	local pid f
+	[ -f "$CPGT_RUNDIR/shm.before" ] || return 0
+	for pid in "$@"; do
+		for f in /dev/shm/qb-"$pid"-* /dev/shm/qb-*-"$pid"-blackbox-*; do
+			[ -e "$f" ] || continue
+			grep -qxF -- "${f#/dev/shm/}" "$CPGT_RUNDIR/shm.before" &&
+				continue
+			echo "$f"
+		done
+	done
+}
+
+# Leave /dev/shm as cluster_up found it. A process that exits cleanly
+# removes its IPC rings (a client's, its server), and the nodes keep no
+# blackbox (blackbox: off); a server SIGKILLed cannot, so its rings are
+# removed here, found by its pid. Then nothing of any pid that was ours
+# may be left: said, with status 1, if something is.
+shm_tidy() {
+	local left
+	# shellcheck disable=SC2046
+	shm_of $(cat "$CPGT_RUNDIR"/n*/killed 2>/dev/null) | xargs -r rm -rf --
+	# shellcheck disable=SC2046
+	left=$(shm_of $(cat "$CPGT_RUNDIR"/n*/pids "$CPGT_RUNDIR"/n*/pcmk.pids \
+		2>/dev/null))
+	[ -z "$left" ] && return 0
+	echo "cluster.sh: left in /dev/shm by the cluster's processes:" \
+		"$(tr '\n' ' ' <<<"$left")" >&2
+	return 1
+}
+
+# Safe to call at any time, from traps too, and twice. Status 1 if
+# something of the cluster's stays in /dev/shm (shm_tidy).
 cluster_down() {
-	local i
+	local i st=0
 	[ -n "${CPGT_RUNDIR:-}" ] && [ -f "$CPGT_RUNDIR/env" ] || return 0
 	state
 	# Pacemaker before corosync, which it would otherwise wait for
@@ -277,11 +327,13 @@ cluster_down() {
 	for ((i = 1; i <= CPGT_N; i++)); do
 		cluster_stop_node "$i" TERM
 	done
+	shm_tidy || st=1
 	for ((i = 1; i <= CPGT_N; i++)); do
 		ip netns del "$(ns "$i")" 2>/dev/null
 	done
 	ip netns del "${CPGT_ID}sw" 2>/dev/null
 	rm -rf "$CPGT_RUNDIR"
+	return "$st"
 }
 
 # Clusters whose run was killed before it could clean up.

@@ -31,7 +31,7 @@ stub_members() {
 
 @test "bash: commands" {
 	run -0 complete_bash cpgtool ''
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "join lock members send watch " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "ask join lock members quorum send serve watch " ]
 	run -0 complete_bash cpgtool wa
 	[ "$output" = watch ]
 }
@@ -45,6 +45,31 @@ stub_members() {
 	[ "$(tr '\n' ' ' <<<"$output")" = "--wait --watch --wait-for-corosync " ]
 	run -0 complete_bash cpgtool join --wh
 	[ "$output" = --whole ]
+	run -0 complete_bash cpgtool quorum --w
+	[ "$(tr '\n' ' ' <<<"$output")" = "--watch --wait-for-corosync " ]
+	run -0 complete_bash cpgtool watch --q
+	[ "$output" = --quorum ]
+}
+
+@test "bash: quorum takes no groups" {
+	stub_members 'echo "alpha 1 10"'
+	run -0 complete_bash cpgtool quorum ''
+	[[ $output != *alpha* ]]
+}
+
+@test "bash: ask and serve" {
+	run -0 complete_bash cpgtool ask --fi
+	[ "$(tr '\n' ' ' <<<"$output")" = "--file --first " ]
+	run -0 complete_bash cpgtool ask --encoding h
+	[ "$output" = hex ]
+	# serve's -j takes a count: nothing to offer
+	run -0 complete_bash cpgtool serve -j ''
+	[ -z "$output" ]
+	run -0 complete_bash cpgtool serve --max-r
+	[ "$output" = --max-reply ]
+	# past GROUP, the words are COMMAND's
+	run -0 complete_bash cpgtool serve -j 2 grp -- bas
+	grep -qx bash <<<"$output"
 }
 
 @test "bash: values of --encoding and --events" {

@@ -44,14 +44,29 @@ refused() {
 	done
 }
 
-@test "--intrusive joins a daemon-named group all the same" {
+# what --intrusive says, once, of Pacemaker's controller's group
+crmd_effect="cpgtool: joining 'crmd\x00', a group of Pacemaker's controller: Pacemaker will count this process as the node's controller for as long as it stays, and not see the real one fail"
+
+@test "--intrusive joins a daemon-named group all the same, and says so" {
 	watcher 2 "$BATS_TEST_TMPDIR/w" --intrusive 'crmd\x00'
-	run -0 cpgt 1 send --intrusive 'crmd\x00' hello
+	run -0 --separate-stderr cpgt 1 send --intrusive 'crmd\x00' hello
+	[ "$stderr" = "$crmd_effect" ]
 	wait_for "$BATS_TEST_TMPDIR/w" '^message crmd\\x00 1 [0-9]+ 5 hello$'
-	run -0 cpgt 1 join --intrusive --count 1 'dlm:ls:x\x00' <<<"own"
+	[ "$(cat "$BATS_TEST_TMPDIR/w.err")" = "$crmd_effect" ]
+	run -0 --separate-stderr cpgt 1 join --intrusive --count 1 \
+		'dlm:ls:x\x00' <<<"own"
 	[ "${lines[-1]#* * * * }" = "3 own" ]
+	[ "$stderr" = "cpgtool: joining 'dlm:ls:x\x00', a group of dlm_controld (a lockspace): dlm_controld will wait for this process to answer before it recovers, which it never will, for as long as it stays" ]
+	# a line for each daemon's group watched, none for the others
+	run -124 --separate-stderr cpgt 1 watch --intrusive --timeout 0.5 \
+		"$G" 'cib\x00' 'sbd:cluster\x00'
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	[[ ${stderr_lines[0]} == "cpgtool: joining 'cib\x00', a group of Pacemaker's CIB manager: Pacemaker will count this process as the node's CIB manager "* ]]
+	[[ ${stderr_lines[1]} == "cpgtool: joining 'sbd:cluster\x00', a group of sbd's cluster watcher: sbd will count "* ]]
+	[ "${stderr_lines[2]}" = "cpgtool: timed out after 0.5 seconds" ]
 	# and on an ordinary group it changes nothing
-	run -0 cpgt 1 send --intrusive "$G" hello
+	run -0 --separate-stderr cpgt 1 send --intrusive "$G" hello
+	[ -z "$stderr" ]
 }
 
 @test "a joined group that is empty while its NUL twin is not: one hint" {
@@ -68,6 +83,31 @@ refused() {
 	wait_members 1 "${G}y" 1
 	run -0 --separate-stderr cpgt 3 join "${G}y\\x00" <<<x
 	[ "${stderr_lines[*]}" = "cpgtool: '${G}y\\x00' has no other members but '${G}y' has 1: did you mean '${G}y'?" ]
+}
+
+@test "join GROUP </dev/null: its own join comes back, and the hint" {
+	spawn "$BATS_TEST_TMPDIR/j" 2 join "$G\\x00" < <(sleep 60)
+	wait_members 1 "$G\\x00" 1
+	run -0 --separate-stderr cpgt 3 join "$G" </dev/null
+	[ "$stderr" = "cpgtool: '$G' has no other members but '$G\\x00' has 1: did you mean '$G\\x00'?" ]
+	# it left only after its join had come back: a join peers saw
+	grep -qE "^confchg $G members=3:[0-9]+ joined=3:[0-9]+:join left=-$" \
+		<<<"$output"
+}
+
+@test "a daemon's group as the twin: the hint names members --watch" {
+	# a lockspace's name is any name: this test's own
+	spawn "$BATS_TEST_TMPDIR/j" 2 join --intrusive "dlm:ls:$G\\x00" \
+		< <(sleep 60)
+	wait_members 1 "dlm:ls:$G\\x00" 1
+	hint="cpgtool: 'dlm:ls:$G' has no other members but 'dlm:ls:$G\\x00' has 1, a group of dlm_controld (a lockspace): did you mean cpgtool members --watch 'dlm:ls:$G\\x00' (never joins)?"
+	run -0 --separate-stderr cpgt 3 send "dlm:ls:$G" x
+	[ "$stderr" = "$hint" ]
+	run -0 --separate-stderr cpgt 3 join "dlm:ls:$G" </dev/null
+	[ "$stderr" = "$hint" ]
+	# members may look at it: there the name itself is the answer
+	run -0 --separate-stderr cpgt 1 members "dlm:ls:$G"
+	[ "$stderr" = "cpgtool: 'dlm:ls:$G' has no members but 'dlm:ls:$G\\x00' has 1: did you mean 'dlm:ls:$G\\x00'?" ]
 }
 
 @test "members: an empty group whose twin has members gets the hint" {

@@ -59,6 +59,7 @@ done < <(spdx_sources)
 shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/lint.sh tests/bin/* \
 	tests/offline tests/pkgcheck tests/sim/mutants bench/run \
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
+shellcheck -s sh examples/controller-gone || problem "shellcheck (examples)"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 	tests/*.bash tests/*.bats || problem "shellcheck (tests)"
 
@@ -134,7 +135,7 @@ fi
 # and the synopses are made from that. Hold the manual and the completions
 # to what --help says, command by command: the long options and their
 # short letters, and each synopsis against the manual's.
-cmds="join send watch members lock"
+cmds="join send watch members lock ask serve quorum"
 
 # "S LONG" per option of COMMAND's --help ("-" for a long-only option)
 help_opts() {
@@ -188,5 +189,21 @@ for c in $cmds; do
 		grep -qE -- "-s $s -l $o\\b" completion/cpgtool.fish ||
 			problem "-$s --$o not in completion/cpgtool.fish"
 	done < <(help_opts "$c")
+done
+# One letter, one meaning: a short option stands for the same long one in
+# every command that takes it (lock's -n is --nonblock, as in flock(1);
+# --names is -N wherever it is taken). One exception, asked for by name:
+# serve's -j is --jobs, as make's is; serve prints nothing, so it has no
+# --json for it to be mistaken for.
+letters=$(for c in $cmds; do
+		if [ "$c" = serve ]; then
+			help_opts "$c" | grep -vx 'j jobs'
+		else
+			help_opts "$c"
+		fi
+	done | awk '$1 != "-"' | LC_ALL=C sort -u)
+for s in $(awk '{ print $1 }' <<<"$letters" | LC_ALL=C uniq -d); do
+	problem "-$s means $(awk -v s="$s" '$1 == s { print "--" $2 }' \
+		<<<"$letters" | paste -sd/) in different commands"
 done
 exit "$bad"

@@ -105,18 +105,6 @@ wait_show() {
 	return 1
 }
 
-# wait_gone PID: until PID has exited (a zombie counts: our init may not
-# reap orphans)
-wait_gone() {
-	local t
-	for ((t = 0; t < 100; t++)); do
-		[[ $(ps -o stat= -p "$1") == @(|Z*) ]] && return 0
-		sleep 0.05
-	done
-	echo "process $1 still runs" >&2
-	return 1
-}
-
 # no_violations: no two holds ever held the marker at once
 no_violations() {
 	if [ -e "$T/violations" ]; then
@@ -306,7 +294,7 @@ contend() {
 	[ "$status" -eq 0 ]
 }
 
-@test "newcomers nobody answers go on at once when every older member is gone" {
+@test "newcomers nobody answers go on when every older member is gone" {
 	lk "$T/h" 1 lock "$G" -- \
 		sh -c 'echo h >>"$T/order"; echo $$ >"$T/h.pid"; exec sleep 60'
 	hpid=$!
@@ -323,7 +311,7 @@ contend() {
 	# gone without a word (PROCDOWN), its COMMAND with it: the two know
 	# that nobody older is left, so nobody knows more than they saw; the
 	# way round, each would ask twice, 2 s apart, and start over at 4 s
-	t0=${EPOCHREALTIME/./}
+	# (how soon they go on is bench/run's: "recover")
 	kill -KILL "$hpid"
 	reap "$hpid"
 	wait_gone "$(cat "$T/h.pid")"
@@ -331,9 +319,6 @@ contend() {
 	[ "$status" -eq 0 ]
 	reap "$bpid"
 	[ "$status" -eq 0 ]
-	t1=${EPOCHREALTIME/./}
-	echo "both done $(((t1 - t0) / 1000)) ms after the kill" >&2
-	((t1 - t0 < 2000000))
 	[ "$(tr '\n' ' ' <"$T/order")" = "h a b " ]
 	no_violations
 	[ ! -s "$T/a.err" ] && [ ! -s "$T/b.err" ]
@@ -349,26 +334,21 @@ contend() {
 	t1=${EPOCHREALTIME/./}
 	echo "granted after $(((t1 - t0) / 1000)) ms" >&2
 	((t1 - t0 >= 3000000))
-	# --no-quorum has no such holder to wait for: it would run on
-	t0=${EPOCHREALTIME/./}
+	# --no-quorum has no such holder to wait for: it would run on; and
+	# once node 3 is back there is none either (that neither waits out
+	# the grace is timed by bench/run: "recover")
 	run -0 cpgt 1 lock --no-quorum --kill-after 1 "$G" -- true
-	t1=${EPOCHREALTIME/./}
-	((t1 - t0 < 2000000))
 	cluster_start 3 >/dev/null
 	cluster_wait_members 1 3
 	rm "$T/restore"
-	t0=${EPOCHREALTIME/./}
 	run -0 cpgt 1 lock --kill-after 1 "$G" -- true
-	t1=${EPOCHREALTIME/./}
-	((t1 - t0 < 2000000))
 }
 
 @test "holder's corosync killed: COMMAND killed, exit 6; then the next" {
 	touch "$T/restore"
-	# a COMMAND deaf to SIGTERM: only SIGKILL after --kill-after ends it,
-	# 4 s after the connection is lost, later than node 1 sees the
-	# nodedown (about 2.5 s with token 1000): only the grace keeps the next
-	# COMMAND from starting while the old one lives
+	# a COMMAND deaf to SIGTERM: a holder that loses its connection
+	# SIGKILLs it at once (nobody could be told it still runs); the
+	# waiter on node 1 gets the lock after the grace for the nodedown
 	lk "$T/h" 3 lock --kill-after 4 "$G" -- \
 		sh -c 'trap "" TERM; echo $$ >"$T/h.pid"; exec sleep 60'
 	hpid=$!
@@ -433,6 +413,38 @@ contend() {
 	[ "$status" -eq 0 ]
 	[ "$(tr '\n' ' ' <"$T/order")" = "h w w3 " ]
 	no_violations
+}
+
+@test "--show in a partition that is not quorate: says so, exit 7, never 'free'" {
+	touch "$T/restore"
+	lk "$T/h" 1 lock --kill-after 1 "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	cluster_cut 3
+	# the quorate side still knows the holder
+	wait_show 1 "^holder 1 $hpid\$"
+	# node 3 cannot know: not an empty lock, but exit 7 and one line
+	for ((t = 0; t < 100; t++)); do
+		run --separate-stderr cpgt 3 lock --show "$G"
+		[ "$status" -eq 7 ] && break
+		sleep 0.1
+	done
+	[ "$status" -eq 7 ]
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "cpgtool: lock '$G': "*"not quorate"* ]]
+	run --separate-stderr cpgt 3 lock --show --json "$G"
+	[ "$status" -eq 7 ]
+	[ -z "$output" ]
+	cluster_uncut 3
+	for i in 1 2 3; do
+		cluster_wait_members "$i" 3
+	done
+	rm "$T/restore"
+	wait_show 3 "^holder 1 $hpid\$"
+	touch "$T/h.go"
+	reap "$hpid"
+	[ "$status" -eq 0 ]
 }
 
 @test "--nonblock: 5 while held; --timeout: 124, and not left queued" {
@@ -543,7 +555,7 @@ disagree() {
 	run -0 jq -r 'select(.type == "message") | .payload' "$T/w"
 	[ "${#lines[@]}" -ge 1 ]
 	for l in "${lines[@]}"; do
-		[[ $l == "lock1 "* ]]
+		[[ $l == "lock2 "* ]]
 	done
 }
 
@@ -592,6 +604,9 @@ bad() {
 	bad lock --timeout nan g
 	bad lock --kill-after -1 g
 	bad lock --kill-after abc g
+	# peers add it to a grace in 32-bit milliseconds: bounded
+	bad lock --kill-after 3601 g
+	bad lock --kill-after 1e9 g
 	bad lock --wait-for-corosync -1 g
 	bad lock --show
 	bad lock --show g true

@@ -37,14 +37,22 @@ setup_members() {
 @test "looking does not join: the group is not disturbed" {
 	setup_members
 	watcher 1 "$BATS_TEST_TMPDIR/w" --events confchg "$G"
+	wait_for "$BATS_TEST_TMPDIR/w" "joined=1:$!:join"
 	before=$(wc -l <"$BATS_TEST_TMPDIR/w")
 	cpgt 2 members "$G" >/dev/null
 	cpgt 2 members --wait 4 "$G" >/dev/null
-	sleep 0.3
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/w")" -eq "$before" ]
+	# a join after them, as a marker: CPG delivers a group's changes in
+	# one order, so had the two joined (and left), the watcher would
+	# see their changes before the marker's
+	spawn "$BATS_TEST_TMPDIR/marker" 3 join "$G" < <(sleep 30)
+	marker=$!
+	wait_for "$BATS_TEST_TMPDIR/w" "joined=3:$marker:join"
+	run -0 tail -n +$((before + 1)) "$BATS_TEST_TMPDIR/w"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == *" joined=3:$marker:join left=-" ]]
 }
 
-@test "JSON, with --names: node names, addresses, the local node" {
+@test "JSON, with -N/--names: node names, addresses, the local node" {
 	setup_members
 	run -0 cpgt 2 members --json --names "$G"
 	jq -e --arg g "$G" '.group == $g and (.members | length) == 3' <<<"$output"
@@ -52,7 +60,7 @@ setup_members() {
 		<<<"$output"
 	[[ $output == *"2 node2 true 1"* ]]
 	[[ $output == *"1 node1 false 1"* ]]
-	run -0 cpgt 2 members --names "$G"
+	run -0 cpgt 2 members -N "$G"
 	grep -qE "^$G 2 [0-9]+ node2 10\.213\.[0-9]+\.2 local$" <<<"$output"
 }
 
@@ -67,7 +75,8 @@ setup_members() {
 	cpgt 1 members --wait 2 --timeout 10 "$G" >"$BATS_TEST_TMPDIR/m" &
 	pid=$!
 	spawn "$BATS_TEST_TMPDIR/a" 2 join "$G" < <(sleep 30)
-	sleep 0.3
+	# one is in, as node 1 sees it: --wait 2 must still be waiting
+	wait_members 1 "$G" 1
 	kill -0 "$pid"
 	spawn "$BATS_TEST_TMPDIR/b" 3 join "$G" < <(sleep 30)
 	wait "$pid"

@@ -72,8 +72,17 @@ controller() {
 	[ "$(cpgt 1 members 'crmd\x00' | wc -l)" -eq 3 ]
 }
 
+@test "their NUL twins: the hint names members --watch, not a refused join" {
+	run -0 --separate-stderr cpgt 1 send crmd x
+	[ "$stderr" = "cpgtool: 'crmd' has no other members but 'crmd\x00' has 3, a group of Pacemaker's controller: did you mean cpgtool members --watch 'crmd\x00' (never joins)?" ]
+	run -0 --separate-stderr cpgt 1 members cib
+	[ "$stderr" = "cpgtool: 'cib' has no members but 'cib\x00' has 3: did you mean 'cib\x00'?" ]
+}
+
 @test "watch --intrusive: the controller's procdown, join and messages, as JSON" {
 	watcher 1 "$BATS_TEST_TMPDIR/w" --intrusive --json 'crmd\x00'
+	# what it does to Pacemaker, said once
+	[ "$(cat "$BATS_TEST_TMPDIR/w.err")" = "cpgtool: joining 'crmd\x00', a group of Pacemaker's controller: Pacemaker will count this process as the node's controller for as long as it stays, and not see the real one fail" ]
 	old=$(controller 3)
 	kill -KILL "$old"
 	wait_for "$BATS_TEST_TMPDIR/w" \
@@ -90,4 +99,56 @@ controller() {
 	jq -s -e 'map(select(.type == "message") |
 	    .group == "crmd\u0000" and .size > 0) | length > 0 and all' \
 	    "$BATS_TEST_TMPDIR/w" >/dev/null
+}
+
+# shellcheck disable=SC2016
+# left I PID FILE: a line of FILE (REASON|NODEID|PID|NAME, lists of
+# words) says that PID of node I left
+left() {
+	awk -F'|' -v n="$1" -v p="$2" '{
+		k = split($1, r, " "); split($2, id, " "); split($3, pid, " ")
+		split($4, nm, " ")
+		for (i = 1; i <= k; i++)
+			if (r[i] == "left" && id[i] == n && pid[i] == p &&
+			    nm[i] == "node" n)
+				found = 1
+	} END { exit !found }' "$3"
+}
+
+@test "members --watch --exec: a killed controller runs the handler, and Pacemaker sees it go" {
+	T=$BATS_TEST_TMPDIR
+	export T
+	old=$(controller 3)
+	[ -n "$old" ]
+	# on node 3 itself: a member there would hide its controller's end
+	# shellcheck disable=SC2016
+	spawn "$T/m" 3 members --watch --names --exec \
+		'echo "$CPGTOOL_REASON|$CPGTOOL_NODEID|$CPGTOOL_PID|$CPGTOOL_NODE_NAME" >>"$T/h"' \
+		'crmd\x00'
+	wait_for "$T/h" '^joined joined joined\|1 2 3\|'
+	# the handler's watch is no member
+	[ "$(cpgt 3 members 'crmd\x00' | wc -l)" -eq 3 ]
+	log=$CPGT_RUNDIR/n1/pcmk/log/pacemaker.log
+	before=$(wc -l <"$log")
+	kill -KILL "$old"
+	# its leaving, alone or (within one --interval) with the new one's
+	# join
+	for ((t = 0; t < 300; t++)); do
+		left 3 "$old" "$T/h" && break
+		sleep 0.1
+	done
+	left 3 "$old" "$T/h"
+	# node 1's controller saw the controller of node 3 go: nothing of
+	# node 3 remained in its group to hide it
+	for ((t = 0; t < 300; t++)); do
+		tail -n +"$before" "$log" |
+			grep -q "node3 (node 3 pid $old) left" && break
+		sleep 0.1
+	done
+	run -0 tail -n +"$before" "$log"
+	grep -q "node3 (node 3 pid $old) left" <<<"$output"
+	grep -q 'Node node3 is no longer a peer' <<<"$output"
+	[[ $output != *"pid $old) left"*remains* ]]
+	[ ! -s "$T/m" ]
+	[ ! -s "$T/m.err" ]
 }

@@ -67,9 +67,14 @@ load test_helper
 	done >"$BATS_TEST_TMPDIR/in"
 	watcher 2 "$BATS_TEST_TMPDIR/w" --format '%l\n' "$G"
 	churn=()
+	# A join that leaves between a message's first and last fragment
+	# makes libcpg lose its reassembly buffer: under ASan that leak, which
+	# is libcpg's, is suppressed for these joins alone (see the file)
+	lsan=${LSAN_OPTIONS:+$LSAN_OPTIONS:}
+	lsan+=suppressions=$TOP/tests/lsan-libcpg.supp
 	for i in 2 3; do
 		# shellcheck disable=SC2016
-		on "$i" bash -c 'until [ -e "$1" ]; do
+		on "$i" env LSAN_OPTIONS="$lsan" bash -c 'until [ -e "$1" ]; do
 			"$2" join "$3" </dev/null >/dev/null
 		done' _ "$BATS_TEST_TMPDIR/done" "$CPGTOOL" "$G" 3>&- &
 		churn+=($!)
@@ -79,12 +84,12 @@ load test_helper
 	run -0 --separate-stderr cpgt 1 send -f "$BATS_TEST_TMPDIR/in" "$G"
 	touch "$BATS_TEST_TMPDIR/done"
 	wait "${churn[@]}"
-	for ((t = 0; t < 200; t++)); do
-		[ "$(wc -l <"$BATS_TEST_TMPDIR/w")" -ge 30 ] && break
-		sleep 0.05
-	done
-	sleep 0.5
-	[ "$(sort "$BATS_TEST_TMPDIR/w" | uniq -c | tr -s ' ')" = " 30 2000000" ]
+	# a last message: once it is in, so is everything sent before it, a
+	# resent message's doubles included
+	cpgt 1 send "$G" end
+	wait_for "$BATS_TEST_TMPDIR/w" '^3$'
+	[ "$(sort "$BATS_TEST_TMPDIR/w" | uniq -c | tr -s ' ')" = \
+	    $' 30 2000000\n 1 3' ]
 }
 
 @test "--wait-members holds the message until the receivers are there" {

@@ -99,14 +99,31 @@ wait_members() {
 # watcher I OUT ARGS... GROUP: a watch that is a member of GROUP (the
 # last argument) before this returns; $! is its pid
 watcher() {
-	local i=$1 out=$2 pid t
+	local i=$1 out=$2
 	shift 2
 	spawn "$out" "$i" watch "$@"
-	pid=$!
+	wait_member "$i" "${!#}" $! || { echo "watch $*" >&2; return 1; }
+}
+
+# wait_member I GROUP PID: until node I lists PID as a member of GROUP
+wait_member() {
+	local t
 	for ((t = 0; t < 200; t++)); do
-		cpg_members "$i" "${!#}" | grep -q " $pid\$" && return 0
+		cpg_members "$1" "$2" | grep -q " $3\$" && return 0
 		sleep 0.05
 	done
-	echo "watch $* on node $i did not join in 10 s" >&2
+	echo "pid $3 on node $1 did not join '$2' in 10 s" >&2
+	return 1
+}
+
+# wait_gone PID: until PID has exited (a zombie counts: our init may not
+# reap orphans)
+wait_gone() {
+	local t
+	for ((t = 0; t < 200; t++)); do
+		[[ $(ps -o stat= -p "$1") == @(|Z*) ]] && return 0
+		sleep 0.05
+	done
+	echo "process $1 still runs" >&2
 	return 1
 }

@@ -63,3 +63,58 @@ vg() {
 	run -127 vg 3 lock "$G" -- "$BATS_TEST_TMPDIR/nonexistent"
 	[[ $output == *"cannot run"* ]]
 }
+
+@test "valgrind: quorum in every form; --exec handlers, queued, failing, stopped" {
+	run -0 vg 1 quorum
+	run -0 vg 1 quorum --json -N
+	run -124 vg 2 quorum --watch -T --timeout 0.5
+	# handlers that fail, events queued behind them, -c's end
+	vg 2 watch -E message -c 3 --names --quorum \
+		--exec 'cat >/dev/null; sleep 0.1; exit 1' "$G" \
+		2>"$BATS_TEST_TMPDIR/e" &
+	p=$!
+	wait_members 1 "$G" 1
+	cpgt 1 send "$G" a b c
+	reap "$p"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'failed: status 1' "$BATS_TEST_TMPDIR/e")" -ge 3 ]
+	# a handler running at the deadline, and one at a signal
+	run -124 vg 3 members --watch --timeout 0.5 --exec 'sleep 10' "$G"
+	# not vg: $! must be valgrind's pid, not a subshell's; a handler
+	# running when the signal comes
+	export T=$BATS_TEST_TMPDIR
+	# shellcheck disable=SC2016
+	on 3 valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect,possible \
+		"$TOP/cpgtool" quorum --watch --exec 'touch "$T/started"
+		sleep 10' >/dev/null 2>&1 3>&- &
+	p=$!
+	echo "$p" >>"$BG"
+	for ((t = 0; t < 600; t++)); do
+		[ -e "$T/started" ] && break
+		sleep 0.1
+	done
+	[ -e "$T/started" ]
+	kill -TERM "$p"
+	reap "$p"
+	[ "$status" -eq 143 ]
+}
+
+@test "valgrind: serve and ask; a reply cut short, a timeout, a cancel" {
+	# shellcheck disable=SC2016
+	vg 2 serve -v -j 1 --max-reply 4 --exec-timeout 2 "$G" -- \
+		sh -c 'cat; [ -n "$CPGTOOL_ASK_ID" ] && exec sleep 60' \
+		2>"$BATS_TEST_TMPDIR/s" 3>&- &
+	s=$!
+	wait_members 1 "$G" 1
+	printf 'hello\n' >"$BATS_TEST_TMPDIR/in"
+	# stopped by --exec-timeout: status 124, its output cut at 4 bytes
+	run -8 vg 1 ask --json --names -f "$BATS_TEST_TMPDIR/in" "$G"
+	[[ $output == *'"status":124,"size":4,"truncated":true,"payload":"hell"'* ]]
+	# the asker gives up; its request is cancelled
+	run -124 vg 1 ask --timeout 1 "$G" x
+	wait_for "$BATS_TEST_TMPDIR/s" '^cancel '
+	kill -TERM "$s"
+	reap "$s"
+	[ "$status" -eq 143 ]
+}

@@ -150,20 +150,18 @@ load test_helper
 	wait_for "$BATS_TEST_TMPDIR/o" "left=2:[0-9]+:leave$"
 }
 
-@test "a backlog in corosync is written as it comes, not piled up in memory" {
-	[[ $CPGTOOL == */.san/* ]] && skip "ASan's shadow memory hides ours"
+@test "a backlog in corosync: all of it written once the reader goes on" {
 	watcher 3 "$BATS_TEST_TMPDIR/o" --json -E message "$G"
 	pid=$!
 	# corosync queues for a stopped reader: 10 MB of JSON to catch up on
+	# (that it is written as it comes, not piled up in memory, is a peak
+	# RSS that bench/run measures: "backlog")
 	kill -STOP "$pid"
 	seq 100000 | cpgt 1 send "$G"
 	kill -CONT "$pid"
 	wait_for "$BATS_TEST_TMPDIR/o" '"payload":"100000"' 20
-	[ "$(grep -c '"type":"message"' "$BATS_TEST_TMPDIR/o")" -eq 100000 ]
-	# libc, libqb and corosync's 1 MiB event ring are most of it
-	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
-	echo "peak RSS $hwm KiB"
-	[ "$hwm" -lt 6144 ]
+	run -0 jq -r .payload "$BATS_TEST_TMPDIR/o"
+	[ "$output" = "$(seq 100000)" ]
 }
 
 @test "a peer node killed: nodedown and a totem change; back in the ring" {

@@ -6,6 +6,7 @@
  *
  *   locksim [-qv] [-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] [-f SEEDFILE]
  *           [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
+ *           [-S MS] [-Q MS] [-P MS]
  *
  * One seed is one schedule: it reproduces exactly. A failure prints the
  * seed and the last events of its trace (-q: the seed alone); -v -n 1
@@ -16,9 +17,11 @@
  * with "N passed, N failed". -c 13 checks C1 and C3 only (see below), to
  * look past the first kind of failure of a schedule. -a (mode 2) keeps
  * the named bounds at mode 1's (sched, qdelay, pdeath, stall, kill; see
- * assume()). -d stops starting schedules after SECONDS of the host's
- * time (make bench). -t is how long faults go on in each schedule (30 s
- * of simulated time). tests/sim/README says what it found.
+ * assume()); -S, -Q, -P set the largest scheduling, votequorum and
+ * PDEATHSIG delays in milliseconds. -d stops starting schedules after
+ * SECONDS of the host's time (make bench). -t is how long faults go on
+ * in each schedule (30 s of simulated time). tests/sim/README says what
+ * it found.
  *
  * A schedule: 3 to 5 nodes, one lock with one --limit (1, or 2-3) and
  * mode (--no-quorum in 15%), 30 s of contenders (some --show, some -n,
@@ -198,7 +201,7 @@ enum item_kind { I_MSG, I_CONF, I_QUORUM, I_CHILD, I_TICK, I_LOST, I_RING };
 
 struct item {
 	enum item_kind	 kind;
-	struct lq_addr	 from;
+	struct cpgt_addr	 from;
 	char		*data;
 	size_t		 len;
 	struct lp_member *mem, *left, *joined;
@@ -211,7 +214,7 @@ struct item {
 struct proc {
 	enum role	 role;
 	int		 node;
-	struct lq_addr	 a;
+	struct cpgt_addr	 a;
 	struct lp	*lp;
 	struct lp_cfg	 cfg;
 	int		 alive;		/* the lock process runs */
@@ -440,6 +443,7 @@ enqueue(int p, enum q_kind kind, const char *data, size_t len)
 		if ((qi.data = malloc(len + 1)) == NULL)
 			abort();
 		memcpy(qi.data, data, len);
+		qi.data[len] = '\0';
 		qi.len = len;
 	}
 	if (stall_until) {
@@ -832,6 +836,7 @@ deliver_msg(struct comp *c, const struct qitem *qi, const int *to, int nto)
 		if ((it.data = malloc(qi->len + 1)) == NULL)
 			abort();
 		memcpy(it.data, qi->data, qi->len);
+		it.data[qi->len] = '\0';
 		it.len = qi->len;
 		inbox_add(to[i], &it);
 	}
@@ -1166,7 +1171,7 @@ new_proc(int node, enum role role)
 	memset(pr, 0, sizeof(*pr));
 	pr->role = role;
 	pr->node = node;
-	pr->a = (struct lq_addr){ (uint32_t)node, next_pid++ };
+	pr->a = (struct cpgt_addr){ (uint32_t)node, next_pid++ };
 	pr->rs = seed * 0x2545F4914F6CDD1DULL + 0x51ed27ULL * (uint64_t)(p + 1);
 	pr->alive = pr->conn = pr->in = 1;
 	enqueue(p, Q_JOIN, NULL, 0);
@@ -1210,9 +1215,12 @@ start_lock(int node, int show)
 		lp_quorum(pr->lp, nodes[node].vq_quorate,
 		    nodes[node].vq_complete, &nodes[node].ring, now);
 	do_actions(p);
-	/* CPG's first totem confchg: the ring this node is in now */
-	inbox_add(p, &(struct item){ .kind = I_RING,
-	    .ring = nodes[node].ring });
+	/*
+	 * CPG's first totem confchg: the ring this node is in then; it may
+	 * come after the join's confchg (seen on corosync 3.1.7)
+	 */
+	push(now + between(RP(p), 0, 5 * MS), E_INBOX, p, 0,
+	    &(struct item){ .kind = I_RING, .q = -1 });
 }
 
 static int
@@ -1515,6 +1523,9 @@ one(uint64_t s, int64_t length)
 		case E_INBOX:
 			if (e.it.kind == I_TICK && e.t != procs[e.a].tick_at)
 				break;
+			/* the first totem confchg: the ring of its delivery */
+			if (e.it.kind == I_RING && e.it.q == -1)
+				e.it.ring = nodes[procs[e.a].node].ring;
 			inbox_add(e.a, &e.it);
 			break;
 		case E_CHILD:
@@ -1631,10 +1642,20 @@ main(int argc, char **argv)
 	int ch, mode = 1;
 	unsigned long sched = 0, bad = 0, stop_after = 5, rsched = 0, rbad = 0;
 	const char *seeds = NULL, *keep = "";
+	int64_t o_sched = -1, o_qdelay = -1, o_pdeath = -1;
 	int64_t wall = 0, t0 = mono();
 
-	while ((ch = getopt(argc, argv, "a:c:d:f:k:m:n:qs:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:d:f:k:m:n:P:Q:qS:s:t:v")) != -1) {
 		switch (ch) {
+		case 'P':
+			o_pdeath = atoll(optarg) * MS;
+			break;
+		case 'Q':
+			o_qdelay = atoll(optarg) * MS;
+			break;
+		case 'S':
+			o_sched = atoll(optarg) * MS;
+			break;
 		case 'a':
 			keep = optarg;
 			break;
@@ -1672,12 +1693,20 @@ main(int argc, char **argv)
 			fprintf(stderr, "usage: locksim [-qv] [-a ASSUMPTIONS] "
 			    "[-c CHECKS] [-d SECONDS] [-f SEEDFILE] "
 			    "[-k FAILURES] [-m 1|2] [-n SEEDS] [-s FIRST] "
-			    "[-t SECONDS]\n");
+			    "[-t SECONDS]\n"
+			    "       [-S MS] [-Q MS] [-P MS]\n");
 			return 2;
 		}
 	}
 	P = mode == 2 ? mode2 : mode1;
 	assume(keep);
+	/* one bound past (or within) the assumption: -S, -Q, -P (ms) */
+	if (o_sched >= 0)
+		P.sched = o_sched;
+	if (o_qdelay >= 0)
+		P.qdelay = o_qdelay;
+	if (o_pdeath >= 0)
+		P.pdeath = o_pdeath;
 	for (i = first; i < first + n; i++) {
 		if (wall > 0 && mono() - t0 >= wall)
 			break;

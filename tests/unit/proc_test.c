@@ -19,13 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../cpgtool.h"
+#include "../../status.h"
 #include "../../loop.h"
 #include "../../proc.h"
-
-/* util.c's, which this test does not link */
-const struct cmd	*cur_cmd;
-unsigned		 std_closed;
 
 static int passed, failed;
 
@@ -226,7 +222,8 @@ static void
 t_truncated(void)
 {
 	struct proc_opts o = {
-		.argv = argv_of("sh", "-c", "head -c 1000000 /dev/zero; exit 5"),
+		.argv = argv_of("sh", "-c",
+		    "head -c 1000000 /dev/zero; exit 5"),
 		.outmax = 1000, .in_null = 1,
 	};
 	struct run r;
@@ -330,6 +327,44 @@ t_pdeathsig(void)
 	result("the child dies with its parent (PR_SET_PDEATHSIG)", ok);
 }
 
+/*
+ * pgroup: a shell that forks what it runs (sleep here) is stopped with
+ * its children; without it, the shell alone would go and sleep would
+ * live on. We are the subreaper, so the orphan comes back to us to be
+ * looked at.
+ */
+static void
+t_pgroup(void)
+{
+	char path[] = "/tmp/cpgt-proc-test.XXXXXX", script[200], num[32];
+	struct proc_opts o = { .kill_after = 30 * SEC, .pgroup = 1 };
+	struct run r;
+	int p[2], fd, status, ok = 1;
+	ssize_t n;
+	pid_t kid;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 || pipe(p) == -1 ||
+	    (fd = mkstemp(path)) == -1)
+		err(1, "setup");
+	snprintf(script, sizeof(script), "sleep 30 & echo $! >%s; "
+	    "echo >&%d; wait", path, p[1]);
+	o.argv = argv_of("sh", "-c", script);
+	ok &= CHECK(run(&o, &r, p[0]) == ST_OK && r.timed_out);
+	ok &= CHECK(r.status == 128 + SIGTERM);
+	free(r.out);
+	close(p[0]);
+	close(p[1]);
+	n = read(fd, num, sizeof(num) - 1);
+	num[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	kid = (pid_t)atoi(num);
+	ok &= CHECK(kid > 0 && waitpid(kid, &status, 0) == kid);
+	ok &= CHECK(WIFSIGNALED(status) && (WTERMSIG(status) == SIGTERM ||
+	    WTERMSIG(status) == SIGKILL));
+	result("pgroup: proc_stop reaches the children of a shell too", ok);
+}
+
 /* proc_free: a child given up on is killed and reaped; no done call. */
 static void
 t_free(void)
@@ -395,6 +430,8 @@ t_timer_del(void)
 int
 main(void)
 {
+	/* as cpgtool's main does: a child gone early is EPIPE, not death */
+	signal(SIGPIPE, SIG_IGN);
 	t_timer_del();
 	t_status();
 	t_exec_fail();
@@ -403,6 +440,7 @@ main(void)
 	t_truncated();
 	t_env();
 	t_stop();
+	t_pgroup();
 	t_pdeathsig();
 	t_free();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * cpgtool ask GROUP [MESSAGE]: multicast a request to GROUP, print each
+ * server's reply as it arrives, and exit once every server the request
+ * reached has replied or left. askp.c holds the rules (and the argument
+ * that the account is exact); this file wires them to the session, the
+ * loop and the output.
+ */
+
+#include <err.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../askp.h"
+#include "../cpgtool.h"
+#include "../daemons.h"
+#include "../enc.h"
+#include "../event.h"
+#include "../fmt.h"
+#include "../input.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
+#include "../run.h"
+#include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
+
+#define ACK_TIMEOUT	1.0	/* seconds, --ack-timeout's default */
+/* parse_opt: an option of someone else's (not an ST_ status) */
+#define NOT_MINE	1000
+
+static const struct optdef ask_defs[] = {
+	{ "file", 'f', "file", "the request is FILE's contents (- for\n"
+	    "standard input)" },
+	{ "first", OPT_FIRST, NULL, "exit after the first reply" },
+	{ "replies", OPT_REPLIES, "count", "exit after COUNT replies" },
+	{ "nodes", OPT_NODES, "list", "ask only the servers on these node "
+	    "ids\n(1,3)" },
+	{ "ack-timeout", OPT_ACK_TIMEOUT, "seconds", "a member that has not "
+	    "acknowledged by then\nis not a server (default 1)" },
+	{ "quiet", 'q', NULL, "no summary line on standard error" },
+	{ "names", 'N', NULL, "add each server's node name" },
+	{ "json", 'j', NULL, "print JSON Lines" },
+	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex" },
+	{ "timestamps", 'T', NULL, "add the local receive time" },
+	OPTDEF_END
+};
+const struct optdef *const ask_opts[] = {
+	ask_defs, opts_run, opts_intrusive, NULL
+};
+
+struct ask {
+	struct loop	*loop;
+	const struct outfmt *of;
+	struct sess	*s;
+	struct askp	 p;
+	struct cpg_name	 group;
+	struct input	 in;
+	int		 reading;	/* -f: the request comes from in */
+	const char	*msg;		/* MESSAGE, or NULL */
+	int		 quiet;
+	int		 names;
+	int		 intrusive;
+	double		 timeout;	/* -t */
+	double		 ack_timeout;
+	uint32_t	 nodes[ASKP_NODES_MAX];
+	size_t		 nnodes;
+	unsigned long	 want;		/* --replies, --first */
+	int		 timed_out;
+	struct timer	 tick;		/* askp_tick is due */
+	struct timer	 deadline;	/* -t */
+	struct nodeinfo	 ni[CPG_MEMBERS_MAX];	/* -N: looked up once */
+	size_t		 nni;
+};
+
+static struct nodeinfo *
+node_info(struct ask *a, uint32_t nodeid)
+{
+	size_t i;
+
+	for (i = 0; i < a->nni; i++)
+		if (a->ni[i].nodeid == nodeid)
+			return &a->ni[i];
+	if (a->nni == CPG_MEMBERS_MAX)
+		return NULL;
+	sess_nodeinfo(a->s, nodeid, &a->ni[a->nni]);
+	return &a->ni[a->nni++];
+}
+
+static void
+send_msg(struct ask *a, const void *buf, size_t len)
+{
+	int st;
+
+	if ((st = sess_send(a->s, buf, len)) != ST_OK)
+		loop_stop(a->loop, st);
+}
+
+/* What the rules asked for: a probe, the end; the tick re-armed. */
+static void
+act(struct ask *a, unsigned r)
+{
+	char buf[64];
+	int64_t next;
+
+	if (r & ASKP_PROBE)
+		send_msg(a, buf, askp_probe_msg(buf, sizeof(buf), &a->p.id,
+		    a->p.probes));
+	if (r & ASKP_DONE)
+		loop_stop(a->loop, ST_OK);
+	if ((next = askp_next(&a->p)) != 0)
+		timer_in(&a->tick, next - loop_now());
+	else
+		timer_stop(&a->tick);
+}
+
+static void
+on_tick(struct loop *l, void *arg)
+{
+	struct ask *a = arg;
+
+	(void)l;
+	act(a, askp_tick(&a->p, loop_now()));
+}
+
+static void
+print_reply(struct ask *a, const struct event *ev, const struct askp_msg *m)
+{
+	struct reply r = {
+		.time = ev->time, .nodeid = ev->nodeid, .pid = ev->pid,
+		.status = m->status, .cut = m->cut, .data = m->payload,
+		.len = m->len,
+	};
+
+	if (a->names)
+		r.ni = node_info(a, ev->nodeid);
+	out_reply(sink_stdout, a->of, &a->group, &r);
+	if (m->cut)
+		warnx("the reply of %u:%u was cut at %zu bytes (its "
+		    "--max-reply)", ev->nodeid, ev->pid, m->len);
+}
+
+static unsigned
+on_message(struct ask *a, const struct event *ev, int64_t now)
+{
+	const struct askp_member *who;
+	struct askp_msg m;
+	unsigned r;
+
+	if (!askp_parse(ev->data, ev->len, &m))
+		return 0;
+	r = askp_deliver(&a->p, ADDR_OF(ev), &m, now, &who);
+	if (r & ASKP_PRINT)
+		print_reply(a, ev, &m);
+	return r;
+}
+
+static void
+on_event(void *arg, struct sess *s, const struct event *ev)
+{
+	struct ask *a = arg;
+	int64_t now = loop_now();
+	unsigned r = 0;
+
+	switch (ev->type) {
+	case EV_CONFCHG:
+		twin_confchg(s, ev);
+		r = askp_confchg(&a->p, ev->members, ev->nmembers, ev->left,
+		    ev->nleft, now);
+		break;
+	case EV_TOTEM:
+		r = askp_ring(&a->p, now);
+		break;
+	case EV_MESSAGE:
+		r = on_message(a, ev, now);
+		break;
+	default:
+		break;
+	}
+	act(a, r);
+}
+
+/* The request: its header line, then the payload. */
+static void
+request(struct ask *a, const void *payload, size_t len)
+{
+	char hdr[ASKP_HDR_MAX], name[GROUP_STR_MAX];
+	size_t h;
+	char *buf;
+
+	h = askp_req_hdr(hdr, sizeof(hdr), &a->p.id, a->nodes, a->nnodes);
+	if (len > MSG_MAX - h) {
+		enc_group_str(&a->group, name, sizeof(name));
+		warnx("cannot ask '%s': the request (%zu bytes) is over "
+		    "corosync's limit of %zu bytes", name, len + h, MSG_MAX);
+		loop_stop(a->loop, ST_FAIL);
+		return;
+	}
+	if ((buf = malloc(h + len)) == NULL) {
+		warn("request");
+		loop_stop(a->loop, ST_FAIL);
+		return;
+	}
+	memcpy(buf, hdr, h);
+	if (len)
+		memcpy(buf + h, payload, len);
+	send_msg(a, buf, h + len);
+	free(buf);
+}
+
+static void
+on_input(struct loop *l, void *arg, short revents)
+{
+	struct ask *a = arg;
+	const char *m;
+	size_t n;
+
+	(void)revents;
+	if (input_read(&a->in) == -1) {
+		loop_stop(l, ST_FAIL);
+		return;
+	}
+	if (!input_next(&a->in, &m, &n))
+		return;
+	loop_fd_del(l, a->in.fd);
+	request(a, m, n);
+	input_take(&a->in);
+}
+
+/* -t: name those still awaited, in one line. */
+static void
+on_deadline(struct loop *l, void *arg)
+{
+	struct ask *a = arg;
+	char list[1024];
+	size_t i, len = 0;
+
+	for (i = 0; i < a->p.n && len < sizeof(list); i++)
+		if (a->p.m[i].st == AM_ACK || a->p.m[i].st == AM_WORKING)
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+			    "%s%u:%u", len ? ", " : "", a->p.m[i].nodeid,
+			    a->p.m[i].pid);
+	if (!a->p.started)
+		warnx("timed out after %g seconds before the request was "
+		    "delivered", a->timeout);
+	else
+		warnx("timed out after %g seconds waiting for %s", a->timeout,
+		    len ? list : "nothing");
+	a->timed_out = 1;
+	loop_stop(l, ST_TIMEOUT);
+}
+
+/* "1,3": node ids, each once. */
+static int
+parse_nodes(struct ask *a, const char *arg)
+{
+	unsigned long v;
+	const char *p;
+	char *end;
+
+	a->nnodes = 0;
+	for (p = arg;; p = end + 1) {
+		if (*p < '0' || *p > '9' || a->nnodes == ASKP_NODES_MAX)
+			break;
+		v = strtoul(p, &end, 10);
+		if (v == 0 || v > UINT32_MAX || (*end != ',' && *end != '\0'))
+			break;
+		if (!askp_node_listed(a->nodes, a->nnodes, (uint32_t)v))
+			a->nodes[a->nnodes++] = (uint32_t)v;
+		if (*end == '\0')
+			return 0;
+	}
+	usage_error("--nodes needs node ids separated by commas (at most "
+	    "%d), not '%s'", ASKP_NODES_MAX, arg);
+	return -1;
+}
+
+/* One of ask's own options: ST_OK, ST_USAGE, ST_HELP or NOT_MINE. */
+static int
+parse_opt(struct ask *a, int ch, const char **file)
+{
+	switch (ch) {
+	case 'f':
+		*file = optarg;
+		return ST_OK;
+	case OPT_FIRST:
+		a->want = 1;
+		return ST_OK;
+	case OPT_REPLIES:
+		if (opt_count("--replies", optarg, &a->want) == -1)
+			return ST_USAGE;
+		if (a->want == 0) {
+			usage_error("--replies must be more than 0");
+			return ST_USAGE;
+		}
+		return ST_OK;
+	case OPT_NODES:
+		return parse_nodes(a, optarg) == -1 ? ST_USAGE : ST_OK;
+	case OPT_ACK_TIMEOUT:
+		return opt_seconds("--ack-timeout", optarg,
+		    &a->ack_timeout) == -1 ? ST_USAGE : ST_OK;
+	case 'q':
+		a->quiet = 1;
+		return ST_OK;
+	case 'N':
+		a->names = 1;
+		return ST_OK;
+	case OPT_INTRUSIVE:
+		a->intrusive = 1;
+		return ST_OK;
+	case 'h':
+		cmd_help();
+		return ST_HELP;
+	}
+	return NOT_MINE;
+}
+
+static int
+parse(struct ask *a, struct runopts *ro, struct outfmt *of, int argc,
+    char **argv, const char **file)
+{
+	int ch, r, st;
+
+	a->ack_timeout = ACK_TIMEOUT;
+	while ((ch = opt_get(argc, argv, ask_opts, 0)) != -1) {
+		if ((r = opt_common(ro, of, ch, optarg)) != OPT_NOT_MINE) {
+			if (r == OPT_BAD)
+				return ST_USAGE;
+			continue;
+		}
+		if ((st = parse_opt(a, ch, file)) == NOT_MINE)
+			return opt_unknown(argv, ch);
+		if (st != ST_OK)
+			return st;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || argc > 2) {
+		usage_error(argc < 1 ? "ask needs a group" : "ask takes one "
+		    "message (quote it)");
+		return ST_USAGE;
+	}
+	if (argc == 2 && *file != NULL) {
+		usage_error("a message as an argument excludes -f");
+		return ST_USAGE;
+	}
+	if (opt_group(argv[0], &a->group) == -1 ||
+	    daemon_refuse(&a->group, 1, a->intrusive) == -1)
+		return ST_USAGE;
+	a->msg = argc == 2 ? argv[1] : NULL;
+	a->timeout = ro->timeout;
+	return ST_OK;
+}
+
+/* Once joined: the deadline from now on is ours, then the request. */
+static int
+begin(struct ask *a, int64_t t0)
+{
+	struct askp_id id = { sess_nodeid(a->s), (uint32_t)getpid(), 1 };
+	int64_t left;
+
+	askp_init(&a->p, &id, a->nodes, a->nnodes, a->want,
+	    (int64_t)(a->ack_timeout * SEC));
+	timer_init(a->loop, &a->tick, on_tick, a);
+	timer_init(a->loop, &a->deadline, on_deadline, a);
+	if (a->timeout > 0) {
+		/* the loop's deadline covered connecting; ours names names */
+		left = (int64_t)(a->timeout * SEC) - (loop_now() - t0);
+		loop_deadline(a->loop, 0);
+		timer_in(&a->deadline, left);
+	}
+	if (a->reading)
+		return loop_fd(a->loop, a->in.fd, POLLIN, on_input, a);
+	request(a, a->msg, a->msg ? strlen(a->msg) : 0);
+	return ST_OK;
+}
+
+static void
+summary(struct ask *a)
+{
+	struct askp_counts c;
+
+	askp_count(&a->p, &c);
+	out_ask_summary(sink_stderr, &c, a->timed_out || !a->p.done ?
+	    "missing" : "not waited for");
+	sink_flush(sink_stderr);
+}
+
+int
+cmd_ask(int argc, char **argv, struct outfmt *of)
+{
+	static const struct sess_hooks hooks = { .event = on_event };
+	static struct ask a;
+	const char *file = NULL;
+	struct runopts ro;
+	int64_t t0 = loop_now();
+	int st;
+
+	opt_init_run(&ro);
+	a.of = of;
+	if ((st = parse(&a, &ro, of, argc, argv, &file)) != ST_OK)
+		return st == ST_HELP ? ST_OK : st;
+	if (file != NULL) {
+		if ((st = input_open(&a.in, file, IN_WHOLE)) != ST_OK)
+			return st;
+		a.reading = 1;
+	}
+	if ((a.loop = run_loop(&ro, 1)) == NULL) {
+		st = ST_FAIL;
+		goto done;
+	}
+	if ((st = sess_open(a.loop, &a.group, 1, &ro, &hooks, &a,
+	    &a.s)) == ST_OK && (st = begin(&a, t0)) == ST_OK)
+		st = loop_run(a.loop);
+	/* the last replies before the leave's round trip, not after it */
+	if (sink_flush(sink_stdout) == -1 && !sink_broken(sink_stdout)) {
+		warn("write");
+		if (st == ST_OK)
+			st = ST_FAIL;
+	}
+	/*
+	 * ST_OK before the end: the reader of the output went away, a
+	 * quiet end as for every command
+	 */
+	if (a.p.started && !a.quiet && (a.p.done || a.timed_out ||
+	    st >= ST_SIGNAL))
+		summary(&a);
+	if (st == ST_OK && a.p.done)
+		st = askp_status(&a.p);
+	st = run_end(a.loop, st);
+done:
+	if (a.reading)
+		input_close(&a.in);
+	return st;
+}

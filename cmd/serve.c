@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * cpgtool serve GROUP -- COMMAND [ARG...]: answer ask's requests in
+ * GROUP by running COMMAND once for each, the request on its stdin, its
+ * stdout and status the reply. askp.c holds the rules (what to do with
+ * a request, when to cancel); this file runs them with the session, the
+ * loop and proc.c.
+ *
+ * Every request is acknowledged from its delivery, before COMMAND runs.
+ * Replies go to the session one at a time, once it has taken the one
+ * before, and acks the session cannot take yet wait here ahead of every
+ * reply: an ack never waits behind a pile of replies, only behind the
+ * one being sent (askp.c: the ack clock), and never makes the session
+ * refuse it.
+ */
+
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../askp.h"
+#include "../cpgtool.h"
+#include "../daemons.h"
+#include "../enc.h"
+#include "../event.h"
+#include "../loop.h"
+#include "../opt.h"
+#include "../out.h"
+#include "../proc.h"
+#include "../run.h"
+#include "../sess.h"
+#include "../sink.h"
+#include "../status.h"
+#include "../util.h"
+
+/* parse_opt: an option of someone else's (not an ST_ status) */
+#define NOT_MINE	1000
+
+#define KILL_AFTER	5.0		/* seconds, --kill-after's default */
+#define MAX_REPLY	(4UL << 20)	/* --max-reply's default */
+#define MAX_QUEUE	64UL		/* --max-queue's default */
+#define QUEUE_BYTES	(256UL << 20)	/* the payloads that may wait */
+#define ID_MAX		36		/* "4294967295:4294967295:4294967295" */
+
+static const struct optdef serve_defs[] = {
+	{ "jobs", 'j', "count", "run up to COUNT commands at once "
+	    "(default 1)" },
+	{ "exec-timeout", OPT_EXEC_TIMEOUT, "seconds", "stop COMMAND after "
+	    "SECONDS (status 124)" },
+	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a stopped "
+	    "COMMAND after SECONDS\n(default 5)" },
+	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of COMMAND's "
+	    "output\n(default 4M)" },
+	{ "max-queue", OPT_MAX_QUEUE, "count", "requests that may wait "
+	    "(default 64)" },
+	{ "verbose", 'v', NULL, "a line per request on standard error" },
+	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
+	OPTDEF_END
+};
+const struct optdef *const serve_opts[] = {
+	serve_defs, opts_run, opts_intrusive, NULL
+};
+
+struct serve;
+
+/* A request, waiting or running. */
+struct job {
+	struct job	*next;
+	struct serve	*sv;
+	struct askp_id	 id;
+	char		 idstr[ID_MAX];
+	char		*payload;	/* while it waits */
+	size_t		 len;
+	struct proc	*proc;		/* while it runs */
+	int		 cancelled;
+	int64_t		 started;
+	struct timer	 timeout;	/* --exec-timeout */
+};
+
+/* A message for the session, waiting until it would take it. */
+struct outmsg {
+	struct outmsg	*next;
+	size_t		 len;
+	char		 data[];
+};
+
+/* Waiting messages, oldest first. */
+struct outq {
+	struct outmsg	*head;
+	struct outmsg	**tail;
+};
+
+struct serve {
+	struct loop	*loop;
+	struct sess	*s;
+	struct cpg_name	 group;
+	char		 gname[GROUP_STR_MAX];
+	char		**argv;		/* COMMAND */
+	unsigned long	 jobs;
+	unsigned long	 max_queue;
+	size_t		 max_reply;
+	double		 exec_timeout;
+	double		 kill_after;
+	int		 verbose;
+	int		 intrusive;
+	struct job	*queue;		/* waiting, in delivery order */
+	struct job	**qtail;
+	size_t		 nqueued;
+	size_t		 qbytes;
+	struct job	*running;
+	size_t		 nrunning;
+	struct outq	 acks;		/* acks, and replies, the session */
+	struct outq	 replies;	/* is not ready for yet */
+	int		 stopping;	/* the exit status, once stopping */
+	struct timer	 deadline;	/* -t */
+	double		 timeout;
+};
+
+static void
+say(struct serve *sv, enum served what, const struct job *j, int status,
+    size_t size, int cut)
+{
+	if (!sv->verbose)
+		return;
+	out_served(sink_stderr, what, j->idstr, status, size, cut,
+	    (double)(loop_now() - j->started) / SEC);
+	sink_flush(sink_stderr);
+}
+
+static void
+outq_init(struct outq *q)
+{
+	q->head = NULL;
+	q->tail = &q->head;
+}
+
+static void
+outq_put(struct outq *q, struct outmsg *m)
+{
+	m->next = NULL;
+	*q->tail = m;
+	q->tail = &m->next;
+}
+
+static struct outmsg *
+outq_take(struct outq *q)
+{
+	struct outmsg *m;
+
+	if ((m = q->head) != NULL && (q->head = m->next) == NULL)
+		q->tail = &q->head;
+	return m;
+}
+
+static void
+outq_drop(struct outq *q)
+{
+	struct outmsg *m;
+
+	while ((m = outq_take(q)) != NULL)
+		free(m);
+}
+
+static struct outmsg *
+outmsg(const char *hdr, size_t h, const char *data, size_t len)
+{
+	struct outmsg *m;
+
+	if ((m = malloc(sizeof(*m) + h + len)) == NULL)
+		return NULL;
+	m->len = h + len;
+	memcpy(m->data, hdr, h);
+	if (len)
+		memcpy(m->data + h, data, len);
+	return m;
+}
+
+/*
+ * Whether the session takes a message of len bytes now without refusing
+ * it: an ack is small and goes whenever it fits under the session's
+ * bound; a reply goes only when nothing waits there, so that an ack
+ * never waits behind more than one reply.
+ */
+static int
+takes(const struct serve *sv, size_t len, int reply)
+{
+	size_t q = sess_queued(sv->s);
+
+	if (reply)
+		return q == 0;
+	return q == 0 || (q < SESS_QUEUE_MAX && len <= SESS_QUEUE_MAX - q);
+}
+
+static int
+send_out(struct serve *sv, struct outq *from, int reply)
+{
+	struct outmsg *m;
+	int st;
+
+	while ((m = from->head) != NULL && takes(sv, m->len, reply)) {
+		outq_take(from);
+		st = sess_send(sv->s, m->data, m->len);
+		free(m);
+		if (st != ST_OK) {
+			loop_stop(sv->loop, st);
+			return st;
+		}
+	}
+	return ST_OK;
+}
+
+/* Hand the session what it takes now: the acks first. */
+static void
+flush_out(struct serve *sv)
+{
+	if (send_out(sv, &sv->acks, 0) == ST_OK && sv->acks.head == NULL)
+		send_out(sv, &sv->replies, 1);
+}
+
+static void
+on_drained(void *arg, struct sess *s)
+{
+	(void)s;
+	flush_out(arg);
+}
+
+static void
+queue_out(struct serve *sv, struct outq *q, const char *hdr, size_t h,
+    const char *data, size_t len, const char *idstr)
+{
+	struct outmsg *m;
+
+	if ((m = outmsg(hdr, h, data, len)) == NULL) {
+		warn("message for %s", idstr);
+		return;
+	}
+	outq_put(q, m);
+	flush_out(sv);
+}
+
+static void
+send_ack(struct serve *sv, const struct askp_id *id, const char *idstr,
+    int addressed)
+{
+	char buf[64];
+
+	queue_out(sv, &sv->acks, buf, askp_ack_msg(buf, sizeof(buf), id,
+	    addressed), "", 0, idstr);
+}
+
+static void
+send_reply(struct serve *sv, const struct job *j, int status,
+    const char *data, size_t len, int cut)
+{
+	char hdr[64];
+	size_t h;
+
+	h = askp_reply_hdr(hdr, sizeof(hdr), &j->id, status, cut);
+	if (len > MSG_MAX - h)
+		len = MSG_MAX - h;
+	queue_out(sv, &sv->replies, hdr, h, data, len, j->idstr);
+}
+
+static struct job *
+new_job(struct serve *sv, const struct askp_msg *m)
+{
+	struct job *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (m->len && (j->payload = malloc(m->len)) == NULL)) {
+		warn("request");
+		free(j);
+		return NULL;
+	}
+	j->sv = sv;
+	j->id = m->id;
+	askp_id_str(j->idstr, sizeof(j->idstr), &m->id);
+	if (m->len)
+		memcpy(j->payload, m->payload, m->len);
+	j->len = m->len;
+	j->started = loop_now();
+	return j;
+}
+
+static void
+free_job(struct job *j)
+{
+	timer_del(&j->timeout);
+	free(j->payload);
+	free(j);
+}
+
+static void start_next(struct serve *);
+
+static void
+unlink_running(struct serve *sv, struct job *j)
+{
+	struct job **pp;
+
+	for (pp = &sv->running; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			sv->nrunning--;
+			return;
+		}
+}
+
+static void
+on_done(void *arg, struct proc *p, int status)
+{
+	struct job *j = arg;
+	struct serve *sv = j->sv;
+	const char *out;
+	size_t len;
+	int cut;
+
+	unlink_running(sv, j);
+	if (!j->cancelled && !sv->stopping) {
+		out = proc_output(p, &len, &cut);
+		if (proc_timed_out(p))
+			status = ST_TIMEOUT;
+		if (cut)
+			warnx("the reply to %s is cut at %zu bytes "
+			    "(--max-reply)", j->idstr, len);
+		send_reply(sv, j, status, out, len, cut);
+		say(sv, SERVED_REPLY, j, status, len, cut);
+	}
+	free_job(j);
+	if (sv->stopping && sv->nrunning == 0)
+		loop_stop(sv->loop, sv->stopping);
+	else
+		start_next(sv);
+}
+
+static void
+on_exec_timeout(struct loop *l, void *arg)
+{
+	struct job *j = arg;
+
+	(void)l;
+	proc_stop(j->proc);
+}
+
+/* COMMAND for j: its answer comes to on_done, or at once if not run. */
+static void
+run(struct serve *sv, struct job *j)
+{
+	char from[32], id[16 + ID_MAX], group[16 + GROUP_STR_MAX];
+	char *env[] = { from, id, group, NULL };
+	struct proc_opts po = {
+		.argv = sv->argv, .env = env, .in = j->payload,
+		.inlen = j->len, .outmax = sv->max_reply,
+		.kill_after = (int64_t)(sv->kill_after * SEC),
+	};
+	int st;
+
+	snprintf(from, sizeof(from), "CPGTOOL_ASK_FROM=%u:%u", j->id.nodeid,
+	    j->id.pid);
+	snprintf(id, sizeof(id), "CPGTOOL_ASK_ID=%s", j->idstr);
+	snprintf(group, sizeof(group), "CPGTOOL_GROUP=%s", sv->gname);
+	j->started = loop_now();
+	if ((st = proc_start(sv->loop, &po, on_done, j, &j->proc)) != ST_OK) {
+		/* not found, not executable (said), or not started at all */
+		if (st != ST_NOTFOUND && st != ST_NOEXEC)
+			st = ASKP_ST_SERVE;
+		send_reply(sv, j, st, "", 0, 0);
+		say(sv, SERVED_REPLY, j, st, 0, 0);
+		free_job(j);
+		return;
+	}
+	/* the child has its copy of the request */
+	free(j->payload);
+	j->payload = NULL;
+	j->next = sv->running;
+	sv->running = j;
+	sv->nrunning++;
+	timer_init(sv->loop, &j->timeout, on_exec_timeout, j);
+	if (sv->exec_timeout > 0)
+		timer_in(&j->timeout, (int64_t)(sv->exec_timeout * SEC));
+}
+
+static void
+start_next(struct serve *sv)
+{
+	struct job *j;
+
+	while (sv->nrunning < sv->jobs && (j = sv->queue) != NULL &&
+	    !sv->stopping) {
+		if ((sv->queue = j->next) == NULL)
+			sv->qtail = &sv->queue;
+		sv->nqueued--;
+		sv->qbytes -= j->len;
+		j->next = NULL;
+		run(sv, j);
+	}
+}
+
+static void
+refuse(struct serve *sv, struct job *j)
+{
+	if (sv->nqueued >= sv->max_queue)
+		warnx("request %s refused: the queue is full (--max-queue "
+		    "%lu)", j->idstr, sv->max_queue);
+	else
+		warnx("request %s refused: the requests waiting hold %zu "
+		    "bytes already", j->idstr, sv->qbytes);
+	send_reply(sv, j, ASKP_ST_SERVE, "", 0, 0);
+	say(sv, SERVED_BUSY, j, ASKP_ST_SERVE, 0, 0);
+	free_job(j);
+}
+
+static void
+on_request(struct serve *sv, const struct event *ev, const struct askp_msg *m)
+{
+	struct askp_load ld = {
+		.running = sv->nrunning, .jobs = sv->jobs,
+		.queued = sv->nqueued, .max_queue = sv->max_queue,
+		.queued_bytes = sv->qbytes, .max_bytes = QUEUE_BYTES,
+	};
+	enum askp_verdict v;
+	struct job *j;
+
+	v = askp_serve(m, ADDR_OF(ev), ev->self_nodeid, &ld);
+	if (v == SV_IGNORE || sv->stopping)
+		return;
+	if ((j = new_job(sv, m)) == NULL) {
+		/* said; the asker is told it is no server */
+		return;
+	}
+	send_ack(sv, &m->id, j->idstr, v != SV_SKIP);
+	switch (v) {
+	case SV_SKIP:
+		say(sv, SERVED_SKIP, j, 0, 0, 0);
+		free_job(j);
+		break;
+	case SV_RUN:
+		run(sv, j);
+		break;
+	case SV_QUEUE:
+		*sv->qtail = j;
+		sv->qtail = &j->next;
+		sv->nqueued++;
+		sv->qbytes += j->len;
+		break;
+	default:
+		refuse(sv, j);
+	}
+}
+
+static int
+asked_by(const struct job *j, const struct cpg_address *a)
+{
+	return addr_eq(ADDR_OF(&j->id), ADDR_OF(a));
+}
+
+/* An asker left (or all did: a == NULL): nobody awaits its answers. */
+static void
+cancel(struct serve *sv, const struct cpg_address *a)
+{
+	struct job **pp, *j;
+
+	for (pp = &sv->queue; (j = *pp) != NULL;) {
+		if (a != NULL && !asked_by(j, a)) {
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		sv->nqueued--;
+		sv->qbytes -= j->len;
+		say(sv, SERVED_CANCEL, j, 0, 0, 0);
+		free_job(j);
+	}
+	sv->qtail = pp;
+	for (j = sv->running; j != NULL; j = j->next) {
+		if (j->cancelled || (a != NULL && !asked_by(j, a)))
+			continue;
+		j->cancelled = 1;
+		say(sv, SERVED_CANCEL, j, 0, 0, 0);
+		proc_stop(j->proc);
+	}
+}
+
+static void
+drop_out(struct serve *sv)
+{
+	outq_drop(&sv->acks);
+	outq_drop(&sv->replies);
+}
+
+/* The loop has ended: what is left goes, COMMANDs still running too. */
+static void
+finish(struct serve *sv)
+{
+	struct job *j;
+
+	drop_out(sv);
+	while ((j = sv->queue) != NULL) {
+		sv->queue = j->next;
+		free_job(j);
+	}
+	while ((j = sv->running) != NULL) {
+		sv->running = j->next;
+		proc_free(j->proc);
+		free_job(j);
+	}
+}
+
+static void
+on_event(void *arg, struct sess *s, const struct event *ev)
+{
+	struct serve *sv = arg;
+	struct askp_msg m;
+	size_t i;
+
+	(void)s;
+	switch (ev->type) {
+	case EV_MESSAGE:
+		if (askp_parse(ev->data, ev->len, &m) && m.kind == ASKM_REQ)
+			on_request(sv, ev, &m);
+		break;
+	case EV_CONFCHG:
+		for (i = 0; i < ev->nleft; i++)
+			cancel(sv, &ev->left[i]);
+		break;
+	case EV_GAP:
+		/* back after a corosync restart: every asker saw us go */
+		cancel(sv, NULL);
+		drop_out(sv);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Stop: leave at once, so askers see it; stop the COMMANDs running and
+ * end when they have.
+ */
+static void
+stop(struct serve *sv, int status)
+{
+	if (sv->stopping) {
+		loop_stop(sv->loop, sv->stopping);
+		return;
+	}
+	sv->stopping = status;
+	if (sv->s != NULL)
+		sess_leave(sv->s, 0);
+	cancel(sv, NULL);
+	drop_out(sv);
+	if (sv->nrunning == 0)
+		loop_stop(sv->loop, status);
+}
+
+/* -t: time is up, as for a signal (the loop's deadline would not wait) */
+static void
+on_deadline(struct loop *l, void *arg)
+{
+	struct serve *sv = arg;
+
+	(void)l;
+	warnx("timed out after %g seconds", sv->timeout);
+	stop(sv, ST_TIMEOUT);
+}
+
+static void
+on_signal(struct loop *l, void *arg, int sig)
+{
+	(void)l;
+	stop(arg, ST_SIGNAL + sig);
+}
+
+static void
+on_lost(void *arg, struct sess *s)
+{
+	struct serve *sv = arg;
+
+	(void)s;
+	sv->s = NULL;
+	stop(sv, ST_CONN);
+}
+
+static int
+parse_opt(struct serve *sv, struct runopts *ro, int ch)
+{
+	switch (ch) {
+	case 'j':
+		if (opt_count("--jobs", optarg, &sv->jobs) == -1)
+			return ST_USAGE;
+		if (sv->jobs == 0) {
+			usage_error("--jobs must be more than 0");
+			return ST_USAGE;
+		}
+		return ST_OK;
+	case OPT_EXEC_TIMEOUT:
+		return opt_seconds("--exec-timeout", optarg,
+		    &sv->exec_timeout) == -1 ? ST_USAGE : ST_OK;
+	case OPT_KILL_AFTER:
+		return opt_seconds("--kill-after", optarg,
+		    &sv->kill_after) == -1 ? ST_USAGE : ST_OK;
+	case OPT_MAX_REPLY:
+		return opt_size("--max-reply", optarg,
+		    &sv->max_reply) == -1 ? ST_USAGE : ST_OK;
+	case OPT_MAX_QUEUE:
+		return opt_count("--max-queue", optarg,
+		    &sv->max_queue) == -1 ? ST_USAGE : ST_OK;
+	case 'v':
+		sv->verbose = 1;
+		return ST_OK;
+	case 'r':
+	case 't':
+	case OPT_WAIT_COROSYNC:
+		return opt_run(ro, ch, optarg) == OPT_BAD ? ST_USAGE : ST_OK;
+	case OPT_INTRUSIVE:
+		sv->intrusive = 1;
+		return ST_OK;
+	case 'h':
+		cmd_help();
+		return ST_HELP;
+	}
+	return NOT_MINE;
+}
+
+static int
+parse(struct serve *sv, struct runopts *ro, int argc, char **argv)
+{
+	int ch, st, dashes;
+
+	/* '+': the first operand is GROUP, what follows is COMMAND's */
+	while ((ch = opt_get(argc, argv, serve_opts, 1)) != -1)
+		if ((st = parse_opt(sv, ro, ch)) == NOT_MINE)
+			return opt_unknown(argv, ch);
+		else if (st != ST_OK)
+			return st;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage_error("serve needs a group and a command");
+		return ST_USAGE;
+	}
+	if (opt_group(argv[0], &sv->group) == -1 ||
+	    daemon_refuse(&sv->group, 1, sv->intrusive) == -1)
+		return ST_USAGE;
+	enc_group_str(&sv->group, sv->gname, sizeof(sv->gname));
+	if ((dashes = argc > 1 && strcmp(argv[1], "--") == 0)) {
+		argc--;
+		argv++;
+	}
+	if (argc < 2) {
+		usage_error("serve needs a command to run");
+		return ST_USAGE;
+	}
+	/* "serve GROUP -v -- CMD": the options were meant for serve */
+	if (argv[1][0] == '-') {
+		usage_error(dashes ? "a command cannot start with '-': '%s'" :
+		    "options go before the group: '%s' would be the command",
+		    argv[1]);
+		return ST_USAGE;
+	}
+	sv->argv = argv + 1;
+	return ST_OK;
+}
+
+int
+cmd_serve(int argc, char **argv, struct outfmt *of)
+{
+	static const struct sess_hooks hooks = {
+		.event = on_event, .drained = on_drained, .lost = on_lost,
+	};
+	struct serve sv = {
+		.jobs = 1, .max_queue = MAX_QUEUE, .max_reply = MAX_REPLY,
+		.kill_after = KILL_AFTER,
+	};
+	struct runopts ro;
+	int64_t t0 = loop_now();
+	int st;
+
+	/* -v's lines are text whatever the global -j says */
+	(void)of;
+	sv.qtail = &sv.queue;
+	outq_init(&sv.acks);
+	outq_init(&sv.replies);
+	opt_init_run(&ro);
+	if ((st = parse(&sv, &ro, argc, argv)) != ST_OK)
+		return st == ST_HELP ? ST_OK : st;
+	/* nothing on stdout: COMMAND's goes into the replies */
+	if ((sv.loop = run_loop(&ro, 0)) == NULL)
+		return ST_FAIL;
+	loop_on_signal(sv.loop, on_signal, &sv);
+	timer_init(sv.loop, &sv.deadline, on_deadline, &sv);
+	if ((st = sess_open(sv.loop, &sv.group, 1, &ro, &hooks, &sv,
+	    &sv.s)) == ST_OK) {
+		if ((sv.timeout = ro.timeout) > 0) {
+			loop_deadline(sv.loop, 0);
+			timer_in(&sv.deadline, (int64_t)(ro.timeout * SEC) -
+			    (loop_now() - t0));
+		}
+		st = loop_run(sv.loop);
+	}
+	finish(&sv);
+	return run_end(sv.loop, st);
+}

@@ -1205,6 +1205,8 @@ start_lock(int node, int show)
 	if (!P.kill_each)
 		cfg.kill_ms = kill_all;
 	pr->cfg = cfg;
+	/* the side it starts on, until CPG names a ring (C1, --no-quorum) */
+	pr->heard = nodes[node].ring;
 	if ((pr->lp = lp_new(&cfg, pr->a)) == NULL)
 		abort();
 	trace("%s starts on node %d%s%s", pname(p), node,

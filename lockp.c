@@ -980,14 +980,17 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
  * A state is told by a member that knows it: one it lists as synced, or
  * as waiting, or anyone when it lists nobody as synced (a process synced
  * by a state that answered another answers once every member of SYNCED
- * is gone: see responder()).
+ * is gone: see responder()), or one that answers its own query: only a
+ * member that knows the state publishes, and it may be in no list yet,
+ * its own request still on its way (locksim C4, seed 299816: every member
+ * refused such a hand-over with a warning).
  */
 static int
 state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 {
 	size_t i;
 
-	if (m->st.nsynced == 0 ||
+	if (m->st.nsynced == 0 || addr_eq(m->tag.a, from) ||
 	    lq_index(m->st.synced, m->st.nsynced, from) >= 0)
 		return 1;
 	for (i = 0; i < m->st.npend; i++)

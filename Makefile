@@ -110,20 +110,6 @@ unit: $(UNIT_TESTS)
 cpgtool.1.out: cpgtool.1 .version
 	sed 's/^\.Os$$/.Os cpgtool $(VERSION)/' cpgtool.1 >$@
 
-# the lock's rules through seeded schedules of a simulated CPG and
-# votequorum (tests/sim/locksim.c): SEEDS of them, MODE 1 (within the
-# protocol's timing assumptions) or 2 (beyond them)
-SEEDS = 20000
-MODE = 1
-tests/sim/locksim: tests/sim/locksim.c lockp.c lockq.c lockp.h lockq.h \
-		$(O)/.flags
-	$(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(CFLAGS) \
-		-o $@ tests/sim/locksim.c lockp.c lockq.c
-
-sim: tests/sim/locksim
-	tests/sim/locksim -f tests/sim/seeds
-	tests/sim/locksim -n $(SEEDS) -m $(MODE)
-
 # the unit tests, the simulator and the suite, then the unit tests and
 # the suite again under ASan/UBSan; warnings are errors here
 check:
@@ -156,9 +142,38 @@ $(O)/tests/unit/proc_test: tests/unit/proc_test.c $(O)/proc.o $(O)/loop.o
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/unit/proc_test.c \
 		$(O)/proc.o $(O)/loop.o
 
+# the lock's rules under a deterministic simulation of CPG and votequorum
+# (tests/sim/README): SEEDS schedules in mode MODE (1: within the
+# protocol's timing assumptions, about a minute here; 2: beyond them),
+# then the regression seeds of tests/sim/seeds; ends 'N passed, N failed'
+SEEDS = 200000
+MODE = 1
+SIM = $(O)/tests/sim/locksim
+$(SIM): tests/sim/locksim.c $(O)/lockp.o $(O)/lockq.o
+	@mkdir -p $(@D)
+	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
+		$(O)/lockp.o $(O)/lockq.o
+
+sim: $(SIM)
+	$(SIM) -q -k $(SEEDS) -n $(SEEDS) -m $(MODE) -f tests/sim/seeds
+
+# each rule lockp.c breaks on purpose (LP_MUTATE=1..5) must make the
+# simulator fail: the first seed that shows it, in modes 1 and 2
+MUTANT_SEEDS = 200000
+$(O)/tests/sim/lockp-m%.o: lockp.c lockp.h lockq.h $(O)/.flags
+	@mkdir -p $(@D)
+	$(COMPILE) -DLP_MUTATE=$* -c -o $@ lockp.c
+
+$(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
+	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
+		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o
+
+sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5
+	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
+
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
-bench: cpgtool bench/baseline bench/stamp
+bench: cpgtool bench/baseline bench/stamp $(SIM)
 	BENCH_QUICK=$(QUICK) bench/run
 
 # libcpg alone: the least a client can load
@@ -250,10 +265,11 @@ pkgcheck: dist
 clean:
 	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
 		.san bench/baseline bench/stamp tests/unit/proc_test $(UNIT_TESTS) \
-		tests/sim/locksim
+		tests/sim/locksim tests/sim/locksim-m[1-5] tests/sim/*.o
 	$(MAKE) -C fuzz clean
 
 FORCE:
 
-.PHONY: all sim check check-offline unit sanitize soak lock-soak bench lint install uninstall \
-	dist distcheck pkgcheck clean FORCE
+.PHONY: all check check-offline unit sanitize soak lock-soak sim \
+	sim-mutants bench lint install uninstall dist distcheck pkgcheck \
+	clean FORCE

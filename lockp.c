@@ -980,14 +980,17 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
  * A state is told by a member that knows it: one it lists as synced, or
  * as waiting, or anyone when it lists nobody as synced (a process synced
  * by a state that answered another answers once every member of SYNCED
- * is gone: see responder()).
+ * is gone: see responder()), or one that answers its own query: only a
+ * member that knows the state publishes, and it may be in no list yet,
+ * its own request still on its way (locksim C4, seed 299816: every member
+ * refused such a hand-over with a warning).
  */
 static int
 state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 {
 	size_t i;
 
-	if (m->st.nsynced == 0 ||
+	if (m->st.nsynced == 0 || addr_eq(m->tag.a, from) ||
 	    lq_index(m->st.synced, m->st.nsynced, from) >= 0)
 		return 1;
 	for (i = 0; i < m->st.npend; i++)
@@ -1137,7 +1140,20 @@ lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
 		evaluate(lp);
 		return;
 	}
-	lp->verified = ring != NULL && ring_eq(ring, &lp->ring);
+	/*
+	 * A quorate verdict for a ring CPG has not named to us yet (the two
+	 * end a ring's sync together, and we read their two connections in
+	 * either order) says nothing of the ring we are in: lp_ring takes it
+	 * (vq_ring) when CPG names that ring. Taken as a verdict on this
+	 * ring, it left the ring we were in "without a quorate verdict":
+	 * every member told votequorum's first forgot the state, holders
+	 * included, while those told CPG's first kept it (locksim: two
+	 * queues, in 7% of schedules once votequorum may come first).
+	 */
+	if (ring == NULL)
+		lp->verified = 0;
+	else if (ring_eq(ring, &lp->ring))
+		lp->verified = 1;
 	if (!was && q_ok(lp))
 		became_sure(lp);
 	evaluate(lp);

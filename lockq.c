@@ -596,8 +596,9 @@ parse_state(const char *p, struct lq_msg *m)
 	/*
 	 * Whatever a state says must be possible: a limit in range, a grace
 	 * no longer than a --kill-after plus its margin, no process twice,
-	 * every kill time in range, and a responder among its own SYNCED
-	 * (checked by lockp.c, which knows the sender).
+	 * every kill time in range, and a responder among its own SYNCED,
+	 * or among PENDING when SYNCED is empty (checked by lockp.c, which
+	 * knows the sender).
 	 */
 	if (limit > LQ_MAX || (st->nq == 0) != (limit == 0) ||
 	    m->grace_ms > LQ_KILL_MS_MAX + 60000 ||

@@ -4,16 +4,36 @@
  * lock's real rules (lockp.c, lockq.c) through seeded schedules and checks
  * mutual exclusion at every step. No root, no network, no corosync.
  *
- *   locksim [-v] [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST]
- *       [-t SECONDS] [-f FILE]
+ *   locksim [-qv] [-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] [-f SEEDFILE]
+ *           [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
+ *           [-S MS] [-Q MS] [-P MS]
  *
- * -S, -Q, -P set the largest scheduling delay, votequorum delay and
- * PDEATHSIG delay in milliseconds, to take one assumption past its bound
- * at a time.
- * -f runs the seeds listed in FILE (tests/sim/seeds: SEED MODE WHAT, one
- * a line, # comments), each a schedule that once found a fault, instead.
  * One seed is one schedule: it reproduces exactly. A failure prints the
- * seed and the last events of its trace; -v -n 1 -s SEED prints all of it.
+ * seed and the last events of its trace (-q: the seed alone); -v -n 1
+ * -s SEED prints all of it (the confchgs each process handles included),
+ * -vv also every message each process handles. -k stops after that many
+ * failed schedules (5). -f runs, after the SEEDS, the regression seeds
+ * listed in SEEDFILE (tests/sim/seeds: SEED MODE what it found) and ends
+ * with "N passed, N failed". -c 13 checks C1 and C3 only (see below), to
+ * look past the first kind of failure of a schedule. -a (mode 2) keeps
+ * the named bounds at mode 1's (sched, qdelay, pdeath, stall, kill; see
+ * assume()); -S, -Q, -P set the largest scheduling, votequorum and
+ * PDEATHSIG delays in milliseconds. -d stops starting schedules after
+ * SECONDS of the host's time (make bench). -t is how long faults go on
+ * in each schedule (30 s of simulated time). tests/sim/README says what
+ * it found.
+ *
+ * A schedule: 3 to 5 nodes, one lock with one --limit (1, or 2-3) and
+ * mode (--no-quorum in 15%), 30 s of contenders (some --show, some -n,
+ * some without COMMAND), watchers and chatty members arriving, and of
+ * faults (SIGKILL, SIGTERM, cuts of one node or into two or three
+ * sides, heals, flapping cuts, power losses, corosync deaths, nodes
+ * coming back), busy or calm; then the faults stop, the cluster heals,
+ * and every contender must be served. Mode 1 keeps within the
+ * protocol's timing assumptions: SCHED 300 ms, QDELAY 500 ms, PDEATH 0
+ * (PDEATHSIG in the kernel's exit path), stalls of 1-6.5 s, one
+ * --kill-after; mode 2 goes beyond: SCHED 6 s, QDELAY 5 s, PDEATH 3 s,
+ * stalls to 10 s, each contender its own --kill-after.
  *
  * What it assumes, and where each assumption comes from
  * -----------------------------------------------------
@@ -29,25 +49,36 @@
  * A3 A node failure, a cut or a heal stops the ring: nothing is delivered
  *    for token + consensus (totemsrp's token loss and the consensus
  *    timeout; ~6.5 s on five nodes with corosync's defaults), then each
- *    new component delivers SOME PREFIX of the messages still in flight
- *    in its old ring (extended virtual synchrony, Moser, Amir,
- *    Melliar-Smith, Agarwal 1994: what is delivered in the transitional
- *    configuration depends on what that side received; the prefixes of two
- *    sides may differ), then one confchg per process, computed from the
- *    view it had (NODEDOWN for members whose node is gone, NODEUP for
- *    members that come with another component, as exec/cpg.c's
- *    downlist and joinlist do). Messages sent during the stall go into
- *    the new ring after the confchg; the rest of the old ring is lost.
+ *    new component delivers SOME of the messages still in flight in its
+ *    old ring (extended virtual synchrony, Moser, Amir, Melliar-Smith,
+ *    Agarwal 1994: what is delivered in the transitional configuration
+ *    depends on what that side received, and differs between sides), then
+ *    one confchg per process, computed from the view it had (NODEDOWN for
+ *    members whose node is gone, NODEUP for members that come with
+ *    another component, as exec/cpg.c's downlist and joinlist do). Which
+ *    messages, from totemsrp.c (see in_flight()): each node had sent some
+ *    first part of its own; a side delivers, in the old order, all of
+ *    those its own nodes sent (self-delivery) and any of the others' (not
+ *    a prefix: totem skips holes), and what no node had sent yet goes into
+ *    the new ring after the confchg, as does what is sent during the
+ *    stall. So do joins and leaves: a process that leaves, exits or is
+ *    killed during a stall is a member of the new ring until its leave,
+ *    which comes after the messages it sent (a node's queue is FIFO).
+ *    What a node that went down had queued is lost with it.
  *    The whole cluster stalls at every fault (a single ring: every node
  *    loses the token), and a fault during a stall extends it.
  * A4 votequorum (exec/votequorum.c) tells each node its own verdict on
  *    its own channel, after the new ring forms: its notification reaches
  *    each process 0-QDELAY later, in any order relative to CPG's confchg
- *    (the two services sync separately). A partition is quorate when it
- *    holds more than half of the configured nodes (one vote each).
- * A5 Processes run late: an input is handled 0-SCHED after it arrives
- *    (mode 1: within the protocol's timing assumptions; mode 2 beyond
- *    them: a process may stop for seconds, as under SIGSTOP).
+ *    (both are sent as the sync of the new ring ends, votequorum_sync_
+ *    activate and CPG's joinlist, to two connections that the process
+ *    reads in either order): in 30% of cases before CPG's. A partition
+ *    is quorate when it holds more than half of the configured nodes
+ *    (one vote each).
+ * A5 Processes run late: an input is handled 0-2 ms after it arrives,
+ *    or in 10% of cases 0-SCHED (mode 1: within the protocol's timing
+ *    assumptions; mode 2 beyond them: a process may stop for seconds, as
+ *    under SIGSTOP).
  * A6 COMMAND (a child) lives until it ends by itself, or dies within
  *    --kill-after of its SIGTERM (LA_STOP), or within PDEATH of its lock
  *    process's SIGKILL (the kernel closes the corosync connection, and so
@@ -55,19 +86,34 @@
  *    by make lock-soak); a node that loses power takes its COMMANDs at
  *    once; a node cut off runs them until the lock process there ends
  *    them. A corosync that dies leaves its lock processes running,
- *    without a connection (lp_conn_lost).
+ *    without a connection (lp_conn_lost). --kill-after is short (0.1-3
+ *    s), its default (5 s) or long (5-15 s); in mode 1 every contender
+ *    of a schedule has the same, as lockq.c asks (a newcomer that
+ *    starts from nothing waits out its own, not knowing a lost
+ *    holder's), in mode 2 each its own.
  * A7 Watchers are members that never speak; foreign and malformed
- *    messages come from members that are no lock process.
+ *    messages come from members that are no lock process. COMMAND runs
+ *    1-20 ms (40%), 20-1500 ms (30%) or 1.5-30 s; half of those told to
+ *    stop ignore SIGTERM and die of the SIGKILL at --kill-after.
  *
  * What it checks
  * --------------
  * C1 never more than LIMIT COMMANDs alive at one instant (a COMMAND
  *    counts until it is dead, not until its holder says so);
- * C2 no COMMAND starts on a node whose votequorum has said not quorate
- *    for longer than it takes to tell the process (QDELAY + SCHED;
- *    unless --no-quorum);
+ * C2 no COMMAND starts on a node whose ring is not quorate once its
+ *    lock process has heard of that ring: handled its confchg, its
+ *    totem ring id or votequorum's verdict (unless --no-quorum). Before
+ *    that no rule can know: a process whose grace ends while the ring
+ *    re-forms may take its timer before the confchg waiting for it
+ *    (loop.c runs due timers before it reads), or act on a message the
+ *    old ring delivers in the transition; C1 and the quorate side's
+ *    grace after NODEDOWN cover that instant;
  * C3 liveness: once faults stop and the cluster is whole and quorate,
- *    every contender ends within LIVE seconds.
+ *    every contender ends, and the lock never lies idle (no COMMAND
+ *    alive) for LIVE (60 s) in all meanwhile: longer than any grace
+ *    (--kill-after's 15 s at most, plus 2 s) and the asks before an init;
+ * C4 no member warns that a lock process's message is not lock traffic
+ *    (the parser and the plausibility rules refuse no real message).
  */
 
 #include <inttypes.h>
@@ -75,6 +121,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../lockp.h"
@@ -87,29 +134,45 @@
 
 /* --- randomness: one seed, one schedule --- */
 
-static uint64_t rs;
+/*
+ * Three kinds of streams, so that a change in what the processes do (one
+ * message more) moves as little of the rest as can be: the world's
+ * doings (arrivals, faults, their kinds and times), the network's
+ * (delivery delays, what a side gets of a stalled ring), and one per
+ * process (how late it runs, how long its COMMAND lives). A seed that
+ * found a fault keeps most of its world after the fix.
+ */
+static uint64_t rs_world, rs_net;
+#define W	(&rs_world)
+#define NET	(&rs_net)
+#define RP(p)	(&procs[(p)].rs)
 
 static uint64_t
-rnd(void)
+rnd(uint64_t *rs)
 {
-	uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (*rs += 0x9e3779b97f4a7c15ULL);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
 
-/* uniform in [a, b] */
+/*
+ * uniform in [a, b]; one draw whatever the bounds, so that a schedule
+ * run with other bounds (-a, mode 2) makes the same draws
+ */
 static int64_t
-between(int64_t a, int64_t b)
+between(uint64_t *rs, int64_t a, int64_t b)
 {
-	return b <= a ? a : a + (int64_t)(rnd() % (uint64_t)(b - a + 1));
+	uint64_t r = rnd(rs);
+
+	return b <= a ? a : a + (int64_t)(r % (uint64_t)(b - a + 1));
 }
 
 static int
-chance(unsigned pct)
+chance(uint64_t *rs, unsigned pct)
 {
-	return rnd() % 100 < pct;
+	return rnd(rs) % 100 < pct;
 }
 
 /* --- the world --- */
@@ -119,15 +182,16 @@ struct params {
 	int64_t	 qdelay;	/* A4 */
 	int64_t	 pdeath;	/* A6 */
 	int64_t	 stall_min, stall_max;	/* A3 */
+	int	 kill_each;	/* A6: each contender its own --kill-after */
 };
 
 static const struct params mode1 = {
 	.sched = 300 * MS, .qdelay = 500 * MS, .pdeath = 0,
-	.stall_min = 1 * S, .stall_max = 6500 * MS,
+	.stall_min = 1 * S, .stall_max = 6500 * MS, .kill_each = 0,
 };
 static const struct params mode2 = {
 	.sched = 6 * S, .qdelay = 5 * S, .pdeath = 3 * S,
-	.stall_min = 1 * S, .stall_max = 10 * S,
+	.stall_min = 1 * S, .stall_max = 10 * S, .kill_each = 1,
 };
 static struct params P;
 
@@ -144,6 +208,7 @@ struct item {
 	size_t		 nmem, nleft, njoined;
 	int		 q, complete, status;
 	struct lp_ring	 ring;
+	struct lp_ring	 heard;		/* tells of this ring (C1, C2) */
 };
 
 struct proc {
@@ -169,6 +234,8 @@ struct proc {
 	int64_t		 leave_at;	/* watchers, holders without COMMAND */
 	int		 status;	/* its exit, once !alive */
 	int		 exited;
+	struct lp_ring	 heard;		/* the latest ring it has heard of */
+	uint64_t	 rs;		/* its random stream */
 };
 
 enum q_kind { Q_MSG, Q_JOIN, Q_LEAVE, Q_DOWN };
@@ -185,7 +252,6 @@ struct node {
 	int		 label;		/* partition: same label, same ring */
 	int		 vq_quorate;
 	int		 vq_complete;
-	int64_t		 vq_since;	/* when its verdict last changed */
 	struct lp_ring	 ring;		/* the ring it is in */
 };
 
@@ -193,14 +259,18 @@ static struct node	 nodes[MAXN + 1];
 static int		 nnodes;
 static struct proc	 procs[MAXP];
 static int		 nprocs;
+static uint32_t		 next_pid;	/* pids count from 1000 in each schedule */
 static int64_t		 now;
 static int64_t		 stall_until;	/* 0: the ring runs */
 static uint64_t		 ringseq;
 static struct qitem	*held;		/* sent during a stall, in order */
 static size_t		 nheld, capheld;
 static unsigned		 limit;
+static uint32_t		 kill_all;	/* every contender's --kill-after */
 static int		 noquorum;
 static int		 verbose;
+static int		 quiet;		/* a failure's line, not its trace */
+static const char	*checks = "1234";	/* -c */
 static uint64_t		 seed;
 static int		 failed;
 static int		 alive_children;
@@ -216,6 +286,7 @@ struct comp {
 	int64_t		 last_at;
 };
 static struct comp	 comps[MAXN + 2];
+static struct lp_ring	 reforming;	/* the ring whose confchgs are sent */
 
 /* --- trace --- */
 
@@ -242,7 +313,8 @@ fail(const char *what)
 {
 	unsigned i, first;
 
-	if (failed)
+	/* -c: only the checks asked for ("C1: ..." is check 1) */
+	if (failed || strchr(checks, what[1]) == NULL)
 		return;
 	failed = 1;
 	fail_what = what;
@@ -250,6 +322,8 @@ fail(const char *what)
 	if (verbose)
 		return;
 	printf("seed %" PRIu64 ": %s\n", seed, what);
+	if (quiet)
+		return;
 	first = trace_n > TRACE_KEEP ? trace_n - TRACE_KEEP : 0;
 	for (i = first; i < trace_n; i++)
 		printf("  %s\n", trace_buf[i % TRACE_KEEP]);
@@ -352,8 +426,8 @@ inbox_add(int p, const struct item *it)
 	if (!pr->run_set) {
 		pr->run_set = 1;
 		/* mostly prompt, sometimes late: A5 */
-		push(now + (chance(90) ? between(0, 2 * MS) :
-		    between(0, P.sched)), E_RUN, p, 0, NULL);
+		push(now + (chance(RP(p), 90) ? between(RP(p), 0, 2 * MS) :
+		    between(RP(p), 0, P.sched)), E_RUN, p, 0, NULL);
 	}
 }
 
@@ -390,7 +464,7 @@ enqueue(int p, enum q_kind kind, const char *data, size_t len)
 	}
 	c->q[c->nq++] = qi;
 	c->last_at = (c->last_at > now ? c->last_at : now) +
-	    between(200000, 2 * MS);
+	    between(NET, 200000, 2 * MS);
 	push(c->last_at, E_DELIVER, comp_of(procs[p].node), 0, NULL);
 }
 
@@ -417,10 +491,20 @@ child_end(int p, int64_t at)
 	push(at, E_CHILD, p, ++pr->child_gen, NULL);
 }
 
+static int
+same_ring(const struct lp_ring *a, const struct lp_ring *b)
+{
+	return a->nodeid == b->nodeid && a->seq == b->seq;
+}
+
 /*
  * --no-quorum promises less: each side of a partition may grant, and
- * after a merge the loser's COMMAND dies within its --kill-after. So:
- * never more than LIMIT on one side, not counting those told to stop.
+ * when they merge the losing side's holders are told to stop as they
+ * hear of it (their COMMANDs die within --kill-after). So: never more
+ * than LIMIT alive and not told to stop among the processes that have
+ * heard of one ring (a holder that has not heard of the merge yet is
+ * still on its side). Checked when a COMMAND starts, and when a holder
+ * hears of a ring.
  */
 static unsigned
 side_children(const struct lp_ring *r)
@@ -430,10 +514,18 @@ side_children(const struct lp_ring *r)
 
 	for (q = 0; q < nprocs; q++)
 		if (procs[q].child && !procs[q].stopped &&
-		    nodes[procs[q].node].ring.seq == r->seq &&
-		    nodes[procs[q].node].ring.nodeid == r->nodeid)
+		    same_ring(&procs[q].heard, r))
 			n++;
 	return n;
+}
+
+static void
+check_side(int p)
+{
+	if (noquorum && procs[p].child && !procs[p].stopped &&
+	    side_children(&procs[p].heard) > limit)
+		fail("C1: more COMMANDs alive on one side than the limit "
+		    "(--no-quorum)");
 }
 
 static void
@@ -441,6 +533,7 @@ spawn_child(int p)
 {
 	struct proc *pr = &procs[p];
 	struct node *nd = &nodes[pr->node];
+	uint64_t r;
 
 	pr->child = 1;
 	pr->stopped = 0;
@@ -450,22 +543,35 @@ spawn_child(int p)
 	    alive_children, limit);
 	if (!noquorum && (unsigned)alive_children > limit)
 		fail("C1: more COMMANDs alive than the limit");
-	if (noquorum && side_children(&nd->ring) > limit)
-		fail("C1: more COMMANDs alive on one side than the limit "
-		    "(--no-quorum)");
-	/*
-	 * A process learns of a new verdict late (A4, A5): only a start
-	 * later than that, on a node not quorate, is a fault.
-	 */
-	if (!noquorum && !nd->vq_quorate &&
-	    now - nd->vq_since > P.qdelay + P.sched)
+	check_side(p);
+	if (!noquorum && !nd->vq_quorate && same_ring(&pr->heard, &nd->ring))
 		fail("C2: a COMMAND started on a node that is not quorate");
 	pr->child_dies = INT64_MAX;
-	child_end(p, now + (chance(50) ? between(1 * MS, 20 * MS) :
-	    between(20 * MS, 1500 * MS)));
+	/* mostly quick, sometimes a long job (a lost holder's lives on) */
+	r = rnd(RP(p)) % 100;
+	child_end(p, now + (r < 40 ? between(RP(p), 1 * MS, 20 * MS) :
+	    r < 70 ? between(RP(p), 20 * MS, 1500 * MS) :
+	    between(RP(p), 1500 * MS, 30 * S)));
 }
 
 static void proc_exit(int, int);
+
+/* C4: what a lock process says is never taken for foreign traffic. */
+static void
+check_foreign(const char *warning)
+{
+	unsigned node, pid;
+	int q;
+
+	if (sscanf(warning, "ignoring a message from %u:%u", &node,
+	    &pid) != 2)
+		return;
+	for (q = 0; q < nprocs; q++)
+		if (procs[q].a.nodeid == node && procs[q].a.pid == pid &&
+		    procs[q].role == R_LOCK)
+			fail("C4: a lock process's message was ignored as not "
+			    "lock traffic");
+}
 
 static void
 do_actions(int p)
@@ -489,16 +595,20 @@ do_actions(int p)
 		case LA_STOP:
 			trace("%s SIGTERM to COMMAND", pname(p));
 			pr->stopped = 1;
-			child_end(p, now + between(0, pr->cfg.kill_ms * MS));
+			/* some ignore SIGTERM and die of the SIGKILL */
+			child_end(p, now + (chance(RP(p), 50) ?
+			    pr->cfg.kill_ms * MS :
+			    between(RP(p), 0, pr->cfg.kill_ms * MS)));
 			break;
 		case LA_SIGNAL:
-			child_end(p, now + between(0, 10 * MS));
+			child_end(p, now + between(RP(p), 0, 10 * MS));
 			break;
 		case LA_EVENT:
 			trace("%s event %d %s", pname(p), a[i].n, a[i].text);
 			break;
 		case LA_WARN:
 			trace("%s warns: %s", pname(p), a[i].text);
+			check_foreign(a[i].text);
 			break;
 		case LA_SHOW:
 			trace("%s shows %zu queued", pname(p),
@@ -517,7 +627,7 @@ do_actions(int p)
 	if (pr->role == R_LOCK && !pr->cfg.command && lp_holding(pr->lp) &&
 	    pr->leave_at == 0) {
 		/* without COMMAND: stdin ends a while after the grant */
-		pr->leave_at = now + between(1 * MS, 500 * MS);
+		pr->leave_at = now + between(RP(p), 1 * MS, 500 * MS);
 		push(pr->leave_at, E_LEAVE, p, 0, NULL);
 	}
 	if ((t = lp_deadline(pr->lp)) != 0) {
@@ -548,33 +658,54 @@ proc_exit(int p, int status)
 	pr->in = 0;
 }
 
+/* "P confchg: 4 members, left 1:1002 (nodedown), joined 3:1007 (join)" */
+static void
+trace_confchg(int p, const struct item *it)
+{
+	static const char *why[] = { "?", "join", "leave", "nodedown",
+	    "nodeup", "procdown" };
+	char b[160];
+	size_t i, n = 0;
+
+	b[0] = '\0';
+	for (i = 0; i < it->nleft && n < sizeof(b); i++)
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "%s%u:%u (%s)",
+		    i ? ", " : ", left ", it->left[i].a.nodeid,
+		    it->left[i].a.pid, why[it->left[i].reason % 6]);
+	for (i = 0; i < it->njoined && n < sizeof(b); i++)
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "%s%u:%u (%s)",
+		    i ? ", " : ", joined ", it->joined[i].a.nodeid,
+		    it->joined[i].a.pid, why[it->joined[i].reason % 6]);
+	trace("%s confchg: %zu members%s", pname(p), it->nmem, b);
+}
+
 static void
 handle(int p, struct item *it)
 {
 	struct proc *pr = &procs[p];
 	struct lp_confchg c;
 
+	if (it->kind == I_RING || it->kind == I_QUORUM)
+		it->heard = it->ring;
+	if (it->heard.seq > pr->heard.seq)
+		pr->heard = it->heard;
 	switch (it->kind) {
 	case I_MSG:
-		if (verbose)
-			trace("%s delivered from %u:%u '%.60s'", pname(p),
-			    it->from.nodeid, it->from.pid, it->data);
+		if (verbose > 1)
+			trace("%s handles '%.*s' from %u:%u", pname(p),
+			    (int)(it->len < 60 ? it->len : 60), it->data,
+			    it->from.nodeid, it->from.pid);
 		lp_message(pr->lp, it->from, it->data, it->len, now);
 		break;
 	case I_CONF:
-		trace("%s confchg: %zu members, %zu left (%d), %zu joined (%d)",
-		    pname(p), it->nmem, it->nleft,
-		    it->nleft ? it->left[0].reason : 0, it->njoined,
-		    it->njoined ? it->joined[0].reason : 0);
+		trace_confchg(p, it);
 		c = (struct lp_confchg){ it->mem, it->nmem, it->left,
 		    it->nleft, it->joined, it->njoined };
 		lp_confchg(pr->lp, &c, now);
 		break;
 	case I_QUORUM:
-		trace("%s told quorate=%d complete=%d (synced %d, %zu synced, "
-		    "%zu pending, %zu queued)", pname(p), it->q, it->complete,
-		    lp_synced(pr->lp), lp_state(pr->lp)->nsynced,
-		    lp_state(pr->lp)->npend, lp_state(pr->lp)->nq);
+		trace("%s told quorate=%d complete=%d", pname(p), it->q,
+		    it->complete);
 		lp_quorum(pr->lp, it->q, it->complete, &it->ring, now);
 		break;
 	case I_CHILD:
@@ -596,6 +727,24 @@ handle(int p, struct item *it)
 	}
 }
 
+/* What a process decided about the state: taken, started, forgotten. */
+static void
+trace_synced(int p, int was, const struct item *it)
+{
+	int is = lp_synced(procs[p].lp);
+
+	if (was == is || lp_ended(procs[p].lp))
+		return;
+	if (!is)
+		trace("%s forgets the state", pname(p));
+	else if (it->kind == I_MSG && it->len > 12 &&
+	    memcmp(it->data + 6, "state", 5) == 0)
+		trace("%s synced: takes %u:%u's state", pname(p),
+		    it->from.nodeid, it->from.pid);
+	else
+		trace("%s synced: starts from nothing", pname(p));
+}
+
 static void
 run(int p)
 {
@@ -605,8 +754,13 @@ run(int p)
 	pr->run_set = 0;
 	for (i = 0; i < pr->ninbox; i++) {
 		if (pr->alive && pr->role == R_LOCK) {
+			int was = lp_synced(pr->lp);
+
 			handle(p, &pr->inbox[i]);
+			trace_synced(p, was, &pr->inbox[i]);
 			do_actions(p);
+			if (pr->inbox[i].heard.seq != 0)
+				check_side(p);
 		}
 		item_free(&pr->inbox[i]);
 	}
@@ -662,6 +816,7 @@ confchg_to(int p, const int *grp, int ngrp, const int *left,
 		it.left[i].reason = lwhy[i];
 	it.joined = members_of(joined, njoined);
 	it.njoined = (size_t)njoined;
+	it.heard = reforming;
 	for (i = 0; i < njoined; i++)
 		it.joined[i].reason = jwhy[i];
 	memcpy(procs[p].view, grp, (size_t)ngrp * sizeof(int));
@@ -742,7 +897,7 @@ deliver(int k)
 static void
 stall(void)
 {
-	int64_t until = now + between(P.stall_min, P.stall_max);
+	int64_t until = now + between(W, P.stall_min, P.stall_max);
 
 	if (stall_until == 0 || until > stall_until) {
 		stall_until = until;
@@ -751,15 +906,155 @@ stall(void)
 	trace("ring stalls until %.3f", (double)stall_until / S);
 }
 
+/* Put a message back into its node's queue, ahead of those sent since. */
+static void
+unsent(struct qitem *qi, size_t at)
+{
+	if (nheld == capheld) {
+		capheld = capheld ? capheld * 2 : 64;
+		if ((held = realloc(held, capheld * sizeof(*held))) == NULL)
+			abort();
+	}
+	memmove(held + at + 1, held + at, (nheld - at) * sizeof(*held));
+	held[at] = *qi;
+	nheld++;
+	qi->data = NULL;
+}
+
+/*
+ * A3: what each new side delivers of the messages an old ring still had
+ * in flight. totemsrp keeps a message its node has not yet sent on the
+ * ring in that node's queue (new_message_queue) and sends it in the next
+ * ring; one it sent is in its own sort queue (orf_token_mcast), and the
+ * new ring's recovery retransmits, among the members that come from the
+ * old ring, whatever any of them holds (memb_state_recovery_enter), then
+ * delivers it in the old order, skipping what none of them holds
+ * (messages_deliver_to_app with skip set). So each node sent some first
+ * part of its own messages; each side delivers every one of those that a
+ * node of its own sent (EVS's self-delivery) and any others it happened
+ * to receive (holes allowed: not a prefix); what no node sent yet goes
+ * into the new ring, after the confchg. Joins and leaves are not
+ * delivered in a transition here: one still in flight, and what its node
+ * sent after it, count as not sent yet (a node's queue is FIFO).
+ */
+static void
+in_flight(struct comp *c, int k)
+{
+	int sent[MAXN + 1], seen[MAXN + 1], stop[MAXN + 1], how[MAXN + 2];
+	int to[MAXN + 2][MAXP], nto[MAXN + 2], d, i, n, p, own;
+	size_t j, cut[MAXN + 2], got[MAXN + 2], mine[MAXN + 2], back = 0;
+
+	if (c->head == c->nq) {
+		c->head = c->nq = 0;
+		return;
+	}
+	/* how much of its own each node had sent on the ring */
+	for (n = 1; n <= nnodes; n++)
+		seen[n] = stop[n] = 0;
+	for (j = c->head; j < c->nq; j++) {
+		n = procs[c->q[j].p].node;
+		if (c->q[j].kind != Q_MSG)
+			stop[n] = 1;
+		else if (!stop[n])
+			seen[n]++;
+	}
+	for (n = 1; n <= nnodes; n++) {
+		i = (int)(rnd(NET) % 3);
+		sent[n] = i == 0 ? seen[n] : i == 1 ? 0 :
+		    (int)between(NET, 0, seen[n]);
+		seen[n] = stop[n] = 0;
+	}
+	/* who is on each side, and what it received of the others' */
+	for (d = 0; d <= MAXN + 1; d++) {
+		nto[d] = 0;
+		for (i = 0; i < c->ngrp; i++) {
+			p = c->grp[i];
+			if (procs[p].conn && nodes[procs[p].node].up &&
+			    nodes[procs[p].node].label == d)
+				to[d][nto[d]++] = p;
+		}
+		/* 0 none, 1 all, 2 a first part, 3 each one by chance */
+		how[d] = (int)(rnd(NET) % 4);
+		cut[d] = (size_t)between(NET, 0, (int64_t)(c->nq - c->head));
+		got[d] = mine[d] = 0;
+	}
+	for (j = c->head; j < c->nq; j++) {
+		struct qitem *qi = &c->q[j];
+
+		n = procs[qi->p].node;
+		if (qi->kind != Q_MSG)
+			stop[n] = 1;
+		if (stop[n] || seen[n]++ >= sent[n]) {
+			unsent(qi, back++);
+			continue;
+		}
+		if (!in_list(c->grp, c->ngrp, qi->p))
+			continue;
+		for (d = 0; d <= MAXN + 1; d++) {
+			if (nto[d] == 0)
+				continue;
+			/* its node's corosync, the one that sent it, is here */
+			own = nodes[n].up && nodes[n].label == d &&
+			    procs[qi->p].conn;
+			if (own || how[d] == 1 ||
+			    (how[d] == 2 && j - c->head < cut[d]) ||
+			    (how[d] == 3 && chance(NET, 50))) {
+				deliver_msg(c, qi, to[d], nto[d]);
+				got[d]++;
+				mine[d] += own;
+			}
+		}
+	}
+	for (d = 0; d <= MAXN + 1; d++)
+		if (got[d] > 0)
+			trace("ring %d delivers %zu of %zu in flight to side %d "
+			    "(%zu its own)", k, got[d], c->nq - c->head, d,
+			    mine[d]);
+	if (back > 0)
+		trace("ring %d: %zu not sent yet, for the new ring", k, back);
+	for (j = c->head; j < c->nq; j++)
+		free(c->q[j].data);
+	c->head = c->nq = 0;
+}
+
+/*
+ * A4: votequorum's verdict on each new ring, to each lock process on its
+ * own channel: before anything CPG says of that ring (30%), or 0-QDELAY
+ * after the ring forms, so mostly after CPG's confchg.
+ */
+static void
+tell_verdicts(void)
+{
+	int p, first;
+	int64_t delay;
+
+	for (p = 0; p < nprocs; p++) {
+		struct node *nd = &nodes[procs[p].node];
+		struct item it = { .kind = I_QUORUM };
+
+		if (!procs[p].alive || !procs[p].conn || !nd->up ||
+		    procs[p].role != R_LOCK || procs[p].cfg.noquorum)
+			continue;
+		it.q = nd->vq_quorate;
+		it.complete = nd->vq_complete;
+		it.ring = nd->ring;
+		first = chance(RP(p), 30);
+		delay = between(RP(p), 0, P.qdelay);
+		if (first)
+			inbox_add(p, &it);
+		else
+			push(now + delay, E_INBOX, p, 0, &it);
+	}
+}
+
 /* The new rings form after a stall: A3 and A4. */
 static void
 reconfigure(void)
 {
 	int oldlabel[MAXP], newgrp[MAXN + 2][MAXP], nnew[MAXN + 2];
 	int left[MAXP], lwhy[MAXP], joined[MAXP], jwhy[MAXP];
-	int k, d, i, p, nl, nj, sent_to[MAXP], nto, n;
-	size_t j, cut;
-	struct comp *c;
+	int k, d, i, p, nl, nj, n;
+	size_t j;
 
 	if (now < stall_until)
 		return;
@@ -770,40 +1065,15 @@ reconfigure(void)
 	for (k = 0; k <= MAXN + 1; k++)
 		for (i = 0; i < comps[k].ngrp; i++)
 			oldlabel[comps[k].grp[i]] = k;
-	/* each new component delivers some prefix of each old FIFO */
-	for (k = 0; k <= MAXN + 1; k++) {
-		c = &comps[k];
-		for (d = 0; d <= MAXN + 1; d++) {
-			nto = 0;
-			for (i = 0; i < c->ngrp; i++) {
-				p = c->grp[i];
-				if (procs[p].conn && nodes[procs[p].node].up &&
-				    nodes[procs[p].node].label == d)
-					sent_to[nto++] = p;
-			}
-			if (nto == 0)
-				continue;
-			cut = c->head + (size_t)between(0,
-			    (int64_t)(c->nq - c->head));
-			for (j = c->head; j < cut; j++) {
-				if (c->q[j].kind != Q_MSG)
-					break;
-				if (in_list(c->grp, c->ngrp, c->q[j].p))
-					deliver_msg(c, &c->q[j], sent_to, nto);
-			}
-			if (j > c->head)
-				trace("ring %d delivers %zu in flight to side "
-				    "%d", k, j - c->head, d);
-		}
-		for (j = c->head; j < c->nq; j++)
-			free(c->q[j].data);
-		c->head = c->nq = 0;
-	}
+	/* what each new side delivers of each old ring's messages */
+	for (k = 0; k <= MAXN + 1; k++)
+		in_flight(&comps[k], k);
 	/* the new groups: the members that are still there, side by side */
 	for (d = 0; d <= MAXN + 1; d++)
 		nnew[d] = 0;
+	/* (a member whose leave is not delivered yet is one still) */
 	for (p = 0; p < nprocs; p++)
-		if (procs[p].hasview && procs[p].in && procs[p].conn &&
+		if (oldlabel[p] >= 0 && procs[p].conn &&
 		    nodes[procs[p].node].up) {
 			d = nodes[procs[p].node].label;
 			newgrp[d][nnew[d]++] = p;
@@ -824,11 +1094,13 @@ reconfigure(void)
 		for (i = 1; i <= nnodes; i++)
 			if (nodes[i].up && nodes[i].label == d) {
 				nodes[i].ring = ring;
-				if (nodes[i].vq_quorate != q)
-					nodes[i].vq_since = now;
 				nodes[i].vq_quorate = q;
 				nodes[i].vq_complete = full;
 			}
+	}
+	trace("rings formed");
+	tell_verdicts();
+	for (d = 0; d <= MAXN + 1; d++) {
 		memcpy(comps[d].grp, newgrp[d], (size_t)nnew[d] * sizeof(int));
 		comps[d].ngrp = nnew[d];
 		comps[d].last_at = now;
@@ -857,9 +1129,11 @@ reconfigure(void)
 				    oldlabel[q2] != oldlabel[p] ?
 				    LP_NODEUP : LP_JOIN;
 			}
+			reforming = nodes[procs[p].node].ring;
 			if (nl || nj)
 				confchg_to(p, newgrp[d], nnew[d], left, lwhy,
 				    nl, joined, jwhy, nj);
+			reforming = (struct lp_ring){ 0, 0 };
 		}
 	}
 	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */
@@ -868,38 +1142,21 @@ reconfigure(void)
 		    procs[p].role == R_LOCK && nodes[procs[p].node].up)
 			inbox_add(p, &(struct item){ .kind = I_RING,
 			    .ring = nodes[procs[p].node].ring });
-	/* joins still on their way, then what was sent during the stall */
-	for (p = 0; p < nprocs; p++)
-		if (procs[p].in && procs[p].conn && nodes[procs[p].node].up &&
-		    !in_list(comps[nodes[procs[p].node].label].grp,
-		    comps[nodes[procs[p].node].label].ngrp, p))
-			enqueue(p, Q_JOIN, NULL, 0);
+	/*
+	 * What the nodes had not sent yet, joins and leaves included, in
+	 * each node's order: what the old ring did not send, then what was
+	 * sent during the stall. A node that went down took its queue.
+	 */
 	for (j = 0; j < nheld; j++) {
 		p = held[j].p;
-		if (held[j].kind == Q_MSG && procs[p].conn && procs[p].in &&
-		    nodes[procs[p].node].up)
-			enqueue(p, Q_MSG, held[j].data, held[j].len);
+		if (procs[p].conn && nodes[procs[p].node].up)
+			enqueue(p, held[j].kind, held[j].data, held[j].len);
 		free(held[j].data);
 	}
 	nheld = 0;
-	trace("rings formed");
-	for (p = 0; p < nprocs; p++) {
-		struct node *nd = &nodes[procs[p].node];
-		struct item it = { .kind = I_QUORUM };
-
-		if (!procs[p].alive || !procs[p].conn || !nd->up ||
-		    procs[p].role != R_LOCK || procs[p].cfg.noquorum)
-			continue;
-		it.q = nd->vq_quorate;
-		it.complete = nd->vq_complete;
-		it.ring = nd->ring;
-		push(now + between(0, P.qdelay), E_INBOX, p, 0, &it);
-	}
 }
 
 /* --- the world's doings: contenders, watchers, faults --- */
-
-static uint32_t next_pid = 1000;
 
 static int
 new_proc(int node, enum role role)
@@ -915,9 +1172,20 @@ new_proc(int node, enum role role)
 	pr->role = role;
 	pr->node = node;
 	pr->a = (struct cpgt_addr){ (uint32_t)node, next_pid++ };
+	pr->rs = seed * 0x2545F4914F6CDD1DULL + 0x51ed27ULL * (uint64_t)(p + 1);
 	pr->alive = pr->conn = pr->in = 1;
 	enqueue(p, Q_JOIN, NULL, 0);
 	return p;
+}
+
+/* --kill-after: short, its default (5 s), or long */
+static uint32_t
+draw_kill(uint64_t *rs)
+{
+	uint64_t r = rnd(rs) % 100;
+
+	return (uint32_t)(r < 50 ? between(rs, 100, 3000) : r < 80 ? 5000 :
+	    between(rs, 5000, 15000));
 }
 
 static void
@@ -931,10 +1199,14 @@ start_lock(int node, int show)
 		return;
 	pr = &procs[p];
 	cfg.show = show;
-	cfg.nonblock = !show && chance(10);
-	cfg.command = !show && chance(85);
-	cfg.kill_ms = (uint32_t)between(100, 3000);
+	cfg.nonblock = !show && chance(W, 10);
+	cfg.command = !show && chance(W, 85);
+	cfg.kill_ms = draw_kill(RP(p));
+	if (!P.kill_each)
+		cfg.kill_ms = kill_all;
 	pr->cfg = cfg;
+	/* the side it starts on, until CPG names a ring (C1, --no-quorum) */
+	pr->heard = nodes[node].ring;
 	if ((pr->lp = lp_new(&cfg, pr->a)) == NULL)
 		abort();
 	trace("%s starts on node %d%s%s", pname(p), node,
@@ -946,10 +1218,10 @@ start_lock(int node, int show)
 		    nodes[node].vq_complete, &nodes[node].ring, now);
 	do_actions(p);
 	/*
-	 * CPG's first totem confchg: the ring this node is in now; it may
+	 * CPG's first totem confchg: the ring this node is in then; it may
 	 * come after the join's confchg (seen on corosync 3.1.7)
 	 */
-	push(now + between(0, 5 * MS), E_INBOX, p, 0,
+	push(now + between(RP(p), 0, 5 * MS), E_INBOX, p, 0,
 	    &(struct item){ .kind = I_RING, .q = -1 });
 }
 
@@ -961,7 +1233,7 @@ pick_up_node(void)
 	for (i = 1; i <= nnodes; i++)
 		if (nodes[i].up)
 			v[n++] = i;
-	return n ? v[rnd() % (uint64_t)n] : 0;
+	return n ? v[rnd(W) % (uint64_t)n] : 0;
 }
 
 static int
@@ -972,7 +1244,7 @@ pick_proc(int alive_lock)
 	for (p = 0; p < nprocs; p++)
 		if (procs[p].alive && (!alive_lock || procs[p].role == R_LOCK))
 			v[n++] = p;
-	return n ? v[rnd() % (uint64_t)n] : -1;
+	return n ? v[rnd(W) % (uint64_t)n] : -1;
 }
 
 static void
@@ -987,7 +1259,7 @@ sigkill(int p)
 		enqueue(p, Q_DOWN, NULL, 0);
 	pr->in = 0;
 	/* A6: PDEATHSIG comes after the connection's close */
-	child_end(p, now + between(0, P.pdeath));
+	child_end(p, now + between(RP(p), 0, P.pdeath));
 }
 
 static void
@@ -997,13 +1269,17 @@ node_crash(int i)
 
 	trace("node %d loses power", i);
 	nodes[i].up = 0;
-	for (p = 0; p < nprocs; p++)
+	for (p = 0; p < nprocs; p++) {
+		/* its corosync goes with it, and what it had queued */
+		if (procs[p].node == i)
+			procs[p].conn = 0;
 		if (procs[p].node == i && procs[p].alive) {
 			procs[p].alive = 0;
 			procs[p].exited = 1;
 			procs[p].in = 0;
 			child_end(p, now);
 		}
+	}
 	stall();
 }
 
@@ -1029,18 +1305,29 @@ corosync_dies(int i)
 static int faults_on = 1, arrivals_on = 1;
 
 static void
+heal(void)
+{
+	int i;
+
+	trace("heal");
+	for (i = 1; i <= nnodes; i++)
+		nodes[i].label = 0;
+	stall();
+}
+
+static void
 world(void)
 {
-	int i, p, r = (int)(rnd() % 100);
+	int i, p, r = (int)(rnd(W) % 100);
 
 	if (arrivals_on && r < 45) {
 		if ((i = pick_up_node()) != 0)
-			start_lock(i, chance(5));
+			start_lock(i, chance(W, 5));
 	} else if (arrivals_on && r < 50) {
 		if ((i = pick_up_node()) != 0 &&
-		    (p = new_proc(i, chance(50) ? R_WATCH : R_CHATTY)) >= 0) {
+		    (p = new_proc(i, chance(W, 50) ? R_WATCH : R_CHATTY)) >= 0) {
 			trace("%s watches on node %d", pname(p), i);
-			push(now + between(100 * MS, 20 * S), E_LEAVE, p, 0,
+			push(now + between(W, 100 * MS, 20 * S), E_LEAVE, p, 0,
 			    NULL);
 		}
 	} else if (faults_on && r < 62) {
@@ -1054,24 +1341,25 @@ world(void)
 		}
 	} else if (faults_on && r < 74) {
 		/* a cut: one node, or a split of the cluster in two or three */
-		int how = (int)(rnd() % 3), one = (int)between(1, nnodes);
+		int how = (int)(rnd(W) % 3), one = (int)between(W, 1, nnodes);
 
 		for (i = 1; i <= nnodes; i++)
 			if (how == 0)
 				nodes[i].label = i == one ? i : 0;
 			else
-				nodes[i].label = (int)(rnd() %
+				nodes[i].label = (int)(rnd(W) %
 				    (uint64_t)(how + 1));
 		trace("partition:%s", "");
 		for (i = 1; i <= nnodes; i++)
 			trace("  node %d on side %d%s", i, nodes[i].label,
 			    nodes[i].up ? "" : " (down)");
 		stall();
+		/* it flaps: healed soon after the sides have formed */
+		if (chance(W, 40))
+			push(stall_until + between(W, 100 * MS, 3 * S),
+			    E_WORLD, -2, 0, NULL);
 	} else if (faults_on && r < 82) {
-		trace("heal");
-		for (i = 1; i <= nnodes; i++)
-			nodes[i].label = 0;
-		stall();
+		heal();
 	} else if (faults_on && r < 85) {
 		if ((i = pick_up_node()) != 0)
 			node_crash(i);
@@ -1091,10 +1379,10 @@ world(void)
 		for (p = 0; p < nprocs; p++)
 			if (procs[p].alive && procs[p].role == R_CHATTY) {
 				static const char *junk[] = { "hello",
-				    "lock1 state 1:2:3 9 q 0 - - -",
-				    "lock1 request 0 q 1 5",
-				    "lock1 state 1:2:3 1 q 99999999999 - - -" };
-				const char *j = junk[rnd() % 4];
+				    "lock2 state 1:2:3 9 q 0 - - -",
+				    "lock2 request 0 q 1 5",
+				    "lock2 state 1:2:3 1 q 99999999999 - - -" };
+				const char *j = junk[rnd(W) % 4];
 
 				if (procs[p].conn)
 					enqueue(p, Q_MSG, j, strlen(j));
@@ -1172,6 +1460,7 @@ reset(void)
 	memset(comps, 0, sizeof(comps));
 	memset(nodes, 0, sizeof(nodes));
 	nprocs = 0;
+	next_pid = 1000;
 	now = 0;
 	stall_until = 0;
 	ringseq = 1;
@@ -1182,34 +1471,49 @@ reset(void)
 	faults_on = arrivals_on = 1;
 }
 
-#define LIVE	(60 * S)
+#define LIVE	(60 * S)	/* C3: the longest the lock may lie idle */
+#define HORIZON	(900 * S)	/* ... and when a schedule ends at the latest */
 
 static int
 one(uint64_t s, int64_t length)
 {
 	int i, p;
-	int64_t quiet = length, t;
+	int64_t quiet = length, t, idle = 0, prev = 0;
+	int calm;
 
 	reset();
 	seed = s;
-	rs = s * 0x2545F4914F6CDD1DULL + 1;
-	nnodes = (int)between(3, MAXN);
-	limit = chance(70) ? 1 : (unsigned)between(2, 3);
-	noquorum = chance(15);
+	rs_world = s * 0x2545F4914F6CDD1DULL + 1;
+	rs_net = s * 0x2545F4914F6CDD1DULL + 2;
+	nnodes = (int)between(W, 3, MAXN);
+	limit = chance(W, 70) ? 1 : (unsigned)between(W, 2, 3);
+	noquorum = chance(W, 15);
+	kill_all = draw_kill(W);
 	for (i = 1; i <= nnodes; i++)
 		nodes[i] = (struct node){ .up = 1, .vq_quorate = 1,
 		    .vq_complete = 1, .ring = { 1, 1 } };
 	trace("seed %" PRIu64 ": %d nodes, limit %u%s", s, nnodes, limit,
 	    noquorum ? ", --no-quorum" : "");
-	for (t = between(0, 300 * MS); t < quiet; t += between(1 * MS,
-	    700 * MS))
+	/*
+	 * A busy world, faults piling up in long stalls, with lulls in which
+	 * rings form and settle; or a calmer one, where each fault has its
+	 * ring formed and answered before the next.
+	 */
+	calm = chance(W, 40);
+	for (t = between(W, 0, 300 * MS); t < quiet; t += calm ?
+	    between(W, 300 * MS, 4 * S) : chance(W, 92) ?
+	    between(W, 1 * MS, 700 * MS) : between(W, 1 * S, 8 * S))
 		push(t, E_WORLD, 0, 0, NULL);
 	push(quiet, E_WORLD, -1, 0, NULL);
 	while (nheap > 0 && !failed) {
 		struct ev e = pop();
 
 		now = e.t;
-		if (now > quiet + LIVE)
+		/* C3: time with no COMMAND alive, once the faults stopped */
+		if (now > quiet && alive_children == 0)
+			idle += now - (prev > quiet ? prev : quiet);
+		prev = now;
+		if (idle > LIVE || now > quiet + HORIZON)
 			break;
 		switch (e.kind) {
 		case E_DELIVER:
@@ -1245,6 +1549,9 @@ one(uint64_t s, int64_t length)
 					nodes[i].label = 0;
 				}
 				stall();
+			} else if (e.a == -2) {
+				if (faults_on)
+					heal();
 			} else
 				world();
 			break;
@@ -1261,55 +1568,87 @@ one(uint64_t s, int64_t length)
 	return failed;
 }
 
-/* The seeds that once found a fault, each in the mode it was found in. */
-static int
-regressions(const char *file)
+/*
+ * -a sched,qdelay,pdeath,stall,kill: keep these within mode 1's bounds
+ * (the protocol's timing assumptions) in mode 2, to tell which one a
+ * mode-2 failure needs.
+ */
+static void
+assume(const char *keep)
+{
+	if (strstr(keep, "sched") != NULL)
+		P.sched = mode1.sched;
+	if (strstr(keep, "qdelay") != NULL)
+		P.qdelay = mode1.qdelay;
+	if (strstr(keep, "pdeath") != NULL)
+		P.pdeath = mode1.pdeath;
+	if (strstr(keep, "stall") != NULL)
+		P.stall_max = mode1.stall_max;
+	if (strstr(keep, "kill") != NULL)
+		P.kill_each = mode1.kill_each;
+}
+
+/* The host's clock, for -d only: simulated time is never read from it. */
+static int64_t
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * S + ts.tv_nsec;
+}
+
+/*
+ * The regression seeds: one "SEED MODE what it found" a line ('#' and
+ * blank lines skipped). Returns how many failed, and counts them run.
+ */
+static unsigned long
+regressions(const char *file, int64_t length, unsigned long *run)
 {
 	char line[256];
+	unsigned long bad = 0;
 	unsigned long long s;
-	unsigned long pass = 0, fail = 0;
-	int m;
-	FILE *fp;
+	int mode;
+	FILE *f;
 
-	if ((fp = fopen(file, "r")) == NULL) {
-		perror(file);
-		return 2;
+	if ((f = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "locksim: %s: cannot open\n", file);
+		exit(2);
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		if (line[0] == '#' || sscanf(line, "%llu %d", &s, &m) != 2)
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		P = m == 2 ? mode2 : mode1;
-		if (one(s, 30 * S) && !(fail_what != NULL &&
-		    fail_what[1] == '3')) {
-			fail++;
-			continue;
+		if (sscanf(line, "%llu %d", &s, &mode) != 2 ||
+		    (mode != 1 && mode != 2)) {
+			fprintf(stderr, "locksim: %s: not SEED MODE: %s", file,
+			    line);
+			exit(2);
 		}
-		pass++;
+		P = mode == 2 ? mode2 : mode1;
+		(*run)++;
+		if (one(s, length)) {
+			bad++;
+			printf("locksim: regression seed %llu (mode %d) "
+			    "failed again: %s", s, mode, line);
+		}
 	}
-	fclose(fp);
-	reset();
-	printf("locksim: the regression seeds of %s\n", file);
-	printf("%lu passed, %lu failed\n", pass, fail);
-	return fail ? 1 : 0;
+	fclose(f);
+	return bad;
 }
 
 int
 main(int argc, char **argv)
 {
-	uint64_t first = 1, n = 1000, i, bad = 0, stalls = 0;
+	uint64_t first = 1, n = 1000, i;
 	int64_t length = 30 * S;
 	int ch, mode = 1;
-	unsigned long sched = 0, stop_after = 5;
-
-	const char *file = NULL;
-
+	unsigned long sched = 0, bad = 0, stop_after = 5, rsched = 0, rbad = 0;
+	const char *seeds = NULL, *keep = "";
 	int64_t o_sched = -1, o_qdelay = -1, o_pdeath = -1;
+	int64_t wall = 0, t0 = mono();
 
-	while ((ch = getopt(argc, argv, "f:k:m:n:P:Q:S:s:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:d:f:k:m:n:P:Q:qS:s:t:v")) != -1) {
 		switch (ch) {
-		case 'f':
-			file = optarg;
-			break;
 		case 'P':
 			o_pdeath = atoll(optarg) * MS;
 			break;
@@ -1318,6 +1657,18 @@ main(int argc, char **argv)
 			break;
 		case 'S':
 			o_sched = atoll(optarg) * MS;
+			break;
+		case 'a':
+			keep = optarg;
+			break;
+		case 'c':
+			checks = optarg;
+			break;
+		case 'd':
+			wall = (int64_t)(atof(optarg) * S);
+			break;
+		case 'f':
+			seeds = optarg;
 			break;
 		case 'k':
 			stop_after = strtoul(optarg, NULL, 10);
@@ -1328,6 +1679,9 @@ main(int argc, char **argv)
 		case 'n':
 			n = strtoull(optarg, NULL, 10);
 			break;
+		case 'q':
+			quiet = 1;
+			break;
 		case 's':
 			first = strtoull(optarg, NULL, 10);
 			break;
@@ -1335,19 +1689,20 @@ main(int argc, char **argv)
 			length = (int64_t)(atof(optarg) * S);
 			break;
 		case 'v':
-			verbose = 1;
+			verbose++;
 			break;
 		default:
-			fprintf(stderr, "usage: locksim [-v] [-k FAILURES] "
-			    "[-m 1|2] [-n SEEDS] [-s FIRST] [-t SECONDS]\n"
-			    "       [-S MS] [-Q MS] [-P MS] [-f FILE]\n");
+			fprintf(stderr, "usage: locksim [-qv] [-a ASSUMPTIONS] "
+			    "[-c CHECKS] [-d SECONDS] [-f SEEDFILE] "
+			    "[-k FAILURES] [-m 1|2] [-n SEEDS] [-s FIRST] "
+			    "[-t SECONDS]\n"
+			    "       [-S MS] [-Q MS] [-P MS]\n");
 			return 2;
 		}
 	}
-	if (file != NULL)
-		return regressions(file);
 	P = mode == 2 ? mode2 : mode1;
-	/* one assumption at a time beyond its bound: -S, -Q, -P (ms) */
+	assume(keep);
+	/* one bound past (or within) the assumption: -S, -Q, -P (ms) */
 	if (o_sched >= 0)
 		P.sched = o_sched;
 	if (o_qdelay >= 0)
@@ -1355,25 +1710,26 @@ main(int argc, char **argv)
 	if (o_pdeath >= 0)
 		P.pdeath = o_pdeath;
 	for (i = first; i < first + n; i++) {
+		if (wall > 0 && mono() - t0 >= wall)
+			break;
 		sched++;
 		if (one(i, length)) {
-			if (fail_what != NULL && fail_what[1] == '3') {
-				/* a stall is no double grant: counted apart */
-				stalls++;
-				continue;
-			}
 			bad++;
 			if (bad >= stop_after && !verbose)
 				break;
 		}
 	}
+	printf("locksim: %lu schedules, %lu grants, %lu failed "
+	    "(mode %d)\n", sched, grants, bad, mode);
+	if (seeds != NULL) {
+		rbad = regressions(seeds, length, &rsched);
+		printf("locksim: %lu regression seeds from %s, %lu failed\n",
+		    rsched, seeds, rbad);
+		printf("%lu passed, %lu failed\n", sched + rsched - bad - rbad,
+		    bad + rbad);
+	}
 	reset();
 	free(heap);
 	free(held);
-	printf("locksim: %lu schedules, %lu grants, %" PRIu64 " unsafe, "
-	    "%" PRIu64 " stalled (mode %d)\n", sched, grants, bad, stalls,
-	    mode);
-	/* the whole range is one check: safe, or not */
-	printf("%d passed, %d failed\n", bad == 0, bad != 0);
-	return bad ? 1 : 0;
+	return bad || rbad ? 1 : 0;
 }

@@ -101,11 +101,17 @@ vg() {
 }
 
 @test "valgrind: serve and ask; a reply cut short, a timeout, a cancel" {
+	# on execs valgrind, which runs serve: $! is valgrind itself (a
+	# backgrounded vg would be a subshell, and killing it would leave
+	# serve running until the cluster goes)
 	# shellcheck disable=SC2016
-	vg 2 serve -v -j 1 --max-reply 4 --exec-timeout 2 "$G" -- \
-		sh -c 'cat; [ -n "$CPGTOOL_ASK_ID" ] && exec sleep 60' \
+	on 2 valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect,possible \
+		"$TOP/cpgtool" serve -v -j 1 --max-reply 4 --exec-timeout 2 \
+		"$G" -- sh -c 'cat; [ -n "$CPGTOOL_ASK_ID" ] && exec sleep 60' \
 		2>"$BATS_TEST_TMPDIR/s" 3>&- &
 	s=$!
+	echo "$s" >>"$BG"
 	wait_members 1 "$G" 1
 	printf 'hello\n' >"$BATS_TEST_TMPDIR/in"
 	# stopped by --exec-timeout: status 124, its output cut at 4 bytes

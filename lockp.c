@@ -22,11 +22,13 @@
  * A newcomer asks again this long after its question was DELIVERED (not
  * sent: a ring that stalls delivers nothing), and starts from nothing
  * after two unanswered questions in one ring: the protocol's timing
- * assumption is that a synced member handles a delivered message within
- * that time. It is also what a silent member (a watcher) costs a
- * newcomer that no synced member answers.
+ * assumption is that a synced member answers a delivered question within
+ * that time. Its answer may wait in the session's queue while corosync
+ * says try again (tests/lock.bats, flow control): 0.5 s made newcomers
+ * init beside a responder held back so. It is also what a silent member
+ * (a watcher) costs a newcomer that no synced member answers.
  */
-#define ASK_EVERY	(500 * MSEC)
+#define ASK_EVERY	SEC
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
 /*
  * After a ring change nobody starts from nothing for this long: a synced

@@ -60,7 +60,7 @@
  * request that adds to PENDING, and every query from outside SYNCED,
  * with a state (a snapshot taken as it processes that message). By G1
  * all synced members agree on the state, so on who answers; a newcomer
- * that is not answered within 0.5 s (its responder left) asks again.
+ * that is not answered within 1 s (its responder left) asks again.
  * A synced member leaving while PENDING is not empty, or while the group
  * holds members outside SYNCED (newcomers whose request is still on its
  * way, or members that are no lock process: they cannot be told apart),
@@ -114,16 +114,16 @@
  * delivers nothing for token plus consensus (~6.5 s on five nodes), and
  * a newcomer that counted that silence as an answer would start a second
  * queue (the simulator found this: tests/sim/). A process that has asked
- * twice, each delivered and unanswered for 0.5 s, sends init, carrying
+ * twice, each delivered and unanswered for 1 s, sends init, carrying
  * the ring it was sent in; at its delivery in that same ring the sender
  * is synced with an empty queue (and SYNCED = itself), the others ask
  * again and it answers them. An init delivered in another ring is void
  * for everyone, its sender included: the stalled ring may have held a
  * state. This is the protocol's timing assumption: a synced member
- * answers within that 1 s of delivery while the ring runs. A member
+ * answers within those 2 s of delivery while the ring runs. A member
  * that is no lock process (a watcher) cannot be told from one slow to
  * answer: while it is a newcomer's only OLD member, the newcomer waits
- * that 1 s.
+ * those 2 s.
  *
  * Acting: a process acts as holder (runs COMMAND) when it is among the
  * first N, synced, past any grace, and, unless --no-quorum, its node is

@@ -83,6 +83,7 @@ struct lock {
 	struct timer	 tick_t;	/* lp_deadline */
 	int		 exiting;	/* leave once the queue is sent */
 	int		 gone;		/* the connection to corosync is lost */
+	int		 send_failed;	/* ... found by a send */
 	int		 status;	/* ... with this */
 };
 
@@ -169,10 +170,15 @@ act(struct lock *lk, const struct lp_act *a)
 
 	switch (a->kind) {
 	case LA_SEND:
-		/* without a connection there is nobody to tell */
-		if (!lk->gone &&
-		    (st = sess_send(lk->s, a->msg, a->len)) != ST_OK)
-			loop_stop(lk->loop, st);
+		/*
+		 * Without a connection there is nobody to tell. A send that
+		 * fails is the connection going (corosync dies: the session
+		 * may say so only later): the rules hear of it as from
+		 * on_lost, once these actions are done, so that a holder
+		 * still kills COMMAND and exits 6.
+		 */
+		if (!lk->gone && sess_send(lk->s, a->msg, a->len) != ST_OK)
+			lk->gone = lk->send_failed = 1;
 		break;
 	case LA_SPAWN:
 		if ((st = spawn(lk)) != ST_OK)
@@ -217,6 +223,12 @@ carry_out(struct lock *lk)
 	for (i = 0; i < n && !loop_done(lk->loop); i++)
 		act(lk, &a[i]);
 	lp_clear(lk->lp);
+	if (lk->send_failed) {
+		lk->send_failed = 0;
+		lp_conn_lost(lk->lp, loop_now());
+		carry_out(lk);
+		return;
+	}
 	if ((at = lp_deadline(lk->lp)) == 0)
 		timer_stop(&lk->tick_t);
 	else

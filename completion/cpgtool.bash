@@ -7,6 +7,26 @@ _cpgtool_groups() {
 	timeout 2 cpgtool members 2>/dev/null | cut -d' ' -f1 | sort -u
 }
 
+# _cpgtool_command I VALUED: past word I (the command's name), an operand
+# and then COMMAND: complete command names there; VALUED lists the
+# options that take a value (it is not an operand)
+_cpgtool_command() {
+	local i=$1 n=0 w
+	for ((i = i + 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		if [[ " ${2//[$'\t\n']/ } " == *" $w "* ]]; then
+			((i++))
+		elif [[ $w != -* ]]; then
+			((n++))
+		fi
+	done
+	if ((n >= 1)) && [[ $cur != -* || $n -ge 2 ]]; then
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+		return 0
+	fi
+	return 1
+}
+
 _cpgtool() {
 	local cur prev cmd i opts
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -79,40 +99,16 @@ _cpgtool() {
 			--max-reply --max-queue -v --verbose -r --reconnect
 			--intrusive $run"
 		# past GROUP, the words are COMMAND's
-		local n=0
-		for ((i = i + 1; i < COMP_CWORD; i++)); do
-			case ${COMP_WORDS[i]} in
-			-j | --jobs | --exec-timeout | --kill-after | \
-				--max-reply | --max-queue | -t | --timeout | \
-				--wait-for-corosync) ((i++)) ;;
-			--) ;;
-			-*) ;;
-			*) ((n++)) ;;
-			esac
-		done
-		if ((n >= 1)) && [[ $cur != -* || $n -ge 2 ]]; then
-			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
-			return
-		fi ;;
+		_cpgtool_command "$i" "-j --jobs --exec-timeout --kill-after
+			--max-reply --max-queue -t --timeout --wait-for-corosync" &&
+			return ;;
 	lock)
 		opts="-h --help -j --json -T --timestamps -l --limit
 			-n --nonblock -v --verbose --kill-after --no-quorum
 			--show -N --names $run"
 		# past NAME, the words are COMMAND's
-		local n=0
-		for ((i = i + 1; i < COMP_CWORD; i++)); do
-			case ${COMP_WORDS[i]} in
-			-l | --limit | -t | --timeout | --kill-after | \
-				--wait-for-corosync) ((i++)) ;;
-			--) ;;
-			-*) ;;
-			*) ((n++)) ;;
-			esac
-		done
-		if ((n >= 1)) && [[ $cur != -* || $n -ge 2 ]]; then
-			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
-			return
-		fi ;;
+		_cpgtool_command "$i" "-l --limit -t --timeout --kill-after
+			--wait-for-corosync" && return ;;
 	esac
 	if [[ -n $cmd && $cur != -* ]]; then
 		# not compgen -W: it would strip the backslash of crmd\x00;

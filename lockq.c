@@ -35,6 +35,8 @@
  *                              more: act on the lock only after that
  *   lock2 forgot SEQ           I was synced and forgot the state (a ring
  *                              I could not trust): tell me again
+ *   lock2 bystander            I take no part in the lock, and never will
+ *                              (a watcher): nobody need wait for me
  *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
  *                              the state as it was when NODEID:PID's
  *                              message SEQ was delivered
@@ -79,7 +81,8 @@
  * anyone answered) knows the state: empty.
  * More generally, call OLD the members that were there at a newcomer's
  * join, and those that joined later with their node (NODEUP: they may
- * bring a state from another partition). Once every OLD member has left
+ * bring a state from another partition), except those that said `lock2
+ * bystander' (below). Once every OLD member has left
  * and no answer came, each member left joined after the newcomer and
  * could have learnt a state only from a state or an init delivered
  * after that join: the newcomer saw those too, and would have taken the
@@ -120,10 +123,21 @@
  * again and it answers them. An init delivered in another ring is void
  * for everyone, its sender included: the stalled ring may have held a
  * state. This is the protocol's timing assumption: a synced member
- * answers within those 2 s of delivery while the ring runs. A member
- * that is no lock process (a watcher) cannot be told from one slow to
- * answer: while it is a newcomer's only OLD member, the newcomer waits
- * those 2 s.
+ * answers within those 2 s of delivery while the ring runs.
+ *
+ * Bystanders. A member that never speaks cannot be told from a lock
+ * process slow to answer, by anyone: a newcomer whose only OLD members
+ * are silent waits those 2 s, whatever the design, unless the silent
+ * ones speak. So cpgtool's own members that take no part in the lock
+ * (watch, join, send, ask, serve) do, in a lock's group only: once lock
+ * traffic is delivered from a member that joined after their last word,
+ * they multicast `lock2 bystander' (sess.c, lq_by_message). A lock
+ * process never sends it, and a process never changes its part, so the
+ * word is true of its sender for as long as it is a member: a newcomer
+ * that is delivered it counts that member out of OLD, as if it had left
+ * (it knows no state and runs no COMMAND: no grace either), and rebuilds
+ * from its log at once if no OLD member is left. A silent member that is
+ * no cpgtool (testcpg, another program) still costs a newcomer the 2 s.
  *
  * Acting: a process acts as holder (runs COMMAND) when it is among the
  * first N, synced, past any grace, and, unless --no-quorum, its node is
@@ -647,7 +661,46 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 		if (num(&p, &m->kill_ms) && m->kill_ms <= LQ_KILL_MS_MAX &&
 		    *p == '\0')
 			m->kind = LQ_RUNNING;
+	} else if (lit(&p, "bystander")) {
+		if (*p == '\0')
+			m->kind = LQ_BYSTANDER;
 	} else if (lit(&p, "state ") && parse_state(p, m))
 		m->kind = LQ_STATE;
 	return m->kind != LQ_FOREIGN;
+}
+
+/*
+ * A bystander's word (lockq.h) is a fact about its sender for as long as
+ * it is a member, whenever it comes: a newcomer counts that member out of
+ * OLD (lockp.c). Every member that joined before the word was delivered
+ * saw it (G1); one that joins after makes us owe another, said when its
+ * lock traffic shows the group is a lock's (never in other groups). Our
+ * own join owes nothing: who was there before us is no newcomer to us.
+ */
+void
+lq_by_confchg(struct lq_bystander *by, int others_joined)
+{
+	if (others_joined)
+		by->owed = 1;
+}
+
+/* 1: multicast LQ_BYSTANDER_MSG now. `own': we sent this message. */
+int
+lq_by_message(struct lq_bystander *by, const void *data, size_t len, int own)
+{
+	struct lq_msg m;
+
+	if (len < sizeof(PROTO) - 1 || memcmp(data, PROTO, sizeof(PROTO) - 1))
+		return 0;
+	if (!lq_parse(data, len, &m))
+		return 0;
+	if (m.kind == LQ_BYSTANDER) {
+		if (own)
+			by->sent = by->owed = 0;
+		return 0;
+	}
+	if (own || !by->owed || by->sent)
+		return 0;
+	by->sent = 1;
+	return 1;
 }

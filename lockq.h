@@ -54,6 +54,7 @@ enum lq_kind {
 	LQ_STATE,
 	LQ_RUNNING,
 	LQ_FORGOT,
+	LQ_BYSTANDER,
 };
 
 struct lq_msg {
@@ -86,6 +87,22 @@ size_t	 lq_forgot_msg(char *, size_t, uint32_t);
 void	 lq_forgot(struct lockq *, struct cpgt_addr, uint32_t);
 size_t	 lq_state_msg(char *, size_t, const struct lockq *,
 	    const struct lq_pend *, uint32_t);
+
+/*
+ * A member of a lock's group that takes no part in the lock (cpgtool's
+ * watch, join, send, ask, serve) says so once to the members that joined
+ * since it last did, when their lock traffic shows the group is a lock's:
+ * no newcomer then waits for it to answer.
+ */
+struct lq_bystander {
+	int		 owed;		/* members joined since our word */
+	int		 sent;		/* our word is on its way */
+};
+
+#define LQ_BYSTANDER_MSG	"lock2 bystander"
+
+void	 lq_by_confchg(struct lq_bystander *, int);
+int	 lq_by_message(struct lq_bystander *, const void *, size_t, int);
 
 void	 lq_reset(struct lockq *);
 ssize_t	 lq_index(const struct cpgt_addr *, size_t, struct cpgt_addr);

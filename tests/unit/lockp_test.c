@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The lock's rules (lockp.c) driven message by message: a newcomer whose
+ * only older member is silent waits its two questions before it starts
+ * from nothing; one whose older member said `lock2 bystander' starts at
+ * once, with no init (a bystander never races one); a word from a process that is no member changes nothing. The
+ * simulator (tests/sim) runs the same rules through millions of schedules;
+ * this says, in a few lines, what one rule does.
+ */
+
+#include <stdint.h>
+
+#include "../../lockp.h"
+#include "unit.h"
+
+#define MS	1000000LL
+#define S	1000000000LL
+
+static const struct cpgt_addr me = { 2, 200 }, watcher = { 1, 100 };
+static const struct lp_ring ring = { 1, 9 };
+static char sent[8][128];	/* what the rules multicast, oldest first */
+static size_t nsent;
+static int spawned;
+
+static void
+take(struct lp *lp)
+{
+	const struct lp_act *a;
+	size_t i, n;
+
+	a = lp_actions(lp, &n);
+	for (i = 0; i < n; i++) {
+		if (a[i].kind == LA_SPAWN)
+			spawned = 1;
+		if (a[i].kind != LA_SEND || nsent == 8)
+			continue;
+		snprintf(sent[nsent++], sizeof(sent[0]), "%.*s",
+		    (int)a[i].len, a[i].msg);
+	}
+	lp_clear(lp);
+}
+
+static int
+said(const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < nsent; i++)
+		if (strncmp(sent[i], prefix, strlen(prefix)) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+deliver(struct lp *lp, struct cpgt_addr from, const char *msg, int64_t t)
+{
+	lp_message(lp, from, msg, strlen(msg), t);
+	take(lp);
+}
+
+/* Joined beside the watcher, quorate, our request delivered back. */
+static struct lp *
+newcomer(void)
+{
+	struct lp_cfg cfg = { .limit = 1, .command = 1, .kill_ms = 5000 };
+	struct lp_member mem[] = { { watcher, LP_JOIN }, { me, LP_JOIN } };
+	struct lp_confchg c = { mem, 2, NULL, 0, &mem[1], 1 };
+	struct lp *lp;
+	char req[128];
+
+	nsent = 0;
+	spawned = 0;
+	if ((lp = lp_new(&cfg, me)) == NULL)
+		exit(99);
+	lp_quorum(lp, 1, 1, &ring, 0);
+	lp_ring(lp, &ring, 0);
+	lp_start(lp, 0);
+	take(lp);
+	lp_confchg(lp, &c, 1 * MS);
+	take(lp);
+	snprintf(req, sizeof(req), "%s", nsent ? sent[0] : "");
+	CHECK(strncmp(req, "lock2 request 1 q ", 18) == 0,
+	    "a newcomer asks with its request");
+	deliver(lp, me, req, 2 * MS);
+	return lp;
+}
+
+static void
+silent(void)
+{
+	struct lp *lp = newcomer();
+	int64_t t = 2 * MS;
+
+	CHECK(!said("lock2 init"), "a silent older member: no init yet");
+	while (!said("lock2 init") && t < 10 * S) {
+		t = lp_deadline(lp);
+		if (t <= 0)
+			break;
+		lp_tick(lp, t);
+		take(lp);
+		/* each question comes back to us at once */
+		if (nsent && strncmp(sent[nsent - 1], "lock2 init", 10) != 0)
+			deliver(lp, me, sent[nsent - 1], t);
+	}
+	CHECK(said("lock2 init") && t >= 2 * S,
+	    "... init after two unanswered questions (%.3f s)",
+	    (double)t / S);
+	lp_free(lp);
+}
+
+static void
+bystander(void)
+{
+	struct lp *lp = newcomer();
+	deliver(lp, (struct cpgt_addr){ 3, 300 }, LQ_BYSTANDER_MSG, 3 * MS);
+	CHECK(!said("lock2 init"), "a word from a non-member: no init");
+	deliver(lp, watcher, LQ_BYSTANDER_MSG, 4 * MS);
+	CHECK(spawned && lp_holding(lp),
+	    "the older member is a bystander: COMMAND runs at once");
+	CHECK(!said("lock2 init"),
+	    "... without an init: a bystander never races one");
+	CHECK(!said("lock2 query"),
+	    "... nor a state told: nobody but a bystander to tell");
+	lp_free(lp);
+}
+
+int
+main(void)
+{
+	silent();
+	bystander();
+	return unit_end();
+}

@@ -157,7 +157,7 @@ $(SIM): tests/sim/locksim.c $(O)/lockp.o $(O)/lockq.o
 sim: $(SIM)
 	$(SIM) -q -k $(SEEDS) -n $(SEEDS) -m $(MODE) -f tests/sim/seeds
 
-# each rule lockp.c breaks on purpose (LP_MUTATE=1..5) must make the
+# each rule lockp.c breaks on purpose (LP_MUTATE=1..6) must make the
 # simulator fail: the first seed that shows it, in modes 1 and 2
 MUTANT_SEEDS = 200000
 $(O)/tests/sim/lockp-m%.o: lockp.c lockp.h lockq.h $(O)/.flags
@@ -168,7 +168,8 @@ $(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
 		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o
 
-sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5
+sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
+		$(SIM)-m6
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
@@ -265,7 +266,7 @@ pkgcheck: dist
 clean:
 	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
 		.san bench/baseline bench/stamp tests/unit/proc_test $(UNIT_TESTS) \
-		tests/sim/locksim tests/sim/locksim-m[1-5] tests/sim/*.o
+		tests/sim/locksim tests/sim/locksim-m[1-9] tests/sim/*.o
 	$(MAKE) -C fuzz clean
 
 FORCE:

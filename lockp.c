@@ -51,6 +51,7 @@
 #define M_EMPTY_NOT_ALONE	3
 #define M_GRANT_UNQUORATE	4
 #define M_MERGE_KEEPS_BOTH	5
+#define M_BYSTANDER_ALL		6	/* one word counts every member out */
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -69,6 +70,7 @@ struct member {
 	struct cpgt_addr	 a;
 	uint64_t	 since;		/* 0: there before our join */
 	int		 old;		/* may know more than our log */
+	int		 bystander;	/* said it takes no part */
 };
 
 /* Leaving while others may wait for the state: it goes first. */
@@ -345,13 +347,25 @@ publish(struct lp *lp)
 	say(lp, buf, lq_query_msg(buf, sizeof(buf), lp->seq));
 }
 
+/* Members that take part in the lock, or may: all but bystanders. */
+static size_t
+parties(const struct lp *lp)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < lp->nmembers; i++)
+		if (!lp->members[i].bystander)
+			n++;
+	return n;
+}
+
 static void
 finish(struct lp *lp, int st)
 {
 	if (lp->handoff != HO_NONE || lp->ended)
 		return;
 	if (!lp->synced || (lp->st.npend == 0 &&
-	    lp->nmembers <= lp->st.nsynced)) {
+	    parties(lp) <= lp->st.nsynced)) {
 		end(lp, st);
 		return;
 	}
@@ -684,8 +698,8 @@ synthesize(struct lp *lp)
 	if (lp->old_killed_at)
 		grace_to(lp, lp->old_killed_at + PROCDOWN_GRACE);
 	replay(lp, 0, n);
-	/* alone, nobody waits to be told */
-	if (!lp->cfg.show && lp->nmembers > 1)
+	/* alone (bystanders aside), nobody waits to be told */
+	if (!lp->cfg.show && parties(lp) > 1)
 		publish(lp);
 }
 
@@ -693,14 +707,15 @@ synthesize(struct lp *lp)
  * Every member older than us is gone, others are here: rebuild from our
  * log, but through an init of ours, so that it is ordered against the
  * others' inits and rebuilds: the first delivered wins, and the rest ask
- * it. Alone, or only looking (--show), nobody can race us: at once.
+ * it. Alone (bystanders never init), or only looking (--show), nobody
+ * can race us: at once.
  */
 static void
 rebuild(struct lp *lp)
 {
 	char buf[64];
 
-	if (lp->nmembers == 1 || lp->cfg.show) {
+	if (parties(lp) == 1 || lp->cfg.show) {
 		synthesize(lp);
 		return;
 	}
@@ -746,7 +761,7 @@ members(struct lp *lp, const struct lp_confchg *c)
 	size_t i, n;
 
 	for (n = 0; n < c->nmembers && n < LQ_MAX; n++) {
-		m[n].a = c->members[n].a;
+		m[n] = (struct member){ .a = c->members[n].a };
 		if ((k = find_member(lp, m[n].a)) >= 0) {
 			m[n] = lp->members[k];
 			continue;
@@ -771,6 +786,29 @@ any_old(const struct lp *lp)
 		if (lp->members[i].old)
 			return 1;
 	return 0;
+}
+
+/*
+ * A member said it takes no part in the lock (lockq.c, Bystanders): it
+ * is OLD no more, and with no OLD member left we rebuild, as when the
+ * last of them leaves (confchg).
+ */
+static void
+bystander(struct lp *lp, struct cpgt_addr from)
+{
+	ssize_t k;
+	size_t i;
+
+	if (is_me(lp, from) || (k = find_member(lp, from)) < 0)
+		return;
+	lp->members[k].old = 0;
+	lp->members[k].bystander = 1;
+	if (LP_MUTATE == M_BYSTANDER_ALL)
+		for (i = 0; i < lp->nmembers; i++)
+			lp->members[i].old = 0;
+	if (lp->joined && !lp->synced && lp->from_join && !any_old(lp) &&
+	    may_rebuild(lp))
+		rebuild(lp);
 }
 
 static void
@@ -1016,6 +1054,11 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 		if (!lp->warned_foreign++)
 			warn_act(lp, 0, "ignoring a message from %u:%u that "
 			    "is not lock traffic", from.nodeid, from.pid);
+		return;
+	}
+	if (m->kind == LQ_BYSTANDER) {
+		bystander(lp, from);
+		evaluate(lp);
 		return;
 	}
 	own_delivered(lp, m, from);

@@ -91,8 +91,10 @@
  *    of a schedule has the same, as lockq.c asks (a newcomer that
  *    starts from nothing waits out its own, not knowing a lost
  *    holder's), in mode 2 each its own.
- * A7 Watchers are members that never speak; foreign and malformed
- *    messages come from members that are no lock process. COMMAND runs
+ * A7 Watchers are members that are no lock process: half never speak
+ *    (another program), half are cpgtool's and say `lock2 bystander' as
+ *    sess.c does (lq_by_message; they too run late, A5); foreign and
+ *    malformed messages come from members that are no lock process. COMMAND runs
  *    1-20 ms (40%), 20-1500 ms (30%) or 1.5-30 s; half of those told to
  *    stop ignore SIGTERM and die of the SIGKILL at --kill-after.
  *
@@ -195,7 +197,7 @@ static const struct params mode2 = {
 };
 static struct params P;
 
-enum role { R_LOCK, R_WATCH, R_CHATTY };
+enum role { R_LOCK, R_WATCH, R_CHATTY, R_BYSTANDER };
 
 enum item_kind { I_MSG, I_CONF, I_QUORUM, I_CHILD, I_TICK, I_LOST, I_RING };
 
@@ -236,6 +238,7 @@ struct proc {
 	int		 exited;
 	struct lp_ring	 heard;		/* the latest ring it has heard of */
 	uint64_t	 rs;		/* its random stream */
+	struct lq_bystander by;		/* R_BYSTANDER: what sess.c keeps */
 };
 
 enum q_kind { Q_MSG, Q_JOIN, Q_LEAVE, Q_DOWN };
@@ -745,6 +748,28 @@ trace_synced(int p, int was, const struct item *it)
 		trace("%s synced: starts from nothing", pname(p));
 }
 
+/* A cpgtool watch: what sess.c does for a member that is no lock's. */
+static void
+bystander(int p, const struct item *it)
+{
+	static const char w[] = LQ_BYSTANDER_MSG;
+	struct proc *pr = &procs[p];
+	size_t i;
+
+	if (it->kind == I_CONF) {
+		for (i = 0; i < it->njoined; i++)
+			if (!addr_eq(it->joined[i].a, pr->a))
+				lq_by_confchg(&pr->by, 1);
+	} else if (it->kind == I_MSG && lq_by_message(&pr->by, it->data,
+	    it->len, addr_eq(it->from, pr->a))) {
+		trace("%s sends '%s'", pname(p), w);
+		if (pr->conn)
+			enqueue(p, Q_MSG, w, sizeof(w) - 1);
+		else
+			pr->by.sent = 0;
+	}
+}
+
 static void
 run(int p)
 {
@@ -761,7 +786,8 @@ run(int p)
 			do_actions(p);
 			if (pr->inbox[i].heard.seq != 0)
 				check_side(p);
-		}
+		} else if (pr->alive && pr->role == R_BYSTANDER)
+			bystander(p, &pr->inbox[i]);
 		item_free(&pr->inbox[i]);
 	}
 	pr->ninbox = 0;
@@ -1326,7 +1352,13 @@ world(void)
 	} else if (arrivals_on && r < 50) {
 		if ((i = pick_up_node()) != 0 &&
 		    (p = new_proc(i, chance(W, 50) ? R_WATCH : R_CHATTY)) >= 0) {
-			trace("%s watches on node %d", pname(p), i);
+			/* half are cpgtool's, which say they are bystanders */
+			if (procs[p].role == R_WATCH && chance(&procs[p].rs, 50))
+				procs[p].role = R_BYSTANDER;
+			trace("%s %s on node %d", pname(p),
+			    procs[p].role == R_BYSTANDER ? "watches (cpgtool)" :
+			    procs[p].role == R_WATCH ? "watches (silent)" :
+			    "chats", i);
 			push(now + between(W, 100 * MS, 20 * S), E_LEAVE, p, 0,
 			    NULL);
 		}

@@ -42,6 +42,7 @@
 #include "addr.h"
 #include "enc.h"
 #include "event.h"
+#include "lockq.h"
 #include "loop.h"
 #include "opt.h"
 #include "sess.h"
@@ -80,6 +81,10 @@ struct sess {
 	int		 fd;		/* -1 while not connected */
 	int		 join;		/* a member, not just an observer */
 	int		 left;		/* our own leave came back */
+	int		 leaving;	/* cpg_leave called */
+	struct lq_bystander by;		/* in a lock's group, not the lock */
+	uint64_t	 words;		/* ... our words, sent or queued */
+	uint64_t	 words_back;	/* ... and delivered back */
 	struct cpgt_addr me;
 	uint64_t	 sent;		/* taken by corosync */
 	uint64_t	 back;		/* own messages delivered back */
@@ -302,6 +307,32 @@ queue_free(struct sess *s)
 	s->nqueued = 0;
 }
 
+/*
+ * A member that takes no part in the lock says so in a lock's group, so
+ * that no newcomer waits for it (lockq.c, Bystanders). Best effort:
+ * unsaid, a newcomer only waits longer. Not counted as the command's.
+ */
+static void
+bystander(struct sess *s, const void *msg, size_t len, int own)
+{
+	static const char word[] = LQ_BYSTANDER_MSG;
+	int was = s->by.sent;
+
+	if (s->hooks->lock || !s->join || s->leaving || s->left)
+		return;
+	if (!lq_by_message(&s->by, msg, len, own)) {
+		if (own && was && !s->by.sent)
+			s->words_back++;
+		return;
+	}
+	if (loop_done(s->loop) || s->queued + sizeof(word) > SESS_QUEUE_MAX ||
+	    sess_send(s, word, sizeof(word) - 1) != ST_OK) {
+		s->by.sent = 0;
+		return;
+	}
+	s->words++;
+}
+
 static void
 on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
     uint32_t pid, void *msg, size_t len)
@@ -317,6 +348,7 @@ on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
 	if (addr_eq(ADDR(nodeid, pid), s->me))
 		s->back++;
 	emit(s, &ev);
+	bystander(s, msg, len, addr_eq(ADDR(nodeid, pid), s->me));
 	/* our message left corosync's queue: a queued one may fit now */
 	if (s->qhead != NULL && addr_eq(ADDR(nodeid, pid), s->me))
 		flush(s);
@@ -342,6 +374,9 @@ on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	for (i = 0; i < nleft; i++)
 		if (addr_eq(ADDR_OF(&left[i]), s->me))
 			s->left = 1;
+	for (i = 0; i < njoined; i++)
+		if (!addr_eq(ADDR_OF(&joined[i]), s->me))
+			lq_by_confchg(&s->by, 1);
 	emit(s, &ev);
 }
 
@@ -426,6 +461,7 @@ sess_join(struct sess *s, int quiet)
 			return st;
 	if (e == CS_OK) {
 		s->left = 0;
+		memset(&s->by, 0, sizeof(s->by));
 		return ST_OK;
 	}
 	if (quiet)
@@ -479,6 +515,7 @@ sess_leave(struct sess *s, int wait)
 
 	if (s->fd < 0 || !s->join || s->left)
 		return ST_OK;
+	s->leaving = 1;
 	while ((e = cpg_leave(s->h, &s->group)) == CS_ERR_TRY_AGAIN &&
 	    loop_now() < until)
 		poll(NULL, 0, 1);
@@ -728,7 +765,7 @@ sess_queued(const struct sess *s)
 uint64_t
 sess_sent(const struct sess *s)
 {
-	return s->sent + s->nqueued;
+	return s->sent + s->nqueued - s->words;
 }
 
 /* ... not yet delivered back to us: queued ones count. */
@@ -741,7 +778,7 @@ sess_unconfirmed(const struct sess *s)
 uint64_t
 sess_confirmed(const struct sess *s)
 {
-	return s->back;
+	return s->back - s->words_back;
 }
 
 uint32_t

@@ -46,6 +46,12 @@ struct sess_hooks {
 	 * loop stops with ST_CONN
 	 */
 	void	(*lost)(void *, struct sess *);
+	/*
+	 * the session takes part in the lock (cmd/lock.c); every other
+	 * member says in a lock's group that it does not (lockq.c,
+	 * Bystanders), so that no newcomer waits for it to answer
+	 */
+	int	 lock;
 };
 
 int	 sess_open(struct loop *, const struct cpg_name *, int,

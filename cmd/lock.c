@@ -477,6 +477,7 @@ start(struct lock *lk, struct runopts *ro)
 {
 	static const struct sess_hooks hooks = {
 		.event = on_event, .drained = on_drained, .lost = on_lost,
+		.lock = 1,
 	};
 	struct lp_cfg cfg = {
 		.limit = (unsigned)lk->limit, .noquorum = lk->noquorum,

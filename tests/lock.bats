@@ -593,6 +593,21 @@ disagree() {
 	done
 }
 
+@test "a watch says it is a bystander: contenders beside it start at once" {
+	watcher 2 "$T/w" --json "$G"
+	run -0 cpgt 1 lock "$G" -- true
+	run -0 cpgt 3 lock "$G" -- true
+	wait_for "$T/w" '"left":\[\{"nodeid":3'
+	run -0 jq -r 'select(.type == "message") | "\(.nodeid) \(.payload)"' \
+		"$T/w"
+	# said once to each contender, in the group's order like any message
+	[ "$(grep -c '^2 lock2 bystander$' <<<"$output")" -eq 2 ]
+	# nobody else took part: each started from nothing at once, where
+	# beside a silent member it asks twice and sends an init
+	run grep 'lock2 init' <<<"$output"
+	[ "$status" -eq 1 ]
+}
+
 @test "a foreign message: one warning from each, never taken for a request" {
 	lk "$T/h" 1 lock "$G" -- "$T/hold" h
 	hpid=$!

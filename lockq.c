@@ -692,6 +692,9 @@ lq_by_message(struct lq_bystander *by, const void *data, size_t len, int own)
 
 	if (len < sizeof(PROTO) - 1 || memcmp(data, PROTO, sizeof(PROTO) - 1))
 		return 0;
+	/* what cannot change anything is not parsed */
+	if (!own && (!by->owed || by->sent))
+		return 0;
 	if (!lq_parse(data, len, &m))
 		return 0;
 	if (m.kind == LQ_BYSTANDER) {

@@ -115,7 +115,10 @@
  *    alive) for LIVE (60 s) in all meanwhile: longer than any grace
  *    (--kill-after's 15 s at most, plus 2 s) and the asks before an init;
  * C4 no member warns that a lock process's message is not lock traffic
- *    (the parser and the plausibility rules refuse no real message).
+ *    (the parser and the plausibility rules refuse no real message);
+ * C5 no contender is refused (exit 1): all of a schedule's contenders
+ *    give one --limit and one mode (the chaos run saw "in use with
+ *    --limit 1; this request has --limit 1" after a corosync restart).
  */
 
 #include <inttypes.h>
@@ -273,7 +276,7 @@ static uint32_t		 kill_all;	/* every contender's --kill-after */
 static int		 noquorum;
 static int		 verbose;
 static int		 quiet;		/* a failure's line, not its trace */
-static const char	*checks = "1234";	/* -c */
+static const char	*checks = "12345";	/* -c */
 static uint64_t		 seed;
 static int		 failed;
 static int		 alive_children;
@@ -620,6 +623,9 @@ do_actions(int p)
 			break;
 		case LA_EXIT:
 			trace("%s exits %d", pname(p), a[i].n);
+			if (a[i].n == LP_FAIL)
+				fail("C5: a contender was refused (every "
+				    "contender agrees on --limit and mode)");
 			proc_exit(p, a[i].n);
 			break;
 		}

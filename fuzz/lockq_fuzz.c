@@ -7,7 +7,10 @@
  *   a state it accepts is built again by lq_state_msg, never longer than
  *   the buffer it was given and parsed back to the same state;
  *   a builder given too small a buffer reports 0 bytes, not more than it
- *   wrote.
+ *   wrote;
+ *   a bystander (lq_by_message, as sess.c calls it on every delivery)
+ *   owes a word for whatever lock traffic it accepts, and for nothing it
+ *   refuses.
  * A violation traps.
  */
 
@@ -64,10 +67,15 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static struct lq_msg m;
+	struct lq_bystander by = { .owed = 1 };
 	char buf[64];
+	int said = lq_by_message(&by, data, len, 0);
 
-	if (!lq_parse(data, len, &m))
+	if (!lq_parse(data, len, &m)) {
+		CHECK(!said);
 		return 0;
+	}
+	CHECK(said == (m.kind != LQ_BYSTANDER));
 	switch (m.kind) {
 	case LQ_REQUEST:
 		CHECK(m.limit >= 1 && m.limit <= LQ_MAX);

@@ -94,9 +94,10 @@
  * A7 Watchers are members that are no lock process: half never speak
  *    (another program), half are cpgtool's and say `lock2 bystander' as
  *    sess.c does (lq_by_message; they too run late, A5); foreign and
- *    malformed messages come from members that are no lock process. COMMAND runs
- *    1-20 ms (40%), 20-1500 ms (30%) or 1.5-30 s; half of those told to
- *    stop ignore SIGTERM and die of the SIGKILL at --kill-after.
+ *    malformed messages come from members that are no lock process.
+ *    COMMAND runs 1-20 ms (40%), 20-1500 ms (30%) or 1.5-30 s; half of
+ *    those told to stop ignore SIGTERM and die of the SIGKILL at
+ *    --kill-after.
  *
  * What it checks
  * --------------
@@ -1359,7 +1360,8 @@ world(void)
 		if ((i = pick_up_node()) != 0 &&
 		    (p = new_proc(i, chance(W, 50) ? R_WATCH : R_CHATTY)) >= 0) {
 			/* half are cpgtool's, which say they are bystanders */
-			if (procs[p].role == R_WATCH && chance(&procs[p].rs, 50))
+			if (procs[p].role == R_WATCH &&
+			    chance(&procs[p].rs, 50))
 				procs[p].role = R_BYSTANDER;
 			trace("%s %s on node %d", pname(p),
 			    procs[p].role == R_BYSTANDER ? "watches (cpgtool)" :

@@ -3,9 +3,10 @@
  * The lock's rules (lockp.c) driven message by message: a newcomer whose
  * only older member is silent waits its two questions before it starts
  * from nothing; one whose older member said `lock2 bystander' starts at
- * once, with no init (a bystander never races one); a word from a process that is no member changes nothing. The
- * simulator (tests/sim) runs the same rules through millions of schedules;
- * this says, in a few lines, what one rule does.
+ * once, with no init (a bystander never races one); a word from a
+ * process that is no member changes nothing. The simulator (tests/sim)
+ * runs the same rules through millions of schedules; this says, in a few
+ * lines, what one rule does.
  */
 
 #include <stdint.h>

@@ -140,16 +140,33 @@ json_list(struct sink *s, const char *key, const struct cpg_address *a,
 	sink_putc(s, ']');
 }
 
-/* totem ring=NODEID.SEQ members=N,...: the ring id as corosync logs it. */
+/* A ring id: ring=NODEID.SEQ as corosync logs it; in JSON an object. */
+static void
+text_ring(struct sink *s, uint32_t nodeid, uint64_t seq)
+{
+	sink_lit(s, "ring=");
+	enc_xnum(s, nodeid);
+	sink_putc(s, '.');
+	enc_xnum(s, seq);
+}
+
+static void
+json_ring_id(struct sink *s, uint32_t nodeid, uint64_t seq)
+{
+	sink_lit(s, "\"ring_id\":{\"nodeid\":");
+	enc_u(s, nodeid);
+	sink_lit(s, ",\"seq\":");
+	enc_u(s, seq);
+	sink_putc(s, '}');
+}
+
+/* totem ring=NODEID.SEQ members=N,... */
 static void
 text_totem(struct sink *s, const struct event *ev)
 {
 	size_t i;
 
-	sink_lit(s, "ring=");
-	enc_xnum(s, ev->ring.nodeid);
-	sink_putc(s, '.');
-	enc_xnum(s, ev->ring.seq);
+	text_ring(s, ev->ring.nodeid, ev->ring.seq);
 	sink_lit(s, " members=");
 	for (i = 0; i < ev->nnodes; i++) {
 		if (i)
@@ -160,7 +177,9 @@ text_totem(struct sink *s, const struct event *ev)
 		sink_putc(s, '-');
 }
 
+static void text_nodename(struct sink *, const struct nodeinfo *);
 static void json_nodename(struct sink *, const struct nodeinfo *);
+static void json_addrs(struct sink *, const struct nodeinfo *);
 
 /*
  * votequorum's view. A node: "NODEID state=S votes=V [name=N addrs=A]
@@ -178,10 +197,7 @@ text_node(struct sink *s, const struct qview *v, const struct qnode *n,
 	enc_u(s, n->votes);
 	if (ni != NULL) {
 		sink_lit(s, " name=");
-		if (ni->name[0])
-			enc_text(s, ni->name, strlen(ni->name), 1);
-		else
-			sink_putc(s, '-');
+		text_nodename(s, ni);
 		sink_lit(s, " addrs=");
 		sink_puts(s, ni->addrs[0] ? ni->addrs : "-");
 	}
@@ -204,10 +220,7 @@ text_verdict(struct sink *s, const struct qview *v)
 {
 	size_t i, c = 0;
 
-	sink_lit(s, "ring=");
-	enc_xnum(s, v->ring.nodeid);
-	sink_putc(s, '.');
-	enc_xnum(s, v->ring.seq);
+	text_ring(s, v->ring.nodeid, v->ring.seq);
 	sink_lit(s, " expected=");
 	enc_u(s, v->expected);
 	sink_lit(s, " total=");
@@ -241,8 +254,6 @@ static void
 json_node(struct sink *s, const struct qview *v, const struct qnode *n,
     const struct nodeinfo *ni)
 {
-	const char *p, *q;
-
 	sink_lit(s, "\"nodeid\":");
 	enc_u(s, n->nodeid);
 	sink_lit(s, ",\"state\":\"");
@@ -251,17 +262,7 @@ json_node(struct sink *s, const struct qview *v, const struct qnode *n,
 	enc_u(s, n->votes);
 	if (ni != NULL) {
 		json_nodename(s, ni);
-		sink_lit(s, ",\"addrs\":[");
-		/* numeric addresses from getnameinfo: nothing to escape */
-		for (p = ni->addrs; *p; p = *q ? q + 1 : q) {
-			q = strchrnul(p, ',');
-			if (p != ni->addrs)
-				sink_putc(s, ',');
-			sink_putc(s, '"');
-			sink_put(s, p, (size_t)(q - p));
-			sink_putc(s, '"');
-		}
-		sink_putc(s, ']');
+		json_addrs(s, ni);
 	}
 	sink_puts(s, n->nodeid == v->nodeid ? ",\"local\":true" :
 	    ",\"local\":false");
@@ -270,11 +271,8 @@ json_node(struct sink *s, const struct qview *v, const struct qnode *n,
 static void
 json_ring(struct sink *s, const struct qview *v)
 {
-	sink_lit(s, "\"ring_id\":{\"nodeid\":");
-	enc_u(s, v->ring.nodeid);
-	sink_lit(s, ",\"seq\":");
-	enc_u(s, v->ring.seq);
-	sink_lit(s, "},\"expected_votes\":");
+	json_ring_id(s, v->ring.nodeid, v->ring.seq);
+	sink_lit(s, ",\"expected_votes\":");
 	enc_u(s, v->expected);
 }
 
@@ -411,11 +409,9 @@ json_totem(struct sink *s, const struct event *ev)
 {
 	size_t i;
 
-	sink_lit(s, ",\"ring_id\":{\"nodeid\":");
-	enc_u(s, ev->ring.nodeid);
-	sink_lit(s, ",\"seq\":");
-	enc_u(s, ev->ring.seq);
-	sink_lit(s, "},\"members\":[");
+	sink_putc(s, ',');
+	json_ring_id(s, ev->ring.nodeid, ev->ring.seq);
+	sink_lit(s, ",\"members\":[");
 	for (i = 0; i < ev->nnodes; i++) {
 		if (i)
 			sink_putc(s, ',');
@@ -550,7 +546,6 @@ out_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 static void
 text_nodename(struct sink *s, const struct nodeinfo *ni)
 {
-	sink_putc(s, ' ');
 	if (ni->name[0])
 		enc_text(s, ni->name, strlen(ni->name), 1);
 	else
@@ -583,6 +578,7 @@ text_member(struct sink *s, const struct cpg_name *g,
 	sink_putc(s, ' ');
 	enc_u(s, a->pid);
 	if (ni != NULL) {
+		sink_putc(s, ' ');
 		text_nodename(s, ni);
 		sink_putc(s, ' ');
 		sink_puts(s, ni->addrs[0] ? ni->addrs : "-");
@@ -591,30 +587,37 @@ text_member(struct sink *s, const struct cpg_name *g,
 	sink_putc(s, '\n');
 }
 
+/* ,"addrs":[...]: numeric addresses from getnameinfo, nothing to escape */
+static void
+json_addrs(struct sink *s, const struct nodeinfo *ni)
+{
+	const char *p, *q;
+
+	sink_lit(s, ",\"addrs\":[");
+	for (p = ni->addrs; *p; p = *q ? q + 1 : q) {
+		q = strchrnul(p, ',');
+		if (p != ni->addrs)
+			sink_putc(s, ',');
+		sink_putc(s, '"');
+		sink_put(s, p, (size_t)(q - p));
+		sink_putc(s, '"');
+	}
+	sink_putc(s, ']');
+}
+
 static void
 json_member(struct sink *s, const struct cpg_address *a,
     const struct nodeinfo *ni, uint32_t local)
 {
-	const char *p, *q;
-
 	sink_lit(s, "{\"nodeid\":");
 	enc_u(s, a->nodeid);
 	sink_lit(s, ",\"pid\":");
 	enc_u(s, a->pid);
 	if (ni != NULL) {
 		json_nodename(s, ni);
-		sink_lit(s, ",\"addrs\":[");
-		/* numeric addresses from getnameinfo: nothing to escape */
-		for (p = ni->addrs; *p; p = *q ? q + 1 : q) {
-			q = strchrnul(p, ',');
-			if (p != ni->addrs)
-				sink_putc(s, ',');
-			sink_putc(s, '"');
-			sink_put(s, p, (size_t)(q - p));
-			sink_putc(s, '"');
-		}
-		sink_puts(s, a->nodeid == local ? "],\"local\":true" :
-		    "],\"local\":false");
+		json_addrs(s, ni);
+		sink_puts(s, a->nodeid == local ? ",\"local\":true" :
+		    ",\"local\":false");
 	}
 	sink_putc(s, '}');
 }
@@ -720,8 +723,10 @@ text_queue(struct sink *s, const struct cpg_address *a, size_t n,
 		enc_u(s, a[i].nodeid);
 		sink_putc(s, ' ');
 		enc_u(s, a[i].pid);
-		if (ni != NULL)
+		if (ni != NULL) {
+			sink_putc(s, ' ');
 			text_nodename(s, &ni[i]);
+		}
 		sink_putc(s, '\n');
 	}
 }
@@ -956,8 +961,10 @@ text_reply(struct sink *s, const struct outfmt *f, const struct reply *r)
 	enc_u(s, r->nodeid);
 	sink_putc(s, ' ');
 	enc_u(s, r->pid);
-	if (r->ni != NULL)
+	if (r->ni != NULL) {
+		sink_putc(s, ' ');
 		text_nodename(s, r->ni);
+	}
 	sink_putc(s, ' ');
 	enc_u(s, (uint64_t)r->status);
 	sink_putc(s, ' ');

@@ -372,12 +372,8 @@ parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
 
 	/* '+': the first non-option is NAME, and what follows is COMMAND's */
 	while ((ch = opt_get(argc, argv, lock_opts, 1)) != -1) {
-		if (ch == 'j' || ch == 'T') {
-			fmt_option(lk->of, ch, NULL);
-			continue;
-		}
-		if (ch == 't' || ch == OPT_WAIT_COROSYNC) {
-			if ((r = opt_run(ro, ch, optarg)) == -1)
+		if ((r = opt_common(ro, lk->of, ch, optarg)) != 0) {
+			if (r == -1)
 				return ST_USAGE;
 			continue;
 		}

@@ -124,11 +124,7 @@ parse(struct qcmd *c, struct runopts *ro, int argc, char **argv)
 	int ch, r;
 
 	while ((ch = opt_get(argc, argv, quorum_opts, 0)) != -1) {
-		if (ch == 'j' || ch == 'T') {
-			fmt_option(c->of, ch, NULL);
-			continue;
-		}
-		if ((r = opt_run(ro, ch, optarg)) != 0 ||
+		if ((r = opt_common(ro, c->of, ch, optarg)) != 0 ||
 		    (r = opt_exec(&c->x, ch, optarg)) != 0) {
 			if (r == -1)
 				return ST_USAGE;

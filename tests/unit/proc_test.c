@@ -13,6 +13,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,66 @@ t_exec_fail(void)
 	ok &= EXPECT(run(&o, &r, 0) == ST_NOEXEC && r.done == 0);
 	unlink(path);
 	result("exec failures: 127 not found, 126 not executable", ok);
+}
+
+/*
+ * name run with PATH set to path, as nobody if we are root (root searches
+ * any directory), in a child of its own: proc_start's status.
+ */
+static int
+exec_as_user(const char *path, const char *name)
+{
+	struct proc_opts o = { .argv = argv_of(name, NULL, NULL) };
+	struct proc *p;
+	struct loop *l;
+	int status;
+	pid_t pid;
+
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgroups(0, NULL) == -1 ||
+		    setgid(65534) == -1 || setuid(65534) == -1))
+			_exit(98);
+		if (setenv("PATH", path, 1) == -1 || (l = loop_new()) == NULL)
+			_exit(99);
+		_exit(proc_start(l, &o, on_done, NULL, &p));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A directory of PATH that cannot be searched (execvp's EACCES): a
+ * command found nowhere else is 127, as dash and bash say, and one found
+ * after it runs; a file found but not executable is 126.
+ */
+static void
+t_exec_path(void)
+{
+	char shut[] = "/tmp/cpgt-proc-test.XXXXXX";
+	char open_[] = "/tmp/cpgt-proc-test.XXXXXX";
+	char path[200], file[100];
+	int fd, ok = 1;
+
+	if (mkdtemp(shut) == NULL || mkdtemp(open_) == NULL ||
+	    chmod(shut, 0) == -1 || chmod(open_, 0755) == -1)
+		err(1, "setup");
+	snprintf(file, sizeof(file), "%s/cpgt-not-executable", open_);
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644)) == -1)
+		err(1, "%s", file);
+	close(fd);
+	snprintf(path, sizeof(path), "%s:%s:/usr/bin:/bin", shut, open_);
+	fprintf(stderr, "(two 'cannot run' lines expected:)\n");
+	ok &= EXPECT(exec_as_user(path, "cpgt-no-such-command-here") ==
+	    ST_NOTFOUND);
+	ok &= EXPECT(exec_as_user(path, "cpgt-not-executable") == ST_NOEXEC);
+	ok &= EXPECT(exec_as_user(path, "true") == ST_OK);
+	unlink(file);
+	rmdir(open_);
+	rmdir(shut);
+	result("PATH with a directory we cannot search: 127, 126, found", ok);
 }
 
 static char *
@@ -423,9 +484,13 @@ main(void)
 {
 	/* as cpgtool's main does: a child gone early is EPIPE, not death */
 	signal(SIGPIPE, SIG_IGN);
+	/* the commands below from where they are, whatever the caller's PATH */
+	if (setenv("PATH", "/usr/bin:/bin", 1) == -1)
+		err(1, "setenv");
 	t_timer_del();
 	t_status();
 	t_exec_fail();
+	t_exec_path();
 	t_stdin_stdout();
 	t_stdin_unread();
 	t_truncated();

@@ -11,9 +11,10 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
-BASHCOMPDIR ?= $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
-	--variable=completionsdir bash-completion 2>/dev/null || \
-	echo $(PREFIX)/share/bash-completion/completions)
+# under PREFIX like the rest: bash-completion looks in every
+# $XDG_DATA_DIRS/bash-completion/completions (/usr/local/share's too),
+# while Debian's bash-completion.pc names /usr/share's whatever the prefix
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # the example systemd units and --exec handler: documentation

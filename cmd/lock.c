@@ -333,7 +333,11 @@ on_lost(void *arg, struct sess *s)
 	carry_out(lk);
 }
 
-/* A signal: COMMAND gets it, and we end when it does. */
+/*
+ * A signal (INT, TERM, HUP; lp_signal): a running COMMAND gets it, and we
+ * end when it does; a lock held without COMMAND is let go (status 0); a
+ * lock not held, or lost, is given up with 128 + the signal.
+ */
 static void
 on_signal(struct loop *l, void *arg, int sig)
 {

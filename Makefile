@@ -11,9 +11,10 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
-BASHCOMPDIR ?= $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
-	--variable=completionsdir bash-completion 2>/dev/null || \
-	echo $(PREFIX)/share/bash-completion/completions)
+# under PREFIX like the rest: bash-completion looks in every
+# $XDG_DATA_DIRS/bash-completion/completions (/usr/local/share's too),
+# while Debian's bash-completion.pc names /usr/share's whatever the prefix
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # the example systemd units and --exec handler: documentation
@@ -94,12 +95,14 @@ $(O)/%.o: %.c $(O)/.flags
 
 -include $(DEPS)
 
-# a unit test: its one file, linked with the modules it tests
-$(O)/tests/unit/%_test: tests/unit/%_test.c tests/unit/unit.h $(LIBOBJS) \
-		$(HDRS) $(O)/.flags
+# a unit test: its one file, linked with the modules it tests; the
+# headers it includes go into its .d file, as an object's do
+$(O)/tests/unit/%_test: tests/unit/%_test.c $(LIBOBJS) $(O)/.flags
 	@mkdir -p $(@D)
-	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) \
-		$(CPGT_LDLIBS) $(LDLIBS)
+	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -MMD -MP -MF $@.d -MT $@ \
+		-o $@ $< $(LIBOBJS) $(CPGT_LDLIBS) $(LDLIBS)
+
+-include $(UNIT_TESTS:=.d)
 
 # every unit test, each a TAP stream ending "N passed, N failed"
 unit: $(UNIT_TESTS)
@@ -129,18 +132,12 @@ check-offline: $(O)/cpgtool unit $(if $(filter 0,$(LINT)),,lint)
 	CPGTOOL=$(abspath $(O))/cpgtool CPGT_VERSION='$(VERSION)' tests/offline
 
 # minutes of streaming into a watch, RSS sampled (SOAK_SECONDS=600)
-soak: cpgtool
-	tests/soak
+soak: $(O)/cpgtool
+	CPGTOOL=$(abspath $(O))/cpgtool tests/soak
 
 # mutual exclusion while lock processes are SIGKILLed (LOCK_SOAK_SECONDS)
-lock-soak: cpgtool
-	tests/lock-soak
-
-# proc.c's unit test: no corosync, no root; prints 'N passed, N failed'
-$(O)/tests/unit/proc_test: tests/unit/proc_test.c $(O)/proc.o $(O)/loop.o
-	@mkdir -p $(@D)
-	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/unit/proc_test.c \
-		$(O)/proc.o $(O)/loop.o
+lock-soak: $(O)/cpgtool
+	CPGTOOL=$(abspath $(O))/cpgtool tests/lock-soak
 
 # the lock's rules under a deterministic simulation of CPG and votequorum
 # (tests/sim/README): SEEDS schedules in mode MODE (1: within the
@@ -174,8 +171,8 @@ sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
-bench: cpgtool bench/baseline bench/stamp $(SIM)
-	BENCH_QUICK=$(QUICK) bench/run
+bench: $(O)/cpgtool bench/baseline bench/stamp $(SIM)
+	CPGTOOL=$(abspath $(O))/cpgtool BENCH_QUICK=$(QUICK) bench/run
 
 # libcpg alone: the least a client can load
 bench/baseline: bench/baseline.c $(O)/.flags
@@ -265,7 +262,7 @@ pkgcheck: dist
 
 clean:
 	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
-		.san bench/baseline bench/stamp tests/unit/proc_test $(UNIT_TESTS) \
+		.san bench/baseline bench/stamp $(UNIT_TESTS) $(UNIT_TESTS:=.d) \
 		tests/sim/locksim tests/sim/locksim-m[1-9] tests/sim/*.o
 	$(MAKE) -C fuzz clean
 

@@ -1297,7 +1297,7 @@ lp_conn_lost(struct lp *lp, int64_t now)
 	 * Nobody can be told that COMMAND still runs (no `running' gets
 	 * out), and a newcomer that starts from nothing once this node is
 	 * back waits for nobody it cannot see: SIGKILL now, not after
-	 * --kill-after (found by h6's model of the simulator: a lone
+	 * --kill-after (found by the simulator, tests/sim: a lone
 	 * holder whose corosync died and came back).
 	 */
 	if (lp->child)

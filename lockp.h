@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "lockq.h"
+#include "status.h"
 
 /* corosync's reasons, as a confchg gives them (CPG_REASON_*) */
 enum lp_reason {
@@ -90,6 +91,12 @@ enum lp_status {
 	LP_INQUORATE = 7,	/* --show: a minority cannot know */
 	LP_SIGNAL = 128,	/* + the signal */
 };
+
+/* cmd/lock.c ends with these as they are: status.h's numbers */
+#define LP_IS_ST(x)	_Static_assert((int)LP_##x == (int)ST_##x, \
+			    "LP_" #x " is not ST_" #x)
+LP_IS_ST(OK); LP_IS_ST(FAIL); LP_IS_ST(CONN); LP_IS_ST(BUSY);
+LP_IS_ST(LOST); LP_IS_ST(INQUORATE); LP_IS_ST(SIGNAL);
 
 struct lp;
 

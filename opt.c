@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Argument parsing shared by the commands: group names, numbers, the
- * options of the event loop.
+ * Argument parsing shared by the commands: each command's options
+ * declared once, in optdef tables (its own and the shared opts_*), from
+ * which opt_get builds getopt_long's arguments and opt_synopsis and
+ * opt_help write the synopses and --help; group names, numbers, sizes;
+ * the options of the event loop, the output and --exec.
  */
 
 #include <err.h>

@@ -34,13 +34,16 @@
  */
 
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -393,6 +396,39 @@ fork_exec(struct proc *p, struct child *c, int errr)
 }
 
 /*
+ * Is name a file that a PATH search finds (a name with a slash is not
+ * searched)? execvp says EACCES both for a file there but not executable
+ * and for a directory of PATH it could not search, the command being
+ * nowhere else; a shell says 126 for the first only, 127 (not found) for
+ * the second, and so do we.
+ */
+static int
+in_path(const char *name)
+{
+	const char *d, *end, *path = getenv("PATH");
+	char buf[PATH_MAX];
+	struct stat sb;
+	int n;
+
+	if (strchr(name, '/') != NULL)
+		return 1;
+	/* execvp's own default, as glibc's confstr(_CS_PATH) gives it */
+	if (path == NULL)
+		path = "/bin:/usr/bin";
+	for (d = path;; d = end + 1) {
+		end = strchrnul(d, ':');
+		/* an empty entry is the current directory */
+		n = snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(end - d), d,
+		    end > d ? "/" : "", name);
+		if (n > 0 && (size_t)n < sizeof(buf) && stat(buf, &sb) == 0 &&
+		    !S_ISDIR(sb.st_mode))
+			return 1;
+		if (*end == '\0')
+			return 0;
+	}
+}
+
+/*
  * Start argv with its stdin and stdout as o says; `done' is called from
  * the loop when it has ended, never from here. ST_OK and *pp; or, said on
  * stderr and with no proc, ST_NOTFOUND or ST_NOEXEC (exec failed, the
@@ -430,6 +466,8 @@ proc_start(struct loop *l, const struct proc_opts *o, proc_done_fn *done,
 	if ((e = fork_exec(p, &c, errr)) == -1)
 		goto out;
 	if (e != 0) {
+		if (e == EACCES && !in_path(p->name))
+			e = ENOENT;
 		warnx("cannot run '%s': %s", p->name, strerror(e));
 		st = e == ENOENT ? ST_NOTFOUND : ST_NOEXEC;
 		goto out;

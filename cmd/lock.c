@@ -164,7 +164,7 @@ warn_line(struct lock *lk, const struct lp_act *a)
 }
 
 static void
-act(struct lock *lk, const struct lp_act *a)
+perform(struct lock *lk, const struct lp_act *a)
 {
 	int st;
 
@@ -221,7 +221,7 @@ carry_out(struct lock *lk)
 
 	a = lp_actions(lk->lp, &n);
 	for (i = 0; i < n && !loop_done(lk->loop); i++)
-		act(lk, &a[i]);
+		perform(lk, &a[i]);
 	lp_clear(lk->lp);
 	if (lk->send_failed) {
 		lk->send_failed = 0;
@@ -333,7 +333,11 @@ on_lost(void *arg, struct sess *s)
 	carry_out(lk);
 }
 
-/* A signal: COMMAND gets it, and we end when it does. */
+/*
+ * A signal (INT, TERM, HUP; lp_signal): a running COMMAND gets it, and we
+ * end when it does; a lock held without COMMAND is let go (status 0); a
+ * lock not held, or lost, is given up with 128 + the signal.
+ */
 static void
 on_signal(struct loop *l, void *arg, int sig)
 {

@@ -67,8 +67,8 @@ const struct optdef *const serve_opts[] = {
 struct serve;
 
 /* A request, waiting or running. */
-struct job {
-	struct job	*next;
+struct request {
+	struct request	*next;
 	struct serve	*sv;
 	struct askp_id	 id;
 	char		 idstr[ID_MAX];
@@ -106,11 +106,11 @@ struct serve {
 	double		 kill_after;
 	int		 verbose;
 	int		 intrusive;
-	struct job	*queue;		/* waiting, in delivery order */
-	struct job	**qtail;
+	struct request	*queue;		/* waiting, in delivery order */
+	struct request	**qtail;
 	size_t		 nqueued;
 	size_t		 qbytes;
-	struct job	*running;
+	struct request	*running;
 	size_t		 nrunning;
 	struct outq	 acks;		/* acks, and replies, the session */
 	struct outq	 replies;	/* is not ready for yet */
@@ -120,7 +120,7 @@ struct serve {
 };
 
 static void
-say(struct serve *sv, enum served what, const struct job *j, int status,
+say(struct serve *sv, enum served what, const struct request *j, int status,
     size_t size, int cut)
 {
 	if (!sv->verbose)
@@ -252,7 +252,7 @@ send_ack(struct serve *sv, const struct askp_id *id, const char *idstr,
 }
 
 static void
-send_reply(struct serve *sv, const struct job *j, int status,
+send_reply(struct serve *sv, const struct request *j, int status,
     const char *data, size_t len, int cut)
 {
 	char hdr[64];
@@ -264,10 +264,10 @@ send_reply(struct serve *sv, const struct job *j, int status,
 	queue_out(sv, &sv->replies, hdr, h, data, len, j->idstr);
 }
 
-static struct job *
+static struct request *
 new_job(struct serve *sv, const struct askp_msg *m)
 {
-	struct job *j;
+	struct request *j;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (m->len && (j->payload = malloc(m->len)) == NULL)) {
@@ -286,7 +286,7 @@ new_job(struct serve *sv, const struct askp_msg *m)
 }
 
 static void
-free_job(struct job *j)
+free_job(struct request *j)
 {
 	timer_del(&j->timeout);
 	free(j->payload);
@@ -296,9 +296,9 @@ free_job(struct job *j)
 static void start_next(struct serve *);
 
 static void
-unlink_running(struct serve *sv, struct job *j)
+unlink_running(struct serve *sv, struct request *j)
 {
-	struct job **pp;
+	struct request **pp;
 
 	for (pp = &sv->running; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == j) {
@@ -311,7 +311,7 @@ unlink_running(struct serve *sv, struct job *j)
 static void
 on_done(void *arg, struct proc *p, int status)
 {
-	struct job *j = arg;
+	struct request *j = arg;
 	struct serve *sv = j->sv;
 	const char *out;
 	size_t len;
@@ -338,7 +338,7 @@ on_done(void *arg, struct proc *p, int status)
 static void
 on_exec_timeout(struct loop *l, void *arg)
 {
-	struct job *j = arg;
+	struct request *j = arg;
 
 	(void)l;
 	proc_stop(j->proc);
@@ -346,7 +346,7 @@ on_exec_timeout(struct loop *l, void *arg)
 
 /* COMMAND for j: its answer comes to on_done, or at once if not run. */
 static void
-run(struct serve *sv, struct job *j)
+run(struct serve *sv, struct request *j)
 {
 	char from[32], id[16 + ID_MAX], group[16 + GROUP_STR_MAX];
 	char *env[] = { from, id, group, NULL };
@@ -385,7 +385,7 @@ run(struct serve *sv, struct job *j)
 static void
 start_next(struct serve *sv)
 {
-	struct job *j;
+	struct request *j;
 
 	while (sv->nrunning < sv->jobs && (j = sv->queue) != NULL &&
 	    !sv->stopping) {
@@ -399,7 +399,7 @@ start_next(struct serve *sv)
 }
 
 static void
-refuse(struct serve *sv, struct job *j)
+refuse(struct serve *sv, struct request *j)
 {
 	if (sv->nqueued >= sv->max_queue)
 		warnx("request %s refused: the queue is full (--max-queue "
@@ -421,7 +421,7 @@ on_request(struct serve *sv, const struct event *ev, const struct askp_msg *m)
 		.queued_bytes = sv->qbytes, .max_bytes = QUEUE_BYTES,
 	};
 	enum askp_verdict v;
-	struct job *j;
+	struct request *j;
 
 	v = askp_serve(m, ADDR_OF(ev), ev->self_nodeid, &ld);
 	if (v == SV_IGNORE || sv->stopping)
@@ -451,7 +451,7 @@ on_request(struct serve *sv, const struct event *ev, const struct askp_msg *m)
 }
 
 static int
-asked_by(const struct job *j, const struct cpg_address *a)
+asked_by(const struct request *j, const struct cpg_address *a)
 {
 	return addr_eq(ADDR_OF(&j->id), ADDR_OF(a));
 }
@@ -460,7 +460,7 @@ asked_by(const struct job *j, const struct cpg_address *a)
 static void
 cancel(struct serve *sv, const struct cpg_address *a)
 {
-	struct job **pp, *j;
+	struct request **pp, *j;
 
 	for (pp = &sv->queue; (j = *pp) != NULL;) {
 		if (a != NULL && !asked_by(j, a)) {
@@ -494,7 +494,7 @@ drop_out(struct serve *sv)
 static void
 finish(struct serve *sv)
 {
-	struct job *j;
+	struct request *j;
 
 	drop_out(sv);
 	while ((j = sv->queue) != NULL) {

@@ -39,7 +39,7 @@ const struct optdef *const watch_opts[] = {
 	opts_exec, opts_intrusive, NULL
 };
 
-struct watch {
+struct watch_cmd {
 	struct loop	*loop;
 	const struct outfmt *of;
 	unsigned long	 count;
@@ -58,7 +58,7 @@ struct watch {
 
 /* An event printed, or handed to --exec's handler: 1 if it was. */
 static int
-emit(struct watch *w, const struct event *ev)
+emit(struct watch_cmd *w, const struct event *ev)
 {
 	if (w->h != NULL)
 		return handler_event(w->h, ev) == 1;
@@ -67,7 +67,7 @@ emit(struct watch *w, const struct event *ev)
 
 /* The end: at once, or once the running handler is stopped. */
 static void
-end(struct watch *w, int st)
+end(struct watch_cmd *w, int st)
 {
 	if (w->h != NULL)
 		handler_end(w->h, st);
@@ -78,7 +78,7 @@ end(struct watch *w, int st)
 static void
 on_event(void *arg, struct sess *s, const struct event *ev)
 {
-	struct watch *w = arg;
+	struct watch_cmd *w = arg;
 
 	twin_confchg(s, ev);
 	if (!emit(w, ev) || ev->type != EV_MESSAGE || w->count == 0 ||
@@ -101,7 +101,7 @@ on_lost(void *arg, struct sess *s)
 static const char *
 node_name(void *arg, uint32_t nodeid)
 {
-	struct watch *w = arg;
+	struct watch_cmd *w = arg;
 
 	if (w->q != NULL)
 		quorum_nodeinfo(w->q, nodeid, &w->ni);
@@ -113,7 +113,7 @@ node_name(void *arg, uint32_t nodeid)
 static void
 on_qevent(void *arg, const struct event *ev)
 {
-	struct watch *w = arg;
+	struct watch_cmd *w = arg;
 	struct nodeinfo ni;
 	struct event e = *ev;
 
@@ -133,7 +133,7 @@ on_qevent(void *arg, const struct event *ev)
 static void
 on_view(void *arg, const struct qview *v)
 {
-	struct watch *w = arg;
+	struct watch_cmd *w = arg;
 	struct timespec now;
 
 	if (v == NULL) {
@@ -147,7 +147,7 @@ on_view(void *arg, const struct qview *v)
 }
 
 static int
-parse(struct watch *w, struct runopts *ro, struct outfmt *of,
+parse(struct watch_cmd *w, struct runopts *ro, struct outfmt *of,
     int *intrusive, int argc, char **argv)
 {
 	int ch, r;
@@ -195,7 +195,7 @@ parse(struct watch *w, struct runopts *ro, struct outfmt *of,
 
 /* Everything a watch needs before it joins: ST_OK, or the status. */
 static int
-start(struct watch *w, const struct runopts *ro)
+start(struct watch_cmd *w, const struct runopts *ro)
 {
 	if (w->quorum && (w->last = malloc(sizeof(*w->last))) == NULL) {
 		warn("watch");
@@ -217,7 +217,7 @@ cmd_watch(int argc, char **argv, struct outfmt *of)
 	static const struct sess_hooks hooks = {
 		.event = on_event, .lost = on_lost,
 	};
-	struct watch w = { 0 };
+	struct watch_cmd w = { 0 };
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
 	struct sess *s;

@@ -42,6 +42,17 @@ same(const struct lockq *a, const struct lockq *b)
 	return 1;
 }
 
+/* no process twice in a list (PENDING may name one twice, by SEQ) */
+static void
+check_once(const struct cpgt_addr *v, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = i + 1; k < n; k++)
+			CHECK(!addr_eq(v[i], v[k]));
+}
+
 static void
 check_state(const struct lq_msg *m)
 {
@@ -53,6 +64,8 @@ check_state(const struct lq_msg *m)
 	CHECK(m->st.nsynced <= LQ_MAX && m->st.npend <= LQ_PENDING);
 	for (i = 0; i < m->st.nq; i++)
 		CHECK(m->st.kill_ms[i] <= LQ_KILL_MS_MAX);
+	check_once(m->st.q, m->st.nq);
+	check_once(m->st.synced, m->st.nsynced);
 	n = lq_state_msg(buf, sizeof(buf), &m->st, &m->tag, m->grace_ms);
 	CHECK(n > 0 && n < sizeof(buf));
 	CHECK(lq_parse(buf, n, &back) && back.kind == LQ_STATE);

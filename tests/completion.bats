@@ -96,9 +96,11 @@ stub_members() {
 }
 
 @test "zsh loads its completion" {
+	# +X loads it now (an autoload alone says "function" for a file that
+	# exists nowhere); whence -v says from where
 	run -0 zsh -fc "fpath=($TOP/completion \$fpath); autoload -U compinit;
-	    compinit -u -D; autoload -U _cpgtool; whence -w _cpgtool"
-	[[ $output == *function* ]]
+	    compinit -u -D; autoload -U +X _cpgtool; whence -v _cpgtool"
+	[[ $output == *"function from $TOP/completion/_cpgtool" ]]
 }
 
 @test "fish loads its completion and completes commands" {
@@ -124,4 +126,14 @@ stub_members() {
 	[ -f "$d$bash_dir/cpgtool" ]
 	make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr >/dev/null
 	[ -z "$(find "$d" -type f)" ]
+}
+
+@test "make install under PREFIX=/usr/local puts nothing outside it" {
+	d=$BATS_TEST_TMPDIR/root
+	make -s -C "$TOP" install DESTDIR="$d" PREFIX=/usr/local >/dev/null
+	[ -f "$d/usr/local/share/bash-completion/completions/cpgtool" ]
+	run -0 find "$d" ! -type d ! -path "$d/usr/local/*"
+	[ -z "$output" ]
+	make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr/local >/dev/null
+	[ -z "$(find "$d" ! -type d)" ]
 }

@@ -166,6 +166,11 @@ man_syn() {
 for c in $cmds; do
 	h=$("$bin" "$c" --help) || problem "cpgtool $c --help failed"
 	syn=$(sed -n '1,/^  -h, --help/p' <<<"$h" | syn_words)
+	# every command takes options: none read means the patterns below
+	# no longer match what --help writes, and nothing would be checked
+	[ -n "$syn" ] || problem "no option read from $c's synopsis"
+	help_opts "$c" | grep -qv ' help$' ||
+		problem "no option read from cpgtool $c --help"
 	[ "$syn" = "$(man_syn "$c")" ] || problem "cpgtool.1's synopsis of $c" \
 		"differs from --help's: $(diff <(echo "$syn") <(man_syn "$c") |
 			grep '^[<>]' | tr '\n' ' ')"

@@ -31,8 +31,10 @@ builders(void)
 	    m.quorum == 1 && m.seq == 7 && m.kill_ms == 5000,
 	    "request parsed back");
 	n = lq_request_msg(b, sizeof(b), 1, 0, 1, 0);
+	CHECK_LIT("--no-quorum: mode n, built", b, n, "lock2 request 1 n 1 0");
 	CHECK(lq_parse(b, n, &m) && m.quorum == 0, "--no-quorum: mode n");
 	n = lq_query_msg(b, sizeof(b), 4294967295u);
+	CHECK_LIT("query built", b, n, "lock2 query 4294967295");
 	CHECK(lq_parse(b, n, &m) && m.kind == LQ_QUERY &&
 	    m.seq == 4294967295u, "query: the largest seq");
 	n = lq_init_msg(b, sizeof(b), 2, 3, 0x1234abcdULL);
@@ -41,11 +43,14 @@ builders(void)
 	CHECK(lq_parse(b, n, &m) && m.kind == LQ_INIT && m.ring_node == 3 &&
 	    m.ring_seq == 0x1234abcdULL, "init parsed back");
 	n = lq_running_msg(b, sizeof(b), 1500);
+	CHECK_LIT("running built", b, n, "lock2 running 1500");
 	CHECK(lq_parse(b, n, &m) && m.kind == LQ_RUNNING &&
 	    m.kill_ms == 1500, "running parsed back");
 	n = lq_forgot_msg(b, sizeof(b), 9);
+	CHECK_LIT("forgot built", b, n, "lock2 forgot 9");
 	CHECK(lq_parse(b, n, &m) && m.kind == LQ_FORGOT && m.seq == 9,
 	    "forgot parsed back");
+	CHECK_STR("the bystander's word", LQ_BYSTANDER_MSG, "lock2 bystander");
 	CHECK(parse(LQ_BYSTANDER_MSG) && m.kind == LQ_BYSTANDER,
 	    "bystander parsed");
 	/* too small a buffer: nothing, never a length past what fits */
@@ -74,6 +79,13 @@ state(void)
 	st.synced[st.nsynced++] = (struct cpgt_addr){ 1, 100 };
 	n = lq_state_msg(b, sizeof(b), &st, &tag, 700);
 	CHECK(n > 0 && n == strlen(b), "state built, its length told");
+	/*
+	 * TAG N MODE GRACE_MS QUEUE SYNCED PENDING (lockq.c, Messages): every
+	 * request from outside SYNCED is pending, the refused one and the
+	 * repeated one too (each is told the state)
+	 */
+	CHECK_LIT("state built", b, n, "lock2 state 1:100:5 1 q 700 "
+	    "2:200:3000,3:300:3000 1:100 2:200:1,3:300:1,4:400:1,2:200:2");
 	CHECK(lq_parse(b, n, &m) && m.kind == LQ_STATE, "state parsed");
 	CHECK(m.tag.a.nodeid == 1 && m.tag.a.pid == 100 && m.tag.seq == 5 &&
 	    m.grace_ms == 700, "its tag and grace");

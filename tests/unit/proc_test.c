@@ -13,6 +13,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,27 +23,16 @@
 #include "../../status.h"
 #include "../../loop.h"
 #include "../../proc.h"
+#include "unit.h"
 
-static int passed, failed;
+/* A condition, named by its text: one TAP line (unit.h) each. */
+#define EXPECT(c) CHECK((c), "%s: %s", __func__, #c)
 
-#define CHECK(c) check((c), #c, __func__, __LINE__)
-
-static int
-check(int ok, const char *what, const char *fn, int line)
-{
-	if (!ok)
-		fprintf(stderr, "FAIL %s:%d: %s\n", fn, line, what);
-	return ok;
-}
-
+/* A group of conditions: a TAP comment, the lines above it its checks. */
 static void
 result(const char *name, int ok)
 {
-	printf("%s %s\n", ok ? "ok" : "not ok", name);
-	if (ok)
-		passed++;
-	else
-		failed++;
+	printf("# %s: %s\n", ok ? "held" : "FAILED", name);
 }
 
 /* What a run saw. */
@@ -95,15 +85,17 @@ run(struct proc_opts *o, struct run *r, int stop)
 	st = proc_start(l, o, on_done, r, &p);
 	if (st == ST_OK) {
 		/* never called back from proc_start itself */
-		CHECK(r->done == 0);
-		CHECK(proc_pid(p) > 0);
+		EXPECT(r->done == 0);
+		EXPECT(proc_pid(p) > 0);
 		if (stop > 1 && read(stop, &c, 1) != 1)
-			CHECK(!"the child says it is ready");
+			EXPECT(!"the child says it is ready");
 		if (stop)
 			proc_stop(p);
 		while (!r->done && !loop_done(l))
 			loop_run(l);
-		CHECK(r->done == 1);
+		/* a done never called fails the caller's checks too */
+		if (!EXPECT(r->done == 1))
+			st = -1;
 	}
 	loop_free(l);
 	return st;
@@ -128,14 +120,14 @@ t_status(void)
 	struct run r;
 	int ok = 1;
 
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 3);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 3);
 	free(r.out);
 	o.argv = argv_of("true", NULL, NULL);
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 0);
 	free(r.out);
 	o.argv = argv_of("sh", "-c", "kill -9 $$");
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 128 + SIGKILL);
-	ok &= CHECK(!r.timed_out);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 128 + SIGKILL);
+	ok &= EXPECT(!r.timed_out);
 	free(r.out);
 	result("exit codes and 128+signal, as a shell gives them", ok);
 }
@@ -151,16 +143,76 @@ t_exec_fail(void)
 	int fd, ok = 1;
 
 	fprintf(stderr, "(two 'cannot run' lines expected:)\n");
-	ok &= CHECK(run(&o, &r, 0) == ST_NOTFOUND && r.done == 0);
+	ok &= EXPECT(run(&o, &r, 0) == ST_NOTFOUND && r.done == 0);
 	if ((fd = mkstemp(path)) == -1)
 		err(1, "mkstemp");
 	(void)!write(fd, "\x7f" "ELF", 4);
 	close(fd);
 	o.argv = argv_of(path, NULL, NULL);
 	/* not executable: 126 */
-	ok &= CHECK(run(&o, &r, 0) == ST_NOEXEC && r.done == 0);
+	ok &= EXPECT(run(&o, &r, 0) == ST_NOEXEC && r.done == 0);
 	unlink(path);
 	result("exec failures: 127 not found, 126 not executable", ok);
+}
+
+/*
+ * name run with PATH set to path, as nobody if we are root (root searches
+ * any directory), in a child of its own: proc_start's status.
+ */
+static int
+exec_as_user(const char *path, const char *name)
+{
+	struct proc_opts o = { .argv = argv_of(name, NULL, NULL) };
+	struct proc *p;
+	struct loop *l;
+	int status;
+	pid_t pid;
+
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgroups(0, NULL) == -1 ||
+		    setgid(65534) == -1 || setuid(65534) == -1))
+			_exit(98);
+		if (setenv("PATH", path, 1) == -1 || (l = loop_new()) == NULL)
+			_exit(99);
+		_exit(proc_start(l, &o, on_done, NULL, &p));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A directory of PATH that cannot be searched (execvp's EACCES): a
+ * command found nowhere else is 127, as dash and bash say, and one found
+ * after it runs; a file found but not executable is 126.
+ */
+static void
+t_exec_path(void)
+{
+	char shut[] = "/tmp/cpgt-proc-test.XXXXXX";
+	char open_[] = "/tmp/cpgt-proc-test.XXXXXX";
+	char path[200], file[100];
+	int fd, ok = 1;
+
+	if (mkdtemp(shut) == NULL || mkdtemp(open_) == NULL ||
+	    chmod(shut, 0) == -1 || chmod(open_, 0755) == -1)
+		err(1, "setup");
+	snprintf(file, sizeof(file), "%s/cpgt-not-executable", open_);
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644)) == -1)
+		err(1, "%s", file);
+	close(fd);
+	snprintf(path, sizeof(path), "%s:%s:/usr/bin:/bin", shut, open_);
+	fprintf(stderr, "(two 'cannot run' lines expected:)\n");
+	ok &= EXPECT(exec_as_user(path, "cpgt-no-such-command-here") ==
+	    ST_NOTFOUND);
+	ok &= EXPECT(exec_as_user(path, "cpgt-not-executable") == ST_NOEXEC);
+	ok &= EXPECT(exec_as_user(path, "true") == ST_OK);
+	unlink(file);
+	rmdir(open_);
+	rmdir(shut);
+	result("PATH with a directory we cannot search: 127, 126, found", ok);
 }
 
 static char *
@@ -188,9 +240,9 @@ t_stdin_stdout(void)
 	struct run r;
 	int ok = 1;
 
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
-	ok &= CHECK(r.outlen == n && !r.truncated);
-	ok &= CHECK(r.out != NULL && memcmp(r.out, in, n) == 0);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= EXPECT(r.outlen == n && !r.truncated);
+	ok &= EXPECT(r.out != NULL && memcmp(r.out, in, n) == 0);
 	free(r.out);
 	free(in);
 	result("4 MiB through a child's stdin and back from its stdout", ok);
@@ -209,10 +261,10 @@ t_stdin_unread(void)
 	int ok = 1;
 
 	/* EPIPE, not SIGPIPE: we are still here to check */
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 4);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 4);
 	free(r.out);
 	o.argv = argv_of("sleep", "0.2", NULL);
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 0);
 	free(r.out);
 	free(in);
 	result("a child that never reads its stdin holds nothing up", ok);
@@ -229,12 +281,12 @@ t_truncated(void)
 	struct run r;
 	int ok = 1;
 
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 5);
-	ok &= CHECK(r.outlen == 1000 && r.truncated);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 5);
+	ok &= EXPECT(r.outlen == 1000 && r.truncated);
 	free(r.out);
 	o.argv = argv_of("cat", NULL, NULL);
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
-	ok &= CHECK(r.outlen == 0 && !r.truncated);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= EXPECT(r.outlen == 0 && !r.truncated);
 	free(r.out);
 	result("stdout kept up to outmax, the rest dropped and flagged; "
 	    "in_null", ok);
@@ -253,10 +305,10 @@ t_env(void)
 	int ok = 1;
 
 	setenv("CPGT_A", "old", 1);
-	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
-	ok &= CHECK(r.out != NULL && strcmp(r.out, "one:two") == 0);
-	ok &= CHECK(strcmp(getenv("CPGT_A"), "old") == 0);
-	ok &= CHECK(getenv("CPGT_B") == NULL);
+	ok &= EXPECT(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= EXPECT(r.out != NULL && strcmp(r.out, "one:two") == 0);
+	ok &= EXPECT(strcmp(getenv("CPGT_A"), "old") == 0);
+	ok &= EXPECT(getenv("CPGT_B") == NULL);
 	free(r.out);
 	unsetenv("CPGT_A");
 	result("environment additions reach the child only", ok);
@@ -272,7 +324,7 @@ t_stop(void)
 	struct run r;
 	int p[2], ok = 1;
 
-	ok &= CHECK(run(&o, &r, 1) == ST_OK &&
+	ok &= EXPECT(run(&o, &r, 1) == ST_OK &&
 	    r.status == 128 + SIGTERM && r.timed_out);
 	free(r.out);
 	/* SIGTERM ignored (once it says so): SIGKILL after kill_after */
@@ -282,7 +334,7 @@ t_stop(void)
 	    "exec sleep 30", p[1]);
 	o.argv = argv_of("sh", "-c", script);
 	o.kill_after = 100 * MSEC;
-	ok &= CHECK(run(&o, &r, p[0]) == ST_OK &&
+	ok &= EXPECT(run(&o, &r, p[0]) == ST_OK &&
 	    r.status == 128 + SIGKILL && r.timed_out);
 	close(p[0]);
 	close(p[1]);
@@ -318,12 +370,12 @@ t_pdeathsig(void)
 			pause();
 	}
 	close(p[1]);
-	ok &= CHECK(read(p[0], &child, sizeof(child)) == sizeof(child));
+	ok &= EXPECT(read(p[0], &child, sizeof(child)) == sizeof(child));
 	close(p[0]);
 	kill(mid, SIGKILL);
 	waitpid(mid, NULL, 0);
-	ok &= CHECK(child > 0 && waitpid(child, &status, 0) == child);
-	ok &= CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ok &= EXPECT(child > 0 && waitpid(child, &status, 0) == child);
+	ok &= EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	result("the child dies with its parent (PR_SET_PDEATHSIG)", ok);
 }
 
@@ -349,8 +401,8 @@ t_pgroup(void)
 	snprintf(script, sizeof(script), "sleep 30 & echo $! >%s; "
 	    "echo >&%d; wait", path, p[1]);
 	o.argv = argv_of("sh", "-c", script);
-	ok &= CHECK(run(&o, &r, p[0]) == ST_OK && r.timed_out);
-	ok &= CHECK(r.status == 128 + SIGTERM);
+	ok &= EXPECT(run(&o, &r, p[0]) == ST_OK && r.timed_out);
+	ok &= EXPECT(r.status == 128 + SIGTERM);
 	free(r.out);
 	close(p[0]);
 	close(p[1]);
@@ -359,8 +411,8 @@ t_pgroup(void)
 	close(fd);
 	unlink(path);
 	kid = (pid_t)atoi(num);
-	ok &= CHECK(kid > 0 && waitpid(kid, &status, 0) == kid);
-	ok &= CHECK(WIFSIGNALED(status) && (WTERMSIG(status) == SIGTERM ||
+	ok &= EXPECT(kid > 0 && waitpid(kid, &status, 0) == kid);
+	ok &= EXPECT(WIFSIGNALED(status) && (WTERMSIG(status) == SIGTERM ||
 	    WTERMSIG(status) == SIGKILL));
 	result("pgroup: proc_stop reaches the children of a shell too", ok);
 }
@@ -378,11 +430,11 @@ t_free(void)
 
 	if ((r.l = l = loop_new()) == NULL)
 		err(1, "loop");
-	ok &= CHECK(proc_start(l, &o, on_done, &r, &p) == ST_OK);
+	ok &= EXPECT(proc_start(l, &o, on_done, &r, &p) == ST_OK);
 	pid = proc_pid(p);
 	proc_free(p);
-	ok &= CHECK(r.done == 0);
-	ok &= CHECK(waitpid(pid, NULL, WNOHANG) == -1 && errno == ECHILD);
+	ok &= EXPECT(r.done == 0);
+	ok &= EXPECT(waitpid(pid, NULL, WNOHANG) == -1 && errno == ECHILD);
 	loop_free(l);
 	result("proc_free kills and reaps without calling back", ok);
 }
@@ -422,7 +474,7 @@ t_timer_del(void)
 	timer_in(&timers[1], 1 * MSEC);
 	timer_in(&timers[2], 20 * MSEC);
 	loop_run(l);
-	ok &= CHECK(fired[0] == 1 && fired[1] == 0 && fired[2] == 1);
+	ok &= EXPECT(fired[0] == 1 && fired[1] == 0 && fired[2] == 1);
 	loop_free(l);
 	result("loop: timer_del, from a callback too", ok);
 }
@@ -432,9 +484,13 @@ main(void)
 {
 	/* as cpgtool's main does: a child gone early is EPIPE, not death */
 	signal(SIGPIPE, SIG_IGN);
+	/* the commands below from where they are, whatever the caller's PATH */
+	if (setenv("PATH", "/usr/bin:/bin", 1) == -1)
+		err(1, "setenv");
 	t_timer_del();
 	t_status();
 	t_exec_fail();
+	t_exec_path();
 	t_stdin_stdout();
 	t_stdin_unread();
 	t_truncated();
@@ -443,6 +499,5 @@ main(void)
 	t_pgroup();
 	t_pdeathsig();
 	t_free();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_end();
 }

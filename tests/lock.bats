@@ -419,13 +419,16 @@ contend() {
 	# corosync says CS_ERR_TRY_AGAIN under flow control, which a test
 	# cluster never does on demand: the shim refuses 9 multicasts in 10.
 	# The holder answers 8 newcomers at once; the lock kept 4 messages
-	# held back, then died with status 1 and SIGKILLed its COMMAND.
+	# held back, then died with status 1 and SIGKILLed its COMMAND. The
+	# shim writes a 't' into faults for each TRY_AGAIN it made up.
 	local pc
 	read -ra pc < <(pkg-config --cflags libcpg)
 	cc -shared -fPIC -O2 "${pc[@]}" -o "$T/tryagain.so" \
 		"$TOP/tests/shim/tryagain.c" -ldl
+	: >"$T/faults"
 	# (under ASan the shim comes first: tell ASan that is fine)
 	on 1 env LD_PRELOAD="$T/tryagain.so" CPGT_TRYAGAIN=10 \
+		CPGT_FAULTS="$T/faults" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		"$CPGTOOL" lock "$G" -- "$T/hold" h 2>"$T/h.err" 3>&- &
 	hpid=$!
@@ -447,6 +450,10 @@ contend() {
 	done
 	no_violations
 	[ "$(wc -l <"$T/order")" -eq 9 ]
+	# the holder was told to try again, and did
+	tries=$(tr -cd t <"$T/faults" | wc -c)
+	echo "TRY_AGAIN made up: $tries"
+	[ "$tries" -gt 0 ]
 }
 
 @test "--show in a partition that is not quorate: says so, exit 7, never 'free'" {

@@ -68,8 +68,12 @@ reply_nodes() {
 	[ "$stderr" = "3 replied" ]
 	# reply NODEID PID 0 GROUP FROM ID PAYLOAD (its spaces as they are)
 	while read -r _ node pid st g from id rest; do
-		[ "$st" = 0 ] && [ "$g" = "$G" ]
-		[[ $from =~ ^2:[0-9]+$ ]] && [ "$id" = "$from:1" ]
+		# one assertion a line: errexit ignores all but the last of an
+		# && list
+		[ "$st" = 0 ]
+		[ "$g" = "$G" ]
+		[[ $from =~ ^2:[0-9]+$ ]]
+		[ "$id" = "$from:1" ]
 		[ "$rest" = 'how are you' ]
 		cpg_members "$node" "$G" | grep -q "^$node $pid\$"
 	done <<<"$output"

@@ -54,7 +54,8 @@ controller() {
 	# the two are one event
 	wait_for "$BATS_TEST_TMPDIR/m" " joined=3:[0-9]+ left=(-|3:$old)\$" 60
 	new=$(controller 3)
-	[ -n "$new" ] && [ "$new" != "$old" ]
+	[ -n "$new" ]
+	[ "$new" != "$old" ]
 	grep -qE "^members crmd\\\\x00 .* joined=3:$new left=(-|3:$old)\$" \
 		"$BATS_TEST_TMPDIR/m"
 	[ ! -s "$BATS_TEST_TMPDIR/m.err" ]

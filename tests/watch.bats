@@ -92,11 +92,18 @@ load test_helper
 }
 
 @test "--events and --exclude-self filter" {
+	# the control: a watch that sees every message, the join's own too
+	watcher 3 "$BATS_TEST_TMPDIR/w" --events message --format '%s\n' "$G"
 	spawn "$BATS_TEST_TMPDIR/j" 1 join --exclude-self --events message,confchg \
 		"$G" < <(echo mine; sleep 30)
-	wait_members 1 "$G" 1
+	# 'mine' was sent; 'theirs', sent after, comes after it everywhere
+	# (one total order): the join, once it has 'theirs', was handed
+	# 'mine' and held it back
+	wait_for "$BATS_TEST_TMPDIR/w" '^mine$'
 	cpgt 2 send "$G" theirs
 	wait_for "$BATS_TEST_TMPDIR/j" theirs
+	wait_for "$BATS_TEST_TMPDIR/w" '^theirs$'
+	[ "$(cat "$BATS_TEST_TMPDIR/w")" = $'mine\ntheirs' ]
 	run ! grep -q mine "$BATS_TEST_TMPDIR/j"
 	run ! grep -q "^totem" "$BATS_TEST_TMPDIR/j"
 	grep -qE "joined=2:[0-9]+:join" "$BATS_TEST_TMPDIR/j"

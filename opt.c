@@ -282,7 +282,8 @@ static const struct optdef help_def[] = {
 const struct optdef opts_format[] = {
 	{ "json", 'j', NULL, "print JSON Lines" },
 	{ "format", 'F', "format", "print messages as FORMAT: %g group, "
-	    "%n nodeid,\n%p pid, %s payload, %l size, %x payload hex,\n"
+	    "%n nodeid,\n%p pid, %s payload (escaped on a terminal),\n"
+	    "%r payload raw, %l size, %x payload hex,\n"
 	    "%t type, %T time, %%; \\n \\t \\0 \\\\" },
 	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex" },
 	{ "timestamps", 'T', NULL, "add the local receive time" },

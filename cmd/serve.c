@@ -6,6 +6,10 @@
  * a request, when to cancel); this file runs them with the session, the
  * loop and proc.c.
  *
+ * COMMAND leads a process group of its own, as --exec's handler does:
+ * --exec-timeout, a cancelled request and the end of serve stop all of
+ * it, not only the shell that started the rest.
+ *
  * Every request is acknowledged from its delivery, before COMMAND runs.
  * Replies go to the session one at a time, once it has taken the one
  * before, and acks the session cannot take yet wait here ahead of every
@@ -41,6 +45,7 @@
 
 #define KILL_AFTER	5.0		/* seconds, --kill-after's default */
 #define MAX_REPLY	(4UL << 20)	/* --max-reply's default */
+#define MAX_REPLY_MAX	(1UL << 30)	/* ... and its most: one message */
 #define MAX_QUEUE	64UL		/* --max-queue's default */
 #define QUEUE_BYTES	(256UL << 20)	/* the payloads that may wait */
 #define ID_MAX		36		/* "4294967295:4294967295:4294967295" */
@@ -53,7 +58,7 @@ static const struct optdef serve_defs[] = {
 	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a stopped "
 	    "COMMAND after SECONDS\n(default 5)" },
 	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of COMMAND's "
-	    "output\n(default 4M)" },
+	    "output\n(default 4M, at most 1G)" },
 	{ "max-queue", OPT_MAX_QUEUE, "count", "requests that may wait "
 	    "(default 64)" },
 	{ "verbose", 'v', NULL, "a line per request on standard error" },
@@ -354,6 +359,8 @@ run(struct serve *sv, struct job *j)
 		.argv = sv->argv, .env = env, .in = j->payload,
 		.inlen = j->len, .outmax = sv->max_reply,
 		.kill_after = (int64_t)(sv->kill_after * SEC),
+		/* stopping it reaches what a `sh -c' COMMAND started */
+		.pgroup = 1,
 	};
 	int st;
 
@@ -602,8 +609,13 @@ parse_opt(struct serve *sv, struct runopts *ro, int ch)
 		return opt_seconds("--kill-after", optarg,
 		    &sv->kill_after) == -1 ? ST_USAGE : ST_OK;
 	case OPT_MAX_REPLY:
-		return opt_size("--max-reply", optarg,
-		    &sv->max_reply) == -1 ? ST_USAGE : ST_OK;
+		if (opt_size("--max-reply", optarg, &sv->max_reply) == -1)
+			return ST_USAGE;
+		if (sv->max_reply > MAX_REPLY_MAX) {
+			usage_error("--max-reply is at most 1G");
+			return ST_USAGE;
+		}
+		return ST_OK;
 	case OPT_MAX_QUEUE:
 		return opt_count("--max-queue", optarg,
 		    &sv->max_queue) == -1 ? ST_USAGE : ST_OK;

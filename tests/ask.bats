@@ -408,3 +408,16 @@ reply_nodes() {
 	run --separate-stderr -2 cpgt 1 serve 'cib\x00' -- cat
 	[[ $stderr == "cpgtool: 'cib\\x00' belongs to Pacemaker's CIB manager"* ]]
 }
+
+@test "a cancelled request stops what a sh -c COMMAND started in the background" {
+	# shellcheck disable=SC2016
+	server 2 "$T/s2" "$G" -- sh -c 'sleep 300 & echo $! >"$T/bg"; wait'
+	spawn "$T/a" 1 ask "$G" x
+	apid=$!
+	wait_for "$T/bg" '^[0-9]+$'
+	bg=$(cat "$T/bg")
+	echo "$bg" >>"$BG"
+	# the asker leaves: its request is cancelled, COMMAND's group stopped
+	kill -TERM "$apid"
+	wait_gone "$bg"
+}

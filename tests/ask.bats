@@ -354,6 +354,16 @@ reply_nodes() {
 	    "$T/s2.err"
 }
 
+@test "ask --max-reply: a reply larger than it is printed cut, and said" {
+	server 2 "$T/s2" --max-reply 1G "$G" -- head -c 300000 /dev/zero
+	run --separate-stderr -0 cpgt 1 ask --max-reply 100K --json "$G"
+	run -0 jq -c '[.status, .size, .truncated, (.payload | length)]' \
+	    <<<"$output"
+	[ "$output" = '[0,102400,true,102400]' ]
+	grep -qE "^cpgtool: the reply of 2:[0-9]+ was cut at 102400 bytes \(--max-reply; it had 300000\)\$" \
+	    <<<"$stderr"
+}
+
 @test "binary payloads in and out, byte for byte: text, JSON, hex, 3 MiB" {
 	server 2 "$T/s2" "$G" -- cat
 	# every byte value, a NUL, a newline at the end

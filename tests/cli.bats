@@ -217,6 +217,8 @@ bad() {
 	bad "--wait-members needs a whole number, not '+1'" \
 		send --wait-members +1 g x
 	bad "--max-reply is at most 1G" serve --max-reply 1025M g true
+	bad "--max-reply is at most 1G" ask --max-reply 2G g x
+	bad "--max-reply needs a size in bytes*'0'" ask --max-reply 0 g x
 	bad "--max-reply needs a size in bytes*'100G0'" \
 		serve --max-reply 100G0 g true
 }

@@ -126,6 +126,7 @@
 
 #include "askp.h"
 #include "status.h"
+#include "wire.h"
 
 #define PROTO	"ask1 "
 
@@ -185,22 +186,11 @@ askp_probe_msg(char *buf, size_t size, const struct askp_id *id,
 
 /* Parsing: strict, so that no foreign message is taken for ours. */
 
-/* A decimal uint32_t without sign, spaces or leading zeros. */
+/* A decimal uint32_t without sign, spaces or leading zeros (wire.h). */
 static int
 num(const char **p, const char *end, uint32_t *v)
 {
-	uint64_t n = 0;
-	const char *s = *p;
-
-	if (s == end || *s < '0' || *s > '9' || (*s == '0' && s + 1 < end &&
-	    s[1] >= '0' && s[1] <= '9'))
-		return 0;
-	for (; s < end && *s >= '0' && *s <= '9'; s++)
-		if ((n = n * 10 + (uint64_t)(*s - '0')) > UINT32_MAX)
-			return 0;
-	*v = (uint32_t)n;
-	*p = s;
-	return 1;
+	return wire_u32(p, end, v);
 }
 
 static int

@@ -112,6 +112,7 @@ main(int argc, char **argv)
 	program_invocation_short_name = (char *)"cpgtool";
 	guard_std();
 	fmt_init(&of);
+	of.tty = isatty(STDOUT_FILENO);
 	/*
 	 * A reader that closes the pipe on our stdout ends us quietly, with
 	 * status 0, for --help as for watch: each write sees EPIPE and its

@@ -2,9 +2,10 @@
 /*
  * The encoders: the escaping that keeps every line of output one line,
  * and valid UTF-8 and valid JSON whatever the bytes. Text: printable
- * ASCII and valid UTF-8 pass, anything else is \xNN; JSON: a string
- * when the bytes are valid UTF-8, else base64 (or hex) under another
- * key. fuzz/ holds them to that.
+ * ASCII and valid UTF-8 pass but for what breaks lines and the format
+ * characters, anything else is \xNN; JSON: a string when the bytes are
+ * valid UTF-8, else base64 (or hex) under another key. fuzz/ holds them
+ * to that.
  */
 
 #include <stdio.h>
@@ -104,6 +105,42 @@ breaks_lines(uint32_t cp)
 }
 
 /*
+ * The format characters (Unicode's general category Cf, as of 15.0):
+ * they show nothing, and the bidirectional ones (U+202A-U+202E,
+ * U+2066-U+2069, U+061C, U+200E, U+200F) reorder what follows them, so
+ * that a line reads otherwise than its bytes ("Trojan Source"); the
+ * zero-width ones and U+FEFF hide bytes between the visible ones, and
+ * the tags (U+E0000 block) can carry a whole hidden text. Text output
+ * escapes them; JSON carries them as they are, for programs.
+ */
+static const uint32_t cf_ranges[][2] = {
+	{ 0x00ad, 0x00ad }, { 0x0600, 0x0605 }, { 0x061c, 0x061c },
+	{ 0x06dd, 0x06dd }, { 0x070f, 0x070f }, { 0x0890, 0x0891 },
+	{ 0x08e2, 0x08e2 }, { 0x180e, 0x180e }, { 0x200b, 0x200f },
+	{ 0x202a, 0x202e }, { 0x2060, 0x2064 }, { 0x2066, 0x206f },
+	{ 0xfeff, 0xfeff }, { 0xfff9, 0xfffb }, { 0x110bd, 0x110bd },
+	{ 0x110cd, 0x110cd }, { 0x13430, 0x1343f }, { 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a }, { 0xe0001, 0xe0001 }, { 0xe0020, 0xe007f },
+};
+
+static int
+hides_text(uint32_t cp)
+{
+	size_t lo = 0, hi = sizeof(cf_ranges) / sizeof(cf_ranges[0]), mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cp < cf_ranges[mid][0])
+			hi = mid;
+		else if (cp > cf_ranges[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Text: printable ASCII and valid UTF-8 but the above pass; backslash
  * doubles; anything else is \xNN. In a name a space is \x20 too, so a
  * name is always one awk field and reads back as a GROUP argument.
@@ -126,7 +163,7 @@ enc_text(struct sink *s, const void *data, size_t n, int name)
 			sink_lit(s, "\\\\");
 			i++;
 		} else if (p[i] >= 0x80 && (k = utf8_seq(p + i, n - i,
-		    &cp)) > 0 && !breaks_lines(cp)) {
+		    &cp)) > 0 && !breaks_lines(cp) && !hides_text(cp)) {
 			sink_put(s, p + i, k);
 			i += k;
 		} else

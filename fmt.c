@@ -46,7 +46,7 @@ parse_events(struct outfmt *f, const char *arg)
 static int
 fmt_token(const char *p, struct tok *t)
 {
-	static const char conv[] = "gnpslxtT";	/* from TK_GROUP on */
+	static const char conv[] = "gnpslxtTr";	/* from TK_GROUP on */
 	const char *c;
 
 	*t = (struct tok){ TK_LIT, NULL, 1 };

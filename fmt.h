@@ -15,7 +15,7 @@
 /* --format, compiled: literal spans and conversions, in order. */
 enum tok_kind {
 	TK_LIT, TK_GROUP, TK_NODEID, TK_PID, TK_PAYLOAD, TK_SIZE, TK_HEX,
-	TK_TYPE, TK_TIME,
+	TK_TYPE, TK_TIME, TK_RAW,
 };
 
 struct tok {
@@ -42,6 +42,7 @@ struct outfmt {
 	unsigned	 events;	/* EVM_ masks */
 	int		 events_set;
 	int		 format;	/* --format given (it may be empty) */
+	int		 tty;		/* the output is a terminal: %s escapes */
 	size_t		 ntok;
 	struct tok	 tok[FMT_MAX];
 };

@@ -472,12 +472,26 @@ remove_member(struct lp *lp, struct cpgt_addr a, int reason, int64_t at)
 		grace_to(lp, at + PROCDOWN_GRACE);
 }
 
+/*
+ * A newcomer's log of what was delivered before a state answered it, at
+ * most LOG_MAX messages (some 2.5 MiB): a member that floods the group
+ * would otherwise grow it without end. Past the bound the newcomer gives
+ * up, saying so, as for a lack of memory: it holds nothing yet.
+ */
+#define LOG_MAX		65536
+
 static void
 log_add(struct lp *lp, const struct logent *e)
 {
 	struct logent *v;
 	size_t cap;
 
+	if (lp->nlog == LOG_MAX) {
+		warn_act(lp, 0, "%d lock messages came before the state did: "
+		    "giving up", LOG_MAX);
+		end(lp, LP_FAIL);
+		return;
+	}
 	if (lp->nlog == lp->caplog) {
 		cap = lp->caplog ? lp->caplog * 2 : 32;
 		if ((v = reallocarray(lp->log, cap, sizeof(*v))) == NULL) {

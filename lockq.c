@@ -193,14 +193,13 @@
 
 #include <sys/types.h>
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lockq.h"
+#include "wire.h"
 
 #define PROTO	"lock2 "
 
@@ -472,39 +471,21 @@ lq_state_msg(char *buf, size_t size, const struct lockq *st,
 static int
 num(const char **p, uint32_t *v)
 {
-	char *end;
-	unsigned long n;
-
-	if (**p < '0' || **p > '9')
-		return 0;
-	n = strtoul(*p, &end, 10);
-	if (n > UINT32_MAX)
-		return 0;
-	*v = (uint32_t)n;
-	*p = end;
-	return 1;
+	return wire_u32(p, NULL, v);
 }
 
 /* NODEID.SEQ in hex, as corosync writes a ring id */
 static int
 ring(const char **p, uint32_t *node, uint64_t *seq)
 {
-	char *end;
-	unsigned long long n;
+	const char *s = *p;
+	uint64_t n;
 
-	if (!isxdigit((unsigned char)**p))
-		return 0;
-	errno = 0;
-	n = strtoull(*p, &end, 16);
-	if (errno || n > UINT32_MAX || *end != '.' ||
-	    !isxdigit((unsigned char)end[1]))
+	if (!wire_num(&s, NULL, 16, UINT32_MAX, &n) || *s++ != '.' ||
+	    !wire_num(&s, NULL, 16, UINT64_MAX, seq))
 		return 0;
 	*node = (uint32_t)n;
-	n = strtoull(end + 1, &end, 16);
-	if (errno)
-		return 0;
-	*seq = n;
-	*p = end;
+	*p = s;
 	return 1;
 }
 

@@ -8,10 +8,10 @@
  */
 
 #include <err.h>
-#include <errno.h>
 #include <ctype.h>
 #include <getopt.h>
-#include <math.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,74 +69,104 @@ opt_group(const char *arg, struct cpg_name *g)
 	return 0;
 }
 
+/*
+ * The one number parser of the command line, behind opt_count,
+ * opt_seconds and opt_size: decimal digits, a fraction only in seconds, a
+ * K, M or G (powers of 1024) only in sizes, and nothing else: no sign, no
+ * space, no 0x10, no 1e3, no hex float, no inf or nan (strtoul and strtod
+ * take all of those). The whole part is counted digit by digit and
+ * refused past max, so no value is clamped; a fraction is handed to
+ * strtod only once it is known to be plain decimal.
+ */
+enum num_kind {
+	NUM_COUNT,
+	NUM_SECONDS,
+	NUM_SIZE,
+};
+
+static int
+num_parse(const char *arg, enum num_kind kind, uint64_t max, uint64_t *v,
+    double *secs)
+{
+	const char *p = arg;
+	uint64_t n = 0;
+	int digits = 0, shift = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	if (kind == NUM_SECONDS && *p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (digits == 0)
+		return -1;
+	if (kind == NUM_SIZE && *p != '\0' && p[1] == '\0') {
+		switch (*p++) {
+		case 'k': case 'K':
+			shift = 10;
+			break;
+		case 'm': case 'M':
+			shift = 20;
+			break;
+		case 'g': case 'G':
+			shift = 30;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (*p != '\0' || n > max >> shift)
+		return -1;
+	*v = n << shift;
+	if (secs != NULL)
+		*secs = strtod(arg, NULL);
+	return 0;
+}
+
 /* A whole number: digits only, so "-1", "1e3" and "" are refused. */
 int
 opt_count(const char *opt, const char *arg, unsigned long *v)
 {
-	char *end;
+	uint64_t n;
 
-	errno = 0;
-	if (arg[0] < '0' || arg[0] > '9' ||
-	    (*v = strtoul(arg, &end, 10), *end != '\0') || errno == ERANGE) {
+	if (num_parse(arg, NUM_COUNT, ULONG_MAX, &n, NULL) == -1) {
 		usage_error("%s needs a whole number, not '%s'", opt, arg);
+		return -1;
+	}
+	*v = (unsigned long)n;
+	return 0;
+}
+
+/* Seconds, fractions allowed, at most 10^9 (some 31 years). */
+int
+opt_seconds(const char *opt, const char *arg, double *v)
+{
+	uint64_t n;
+
+	if (num_parse(arg, NUM_SECONDS, 1000000000, &n, v) == -1 ||
+	    *v > 1e9) {
+		usage_error("%s needs a number of seconds, not '%s'", opt,
+		    arg);
 		return -1;
 	}
 	return 0;
 }
 
-int
-opt_seconds(const char *opt, const char *arg, double *v)
-{
-	char *end;
-
-	errno = 0;
-	if ((arg[0] < '0' || arg[0] > '9') && arg[0] != '.')
-		goto bad;
-	*v = strtod(arg, &end);
-	if (*end != '\0' || errno == ERANGE || !isfinite(*v) || *v > 1e9)
-		goto bad;
-	return 0;
-bad:
-	usage_error("%s needs a number of seconds, not '%s'", opt, arg);
-	return -1;
-}
-
-/* Bytes, with an optional K, M or G (powers of 1024). */
+/* Bytes, with an optional K, M or G (powers of 1024); not 0. */
 int
 opt_size(const char *opt, const char *arg, size_t *v)
 {
-	unsigned long n;
-	char *end;
-	int shift = 0;
+	uint64_t n;
 
-	errno = 0;
-	if (arg[0] < '0' || arg[0] > '9')
-		goto bad;
-	n = strtoul(arg, &end, 10);
-	switch (*end) {
-	case 'k': case 'K':
-		shift = 10;
-		break;
-	case 'm': case 'M':
-		shift = 20;
-		break;
-	case 'g': case 'G':
-		shift = 30;
-		break;
-	case '\0':
-		break;
-	default:
-		goto bad;
+	if (num_parse(arg, NUM_SIZE, SIZE_MAX, &n, NULL) == -1 || n == 0) {
+		usage_error("%s needs a size in bytes (K, M, G allowed), "
+		    "not '%s'", opt, arg);
+		return -1;
 	}
-	if ((shift && end[1] != '\0') || errno == ERANGE || n == 0 ||
-	    n > (~0UL >> shift))
-		goto bad;
-	*v = (size_t)n << shift;
+	*v = (size_t)n;
 	return 0;
-bad:
-	usage_error("%s needs a size in bytes (K, M, G allowed), "
-	    "not '%s'", opt, arg);
-	return -1;
 }
 
 void
@@ -285,7 +315,8 @@ static const struct optdef help_def[] = {
 const struct optdef opts_format[] = {
 	{ "json", 'j', NULL, "print JSON Lines" },
 	{ "format", 'F', "format", "print messages as FORMAT: %g group, "
-	    "%n nodeid,\n%p pid, %s payload, %l size, %x payload hex,\n"
+	    "%n nodeid,\n%p pid, %s payload (escaped on a terminal),\n"
+	    "%r payload raw, %l size, %x payload hex,\n"
 	    "%t type, %T time, %%; \\n \\t \\0 \\\\" },
 	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex" },
 	{ "timestamps", 'T', NULL, "add the local receive time" },

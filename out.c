@@ -486,6 +486,13 @@ format_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 			enc_u(s, ev->pid);
 			break;
 		case TK_PAYLOAD:
+			/* a peer's bytes are no control sequence to a terminal */
+			if (f->tty)
+				enc_text(s, ev->data, ev->len, 0);
+			else
+				sink_put(s, ev->data, ev->len);
+			break;
+		case TK_RAW:
 			sink_put(s, ev->data, ev->len);
 			break;
 		case TK_SIZE:

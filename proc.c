@@ -26,8 +26,9 @@
  * block: the loop writes as the child reads, and a child that never reads
  * never holds us up. A child that exits or closes its stdin early ends
  * the writing quietly (EPIPE; SIGPIPE is ignored by the loop). Its stdout,
- * when captured, is read as it comes into a buffer of at most outmax
- * bytes; the rest is read and dropped, so the child is never stuck on a
+ * when captured, is read as it comes into a buffer grown as it fills
+ * (doubling, from OUT_FIRST), never past outmax bytes, so that a large
+ * outmax costs only what the child writes; the rest is read and dropped, so the child is never stuck on a
  * full pipe. The child's end is told once it has exited and what it
  * wrote is read: at its exit the pipe is drained as far as it holds
  * data, without waiting for an EOF a grandchild could hold off forever.
@@ -54,6 +55,8 @@
 
 /* What is read and dropped at once past outmax: a pipe's worth. */
 #define DROP_CHUNK	(64 * 1024)
+/* The captured stdout's first buffer, then doubled as it fills. */
+#define OUT_FIRST	(64 * 1024)
 /* Reads at the child's exit, at most: what its pipe holds, and a bit. */
 #define DRAIN_MAX	64
 
@@ -73,10 +76,11 @@ struct proc {
 	char		*in;
 	size_t		 inlen;
 	size_t		 inoff;
-	/* captured stdout: outmax bytes, paged in as they are written */
+	/* captured stdout: up to outmax bytes, grown as they come */
 	int		 outfd;		/* -1: not captured, or at EOF */
 	char		*out;
 	size_t		 outlen;
+	size_t		 outcap;
 	size_t		 outmax;
 	int		 truncated;
 	char		*name;		/* argv[0], for messages */
@@ -222,6 +226,34 @@ on_in(struct loop *l, void *arg, short revents)
  * One read: 1 if data came (kept or dropped), 0 at EOF or on an error
  * (the pipe is closed then), -1 if nothing is there now.
  */
+/* Room for more of stdout: 0 if there is none (or no memory: said). */
+static int
+grow_out(struct proc *p)
+{
+	size_t cap;
+	char *b;
+
+	if (p->outlen < p->outcap)
+		return 1;
+	if (p->outcap >= p->outmax)
+		return 0;
+	cap = p->outcap ? p->outcap : OUT_FIRST;
+	if (p->outcap && cap <= p->outmax / 2)
+		cap *= 2;
+	else if (p->outcap)
+		cap = p->outmax;
+	if (cap > p->outmax)
+		cap = p->outmax;
+	if ((b = realloc(p->out, cap)) == NULL) {
+		warn("output of '%s'", p->name);
+		p->outmax = p->outlen;	/* the rest is dropped, and flagged */
+		return 0;
+	}
+	p->out = b;
+	p->outcap = cap;
+	return 1;
+}
+
 static int
 read_out(struct proc *p)
 {
@@ -230,8 +262,8 @@ read_out(struct proc *p)
 	size_t room;
 	ssize_t n;
 
-	if (p->outlen < p->outmax) {
-		room = p->outmax - p->outlen;
+	if (grow_out(p)) {
+		room = p->outcap - p->outlen;
 		buf = p->out + p->outlen;
 	} else {
 		room = sizeof(drop);
@@ -348,8 +380,7 @@ make_fds(struct proc *p, const struct proc_opts *o, struct child *c)
 	    (c->in = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	if (o->outmax > 0) {
-		if ((p->out = malloc(o->outmax)) == NULL ||
-		    pipe2(fds, O_CLOEXEC) == -1)
+		if (pipe2(fds, O_CLOEXEC) == -1)
 			return -1;
 		p->outfd = fds[0];
 		c->out = fds[1];

@@ -32,6 +32,8 @@
 #include "../util.h"
 
 #define ACK_TIMEOUT	1.0	/* seconds, --ack-timeout's default */
+#define MAX_REPLY	(4UL << 20)	/* --max-reply's default, as serve's */
+#define MAX_REPLY_MAX	(1UL << 30)	/* ... and its most */
 /* parse_opt: an option of someone else's (not an ST_ status) */
 #define NOT_MINE	1000
 
@@ -44,6 +46,8 @@ static const struct optdef ask_defs[] = {
 	    "ids\n(1,3)" },
 	{ "ack-timeout", OPT_ACK_TIMEOUT, "seconds", "a member that has not "
 	    "acknowledged by then\nis not a server (default 1)" },
+	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of each reply "
+	    "(default 4M,\nat most 1G)" },
 	{ "quiet", 'q', NULL, "no summary line on standard error" },
 	{ "names", 'N', NULL, "add each server's node name" },
 	{ "json", 'j', NULL, "print JSON Lines" },
@@ -69,6 +73,7 @@ struct ask {
 	int		 intrusive;
 	double		 timeout;	/* -t */
 	double		 ack_timeout;
+	size_t		 max_reply;	/* --max-reply */
 	uint32_t	 nodes[ASKP_NODES_MAX];
 	size_t		 nnodes;
 	unsigned long	 want;		/* --replies, --first */
@@ -140,6 +145,13 @@ print_reply(struct ask *a, const struct event *ev, const struct askp_msg *m)
 
 	if (a->names)
 		r.ni = node_info(a, ev->nodeid);
+	/* a member that answers as a server may send any size */
+	if (r.len > a->max_reply) {
+		r.len = a->max_reply;
+		r.cut = 1;
+		warnx("the reply of %u:%u was cut at %zu bytes (--max-reply; "
+		    "it had %zu)", ev->nodeid, ev->pid, r.len, m->len);
+	}
 	out_reply(sink_stdout, a->of, &a->group, &r);
 	if (m->cut)
 		warnx("the reply of %u:%u was cut at %zu bytes (its "
@@ -305,6 +317,14 @@ parse_opt(struct ask *a, int ch, const char **file)
 	case OPT_ACK_TIMEOUT:
 		return opt_seconds("--ack-timeout", optarg,
 		    &a->ack_timeout) == -1 ? ST_USAGE : ST_OK;
+	case OPT_MAX_REPLY:
+		if (opt_size("--max-reply", optarg, &a->max_reply) == -1)
+			return ST_USAGE;
+		if (a->max_reply > MAX_REPLY_MAX) {
+			usage_error("--max-reply is at most 1G");
+			return ST_USAGE;
+		}
+		return ST_OK;
 	case 'q':
 		a->quiet = 1;
 		return ST_OK;
@@ -328,6 +348,7 @@ parse(struct ask *a, struct runopts *ro, struct outfmt *of, int argc,
 	int ch, r, st;
 
 	a->ack_timeout = ACK_TIMEOUT;
+	a->max_reply = MAX_REPLY;
 	while ((ch = opt_get(argc, argv, ask_opts, 0)) != -1) {
 		if ((r = opt_common(ro, of, ch, optarg)) != OPT_NOT_MINE) {
 			if (r == OPT_BAD)

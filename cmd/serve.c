@@ -6,12 +6,19 @@
  * a request, when to cancel); this file runs them with the session, the
  * loop and proc.c.
  *
+ * COMMAND leads a process group of its own, as --exec's handler does:
+ * --exec-timeout, a cancelled request and the end of serve stop all of
+ * it, not only the shell that started the rest.
+ *
  * Every request is acknowledged from its delivery, before COMMAND runs.
- * Replies go to the session one at a time, once it has taken the one
- * before, and acks the session cannot take yet wait here ahead of every
- * reply: an ack never waits behind a pile of replies, only behind the
- * one being sent (askp.c: the ack clock), and never makes the session
- * refuse it.
+ * The session's send queue is the only one (bounded: SESS_QUEUE_MAX).
+ * Acks and refusals go to it at once while it has room; a request that
+ * comes when it has none is dropped unanswered (no ack, never run) and
+ * counted on stderr, so that a requester that floods us costs a bounded
+ * amount of memory, not 130 bytes a request. A reply goes to it only when
+ * it is empty, so that an ack never waits behind more than one reply
+ * (askp.c: the ack clock); until then the reply stays with its job,
+ * which keeps its --jobs slot: replies waiting are at most --jobs.
  */
 
 #include <err.h>
@@ -41,6 +48,7 @@
 
 #define KILL_AFTER	5.0		/* seconds, --kill-after's default */
 #define MAX_REPLY	(4UL << 20)	/* --max-reply's default */
+#define MAX_REPLY_MAX	(1UL << 30)	/* ... and its most: one message */
 #define MAX_QUEUE	64UL		/* --max-queue's default */
 #define QUEUE_BYTES	(256UL << 20)	/* the payloads that may wait */
 #define ID_MAX		36		/* "4294967295:4294967295:4294967295" */
@@ -53,7 +61,7 @@ static const struct optdef serve_defs[] = {
 	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a stopped "
 	    "COMMAND after SECONDS\n(default 5)" },
 	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of COMMAND's "
-	    "output\n(default 4M)" },
+	    "output\n(default 4M, at most 1G)" },
 	{ "max-queue", OPT_MAX_QUEUE, "count", "requests that may wait "
 	    "(default 64)" },
 	{ "verbose", 'v', NULL, "a line per request on standard error" },
@@ -75,22 +83,11 @@ struct request {
 	char		*payload;	/* while it waits */
 	size_t		 len;
 	struct proc	*proc;		/* while it runs */
+	char		*reply;		/* the reply, while the session */
+	size_t		 rlen;		/* is not ready for it */
 	int		 cancelled;
 	int64_t		 started;
 	struct timer	 timeout;	/* --exec-timeout */
-};
-
-/* A message for the session, waiting until it would take it. */
-struct outmsg {
-	struct outmsg	*next;
-	size_t		 len;
-	char		 data[];
-};
-
-/* Waiting messages, oldest first. */
-struct outq {
-	struct outmsg	*head;
-	struct outmsg	**tail;
 };
 
 struct serve {
@@ -112,8 +109,10 @@ struct serve {
 	size_t		 qbytes;
 	struct request	*running;
 	size_t		 nrunning;
-	struct outq	 acks;		/* acks, and replies, the session */
-	struct outq	 replies;	/* is not ready for yet */
+	struct request	*replying;	/* done, the reply waiting, in order */
+	struct request	**rtail;
+	size_t		 nreplying;
+	unsigned long	 dropped;	/* requests dropped, not said yet */
 	int		 stopping;	/* the exit status, once stopping */
 	struct timer	 deadline;	/* -t */
 	double		 timeout;
@@ -130,130 +129,106 @@ say(struct serve *sv, enum served what, const struct request *j, int status,
 	sink_flush(sink_stderr);
 }
 
-static void
-outq_init(struct outq *q)
-{
-	q->head = NULL;
-	q->tail = &q->head;
-}
-
-static void
-outq_put(struct outq *q, struct outmsg *m)
-{
-	m->next = NULL;
-	*q->tail = m;
-	q->tail = &m->next;
-}
-
-static struct outmsg *
-outq_take(struct outq *q)
-{
-	struct outmsg *m;
-
-	if ((m = q->head) != NULL && (q->head = m->next) == NULL)
-		q->tail = &q->head;
-	return m;
-}
-
-static void
-outq_drop(struct outq *q)
-{
-	struct outmsg *m;
-
-	while ((m = outq_take(q)) != NULL)
-		free(m);
-}
-
-static struct outmsg *
-outmsg(const char *hdr, size_t h, const char *data, size_t len)
-{
-	struct outmsg *m;
-
-	if ((m = malloc(sizeof(*m) + h + len)) == NULL)
-		return NULL;
-	m->len = h + len;
-	memcpy(m->data, hdr, h);
-	if (len)
-		memcpy(m->data + h, data, len);
-	return m;
-}
+static void free_request(struct request *);
 
 /*
- * Whether the session takes a message of len bytes now without refusing
- * it: an ack is small and goes whenever it fits under the session's
- * bound; a reply goes only when nothing waits there, so that an ack
- * never waits behind more than one reply.
+ * Whether the session takes len bytes more without refusing them: under
+ * its bound, or anything when it holds nothing.
  */
 static int
-takes(const struct serve *sv, size_t len, int reply)
+room(const struct serve *sv, size_t len)
 {
 	size_t q = sess_queued(sv->s);
 
-	if (reply)
-		return q == 0;
 	return q == 0 || (q < SESS_QUEUE_MAX && len <= SESS_QUEUE_MAX - q);
 }
 
+/* To the session; a failure ends serve (said). */
 static int
-send_out(struct serve *sv, struct outq *from, int reply)
+send_msg(struct serve *sv, const char *buf, size_t len)
 {
-	struct outmsg *m;
 	int st;
 
-	while ((m = from->head) != NULL && takes(sv, m->len, reply)) {
-		outq_take(from);
-		st = sess_send(sv->s, m->data, m->len);
-		free(m);
-		if (st != ST_OK) {
-			loop_stop(sv->loop, st);
-			return st;
-		}
-	}
-	return ST_OK;
+	if ((st = sess_send(sv->s, buf, len)) != ST_OK)
+		loop_stop(sv->loop, st);
+	return st == ST_OK;
 }
 
-/* Hand the session what it takes now: the acks first. */
+/* A request dropped unanswered: the first of a run is said, all counted. */
 static void
-flush_out(struct serve *sv)
+drop_request(struct serve *sv, const struct request *j)
 {
-	if (send_out(sv, &sv->acks, 0) == ST_OK && sv->acks.head == NULL)
-		send_out(sv, &sv->replies, 1);
+	if (sv->dropped++ == 0)
+		warnx("request %s dropped unanswered: %zu bytes wait for "
+		    "corosync already (the send queue is full)", j->idstr,
+		    sess_queued(sv->s));
 }
 
 static void
-on_drained(void *arg, struct sess *s)
+say_dropped(struct serve *sv)
 {
-	(void)s;
-	flush_out(arg);
+	if (sv->dropped > 1)
+		warnx("%lu requests dropped unanswered while the send queue "
+		    "was full", sv->dropped);
+	sv->dropped = 0;
 }
 
-static void
-queue_out(struct serve *sv, struct outq *q, const char *hdr, size_t h,
-    const char *data, size_t len, const char *idstr)
-{
-	struct outmsg *m;
-
-	if ((m = outmsg(hdr, h, data, len)) == NULL) {
-		warn("message for %s", idstr);
-		return;
-	}
-	outq_put(q, m);
-	flush_out(sv);
-}
-
-static void
-send_ack(struct serve *sv, const struct askp_id *id, const char *idstr,
-    int addressed)
+/* An ack, if the session has room: 1 sent, 0 no room, -1 failed. */
+static int
+send_ack(struct serve *sv, const struct request *j, int addressed)
 {
 	char buf[64];
+	size_t n;
 
-	queue_out(sv, &sv->acks, buf, askp_ack_msg(buf, sizeof(buf), id,
-	    addressed), "", 0, idstr);
+	n = askp_ack_msg(buf, sizeof(buf), &j->id, addressed);
+	if (sv->s == NULL || !room(sv, n))
+		return 0;
+	return send_msg(sv, buf, n) ? 1 : -1;
 }
 
+/* A refusal (status 125, nothing run), if the session has room. */
 static void
-send_reply(struct serve *sv, const struct request *j, int status,
-    const char *data, size_t len, int cut)
+send_refusal(struct serve *sv, const struct request *j)
+{
+	char hdr[64];
+	size_t h;
+
+	h = askp_reply_hdr(hdr, sizeof(hdr), &j->id, ASKP_ST_SERVE, 0);
+	if (sv->s == NULL)
+		return;
+	if (!room(sv, h))
+		drop_request(sv, j);
+	else
+		send_msg(sv, hdr, h);
+}
+
+/*
+ * The replies that wait, in the order their COMMANDs ended, each when
+ * the session is empty; a job sent frees its --jobs slot.
+ */
+static void
+flush_replies(struct serve *sv)
+{
+	struct request *j;
+
+	while ((j = sv->replying) != NULL && sv->s != NULL &&
+	    sess_queued(sv->s) == 0) {
+		if ((sv->replying = j->next) == NULL)
+			sv->rtail = &sv->replying;
+		sv->nreplying--;
+		send_msg(sv, j->reply, j->rlen);
+		free_request(j);
+	}
+}
+
+/*
+ * j's reply: to the session now if it is empty and no reply waits
+ * before it, else kept with j (sv->replying). 1: j is done with, 0: it
+ * waits for the session.
+ */
+static int
+send_reply(struct serve *sv, struct request *j, int status, const char *data,
+    size_t len, int cut)
 {
 	char hdr[64];
 	size_t h;
@@ -261,11 +236,39 @@ send_reply(struct serve *sv, const struct request *j, int status,
 	h = askp_reply_hdr(hdr, sizeof(hdr), &j->id, status, cut);
 	if (len > MSG_MAX - h)
 		len = MSG_MAX - h;
-	queue_out(sv, &sv->replies, hdr, h, data, len, j->idstr);
+	if (sv->s == NULL)
+		return 1;
+	if ((j->reply = malloc(h + len)) == NULL) {
+		warn("reply to %s", j->idstr);
+		return 1;
+	}
+	memcpy(j->reply, hdr, h);
+	if (len)
+		memcpy(j->reply + h, data, len);
+	j->rlen = h + len;
+	j->next = NULL;
+	*sv->rtail = j;
+	sv->rtail = &j->next;
+	sv->nreplying++;
+	flush_replies(sv);
+	return 0;
+}
+
+static void start_next(struct serve *);
+
+static void
+on_drained(void *arg, struct sess *s)
+{
+	struct serve *sv = arg;
+
+	(void)s;
+	say_dropped(sv);
+	flush_replies(sv);
+	start_next(sv);
 }
 
 static struct request *
-new_job(struct serve *sv, const struct askp_msg *m)
+new_request(struct serve *sv, const struct askp_msg *m)
 {
 	struct request *j;
 
@@ -286,14 +289,13 @@ new_job(struct serve *sv, const struct askp_msg *m)
 }
 
 static void
-free_job(struct request *j)
+free_request(struct request *j)
 {
 	timer_del(&j->timeout);
 	free(j->payload);
+	free(j->reply);
 	free(j);
 }
-
-static void start_next(struct serve *);
 
 static void
 unlink_running(struct serve *sv, struct request *j)
@@ -325,10 +327,13 @@ on_done(void *arg, struct proc *p, int status)
 		if (cut)
 			warnx("the reply to %s is cut at %zu bytes "
 			    "(--max-reply)", j->idstr, len);
-		send_reply(sv, j, status, out, len, cut);
 		say(sv, SERVED_REPLY, j, status, len, cut);
+		timer_del(&j->timeout);
+		if (!send_reply(sv, j, status, out, len, cut))
+			j = NULL;	/* it waits for the session */
 	}
-	free_job(j);
+	if (j != NULL)
+		free_request(j);
 	if (sv->stopping && sv->nrunning == 0)
 		loop_stop(sv->loop, sv->stopping);
 	else
@@ -354,6 +359,8 @@ run(struct serve *sv, struct request *j)
 		.argv = sv->argv, .env = env, .in = j->payload,
 		.inlen = j->len, .outmax = sv->max_reply,
 		.kill_after = (int64_t)(sv->kill_after * SEC),
+		/* stopping it reaches what a `sh -c' COMMAND started */
+		.pgroup = 1,
 	};
 	int st;
 
@@ -366,9 +373,9 @@ run(struct serve *sv, struct request *j)
 		/* not found, not executable (said), or not started at all */
 		if (st != ST_NOTFOUND && st != ST_NOEXEC)
 			st = ASKP_ST_SERVE;
-		send_reply(sv, j, st, "", 0, 0);
 		say(sv, SERVED_REPLY, j, st, 0, 0);
-		free_job(j);
+		if (send_reply(sv, j, st, "", 0, 0))
+			free_request(j);
 		return;
 	}
 	/* the child has its copy of the request */
@@ -387,7 +394,8 @@ start_next(struct serve *sv)
 {
 	struct request *j;
 
-	while (sv->nrunning < sv->jobs && (j = sv->queue) != NULL &&
+	while (sv->nrunning + sv->nreplying < sv->jobs &&
+	    (j = sv->queue) != NULL &&
 	    !sv->stopping) {
 		if ((sv->queue = j->next) == NULL)
 			sv->qtail = &sv->queue;
@@ -407,16 +415,16 @@ refuse(struct serve *sv, struct request *j)
 	else
 		warnx("request %s refused: the requests waiting hold %zu "
 		    "bytes already", j->idstr, sv->qbytes);
-	send_reply(sv, j, ASKP_ST_SERVE, "", 0, 0);
+	send_refusal(sv, j);
 	say(sv, SERVED_BUSY, j, ASKP_ST_SERVE, 0, 0);
-	free_job(j);
+	free_request(j);
 }
 
 static void
 on_request(struct serve *sv, const struct event *ev, const struct askp_msg *m)
 {
 	struct askp_load ld = {
-		.running = sv->nrunning, .jobs = sv->jobs,
+		.running = sv->nrunning + sv->nreplying, .jobs = sv->jobs,
 		.queued = sv->nqueued, .max_queue = sv->max_queue,
 		.queued_bytes = sv->qbytes, .max_bytes = QUEUE_BYTES,
 	};
@@ -426,15 +434,22 @@ on_request(struct serve *sv, const struct event *ev, const struct askp_msg *m)
 	v = askp_serve(m, ADDR_OF(ev), ev->self_nodeid, &ld);
 	if (v == SV_IGNORE || sv->stopping)
 		return;
-	if ((j = new_job(sv, m)) == NULL) {
+	if ((j = new_request(sv, m)) == NULL) {
 		/* said; the asker is told it is no server */
 		return;
 	}
-	send_ack(sv, &m->id, j->idstr, v != SV_SKIP);
+	switch (send_ack(sv, j, v != SV_SKIP)) {
+	case 0:
+		drop_request(sv, j);
+		/* FALLTHROUGH */
+	case -1:
+		free_request(j);
+		return;
+	}
 	switch (v) {
 	case SV_SKIP:
 		say(sv, SERVED_SKIP, j, 0, 0, 0);
-		free_job(j);
+		free_request(j);
 		break;
 	case SV_RUN:
 		run(sv, j);
@@ -456,6 +471,24 @@ asked_by(const struct request *j, const struct cpg_address *a)
 	return addr_eq(ADDR_OF(&j->id), ADDR_OF(a));
 }
 
+/* The replies waiting for the session: to askers that left, or all. */
+static void
+drop_replies(struct serve *sv, const struct cpg_address *a)
+{
+	struct request **pp, *j;
+
+	for (pp = &sv->replying; (j = *pp) != NULL;) {
+		if (a != NULL && !asked_by(j, a)) {
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		sv->nreplying--;
+		free_request(j);
+	}
+	sv->rtail = pp;
+}
+
 /* An asker left (or all did: a == NULL): nobody awaits its answers. */
 static void
 cancel(struct serve *sv, const struct cpg_address *a)
@@ -471,7 +504,7 @@ cancel(struct serve *sv, const struct cpg_address *a)
 		sv->nqueued--;
 		sv->qbytes -= j->len;
 		say(sv, SERVED_CANCEL, j, 0, 0, 0);
-		free_job(j);
+		free_request(j);
 	}
 	sv->qtail = pp;
 	for (j = sv->running; j != NULL; j = j->next) {
@@ -481,13 +514,7 @@ cancel(struct serve *sv, const struct cpg_address *a)
 		say(sv, SERVED_CANCEL, j, 0, 0, 0);
 		proc_stop(j->proc);
 	}
-}
-
-static void
-drop_out(struct serve *sv)
-{
-	outq_drop(&sv->acks);
-	outq_drop(&sv->replies);
+	drop_replies(sv, a);
 }
 
 /* The loop has ended: what is left goes, COMMANDs still running too. */
@@ -496,15 +523,16 @@ finish(struct serve *sv)
 {
 	struct request *j;
 
-	drop_out(sv);
+	drop_replies(sv, NULL);
+	say_dropped(sv);
 	while ((j = sv->queue) != NULL) {
 		sv->queue = j->next;
-		free_job(j);
+		free_request(j);
 	}
 	while ((j = sv->running) != NULL) {
 		sv->running = j->next;
 		proc_free(j->proc);
-		free_job(j);
+		free_request(j);
 	}
 }
 
@@ -524,11 +552,11 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	case EV_CONFCHG:
 		for (i = 0; i < ev->nleft; i++)
 			cancel(sv, &ev->left[i]);
+		start_next(sv);		/* replies dropped free their slots */
 		break;
 	case EV_GAP:
 		/* back after a corosync restart: every asker saw us go */
 		cancel(sv, NULL);
-		drop_out(sv);
 		break;
 	default:
 		break;
@@ -550,7 +578,6 @@ stop(struct serve *sv, int status)
 	if (sv->s != NULL)
 		sess_leave(sv->s, 0);
 	cancel(sv, NULL);
-	drop_out(sv);
 	if (sv->nrunning == 0)
 		loop_stop(sv->loop, status);
 }
@@ -602,8 +629,13 @@ parse_opt(struct serve *sv, struct runopts *ro, int ch)
 		return opt_seconds("--kill-after", optarg,
 		    &sv->kill_after) == -1 ? ST_USAGE : ST_OK;
 	case OPT_MAX_REPLY:
-		return opt_size("--max-reply", optarg,
-		    &sv->max_reply) == -1 ? ST_USAGE : ST_OK;
+		if (opt_size("--max-reply", optarg, &sv->max_reply) == -1)
+			return ST_USAGE;
+		if (sv->max_reply > MAX_REPLY_MAX) {
+			usage_error("--max-reply is at most 1G");
+			return ST_USAGE;
+		}
+		return ST_OK;
 	case OPT_MAX_QUEUE:
 		return opt_count("--max-queue", optarg,
 		    &sv->max_queue) == -1 ? ST_USAGE : ST_OK;
@@ -681,8 +713,7 @@ cmd_serve(int argc, char **argv, struct outfmt *of)
 	/* -v's lines are text whatever the global -j says */
 	(void)of;
 	sv.qtail = &sv.queue;
-	outq_init(&sv.acks);
-	outq_init(&sv.replies);
+	sv.rtail = &sv.replying;
 	opt_init_run(&ro);
 	if ((st = parse(&sv, &ro, argc, argv)) != ST_OK)
 		return st == ST_HELP ? ST_OK : st;

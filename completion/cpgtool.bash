@@ -92,7 +92,7 @@ _cpgtool() {
 		return ;;
 	ask)
 		opts="-h --help -f --file --first --replies --nodes --ack-timeout
-			-q --quiet -N --names -j --json -e --encoding
+			--max-reply -q --quiet -N --names -j --json -e --encoding
 			-T --timestamps --intrusive $run" ;;
 	serve)
 		opts="-h --help -j --jobs --exec-timeout --kill-after

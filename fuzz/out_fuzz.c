@@ -10,9 +10,11 @@
  *         decode back to the original bytes, as a string whenever those
  *         are valid UTF-8 (NULs included);
  *   text: one line per item, no control byte but the newline, none of the
- *         above raw, the group reads back exactly, the ring id is hex;
+ *         above raw nor a bidi or zero-width format character, the group
+ *         reads back exactly, the ring id is hex;
  *   --format: a format taken from the input is either refused or renders
- *         the message exactly as each byte of it says;
+ *         the message exactly as each byte of it says (%s on a terminal:
+ *         escaped as text is, and reads back exactly);
  *   --exec's environment: NAME=VALUE strings ending in NULs, each NAME
  *         one cpgtool sets, no value with a control byte or anything that
  *         breaks a line, the group read back exactly;
@@ -53,6 +55,7 @@ static struct {
 	int		 stamps;
 	int		 exclude;
 	int		 enc;		/* 0 text, 1 base64, 2 hex */
+	int		 tty;		/* of.tty: %s escapes */
 } opt;
 
 static int json_value(void);
@@ -96,6 +99,34 @@ static int
 breaks_lines(uint32_t cp)
 {
 	return (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029;
+}
+
+/*
+ * What text may not hold raw either: the format characters that reorder
+ * a line or hide text (the bidi controls, the zero-width ones, U+FEFF,
+ * the tags). A sample of Cf, not enc.c's table.
+ */
+static int
+hides_text(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0xfeff || cp == 0xad ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0xe0001 || (cp >= 0xe0020 && cp <= 0xe007f);
+}
+
+/* Text: nothing that breaks a line or hides text, raw in [p, e). */
+static void
+check_text_raw(const char *p, const char *e)
+{
+	uint32_t cp;
+	size_t k;
+
+	for (; p < e; p += k) {
+		k = utf8((const unsigned char *)p, (size_t)(e - p), &cp);
+		CHECK(k > 0 && !breaks_lines(cp) && !hides_text(cp) &&
+		    (cp >= 0x20 || cp == '\n'));
+	}
 }
 
 static void
@@ -412,7 +443,7 @@ check_text(const char *p, size_t n, const struct cpg_name *g,
 	for (i = 0; i < n; i++)
 		CHECK(p[i] == '\n' || ((unsigned char)p[i] >= 0x20 &&
 		    p[i] != 0x7f));
-	check_raw(p, e);
+	check_text_raw(p, e);
 	for (; p < e; p = nl + 1, lines--) {
 		CHECK((nl = memchr(p, '\n', (size_t)(e - p))) != NULL);
 		if (prefix(p, nl, "holder ") || prefix(p, nl, "waiter "))
@@ -446,6 +477,29 @@ expect(const char **p, const char *e, const void *want, size_t n)
 {
 	CHECK((size_t)(e - *p) >= n && memcmp(*p, want, n) == 0);
 	*p += n;
+}
+
+/*
+ * Text-escaped bytes at *p, un-escaped unit by unit until they give the
+ * n bytes want; nothing raw on the way that a terminal would act on.
+ */
+static void
+expect_text(const char **p, const char *e, const unsigned char *want,
+    size_t n)
+{
+	const char *u, *s = *p;
+	unsigned char gd[4];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		CHECK(*p < e);
+		u = **p == '\\' ? *p + (*p + 1 < e && (*p)[1] == 'x' ? 4 : 2) :
+		    *p + 1;
+		CHECK(u <= e);
+		CHECK(untext(*p, u, gd) == 1 && gd[0] == want[i]);
+		*p = u;
+	}
+	check_text_raw(s, *p);
 }
 
 /*
@@ -496,6 +550,12 @@ check_format(const char *fmt, const char *p, size_t n, const struct event *ev)
 			expect_u(&p, e, ev->len);
 			break;
 		case 's':
+			if (opt.tty)
+				expect_text(&p, e, d, ev->len);
+			else
+				expect(&p, e, ev->data, ev->len);
+			break;
+		case 'r':
 			expect(&p, e, ev->data, ev->len);
 			break;
 		case 'x':
@@ -703,6 +763,7 @@ options(uint8_t b)
 	opt.enc = (b >> 3) & 3;
 	CHECK(fmt_option(&of, 'e', encs[opt.enc]) == OPT_TAKEN);
 	opt.enc %= 3;
+	of.tty = opt.tty = (b & 0x80) != 0;
 	CHECK(fmt_option(&of, 'q', NULL) == OPT_NOT_MINE);
 }
 

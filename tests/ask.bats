@@ -358,6 +358,16 @@ reply_nodes() {
 	    "$T/s2.err"
 }
 
+@test "ask --max-reply: a reply larger than it is printed cut, and said" {
+	server 2 "$T/s2" --max-reply 1G "$G" -- head -c 300000 /dev/zero
+	run --separate-stderr -0 cpgt 1 ask --max-reply 100K --json "$G"
+	run -0 jq -c '[.status, .size, .truncated, (.payload | length)]' \
+	    <<<"$output"
+	[ "$output" = '[0,102400,true,102400]' ]
+	grep -qE "^cpgtool: the reply of 2:[0-9]+ was cut at 102400 bytes \(--max-reply; it had 300000\)\$" \
+	    <<<"$stderr"
+}
+
 @test "binary payloads in and out, byte for byte: text, JSON, hex, 3 MiB" {
 	server 2 "$T/s2" "$G" -- cat
 	# every byte value, a NUL, a newline at the end
@@ -411,4 +421,17 @@ reply_nodes() {
 	[[ $stderr == "cpgtool: 'crmd\\x00' belongs to Pacemaker's controller"* ]]
 	run --separate-stderr -2 cpgt 1 serve 'cib\x00' -- cat
 	[[ $stderr == "cpgtool: 'cib\\x00' belongs to Pacemaker's CIB manager"* ]]
+}
+
+@test "a cancelled request stops what a sh -c COMMAND started in the background" {
+	# shellcheck disable=SC2016
+	server 2 "$T/s2" "$G" -- sh -c 'sleep 300 & echo $! >"$T/bg"; wait'
+	spawn "$T/a" 1 ask "$G" x
+	apid=$!
+	wait_for "$T/bg" '^[0-9]+$'
+	bg=$(cat "$T/bg")
+	echo "$bg" >>"$BG"
+	# the asker leaves: its request is cancelled, COMMAND's group stopped
+	kill -TERM "$apid"
+	wait_gone "$bg"
 }

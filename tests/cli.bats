@@ -191,3 +191,34 @@ bad() {
 	bad 'quorum takes no operands' quorum g
 	bad '--timestamps goes with --watch' quorum -T
 }
+
+@test "numbers: decimal only, the units listed, nothing clamped" {
+	bad "--timeout needs a number of seconds, not '0x10'" watch -t 0x10 g
+	bad "--timeout needs a number of seconds, not '0x1p4'" watch -t 0x1p4 g
+	bad "--timeout needs a number of seconds, not '1e3'" watch -t 1e3 g
+	bad "--timeout needs a number of seconds, not '1s'" watch -t 1s g
+	bad "--count needs a whole number, not '0x10'" watch -c 0x10 g
+	bad "--count needs a whole number, not '99999999999999999999'" \
+		watch -c 99999999999999999999 g
+	bad "--max-backlog needs a size in bytes*'0x10'" watch --max-backlog 0x10 g
+	bad "--max-backlog needs a size in bytes*'1.5M'" watch --max-backlog 1.5M g
+	bad "--max-backlog needs a size in bytes*'99999999999999999999K'" \
+		watch --max-backlog 99999999999999999999K g
+	bad "--interval needs a number of seconds, not '0x1'" \
+		members --watch --interval 0x1 g
+	bad "--kill-after needs a number of seconds, not '0x1'" \
+		lock --kill-after 0x1 g true
+	bad "--limit needs a whole number, not '1.0'" lock -l 1.0 g true
+	bad "--jobs needs a whole number, not '0x2'" serve --jobs 0x2 g true
+	bad "--max-queue needs a whole number, not '1e3'" \
+		serve --max-queue 1e3 g true
+	bad "--ack-timeout needs a number of seconds, not 'inf'" \
+		ask --ack-timeout inf g x
+	bad "--wait-members needs a whole number, not '+1'" \
+		send --wait-members +1 g x
+	bad "--max-reply is at most 1G" serve --max-reply 1025M g true
+	bad "--max-reply is at most 1G" ask --max-reply 2G g x
+	bad "--max-reply needs a size in bytes*'0'" ask --max-reply 0 g x
+	bad "--max-reply needs a size in bytes*'100G0'" \
+		serve --max-reply 100G0 g true
+}

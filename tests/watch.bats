@@ -231,3 +231,54 @@ load test_helper
 	[ "$status" -eq 0 ]
 	wait_for "$BATS_TEST_TMPDIR/w" "^message $G 3 [0-9]+ 7 patient$"
 }
+
+# what a hostile peer sends: a title, a screen clear, a right-to-left
+# override, and a line that would end the watcher's line early
+HOSTILE=$'\e]0;owned\a\e[2J\xe2\x80\xaeab\xe2\x81\xa6c\xe2\x80\x8b'
+
+# tty_watch I OUT FORMAT: a watch -c 1 -F FORMAT of $G on node I whose
+# stdout is a pseudo-terminal (script(1)), in the background; its
+# terminal's bytes in OUT, and a member of $G before this returns
+tty_watch() {
+	script -qefc "$TOP/tests/bin/cpgt $1 watch -c 1 -F '$3' $G" /dev/null \
+		>"$2" 2>"$2.err" 3>&- < <(sleep 30) &
+	echo $! >>"$BG"
+	wait_members "$1" "$G" 1
+}
+
+@test "on a terminal %s escapes a peer's control sequences and bidi controls" {
+	tty_watch 2 "$BATS_TEST_TMPDIR/t" '[%s]\n'
+	printf '%s' "$HOSTILE" | cpgt 1 send "$G"
+	reap "$(tail -n 1 "$BG")"
+	[ "$status" -eq 0 ]
+	# the pseudo-terminal turns \n into \r\n; nothing else is raw
+	[ "$(tr -d '\r' <"$BATS_TEST_TMPDIR/t")" = \
+		'[\x1b]0;owned\x07\x1b[2J\xe2\x80\xaeab\xe2\x81\xa6c\xe2\x80\x8b]' ]
+	LC_ALL=C run ! grep -q $'\e' "$BATS_TEST_TMPDIR/t"
+}
+
+@test "%r is raw on a terminal too, %s raw into a file" {
+	tty_watch 2 "$BATS_TEST_TMPDIR/t" '[%r]\n'
+	watcher 3 "$BATS_TEST_TMPDIR/f" -c 1 -F '[%s]\n' "$G"
+	printf '%s' "$HOSTILE" | cpgt 1 send "$G"
+	reap "$(head -n 1 "$BG")"
+	[ "$status" -eq 0 ]
+	LC_ALL=C grep -qF "[$HOSTILE]" "$BATS_TEST_TMPDIR/t"
+	wait_for "$BATS_TEST_TMPDIR/f" '^\['
+	[ "$(cat "$BATS_TEST_TMPDIR/f")" = "[$HOSTILE]" ]
+}
+
+@test "text output escapes the format characters that reorder or hide text" {
+	watcher 2 "$BATS_TEST_TMPDIR/w" "$G"
+	watcher 3 "$BATS_TEST_TMPDIR/j" --json "$G"
+	printf 'if admin\xe2\x80\xae \xe2\x81\xa6// x\xe2\x81\xa9\xef\xbb\xbf\n' |
+		cpgt 1 send "$G"
+	wait_for "$BATS_TEST_TMPDIR/w" '^message'
+	run grep '^message' "$BATS_TEST_TMPDIR/w"
+	[ "${output#* * * * * }" = \
+		'if admin\xe2\x80\xae \xe2\x81\xa6// x\xe2\x81\xa9\xef\xbb\xbf' ]
+	# JSON carries them exactly: it is for programs
+	wait_for "$BATS_TEST_TMPDIR/j" '"type":"message"'
+	run -0 jq -r 'select(.type=="message") | .payload' "$BATS_TEST_TMPDIR/j"
+	[ "$output" = $'if admin\xe2\x80\xae \xe2\x81\xa6// x\xe2\x81\xa9\xef\xbb\xbf' ]
+}

@@ -98,6 +98,9 @@ test_wire(void)
 	CHK(!parses("ask1 req 1:2:3 2,\n"));
 	CHK(!parses("ask1 req 1:2:3 -x\n"));
 	CHK(!parses("ask1 req 4294967296:2:3 -\n"));
+	CHK(!parses("ask1 req 18446744073709551617:2:3 -\n"));
+	CHK(!parses("ask1 req 1:2:03 -\n"));
+	CHK(!parses("ask1 reply 1:2:3 00 whole\n"));
 	CHK(parses("ask1 req 4294967295:0:3 -\n"));
 	CHK(!parses("ask1 ack 1:2:3 addressed "));
 	CHK(!parses("ask1 ack 1:2:3 addressed\n"));

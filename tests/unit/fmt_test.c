@@ -94,6 +94,7 @@ formats(void)
 
 	format_ok("%s: the payload raw, NUL and newline", "%s",
 	    BYTES("p\0q\n"));
+	format_ok("%r: the payload raw", "%r", BYTES("p\0q\n"));
 	format_ok("%g: the group escaped as in text", "%g",
 	    BYTES("a\\x20b\\\\\\x0a"));
 	format_ok("%n %p %l", "%n %p %l", BYTES("3 42 4"));
@@ -128,6 +129,34 @@ formats(void)
 	format_bad("\\q", "\\q", "cpgtool: invalid --format token '\\q'" SEE);
 	format_bad("%N (case matters)", "%N",
 	    "cpgtool: invalid --format token '%N'" SEE);
+}
+
+/*
+ * On a terminal %s is the payload escaped as text output escapes it
+ * (a peer's escape sequences, its bidi overrides), and %r still raw.
+ */
+static void
+terminal(void)
+{
+	static struct cpg_name g = { 1, "g" };
+	struct event ev = message();
+	const char *p;
+	size_t n;
+
+	ev.group = &g;
+	ev.data = "\x1b]0;x\a\x1b[2J\xe2\x80\xae\n";
+	ev.len = 14;
+	option('F', "%s|%r");
+	of.tty = 1;
+	p = print(&ev, &n);
+	CHECK_LIT("terminal: %s escaped, %r raw", p, n,
+	    ("\\x1b]0;x\\x07\\x1b[2J\\xe2\\x80\\xae\\x0a|"
+	    "\x1b]0;x\a\x1b[2J\xe2\x80\xae\n"));
+	of.tty = 0;
+	p = print(&ev, &n);
+	CHECK_LIT("not a terminal: %s raw", p, n,
+	    ("\x1b]0;x\a\x1b[2J\xe2\x80\xae\n|"
+	    "\x1b]0;x\a\x1b[2J\xe2\x80\xae\n"));
 }
 
 /* --format is for messages; other events keep their text lines. */
@@ -192,6 +221,7 @@ main(void)
 	if ((mem = sink_new(-1)) == NULL)
 		return 99;
 	formats();
+	terminal();
 	other_events();
 	values();
 	sink_free(mem);

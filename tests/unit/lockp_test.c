@@ -125,10 +125,44 @@ bystander(void)
 	lp_free(lp);
 }
 
+/*
+ * A newcomer's log before its state came is bounded: a member flooding
+ * the group makes it give up (exit 1, said), not grow without end.
+ */
+static void
+flooded(void)
+{
+	struct lp *lp = newcomer();
+	const struct lp_act *a;
+	char msg[64];
+	size_t i, n;
+	int warned = 0, status = -1;
+
+	/* its own request is the first entry: 65535 more fill the log */
+	for (i = 1; i <= 65535 && !lp_ended(lp); i++) {
+		snprintf(msg, sizeof(msg), "lock2 query %zu", i);
+		lp_message(lp, watcher, msg, strlen(msg), 3 * MS);
+		lp_clear(lp);
+	}
+	CHECK(!lp_ended(lp), "65536 messages logged before the state");
+	snprintf(msg, sizeof(msg), "lock2 query %zu", i);
+	lp_message(lp, watcher, msg, strlen(msg), 3 * MS);
+	a = lp_actions(lp, &n);
+	for (i = 0; i < n; i++) {
+		warned |= a[i].kind == LA_WARN;
+		if (a[i].kind == LA_EXIT)
+			status = a[i].n;
+	}
+	CHECK(lp_ended(lp) && warned && status == LP_FAIL,
+	    "... one more: it gives up, said, status %d", status);
+	lp_free(lp);
+}
+
 int
 main(void)
 {
 	silent();
 	bystander();
+	flooded();
 	return unit_end();
 }

@@ -114,6 +114,15 @@ refusals(void)
 		"lock2 request 1 q 1 3600001",		/* --kill-after */
 		"lock2 request 1 q 1 5 ",		/* trailing space */
 		"lock2 request 1 q -1 5",
+		"lock2 request 1 q 01 5",		/* leading zeros */
+		"lock2 request 1 q 1 05",
+		"lock2 request 1 q 18446744073709551616 5",	/* 2^64 */
+		"lock2 query 007",
+		"lock2 init 1 0x3.1a",			/* no 0x */
+		"lock2 init 1 03.1a",
+		"lock2 init 1 3.01a",
+		"lock2 init 1 3.10000000000000000",	/* over 64 bits */
+		"lock2 init 1 100000000.1",		/* over 32 bits */
 		"lock2 query",
 		"lock2 query 1 2",
 		"lock2 init 1",

@@ -113,12 +113,26 @@ test_numbers(void)
 	count_bad("");
 	count_bad("1e3");
 	count_bad("12abc");
+	count_bad("0x10");
+	count_bad("1.0");
+	count_bad("99999999999999999999999");
 
 	seconds_ok("0", 0);
 	seconds_ok("0.5", 0.5);
 	seconds_ok(".25", 0.25);
-	seconds_ok("1e3", 1000);
+	seconds_ok("1.", 1);
 	seconds_ok("1000000000", 1e9);
+	seconds_ok("999999999.5", 999999999.5);
+	seconds_bad("1000000000.5");
+	seconds_bad("1e3");			/* decimal only */
+	seconds_bad("0x10");			/* strtod's hex */
+	seconds_bad("0x1p4");			/* a hex float */
+	seconds_bad("1.5.");
+	seconds_bad(".");
+	seconds_bad("+1");
+	seconds_bad(" 1");
+	seconds_bad("1 ");
+	seconds_bad("99999999999999999999999");
 	seconds_bad("1000000001");
 	seconds_bad("-1");
 	seconds_bad("nan");
@@ -139,6 +153,10 @@ test_numbers(void)
 	size_bad("K");
 	size_bad("-1");
 	size_bad("");
+	size_bad("0x10");
+	size_bad("1.5M");
+	size_bad("1 M");
+	size_bad("99999999999999999999999");
 	size_bad("18014398509481984K");		/* 2^54 KiB: 2^64 bytes */
 	size_ok("18014398509481983K", (size_t)18014398509481983 << 10);
 }

@@ -292,6 +292,42 @@ t_truncated(void)
 	    "in_null", ok);
 }
 
+/*
+ * The buffer grows as output comes: an outmax far past memory costs only
+ * what is written, and a bound that is no power of two is kept exactly.
+ */
+static void
+t_outmax_grown(void)
+{
+	struct proc_opts o = {
+		.argv = argv_of("printf", "hi", NULL),
+		.outmax = SIZE_MAX / 2, .in_null = 1,
+	};
+	struct run r;
+	int ok = 1;
+
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= CHECK(r.outlen == 2 && !r.truncated && memcmp(r.out, "hi", 2) == 0);
+	free(r.out);
+	o.argv = argv_of("head", "-c", "1000000");
+	o.in_null = 0;
+	o.in = pattern(1000000);
+	o.inlen = 1000000;
+	o.outmax = 150001;
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= CHECK(r.outlen == 150001 && r.truncated &&
+	    memcmp(r.out, o.in, 150001) == 0);
+	free(r.out);
+	o.outmax = 1000000;
+	ok &= CHECK(run(&o, &r, 0) == ST_OK && r.status == 0);
+	ok &= CHECK(r.outlen == 1000000 && !r.truncated &&
+	    memcmp(r.out, o.in, 1000000) == 0);
+	free(r.out);
+	free((char *)o.in);
+	result("stdout's buffer grows as it comes: an outmax of SIZE_MAX / 2 "
+	    "takes 2 bytes; 150001 kept exactly", ok);
+}
+
 static void
 t_env(void)
 {
@@ -494,6 +530,7 @@ main(void)
 	t_stdin_stdout();
 	t_stdin_unread();
 	t_truncated();
+	t_outmax_grown();
 	t_env();
 	t_stop();
 	t_pgroup();

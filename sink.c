@@ -9,11 +9,14 @@
  * first.
  */
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +27,21 @@
 #include "util.h"
 
 static struct sink stdsinks[] = {
-	{ .fd = STDOUT_FILENO, .oldfl = -1 },
-	{ .fd = STDERR_FILENO, .oldfl = -1 },
+	{ .fd = STDOUT_FILENO },
+	{ .fd = STDERR_FILENO },
+};
+
+/*
+ * How a pipe or socket is written without blocking, a write at a time:
+ * its open file description is shared with whoever else writes there (a
+ * shell's pipeline, journald's socket), so O_NONBLOCK, which a SIGKILL
+ * would leave set for all of them, is never set on it.
+ */
+enum sink_nowait {
+	NW_NONE,	/* a terminal, a file: written as usual */
+	NW_RWF,		/* pwritev2(RWF_NOWAIT): pipes and sockets */
+	NW_SEND,	/* a socket, RWF_NOWAIT refused: send(MSG_DONTWAIT) */
+	NW_POLL,	/* a pipe, RWF_NOWAIT refused: PIPE_BUF on POLLOUT */
 };
 struct sink *const sink_stdout = &stdsinks[0];
 struct sink *const sink_stderr = &stdsinks[1];
@@ -103,7 +119,6 @@ sink_new(int fd)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->fd = fd;
-	s->oldfl = -1;
 	s->heap = 1;
 	return s;
 }
@@ -116,7 +131,7 @@ void
 sink_fixed(struct sink *s, char *buf, size_t cap)
 {
 	*s = (struct sink){
-		.buf = buf, .cap = cap, .fd = -1, .oldfl = -1, .fixed = 1,
+		.buf = buf, .cap = cap, .fd = -1, .fixed = 1,
 	};
 }
 
@@ -140,29 +155,63 @@ sink_free(struct sink *s)
 
 /*
  * Before a sink is written: a closed standard stream is an error; a pipe
- * or socket is written without blocking, so the loop keeps dispatching
- * while a slow reader catches up (corosync would otherwise queue for us
- * without bound); terminals and files are written as usual.
+ * or socket is written without blocking (enum sink_nowait), so the loop
+ * keeps dispatching while a slow reader catches up (corosync would
+ * otherwise queue for us without bound); terminals and files are written
+ * as usual.
  */
 int
 sink_start(struct sink *s)
 {
 	static const char *const std[] = { "input", "output", "error" };
 	struct stat st;
-	int fl;
 
 	if (s->fd >= 0 && s->fd <= 2 && (std_closed & (1u << s->fd))) {
 		warnx("standard %s is closed", std[s->fd]);
 		return ST_FAIL;
 	}
-	if (s->fd < 0 || fstat(s->fd, &st) == -1 ||
-	    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
-		return ST_OK;
-	if ((fl = fcntl(s->fd, F_GETFL)) == -1 ||
-	    fcntl(s->fd, F_SETFL, fl | O_NONBLOCK) == -1)
-		return ST_OK;
-	s->oldfl = fl;
+	if (s->fd >= 0 && fstat(s->fd, &st) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		s->nowait = NW_RWF;
 	return ST_OK;
+}
+
+/*
+ * One write that does not block on a pipe or socket: the bytes taken, or
+ * -1 and errno (EAGAIN: none now). Kernels before pipes and sockets took
+ * RWF_NOWAIT (EOPNOTSUPP) get send(MSG_DONTWAIT), or, on a pipe, no more
+ * than PIPE_BUF when poll says there is room: a pipe with room for one
+ * page takes that many without blocking.
+ */
+static ssize_t
+put_fd(struct sink *s, const char *p, size_t n)
+{
+	struct iovec iov = { .iov_base = (void *)p, .iov_len = n };
+	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+	struct stat st;
+	ssize_t w;
+
+	switch (s->nowait) {
+	case NW_NONE:
+		return write(s->fd, p, n);
+	case NW_RWF:
+		if ((w = pwritev2(s->fd, &iov, 1, -1, RWF_NOWAIT)) != -1 ||
+		    errno != EOPNOTSUPP)
+			return w;
+		s->nowait = fstat(s->fd, &st) == 0 && S_ISSOCK(st.st_mode) ?
+		    NW_SEND : NW_POLL;
+		return put_fd(s, p, n);
+	case NW_SEND:
+		return send(s->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	default:
+		if (poll(&pfd, 1, 0) == -1)
+			return -1;
+		if (!(pfd.revents & (POLLOUT | POLLERR))) {
+			errno = EAGAIN;
+			return -1;
+		}
+		return write(s->fd, p, n < PIPE_BUF ? n : PIPE_BUF);
+	}
 }
 
 /* Nothing pending: a buffer that grew for a burst is given back. */
@@ -189,7 +238,7 @@ sink_flush(struct sink *s)
 	ssize_t n;
 
 	while (s->fd >= 0 && s->off < s->len) {
-		n = write(s->fd, s->buf + s->off, s->len - s->off);
+		n = put_fd(s, s->buf + s->off, s->len - s->off);
 		if (n >= 0) {
 			s->off += (size_t)n;
 			continue;
@@ -241,17 +290,15 @@ sink_drop(struct sink *s)
 }
 
 /*
- * Write the rest (blocking now) and restore the fd's flags: the exit
- * status, with one line on stderr for a failure not yet told.
+ * Write the rest, blocking now: the exit status, with one line on stderr
+ * for a failure not yet told.
  */
 int
 sink_stop(struct sink *s)
 {
 	int st = ST_OK;
 
-	if (s->oldfl != -1)
-		fcntl(s->fd, F_SETFL, s->oldfl);
-	s->oldfl = -1;
+	s->nowait = NW_NONE;
 	if (s->error && !s->told) {
 		warnx("output lost: %s", strerror(s->error));
 		s->told = 1;

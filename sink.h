@@ -24,7 +24,8 @@ struct sink {
 	size_t		 off;		/* bytes of buf already written */
 	size_t		 cap;
 	int		 fd;		/* -1: a memory sink */
-	int		 oldfl;		/* fd's flags before O_NONBLOCK; -1 */
+	int		 nowait;	/* enum sink_nowait: how fd is written
+					   without blocking, if it is */
 	int		 fixed;		/* buf is not ours: never grown */
 	int		 heap;		/* made by sink_new */
 	int		 broken;	/* the reader closed the pipe */

@@ -27,6 +27,17 @@ static struct {
 	size_t		 len;
 } tcache = { .sec = -1 };
 
+static void	 big(struct sink *, int, const void *, size_t);
+static int	 utf8_valid(const unsigned char *, size_t);
+
+/* What a big run is encoded as, a chunk at a time (big, fill). */
+enum big_kind {
+	BK_TEXT,
+	BK_JSTR,
+	BK_HEX,
+	BK_BASE64,
+};
+
 /* A number in decimal. */
 void
 enc_u(struct sink *s, uint64_t v)
@@ -115,6 +126,10 @@ enc_text(struct sink *s, const void *data, size_t n, int name)
 	size_t i = 0, run, k;
 	uint32_t cp;
 
+	if (!name && sink_chunked(s, n)) {
+		big(s, BK_TEXT, data, n);
+		return;
+	}
 	while (i < n) {
 		for (run = i; run < n && p[run] > (name ? 0x20 : 0x1f) &&
 		    p[run] < 0x7f && p[run] != '\\'; run++)
@@ -141,6 +156,10 @@ enc_hex(struct sink *s, const void *data, size_t n)
 	char *d;
 	size_t i;
 
+	if (sink_chunked(s, n)) {
+		big(s, BK_HEX, data, n);
+		return;
+	}
 	if (n > SIZE_MAX / 2 || !sink_reserve(s, n * 2))
 		return;
 	for (d = sink_tail(s), i = 0; i < n; i++) {
@@ -158,6 +177,10 @@ enc_base64(struct sink *s, const void *data, size_t n)
 	size_t i;
 	char *d;
 
+	if (sink_chunked(s, n)) {
+		big(s, BK_BASE64, data, n);
+		return;
+	}
 	if (!sink_reserve(s, (n + 2) / 3 * 4))
 		return;
 	d = sink_tail(s);
@@ -221,6 +244,12 @@ enc_jstr(struct sink *s, const void *data, size_t n)
 	size_t m = sink_mark(s), i = 0, run, k;
 	uint32_t cp;
 
+	if (sink_chunked(s, n)) {
+		if (!utf8_valid(p, n))
+			return 0;
+		big(s, BK_JSTR, data, n);
+		return 1;
+	}
 	while (i < n) {
 		for (run = i; run < n && jplain[p[run]]; run++)
 			;
@@ -242,6 +271,90 @@ enc_jstr(struct sink *s, const void *data, size_t n)
 		i += k;
 	}
 	return 1;
+}
+
+/* Whether bytes are valid UTF-8 all through: a JSON string can carry them. */
+static int
+utf8_valid(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = utf8_seq(p + i, n - i, &cp)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/*
+ * Where a chunk of text from off may end: SINK_STEP on, but never inside
+ * a UTF-8 sequence, which the chunk would then escape byte by byte where
+ * the whole run passes it (a sequence is at most 4 bytes: only a lead
+ * byte among the last 3 can reach past the end).
+ */
+static size_t
+chunk_end(const unsigned char *p, size_t n, size_t off)
+{
+	size_t e = off + SINK_STEP, i, k;
+
+	if (e >= n)
+		return n;
+	for (i = e - 1; i + 3 >= e && p[i] >= 0x80; i--) {
+		if (p[i] < 0xc0)
+			continue;
+		k = p[i] < 0xe0 ? 2 : p[i] < 0xf0 ? 3 : 4;
+		return i + k > e ? i : e;
+	}
+	return e;
+}
+
+/*
+ * The next chunk of a big run, from *off: each chunk encoded as the
+ * whole run would be there, so that the chunks, one after the other, are
+ * byte for byte its encoding (base64 and hex chunks start at multiples
+ * of SINK_STEP, a multiple of 3).
+ */
+static void
+fill(struct sink *s, int kind, const void *data, size_t n, size_t *off)
+{
+	const unsigned char *p = data;
+	size_t e;
+
+	if (kind == BK_TEXT || kind == BK_JSTR)
+		e = chunk_end(p, n, *off);
+	else
+		e = n - *off < SINK_STEP ? n : *off + SINK_STEP;
+	if (kind == BK_TEXT)
+		enc_text(s, p + *off, e - *off, 0);
+	else if (kind == BK_JSTR)
+		(void)enc_jstr(s, p + *off, e - *off);
+	else if (kind == BK_HEX)
+		enc_hex(s, p + *off, e - *off);
+	else
+		enc_base64(s, p + *off, e - *off);
+	*off = e;
+}
+
+/*
+ * A big run (sink_chunked): left for later in a sink that defers, or
+ * encoded a chunk at a time, a sink on a fd writing each before the next
+ * is made.
+ */
+static void
+big(struct sink *s, int kind, const void *data, size_t n)
+{
+	size_t off = 0;
+
+	if (sink_defer(s, fill, kind, data, n))
+		return;
+	while (off < n && (s->fd < 0 || sink_stream(s)))
+		fill(s, kind, data, n, &off);
 }
 
 /* "key":"..." or "key_base64":"..." when the bytes are not UTF-8. */

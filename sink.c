@@ -43,6 +43,8 @@ enum sink_nowait {
 	NW_SEND,	/* a socket, RWF_NOWAIT refused: send(MSG_DONTWAIT) */
 	NW_POLL,	/* a pipe, RWF_NOWAIT refused: PIPE_BUF on POLLOUT */
 };
+static ssize_t	 put_fd(struct sink *, const char *, size_t);
+
 struct sink *const sink_stdout = &stdsinks[0];
 struct sink *const sink_stderr = &stdsinks[1];
 
@@ -51,6 +53,13 @@ struct sink *const sink_stderr = &stdsinks[1];
  * burst or a big message is given back. sess.c dispatches well under it.
  */
 #define SINK_CHUNK	65536
+
+/*
+ * How long a big message waits for a reader that takes nothing (ms):
+ * past that the reader is a slow one like any other, and the rest is
+ * buffered as the loop buffers between events, up to --max-backlog.
+ */
+#define SINK_STALL	100
 
 /*
  * sink_reserve()'s slow path: compact or grow the buffer. Out of memory,
@@ -65,6 +74,7 @@ sink_grow(struct sink *s, size_t n)
 
 	if (s->off > 0 && (s->off == s->len || s->off > s->cap / 2)) {
 		memmove(s->buf, s->buf + s->off, s->len - s->off);
+		s->gone += s->off;
 		s->len -= s->off;
 		s->off = 0;
 		if (s->cap - s->len >= n)
@@ -87,16 +97,48 @@ lost:
 }
 
 /*
+ * sink_put()'s slow path: a run that does not fit. A big one into a sink
+ * that streams goes a chunk at a time, each written before the next is
+ * copied (sink_stream).
+ */
+void
+sink_put_big(struct sink *s, const void *p, size_t n)
+{
+	const char *c = p;
+	size_t k;
+
+	if (!sink_chunked(s, n) || s->fd < 0) {
+		if (!sink_grow(s, n))
+			return;
+		memcpy(s->buf + s->len, p, n);
+		s->len += n;
+		return;
+	}
+	while (n > 0 && sink_stream(s)) {
+		k = n < SINK_STEP ? n : SINK_STEP;
+		if (!sink_reserve(s, k))
+			return;
+		memcpy(s->buf + s->len, c, k);
+		s->len += k;
+		c += k;
+		n -= k;
+	}
+}
+
+/*
  * Every item (an event, a member list) is begun and ended: one that lost
  * bytes for want of memory is taken back whole, never printed cut short,
- * and once a sink has lost output nothing more goes in.
+ * and once a sink has lost output nothing more goes in. An item that
+ * streamed (a big message) and then failed may have gone out in part:
+ * the rest is taken back, and the failure said as for lost output.
  */
 int
 sink_begin_item(struct sink *s, size_t *m)
 {
 	/* also: buf is allocated, so an empty put never copies to NULL */
-	if (s->error || !sink_reserve(s, 1))
+	if (s->error || s->over || !sink_reserve(s, 1))
 		return 0;
+	s->stalled = 0;
 	*m = sink_mark(s);
 	return 1;
 }
@@ -104,10 +146,123 @@ sink_begin_item(struct sink *s, size_t *m)
 int
 sink_end_item(struct sink *s, size_t m)
 {
-	if (s->error == 0)
+	if (s->error == 0 && !s->over)
 		return 1;
 	sink_rewind(s, m);
 	return 0;
+}
+
+/* One write after another until the fd takes no more: 0, or -1 (errno). */
+static int
+put_pending(struct sink *s)
+{
+	ssize_t n;
+
+	while (s->off < s->len) {
+		n = put_fd(s, s->buf + s->off, s->len - s->off);
+		if (n >= 0)
+			s->off += (size_t)n;
+		else if (errno == EAGAIN)
+			return 0;
+		else if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A pipe or socket that has not taken SINK_BIG of a big message yet:
+ * wait for its reader (poll, the loop's signals still blocked) as long
+ * as it takes something within SINK_STALL, so that what one message
+ * costs stays its own size; 1 if there is room again.
+ */
+static int
+wait_reader(struct sink *s)
+{
+	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+
+	if (s->stalled || s->nowait == NW_NONE || sink_pending(s) <= SINK_BIG)
+		return 0;
+	if (poll(&pfd, 1, SINK_STALL) == 1)
+		return 1;
+	s->stalled = 1;
+	return 0;
+}
+
+/*
+ * Between two chunks of a big run: what is pending goes to the fd (as
+ * wait_reader says), and the room it leaves is used again. 0 if the run
+ * is to stop: the fd failed (told at the next sink_flush), the bound
+ * (sink_limit) was passed, or memory ran out.
+ */
+int
+sink_stream(struct sink *s)
+{
+	if (s->fd >= 0 && s->werr == 0 && !s->broken) {
+		do {
+			if (put_pending(s) == 0)
+				continue;
+			if (errno == EPIPE)
+				s->broken = 1;
+			s->werr = errno;
+			s->off = s->len;
+			break;
+		} while (wait_reader(s));
+		if (s->off == s->len) {
+			s->gone += s->len;
+			s->off = s->len = 0;
+		}
+	}
+	if (s->limit > 0 && sink_pending(s) > s->limit)
+		s->over = 1;
+	return !(s->error || s->over || s->werr || s->broken);
+}
+
+/*
+ * A memory sink that defers: one big run (sink_chunked) is not encoded
+ * now but left where it goes, to be encoded as its bytes are read; the
+ * caller keeps the data it points to (sink_later).
+ */
+void
+sink_deferring(struct sink *s)
+{
+	s->defer = 1;
+}
+
+/* Leave a run for later: 1, or 0 if one is already left (encode it now). */
+int
+sink_defer(struct sink *s, sink_fill_fn *fill, int kind, const void *data,
+    size_t n)
+{
+	if (!s->defer || s->later.fill != NULL)
+		return 0;
+	s->later = (struct sink_later){
+		.fill = fill, .kind = kind, .data = data, .n = n,
+		.at = s->len - s->off,
+	};
+	return 1;
+}
+
+/* The run left for later, if any: 1 and *l. */
+int
+sink_later(const struct sink *s, struct sink_later *l)
+{
+	*l = s->later;
+	return l->fill != NULL;
+}
+
+/* At most n bytes pending while a big run streams; 0: no bound. */
+void
+sink_limit(struct sink *s, size_t n)
+{
+	s->limit = n;
+}
+
+/* The bound was passed. */
+int
+sink_over(const struct sink *s)
+{
+	return s->over;
 }
 
 /* A sink on fd, or in memory if fd is -1; NULL if out of memory. */
@@ -218,6 +373,7 @@ put_fd(struct sink *s, const char *p, size_t n)
 static void
 settle(struct sink *s)
 {
+	s->gone += s->len;
 	s->off = s->len = 0;
 	if (s->cap > SINK_CHUNK && !s->fixed) {
 		free(s->buf);
@@ -235,24 +391,18 @@ settle(struct sink *s)
 int
 sink_flush(struct sink *s)
 {
-	ssize_t n;
-
-	while (s->fd >= 0 && s->off < s->len) {
-		n = put_fd(s, s->buf + s->off, s->len - s->off);
-		if (n >= 0) {
-			s->off += (size_t)n;
-			continue;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN)
-			return 0;
+	if (s->fd >= 0 && s->werr == 0 && put_pending(s) == -1) {
 		if (errno == EPIPE)
 			s->broken = 1;
+		s->werr = errno;
+	}
+	if (s->werr) {
 		s->off = s->len = 0;
+		errno = s->werr;
+		s->werr = 0;
 		return -1;
 	}
-	if (s->fd >= 0)
+	if (s->fd >= 0 && s->off == s->len)
 		settle(s);
 	if (s->error && !s->told) {
 		s->told = 1;

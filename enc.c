@@ -28,6 +28,7 @@ static struct {
 } tcache = { .sec = -1 };
 
 static void	 big(struct sink *, int, const void *, size_t);
+static size_t	 plain_run(const unsigned char *, size_t, unsigned, unsigned);
 static int	 utf8_valid(const unsigned char *, size_t);
 
 /* What a big run is encoded as, a chunk at a time (big, fill). */
@@ -131,7 +132,8 @@ enc_text(struct sink *s, const void *data, size_t n, int name)
 		return;
 	}
 	while (i < n) {
-		for (run = i; run < n && p[run] > (name ? 0x20 : 0x1f) &&
+		run = i + plain_run(p + i, n - i, name ? 0x21 : 0x20, '\\');
+		for (; run < n && p[run] > (name ? 0x20 : 0x1f) &&
 		    p[run] < 0x7f && p[run] != '\\'; run++)
 			;
 		sink_put(s, p + i, run - i);
@@ -251,7 +253,8 @@ enc_jstr(struct sink *s, const void *data, size_t n)
 		return 1;
 	}
 	while (i < n) {
-		for (run = i; run < n && jplain[p[run]]; run++)
+		run = i + plain_run(p + i, n - i, 0x20, '"');
+		for (; run < n && jplain[p[run]]; run++)
 			;
 		sink_put(s, p + i, run - i);
 		if ((i = run) == n)
@@ -271,6 +274,34 @@ enc_jstr(struct sink *s, const void *data, size_t n)
 		i += k;
 	}
 	return 1;
+}
+
+/* 16 bytes as one value: GCC's vector extension (SSE2, NEON, or words) */
+typedef signed char v16 __attribute__((vector_size(16)));
+
+/*
+ * How many of the first bytes at p, 16 at a time, pass as they are: none
+ * below lo or above 0x7e (signed, the bytes from 0x80 are below lo),
+ * none a backslash or `q'. Most of a payload is plain ASCII, and 16
+ * bytes are a few vector operations where a byte at a time is a branch
+ * each; the caller looks at the rest byte by byte.
+ */
+static size_t
+plain_run(const unsigned char *p, size_t n, unsigned lo, unsigned q)
+{
+	v16 x, bad;
+	uint64_t w[2];
+	size_t i;
+
+	for (i = 0; i + 16 <= n; i += 16) {
+		memcpy(&x, p + i, 16);
+		bad = (x < (signed char)lo) | (x > 0x7e) | (x == '\\') |
+		    (x == (signed char)q);
+		memcpy(w, &bad, 16);
+		if (w[0] | w[1])
+			break;
+	}
+	return i;
 }
 
 /* Whether bytes are valid UTF-8 all through: a JSON string can carry them. */

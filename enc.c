@@ -39,15 +39,26 @@ enum big_kind {
 	BK_BASE64,
 };
 
-/* A number in decimal. */
+/* A number in decimal, two digits at a time. */
 void
 enc_u(struct sink *s, uint64_t v)
 {
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324"
+	    "25262728293031323334353637383940414243444546474849"
+	    "50515253545556575859606162636465666768697071727374"
+	    "75767778798081828384858687888990919293949596979899";
 	char tmp[20], *p = tmp + sizeof(tmp);
 
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
+	for (; v >= 100; v /= 100) {
+		p -= 2;
+		memcpy(p, pairs + v % 100 * 2, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + v * 2, 2);
+	} else
+		*--p = (char)('0' + v);
 	sink_put(s, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 

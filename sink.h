@@ -10,6 +10,7 @@
 #define SINK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /*
@@ -125,6 +126,33 @@ sink_wrote(struct sink *s, size_t n)
 	s->len += n;
 }
 
+/*
+ * Most runs put are short (a number, a key, a name): up to 16 bytes are
+ * two loads and two stores, not a call to memcpy.
+ */
+static inline void
+sink_copy(char *d, const char *c, size_t n)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		memcpy(&a, c, 8);
+		memcpy(&b, c + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&x, c, 4);
+		memcpy(&y, c + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n > 0) {
+		d[0] = c[0];
+		d[n / 2] = c[n / 2];
+		d[n - 1] = c[n - 1];
+	}
+}
+
 static inline void
 sink_put(struct sink *s, const void *p, size_t n)
 {
@@ -132,7 +160,10 @@ sink_put(struct sink *s, const void *p, size_t n)
 		sink_put_big(s, p, n);
 		return;
 	}
-	memcpy(s->buf + s->len, p, n);
+	if (n <= 16)
+		sink_copy(s->buf + s->len, p, n);
+	else
+		memcpy(s->buf + s->len, p, n);
 	s->len += n;
 }
 

@@ -59,7 +59,7 @@ struct sink *const sink_stderr = &stdsinks[1];
  * past that the reader is a slow one like any other, and the rest is
  * buffered as the loop buffers between events, up to --max-backlog.
  */
-#define SINK_STALL	100
+#define SINK_STALL	500
 
 /*
  * sink_reserve()'s slow path: compact or grow the buffer. Out of memory,

@@ -240,7 +240,7 @@ job_read(void *arg, const char **p)
 			n = at;
 		} else if (j->part == 1 && j->doff < l->n) {
 			sink_rewind(j->chunk, 0);
-			l->fill(j->chunk, l->kind, j->data, l->n, &j->doff);
+			l->fill(j->chunk, l->kind, l->data, l->n, &j->doff);
 			*p = sink_data(j->chunk, &n);
 			continue;
 		} else if (j->part == 2) {

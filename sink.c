@@ -446,9 +446,19 @@ sink_drop(struct sink *s)
 int
 sink_stop(struct sink *s)
 {
+	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
 	int st = ST_OK;
 
 	s->nowait = NW_NONE;
+	/* a description made non-blocking by another writer: wait anyway */
+	while (s->fd >= 0 && s->werr == 0 && s->off < s->len) {
+		if (put_pending(s) == -1) {
+			if (errno == EPIPE)
+				s->broken = 1;
+			s->werr = errno;
+		} else if (s->off < s->len)
+			(void)poll(&pfd, 1, -1);
+	}
 	if (s->error && !s->told) {
 		warnx("output lost: %s", strerror(s->error));
 		s->told = 1;

@@ -28,15 +28,38 @@ static struct {
 	size_t		 len;
 } tcache = { .sec = -1 };
 
-/* A number in decimal. */
+static void	 big(struct sink *, int, const void *, size_t);
+static size_t	 plain_run(const unsigned char *, size_t, unsigned, unsigned);
+static int	 utf8_valid(const unsigned char *, size_t);
+
+/* What a big run is encoded as, a chunk at a time (big, fill). */
+enum big_kind {
+	BK_TEXT,
+	BK_JSTR,
+	BK_HEX,
+	BK_BASE64,
+};
+
+/* A number in decimal, two digits at a time. */
 void
 enc_u(struct sink *s, uint64_t v)
 {
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324"
+	    "25262728293031323334353637383940414243444546474849"
+	    "50515253545556575859606162636465666768697071727374"
+	    "75767778798081828384858687888990919293949596979899";
 	char tmp[20], *p = tmp + sizeof(tmp);
 
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
+	for (; v >= 100; v /= 100) {
+		p -= 2;
+		memcpy(p, pairs + v % 100 * 2, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + v * 2, 2);
+	} else
+		*--p = (char)('0' + v);
 	sink_put(s, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
@@ -152,8 +175,13 @@ enc_text(struct sink *s, const void *data, size_t n, int name)
 	size_t i = 0, run, k;
 	uint32_t cp;
 
+	if (!name && sink_chunked(s, n)) {
+		big(s, BK_TEXT, data, n);
+		return;
+	}
 	while (i < n) {
-		for (run = i; run < n && p[run] > (name ? 0x20 : 0x1f) &&
+		run = i + plain_run(p + i, n - i, name ? 0x21 : 0x20, '\\');
+		for (; run < n && p[run] > (name ? 0x20 : 0x1f) &&
 		    p[run] < 0x7f && p[run] != '\\'; run++)
 			;
 		sink_put(s, p + i, run - i);
@@ -178,6 +206,10 @@ enc_hex(struct sink *s, const void *data, size_t n)
 	char *d;
 	size_t i;
 
+	if (sink_chunked(s, n)) {
+		big(s, BK_HEX, data, n);
+		return;
+	}
 	if (n > SIZE_MAX / 2 || !sink_reserve(s, n * 2))
 		return;
 	for (d = sink_tail(s), i = 0; i < n; i++) {
@@ -195,6 +227,10 @@ enc_base64(struct sink *s, const void *data, size_t n)
 	size_t i;
 	char *d;
 
+	if (sink_chunked(s, n)) {
+		big(s, BK_BASE64, data, n);
+		return;
+	}
 	if (!sink_reserve(s, (n + 2) / 3 * 4))
 		return;
 	d = sink_tail(s);
@@ -258,8 +294,15 @@ enc_jstr(struct sink *s, const void *data, size_t n)
 	size_t m = sink_mark(s), i = 0, run, k;
 	uint32_t cp;
 
+	if (sink_chunked(s, n)) {
+		if (!utf8_valid(p, n))
+			return 0;
+		big(s, BK_JSTR, data, n);
+		return 1;
+	}
 	while (i < n) {
-		for (run = i; run < n && jplain[p[run]]; run++)
+		run = i + plain_run(p + i, n - i, 0x20, '"');
+		for (; run < n && jplain[p[run]]; run++)
 			;
 		sink_put(s, p + i, run - i);
 		if ((i = run) == n)
@@ -279,6 +322,118 @@ enc_jstr(struct sink *s, const void *data, size_t n)
 		i += k;
 	}
 	return 1;
+}
+
+/* 16 bytes as one value: GCC's vector extension (SSE2, NEON, or words) */
+typedef signed char v16 __attribute__((vector_size(16)));
+
+/*
+ * How many of the first bytes at p, 16 at a time, pass as they are: none
+ * below lo or above 0x7e (signed, the bytes from 0x80 are below lo),
+ * none a backslash or `q'. Most of a payload is plain ASCII, and 16
+ * bytes are a few vector operations where a byte at a time is a branch
+ * each; the caller looks at the rest byte by byte.
+ */
+static size_t
+plain_run(const unsigned char *p, size_t n, unsigned lo, unsigned q)
+{
+	v16 x, bad;
+	uint64_t w[2];
+	size_t i;
+
+	for (i = 0; i + 16 <= n; i += 16) {
+		memcpy(&x, p + i, 16);
+		bad = (x < (signed char)lo) | (x > 0x7e) | (x == '\\') |
+		    (x == (signed char)q);
+		memcpy(w, &bad, 16);
+		if (w[0] | w[1])
+			break;
+	}
+	return i;
+}
+
+/* Whether bytes are valid UTF-8 all through: a JSON string can carry them. */
+static int
+utf8_valid(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = utf8_seq(p + i, n - i, &cp)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/*
+ * Where a chunk of text from off may end: SINK_STEP on, but never inside
+ * a UTF-8 sequence, which the chunk would then escape byte by byte where
+ * the whole run passes it (a sequence is at most 4 bytes: only a lead
+ * byte among the last 3 can reach past the end).
+ */
+static size_t
+chunk_end(const unsigned char *p, size_t n, size_t off)
+{
+	size_t e = off + SINK_STEP, i, k;
+
+	if (e >= n)
+		return n;
+	for (i = e - 1; i + 3 >= e && p[i] >= 0x80; i--) {
+		if (p[i] < 0xc0)
+			continue;
+		k = p[i] < 0xe0 ? 2 : p[i] < 0xf0 ? 3 : 4;
+		return i + k > e ? i : e;
+	}
+	return e;
+}
+
+/*
+ * The next chunk of a big run, from *off: each chunk encoded as the
+ * whole run would be there, so that the chunks, one after the other, are
+ * byte for byte its encoding (base64 and hex chunks start at multiples
+ * of SINK_STEP, a multiple of 3).
+ */
+static void
+fill(struct sink *s, int kind, const void *data, size_t n, size_t *off)
+{
+	const unsigned char *p = data;
+	size_t e;
+
+	if (kind == BK_TEXT || kind == BK_JSTR)
+		e = chunk_end(p, n, *off);
+	else
+		e = n - *off < SINK_STEP ? n : *off + SINK_STEP;
+	if (kind == BK_TEXT)
+		enc_text(s, p + *off, e - *off, 0);
+	else if (kind == BK_JSTR)
+		(void)enc_jstr(s, p + *off, e - *off);
+	else if (kind == BK_HEX)
+		enc_hex(s, p + *off, e - *off);
+	else
+		enc_base64(s, p + *off, e - *off);
+	*off = e;
+}
+
+/*
+ * A big run (sink_chunked): left for later in a sink that defers, or
+ * encoded a chunk at a time, a sink on a fd writing each before the next
+ * is made.
+ */
+static void
+big(struct sink *s, int kind, const void *data, size_t n)
+{
+	size_t off = 0;
+
+	if (sink_defer(s, fill, kind, data, n))
+		return;
+	while (off < n && (s->fd < 0 || sink_stream(s)))
+		fill(s, kind, data, n, &off);
 }
 
 /* "key":"..." or "key_base64":"..." when the bytes are not UTF-8. */

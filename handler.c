@@ -6,9 +6,13 @@
  * Each event is queued as its handler will get it: the JSON line --json
  * prints (its stdin) and the CPGTOOL_* variables (its environment), both
  * rendered by the output layer at once, so an event waiting in the queue
- * is what it was when it came. The queue is bounded by bytes
- * (--max-backlog): past it, cpgtool says how many events it could not
- * hand over and leaves, never dropping one quietly. proc.c runs the
+ * is what it was when it came. A big payload is the exception: it is kept
+ * as it came, and encoded a chunk at a time as the handler reads its
+ * stdin (sink_defer), so that a message costs its own size, not that of
+ * its JSON. The queue is bounded by bytes (--max-backlog; an event that
+ * goes to its handler at once does not wait): past it, cpgtool says how
+ * many events it could not hand over and leaves, never dropping one
+ * quietly. proc.c runs the
  * handlers: /bin/sh -c COMMAND, our stdout and stderr, killed with us.
  *
  * A handler that fails, or runs over --exec-timeout and is stopped
@@ -31,14 +35,25 @@
 #include "status.h"
 
 #define EXEC_GRACE	(5 * SEC)	/* from SIGTERM to SIGKILL */
+/*
+ * A big payload that goes to its handler at once is fed from the event's
+ * own bytes while the handler reads them; what is left when it takes
+ * nothing for this long (ms) is copied and fed from the loop.
+ */
+#define FEED_STALL	500
 
 /* An event waiting for its handler. */
 struct job {
 	struct job	*next;
 	uint64_t	 seq;		/* the event's number, from 1 */
 	size_t		 size;		/* counted against the bound */
-	char		*json;
+	char		*json;		/* all of it, or but the payload */
 	size_t		 jsonlen;
+	struct sink_later later;	/* the payload, encoded as read */
+	char		*data;		/* later's bytes, kept */
+	int		 part;		/* of the JSON, read so far */
+	size_t		 doff;		/* of data, encoded so far */
+	struct sink	*chunk;		/* data's last chunk, encoded */
 	char		*envblk;	/* NAME=VALUE\0... */
 	char		**env;		/* into envblk, NULL-terminated */
 	char		 what[96];	/* "confchg in 'g'", for messages */
@@ -75,6 +90,8 @@ job_free(struct job *j)
 	if (j == NULL)
 		return;
 	free(j->json);
+	free(j->data);
+	sink_free(j->chunk);
 	free(j->envblk);
 	free(j->env);
 	free(j);
@@ -152,6 +169,7 @@ job_new(struct handler *h, const struct event *ev, struct job **jp)
 	*jp = NULL;
 	if (js == NULL || es == NULL)
 		goto done;
+	sink_deferring(js);
 	/* out_event: 0 if hidden or if memory ran out; the env says which */
 	if ((r = out_event_env(es, h->of, ev, h->name, h->name_arg)) != 1)
 		goto done;
@@ -164,7 +182,12 @@ job_new(struct handler *h, const struct event *ev, struct job **jp)
 	    job_env(j, envlen) == -1)
 		goto done;
 	job_what(j);
-	j->size = sizeof(*j) + j->jsonlen + envlen;
+	/* its data is the event's until job_keep */
+	if (sink_later(js, &j->later)) {
+		if ((j->chunk = sink_new(-1)) == NULL)
+			goto done;
+	}
+	j->size = sizeof(*j) + j->jsonlen + envlen + j->later.n;
 	*jp = j;
 	j = NULL;
 	r = 1;
@@ -175,6 +198,58 @@ done:
 	sink_free(js);
 	sink_free(es);
 	return r;
+}
+
+/*
+ * What is left of a payload for later is kept: the event's bytes are gone
+ * once it has been handed over. The chunks made so far end where a whole
+ * encoding's would (enc.c), so the rest is encoded as a run of its own.
+ */
+static int
+job_keep(struct job *j)
+{
+	struct sink_later *l = &j->later;
+
+	if (l->fill == NULL || j->part > 1 || j->data != NULL)
+		return 0;
+	l->n -= j->doff;
+	if ((j->data = malloc(l->n ? l->n : 1)) == NULL) {
+		warnx("--exec: out of memory");
+		return -1;
+	}
+	memcpy(j->data, (const char *)l->data + j->doff, l->n);
+	l->data = j->data;
+	j->doff = 0;
+	return 0;
+}
+
+/*
+ * The handler's stdin, as it reads it: the JSON up to the payload, the
+ * payload a chunk at a time, the rest; 0 at the end.
+ */
+static size_t
+job_read(void *arg, const char **p)
+{
+	struct job *j = arg;
+	struct sink_later *l = &j->later;
+	size_t n = 0, at = l->fill != NULL ? l->at : j->jsonlen;
+
+	while (n == 0 && j->part < 3) {
+		if (j->part == 0) {
+			*p = j->json;
+			n = at;
+		} else if (j->part == 1 && j->doff < l->n) {
+			sink_rewind(j->chunk, 0);
+			l->fill(j->chunk, l->kind, l->data, l->n, &j->doff);
+			*p = sink_data(j->chunk, &n);
+			continue;
+		} else if (j->part == 2) {
+			*p = j->json + at;
+			n = j->jsonlen - at;
+		}
+		j->part++;
+	}
+	return n;
 }
 
 /* Say what became of an event's handler, unless it went well. */
@@ -259,8 +334,8 @@ next_job(struct handler *h)
 		h->njobs--;
 		h->queued -= j->size;
 		o.env = j->env;
-		o.in = j->json;
-		o.inlen = j->jsonlen;
+		o.in_pull = job_read;
+		o.in_arg = j;
 		/* ST_NOTFOUND, ST_NOEXEC: no shell to run it, said */
 		if ((st = proc_start(h->loop, &o, on_done, h, &h->p)) !=
 		    ST_OK) {
@@ -364,7 +439,7 @@ int
 handler_event(struct handler *h, const struct event *ev)
 {
 	struct job *j;
-	int r;
+	int r, now;
 
 	if (h->ending || h->draining)
 		return -1;
@@ -374,7 +449,9 @@ handler_event(struct handler *h, const struct event *ev)
 		return r;
 	}
 	j->seq = ++h->seq;
-	if (h->queued + j->size > h->max && h->njobs > 0) {
+	/* one that goes to its handler at once does not wait */
+	now = h->cur == NULL && h->head == NULL;
+	if (h->queued + j->size > h->max && !now) {
 		warnx("--exec: %zu events (%zu bytes) wait for the handler, "
 		    "over --max-backlog %zu: it is too slow; leaving",
 		    h->njobs + 1, h->queued + j->size, h->max);
@@ -390,8 +467,18 @@ handler_event(struct handler *h, const struct event *ev)
 	h->tail = j;
 	h->njobs++;
 	h->queued += j->size;
-	if (h->cur == NULL)
+	if (now) {
 		next_job(h);
+		/* gone if no handler could start: said */
+		if (h->cur != j)
+			return 1;
+		if (j->later.fill != NULL)
+			proc_feed(h->p, FEED_STALL);
+	}
+	if (job_keep(j) == -1) {
+		handler_end(h, ST_FAIL);
+		return -1;
+	}
 	return 1;
 }
 

@@ -22,16 +22,18 @@
  * the script runs, and a signal to the shell alone would leave that
  * running. PDEATHSIG still reaches only the child itself.
  *
- * Its stdin, when fed from a buffer, is a pipe whose end here does not
- * block: the loop writes as the child reads, and a child that never reads
- * never holds us up. A child that exits or closes its stdin early ends
- * the writing quietly (EPIPE; SIGPIPE is ignored by the loop). Its stdout,
- * when captured, is read as it comes into a buffer grown as it fills
+ * Its stdin, when fed from a buffer or from a source that makes its bytes
+ * as they are read, is a pipe whose end here does not block: the loop
+ * writes as the child reads, and a child that never reads never holds
+ * us up. A child that exits or closes its stdin early ends the writing
+ * quietly (EPIPE; SIGPIPE is ignored by the loop). Its stdout, when
+ * captured, is read as it comes into a buffer grown as it fills
  * (doubling, from OUT_FIRST), never past outmax bytes, so that a large
- * outmax costs only what the child writes; the rest is read and dropped, so the child is never stuck on a
- * full pipe. The child's end is told once it has exited and what it
- * wrote is read: at its exit the pipe is drained as far as it holds
- * data, without waiting for an EOF a grandchild could hold off forever.
+ * outmax costs only what the child writes; the rest is read and dropped,
+ * so the child is never stuck on a full pipe. The child's end is told
+ * once it has exited and what it wrote is read: at its exit the pipe is
+ * drained as far as it holds data, without waiting for an EOF a
+ * grandchild could hold off forever.
  */
 
 #include <sys/prctl.h>
@@ -71,11 +73,15 @@ struct proc {
 	int		 stopped;	/* proc_stop was called */
 	int64_t		 kill_after;
 	struct timer	 kill_t;
-	/* stdin from a buffer: a copy, written as the child reads */
+	/* stdin from a buffer (a copy) or a source, written as the child
+	   reads */
 	int		 infd;		/* -1: none, or all written */
-	char		*in;
+	const char	*in;		/* what is being written */
 	size_t		 inlen;
 	size_t		 inoff;
+	char		*incopy;
+	size_t		(*pull)(void *, const char **);
+	void		*pull_arg;
 	/* captured stdout: up to outmax bytes, grown as they come */
 	int		 outfd;		/* -1: not captured, or at EOF */
 	char		*out;
@@ -176,7 +182,8 @@ close_in(struct proc *p)
 	loop_fd_del(p->loop, p->infd);
 	close(p->infd);
 	p->infd = -1;
-	free(p->in);
+	free(p->incopy);
+	p->incopy = NULL;
 	p->in = NULL;
 }
 
@@ -190,13 +197,22 @@ close_out(struct proc *p)
 	p->outfd = -1;
 }
 
-/* Write what the pipe takes; all written, or the child gone: close it. */
+/*
+ * Write what the pipe takes, from the source as it comes; all written,
+ * or the child gone: close it.
+ */
 static void
 write_in(struct proc *p)
 {
 	ssize_t n;
 
-	while (p->inoff < p->inlen) {
+	for (;;) {
+		if (p->inoff == p->inlen) {
+			if (p->pull == NULL ||
+			    (p->inlen = p->pull(p->pull_arg, &p->in)) == 0)
+				break;
+			p->inoff = 0;
+		}
 		n = write(p->infd, p->in + p->inoff, p->inlen - p->inoff);
 		if (n > 0) {
 			p->inoff += (size_t)n;
@@ -365,17 +381,20 @@ make_fds(struct proc *p, const struct proc_opts *o, struct child *c)
 {
 	int fds[2];
 
-	if (o->in != NULL) {
+	if (o->in != NULL || o->in_pull != NULL) {
 		if (pipe2(fds, O_CLOEXEC) == -1)
 			return -1;
 		c->in = fds[0];
 		p->infd = fds[1];
 		if (fcntl(p->infd, F_SETFL, O_NONBLOCK) == -1 ||
-		    (o->inlen > 0 && (p->in = malloc(o->inlen)) == NULL))
+		    (o->inlen > 0 && (p->incopy = malloc(o->inlen)) == NULL))
 			return -1;
 		if (o->inlen > 0)
-			memcpy(p->in, o->in, o->inlen);
-		p->inlen = o->inlen;
+			memcpy(p->incopy, o->in, o->inlen);
+		p->in = p->incopy;
+		p->inlen = o->in != NULL ? o->inlen : 0;
+		p->pull = o->in_pull;
+		p->pull_arg = o->in_arg;
 	} else if (o->in_null &&
 	    (c->in = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
@@ -543,6 +562,28 @@ proc_stop(struct proc *p)
 	kill(target(p), SIGTERM);
 	if (!p->kill_t.at)
 		timer_in(&p->kill_t, p->kill_after);
+}
+
+/*
+ * Write the child's stdin now rather than from the loop, waiting for the
+ * child to read as long as it takes something within `stall' ms: 1 if
+ * all of it went (or the child closed it), 0 if the loop is to write the
+ * rest. For a caller whose source is valid only until it returns.
+ */
+int
+proc_feed(struct proc *p, int stall)
+{
+	struct pollfd pfd;
+
+	for (;;) {
+		if (p->infd >= 0)
+			write_in(p);
+		if (p->infd < 0)
+			return 1;
+		pfd = (struct pollfd){ .fd = p->infd, .events = POLLOUT };
+		if (poll(&pfd, 1, stall) != 1)
+			return 0;
+	}
 }
 
 void

@@ -24,6 +24,10 @@ struct proc_opts {
 					   NULL: /dev/null if in_null,
 					   else inherit ours */
 	size_t		 inlen;
+	/* or stdin from a source: each call the next bytes (0: the end),
+	   valid until the next call, read as the child reads */
+	size_t		(*in_pull)(void *, const char **);
+	void		*in_arg;
 	int		 in_null;
 	size_t		 outmax;	/* >0: capture stdout, up to outmax
 					   bytes (the rest read, dropped, and
@@ -51,6 +55,8 @@ int	 proc_start(struct loop *, const struct proc_opts *, proc_done_fn *,
 /* SIGTERM now, SIGKILL kill_after later unless it has ended */
 void	 proc_stop(struct proc *);
 void	 proc_signal(struct proc *, int);
+/* stdin written now, as long as the child reads within ms: 1 if all */
+int	 proc_feed(struct proc *, int);
 /* the loop ends under it: SIGKILL, reap and free, without `done' */
 void	 proc_free(struct proc *);
 pid_t	 proc_pid(const struct proc *);

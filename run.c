@@ -54,7 +54,8 @@ prepare(struct loop *l, void *arg)
 		loop_stop(l, ST_FAIL);
 		return;
 	}
-	if (sink_pending(sink_stdout) > ro->max_backlog) {
+	if (sink_over(sink_stdout) ||
+	    sink_pending(sink_stdout) > ro->max_backlog) {
 		warnx("output backlog over %zu bytes: the reader is too slow; "
 		    "leaving", ro->max_backlog);
 		sink_drop(sink_stdout);
@@ -84,6 +85,8 @@ run_loop(const struct runopts *ro, int output)
 		loop_free(l);
 		return NULL;
 	}
+	/* a big message streams: the bound holds within it too */
+	sink_limit(sink_stdout, ro->max_backlog);
 	loop_on_busy(l, busy, NULL);
 	/* ro is the command's: it outlives the loop, which run_end frees */
 	loop_on_prepare(l, prepare, (void *)ro);

@@ -58,6 +58,7 @@ int	 sess_open(struct loop *, const struct cpg_name *, int,
 	    const struct runopts *, const struct sess_hooks *, void *,
 	    struct sess **);
 int	 sess_finish(struct loop *, int);
+void	 sess_untimed(struct sess *);
 int	 sess_leave(struct sess *, int);
 int	 sess_send(struct sess *, const void *, size_t);
 size_t	 sess_queued(const struct sess *);

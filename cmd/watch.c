@@ -193,6 +193,18 @@ parse(struct watch_cmd *w, struct runopts *ro, struct outfmt *of,
 	return ST_OK;
 }
 
+/* Whether what is shown has an event's time: -T, or %t in --format. */
+static int
+timed(const struct outfmt *of)
+{
+	size_t i;
+
+	for (i = 0; i < of->ntok; i++)
+		if (of->tok[i].kind == TK_TIME)
+			return 1;
+	return of->stamps;
+}
+
 /* Everything a watch needs before it joins: ST_OK, or the status. */
 static int
 start(struct watch_cmd *w, const struct runopts *ro)
@@ -244,6 +256,8 @@ cmd_watch(int argc, char **argv, struct outfmt *of)
 		for (i = 0; i < argc && st == ST_OK; i++) {
 			st = sess_open(w.loop, &groups[i], 1, &ro, &hooks, &w,
 			    &s);
+			if (st == ST_OK && !timed(of))
+				sess_untimed(s);
 			if (w.first == NULL)
 				w.first = s;
 		}

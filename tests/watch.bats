@@ -157,6 +157,28 @@ load test_helper
 	wait_for "$BATS_TEST_TMPDIR/o" "left=2:[0-9]+:leave$"
 }
 
+@test "stdout shared with another writer keeps its flags, even after SIGKILL" {
+	# a pipe that this shell writes to as well: the watch's stdout is the
+	# same open file description, and an O_NONBLOCK set there would make
+	# every other writer of it (a pipeline, journald's socket) get EAGAIN
+	# once a SIGKILL left it set
+	mkfifo "$BATS_TEST_TMPDIR/f"
+	cat "$BATS_TEST_TMPDIR/f" >/dev/null 3>&- &
+	echo $! >>"$BG"
+	exec {w}>"$BATS_TEST_TMPDIR/f"
+	before=$(awk '/^flags:/ { print $2 }' "/proc/$BASHPID/fdinfo/$w")
+	cpgt 2 watch "$G" >&"$w" 2>/dev/null 3>&- &
+	pid=$!
+	echo "$pid" >>"$BG"
+	wait_member 2 "$G" "$pid"
+	kill -KILL "$pid"
+	reap "$pid"
+	after=$(awk '/^flags:/ { print $2 }' "/proc/$BASHPID/fdinfo/$w")
+	exec {w}>&-
+	echo "flags before $before, after $after" >&2
+	[ "$before" = "$after" ]
+}
+
 @test "a backlog in corosync: all of it written once the reader goes on" {
 	watcher 3 "$BATS_TEST_TMPDIR/o" --json -E message "$G"
 	pid=$!

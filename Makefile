@@ -35,7 +35,10 @@ endif
 VERSION := $(or $(GIT_VERSION),$(shell cat VERSION))
 
 CFLAGS ?= -O2 -g
-LIBS_PC = libcpg libcmap libcfg libvotequorum
+# top's screen: ncursesw where it is, plain ncurses where it is not
+CURSES_PC := $(shell $(PKG_CONFIG) --exists ncursesw 2>/dev/null && \
+	echo ncursesw || echo ncurses)
+LIBS_PC = libcpg libcmap libcfg libvotequorum $(CURSES_PC)
 WARNINGS = -Wall -Wextra -Wformat=2
 ifeq ($(WERROR),1)
 WARNINGS += -Werror
@@ -58,7 +61,9 @@ LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
 SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
 	out.c lockq.c lockp.c askp.c daemons.c proc.c qview.c handler.c \
+	tui.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
+	cmd/top.c \
 	cmd/ask.c cmd/serve.c cmd/quorum.c
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .

@@ -26,6 +26,7 @@ static const struct cmd cmds[] = {
 	{ "send", cmd_send, "group [message ...]", send_opts },
 	{ "watch", cmd_watch, "group ...", watch_opts },
 	{ "members", cmd_members, "[group ...]", members_opts },
+	{ "top", cmd_top, "", top_opts },
 	{ "lock", cmd_lock, "name [--] [command [argument ...]]", lock_opts },
 	{ "ask", cmd_ask, "group [message]", ask_opts },
 	{ "serve", cmd_serve, "group [--] command [argument ...]",

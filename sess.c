@@ -1283,6 +1283,20 @@ quorum_nodeinfo(struct quorum *q, uint32_t nodeid, struct nodeinfo *ni)
 	nodeinfo(&q->cmap, &q->cfg, nodeid, ni);
 }
 
+/* The cluster's name (totem.cluster_name), or "" if it has none. */
+void
+quorum_cluster(struct quorum *q, char *buf, size_t size)
+{
+	char *str;
+
+	buf[0] = '\0';
+	if (q->cmap && cmap_get_string(q->cmap, "totem.cluster_name",
+	    &str) == CS_OK) {
+		snprintf(buf, size, "%s", str);
+		free(str);
+	}
+}
+
 void
 quorum_close(struct quorum *q)
 {

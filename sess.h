@@ -86,6 +86,7 @@ typedef void	 quorum_view_fn(void *, const struct qview *);
 int	 quorum_follow(struct loop *, const struct runopts *,
 	    quorum_view_fn *, void *, struct quorum **);
 void	 quorum_nodeinfo(struct quorum *, uint32_t, struct nodeinfo *);
+void	 quorum_cluster(struct quorum *, char *, size_t);
 void	 quorum_close(struct quorum *);
 
 #endif

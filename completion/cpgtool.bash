@@ -34,7 +34,7 @@ _cpgtool() {
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		join | send | watch | members | lock | ask | serve | quorum)
+		join | send | watch | members | top | lock | ask | serve | quorum)
 			cmd=${COMP_WORDS[i]}
 			break ;;
 		esac
@@ -73,7 +73,7 @@ _cpgtool() {
 	'')
 		opts='-h --help -j --json -V --version'
 		[[ $cur == -* ]] ||
-			opts='join send watch members lock ask serve quorum' ;;
+			opts='join send watch members top lock ask serve quorum' ;;
 	join)
 		opts="-h --help -c --count --intrusive $input $out $run $stay" ;;
 	send)
@@ -85,6 +85,10 @@ _cpgtool() {
 	members)
 		opts="-h --help -w --wait --watch -i --interval -N --names
 			-j --json -T --timestamps --max-backlog $run $exec" ;;
+	top)
+		opts="-h --help -1 --once -i --interval $run"
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+		return ;;
 	quorum)
 		opts="-h --help -j --json -N --names -T --timestamps --watch
 			--max-backlog $run $exec"

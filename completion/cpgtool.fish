@@ -5,12 +5,13 @@ function __cpgtool_groups
 	timeout 2 cpgtool members 2>/dev/null | cut -d' ' -f1 | sort -u
 end
 
-set -l cmds join send watch members lock ask serve quorum
+set -l cmds join send watch members top lock ask serve quorum
 complete -c cpgtool -f
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a join -d 'join a group, send stdin, print all'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a send -d 'send and wait until delivered'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a watch -d 'print messages and membership'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a members -d 'list the members of groups'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a top -d 'the groups live, full-screen'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a lock -d 'run a command on one node at a time'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a ask -d 'ask every serve in a group, collect the replies'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a serve -d 'answer ask by running a command'
@@ -99,6 +100,10 @@ complete -c cpgtool -n $sv -s v -l verbose -d 'a line per request on stderr'
 complete -c cpgtool -n $sv -s r -l reconnect -d 'ride out a corosync restart'
 complete -c cpgtool -n $sv -l intrusive -d "join even a cluster daemon's group"
 complete -c cpgtool -n $sv -a '(__fish_complete_subcommand --fcs-skip=3)'
+
+set -l tp "__fish_seen_subcommand_from top"
+complete -c cpgtool -n $tp -s 1 -l once -d 'print one snapshot as text'
+complete -c cpgtool -n $tp -s i -l interval -x -d 'how often to look at the groups'
 
 set -l qu "__fish_seen_subcommand_from quorum"
 complete -c cpgtool -n $qu -s j -l json -d 'print JSON'

@@ -6,7 +6,7 @@
 load test_helper
 
 # every command, stated here: one dropped from the table fails
-commands="join send watch members lock ask serve quorum"
+commands="join send watch members top lock ask serve quorum"
 
 @test "--help lists every command, exit 0" {
 	run -0 "$CPGTOOL" --help
@@ -221,4 +221,12 @@ bad() {
 	bad "--max-reply needs a size in bytes*'0'" ask --max-reply 0 g x
 	bad "--max-reply needs a size in bytes*'100G0'" \
 		serve --max-reply 100G0 g true
+}
+
+@test "top: usage errors" {
+	bad 'top takes no operands' top g
+	bad '--interval must be at least 0.01' top -i 0
+	bad "--interval needs a number of seconds, not 'x'" top -i x
+	bad "unknown option '-w'" top -w 2
+	bad 'top shows no JSON; see members and quorum' -j top
 }

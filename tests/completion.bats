@@ -31,7 +31,7 @@ stub_members() {
 
 @test "bash: commands" {
 	run -0 complete_bash cpgtool ''
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "ask join lock members quorum send serve watch " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "ask join lock members quorum send serve top watch " ]
 	run -0 complete_bash cpgtool wa
 	[ "$output" = watch ]
 }
@@ -54,6 +54,15 @@ stub_members() {
 @test "bash: quorum takes no groups" {
 	stub_members 'echo "alpha 1 10"'
 	run -0 complete_bash cpgtool quorum ''
+	[[ $output != *alpha* ]]
+}
+
+@test "bash: top's options, and no groups" {
+	run -0 complete_bash cpgtool top --
+	[ "$(tr '\n' ' ' <<<"$output")" = \
+		"--help --once --interval --timeout --wait-for-corosync " ]
+	stub_members 'echo "alpha 1 10"'
+	run -0 complete_bash cpgtool top ''
 	[[ $output != *alpha* ]]
 }
 

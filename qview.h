@@ -26,7 +26,7 @@ struct qsettings {
 	int		 last_man_standing;
 	int		 allow_downscale;
 	uint32_t	 quorum;
-	uint32_t	 configured;	/* nodes' votes + a qdevice's; 0: unknown */
+	uint32_t	 configured;	/* all votes configured; 0: unknown */
 };
 
 int	 qv_unsafe(const struct qsettings *, char *, size_t);

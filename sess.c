@@ -1017,20 +1017,25 @@ settings_unsafe(struct quorum *q, const struct votequorum_info *info)
  * grants it while the setting stays.
  */
 static void
-tell_lock(struct quorum *q)
+tell_figures(struct quorum *q, int e, const struct votequorum_info *info)
 {
-	struct votequorum_info info;
-	int e;
-
 	q->changed = 0;
 	/* without the figures (or a nap cut short), nothing is trusted */
-	e = vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info);
-	if (e != CS_OK || settings_unsafe(q, &info))
+	if (e != CS_OK || settings_unsafe(q, info))
 		q->fn(q->arg, 0, 0, q->ring.nodeid, q->ring.seq);
 	else
 		q->fn(q->arg, q->quorate, q->quorate && q->complete &&
-		    info.total_votes >= info.node_expected_votes,
+		    info->total_votes >= info->node_expected_votes,
 		    q->ring.nodeid, q->ring.seq);
+}
+
+static void
+tell_lock(struct quorum *q)
+{
+	struct votequorum_info info;
+
+	tell_figures(q, vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info),
+	    &info);
 }
 
 /*
@@ -1299,7 +1304,7 @@ quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
 		return cs_fail(st, "cannot get the quorum");
 	if (settings_unsafe(q, &info))
 		return ST_UNSAFE;
-	tell_lock(q);
+	tell_figures(q, CS_OK, &info);
 	return ST_OK;
 }
 

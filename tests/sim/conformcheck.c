@@ -67,7 +67,7 @@ struct step {
 
 struct node {
 	int		 seen;
-	unsigned	 members;	/* CPG's, as this node's process has it */
+	unsigned	 members;	/* CPG's, as this node's process sees */
 	unsigned long long seq;		/* the last ring's */
 	long		 ring_at;	/* when it was told that ring */
 	unsigned	 vq;		/* votequorum's members */

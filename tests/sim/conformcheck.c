@@ -387,6 +387,18 @@ load(const char *path)
 		fprintf(stderr, "%s: no 'nodes N' line\n", path);
 		return -1;
 	}
+	/* a recording in which a node was told nothing recorded nothing */
+	for (n = 1; n <= nnodes; n++) {
+		size_t i;
+
+		for (i = 0; i < nsteps && steps[i].node != n; i++)
+			;
+		if (i == nsteps) {
+			fprintf(stderr, "%s: node %d was told nothing\n",
+			    path, n);
+			return -1;
+		}
+	}
 	return 0;
 }
 

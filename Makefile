@@ -151,6 +151,7 @@ lock-soak: $(O)/cpgtool
 SEEDS = 200000
 MODE = 1
 SIM = $(O)/tests/sim/locksim
+CONFORM = $(O)/tests/sim/conformcheck
 $(SIM): tests/sim/locksim.c $(O)/lockp.o $(O)/lockq.o
 	@mkdir -p $(@D)
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
@@ -173,6 +174,20 @@ $(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 		$(SIM)-m6
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
+
+# the model against the real corosync (tests/sim/README, Conformance):
+# conformcheck holds each recorded trace to the model's assumptions;
+# make conform records them anew on clusters of its own, then checks
+$(CONFORM): tests/sim/conformcheck.c
+	@mkdir -p $(@D)
+	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/conformcheck.c
+
+conform-check: $(CONFORM)
+	$(CONFORM) tests/sim/traces/*.trace
+
+conform: $(O)/cpgtool $(CONFORM)
+	tests/conform
+	$(CONFORM) tests/sim/traces/*.trace
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
@@ -268,11 +283,12 @@ pkgcheck: dist
 clean:
 	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
 		.san bench/baseline bench/stamp $(UNIT_TESTS) $(UNIT_TESTS:=.d) \
-		tests/sim/locksim tests/sim/locksim-m[1-9] tests/sim/*.o
+		tests/sim/locksim tests/sim/locksim-m[1-9] tests/sim/*.o \
+		tests/sim/conformcheck
 	$(MAKE) -C fuzz clean
 
 FORCE:
 
 .PHONY: all check check-offline unit sanitize soak lock-soak sim \
-	sim-mutants bench lint install uninstall dist distcheck pkgcheck \
+	sim-mutants conform conform-check bench lint install uninstall dist distcheck pkgcheck \
 	clean FORCE

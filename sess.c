@@ -45,6 +45,7 @@
 #include "lockq.h"
 #include "loop.h"
 #include "opt.h"
+#include "qview.h"
 #include "sess.h"
 #include "status.h"
 
@@ -109,6 +110,8 @@ struct quorum {
 	int		 ringed;	/* ... and the first ring */
 	int		 quorate;
 	int		 complete;
+	int		 listed;	/* every node listed is a member */
+	int		 unsafe;	/* said: the settings are refused */
 	votequorum_ring_id_t ring;	/* the ring the next verdict is for */
 	int		 fd;		/* -1 until watched */
 	quorum_fn	*fn;
@@ -949,7 +952,7 @@ on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 	    i++)
 		;
 	q->quorate = quorate != 0;
-	q->complete = i == n;
+	q->complete = q->listed = i == n;
 	/* told once the dispatch is over: see tell_lock */
 	q->changed = 1;
 }
@@ -957,22 +960,94 @@ on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 static int vq_getinfo(struct quorum *, uint32_t, struct votequorum_info *);
 
 /*
+ * The votes configured: the nodelist's (1 a node unless quorum_votes
+ * says), and a qdevice's. 0 if cmap cannot tell.
+ */
+static uint32_t
+configured_votes(struct quorum *q, const struct votequorum_info *info)
+{
+	uint32_t id, votes, sum = 0;
+	char key[64];
+	int i;
+
+	if (q->cmap == 0 && cmap_initialize(&q->cmap) != CS_OK) {
+		q->cmap = 0;
+		return 0;
+	}
+	for (i = 0; i < 1024; i++) {
+		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
+		if (cmap_get_uint32(q->cmap, key, &id) != CS_OK)
+			break;
+		snprintf(key, sizeof(key), "nodelist.node.%d.quorum_votes", i);
+		sum += cmap_get_uint32(q->cmap, key, &votes) == CS_OK ?
+		    votes : 1;
+	}
+	return sum == 0 ? 0 : sum + info->qdevice_votes;
+}
+
+/*
+ * Does votequorum run with a setting that can leave both sides of a
+ * split quorate (qview.c, qv_unsafe)? Said once, when it appears. Read
+ * again with every verdict, since a quorum is only ever used through
+ * one: every ring change brings one (votequorum's sync), so a setting
+ * changed at run time (two_node, expected votes) is seen at the latest
+ * with the split that could use it. The configured votes cost a cmap
+ * connection: asked only when a quorate verdict has nodes missing, the
+ * only time a lowered quorum is in use (with every node in, votequorum
+ * keeps the expected votes at least at the votes present).
+ */
+static int
+settings_unsafe(struct quorum *q, const struct votequorum_info *info)
+{
+	struct qsettings s = {
+		.two_node = (info->flags & VOTEQUORUM_INFO_TWONODE) != 0,
+		.last_man_standing =
+		    (info->flags & VOTEQUORUM_INFO_LAST_MAN_STANDING) != 0,
+		.allow_downscale =
+		    (info->flags & VOTEQUORUM_INFO_ALLOW_DOWNSCALE) != 0,
+		.quorum = info->quorum,
+	};
+	char why[256];
+	int was = q->unsafe;
+
+	if (q->quorate && (!q->listed ||
+	    info->total_votes < info->node_expected_votes))
+		s.configured = configured_votes(q, info);
+	q->unsafe = qv_unsafe(&s, why, sizeof(why));
+	if (q->unsafe && !was)
+		warnx("%s", why);
+	return q->unsafe;
+}
+
+/*
  * Is every configured node in? votequorum lists only the nodes it has
  * heard from since it started: a corosync that restarted while one node
  * was away lists the others, all members. The votes say it: those
- * present against those expected (asked outside the dispatch).
+ * present against those expected (asked outside the dispatch). Under a
+ * setting that can leave both sides quorate (settings_unsafe), this
+ * node is told inquorate: a holder loses the lock, and nobody here
+ * grants it while the setting stays.
  */
+static void
+tell_figures(struct quorum *q, int e, const struct votequorum_info *info)
+{
+	q->changed = 0;
+	/* without the figures (or a nap cut short), nothing is trusted */
+	if (e != CS_OK || settings_unsafe(q, info))
+		q->fn(q->arg, 0, 0, q->ring.nodeid, q->ring.seq);
+	else
+		q->fn(q->arg, q->quorate, q->quorate && q->complete &&
+		    info->total_votes >= info->node_expected_votes,
+		    q->ring.nodeid, q->ring.seq);
+}
+
 static void
 tell_lock(struct quorum *q)
 {
 	struct votequorum_info info;
 
-	q->changed = 0;
-	if (q->quorate && q->complete &&
-	    (vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info) != CS_OK ||
-	    info.total_votes < info.node_expected_votes))
-		q->complete = 0;
-	q->fn(q->arg, q->quorate, q->complete, q->ring.nodeid, q->ring.seq);
+	tell_figures(q, vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info),
+	    &info);
 }
 
 /*
@@ -1217,11 +1292,14 @@ quorum_track(struct quorum *q, const char *hint)
 /*
  * Follow this node's quorum: fn is called before this returns with the
  * current state, and again on every change. ST_FAIL, said, if corosync
- * runs no votequorum: then nothing could tell a partition from a cluster.
+ * runs no votequorum: then nothing could tell a partition from a cluster;
+ * ST_UNSAFE, said, if its settings can leave both sides of a split
+ * quorate (settings_unsafe).
  */
 int
 quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
 {
+	struct votequorum_info info;
 	struct quorum *q;
 	int st;
 
@@ -1231,7 +1309,14 @@ quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
 	if ((st = quorum_track(q, ": a partition cannot be told from the "
 	    "cluster (configure it, or use --no-quorum)")) != ST_OK)
 		return st;
-	tell_lock(q);
+	/* refused from the start, said by settings_unsafe */
+	if ((st = vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info)) < 0)
+		return -st;
+	if (st != CS_OK)
+		return cs_fail(st, "cannot get the quorum");
+	if (settings_unsafe(q, &info))
+		return ST_UNSAFE;
+	tell_figures(q, CS_OK, &info);
 	return ST_OK;
 }
 

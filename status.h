@@ -15,6 +15,7 @@ enum {
 	ST_INQUORATE	= 7,	/* this node's partition is not quorate */
 	ST_NONZERO	= 8,	/* ask: a server replied another status */
 	ST_MISSING	= 9,	/* ask: an answer is missing */
+	ST_UNSAFE	= 10,	/* lock: votequorum lets both sides be quorate */
 	ST_NOEXEC	= 126,
 	ST_NOTFOUND	= 127,
 	ST_TIMEOUT	= 124,

@@ -16,6 +16,9 @@
 #   cluster.sh start I      start node I's corosync again, wait until in
 #   cluster.sh cut I        take node I off the network
 #   cluster.sh uncut I      put it back
+#   cluster.sh pause I      SIGSTOP node I's corosync (by pid): past its
+#                           token the others take the node for dead
+#   cluster.sh resume I     SIGCONT it
 #   cluster.sh wait-members I N   wait until node I sees N nodes
 #   cluster.sh status       the membership as node 1 sees it
 #   cluster.sh pacemaker-up       start Pacemaker on every node, wait
@@ -27,7 +30,8 @@
 # same verbs as functions named cluster_VERB (pacemaker-up: cluster_pcmk_up).
 # Pacemaker needs a cluster started with CPGT_PACEMAKER=1 in the
 # environment: corosync.conf then lets hacluster in (uidgid), and up
-# starts Pacemaker as well.
+# starts Pacemaker as well. CPGT_QUORUM_EXTRA, lines for corosync.conf's
+# quorum section (CPGT_QUORUM_EXTRA='two_node: 1'), is read by up.
 
 set -u
 
@@ -69,8 +73,11 @@ logging {
 }
 quorum {
 	provider: corosync_votequorum
-}
 EOF
+	if [ -n "${CPGT_QUORUM_EXTRA:-}" ]; then
+		printf '%s\n' "$CPGT_QUORUM_EXTRA" | sed 's/^/\t/'
+	fi
+	echo "}"
 	if [ -n "${CPGT_PCMK:-}" ]; then
 		printf 'uidgid {\n\tuid: hacluster\n\tgid: haclient\n}\n'
 	fi
@@ -166,6 +173,8 @@ cluster_stop_node() {
 	# a corosync that is SIGKILLed leaves its IPC rings in /dev/shm
 	[ "$sig" = KILL ] && echo "$pid" >>"$CPGT_RUNDIR/n$i/killed"
 	kill "-$sig" "$pid" 2>/dev/null || return 0
+	# a paused one (cluster_pause) takes its signal once running
+	kill -CONT "$pid" 2>/dev/null
 	for ((t = 0; t < 100; t++)); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.05
@@ -191,6 +200,18 @@ cluster_cut() {
 cluster_uncut() {
 	state
 	ip -n "${CPGT_ID}sw" link set "s$1" up
+}
+
+# A corosync stopped runs nothing: no token, no IPC answers; its
+# clients wait. Resumed, it finds the others took it for dead.
+cluster_pause() {
+	state
+	kill -STOP "$(cat "$CPGT_RUNDIR/n$1/pid")"
+}
+
+cluster_resume() {
+	state
+	kill -CONT "$(cat "$CPGT_RUNDIR/n$1/pid")"
 }
 
 cluster_exec() {
@@ -347,14 +368,14 @@ cluster_down_all() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	verb=${1:-}
-	[ -n "$verb" ] || die "usage: cluster.sh up|down|exec|kill|stop|start|cut|uncut|wait-members|status|pacemaker-up|pacemaker-start|pacemaker-stop"
+	[ -n "$verb" ] || die "usage: cluster.sh up|down|exec|kill|stop|start|cut|uncut|pause|resume|wait-members|status|pacemaker-up|pacemaker-start|pacemaker-stop"
 	shift
 	case $verb in
 	down)
 		[ -n "${CPGT_RUNDIR:-}" ] ||
 			die "CPGT_RUNDIR is not set: which cluster? (see down-all)"
 		cluster_down ;;
-	up | exec | kill | stop | start | cut | uncut | status)
+	up | exec | kill | stop | start | cut | uncut | pause | resume | status)
 		"cluster_$verb" "$@" ;;
 	pacemaker-up)
 		cluster_pcmk_up ;;

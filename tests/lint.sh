@@ -57,6 +57,7 @@ done < <(spdx_sources)
 
 # bats files are bash with @test blocks; SC2030/31 flag bats' run subshells
 shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/lint.sh tests/bin/* \
+	tests/conform \
 	tests/offline tests/pkgcheck tests/sim/mutants bench/run \
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
 shellcheck -s sh examples/controller-gone || problem "shellcheck (examples)"

@@ -12,6 +12,10 @@ load test_helper
 # a lock that never comes must not hang the suite
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 
+# what a lock says on a cluster with votequorum's two_node
+TWO_NODE="cpgtool: votequorum's two_node lets both halves of a split be"
+TWO_NODE+=" quorate: use a qdevice instead, or --no-quorum knowingly"
+
 # the helper's setup and teardown, called from ours
 eval "helper_$(declare -f setup)"
 eval "helper_$(declare -f teardown)"
@@ -61,6 +65,16 @@ teardown() {
 		ip netns del "$(cat "$T/nq.ns")"
 	fi
 	[ -e "$T/none.ns" ] && ip netns del "$(cat "$T/none.ns")"
+	# a cluster of the test's own (CPGT_QUORUM_EXTRA)
+	if [ -e "$T/c2" ]; then
+		(CPGT_RUNDIR=$(cat "$T/c2") cluster_down)
+	fi
+	# two_node set at run time on the suite's cluster: unset again
+	if [ -e "$T/two_node" ]; then
+		for i in 1 2 3; do
+			on "$i" corosync-cmapctl -s quorum.two_node u8 0
+		done
+	fi
 	# a test that took node 3 away and failed before bringing it back
 	if [ -e "$T/restore" ]; then
 		cluster_uncut 3
@@ -717,6 +731,59 @@ bad() {
 	run -0 ip netns exec "$ns" "$CPGTOOL" lock --no-quorum "$G" -- \
 		echo ran
 	[ "$output" = ran ]
+}
+
+@test "two_node: refused, status 10, one line; --no-quorum knowingly works" {
+	# a majority is trusted
+	run -0 cpgt 1 lock "$G" -- true
+	# a two-node cluster of the test's own, with two_node: 1
+	eval "$(CPGT_QUORUM_EXTRA='two_node: 1' cluster_up 2)"
+	echo "$CPGT_RUNDIR" >"$T/c2"
+	for i in 1 2; do
+		run -10 --separate-stderr cpgt "$i" lock "$G" -- echo ran
+		[ -z "$output" ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[ "${stderr_lines[0]}" = "$TWO_NODE" ]
+	done
+	run -10 --separate-stderr cpgt 1 lock --show "$G"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run -0 cpgt 1 lock --no-quorum "$G" -- echo ran
+	[ "$output" = ran ]
+}
+
+@test "two_node set while held: the holder is told at the split, exit 6" {
+	touch "$T/restore"
+	lk "$T/h" 1 lock -v --kill-after 1 "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	lk "$T/w" 2 lock --kill-after 1 "$G" -- "$T/hold" w
+	wpid=$!
+	wait_show 1 "^waiter 2 $wpid\$"
+	touch "$T/two_node"
+	for i in 1 2 3; do
+		on "$i" corosync-cmapctl -s quorum.two_node u8 1
+	done
+	# nodes 1 and 2 keep a majority: only two_node makes them refuse
+	cluster_cut 3
+	wait_for "$T/h.err" "two_node" 20
+	reap "$hpid"
+	[ "$status" -eq 6 ]
+	[ "$(cat "$T/h.sig")" = TERM ]
+	grep -qxF "$TWO_NODE" "$T/h.err"
+	grep -q "^cpgtool: lost lock '$G': " "$T/h.err"
+	# nor does anyone start while two_node is on
+	run -10 cpgt 2 lock --show "$G"
+	[ ! -e "$T/w.pid" ]
+	for i in 1 2 3; do
+		on "$i" corosync-cmapctl -s quorum.two_node u8 0
+	done
+	rm "$T/two_node"
+	cluster_uncut 3
+	for i in 1 2 3; do
+		cluster_wait_members "$i" 3
+	done
+	rm "$T/restore"
+	no_violations
 }
 
 @test "corosync not reachable: status 3, one line" {

@@ -79,7 +79,7 @@ set -l ak "__fish_seen_subcommand_from ask"
 complete -c cpgtool -n $ak -s f -l file -r -F -d 'the request is FILE'
 complete -c cpgtool -n $ak -l first -d 'exit after the first reply'
 complete -c cpgtool -n $ak -l replies -x -d 'exit after N replies'
-complete -c cpgtool -n $ak -l nodes -x -d 'only the servers on these node ids'
+complete -c cpgtool -n $ak -l nodes -x -d 'only the servers on these nodes (ids or names)'
 complete -c cpgtool -n $ak -l ack-timeout -x -d 'silent this long: not a server'
 complete -c cpgtool -n $ak -s q -l quiet -d 'no summary line'
 complete -c cpgtool -n $ak -s N -l names -d 'add node names'

@@ -100,6 +100,9 @@ sink_puts(struct sink *s, const char *str)
 /* A string literal: its length is known at compile time. */
 #define sink_lit(s, lit)	sink_put(s, lit, sizeof(lit) - 1)
 
+/* A memory sink's bytes as DIR/NAME, through a file renamed into place. */
+int	 sink_replace_file(const struct sink *, const char *, const char *);
+
 /*
  * What is pending, to go back to if what follows turns out not to fit its
  * form (sink_rewind): counted from off, since sink_grow may move the

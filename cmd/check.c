@@ -295,8 +295,9 @@ cmd_check(int argc, char **argv, struct outfmt *of)
 		free(groups);
 		return MON_UNKNOWN;
 	}
-	if ((st = sess_open(l, NULL, 0, &ro, &hooks, &c, &c.s)) == ST_OK &&
-	    (st = resolve(&c)) == ST_OK && (!c.quorum ||
+	if ((st = resolve(&c)) == ST_OK &&
+	    (st = sess_open(l, NULL, 0, &ro, &hooks, &c, &c.s)) == ST_OK &&
+	    (!c.quorum ||
 	    (st = quorum_follow(l, &ro, on_view, &c, &q)) == ST_OK)) {
 		if (c.quorum)
 			m.quorate = c.quorate;

@@ -21,6 +21,8 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 EXAMPLESDIR ?= $(PREFIX)/share/doc/cpgtool/examples
 EXAMPLES = controller-gone systemd/cpgtool-standby@.service \
 	systemd/cpgtool-controller-gone.service
+# for operators: metrics for Prometheus, and rules to alert on them
+EXAMPLES += systemd/cpgtool-metrics.service cpgtool-alerts.yml
 
 # The version, from one place: git describe in a checkout with a release
 # tag (v0.2.0), else the VERSION file, which make dist writes into the
@@ -65,6 +67,8 @@ SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
 	cmd/top.c \
 	cmd/ask.c cmd/serve.c cmd/quorum.c
+# for operators: the monitoring formats, thresholds, metrics and check
+SRCS += mon.c range.c cmd/metrics.c cmd/check.c
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)

@@ -32,6 +32,9 @@ static const struct cmd cmds[] = {
 	{ "serve", cmd_serve, "group [--] command [argument ...]",
 	    serve_opts },
 	{ "quorum", cmd_quorum, "", quorum_opts },
+	/* for operators: monitoring */
+	{ "metrics", cmd_metrics, "", metrics_opts },
+	{ "check", cmd_check, "group ...", check_opts },
 };
 
 static const struct optdef global_defs[] = {

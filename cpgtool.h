@@ -45,4 +45,10 @@ extern const struct optdef *const quorum_opts[];
 extern const struct optdef *const ask_opts[];
 extern const struct optdef *const serve_opts[];
 
+/* for operators: monitoring */
+int	 cmd_metrics(int, char **, struct outfmt *);
+int	 cmd_check(int, char **, struct outfmt *);
+extern const struct optdef *const metrics_opts[];
+extern const struct optdef *const check_opts[];
+
 #endif

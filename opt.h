@@ -36,6 +36,8 @@ enum {
 	OPT_MAX_QUEUE,
 	OPT_EXEC,
 	OPT_QUORUM,
+	/* metrics */
+	OPT_TEXTFILE,
 };
 
 /*

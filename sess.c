@@ -930,6 +930,99 @@ sess_nodeinfo(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 	return ST_OK;
 }
 
+/*
+ * The id of the node corosync's nodelist names `name' (as node_name
+ * finds names: name, else ring0_addr), or 0.
+ */
+static uint32_t
+node_named(cmap_handle_t cmap, const char *name)
+{
+	char key[64], *str;
+	uint32_t id, found = 0;
+	int i;
+
+	for (i = 0; i < 1024 && found == 0; i++) {
+		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
+		if (cmap_get_uint32(cmap, key, &id) != CS_OK)
+			break;
+		snprintf(key, sizeof(key), "nodelist.node.%d.name", i);
+		if (cmap_get_string(cmap, key, &str) != CS_OK) {
+			snprintf(key, sizeof(key),
+			    "nodelist.node.%d.ring0_addr", i);
+			if (cmap_get_string(cmap, key, &str) != CS_OK)
+				continue;
+		}
+		if (strcmp(str, name) == 0)
+			found = id;
+		free(str);
+	}
+	return found;
+}
+
+/*
+ * A list of nodes, "1,node2": each word of digits a node id, any other a
+ * node's name as corosync's nodelist gives it (as --names prints it);
+ * into ids, each once, at most max. corosync is asked only if a name is
+ * given. NODES_OK; NODES_BAD for a list that is not one (an empty word,
+ * node id 0, more than max); NODES_UNKNOWN for a name not in the
+ * nodelist, copied into word; or an ST_* status, said, if corosync
+ * cannot be asked.
+ */
+int
+sess_nodes(const char *arg, uint32_t *ids, size_t max, size_t *n,
+    char *word, size_t wsize)
+{
+	cmap_handle_t cmap = 0;
+	const char *p, *end;
+	unsigned long v;
+	uint32_t id;
+	cs_error_t e;
+	size_t i, len;
+	int st = NODES_OK;
+	char *num;
+
+	*n = 0;
+	for (p = arg; st == NODES_OK; p = end + 1) {
+		end = p + strcspn(p, ",");
+		len = (size_t)(end - p);
+		if (len == 0 || len >= wsize || *n == max) {
+			st = NODES_BAD;
+			break;
+		}
+		memcpy(word, p, len);
+		word[len] = '\0';
+		if (strspn(word, "0123456789") == len) {
+			errno = 0;
+			v = strtoul(word, &num, 10);
+			if (v == 0 || v > UINT32_MAX || errno == ERANGE) {
+				st = NODES_BAD;
+				break;
+			}
+			id = (uint32_t)v;
+		} else {
+			if (cmap == 0 &&
+			    (e = cmap_initialize(&cmap)) != CS_OK) {
+				cmap = 0;
+				st = cs_fail(e, "cannot connect to corosync");
+				break;
+			}
+			if ((id = node_named(cmap, word)) == 0) {
+				st = NODES_UNKNOWN;
+				break;
+			}
+		}
+		for (i = 0; i < *n && ids[i] != id; i++)
+			;
+		if (i == *n)
+			ids[(*n)++] = id;
+		if (*end == '\0')
+			break;
+	}
+	if (cmap)
+		cmap_finalize(cmap);
+	return st;
+}
+
 static void
 on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
     uint32_t n, votequorum_node_t *nodes)

@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -472,4 +473,63 @@ sink_stop(struct sink *s)
 	if (s->fd >= 0)
 		release(s);
 	return st;
+}
+
+/*
+ * A memory sink's bytes as the file DIR/NAME, whole or not at all: they
+ * go to a temporary file in DIR, named with a dot first so that a reader
+ * of *NAME passes it by, which is then renamed over NAME. A reader that
+ * opens NAME at any moment (node_exporter's textfile collector, at each
+ * scrape) gets the old file or the new one, never half of one. Mode
+ * 0644: that reader is another user. ST_OK, or ST_FAIL said.
+ */
+int
+sink_replace_file(const struct sink *m, const char *dir, const char *name)
+{
+	char tmp[4096], path[4096];
+	const char *p;
+	size_t n;
+	ssize_t w;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path) || (size_t)snprintf(tmp, sizeof(tmp),
+	    "%s/.%s.XXXXXX", dir, name) >= sizeof(tmp)) {
+		warnx("'%s': path too long", dir);
+		return ST_FAIL;
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		warn("cannot create a file in '%s'", dir);
+		return ST_FAIL;
+	}
+	if (m->error) {
+		errno = m->error;
+		goto fail;
+	}
+	if (fchmod(fd, 0644) == -1)
+		goto fail;
+	for (p = sink_data(m, &n); n > 0; p += w, n -= (size_t)w)
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			goto fail;
+		}
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	if (rename(tmp, path) == -1) {
+		warn("cannot rename '%s' to '%s'", tmp, path);
+		unlink(tmp);
+		return ST_FAIL;
+	}
+	return ST_OK;
+fail:
+	warn("cannot write '%s'", tmp);
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	return ST_FAIL;
 }

@@ -184,6 +184,9 @@ sink_puts(struct sink *s, const char *str)
 /* A string literal: its length is known at compile time. */
 #define sink_lit(s, lit)	sink_put(s, lit, sizeof(lit) - 1)
 
+/* A memory sink's bytes as DIR/NAME, through a file renamed into place. */
+int	 sink_replace_file(const struct sink *, const char *, const char *);
+
 /*
  * Where the sink stands, to go back to if what follows turns out not to
  * fit its form (sink_rewind): counted from the sink's first byte, since

@@ -42,8 +42,8 @@ static const struct optdef ask_defs[] = {
 	    "standard input)" },
 	{ "first", OPT_FIRST, NULL, "exit after the first reply" },
 	{ "replies", OPT_REPLIES, "count", "exit after COUNT replies" },
-	{ "nodes", OPT_NODES, "list", "ask only the servers on these node "
-	    "ids\n(1,3)" },
+	{ "nodes", OPT_NODES, "list", "ask only the servers on these nodes,"
+	    "\nids or names (1,node3)" },
 	{ "ack-timeout", OPT_ACK_TIMEOUT, "seconds", "a member that has not "
 	    "acknowledged by then\nis not a server (default 1)" },
 	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of each reply "
@@ -268,29 +268,25 @@ on_deadline(struct loop *l, void *arg)
 	loop_stop(l, ST_TIMEOUT);
 }
 
-/* "1,3": node ids, each once. */
+/*
+ * "1,node3": node ids or names, each once. ST_OK, or the status said:
+ * ST_USAGE for a bad list or a name not in corosync's nodelist.
+ */
 static int
 parse_nodes(struct ask *a, const char *arg)
 {
-	unsigned long v;
-	const char *p;
-	char *end;
+	char word[256];
+	int st;
 
-	a->nnodes = 0;
-	for (p = arg;; p = end + 1) {
-		if (*p < '0' || *p > '9' || a->nnodes == ASKP_NODES_MAX)
-			break;
-		v = strtoul(p, &end, 10);
-		if (v == 0 || v > UINT32_MAX || (*end != ',' && *end != '\0'))
-			break;
-		if (!askp_node_listed(a->nodes, a->nnodes, (uint32_t)v))
-			a->nodes[a->nnodes++] = (uint32_t)v;
-		if (*end == '\0')
-			return 0;
-	}
-	usage_error("--nodes needs node ids separated by commas (at most "
-	    "%d), not '%s'", ASKP_NODES_MAX, arg);
-	return -1;
+	st = sess_nodes(arg, a->nodes, ASKP_NODES_MAX, &a->nnodes, word,
+	    sizeof(word));
+	if (st == NODES_UNKNOWN)
+		usage_error("--nodes: no node '%s' in corosync's nodelist",
+		    word);
+	else if (st == NODES_BAD)
+		usage_error("--nodes needs node ids or names separated by "
+		    "commas (at most %d), not '%s'", ASKP_NODES_MAX, arg);
+	return st < 0 ? ST_USAGE : st;
 }
 
 /* One of ask's own options: ST_OK, ST_USAGE, ST_HELP or NOT_MINE. */
@@ -313,7 +309,7 @@ parse_opt(struct ask *a, int ch, const char **file)
 		}
 		return ST_OK;
 	case OPT_NODES:
-		return parse_nodes(a, optarg) == -1 ? ST_USAGE : ST_OK;
+		return parse_nodes(a, optarg);
 	case OPT_ACK_TIMEOUT:
 		return opt_seconds("--ack-timeout", optarg,
 		    &a->ack_timeout) == -1 ? ST_USAGE : ST_OK;

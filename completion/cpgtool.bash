@@ -37,6 +37,9 @@ _cpgtool() {
 		join | send | watch | members | top | lock | ask | serve | quorum)
 			cmd=${COMP_WORDS[i]}
 			break ;;
+		metrics | check)
+			cmd=${COMP_WORDS[i]}
+			break ;;
 		esac
 	done
 
@@ -61,6 +64,11 @@ _cpgtool() {
 		--nodes | --ack-timeout | --jobs | --exec-timeout | \
 		--max-reply | --max-queue | --exec)
 		return ;;
+	--warning | --critical)
+		return ;;
+	--textfile)
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		return ;;
 	esac
 
 	local out='-j --json -F --format -e --encoding -T --timestamps
@@ -73,7 +81,8 @@ _cpgtool() {
 	'')
 		opts='-h --help -j --json -V --version'
 		[[ $cur == -* ]] ||
-			opts='join send watch members top lock ask serve quorum' ;;
+			opts='join send watch members top lock ask serve quorum
+				metrics check' ;;
 	join)
 		opts="-h --help -c --count --intrusive $input $out $run $stay" ;;
 	send)
@@ -94,6 +103,13 @@ _cpgtool() {
 			--max-backlog $run $exec"
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		return ;;
+	metrics)
+		opts="-h --help --textfile --watch -i --interval $run"
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+		return ;;
+	check)
+		opts="-h --help -w --warning -c --critical --nodes --quorum
+			-t --timeout -V --version" ;;
 	ask)
 		opts="-h --help -f --file --first --replies --nodes --ack-timeout
 			--max-reply -q --quiet -N --names -j --json -e --encoding

@@ -5,7 +5,7 @@ function __cpgtool_groups
 	timeout 2 cpgtool members 2>/dev/null | cut -d' ' -f1 | sort -u
 end
 
-set -l cmds join send watch members top lock ask serve quorum
+set -l cmds join send watch members top lock ask serve quorum metrics check
 complete -c cpgtool -f
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a join -d 'join a group, send stdin, print all'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a send -d 'send and wait until delivered'
@@ -16,6 +16,8 @@ complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a lock -d 'run a
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a ask -d 'ask every serve in a group, collect the replies'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a serve -d 'answer ask by running a command'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a quorum -d "this node's view of the quorum"
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a metrics -d 'the CPG state for Prometheus'
+complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -a check -d 'a monitoring plugin: members, quorum'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s j -l json -d 'print JSON Lines'
 complete -c cpgtool -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'show the version'
@@ -80,7 +82,7 @@ set -l ak "__fish_seen_subcommand_from ask"
 complete -c cpgtool -n $ak -s f -l file -r -F -d 'the request is FILE'
 complete -c cpgtool -n $ak -l first -d 'exit after the first reply'
 complete -c cpgtool -n $ak -l replies -x -d 'exit after N replies'
-complete -c cpgtool -n $ak -l nodes -x -d 'only the servers on these node ids'
+complete -c cpgtool -n $ak -l nodes -x -d 'only the servers on these nodes (ids or names)'
 complete -c cpgtool -n $ak -l ack-timeout -x -d 'silent this long: not a server'
 complete -c cpgtool -n $ak -l max-reply -x -d 'print this much of each reply'
 complete -c cpgtool -n $ak -s q -l quiet -d 'no summary line'
@@ -111,3 +113,16 @@ complete -c cpgtool -n $qu -s N -l names -d 'add node names and addresses'
 complete -c cpgtool -n $qu -s T -l timestamps -d 'add the time to --watch events'
 complete -c cpgtool -n $qu -l watch -d 'print each change'
 complete -c cpgtool -n $qu -l max-backlog -x -d 'unwritten output allowed'
+
+set -l me "__fish_seen_subcommand_from metrics"
+complete -c cpgtool -n $me -l textfile -x -a '(__fish_complete_directories)' -d 'write DIR/cpgtool.prom'
+complete -c cpgtool -n $me -l watch -d 'with --textfile, rewrite it on every change'
+complete -c cpgtool -n $me -s i -l interval -x -d 'how often --watch asks'
+
+set -l ck "__fish_seen_subcommand_from check"
+complete -c cpgtool -n $ck -a '(__cpgtool_groups)'
+complete -c cpgtool -n $ck -s w -l warning -x -d 'WARNING outside RANGE'
+complete -c cpgtool -n $ck -s c -l critical -x -d 'CRITICAL outside RANGE'
+complete -c cpgtool -n $ck -l nodes -x -d 'CRITICAL when one has no member'
+complete -c cpgtool -n $ck -l quorum -d 'CRITICAL without quorum'
+complete -c cpgtool -n $ck -s V -l version -d 'show the version'

@@ -320,6 +320,25 @@ reply_nodes() {
 	[ "$stderr" = "1 replied, 2 not addressed, no server on node 9" ]
 }
 
+@test "--nodes: node names as corosync's nodelist gives them, ids and names mixed; an unknown name is a usage error" {
+	for i in 1 2 3; do
+		server "$i" "$T/s$i" -v "$G" -- cat
+	done
+	run --separate-stderr -0 cpgt 1 ask --nodes node2,node3 "$G" x
+	[ "$(reply_nodes)" = "2 3 " ]
+	[ "$stderr" = "2 replied, 1 not addressed" ]
+	# as --names prints them
+	run --separate-stderr -0 cpgt 1 ask -N --nodes 3,node1,node3 "$G" x
+	[ "$(reply_nodes)" = "1 3 " ]
+	grep -qE '^reply 3 [0-9]+ node3 0 x$' <<<"$output"
+	run --separate-stderr -2 cpgt 1 ask --nodes node2,nodeX "$G" x
+	[ -z "$output" ]
+	[ "$stderr" = "cpgtool: --nodes: no node 'nodeX' in corosync's nodelist (see 'cpgtool ask --help')" ]
+	run --separate-stderr -2 cpgt 1 ask --nodes 'node2,,3' "$G" x
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "cpgtool: --nodes needs node ids or names separated by commas"* ]]
+}
+
 @test "concurrent askers on every node never mix replies" {
 	local -a pids=()
 	for i in 1 2 3; do

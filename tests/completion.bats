@@ -31,7 +31,7 @@ stub_members() {
 
 @test "bash: commands" {
 	run -0 complete_bash cpgtool ''
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "ask join lock members quorum send serve top watch " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "ask check join lock members metrics quorum send serve top watch " ]
 	run -0 complete_bash cpgtool wa
 	[ "$output" = watch ]
 }
@@ -49,6 +49,10 @@ stub_members() {
 	[ "$(tr '\n' ' ' <<<"$output")" = "--watch --wait-for-corosync " ]
 	run -0 complete_bash cpgtool watch --q
 	[ "$output" = --quorum ]
+	run -0 complete_bash cpgtool metrics --te
+	[ "$output" = --textfile ]
+	run -0 complete_bash cpgtool check --c
+	[ "$output" = --critical ]
 }
 
 @test "bash: quorum takes no groups" {

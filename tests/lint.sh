@@ -137,6 +137,8 @@ fi
 # to what --help says, command by command: the long options and their
 # short letters, and each synopsis against the manual's.
 cmds="join send watch members lock ask serve quorum"
+# for operators: monitoring
+cmds="$cmds metrics check"
 
 # "S LONG" per option of COMMAND's --help ("-" for a long-only option)
 help_opts() {
@@ -200,10 +202,15 @@ done
 # every command that takes it (lock's -n is --nonblock, as in flock(1);
 # --names is -N wherever it is taken). One exception, asked for by name:
 # serve's -j is --jobs, as make's is; serve prints nothing, so it has no
-# --json for it to be mistaken for.
+# --json for it to be mistaken for. And check's -w and -c are --warning
+# and --critical, as the Monitoring Plugins guidelines define them for
+# every plugin.
 letters=$(for c in $cmds; do
 		if [ "$c" = serve ]; then
 			help_opts "$c" | grep -vx 'j jobs'
+		elif [ "$c" = check ]; then
+			# a monitoring plugin's -w and -c are the guidelines'
+			help_opts "$c" | grep -vxE 'w warning|c critical'
 		else
 			help_opts "$c"
 		fi

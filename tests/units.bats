@@ -39,6 +39,7 @@ verify() {
 	done
 	grep -q "^ExecStart=$CPGTOOL " "$d/cpgtool-controller-gone.service"
 	verify "$d" cpgtool-controller-gone.service cpgtool-standby@web.service
+	verify "$d" cpgtool-metrics.service
 	# and verify can fail: an escape systemd would not pass on as written
 	sed 's/crmd\\\\x00/crmd\\x00/' "$d/cpgtool-controller-gone.service" \
 		>"$d/bad.service"
@@ -59,6 +60,15 @@ verify() {
 	"$CPGTOOL" lock --help | grep -q -- '--wait-for-corosync'
 	for o in --watch --names --wait-for-corosync --exec-timeout --exec; do
 		"$CPGTOOL" members --help | grep -q -- "$o "
+	done
+}
+
+@test "the metrics unit runs what the README says" {
+	u=$TOP/examples/systemd/cpgtool-metrics.service
+	grep -qx 'ExecStart=/usr/bin/cpgtool metrics --watch --wait-for-corosync 60 --textfile /var/lib/prometheus/node-exporter' "$u"
+	grep -qx 'Restart=always' "$u"
+	for o in --watch --wait-for-corosync --textfile; do
+		"$CPGTOOL" metrics --help | grep -q -- "$o "
 	done
 }
 
@@ -87,6 +97,8 @@ verify() {
 	[ -f "$ex/controller-gone" ]
 	[ -f "$ex/systemd/cpgtool-standby@.service" ]
 	[ -f "$ex/systemd/cpgtool-controller-gone.service" ]
+	[ -f "$ex/systemd/cpgtool-metrics.service" ]
+	[ -f "$ex/cpgtool-alerts.yml" ]
 	make -s -C "$TOP" uninstall DESTDIR="$root" PREFIX=/usr >/dev/null
 	[ ! -e "$ex" ]
 }

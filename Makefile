@@ -19,7 +19,8 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # the example systemd units and --exec handler: documentation
 EXAMPLESDIR ?= $(PREFIX)/share/doc/cpgtool/examples
 EXAMPLES = controller-gone systemd/cpgtool-standby@.service \
-	systemd/cpgtool-controller-gone.service
+	systemd/cpgtool-controller-gone.service \
+	fence-check
 
 # The version, from one place: git describe in a checkout with a release
 # tag (v0.2.0), else the VERSION file, which make dist writes into the
@@ -169,7 +170,8 @@ $(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
 		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
-		$(SIM)-m6
+		$(SIM)-m6 \
+		$(SIM)-m21
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
@@ -266,7 +268,8 @@ pkgcheck: dist
 clean:
 	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
 		.san bench/baseline bench/stamp tests/unit/proc_test $(UNIT_TESTS) \
-		tests/sim/locksim tests/sim/locksim-m[1-9] tests/sim/*.o
+		tests/sim/locksim tests/sim/locksim-m[1-9] tests/sim/locksim-m[1-9][0-9] \
+		tests/sim/*.o
 	$(MAKE) -C fuzz clean
 
 FORCE:

@@ -52,6 +52,8 @@
 #define M_GRANT_UNQUORATE	4
 #define M_MERGE_KEEPS_BOTH	5
 #define M_BYSTANDER_ALL		6	/* one word counts every member out */
+/* lock-token's: numbered apart, so that others' mutants do not collide */
+#define M_TOKEN_NO_FLOOR	21	/* a queue from nothing starts at 1 */
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -64,6 +66,9 @@ struct logent {
 	int		 reason;	/* left: LP_* */
 	int64_t		 at;
 	int		 old_ring;	/* an init from a ring gone by */
+	uint64_t	 wall;		/* request, init: the clock told */
+	uint64_t	 token;		/* granted */
+	uint64_t	 ring_seq;	/* LQ_FOREIGN, reason 0: a new ring */
 };
 
 struct member {
@@ -123,6 +128,7 @@ struct lp {
 	enum handoff	 handoff;
 	int		 final;
 	int		 holding;
+	uint64_t	 token;		/* ... with this fencing token */
 	int		 lost;
 	int		 child;		/* COMMAND runs */
 	int		 ended;
@@ -153,9 +159,48 @@ ring_eq(const struct lp_ring *a, const struct lp_ring *b)
 static int
 q_ok(const struct lp *lp)
 {
-	if (lp->cfg.noquorum || LP_MUTATE == M_GRANT_UNQUORATE)
+	if (LP_MUTATE == M_GRANT_UNQUORATE)
 		return 1;
+	/*
+	 * --no-quorum: once CPG has named the ring we are in. A queue
+	 * started from nothing takes its tokens above that ring's seq
+	 * (lockq.c, Tokens), and one started before the ring is named
+	 * would take the seq of a ring gone by.
+	 */
+	if (lp->cfg.noquorum)
+		return !lp->moving && lp->ring.seq != 0;
 	return !lp->moving && lp->verified;
+}
+
+/* Our clock, in ms since the epoch: it floors tokens (lockq.c, Tokens). */
+static uint64_t
+wall_ms(const struct lp *lp)
+{
+	int64_t t = lp->now + lp->cfg.wall_off;
+
+	return t > 0 ? (uint64_t)(t / MSEC) : 0;
+}
+
+/*
+ * The ring the state's next tokens are granted in (told in the order:
+ * CPG's totem confchg), and the clock a message told (never more than a
+ * minute ahead of ours: a clock far ahead would spend the ring's
+ * tokens). Both are the state's, so every member agrees on them.
+ */
+static void
+at_ring(struct lp *lp, uint64_t seq)
+{
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR && seq > lp->st.ring_seq)
+		lp->st.ring_seq = seq;
+}
+
+static void
+told_clock(struct lp *lp, uint64_t ms)
+{
+	uint64_t max = wall_ms(lp) + 60000;
+
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR)
+		lq_clock(&lp->st, ms < max ? ms : max);
 }
 
 static int
@@ -239,8 +284,8 @@ ask(struct lp *lp)
 	if (lp->cfg.show)
 		n = lq_query_msg(buf, sizeof(buf), lp->seq);
 	else
-		n = lq_request_msg(buf, sizeof(buf), lp->cfg.limit,
-		    !lp->cfg.noquorum, lp->seq, lp->cfg.kill_ms);
+		n = lq_request_at_msg(buf, sizeof(buf), lp->cfg.limit,
+		    !lp->cfg.noquorum, lp->seq, lp->cfg.kill_ms, wall_ms(lp));
 	say(lp, buf, n);
 	/*
 	 * Unsynced, the timer starts when this comes back (see ASK_EVERY).
@@ -294,6 +339,10 @@ start_empty(struct lp *lp)
 	forget(lp);
 	lp->synced = 1;
 	lp->st.synced[lp->st.nsynced++] = lp->me;
+	/* tokens from nothing: above every earlier ring's (lockq.c) */
+	at_ring(lp, lp->ring.seq);
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR)
+		lq_clock(&lp->st, wall_ms(lp));
 	lp->asks = 0;
 	lp->ask_at = 0;
 	if (!lp->cfg.noquorum && !lp->complete)
@@ -413,6 +462,8 @@ apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 {
 	enum lq_req r;
 
+	if (m->kind == LQ_REQUEST || m->kind == LQ_INIT)
+		told_clock(lp, m->wall);
 	switch (m->kind) {
 	case LQ_REQUEST:
 		r = lq_request(&lp->st, from, m->limit, m->quorum, m->seq,
@@ -446,6 +497,9 @@ apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 		break;
 	case LQ_STATE:
 		lq_answered(&lp->st, &m->st);
+		break;
+	case LQ_GRANTED:
+		lq_granted(&lp->st, from, m->token);
 		break;
 	case LQ_FORGOT:
 		if (is_me(lp, from))
@@ -500,11 +554,17 @@ replay(struct lp *lp, size_t first, size_t n)
 
 	for (i = first; i < n; i++) {
 		e = &lp->log[i];
+		if (e->kind == LQ_FOREIGN && e->reason == 0) {
+			at_ring(lp, e->ring_seq);
+			continue;
+		}
 		if (e->kind == LQ_FOREIGN) {
 			remove_member(lp, e->from, e->reason, e->at);
 			continue;
 		}
 		memset(&rm, 0, sizeof(rm));
+		rm.wall = e->wall;
+		rm.token = e->token;
 		rm.kind = e->kind;
 		rm.seq = e->seq;
 		rm.limit = e->limit;
@@ -613,6 +673,7 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 	struct logent e = {
 		.kind = m->kind, .from = from, .seq = m->seq,
 		.limit = m->limit, .quorum = m->quorum, .kill_ms = m->kill_ms,
+		.wall = m->wall, .token = m->token,
 	};
 
 	if (!lp->logging && is_me(lp, from) &&
@@ -723,8 +784,8 @@ rebuild(struct lp *lp)
 		return;
 	lp->rebuilding = 1;
 	lp->seq++;
-	say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq, lp->ring.nodeid,
-	    lp->ring.seq));
+	say(lp, buf, lq_init_at_msg(buf, sizeof(buf), lp->seq,
+	    lp->ring.nodeid, lp->ring.seq, wall_ms(lp)));
 }
 
 static int
@@ -869,10 +930,24 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 	merged(lp, c);
 }
 
+/*
+ * Our token: the one our promotion gave, or this ring's floor now if
+ * above (we start late: those granted meanwhile are below it); said to
+ * all, so that the state's next tokens are above it. With --limit N
+ * holders run together (none is late): the promotion's, each its own.
+ */
 static void
-acquire(struct lp *lp)
+acquire(struct lp *lp, size_t i)
 {
+	char buf[64];
+
 	lp->holding = 1;
+	lp->token = lp->st.tok[i];
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR && lp->st.limit == 1 &&
+	    lq_token_at(&lp->st, wall_ms(lp)) > lp->token)
+		lp->token = lq_token_at(&lp->st, wall_ms(lp));
+	if (lp->token != lp->st.tok[i])
+		say(lp, buf, lq_granted_msg(buf, sizeof(buf), lp->token));
 	event(lp, LP_EV_ACQUIRED, NULL);
 	if (lp->cfg.command) {
 		lp->child = 1;
@@ -967,7 +1042,7 @@ evaluate(struct lp *lp)
 		return;
 	if (lp->now < lp->grace_until)
 		return;
-	acquire(lp);
+	acquire(lp, (size_t)i);
 }
 
 /* Inputs. */
@@ -1142,6 +1217,12 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 		lp->ring_at = now;
 	lp->ring = *ring;
 	lp->moving = 0;
+	/* the state's tokens from now on are above this ring's seq */
+	if (lp->synced)
+		at_ring(lp, ring->seq);
+	else if (lp->logging)
+		log_add(lp, &(struct logent){ .kind = LQ_FOREIGN,
+		    .ring_seq = ring->seq });
 	/*
 	 * Inits of a ring gone by race ours no more: their senders started
 	 * (and answer in this ring, or left) or did not (and ask again).
@@ -1234,8 +1315,8 @@ lp_tick(struct lp *lp, int64_t now)
 			lp->synced = 1;
 		} else {
 			lp->seq++;
-			say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq,
-			    lp->ring.nodeid, lp->ring.seq));
+			say(lp, buf, lq_init_at_msg(buf, sizeof(buf), lp->seq,
+			    lp->ring.nodeid, lp->ring.seq, wall_ms(lp)));
 		}
 	}
 	evaluate(lp);
@@ -1363,4 +1444,11 @@ int
 lp_ended(const struct lp *lp)
 {
 	return lp->ended;
+}
+
+/* The fencing token of our grant, 0 before it. */
+uint64_t
+lp_token(const struct lp *lp)
+{
+	return lp->holding ? lp->token : 0;
 }

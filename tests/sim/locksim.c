@@ -120,6 +120,23 @@
  * C5 no contender is refused (exit 1): all of a schedule's contenders
  *    give one --limit and one mode (the chaos run saw "in use with
  *    --limit 1; this request has --limit 1" after a corosync restart).
+ * C6 fencing tokens strictly increase in the order COMMANDs start, in
+ *    every mode, mode 2's broken bounds included (what tokens are for):
+ *    a COMMAND starts with a token greater than every COMMAND's that
+ *    started before it. Only a holder that acts on an older ring than
+ *    the earlier one's (CPG has not named it the newer ring yet: a
+ *    stale view, frozen, cut or late; mode 2) may start with the
+ *    lower token, which is what a fence refuses. Beyond the bounds
+ *    (mode 2) two queues may live in one ring, each knowing nothing of
+ *    the other: their tokens are ordered by the clocks, to the ms (C6
+ *    skips COMMANDs started within 1 ms of each other there). With
+ *    --no-quorum the sides of a split grant apart: C6 holds among the
+ *    COMMANDs started on one side (one ring named). With --limit
+ *    above 1 holders run together, none is stale: tokens are unique
+ *    (an earlier holder may start last), in mode 1. Ring seqs are
+ *    totem's (A3: every new ring's seq is above every earlier ring's;
+ *    the sides of a split share one, as totem's do); every node's clock
+ *    agrees (tokens of queues started from nothing in one ring).
  */
 
 #include <inttypes.h>
@@ -241,6 +258,7 @@ struct proc {
 	int		 status;	/* its exit, once !alive */
 	int		 exited;
 	struct lp_ring	 heard;		/* the latest ring it has heard of */
+	struct lp_ring	 cpg_ring;	/* ... that CPG named to it (C6) */
 	uint64_t	 rs;		/* its random stream */
 	struct lq_bystander by;		/* R_BYSTANDER: what sess.c keeps */
 };
@@ -277,7 +295,7 @@ static uint32_t		 kill_all;	/* every contender's --kill-after */
 static int		 noquorum;
 static int		 verbose;
 static int		 quiet;		/* a failure's line, not its trace */
-static const char	*checks = "12345";	/* -c */
+static const char	*checks = "123456";	/* -c */
 static uint64_t		 seed;
 static int		 failed;
 static int		 alive_children;
@@ -535,6 +553,58 @@ check_side(int p)
 		    "(--no-quorum)");
 }
 
+/* C6: every COMMAND's start, with its token and the ring its holder heard */
+struct start {
+	uint64_t	 token;
+	struct lp_ring	 ring;
+	int64_t		 at;
+};
+static struct start	*starts;
+static size_t		 nstarts, capstarts;
+
+static void
+check_token(int p)
+{
+	const struct lp_ring *r = &procs[p].cpg_ring;
+	uint64_t tok = lp_token(procs[p].lp);
+	struct start *v;
+	size_t i;
+
+	if (tok == 0 || tok > (uint64_t)LQ_TOKEN_MAX)
+		fail("C6: a COMMAND started without a token in 63 bits");
+	for (i = 0; i < nstarts; i++) {
+		/* --limit N: holders run together; tokens only unique */
+		if (starts[i].token < tok ||
+		    (limit > 1 && starts[i].token != tok))
+			continue;
+		/* ... and, beyond the bounds (a second queue), not even */
+		if (limit > 1 && P.sched > mode1.sched)
+			continue;
+		/* two queues (beyond the bounds) are told apart by the clock:
+		 * to its millisecond */
+		if (now - starts[i].at < MS && P.sched > mode1.sched)
+			continue;
+		/* a stale view's lower token: what a fence refuses */
+		if (starts[i].ring.seq > r->seq)
+			continue;
+		if (noquorum && !same_ring(&starts[i].ring, r))
+			continue;
+		trace("%s token %" PRIu64 " not above %" PRIu64, pname(p),
+		    tok, starts[i].token);
+		fail("C6: a COMMAND started with a token not above an "
+		    "earlier COMMAND's");
+		break;
+	}
+	if (nstarts == capstarts) {
+		capstarts = capstarts ? 2 * capstarts : 64;
+		if ((v = realloc(starts, capstarts * sizeof(*v))) == NULL)
+			abort();
+		starts = v;
+	}
+	starts[nstarts++] = (struct start){ tok, *r, now };
+	trace("%s token %" PRIu64, pname(p), tok);
+}
+
 static void
 spawn_child(int p)
 {
@@ -553,6 +623,7 @@ spawn_child(int p)
 	check_side(p);
 	if (!noquorum && !nd->vq_quorate && same_ring(&pr->heard, &nd->ring))
 		fail("C2: a COMMAND started on a node that is not quorate");
+	check_token(p);
 	pr->child_dies = INT64_MAX;
 	/* mostly quick, sometimes a long job (a lost holder's lives on) */
 	r = rnd(RP(p)) % 100;
@@ -733,6 +804,8 @@ handle(int p, struct item *it)
 		trace("%s told ring %u.%" PRIx64, pname(p), it->ring.nodeid,
 		    it->ring.seq);
 		lp_ring(pr->lp, &it->ring, now);
+		if (it->ring.seq > pr->cpg_ring.seq)
+			pr->cpg_ring = it->ring;
 		break;
 	}
 }
@@ -1224,7 +1297,9 @@ draw_kill(uint64_t *rs)
 static void
 start_lock(int node, int show)
 {
-	struct lp_cfg cfg = { .limit = limit, .noquorum = noquorum };
+	/* every node's clock reads 2027-01-01 at the schedule's start (C6) */
+	struct lp_cfg cfg = { .limit = limit, .noquorum = noquorum,
+	    .wall_off = 1798761600LL * S };
 	struct proc *pr;
 	int p;
 
@@ -1504,6 +1579,7 @@ reset(void)
 	now = 0;
 	stall_until = 0;
 	ringseq = 1;
+	nstarts = 0;
 	failed = 0;
 	fail_what = NULL;
 	alive_children = 0;

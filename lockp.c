@@ -54,6 +54,8 @@
 #define M_BYSTANDER_ALL		6	/* one word counts every member out */
 /* lock-token's: numbered apart, so that others' mutants do not collide */
 #define M_TOKEN_NO_FLOOR	21	/* a queue from nothing starts at 1 */
+#define M_RUNNING_ANYONE	22	/* 'running' taken from any member */
+#define M_STATE_ANYONE		23	/* a state taken from any member */
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -76,6 +78,8 @@ struct member {
 	uint64_t	 since;		/* 0: there before our join */
 	int		 old;		/* may know more than our log */
 	int		 bystander;	/* said it takes no part */
+	int		 held;		/* seen among the holders */
+	int		 knows;		/* seen knowing the state */
 };
 
 /* Leaving while others may wait for the state: it goes first. */
@@ -123,6 +127,8 @@ struct lp {
 	int64_t		 ask_at;	/* 0: not armed */
 	int64_t		 handoff_at;	/* leave even if never answered */
 	int		 warned_foreign;
+	int		 warned_running;
+	int		 warned_state;
 	int		 warned_init;
 	int		 stdin_eof;
 	enum handoff	 handoff;
@@ -142,6 +148,7 @@ static void evaluate(struct lp *);
 static void lose(struct lp *, const char *);
 static void synthesize(struct lp *);
 static int any_old(const struct lp *);
+static void mark_holders(struct lp *);
 
 static int
 ring_eq(const struct lp_ring *a, const struct lp_ring *b)
@@ -499,7 +506,9 @@ apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 		lq_answered(&lp->st, &m->st);
 		break;
 	case LQ_GRANTED:
-		lq_granted(&lp->st, from, m->token);
+		/* a holder's, and never past its clock a minute ahead of ours */
+		if (m->token <= lq_token_at(&lp->st, wall_ms(lp) + 60000))
+			lq_granted(&lp->st, from, m->token);
 		break;
 	case LQ_FORGOT:
 		if (is_me(lp, from))
@@ -946,8 +955,11 @@ acquire(struct lp *lp, size_t i)
 	if (LP_MUTATE != M_TOKEN_NO_FLOOR && lp->st.limit == 1 &&
 	    lq_token_at(&lp->st, wall_ms(lp)) > lp->token)
 		lp->token = lq_token_at(&lp->st, wall_ms(lp));
-	if (lp->token != lp->st.tok[i])
+	/* alone (bystanders aside), nobody need hear it but our state */
+	if (lp->token != lp->st.tok[i] && parties(lp) > 1)
 		say(lp, buf, lq_granted_msg(buf, sizeof(buf), lp->token));
+	else if (lp->token != lp->st.tok[i])
+		lq_granted(&lp->st, lp->me, lp->token);
 	event(lp, LP_EV_ACQUIRED, NULL);
 	if (lp->cfg.command) {
 		lp->child = 1;
@@ -997,6 +1009,7 @@ evaluate(struct lp *lp)
 {
 	ssize_t i;
 
+	mark_holders(lp);
 	if (lp->holding || lp->ended)
 		return;
 	/*
@@ -1114,10 +1127,105 @@ state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 	return 0;
 }
 
+/*
+ * Who may say what (lockq.c, Senders). CPG names each message's sender
+ * (node and pid) truly, but any process may join a group and say
+ * anything: each kind counts only from a member whose part allows it.
+ */
+
+/* Holders we have seen in a state we knew: they may say 'running'. */
+static void
+mark_holders(struct lp *lp)
+{
+	size_t i, n = lq_holders(&lp->st);
+	ssize_t k;
+
+	for (i = 0; lp->synced && i < n; i++)
+		if ((k = find_member(lp, lp->st.q[i])) >= 0)
+			lp->members[k].held = 1;
+}
+
+static void
+mark_knows(struct lp *lp, struct cpgt_addr a)
+{
+	ssize_t k = find_member(lp, a);
+
+	if (k >= 0)
+		lp->members[k].knows = 1;
+}
+
+/*
+ * 'running MS': from a member we saw hold the lock, or one that may have
+ * held it before our time (OLD: there at our join, or back with its
+ * node), never from a bystander; and MS no longer than the --kill-after
+ * we know of it, or than ours (contenders of one lock use one).
+ */
+static int64_t
+running_ms(struct lp *lp, struct cpgt_addr from, uint32_t ms)
+{
+	ssize_t k = find_member(lp, from), i;
+	uint32_t cap = lp->cfg.kill_ms;
+
+	if (LP_MUTATE == M_RUNNING_ANYONE)
+		return ms;
+	if (k < 0 || lp->members[k].bystander ||
+	    (!lp->members[k].held && !lp->members[k].old)) {
+		if (!lp->warned_running++)
+			warn_act(lp, 0, "ignoring 'running' from %u:%u, which "
+			    "never held the lock", from.nodeid, from.pid);
+		return -1;
+	}
+	if ((i = lq_index(lp->st.q, lp->st.nq, from)) >= 0 &&
+	    lp->st.kill_ms[i] > cap)
+		cap = lp->st.kill_ms[i];
+	return ms < cap ? ms : cap;
+}
+
+/*
+ * A state, synced: from a member our own state lists as synced or
+ * waiting (one that knows it), or a contender handing over as it goes
+ * (answering its own query); any other is ignored, silently: it could
+ * only mark waiting members told, who would then never be answered.
+ * Unsynced: from a member that may know the state: OLD (there at our
+ * join: it may have known it all along; or back with its node), or one
+ * we have seen learn it (its init in force, or listed by or answered by
+ * a state we took or saw); never a bystander. A member that joined after us and
+ * knows the state learnt it from a message we saw too.
+ */
+static int
+state_from_ok(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
+{
+	ssize_t k = find_member(lp, from);
+	size_t i;
+
+	if (LP_MUTATE == M_STATE_ANYONE || is_me(lp, from))
+		return 1;
+	if (lp->synced) {
+		if (lq_index(lp->st.synced, lp->st.nsynced, from) >= 0 ||
+		    (addr_eq(m->tag.a, from) &&
+		    lq_index(lp->st.q, lp->st.nq, from) >= 0))
+			return 1;
+		for (i = 0; i < lp->st.npend; i++)
+			if (addr_eq(lp->st.pend[i].a, from))
+				return 1;
+		return 0;
+	}
+	if (k >= 0 && !lp->members[k].bystander &&
+	    (lp->members[k].old || lp->members[k].knows))
+		return 1;
+	if (!lp->warned_state++)
+		warn_act(lp, 0, "ignoring a state from %u:%u, which cannot "
+		    "know it", from.nodeid, from.pid);
+	return 0;
+}
+
 void
 lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
     int64_t now)
 {
+	int64_t ms;
+	size_t i;
+
 	struct lq_msg *m = &lp->m;
 
 	lp->now = now;
@@ -1136,9 +1244,26 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 		evaluate(lp);
 		return;
 	}
+	if (m->kind == LQ_STATE) {
+		if (!state_from_ok(lp, m, from))
+			return;
+		/*
+		 * who it lists as synced or waiting knows it once delivered,
+		 * and so does the one whose message it answers
+		 */
+		mark_knows(lp, from);
+		mark_knows(lp, m->tag.a);
+		for (i = 0; i < m->st.nsynced; i++)
+			mark_knows(lp, m->st.synced[i]);
+		for (i = 0; i < m->st.npend; i++)
+			mark_knows(lp, m->st.pend[i].a);
+	}
+	if (m->kind == LQ_INIT && init_in_force(lp, m))
+		mark_knows(lp, from);
 	own_delivered(lp, m, from);
-	if (m->kind == LQ_RUNNING)
-		grace_to(lp, now + (int64_t)m->kill_ms * MSEC + GRACE_MARGIN);
+	if (m->kind == LQ_RUNNING &&
+	    (ms = running_ms(lp, from, m->kill_ms)) >= 0)
+		grace_to(lp, now + ms * MSEC + GRACE_MARGIN);
 	/* a lost holder's COMMAND still runs: every newcomer hears of it */
 	if (!is_me(lp, from) && (m->kind == LQ_REQUEST ||
 	    m->kind == LQ_QUERY || m->kind == LQ_INIT))

@@ -162,30 +162,56 @@
  * granted before for the lock, so that a resource that remembers the
  * highest it has seen refuses a holder that lost the lock and runs on
  * (a frozen node, a COMMAND past its --kill-after, a write still on the
- * network). The state carries LAST, the latest token; a process that
- * becomes a holder (appended within the limit, or moved up by a leave)
- * gets LAST + 1, at that point of the order, on every synced member
- * alike (G1). A state lives as long as one member knows it, across
- * rings: with quorum the quorate side's state is the one that goes on,
- * and a minority's holders lose the lock and get no new token; so
- * tokens of one state increase in the order of its grants.
- * A queue started from nothing (an init, a rebuild, a process alone)
- * knows no LAST: it starts from a floor, the ring's seq above the low
- * 40 bits and, in those bits, the starter's clock in ms since
- * 2020-01-01. The ring's seq is totem's: every ring has a seq greater
- * than those of the rings each of its members was in before (totem
- * takes the highest it hears of and adds 4), and corosync keeps it on
- * disk (/var/lib/corosync/ringid_NODEID) across its restarts: so a
- * queue started in a later ring than every grant before, which is the
- * case after a node failure, a cut or any corosync's restart, starts
- * above every token granted before. Within one ring (every lock process
- * gone, the ring unchanged: an uncontended lock used over and over) it
- * rests on the clocks: a start from nothing is above the tokens of the
- * earlier queues of its ring while the starter's clock is ahead of the
- * clocks of their starters by more than their count of grants in ms
- * (fewer than one grant per ms; the nodes' clocks kept by NTP within
- * the time between one queue's end and the next start). 63 bits hold
- * a seq below 2^23 and a clock below 2054.
+ * network). A token is the seq of a totem ring above the low 40 bits,
+ * and a clock in ms since 2020-01-01 in them (until 2054): the FLOOR of
+ * a ring at a time. The state carries LAST, the latest token granted,
+ * RING, the seq of the latest ring CPG named (its totem confchg is in
+ * the agreed order: every member applies it at the same point), and
+ * CLOCK, the latest WALL a request or an init told (the sender's clock,
+ * in the agreed order too). A process that becomes a holder (appended
+ * within the limit, or moved up by a leave) gets LAST + 1, or the floor
+ * of RING at CLOCK if that is higher, at that point of the order, on
+ * every synced member alike (G1). As it starts COMMAND it takes the
+ * floor of RING at its own clock if that is higher still (it starts
+ * late: whatever was granted meanwhile, in a second queue beyond the
+ * timing assumptions, is below it; not with --limit N, whose holders
+ * run together) and says `granted TOKEN', so that LAST, and with it
+ * every later token, is above it. Hence, by G1, tokens increase in
+ * the order of one state's grants, however long it lives: with quorum
+ * the quorate side's state is the one that goes on.
+ * A queue started from nothing (every lock process gone, or nobody who
+ * knows the state in the ring) starts at the floor of its ring at its
+ * starter's clock. Totem gives every new ring a seq above those of the
+ * rings each of its members was in (it takes the highest it hears of
+ * and adds 4), and corosync keeps it on disk across its restarts
+ * (/var/lib/corosync/ringid_NODEID): so a queue started in a later ring
+ * than a grant, which is the case after a node failure, a cut, a heal
+ * or any corosync's restart, starts above that grant's token, whatever
+ * the clocks say, and a holder acting on an older ring (frozen, cut
+ * off) has the lower token. Within one ring (every lock process gone,
+ * the ring unchanged: an uncontended lock taken over and over) it rests
+ * on the clocks: a queue from nothing starts above the earlier queues'
+ * tokens while the nodes' clocks differ by less than the time between
+ * one holder's end and the next start, and fewer than one grant a ms
+ * is made. --no-quorum's sides grant apart: their tokens are not
+ * ordered with each other. A seq at or above 2^23 keeps tokens within
+ * 63 bits (LQ_TOKEN_MAX) but no longer ordered by the ring.
+ *
+ * Senders. CPG tells a message's receivers its sender's NODEID:PID,
+ * truly, and nothing else: any process that may connect to corosync may
+ * join the group and say anything. Each kind counts only from a member
+ * whose part allows it, as the receiver has seen it (lockp.c):
+ * `running' from a member seen among the holders or OLD (it may have
+ * held before our join), never a bystander, and for no longer than its
+ * --kill-after (or ours, if unknown); a state, for a synced member, from
+ * one its own state lists as synced or waiting, or a contender answering
+ * its own query; for a newcomer, from an OLD member or one seen learning
+ * the state (listed or answered by a state it saw, or an init in force),
+ * never a bystander (a member that joined after the newcomer and knows
+ * the state learnt it from a message the newcomer saw too); `granted'
+ * from a holder, no further ahead than a minute of the receiver's clock.
+ * One message from a member that joined after the contenders changes
+ * nothing; more from an older one may (cpgtool(1), SECURITY).
  *
  * Quorum and rings (G4): votequorum's verdict and CPG's totem confchg
  * reach a process on two channels, in no order, and a confchg with

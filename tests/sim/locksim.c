@@ -642,7 +642,8 @@ check_foreign(const char *warning)
 	int q;
 
 	if (sscanf(warning, "ignoring a message from %u:%u", &node,
-	    &pid) != 2)
+	    &pid) != 2 &&
+	    sscanf(warning, "ignoring a state from %u:%u", &node, &pid) != 2)
 		return;
 	for (q = 0; q < nprocs; q++)
 		if (procs[q].a.nodeid == node && procs[q].a.pid == pid &&

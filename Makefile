@@ -176,13 +176,19 @@ sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
-bench: cpgtool bench/baseline bench/stamp $(SIM)
+bench: cpgtool bench/baseline bench/stamp $(SIM) bench/cpgtool-notoken
 	BENCH_QUICK=$(QUICK) bench/run
 
 # libcpg alone: the least a client can load
 bench/baseline: bench/baseline.c $(O)/.flags
 	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ bench/baseline.c \
 		$$($(PKG_CONFIG) --libs libcpg)
+
+# the fencing token's cost (bench/run): cpgtool with mutant 21's rules,
+# which never raise a token to the clock nor say 'lock2 granted'
+bench/cpgtool-notoken: $(filter-out $(O)/lockp.o,$(OBJS)) \
+		$(O)/tests/sim/lockp-m21.o
+	$(LINK) -o $@ $^ $(CPGT_LDLIBS) $(LDLIBS)
 
 # the hand-over's COMMAND: libc alone, a program's quickest start
 bench/stamp: bench/stamp.c $(O)/.flags
@@ -267,7 +273,8 @@ pkgcheck: dist
 
 clean:
 	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
-		.san bench/baseline bench/stamp tests/unit/proc_test $(UNIT_TESTS) \
+		.san bench/baseline bench/stamp bench/cpgtool-notoken \
+		tests/unit/proc_test $(UNIT_TESTS) \
 		tests/sim/locksim tests/sim/locksim-m[1-9] tests/sim/locksim-m[1-9][0-9] \
 		tests/sim/*.o
 	$(MAKE) -C fuzz clean

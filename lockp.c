@@ -80,6 +80,8 @@ struct member {
 	int		 bystander;	/* said it takes no part */
 	int		 held;		/* seen among the holders */
 	int		 knows;		/* seen knowing the state */
+	uint32_t	 ask_seq;	/* its latest question ... */
+	uint64_t	 ask_ord;	/* ... delivered then (0: none) */
 };
 
 /* Leaving while others may wait for the state: it goes first. */
@@ -282,7 +284,7 @@ say(struct lp *lp, const char *msg, size_t len)
 static void
 ask(struct lp *lp)
 {
-	char buf[64];
+	char buf[96];		/* a request with its clock */
 	size_t n;
 
 	lp->seq++;
@@ -783,7 +785,7 @@ synthesize(struct lp *lp)
 static void
 rebuild(struct lp *lp)
 {
-	char buf[64];
+	char buf[96];		/* an init with its ring and clock */
 
 	if (parties(lp) == 1 || lp->cfg.show) {
 		synthesize(lp);
@@ -1154,6 +1156,47 @@ mark_knows(struct lp *lp, struct cpgt_addr a)
 		lp->members[k].knows = 1;
 }
 
+/* A member's question delivered: a state may answer it (below). */
+static void
+asked(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
+{
+	ssize_t k = find_member(lp, from);
+
+	if (k < 0 || (m->kind != LQ_REQUEST && m->kind != LQ_QUERY &&
+	    m->kind != LQ_FORGOT))
+		return;
+	lp->members[k].ask_seq = m->seq;
+	lp->members[k].ask_ord = lp->ord;
+}
+
+/*
+ * A state was delivered: who it lists, and who it answers, know it; so
+ * does every member that joined before the question it answers was
+ * delivered (it logs from its join, so takes the answer to any message
+ * of its log), or was synced already.
+ */
+static void
+state_knows(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
+{
+	ssize_t k = find_member(lp, m->tag.a);
+	uint64_t t;
+	size_t i;
+
+	mark_knows(lp, from);
+	mark_knows(lp, m->tag.a);
+	for (i = 0; i < m->st.nsynced; i++)
+		mark_knows(lp, m->st.synced[i]);
+	for (i = 0; i < m->st.npend; i++)
+		mark_knows(lp, m->st.pend[i].a);
+	if (k < 0 || lp->members[k].ask_ord == 0 ||
+	    lp->members[k].ask_seq != m->tag.seq)
+		return;
+	t = lp->members[k].ask_ord;
+	for (i = 0; i < lp->nmembers; i++)
+		if (lp->members[i].since < t)
+			lp->members[i].knows = 1;
+}
+
 /*
  * 'running MS': from a member we saw hold the lock, or one that may have
  * held it before our time (OLD: there at our join, or back with its
@@ -1188,9 +1231,10 @@ running_ms(struct lp *lp, struct cpgt_addr from, uint32_t ms)
  * only mark waiting members told, who would then never be answered.
  * Unsynced: from a member that may know the state: OLD (there at our
  * join: it may have known it all along; or back with its node), or one
- * we have seen learn it (its init in force, or listed by or answered by
- * a state we took or saw); never a bystander. A member that joined after us and
- * knows the state learnt it from a message we saw too.
+ * we have seen learn it (its init in force, or listed by, answered by
+ * or logging at the question of a state we took or saw); never a
+ * bystander. A member that joined after us and knows the state learnt
+ * it from a message we saw too.
  */
 static int
 state_from_ok(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
@@ -1223,10 +1267,8 @@ void
 lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
     int64_t now)
 {
-	int64_t ms;
-	size_t i;
-
 	struct lq_msg *m = &lp->m;
+	int64_t ms;
 
 	lp->now = now;
 	lp->ord++;
@@ -1247,17 +1289,9 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 	if (m->kind == LQ_STATE) {
 		if (!state_from_ok(lp, m, from))
 			return;
-		/*
-		 * who it lists as synced or waiting knows it once delivered,
-		 * and so does the one whose message it answers
-		 */
-		mark_knows(lp, from);
-		mark_knows(lp, m->tag.a);
-		for (i = 0; i < m->st.nsynced; i++)
-			mark_knows(lp, m->st.synced[i]);
-		for (i = 0; i < m->st.npend; i++)
-			mark_knows(lp, m->st.pend[i].a);
+		state_knows(lp, m, from);
 	}
+	asked(lp, m, from);
 	if (m->kind == LQ_INIT && init_in_force(lp, m))
 		mark_knows(lp, from);
 	own_delivered(lp, m, from);
@@ -1413,7 +1447,7 @@ lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
 void
 lp_tick(struct lp *lp, int64_t now)
 {
-	char buf[64];
+	char buf[96];		/* an init with its ring and clock */
 
 	lp->now = now;
 	if (lp->ended)

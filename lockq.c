@@ -206,7 +206,8 @@
  * --kill-after (or ours, if unknown); a state, for a synced member, from
  * one its own state lists as synced or waiting, or a contender answering
  * its own query; for a newcomer, from an OLD member or one seen learning
- * the state (listed or answered by a state it saw, or an init in force),
+ * the state (listed or answered by a state it saw, in the group when the
+ * question such a state answers was delivered, or an init in force),
  * never a bystander (a member that joined after the newcomer and knows
  * the state learnt it from a message the newcomer saw too); `granted'
  * from a holder, no further ahead than a minute of the receiver's clock.

@@ -60,6 +60,11 @@ builders(void)
 	n = lq_init_at_msg(b, sizeof(b), 2, 3, 0x1c, 1798761600001ull);
 	CHECK(lq_parse(b, n, &m) && m.kind == LQ_INIT && m.ring_seq == 0x1c &&
 	    m.wall == 1798761600001ull, "init with the clock parsed back");
+	/* lockp.c builds them in 96 bytes: the largest of each fits */
+	CHECK(lq_init_at_msg(b, 96, UINT32_MAX, UINT32_MAX, UINT64_MAX,
+	    UINT64_MAX) > 0 && lq_request_at_msg(b, 96, LQ_MAX, 1,
+	    UINT32_MAX, LQ_KILL_MS_MAX, UINT64_MAX) > 0,
+	    "the largest init and request fit 96 bytes");
 	n = lq_granted_msg(b, sizeof(b), 9223372036854775807ull);
 	CHECK(lq_parse(b, n, &m) && m.kind == LQ_GRANTED &&
 	    m.token == 9223372036854775807ull, "granted: 63 bits");

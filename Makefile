@@ -171,7 +171,7 @@ $(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 		$(SIM)-m6 \
-		$(SIM)-m21
+		$(SIM)-m21 $(SIM)-m22 $(SIM)-m23
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the

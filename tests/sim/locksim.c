@@ -94,7 +94,10 @@
  * A7 Watchers are members that are no lock process: half never speak
  *    (another program), half are cpgtool's and say `lock2 bystander' as
  *    sess.c does (lq_by_message; they too run late, A5); foreign and
- *    malformed messages come from members that are no lock process.
+ *    malformed messages come from members that are no lock process, and
+ *    forgeries: a 'running' of an hour, and a state that answers an
+ *    older lock process's first request and names the forger holder
+ *    (forge(); lockp.c's sender rules must stop both).
  *    COMMAND runs 1-20 ms (40%), 20-1500 ms (30%) or 1.5-30 s; half of
  *    those told to stop ignore SIGTERM and die of the SIGKILL at
  *    --kill-after.
@@ -259,6 +262,7 @@ struct proc {
 	int		 exited;
 	struct lp_ring	 heard;		/* the latest ring it has heard of */
 	struct lp_ring	 cpg_ring;	/* ... that CPG named to it (C6) */
+	uint64_t	 start_ring;	/* ringseq when it started (forge) */
 	uint64_t	 rs;		/* its random stream */
 	struct lq_bystander by;		/* R_BYSTANDER: what sess.c keeps */
 };
@@ -1281,6 +1285,7 @@ new_proc(int node, enum role role)
 	pr->a = (struct cpgt_addr){ (uint32_t)node, next_pid++ };
 	pr->rs = seed * 0x2545F4914F6CDD1DULL + 0x51ed27ULL * (uint64_t)(p + 1);
 	pr->alive = pr->conn = pr->in = 1;
+	pr->start_ring = ringseq;
 	enqueue(p, Q_JOIN, NULL, 0);
 	return p;
 }
@@ -1424,6 +1429,34 @@ heal(void)
 	stall();
 }
 
+/*
+ * A state answering the first request of a lock process that started
+ * before chatty member P, that makes P the holder and the one synced
+ * member. Only while the ring runs and none formed since P started: P
+ * joined after it, in one FIFO (A1), and never came back with its node
+ * (NODEUP; nor will this message, sent outside a stall), so it is
+ * no OLD member of the other's, which may believe an OLD one (cpgtool(1),
+ * SECURITY).
+ */
+static const char *
+forge(int p, char *buf, size_t size)
+{
+	int q;
+
+	if (procs[p].start_ring != ringseq || stall_until != 0)
+		return "hello";
+	for (q = 0; q < p; q++)
+		if (procs[q].alive && procs[q].role == R_LOCK &&
+		    comp_of(procs[q].node) == comp_of(procs[p].node))
+			break;
+	if (q == p)
+		return "hello";
+	snprintf(buf, size, "lock2 state %u:%u:1 1 q 0 %u:%u:5000 %u:%u - "
+	    "1 0 0 1", procs[q].a.nodeid, procs[q].a.pid, procs[p].a.nodeid,
+	    procs[p].a.pid, procs[p].a.nodeid, procs[p].a.pid);
+	return buf;
+}
+
 static void
 world(void)
 {
@@ -1494,12 +1527,17 @@ world(void)
 		/* a chatty member says something that is not lock traffic */
 		for (p = 0; p < nprocs; p++)
 			if (procs[p].alive && procs[p].role == R_CHATTY) {
+				/* the last two: forgeries (lockp.c, Senders) */
 				static const char *junk[] = { "hello",
 				    "lock2 state 1:2:3 9 q 0 - - -",
 				    "lock2 request 0 q 1 5",
-				    "lock2 state 1:2:3 1 q 99999999999 - - -" };
-				const char *j = junk[rnd(W) % 4];
+				    "lock2 state 1:2:3 1 q 99999999999 - - -",
+				    "lock2 running 3600000", NULL };
+				const char *j = junk[rnd(W) % 6];
+				char f[128];
 
+				if (j == NULL)
+					j = forge(p, f, sizeof(f));
 				if (procs[p].conn)
 					enqueue(p, Q_MSG, j, strlen(j));
 				break;

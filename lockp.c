@@ -948,27 +948,37 @@ confchg(struct lp *lp, const struct lp_confchg *c)
  * holders run together (none is late): the promotion's, each its own.
  */
 static void
-acquire(struct lp *lp, size_t i)
+tell_token(struct lp *lp, size_t i)
 {
 	char buf[64];
 
-	lp->holding = 1;
-	lp->token = lp->st.tok[i];
-	if (LP_MUTATE != M_TOKEN_NO_FLOOR && lp->st.limit == 1 &&
-	    lq_token_at(&lp->st, wall_ms(lp)) > lp->token)
-		lp->token = lq_token_at(&lp->st, wall_ms(lp));
 	/* alone (bystanders aside), nobody need hear it but our state */
 	if (lp->token != lp->st.tok[i] && parties(lp) > 1)
 		say(lp, buf, lq_granted_msg(buf, sizeof(buf), lp->token));
 	else if (lp->token != lp->st.tok[i])
 		lq_granted(&lp->st, lp->me, lp->token);
+}
+
+static void
+acquire(struct lp *lp, size_t i)
+{
+	lp->holding = 1;
+	lp->token = lp->st.tok[i];
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR && lp->st.limit == 1 &&
+	    lq_token_at(&lp->st, wall_ms(lp)) > lp->token)
+		lp->token = lq_token_at(&lp->st, wall_ms(lp));
 	event(lp, LP_EV_ACQUIRED, NULL);
 	if (lp->cfg.command) {
 		lp->child = 1;
 		act(lp, LA_SPAWN, 0);
-	} else if (lp->stdin_eof) {
-		event(lp, LP_EV_RELEASED, NULL);
-		finish(lp, LP_OK);
+		/* after the spawn: the hand-over waits for no multicast */
+		tell_token(lp, i);
+	} else {
+		tell_token(lp, i);
+		if (lp->stdin_eof) {
+			event(lp, LP_EV_RELEASED, NULL);
+			finish(lp, LP_OK);
+		}
 	}
 }
 

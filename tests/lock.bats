@@ -52,6 +52,11 @@ setup() {
 }
 
 teardown() {
+	# a process a test stopped and failed before it went on: it would
+	# never hear the helper's SIGTERM
+	if [ -e "$T/stopped" ]; then
+		kill -CONT "$(cat "$T/stopped")" 2>/dev/null
+	fi
 	# every hold lets go; then the helper kills what is left
 	touch "$T/go"
 	helper_teardown
@@ -826,6 +831,7 @@ increasing() {
 	wait_for "$T/h.pid" .
 	watcher 3 "$T/watch" --json "$G"
 	# the holder's process stopped for a moment: nobody answers yet
+	echo "$hpid" >"$T/stopped"
 	kill -STOP "$hpid"
 	lk "$T/n" 2 lock "$G" -- "$T/hold" n
 	npid=$!

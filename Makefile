@@ -20,7 +20,8 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # the example systemd units and --exec handler: documentation
 EXAMPLESDIR ?= $(PREFIX)/share/doc/cpgtool/examples
 EXAMPLES = controller-gone systemd/cpgtool-standby@.service \
-	systemd/cpgtool-controller-gone.service
+	systemd/cpgtool-controller-gone.service \
+	fence-check
 # for operators: metrics for Prometheus, and rules to alert on them
 EXAMPLES += systemd/cpgtool-metrics.service cpgtool-alerts.yml
 
@@ -176,7 +177,8 @@ $(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
 		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
-		$(SIM)-m6
+		$(SIM)-m6 \
+		$(SIM)-m21 $(SIM)-m22 $(SIM)-m23
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
 
 # the model against the real corosync (tests/sim/README, Conformance):
@@ -195,13 +197,19 @@ conform: $(O)/cpgtool $(CONFORM)
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant
-bench: $(O)/cpgtool bench/baseline bench/stamp $(SIM)
+bench: $(O)/cpgtool bench/baseline bench/stamp $(SIM) bench/cpgtool-notoken
 	CPGTOOL=$(abspath $(O))/cpgtool BENCH_QUICK=$(QUICK) bench/run
 
 # libcpg alone: the least a client can load
 bench/baseline: bench/baseline.c $(O)/.flags
 	$(COMPILE) $(CPGT_LDFLAGS) $(LDFLAGS) -o $@ bench/baseline.c \
 		$$($(PKG_CONFIG) --libs libcpg)
+
+# the fencing token's cost (bench/run): cpgtool with mutant 21's rules,
+# which never raise a token to the clock nor say 'lock2 granted'
+bench/cpgtool-notoken: $(filter-out $(O)/lockp.o,$(OBJS)) \
+		$(O)/tests/sim/lockp-m21.o
+	$(LINK) -o $@ $^ $(CPGT_LDLIBS) $(LDLIBS)
 
 # the hand-over's COMMAND: libc alone, a program's quickest start
 bench/stamp: bench/stamp.c $(O)/.flags
@@ -286,8 +294,10 @@ pkgcheck: dist
 
 clean:
 	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
-		.san bench/baseline bench/stamp $(UNIT_TESTS) $(UNIT_TESTS:=.d) \
-		tests/sim/locksim tests/sim/locksim-m[1-9] tests/sim/*.o \
+		.san bench/baseline bench/stamp bench/cpgtool-notoken \
+		$(UNIT_TESTS) $(UNIT_TESTS:=.d) \
+		tests/sim/locksim tests/sim/locksim-m[1-9] \
+		tests/sim/locksim-m[1-9][0-9] tests/sim/*.o \
 		tests/sim/conformcheck
 	$(MAKE) -C fuzz clean
 

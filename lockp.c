@@ -52,6 +52,10 @@
 #define M_GRANT_UNQUORATE	4
 #define M_MERGE_KEEPS_BOTH	5
 #define M_BYSTANDER_ALL		6	/* one word counts every member out */
+/* lock-token's: numbered apart, so that others' mutants do not collide */
+#define M_TOKEN_NO_FLOOR	21	/* a queue from nothing starts at 1 */
+#define M_RUNNING_ANYONE	22	/* 'running' taken from any member */
+#define M_STATE_ANYONE		23	/* a state taken from any member */
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -64,6 +68,9 @@ struct logent {
 	int		 reason;	/* left: LP_* */
 	int64_t		 at;
 	int		 old_ring;	/* an init from a ring gone by */
+	uint64_t	 wall;		/* request, init: the clock told */
+	uint64_t	 token;		/* granted */
+	uint64_t	 ring_seq;	/* LQ_FOREIGN, reason 0: a new ring */
 };
 
 struct member {
@@ -71,6 +78,10 @@ struct member {
 	uint64_t	 since;		/* 0: there before our join */
 	int		 old;		/* may know more than our log */
 	int		 bystander;	/* said it takes no part */
+	int		 held;		/* seen among the holders */
+	int		 knows;		/* seen knowing the state */
+	uint32_t	 ask_seq;	/* its latest question ... */
+	uint64_t	 ask_ord;	/* ... delivered then (0: none) */
 };
 
 /* Leaving while others may wait for the state: it goes first. */
@@ -118,11 +129,14 @@ struct lp {
 	int64_t		 ask_at;	/* 0: not armed */
 	int64_t		 handoff_at;	/* leave even if never answered */
 	int		 warned_foreign;
+	int		 warned_running;
+	int		 warned_state;
 	int		 warned_init;
 	int		 stdin_eof;
 	enum handoff	 handoff;
 	int		 final;
 	int		 holding;
+	uint64_t	 token;		/* ... with this fencing token */
 	int		 lost;
 	int		 child;		/* COMMAND runs */
 	int		 ended;
@@ -136,6 +150,7 @@ static void evaluate(struct lp *);
 static void lose(struct lp *, const char *);
 static void synthesize(struct lp *);
 static int any_old(const struct lp *);
+static void mark_holders(struct lp *);
 
 static int
 ring_eq(const struct lp_ring *a, const struct lp_ring *b)
@@ -153,9 +168,48 @@ ring_eq(const struct lp_ring *a, const struct lp_ring *b)
 static int
 q_ok(const struct lp *lp)
 {
-	if (lp->cfg.noquorum || LP_MUTATE == M_GRANT_UNQUORATE)
+	if (LP_MUTATE == M_GRANT_UNQUORATE)
 		return 1;
+	/*
+	 * --no-quorum: once CPG has named the ring we are in. A queue
+	 * started from nothing takes its tokens above that ring's seq
+	 * (lockq.c, Tokens), and one started before the ring is named
+	 * would take the seq of a ring gone by.
+	 */
+	if (lp->cfg.noquorum)
+		return !lp->moving && lp->ring.seq != 0;
 	return !lp->moving && lp->verified;
+}
+
+/* Our clock, in ms since the epoch: it floors tokens (lockq.c, Tokens). */
+static uint64_t
+wall_ms(const struct lp *lp)
+{
+	int64_t t = lp->now + lp->cfg.wall_off;
+
+	return t > 0 ? (uint64_t)(t / MSEC) : 0;
+}
+
+/*
+ * The ring the state's next tokens are granted in (told in the order:
+ * CPG's totem confchg), and the clock a message told (never more than a
+ * minute ahead of ours: a clock far ahead would spend the ring's
+ * tokens). Both are the state's, so every member agrees on them.
+ */
+static void
+at_ring(struct lp *lp, uint64_t seq)
+{
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR && seq > lp->st.ring_seq)
+		lp->st.ring_seq = seq;
+}
+
+static void
+told_clock(struct lp *lp, uint64_t ms)
+{
+	uint64_t max = wall_ms(lp) + 60000;
+
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR)
+		lq_clock(&lp->st, ms < max ? ms : max);
 }
 
 static int
@@ -230,7 +284,7 @@ say(struct lp *lp, const char *msg, size_t len)
 static void
 ask(struct lp *lp)
 {
-	char buf[64];
+	char buf[96];		/* a request with its clock */
 	size_t n;
 
 	lp->seq++;
@@ -239,8 +293,8 @@ ask(struct lp *lp)
 	if (lp->cfg.show)
 		n = lq_query_msg(buf, sizeof(buf), lp->seq);
 	else
-		n = lq_request_msg(buf, sizeof(buf), lp->cfg.limit,
-		    !lp->cfg.noquorum, lp->seq, lp->cfg.kill_ms);
+		n = lq_request_at_msg(buf, sizeof(buf), lp->cfg.limit,
+		    !lp->cfg.noquorum, lp->seq, lp->cfg.kill_ms, wall_ms(lp));
 	say(lp, buf, n);
 	/*
 	 * Unsynced, the timer starts when this comes back (see ASK_EVERY).
@@ -294,6 +348,10 @@ start_empty(struct lp *lp)
 	forget(lp);
 	lp->synced = 1;
 	lp->st.synced[lp->st.nsynced++] = lp->me;
+	/* tokens from nothing: above every earlier ring's (lockq.c) */
+	at_ring(lp, lp->ring.seq);
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR)
+		lq_clock(&lp->st, wall_ms(lp));
 	lp->asks = 0;
 	lp->ask_at = 0;
 	if (!lp->cfg.noquorum && !lp->complete)
@@ -413,6 +471,8 @@ apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 {
 	enum lq_req r;
 
+	if (m->kind == LQ_REQUEST || m->kind == LQ_INIT)
+		told_clock(lp, m->wall);
 	switch (m->kind) {
 	case LQ_REQUEST:
 		r = lq_request(&lp->st, from, m->limit, m->quorum, m->seq,
@@ -446,6 +506,11 @@ apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 		break;
 	case LQ_STATE:
 		lq_answered(&lp->st, &m->st);
+		break;
+	case LQ_GRANTED:
+		/* a holder's, and never past its clock a minute ahead of ours */
+		if (m->token <= lq_token_at(&lp->st, wall_ms(lp) + 60000))
+			lq_granted(&lp->st, from, m->token);
 		break;
 	case LQ_FORGOT:
 		if (is_me(lp, from))
@@ -514,11 +579,17 @@ replay(struct lp *lp, size_t first, size_t n)
 
 	for (i = first; i < n; i++) {
 		e = &lp->log[i];
+		if (e->kind == LQ_FOREIGN && e->reason == 0) {
+			at_ring(lp, e->ring_seq);
+			continue;
+		}
 		if (e->kind == LQ_FOREIGN) {
 			remove_member(lp, e->from, e->reason, e->at);
 			continue;
 		}
 		memset(&rm, 0, sizeof(rm));
+		rm.wall = e->wall;
+		rm.token = e->token;
 		rm.kind = e->kind;
 		rm.seq = e->seq;
 		rm.limit = e->limit;
@@ -627,6 +698,7 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 	struct logent e = {
 		.kind = m->kind, .from = from, .seq = m->seq,
 		.limit = m->limit, .quorum = m->quorum, .kill_ms = m->kill_ms,
+		.wall = m->wall, .token = m->token,
 	};
 
 	if (!lp->logging && is_me(lp, from) &&
@@ -727,7 +799,7 @@ synthesize(struct lp *lp)
 static void
 rebuild(struct lp *lp)
 {
-	char buf[64];
+	char buf[96];		/* an init with its ring and clock */
 
 	if (parties(lp) == 1 || lp->cfg.show) {
 		synthesize(lp);
@@ -737,8 +809,8 @@ rebuild(struct lp *lp)
 		return;
 	lp->rebuilding = 1;
 	lp->seq++;
-	say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq, lp->ring.nodeid,
-	    lp->ring.seq));
+	say(lp, buf, lq_init_at_msg(buf, sizeof(buf), lp->seq,
+	    lp->ring.nodeid, lp->ring.seq, wall_ms(lp)));
 }
 
 static int
@@ -883,17 +955,44 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 	merged(lp, c);
 }
 
+/*
+ * Our token: the one our promotion gave, or this ring's floor now if
+ * above (we start late: those granted meanwhile are below it); said to
+ * all, so that the state's next tokens are above it. With --limit N
+ * holders run together (none is late): the promotion's, each its own.
+ */
 static void
-acquire(struct lp *lp)
+tell_token(struct lp *lp, size_t i)
+{
+	char buf[64];
+
+	/* alone (bystanders aside), nobody need hear it but our state */
+	if (lp->token != lp->st.tok[i] && parties(lp) > 1)
+		say(lp, buf, lq_granted_msg(buf, sizeof(buf), lp->token));
+	else if (lp->token != lp->st.tok[i])
+		lq_granted(&lp->st, lp->me, lp->token);
+}
+
+static void
+acquire(struct lp *lp, size_t i)
 {
 	lp->holding = 1;
+	lp->token = lp->st.tok[i];
+	if (LP_MUTATE != M_TOKEN_NO_FLOOR && lp->st.limit == 1 &&
+	    lq_token_at(&lp->st, wall_ms(lp)) > lp->token)
+		lp->token = lq_token_at(&lp->st, wall_ms(lp));
 	event(lp, LP_EV_ACQUIRED, NULL);
 	if (lp->cfg.command) {
 		lp->child = 1;
 		act(lp, LA_SPAWN, 0);
-	} else if (lp->stdin_eof) {
-		event(lp, LP_EV_RELEASED, NULL);
-		finish(lp, LP_OK);
+		/* after the spawn: the hand-over waits for no multicast */
+		tell_token(lp, i);
+	} else {
+		tell_token(lp, i);
+		if (lp->stdin_eof) {
+			event(lp, LP_EV_RELEASED, NULL);
+			finish(lp, LP_OK);
+		}
 	}
 }
 
@@ -936,6 +1035,7 @@ evaluate(struct lp *lp)
 {
 	ssize_t i;
 
+	mark_holders(lp);
 	if (lp->holding || lp->ended)
 		return;
 	/*
@@ -981,7 +1081,7 @@ evaluate(struct lp *lp)
 		return;
 	if (lp->now < lp->grace_until)
 		return;
-	acquire(lp);
+	acquire(lp, (size_t)i);
 }
 
 /* Inputs. */
@@ -1053,11 +1153,146 @@ state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 	return 0;
 }
 
+/*
+ * Who may say what (lockq.c, Senders). CPG names each message's sender
+ * (node and pid) truly, but any process may join a group and say
+ * anything: each kind counts only from a member whose part allows it.
+ */
+
+/* Holders we have seen in a state we knew: they may say 'running'. */
+static void
+mark_holders(struct lp *lp)
+{
+	size_t i, n = lq_holders(&lp->st);
+	ssize_t k;
+
+	for (i = 0; lp->synced && i < n; i++)
+		if ((k = find_member(lp, lp->st.q[i])) >= 0)
+			lp->members[k].held = 1;
+}
+
+static void
+mark_knows(struct lp *lp, struct cpgt_addr a)
+{
+	ssize_t k = find_member(lp, a);
+
+	if (k >= 0)
+		lp->members[k].knows = 1;
+}
+
+/* A member's question delivered: a state may answer it (below). */
+static void
+asked(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
+{
+	ssize_t k = find_member(lp, from);
+
+	if (k < 0 || (m->kind != LQ_REQUEST && m->kind != LQ_QUERY &&
+	    m->kind != LQ_FORGOT))
+		return;
+	lp->members[k].ask_seq = m->seq;
+	lp->members[k].ask_ord = lp->ord;
+}
+
+/*
+ * A state was delivered: who it lists, and who it answers, know it; so
+ * does every member that joined before the question it answers was
+ * delivered (it logs from its join, so takes the answer to any message
+ * of its log), or was synced already.
+ */
+static void
+state_knows(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
+{
+	ssize_t k = find_member(lp, m->tag.a);
+	uint64_t t;
+	size_t i;
+
+	mark_knows(lp, from);
+	mark_knows(lp, m->tag.a);
+	for (i = 0; i < m->st.nsynced; i++)
+		mark_knows(lp, m->st.synced[i]);
+	for (i = 0; i < m->st.npend; i++)
+		mark_knows(lp, m->st.pend[i].a);
+	if (k < 0 || lp->members[k].ask_ord == 0 ||
+	    lp->members[k].ask_seq != m->tag.seq)
+		return;
+	t = lp->members[k].ask_ord;
+	for (i = 0; i < lp->nmembers; i++)
+		if (lp->members[i].since < t)
+			lp->members[i].knows = 1;
+}
+
+/*
+ * 'running MS': from a member we saw hold the lock, or one that may have
+ * held it before our time (OLD: there at our join, or back with its
+ * node), never from a bystander; and MS no longer than the --kill-after
+ * we know of it, or than ours (contenders of one lock use one).
+ */
+static int64_t
+running_ms(struct lp *lp, struct cpgt_addr from, uint32_t ms)
+{
+	ssize_t k = find_member(lp, from), i;
+	uint32_t cap = lp->cfg.kill_ms;
+
+	if (LP_MUTATE == M_RUNNING_ANYONE)
+		return ms;
+	if (k < 0 || lp->members[k].bystander ||
+	    (!lp->members[k].held && !lp->members[k].old)) {
+		if (!lp->warned_running++)
+			warn_act(lp, 0, "ignoring 'running' from %u:%u, which "
+			    "never held the lock", from.nodeid, from.pid);
+		return -1;
+	}
+	if ((i = lq_index(lp->st.q, lp->st.nq, from)) >= 0 &&
+	    lp->st.kill_ms[i] > cap)
+		cap = lp->st.kill_ms[i];
+	return ms < cap ? ms : cap;
+}
+
+/*
+ * A state, synced: from a member our own state lists as synced or
+ * waiting (one that knows it), or a contender handing over as it goes
+ * (answering its own query); any other is ignored, silently: it could
+ * only mark waiting members told, who would then never be answered.
+ * Unsynced: from a member that may know the state: OLD (there at our
+ * join: it may have known it all along; or back with its node), or one
+ * we have seen learn it (its init in force, or listed by, answered by
+ * or logging at the question of a state we took or saw); never a
+ * bystander. A member that joined after us and knows the state learnt
+ * it from a message we saw too.
+ */
+static int
+state_from_ok(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
+{
+	ssize_t k = find_member(lp, from);
+	size_t i;
+
+	if (LP_MUTATE == M_STATE_ANYONE || is_me(lp, from))
+		return 1;
+	if (lp->synced) {
+		if (lq_index(lp->st.synced, lp->st.nsynced, from) >= 0 ||
+		    (addr_eq(m->tag.a, from) &&
+		    lq_index(lp->st.q, lp->st.nq, from) >= 0))
+			return 1;
+		for (i = 0; i < lp->st.npend; i++)
+			if (addr_eq(lp->st.pend[i].a, from))
+				return 1;
+		return 0;
+	}
+	if (k >= 0 && !lp->members[k].bystander &&
+	    (lp->members[k].old || lp->members[k].knows))
+		return 1;
+	if (!lp->warned_state++)
+		warn_act(lp, 0, "ignoring a state from %u:%u, which cannot "
+		    "know it", from.nodeid, from.pid);
+	return 0;
+}
+
 void
 lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
     int64_t now)
 {
 	struct lq_msg *m = &lp->m;
+	int64_t ms;
 
 	lp->now = now;
 	lp->ord++;
@@ -1075,9 +1310,18 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 		evaluate(lp);
 		return;
 	}
+	if (m->kind == LQ_STATE) {
+		if (!state_from_ok(lp, m, from))
+			return;
+		state_knows(lp, m, from);
+	}
+	asked(lp, m, from);
+	if (m->kind == LQ_INIT && init_in_force(lp, m))
+		mark_knows(lp, from);
 	own_delivered(lp, m, from);
-	if (m->kind == LQ_RUNNING)
-		grace_to(lp, now + (int64_t)m->kill_ms * MSEC + GRACE_MARGIN);
+	if (m->kind == LQ_RUNNING &&
+	    (ms = running_ms(lp, from, m->kill_ms)) >= 0)
+		grace_to(lp, now + ms * MSEC + GRACE_MARGIN);
 	/* a lost holder's COMMAND still runs: every newcomer hears of it */
 	if (!is_me(lp, from) && (m->kind == LQ_REQUEST ||
 	    m->kind == LQ_QUERY || m->kind == LQ_INIT))
@@ -1156,6 +1400,12 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 		lp->ring_at = now;
 	lp->ring = *ring;
 	lp->moving = 0;
+	/* the state's tokens from now on are above this ring's seq */
+	if (lp->synced)
+		at_ring(lp, ring->seq);
+	else if (lp->logging)
+		log_add(lp, &(struct logent){ .kind = LQ_FOREIGN,
+		    .ring_seq = ring->seq });
 	/*
 	 * Inits of a ring gone by race ours no more: their senders started
 	 * (and answer in this ring, or left) or did not (and ask again).
@@ -1221,7 +1471,7 @@ lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
 void
 lp_tick(struct lp *lp, int64_t now)
 {
-	char buf[64];
+	char buf[96];		/* an init with its ring and clock */
 
 	lp->now = now;
 	if (lp->ended)
@@ -1248,8 +1498,8 @@ lp_tick(struct lp *lp, int64_t now)
 			lp->synced = 1;
 		} else {
 			lp->seq++;
-			say(lp, buf, lq_init_msg(buf, sizeof(buf), lp->seq,
-			    lp->ring.nodeid, lp->ring.seq));
+			say(lp, buf, lq_init_at_msg(buf, sizeof(buf), lp->seq,
+			    lp->ring.nodeid, lp->ring.seq, wall_ms(lp)));
 		}
 	}
 	evaluate(lp);
@@ -1377,4 +1627,11 @@ int
 lp_ended(const struct lp *lp)
 {
 	return lp->ended;
+}
+
+/* The fencing token of our grant, 0 before it. */
+uint64_t
+lp_token(const struct lp *lp)
+{
+	return lp->holding ? lp->token : 0;
 }

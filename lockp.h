@@ -52,6 +52,8 @@ struct lp_cfg {
 	int		 nonblock;
 	int		 command;	/* a COMMAND runs while held */
 	uint32_t	 kill_ms;	/* --kill-after */
+	int64_t		 wall_off;	/* the clock (ns since the epoch) less
+					   the monotonic time: tokens */
 };
 
 /* Lock events, as printed. */
@@ -126,5 +128,6 @@ const struct lockq *lp_state(const struct lp *);
 int	 lp_synced(const struct lp *);
 int	 lp_holding(const struct lp *);
 int	 lp_ended(const struct lp *);
+uint64_t lp_token(const struct lp *);
 
 #endif

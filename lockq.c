@@ -24,25 +24,32 @@
  * told it. The first N entries of the queue hold the lock.
  *
  * Messages (text, one line, no newline; documented in cpgtool(1)):
- *   lock2 request N MODE SEQ KILL_MS
+ *   lock2 request N MODE SEQ KILL_MS WALL
  *                              queue me, limit N, MODE q (quorum) or n,
- *                              my COMMAND dies KILL_MS after losing it
+ *                              my COMMAND dies KILL_MS after losing it;
+ *                              my clock reads WALL (ms since the epoch)
  *   lock2 query SEQ            tell me the state (--show)
- *   lock2 init SEQ RING        nobody answered me: I start from nothing
+ *   lock2 init SEQ RING WALL   nobody answered me: I start from nothing
  *                              (RING: the ring it was sent in, NODEID.SEQ
  *                              in hex; void when delivered in another)
  *   lock2 running MS           I lost the lock; my COMMAND may live MS
  *                              more: act on the lock only after that
  *   lock2 forgot SEQ           I was synced and forgot the state (a ring
  *                              I could not trust): tell me again
+ *   lock2 granted TOKEN        I hold the lock and start COMMAND with
+ *                              this fencing token
  *   lock2 bystander            I take no part in the lock, and never will
  *                              (a watcher): nobody need wait for me
- *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING
+ *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING LAST
+ *               CLOCK RING TOKENS
  *                              the state as it was when NODEID:PID's
  *                              message SEQ was delivered
  * SEQ numbers each process's own messages. QUEUE is a list
  * NODEID:PID:KILL_MS,..., SYNCED NODEID:PID,... and PENDING
- * NODEID:PID:SEQ,... ('-' when empty).
+ * NODEID:PID:SEQ,... ('-' when empty). LAST is the latest fencing token
+ * granted, CLOCK the latest WALL told, RING the seq of the latest ring
+ * (decimal), TOKENS the holders' own, in queue order (T,..., '-': none).
+ * WALL may be absent (0).
  *
  * Rules, applied by every synced member at the same point of the order:
  *  - request from P: if P is not queued, append it, unless its N or MODE
@@ -149,6 +156,63 @@
  * PROCDOWN starts a grace of 1 s (so does an OLD member's, for a newcomer
  * that rebuilds the state). make lock-soak saw overlaps of this kind
  * without it, 6 in 3868 turns with 312 SIGKILLs, and none with it.
+ *
+ * Tokens. Every process that becomes a holder is given a fencing token
+ * (COMMAND's CPGTOOL_LOCK_TOKEN): a number greater than every token
+ * granted before for the lock, so that a resource that remembers the
+ * highest it has seen refuses a holder that lost the lock and runs on
+ * (a frozen node, a COMMAND past its --kill-after, a write still on the
+ * network). A token is the seq of a totem ring above the low 40 bits,
+ * and a clock in ms since 2020-01-01 in them (until 2054): the FLOOR of
+ * a ring at a time. The state carries LAST, the latest token granted,
+ * RING, the seq of the latest ring CPG named (its totem confchg is in
+ * the agreed order: every member applies it at the same point), and
+ * CLOCK, the latest WALL a request or an init told (the sender's clock,
+ * in the agreed order too). A process that becomes a holder (appended
+ * within the limit, or moved up by a leave) gets LAST + 1, or the floor
+ * of RING at CLOCK if that is higher, at that point of the order, on
+ * every synced member alike (G1). As it starts COMMAND it takes the
+ * floor of RING at its own clock if that is higher still (it starts
+ * late: whatever was granted meanwhile, in a second queue beyond the
+ * timing assumptions, is below it; not with --limit N, whose holders
+ * run together) and says `granted TOKEN', so that LAST, and with it
+ * every later token, is above it. Hence, by G1, tokens increase in
+ * the order of one state's grants, however long it lives: with quorum
+ * the quorate side's state is the one that goes on.
+ * A queue started from nothing (every lock process gone, or nobody who
+ * knows the state in the ring) starts at the floor of its ring at its
+ * starter's clock. Totem gives every new ring a seq above those of the
+ * rings each of its members was in (it takes the highest it hears of
+ * and adds 4), and corosync keeps it on disk across its restarts
+ * (/var/lib/corosync/ringid_NODEID): so a queue started in a later ring
+ * than a grant, which is the case after a node failure, a cut, a heal
+ * or any corosync's restart, starts above that grant's token, whatever
+ * the clocks say, and a holder acting on an older ring (frozen, cut
+ * off) has the lower token. Within one ring (every lock process gone,
+ * the ring unchanged: an uncontended lock taken over and over) it rests
+ * on the clocks: a queue from nothing starts above the earlier queues'
+ * tokens while the nodes' clocks differ by less than the time between
+ * one holder's end and the next start, and fewer than one grant a ms
+ * is made. --no-quorum's sides grant apart: their tokens are not
+ * ordered with each other. A seq at or above 2^23 keeps tokens within
+ * 63 bits (LQ_TOKEN_MAX) but no longer ordered by the ring.
+ *
+ * Senders. CPG tells a message's receivers its sender's NODEID:PID,
+ * truly, and nothing else: any process that may connect to corosync may
+ * join the group and say anything. Each kind counts only from a member
+ * whose part allows it, as the receiver has seen it (lockp.c):
+ * `running' from a member seen among the holders or OLD (it may have
+ * held before our join), never a bystander, and for no longer than its
+ * --kill-after (or ours, if unknown); a state, for a synced member, from
+ * one its own state lists as synced or waiting, or a contender answering
+ * its own query; for a newcomer, from an OLD member or one seen learning
+ * the state (listed or answered by a state it saw, in the group when the
+ * question such a state answers was delivered, or an init in force),
+ * never a bystander (a member that joined after the newcomer and knows
+ * the state learnt it from a message the newcomer saw too); `granted'
+ * from a holder, no further ahead than a minute of the receiver's clock.
+ * One message from a member that joined after the contenders changes
+ * nothing; more from an older one may (cpgtool(1), SECURITY).
  *
  * Quorum and rings (G4): votequorum's verdict and CPG's totem confchg
  * reach a process on two channels, in no order, and a confchg with
@@ -262,7 +326,9 @@ lq_request(struct lockq *st, struct cpgt_addr a, unsigned limit, int quorum,
 			st->quorum = quorum;
 		}
 		st->kill_ms[st->nq] = kill_ms;
+		st->tok[st->nq] = 0;
 		st->q[st->nq++] = a;
+		lq_promote(st);
 	}
 	/* refused or not, the requester is told the state */
 	add_pending(st, a, seq);
@@ -293,7 +359,11 @@ lq_remove(struct lockq *st, struct cpgt_addr a)
 			held = st->kill_ms[i];
 		memmove(st->kill_ms + i, st->kill_ms + i + 1,
 		    (st->nq - (size_t)i - 1) * sizeof(st->kill_ms[0]));
+		memmove(st->tok + i, st->tok + i + 1,
+		    (st->nq - (size_t)i - 1) * sizeof(st->tok[0]));
 		st->nq = drop(st->q, st->nq, a);
+		st->tok[st->nq] = 0;
+		lq_promote(st);
 	}
 	st->nsynced = drop(st->synced, st->nsynced, a);
 	for (k = 0; k < st->npend; k++)
@@ -362,6 +432,78 @@ lq_holders(const struct lockq *st)
 	return st->nq < st->limit ? st->nq : st->limit;
 }
 
+/* 2020-01-01 in ms since the epoch: a token's clock counts from it */
+#define TOKEN_EPOCH_MS	1577836800000ull
+
+/*
+ * Tokens (see the top of this file): each process that becomes a holder
+ * gets one above the last and above the floor, at the point of the
+ * order where it does. Every synced member does this alike (G1: the
+ * same ring, the same clock told, the same last), so all agree on it.
+ */
+static uint64_t
+floor_at(const struct lockq *st, uint64_t ms)
+{
+	const uint64_t low_max = (1ull << LQ_TOKEN_BITS) - 1;
+	const uint64_t seq_max = (uint64_t)LQ_TOKEN_MAX >> LQ_TOKEN_BITS;
+	uint64_t low, seq;
+
+	low = ms > TOKEN_EPOCH_MS ? ms - TOKEN_EPOCH_MS : 0;
+	if (low > low_max)
+		low = low_max;
+	seq = st->ring_seq < seq_max ? st->ring_seq : seq_max;
+	return seq << LQ_TOKEN_BITS | low;
+}
+
+void
+lq_promote(struct lockq *st)
+{
+	uint64_t floor = floor_at(st, st->lc);
+	size_t i, n = lq_holders(st);
+
+	for (i = 0; i < n; i++)
+		if (st->tok[i] == 0) {
+			st->last = st->last < floor ? floor : st->last + 1;
+			if (st->last > LQ_TOKEN_MAX)
+				st->last = LQ_TOKEN_MAX;
+			st->tok[i] = st->last;
+		}
+}
+
+/*
+ * The token a holder at index I takes as it starts COMMAND at MS (its
+ * clock): its own, or the floor of this ring at this time if above (a
+ * holder that starts late starts above those granted meanwhile).
+ */
+uint64_t
+lq_token_at(const struct lockq *st, uint64_t ms)
+{
+	return floor_at(st, ms > st->lc ? ms : st->lc);
+}
+
+/* A holder said which token it took: 1 if A is a holder. */
+int
+lq_granted(struct lockq *st, struct cpgt_addr a, uint64_t token)
+{
+	ssize_t i = lq_index(st->q, st->nq, a);
+
+	if (i < 0 || (size_t)i >= lq_holders(st) || token > LQ_TOKEN_MAX)
+		return 0;
+	if (token > st->tok[i])
+		st->tok[i] = token;
+	if (token > st->last)
+		st->last = token;
+	return 1;
+}
+
+/* A clock told (ms since the epoch): the floor of the next tokens. */
+void
+lq_clock(struct lockq *st, uint64_t ms)
+{
+	if (ms > st->lc)
+		st->lc = ms;
+}
+
 /* Wire format. */
 
 /* snprintf's count, but never more than it wrote: 0 if it did not fit */
@@ -379,6 +521,16 @@ lq_request_msg(char *buf, size_t size, unsigned limit, int quorum,
 	    quorum ? 'q' : 'n', seq, kill_ms), size);
 }
 
+/* ... and the sender's clock, in ms since the epoch (tokens) */
+size_t
+lq_request_at_msg(char *buf, size_t size, unsigned limit, int quorum,
+    uint32_t seq, uint32_t kill_ms, uint64_t wall)
+{
+	return wrote(snprintf(buf, size, PROTO "request %u %c %u %u %llu",
+	    limit, quorum ? 'q' : 'n', seq, kill_ms,
+	    (unsigned long long)wall), size);
+}
+
 size_t
 lq_query_msg(char *buf, size_t size, uint32_t seq)
 {
@@ -392,6 +544,22 @@ lq_init_msg(char *buf, size_t size, uint32_t seq, uint32_t ring_node,
 {
 	return wrote(snprintf(buf, size, PROTO "init %u %x.%llx", seq,
 	    ring_node, (unsigned long long)ring_seq), size);
+}
+
+size_t
+lq_init_at_msg(char *buf, size_t size, uint32_t seq, uint32_t ring_node,
+    uint64_t ring_seq, uint64_t wall)
+{
+	return wrote(snprintf(buf, size, PROTO "init %u %x.%llx %llu", seq,
+	    ring_node, (unsigned long long)ring_seq,
+	    (unsigned long long)wall), size);
+}
+
+size_t
+lq_granted_msg(char *buf, size_t size, uint64_t token)
+{
+	return wrote(snprintf(buf, size, PROTO "granted %llu",
+	    (unsigned long long)token), size);
 }
 
 size_t
@@ -463,6 +631,12 @@ lq_state_msg(char *buf, size_t size, const struct lockq *st,
 	for (i = 0; i < st->npend; i++)
 		app(&b, "%c%u:%u:%u", i ? ',' : ' ', st->pend[i].a.nodeid,
 		    st->pend[i].a.pid, st->pend[i].seq);
+	app(&b, " %llu %llu %llu", (unsigned long long)st->last,
+	    (unsigned long long)st->lc, (unsigned long long)st->ring_seq);
+	if (lq_holders(st) == 0)
+		app(&b, " -");
+	for (i = 0; i < lq_holders(st); i++)
+		app(&b, "%c%llu", i ? ',' : ' ', (unsigned long long)st->tok[i]);
 	return b.over ? 0 : b.len;
 }
 
@@ -487,6 +661,23 @@ ring(const char **p, uint32_t *node, uint64_t *seq)
 	*node = (uint32_t)n;
 	*p = s;
 	return 1;
+}
+
+/* a token: decimal, at most LQ_TOKEN_MAX (wire.h's one scanner) */
+static int
+num64(const char **p, uint64_t *v)
+{
+	return wire_num(p, NULL, 10, LQ_TOKEN_MAX, v);
+}
+
+static int lit(const char **, const char *);
+
+/* a request's or an init's " WALL", the sender's clock: 0 if absent */
+static int
+wall(const char **p, uint64_t *v)
+{
+	*v = 0;
+	return **p == '\0' || (lit(p, " ") && num64(p, v));
 }
 
 static int
@@ -573,6 +764,21 @@ kills_ok(const struct lockq *st)
 	return 1;
 }
 
+/* the holders' tokens, in queue order: none 0, none above the latest */
+static int
+tokens(const char **p, struct lockq *st, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return lit(p, "-");
+	for (i = 0; i < n; i++)
+		if ((i > 0 && !lit(p, ",")) || !num64(p, &st->tok[i]) ||
+		    st->tok[i] == 0 || st->tok[i] > st->last)
+			return 0;
+	return 1;
+}
+
 static int
 parse_state(const char *p, struct lq_msg *m)
 {
@@ -586,7 +792,11 @@ parse_state(const char *p, struct lq_msg *m)
 	    !num(&p, &m->grace_ms) || !lit(&p, " ") ||
 	    !list(&p, st->q, &st->nq, st->kill_ms) || !lit(&p, " ") ||
 	    !list(&p, st->synced, &st->nsynced, NULL) || !lit(&p, " ") ||
-	    !pending(&p, st) || *p != '\0')
+	    !pending(&p, st) || !lit(&p, " ") || !num64(&p, &st->last) ||
+	    !lit(&p, " ") || !num64(&p, &st->lc) ||
+	    !lit(&p, " ") || !num64(&p, &st->ring_seq) ||
+	    !lit(&p, " ") || limit > LQ_MAX ||
+	    !tokens(&p, st, st->nq < limit ? st->nq : limit) || *p != '\0')
 		return 0;
 	/*
 	 * Whatever a state says must be possible: a limit in range, a grace
@@ -613,6 +823,7 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 	uint32_t limit;
 
 	m->kind = LQ_FOREIGN;
+	m->wall = 0;
 	if (len > LQ_MSG_MAX || memchr(data, '\0', len) != NULL)
 		return 0;
 	memcpy(buf, data, len);
@@ -624,7 +835,7 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 		    !lit(&p, " ") || !mode(&p, &m->quorum) ||
 		    !lit(&p, " ") || !num(&p, &m->seq) || !lit(&p, " ") ||
 		    !num(&p, &m->kill_ms) || m->kill_ms > LQ_KILL_MS_MAX ||
-		    *p != '\0')
+		    !wall(&p, &m->wall) || *p != '\0')
 			return 0;
 		m->limit = limit;
 		m->kind = LQ_REQUEST;
@@ -633,7 +844,8 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 			m->kind = LQ_QUERY;
 	} else if (lit(&p, "init ")) {
 		if (num(&p, &m->seq) && lit(&p, " ") &&
-		    ring(&p, &m->ring_node, &m->ring_seq) && *p == '\0')
+		    ring(&p, &m->ring_node, &m->ring_seq) &&
+		    wall(&p, &m->wall) && *p == '\0')
 			m->kind = LQ_INIT;
 	} else if (lit(&p, "forgot ")) {
 		if (num(&p, &m->seq) && *p == '\0')
@@ -642,6 +854,9 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 		if (num(&p, &m->kill_ms) && m->kill_ms <= LQ_KILL_MS_MAX &&
 		    *p == '\0')
 			m->kind = LQ_RUNNING;
+	} else if (lit(&p, "granted ")) {
+		if (num64(&p, &m->token) && m->token > 0 && *p == '\0')
+			m->kind = LQ_GRANTED;
 	} else if (lit(&p, "bystander")) {
 		if (*p == '\0')
 			m->kind = LQ_BYSTANDER;

@@ -25,7 +25,14 @@
  * and a grace computed from it cannot wrap */
 #define LQ_KILL_MS_MAX	(3600u * 1000u)
 /* The longest message: a state with every list full. */
-#define LQ_MSG_MAX	(64 + 3 * 24 * LQ_MAX + 36 * LQ_PENDING)
+#define LQ_MSG_MAX	(64 + 3 * 24 * LQ_MAX + 36 * LQ_PENDING + \
+	    21 * (LQ_MAX + 1))
+/*
+ * A fencing token (lockq.c, Tokens): the ring's seq above these bits, a
+ * count below; tokens stay within 63 bits while the seq is below 2^23.
+ */
+#define LQ_TOKEN_BITS	40
+#define LQ_TOKEN_MAX	INT64_MAX
 
 
 /* A process waiting for a state, and which of its messages asked. */
@@ -44,6 +51,10 @@ struct lockq {
 	size_t		 nsynced;
 	struct lq_pend	 pend[LQ_PENDING];	/* who waits for it */
 	size_t		 npend;
+	uint64_t	 last;		/* the latest token granted */
+	uint64_t	 tok[LQ_MAX];	/* each holder's; 0: a waiter */
+	uint64_t	 lc;		/* the latest clock told, ms */
+	uint64_t	 ring_seq;	/* the latest ring's seq */
 };
 
 enum lq_kind {
@@ -55,6 +66,7 @@ enum lq_kind {
 	LQ_RUNNING,
 	LQ_FORGOT,
 	LQ_BYSTANDER,
+	LQ_GRANTED,
 };
 
 struct lq_msg {
@@ -67,6 +79,8 @@ struct lq_msg {
 	uint64_t	 ring_seq;
 	struct lq_pend	 tag;		/* state: answers this message */
 	uint32_t	 grace_ms;	/* state: what is left of a grace */
+	uint64_t	 wall;		/* request, init: the sender's clock */
+	uint64_t	 token;		/* granted */
 	struct lockq	 st;		/* state */
 };
 
@@ -112,5 +126,14 @@ int64_t	 lq_remove(struct lockq *, struct cpgt_addr);
 int	 lq_answered(struct lockq *, const struct lockq *);
 int	 lq_responder(const struct lockq *, struct cpgt_addr *);
 size_t	 lq_holders(const struct lockq *);
+void	 lq_promote(struct lockq *);
+void	 lq_clock(struct lockq *, uint64_t);
+uint64_t lq_token_at(const struct lockq *, uint64_t);
+int	 lq_granted(struct lockq *, struct cpgt_addr, uint64_t);
+size_t	 lq_granted_msg(char *, size_t, uint64_t);
+size_t	 lq_request_at_msg(char *, size_t, unsigned, int, uint32_t, uint32_t,
+	    uint64_t);
+size_t	 lq_init_at_msg(char *, size_t, uint32_t, uint32_t, uint64_t,
+	    uint64_t);
 
 #endif

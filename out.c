@@ -659,7 +659,7 @@ out_members(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
 
 static void
 text_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
-    const struct cpg_name *lock, const char *reason)
+    const struct cpg_name *lock, const char *reason, uint64_t token)
 {
 	put_lit(s, &lock_types[type]);
 	sink_putc(s, ' ');
@@ -668,6 +668,10 @@ text_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
 		sink_putc(s, ' ');
 	}
 	enc_text(s, lock->value, lock->length, 1);
+	if (token != 0) {
+		sink_putc(s, ' ');
+		enc_u(s, token);
+	}
 	if (reason != NULL) {
 		sink_putc(s, ' ');
 		enc_text(s, reason, strlen(reason), 1);
@@ -677,7 +681,7 @@ text_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
 
 static void
 json_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
-    const struct cpg_name *lock, const char *reason)
+    const struct cpg_name *lock, const char *reason, uint64_t token)
 {
 	sink_lit(s, "{\"type\":\"");
 	put_lit(s, &lock_types[type]);
@@ -690,6 +694,12 @@ json_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
 	sink_putc(s, ',');
 	enc_jbytes(s, KEY("lock"), lock->value, lock->length,
 	    ENC_TEXT);
+	/* a string: above 2^53 most JSON readers would round a number */
+	if (token != 0) {
+		sink_lit(s, ",\"token\":\"");
+		enc_u(s, token);
+		sink_putc(s, '"');
+	}
 	if (reason != NULL) {
 		sink_putc(s, ',');
 		enc_jbytes(s, KEY("reason"), reason, strlen(reason),
@@ -707,21 +717,33 @@ void
 out_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
     const struct cpg_name *lock, const char *reason)
 {
+	out_lock_event_token(s, f, type, lock, reason, 0);
+}
+
+/*
+ * ... and with a holder's fencing token (not 0): "acquired [TIME] NAME
+ * TOKEN" in text, ,"token":"TOKEN" after "lock" in JSON.
+ */
+void
+out_lock_event_token(struct sink *s, const struct outfmt *f,
+    enum lock_ev type, const struct cpg_name *lock, const char *reason,
+    uint64_t token)
+{
 	size_t m;
 
 	if (!sink_begin_item(s, &m))
 		return;
 	if (f->json)
-		json_lock_event(s, f, type, lock, reason);
+		json_lock_event(s, f, type, lock, reason, token);
 	else
-		text_lock_event(s, f, type, lock, reason);
+		text_lock_event(s, f, type, lock, reason, token);
 	sink_end_item(s, m);
 }
 
-/* "holder|waiter NODEID PID [NAME]" */
+/* "holder NODEID PID [TOKEN] [NAME]", "waiter NODEID PID [NAME]" */
 static void
 text_queue(struct sink *s, const struct cpg_address *a, size_t n,
-    size_t nholders, const struct nodeinfo *ni)
+    size_t nholders, const struct nodeinfo *ni, const uint64_t *tok)
 {
 	size_t i;
 
@@ -730,6 +752,10 @@ text_queue(struct sink *s, const struct cpg_address *a, size_t n,
 		enc_u(s, a[i].nodeid);
 		sink_putc(s, ' ');
 		enc_u(s, a[i].pid);
+		if (tok != NULL && i < nholders) {
+			sink_putc(s, ' ');
+			enc_u(s, tok[i]);
+		}
 		if (ni != NULL) {
 			sink_putc(s, ' ');
 			text_nodename(s, &ni[i]);
@@ -738,10 +764,10 @@ text_queue(struct sink *s, const struct cpg_address *a, size_t n,
 	}
 }
 
-/* ,"key":[{"nodeid":N,"pid":P[,"name":NAME]},...] */
+/* ,"key":[{"nodeid":N,"pid":P[,"token":"T"][,"name":NAME]},...] */
 static void
 json_queue(struct sink *s, const char *key, const struct cpg_address *a,
-    size_t n, const struct nodeinfo *ni)
+    size_t n, const struct nodeinfo *ni, const uint64_t *tok)
 {
 	size_t i;
 
@@ -755,6 +781,11 @@ json_queue(struct sink *s, const char *key, const struct cpg_address *a,
 		enc_u(s, a[i].nodeid);
 		sink_lit(s, ",\"pid\":");
 		enc_u(s, a[i].pid);
+		if (tok != NULL) {
+			sink_lit(s, ",\"token\":\"");
+			enc_u(s, tok[i]);
+			sink_putc(s, '"');
+		}
 		if (ni != NULL)
 			json_nodename(s, &ni[i]);
 		sink_putc(s, '}');
@@ -773,6 +804,16 @@ out_lock_queue(struct sink *s, const struct outfmt *f,
     const struct cpg_address *a, size_t n, size_t nholders,
     const struct nodeinfo *ni)
 {
+	out_lock_queue_token(s, f, lock, limit, a, n, nholders, ni, NULL);
+}
+
+/* ... and `tok' (or NULL): the holders' fencing tokens, in order */
+void
+out_lock_queue_token(struct sink *s, const struct outfmt *f,
+    const struct cpg_name *lock, unsigned limit,
+    const struct cpg_address *a, size_t n, size_t nholders,
+    const struct nodeinfo *ni, const uint64_t *tok)
+{
 	size_t m;
 
 	if (nholders > n)
@@ -780,7 +821,7 @@ out_lock_queue(struct sink *s, const struct outfmt *f,
 	if (!sink_begin_item(s, &m))
 		return;
 	if (!f->json) {
-		text_queue(s, a, n, nholders, ni);
+		text_queue(s, a, n, nholders, ni, tok);
 		sink_end_item(s, m);
 		return;
 	}
@@ -792,9 +833,9 @@ out_lock_queue(struct sink *s, const struct outfmt *f,
 		enc_u(s, limit);
 	else
 		sink_lit(s, "null");
-	json_queue(s, "holders", a, nholders, ni);
+	json_queue(s, "holders", a, nholders, ni, tok);
 	json_queue(s, "waiters", a + nholders, n - nholders,
-	    ni ? ni + nholders : NULL);
+	    ni ? ni + nholders : NULL, NULL);
 	sink_lit(s, "}\n");
 	sink_end_item(s, m);
 }

@@ -59,6 +59,11 @@ void	 out_lock_event(struct sink *, const struct outfmt *, enum lock_ev,
 void	 out_lock_queue(struct sink *, const struct outfmt *,
 	    const struct cpg_name *, unsigned, const struct cpg_address *,
 	    size_t, size_t, const struct nodeinfo *);
+void	 out_lock_event_token(struct sink *, const struct outfmt *,
+	    enum lock_ev, const struct cpg_name *, const char *, uint64_t);
+void	 out_lock_queue_token(struct sink *, const struct outfmt *,
+	    const struct cpg_name *, unsigned, const struct cpg_address *,
+	    size_t, size_t, const struct nodeinfo *, const uint64_t *);
 void	 out_quorum(struct sink *, const struct outfmt *, const struct qview *,
 	    const struct nodeinfo *);
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../cpgtool.h"
@@ -87,14 +88,21 @@ struct lock {
 	int		 status;	/* ... with this */
 };
 
-/* Without COMMAND events go to stdout; with it, -v puts them on stderr. */
+/*
+ * Without COMMAND events go to stdout; with it, -v puts them on stderr.
+ * `acquired' carries the grant's fencing token.
+ */
 static void
 event_line(struct lock *lk, enum lock_ev type, const char *reason)
 {
+	uint64_t tok = type == LOCK_ACQUIRED ? lp_token(lk->lp) : 0;
+
 	if (lk->argv == NULL)
-		out_lock_event(sink_stdout, lk->of, type, &lk->name, reason);
+		out_lock_event_token(sink_stdout, lk->of, type, &lk->name,
+		    reason, tok);
 	else if (lk->verbose) {
-		out_lock_event(sink_stderr, lk->of, type, &lk->name, reason);
+		out_lock_event_token(sink_stderr, lk->of, type, &lk->name,
+		    reason, tok);
 		sink_flush(sink_stderr);
 	}
 }
@@ -118,8 +126,8 @@ show(struct lock *lk)
 	}
 	for (i = 0; ni != NULL && i < st->nq; i++)
 		sess_nodeinfo(lk->s, a[i].nodeid, &ni[i]);
-	out_lock_queue(sink_stdout, lk->of, &lk->name, st->limit, a, st->nq,
-	    lq_holders(st), ni);
+	out_lock_queue_token(sink_stdout, lk->of, &lk->name, st->limit, a,
+	    st->nq, lq_holders(st), ni, st->tok);
 	free(ni);
 	loop_stop(lk->loop, ST_OK);
 }
@@ -127,20 +135,24 @@ show(struct lock *lk)
 static void on_child(void *, struct proc *, int);
 
 /*
- * COMMAND, with CPGTOOL_LOCK naming the lock; proc.c makes it die with
- * us, and says why it could not start (with a shell's status).
+ * COMMAND, with CPGTOOL_LOCK naming the lock and CPGTOOL_LOCK_TOKEN its
+ * fencing token; proc.c makes it die with us, and says why it could not
+ * start (with a shell's status).
  */
 static int
 spawn(struct lock *lk)
 {
 	char var[sizeof("CPGTOOL_LOCK=") + GROUP_STR_MAX];
-	char *env[] = { var, NULL };
+	char tok[sizeof("CPGTOOL_LOCK_TOKEN=") + 20];
+	char *env[] = { var, tok, NULL };
 	struct proc_opts o = {
 		.argv = lk->argv, .env = env,
 		.kill_after = (int64_t)(lk->kill_after * SEC),
 	};
 
 	snprintf(var, sizeof(var), "CPGTOOL_LOCK=%s", lk->text);
+	snprintf(tok, sizeof(tok), "CPGTOOL_LOCK_TOKEN=%llu",
+	    (unsigned long long)lp_token(lk->lp));
 	return proc_start(lk->loop, &o, on_child, lk, &lk->child);
 }
 
@@ -486,7 +498,12 @@ start(struct lock *lk, struct runopts *ro)
 		.kill_ms = (uint32_t)(lk->kill_after * 1000),
 	};
 	struct cpgt_addr me;
+	struct timespec ts;
 	int st;
+
+	/* tokens from nothing start above the clock (lockq.c, Tokens) */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	cfg.wall_off = (int64_t)ts.tv_sec * SEC + ts.tv_nsec - loop_now();
 
 	timer_init(lk->loop, &lk->tick_t, on_tick, lk);
 	loop_on_signal(lk->loop, on_signal, lk);

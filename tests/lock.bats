@@ -45,6 +45,7 @@ setup() {
 	done
 	echo "$tag" >>"$T/order"
 	echo "$CPGTOOL_LOCK" >"$T/$tag.env"
+	echo "$CPGTOOL_LOCK_TOKEN" >"$T/$tag.tok"
 	echo $$ >"$T/$tag.pid"
 	until [ -e "$T/$tag.go" ] || [ -e "$T/go" ]; do
 		sleep 0.05
@@ -55,6 +56,11 @@ setup() {
 }
 
 teardown() {
+	# a process a test stopped and failed before it went on: it would
+	# never hear the helper's SIGTERM
+	if [ -e "$T/stopped" ]; then
+		kill -CONT "$(cat "$T/stopped")" 2>/dev/null
+	fi
 	# every hold lets go; then the helper kills what is left
 	touch "$T/go"
 	helper_teardown
@@ -74,6 +80,14 @@ teardown() {
 		for i in 1 2 3; do
 			on "$i" corosync-cmapctl -s quorum.two_node u8 0
 		done
+	fi
+	# a test that stopped every corosync and failed before the restart
+	if [ -e "$T/restore-all" ]; then
+		for i in 1 2 3; do
+			kill -0 "$(cat "$CPGT_RUNDIR/n$i/pid")" 2>/dev/null ||
+				cluster_start "$i" >/dev/null 2>&1 &
+		done
+		wait
 	fi
 	# a test that took node 3 away and failed before bringing it back
 	if [ -e "$T/restore" ]; then
@@ -102,16 +116,25 @@ forever() {
 	exec {keep}<>"$T/in"
 }
 
-# show I: --show of $G on node I, into $output
+# show I: --show of $G on node I, into $output, the holders' fencing
+# tokens left out (TOKENS: what they were)
 show() {
 	run -0 cpgt "$1" lock --show "$G"
+	TOKENS=$(sed -n 's/^holder [0-9]* [0-9]* \([0-9]*\).*/\1/p' <<<"$output")
+	output=$(untok <<<"$output")
+}
+
+# untok: lock lines without their fencing tokens (checked on their own)
+untok() {
+	sed -E 's/^(holder [0-9]+ [0-9]+) [0-9]+/\1/; s/^(acquired .*) [0-9]+$/\1/'
 }
 
 # wait_show I REGEX: until a line of --show on node I matches
 wait_show() {
 	local t
 	for ((t = 0; t < 100; t++)); do
-		timeout 10 cpgt "$1" lock --show "$G" | grep -qE -- "$2" &&
+		timeout 10 cpgt "$1" lock --show "$G" | untok |
+			grep -qE -- "$2" &&
 			return 0
 		sleep 0.05
 	done
@@ -205,17 +228,18 @@ contend() {
 	forever
 	spawn "$T/h" 1 lock "$G" <"$T/in"
 	hpid=$!
-	wait_for "$T/h" "^acquired $G\$"
+	wait_for "$T/h" "^acquired $G [0-9]+\$"
 	lk "$T/w" 2 lock "$G" -- "$T/hold" w
 	wpid=$!
 	wait_show 2 "^waiter 2 $wpid\$"
 	# not a state to poll: the requests are simply long past
 	sleep 2
 	run -5 cpgt 3 lock -n "$G" -- true
+	tok=$(sed -n 's/^acquired [^ ]* //p' "$T/h")
 	run -0 cpgt 3 lock --show --names "$G"
-	[ "$output" = "holder 1 $hpid node1"$'\n'"waiter 2 $wpid node2" ]
+	[ "$output" = "holder 1 $hpid $tok node1"$'\n'"waiter 2 $wpid node2" ]
 	run -0 cpgt 3 lock --show --json "$G"
-	[ "$(jq -c . <<<"$output")" = "{\"lock\":\"$G\",\"limit\":1,\"holders\":[{\"nodeid\":1,\"pid\":$hpid}],\"waiters\":[{\"nodeid\":2,\"pid\":$wpid}]}" ]
+	[ "$(jq -c . <<<"$output")" = "{\"lock\":\"$G\",\"limit\":1,\"holders\":[{\"nodeid\":1,\"pid\":$hpid,\"token\":\"$tok\"}],\"waiters\":[{\"nodeid\":2,\"pid\":$wpid}]}" ]
 	# a late waiter queues behind the one it found
 	lk "$T/w3" 3 lock "$G" -- "$T/hold" w3
 	w3pid=$!
@@ -224,7 +248,7 @@ contend() {
 	kill -TERM "$hpid"
 	reap "$hpid"
 	hstatus=$status
-	[ "$(cat "$T/h")" = "acquired $G"$'\n'"released $G" ]
+	[ "$(cat "$T/h")" = "acquired $G $tok"$'\n'"released $G" ]
 	touch "$T/go"
 	reap "$wpid"
 	[ "$status" -eq 0 ]
@@ -554,13 +578,16 @@ disagree() {
 }
 
 @test "-v: acquired and released on stderr; -j -T: JSON events" {
-	run -0 --separate-stderr cpgt 1 lock -v "$G" -- echo out
-	[ "$output" = out ]
-	[ "$stderr" = "acquired $G"$'\n'"released $G" ]
+	run -0 --separate-stderr cpgt 1 lock -v "$G" -- \
+		sh -c 'echo "out $CPGTOOL_LOCK_TOKEN"'
+	[ "$output" = "out ${stderr_lines[0]##* }" ]
+	[[ ${stderr_lines[0]} =~ ^acquired\ $G\ [1-9][0-9]*$ ]]
+	[ "${stderr_lines[1]}" = "released $G" ]
 	run -0 --separate-stderr cpgt 2 lock -v -j -T "$G" -- true
 	[ -z "$output" ]
-	run -0 jq -r '"\(.type) \(.lock) \(.time | type)"' <<<"$stderr"
-	[ "$output" = "acquired $G string"$'\n'"released $G string" ]
+	run -0 jq -r '"\(.type) \(.lock) \(.time | type) \(.token | type)"' \
+		<<<"$stderr"
+	[ "$output" = "acquired $G string string"$'\n'"released $G string null" ]
 }
 
 @test "without COMMAND: acquired, held while stdin is open (a coprocess)" {
@@ -569,7 +596,7 @@ disagree() {
 	# bash unsets LK_PID once the coprocess has ended
 	lkpid=$LK_PID lkout=${LK[0]} lkin=${LK[1]}
 	read -r -t 10 line <&"$lkout"
-	[ "$line" = "acquired $G" ]
+	[[ $line =~ ^acquired\ $G\ [1-9][0-9]*$ ]]
 	run -5 cpgt 2 lock -n "$G" -- true
 	exec {lkin}>&-
 	read -r -t 10 line <&"$lkout"
@@ -583,7 +610,8 @@ disagree() {
 	spawn "$T/j" 3 lock -j "$G" <"$T/in"
 	jpid=$!
 	wait_for "$T/j" .
-	[ "$(cat "$T/j")" = "{\"type\":\"acquired\",\"lock\":\"$G\"}" ]
+	[ "$(jq -c 'del(.token)' "$T/j")" = "{\"type\":\"acquired\",\"lock\":\"$G\"}" ]
+	[[ $(jq -r .token "$T/j") =~ ^[1-9][0-9]*$ ]]
 	kill -HUP "$jpid"
 	reap "$jpid"
 	jstatus=$status
@@ -801,4 +829,127 @@ bad() {
 	run -3 --separate-stderr ip netns exec "$ns" "$CPGTOOL" lock --show "$G"
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[ "${stderr_lines[0]}" = "cpgtool: cannot connect to corosync: CS_ERR_LIBRARY (is corosync running?)" ]
+}
+
+# increasing FILE: each line's number above the line's before
+increasing() {
+	awk 'NR > 1 && $1 <= prev { print "not above " prev ": " $1; bad = 1 }
+		{ prev = $1 } END { exit bad }' "$1" >&2
+}
+
+@test "fencing tokens: each grant's above the last, every lock process gone or not" {
+	# one after the other on each node, none left between: each starts
+	# its queue from nothing
+	for i in 1 2 3 1 2 3; do
+		run -0 cpgt "$i" lock "$G" -- \
+			sh -c 'echo "$CPGTOOL_LOCK_TOKEN" >>"$T/tokens"'
+	done
+	# a queue: the holder's token in --show, the waiter's above it
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	lk "$T/w" 2 lock -v "$G" -- "$T/hold" w
+	wpid=$!
+	wait_show 1 "^waiter 2 $wpid\$"
+	show 3
+	[ "$TOKENS" = "$(cat "$T/h.tok")" ]
+	touch "$T/h.go"
+	wait_for "$T/w.pid" .
+	show 1
+	[ "$TOKENS" = "$(cat "$T/w.tok")" ]
+	touch "$T/w.go"
+	reap "$hpid"
+	reap "$wpid"
+	[ "$status" -eq 0 ]
+	grep -qx "acquired $G $(cat "$T/w.tok")" "$T/w.err"
+	cat "$T/h.tok" "$T/w.tok" >>"$T/tokens"
+	cat "$T/tokens" >&2
+	[ "$(wc -l <"$T/tokens")" -eq 8 ]
+	run -1 grep -vx '[1-9][0-9]*' "$T/tokens"
+	increasing "$T/tokens"
+	# the resource's side: each let through in turn, then a stale one
+	# refused, the newest again let through
+	while read -r tok; do
+		"$TOP/examples/fence-check" "$T/fence" "$tok"
+	done <"$T/tokens"
+	run -1 "$TOP/examples/fence-check" "$T/fence" "$(head -n 1 "$T/tokens")"
+	[[ $output == *refused* ]]
+	CPGTOOL_LOCK_TOKEN=$(tail -n 1 "$T/tokens") \
+		"$TOP/examples/fence-check" "$T/fence"
+}
+
+@test "fencing tokens go up across a restart of every node's corosync" {
+	run -0 cpgt 1 lock "$G" -- sh -c 'echo "$CPGTOOL_LOCK_TOKEN" >"$T/t1"'
+	touch "$T/restore-all"
+	for i in 1 2 3; do
+		cluster_stop "$i"
+	done
+	pids=()
+	for i in 1 2 3; do
+		cluster_start "$i" >/dev/null 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in 1 2 3; do
+		cluster_wait_members "$i" 3
+	done
+	rm "$T/restore-all"
+	run -0 cpgt 2 lock "$G" -- sh -c 'echo "$CPGTOOL_LOCK_TOKEN" >"$T/t2"'
+	t1=$(cat "$T/t1") t2=$(cat "$T/t2")
+	echo "before $t1, after $t2" >&2
+	[ "$t2" -gt "$t1" ]
+	# ... by the ring's seq, which corosync keeps on disk, not only by
+	# the clock
+	[ $((t2 >> 40)) -gt $((t1 >> 40)) ]
+}
+
+@test "one 'running' from a member that never held the lock stalls nobody" {
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	lk "$T/w" 2 lock "$G" -- "$T/hold" w
+	wpid=$!
+	wait_show 1 "^waiter 2 $wpid\$"
+	# a COMMAND that lives an hour more, says a member that never held
+	# the lock: before, every contender believed it
+	cpgt 3 send "$G" 'lock2 running 3600000'
+	wait_for "$T/w.err" "^cpgtool: lock '$G': ignoring 'running' from 3:"
+	touch "$T/h.go"
+	reap "$hpid"
+	[ "$status" -eq 0 ]
+	wait_for "$T/w.pid" . 10
+	touch "$T/w.go"
+	reap "$wpid"
+	[ "$status" -eq 0 ]
+	no_violations
+}
+
+@test "a state forged by a member that came after a newcomer is not taken" {
+	lk "$T/h" 1 lock "$G" -- "$T/hold" h
+	hpid=$!
+	wait_for "$T/h.pid" .
+	watcher 3 "$T/watch" --json "$G"
+	# the holder's process stopped for a moment: nobody answers yet
+	echo "$hpid" >"$T/stopped"
+	kill -STOP "$hpid"
+	lk "$T/n" 2 lock "$G" -- "$T/hold" n
+	npid=$!
+	wait_for "$T/watch" "\"pid\":$npid,\"size\":[0-9]+,\"payload\":\"lock2 request"
+	# the answer to its request, from a new member that lists itself as
+	# holder and as synced (as the rules of before and of now write it)
+	on 3 sh -c 'exec "$CPGTOOL" send "$1" \
+		"lock2 state 2:$2:1 1 q 0 3:$$:5000,2:$2:5000 3:$$ 2:$2:1" \
+		"lock2 state 2:$2:1 1 q 0 3:$$:5000,2:$2:5000 3:$$ 2:$2:1 1 0 0 1"' \
+		_ "$G" "$npid"
+	wait_for "$T/n.err" "^cpgtool: lock '$G': ignoring a state from 3:"
+	kill -CONT "$hpid"
+	wait_show 1 "^waiter 2 $npid\$"
+	touch "$T/h.go"
+	reap "$hpid"
+	[ "$status" -eq 0 ]
+	wait_for "$T/n.pid" .
+	touch "$T/n.go"
+	reap "$npid"
+	[ "$status" -eq 0 ]
+	no_violations
 }

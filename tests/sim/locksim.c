@@ -94,7 +94,10 @@
  * A7 Watchers are members that are no lock process: half never speak
  *    (another program), half are cpgtool's and say `lock2 bystander' as
  *    sess.c does (lq_by_message; they too run late, A5); foreign and
- *    malformed messages come from members that are no lock process.
+ *    malformed messages come from members that are no lock process, and
+ *    forgeries: a 'running' of an hour, and a state that answers an
+ *    older lock process's first request and names the forger holder
+ *    (forge(); lockp.c's sender rules must stop both).
  *    COMMAND runs 1-20 ms (40%), 20-1500 ms (30%) or 1.5-30 s; half of
  *    those told to stop ignore SIGTERM and die of the SIGKILL at
  *    --kill-after.
@@ -120,6 +123,23 @@
  * C5 no contender is refused (exit 1): all of a schedule's contenders
  *    give one --limit and one mode (the chaos run saw "in use with
  *    --limit 1; this request has --limit 1" after a corosync restart).
+ * C6 fencing tokens strictly increase in the order COMMANDs start, in
+ *    every mode, mode 2's broken bounds included (what tokens are for):
+ *    a COMMAND starts with a token greater than every COMMAND's that
+ *    started before it. Only a holder that acts on an older ring than
+ *    the earlier one's (CPG has not named it the newer ring yet: a
+ *    stale view, frozen, cut or late; mode 2) may start with the
+ *    lower token, which is what a fence refuses. Beyond the bounds
+ *    (mode 2) two queues may live in one ring, each knowing nothing of
+ *    the other: their tokens are ordered by the clocks, to the ms (C6
+ *    skips COMMANDs started within 1 ms of each other there). With
+ *    --no-quorum the sides of a split grant apart: C6 holds among the
+ *    COMMANDs started on one side (one ring named). With --limit
+ *    above 1 holders run together, none is stale: tokens are unique
+ *    (an earlier holder may start last), in mode 1. Ring seqs are
+ *    totem's (A3: every new ring's seq is above every earlier ring's;
+ *    the sides of a split share one, as totem's do); every node's clock
+ *    agrees (tokens of queues started from nothing in one ring).
  */
 
 #include <inttypes.h>
@@ -241,6 +261,8 @@ struct proc {
 	int		 status;	/* its exit, once !alive */
 	int		 exited;
 	struct lp_ring	 heard;		/* the latest ring it has heard of */
+	struct lp_ring	 cpg_ring;	/* ... that CPG named to it (C6) */
+	uint64_t	 start_ring;	/* ringseq when it started (forge) */
 	uint64_t	 rs;		/* its random stream */
 	struct lq_bystander by;		/* R_BYSTANDER: what sess.c keeps */
 };
@@ -277,7 +299,7 @@ static uint32_t		 kill_all;	/* every contender's --kill-after */
 static int		 noquorum;
 static int		 verbose;
 static int		 quiet;		/* a failure's line, not its trace */
-static const char	*checks = "12345";	/* -c */
+static const char	*checks = "123456";	/* -c */
 static uint64_t		 seed;
 static int		 failed;
 static int		 alive_children;
@@ -535,6 +557,58 @@ check_side(int p)
 		    "(--no-quorum)");
 }
 
+/* C6: every COMMAND's start, with its token and the ring its holder heard */
+struct start {
+	uint64_t	 token;
+	struct lp_ring	 ring;
+	int64_t		 at;
+};
+static struct start	*starts;
+static size_t		 nstarts, capstarts;
+
+static void
+check_token(int p)
+{
+	const struct lp_ring *r = &procs[p].cpg_ring;
+	uint64_t tok = lp_token(procs[p].lp);
+	struct start *v;
+	size_t i;
+
+	if (tok == 0 || tok > (uint64_t)LQ_TOKEN_MAX)
+		fail("C6: a COMMAND started without a token in 63 bits");
+	for (i = 0; i < nstarts; i++) {
+		/* --limit N: holders run together; tokens only unique */
+		if (starts[i].token < tok ||
+		    (limit > 1 && starts[i].token != tok))
+			continue;
+		/* ... and, beyond the bounds (a second queue), not even */
+		if (limit > 1 && P.sched > mode1.sched)
+			continue;
+		/* two queues (beyond the bounds) are told apart by the clock:
+		 * to its millisecond */
+		if (now - starts[i].at < MS && P.sched > mode1.sched)
+			continue;
+		/* a stale view's lower token: what a fence refuses */
+		if (starts[i].ring.seq > r->seq)
+			continue;
+		if (noquorum && !same_ring(&starts[i].ring, r))
+			continue;
+		trace("%s token %" PRIu64 " not above %" PRIu64, pname(p),
+		    tok, starts[i].token);
+		fail("C6: a COMMAND started with a token not above an "
+		    "earlier COMMAND's");
+		break;
+	}
+	if (nstarts == capstarts) {
+		capstarts = capstarts ? 2 * capstarts : 64;
+		if ((v = realloc(starts, capstarts * sizeof(*v))) == NULL)
+			abort();
+		starts = v;
+	}
+	starts[nstarts++] = (struct start){ tok, *r, now };
+	trace("%s token %" PRIu64, pname(p), tok);
+}
+
 static void
 spawn_child(int p)
 {
@@ -553,6 +627,7 @@ spawn_child(int p)
 	check_side(p);
 	if (!noquorum && !nd->vq_quorate && same_ring(&pr->heard, &nd->ring))
 		fail("C2: a COMMAND started on a node that is not quorate");
+	check_token(p);
 	pr->child_dies = INT64_MAX;
 	/* mostly quick, sometimes a long job (a lost holder's lives on) */
 	r = rnd(RP(p)) % 100;
@@ -571,7 +646,8 @@ check_foreign(const char *warning)
 	int q;
 
 	if (sscanf(warning, "ignoring a message from %u:%u", &node,
-	    &pid) != 2)
+	    &pid) != 2 &&
+	    sscanf(warning, "ignoring a state from %u:%u", &node, &pid) != 2)
 		return;
 	for (q = 0; q < nprocs; q++)
 		if (procs[q].a.nodeid == node && procs[q].a.pid == pid &&
@@ -733,6 +809,8 @@ handle(int p, struct item *it)
 		trace("%s told ring %u.%" PRIx64, pname(p), it->ring.nodeid,
 		    it->ring.seq);
 		lp_ring(pr->lp, &it->ring, now);
+		if (it->ring.seq > pr->cpg_ring.seq)
+			pr->cpg_ring = it->ring;
 		break;
 	}
 }
@@ -1207,6 +1285,7 @@ new_proc(int node, enum role role)
 	pr->a = (struct cpgt_addr){ (uint32_t)node, next_pid++ };
 	pr->rs = seed * 0x2545F4914F6CDD1DULL + 0x51ed27ULL * (uint64_t)(p + 1);
 	pr->alive = pr->conn = pr->in = 1;
+	pr->start_ring = ringseq;
 	enqueue(p, Q_JOIN, NULL, 0);
 	return p;
 }
@@ -1224,7 +1303,9 @@ draw_kill(uint64_t *rs)
 static void
 start_lock(int node, int show)
 {
-	struct lp_cfg cfg = { .limit = limit, .noquorum = noquorum };
+	/* every node's clock reads 2027-01-01 at the schedule's start (C6) */
+	struct lp_cfg cfg = { .limit = limit, .noquorum = noquorum,
+	    .wall_off = 1798761600LL * S };
 	struct proc *pr;
 	int p;
 
@@ -1348,6 +1429,34 @@ heal(void)
 	stall();
 }
 
+/*
+ * A state answering the first request of a lock process that started
+ * before chatty member P, that makes P the holder and the one synced
+ * member. Only while the ring runs and none formed since P started: P
+ * joined after it, in one FIFO (A1), and never came back with its node
+ * (NODEUP; nor will this message, sent outside a stall), so it is
+ * no OLD member of the other's, which may believe an OLD one (cpgtool(1),
+ * SECURITY).
+ */
+static const char *
+forge(int p, char *buf, size_t size)
+{
+	int q;
+
+	if (procs[p].start_ring != ringseq || stall_until != 0)
+		return "hello";
+	for (q = 0; q < p; q++)
+		if (procs[q].alive && procs[q].role == R_LOCK &&
+		    comp_of(procs[q].node) == comp_of(procs[p].node))
+			break;
+	if (q == p)
+		return "hello";
+	snprintf(buf, size, "lock2 state %u:%u:1 1 q 0 %u:%u:5000 %u:%u - "
+	    "1 0 0 1", procs[q].a.nodeid, procs[q].a.pid, procs[p].a.nodeid,
+	    procs[p].a.pid, procs[p].a.nodeid, procs[p].a.pid);
+	return buf;
+}
+
 static void
 world(void)
 {
@@ -1418,12 +1527,17 @@ world(void)
 		/* a chatty member says something that is not lock traffic */
 		for (p = 0; p < nprocs; p++)
 			if (procs[p].alive && procs[p].role == R_CHATTY) {
+				/* the last two: forgeries (lockp.c, Senders) */
 				static const char *junk[] = { "hello",
 				    "lock2 state 1:2:3 9 q 0 - - -",
 				    "lock2 request 0 q 1 5",
-				    "lock2 state 1:2:3 1 q 99999999999 - - -" };
-				const char *j = junk[rnd(W) % 4];
+				    "lock2 state 1:2:3 1 q 99999999999 - - -",
+				    "lock2 running 3600000", NULL };
+				const char *j = junk[rnd(W) % 6];
+				char f[128];
 
+				if (j == NULL)
+					j = forge(p, f, sizeof(f));
 				if (procs[p].conn)
 					enqueue(p, Q_MSG, j, strlen(j));
 				break;
@@ -1504,6 +1618,7 @@ reset(void)
 	now = 0;
 	stall_until = 0;
 	ringseq = 1;
+	nstarts = 0;
 	failed = 0;
 	fail_what = NULL;
 	alive_children = 0;

@@ -158,11 +158,84 @@ flooded(void)
 	lp_free(lp);
 }
 
+static void
+confchg(struct lp *lp, const struct lp_member *mem, size_t n,
+    const struct lp_member *left, size_t nl, const struct lp_member *joined,
+    size_t nj, int64_t t)
+{
+	struct lp_confchg c = { mem, n, left, nl, joined, nj };
+
+	lp_confchg(lp, &c, t);
+	take(lp);
+}
+
+/*
+ * Senders (lockp.c): a member that joined after us, and never held the
+ * lock nor learnt the state, can neither stall us with 'running' nor
+ * hand us a state of its own making.
+ */
+static const struct cpgt_addr hostile = { 3, 300 };
+
+static void
+forged_running(void)
+{
+	struct lp *lp = newcomer();
+	struct lp_member three[] = { { watcher, 0 }, { me, 0 },
+	    { hostile, LP_JOIN } };
+	struct lp_member gone[] = { { watcher, LP_LEAVE } };
+
+	/* the older member holds, and tells us the queue: it, then us */
+	deliver(lp, watcher, "lock2 state 2:200:1 1 q 0 1:100:5000,2:200:5000 "
+	    "1:100 2:200:1 7 0 9 7", 3 * MS);
+	CHECK(lp_synced(lp) && !lp_holding(lp), "synced, waiting");
+	/* a newcomer says the lock's COMMAND runs for an hour more */
+	confchg(lp, three, 3, NULL, 0, &three[2], 1, 4 * MS);
+	deliver(lp, hostile, "lock2 running 3600000", 5 * MS);
+	confchg(lp, three + 1, 2, gone, 1, NULL, 0, 6 * MS);
+	CHECK(spawned && lp_holding(lp),
+	    "'running' from a member that never held: ignored, granted at "
+	    "once");
+	lp_free(lp);
+
+	/* from the holder itself: at most our --kill-after (5 s) + 2 s */
+	lp = newcomer();
+	deliver(lp, watcher, "lock2 state 2:200:1 1 q 0 1:100:5000,2:200:5000 "
+	    "1:100 2:200:1 7 0 9 7", 3 * MS);
+	deliver(lp, watcher, "lock2 running 3600000", 4 * MS);
+	confchg(lp, three + 1, 1, gone, 1, NULL, 0, 5 * MS);
+	CHECK(!spawned && lp_deadline(lp) > 4 * MS &&
+	    lp_deadline(lp) <= 4 * MS + 7 * S,
+	    "'running' from the holder: a grace, of our --kill-after at most "
+	    "(%.3f s)", (double)lp_deadline(lp) / S);
+	lp_free(lp);
+}
+
+static void
+forged_state(void)
+{
+	struct lp *lp = newcomer();
+	struct lp_member three[] = { { watcher, 0 }, { me, 0 },
+	    { hostile, LP_JOIN } };
+
+	confchg(lp, three, 3, NULL, 0, &three[2], 1, 3 * MS);
+	/* it answers our request, lists itself as holder and as synced */
+	deliver(lp, hostile, "lock2 state 2:200:1 1 q 0 3:300:5000,2:200:5000 "
+	    "3:300 2:200:1 7 0 9 7", 4 * MS);
+	CHECK(!lp_synced(lp), "a state from a newcomer after us: not taken");
+	deliver(lp, watcher, "lock2 state 2:200:1 1 q 0 1:100:5000,2:200:5000 "
+	    "1:100 2:200:1 7 0 9 7", 5 * MS);
+	CHECK(lp_synced(lp) && lp_state(lp)->q[0].nodeid == 1,
+	    "the older member's is");
+	lp_free(lp);
+}
+
 int
 main(void)
 {
 	silent();
 	bystander();
 	flooded();
+	forged_running();
+	forged_state();
 	return unit_end();
 }

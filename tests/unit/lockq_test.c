@@ -57,6 +57,69 @@ builders(void)
 	CHECK_INT("request into 10 bytes", lq_request_msg(b, 10, 1, 1, 1, 1),
 	    0);
 	CHECK_INT("init into 0 bytes", lq_init_msg(b, 0, 1, 1, 1), 0);
+	n = lq_request_at_msg(b, sizeof(b), 1, 1, 2, 5000, 1798761600000ull);
+	CHECK_LIT("request with the clock", b, n,
+	    "lock2 request 1 q 2 5000 1798761600000");
+	CHECK(lq_parse(b, n, &m) && m.wall == 1798761600000ull,
+	    "... parsed back");
+	n = lq_init_at_msg(b, sizeof(b), 2, 3, 0x1c, 1798761600001ull);
+	CHECK(lq_parse(b, n, &m) && m.kind == LQ_INIT && m.ring_seq == 0x1c &&
+	    m.wall == 1798761600001ull, "init with the clock parsed back");
+	/* lockp.c builds them in 96 bytes: the largest of each fits */
+	CHECK(lq_init_at_msg(b, 96, UINT32_MAX, UINT32_MAX, UINT64_MAX,
+	    UINT64_MAX) > 0 && lq_request_at_msg(b, 96, LQ_MAX, 1,
+	    UINT32_MAX, LQ_KILL_MS_MAX, UINT64_MAX) > 0,
+	    "the largest init and request fit 96 bytes");
+	n = lq_granted_msg(b, sizeof(b), 9223372036854775807ull);
+	CHECK(lq_parse(b, n, &m) && m.kind == LQ_GRANTED &&
+	    m.token == 9223372036854775807ull, "granted: 63 bits");
+}
+
+/*
+ * Tokens (lockq.c, Tokens): a holder gets one above LAST and above the
+ * floor (the ring's seq over the clock told); a leave promotes the next
+ * with the next; a state carries them; a holder's word raises them.
+ */
+static void
+tokens(void)
+{
+	struct lockq st;
+	struct lq_pend tag = { { 1, 100 }, 5 };
+	char b[LQ_MSG_MAX + 1];
+	const uint64_t ring = 7ull << LQ_TOKEN_BITS;
+	const uint64_t at = 1798761600000ull - 1577836800000ull;
+	size_t n;
+
+	lq_reset(&st);
+	st.ring_seq = 7;
+	lq_clock(&st, 1798761600000ull);
+	lq_request(&st, (struct cpgt_addr){ 2, 200 }, 1, 1, 1, 3000);
+	lq_request(&st, (struct cpgt_addr){ 3, 300 }, 1, 1, 1, 3000);
+	CHECK(st.tok[0] == (ring | at) && st.tok[1] == 0,
+	    "the first holder: the floor; a waiter: none");
+	lq_remove(&st, (struct cpgt_addr){ 2, 200 });
+	CHECK(st.tok[0] == (ring | at) + 1, "the next: one above");
+	CHECK(lq_token_at(&st, 1798761600500ull) == (ring | (at + 500)),
+	    "a late start: the floor then");
+	CHECK(lq_granted(&st, (struct cpgt_addr){ 3, 300 }, ring | (at + 500)) &&
+	    st.last == (ring | (at + 500)), "a holder's word raises LAST");
+	CHECK(!lq_granted(&st, (struct cpgt_addr){ 4, 400 }, ring | at) &&
+	    st.last == (ring | (at + 500)), "a non-holder's is ignored");
+	st.ring_seq = 8;
+	lq_request(&st, (struct cpgt_addr){ 4, 400 }, 1, 1, 1, 3000);
+	lq_remove(&st, (struct cpgt_addr){ 3, 300 });
+	CHECK(st.tok[0] == (8ull << LQ_TOKEN_BITS | at),
+	    "a later ring: above every token of the earlier");
+	n = lq_state_msg(b, sizeof(b), &st, &tag, 0);
+	CHECK(lq_parse(b, n, &m) && m.st.tok[0] == st.tok[0] &&
+	    m.st.last == st.last && m.st.lc == st.lc && m.st.ring_seq == 8,
+	    "a state carries the tokens");
+	lq_reset(&st);
+	st.ring_seq = 1ull << 40;
+	lq_clock(&st, UINT64_MAX);
+	lq_request(&st, (struct cpgt_addr){ 2, 200 }, 1, 1, 1, 3000);
+	CHECK(st.tok[0] <= (uint64_t)LQ_TOKEN_MAX && st.tok[0] > 0,
+	    "a seq past 2^23 and a far clock: still 63 bits");
 }
 
 static void
@@ -80,12 +143,14 @@ state(void)
 	n = lq_state_msg(b, sizeof(b), &st, &tag, 700);
 	CHECK(n > 0 && n == strlen(b), "state built, its length told");
 	/*
-	 * TAG N MODE GRACE_MS QUEUE SYNCED PENDING (lockq.c, Messages): every
-	 * request from outside SYNCED is pending, the refused one and the
-	 * repeated one too (each is told the state)
+	 * TAG N MODE GRACE_MS QUEUE SYNCED PENDING LAST CLOCK RING TOKENS
+	 * (lockq.c, Messages): every request from outside SYNCED is
+	 * pending, the refused one and the repeated one too (each is told
+	 * the state)
 	 */
 	CHECK_LIT("state built", b, n, "lock2 state 1:100:5 1 q 700 "
-	    "2:200:3000,3:300:3000 1:100 2:200:1,3:300:1,4:400:1,2:200:2");
+	    "2:200:3000,3:300:3000 1:100 2:200:1,3:300:1,4:400:1,2:200:2 "
+	    "1 0 0 1");
 	CHECK(lq_parse(b, n, &m) && m.kind == LQ_STATE, "state parsed");
 	CHECK(m.tag.a.nodeid == 1 && m.tag.a.pid == 100 && m.tag.seq == 5 &&
 	    m.grace_ms == 700, "its tag and grace");
@@ -131,11 +196,23 @@ refusals(void)
 		"lock2 bystander 1",
 		"lock2 bystanders",
 		"lock1 request 1 q 1 5",		/* not our protocol */
-		"lock2 state 1:2:3 129 q 0 1:2:5 1:2 -",	/* limit */
-		"lock2 state 1:2:3 1 q 0 1:2:5,1:2:5 1:2 -",	/* twice */
-		"lock2 state 1:2:3 0 q 0 1:2:5 1:2 -",	/* queue, no limit */
-		"lock2 state 1:2:3 1 q 0 - - -",	/* limit, no queue */
-		"lock2 state 1:2:3 1 q 99999999999 1:2:5 1:2 -",
+		"lock2 state 1:2:3 129 q 0 1:2:5 1:2 - 1 0 0 1",	/* limit */
+		"lock2 state 1:2:3 1 q 0 1:2:5,1:2:5 1:2 - 1 0 0 1", /* twice */
+		"lock2 state 1:2:3 0 q 0 1:2:5 1:2 - 1 0 0 -",	/* no limit */
+		"lock2 state 1:2:3 1 q 0 - - - 1 0 0 1",	/* no queue */
+		"lock2 state 1:2:3 1 q 99999999999 1:2:5 1:2 - 1 0 0 1",
+		/* tokens: one per holder, none 0, none above LAST, 63 bits */
+		"lock2 state 1:2:3 1 q 0 1:2:5 1:2 - 1 0 0 -",
+		"lock2 state 1:2:3 1 q 0 1:2:5 1:2 - 1 0 0 0",
+		"lock2 state 1:2:3 1 q 0 1:2:5 1:2 - 1 0 0 2",
+		"lock2 state 1:2:3 1 q 0 1:2:5 1:2 - 1 0 0 1,1",
+		"lock2 state 1:2:3 1 q 0 1:2:5 1:2 - 9223372036854775808 0 0 1",
+		"lock2 state 1:2:3 1 q 0 1:2:5 1:2 - 1 0 1",	/* no RING */
+		"lock2 state 1:2:3 0 q 0 - - -",		/* no tokens */
+		"lock2 granted 0",
+		"lock2 granted 9223372036854775808",
+		"lock2 granted",
+		"lock2 request 1 q 1 5 x",			/* WALL */
 		"hello",
 		"",
 	};
@@ -146,8 +223,11 @@ refusals(void)
 		    "refused: \"%s\"", bad[i]);
 	CHECK(!lq_parse(BYTES("lock2 query 1\0"), &m),
 	    "refused: a NUL inside");
-	CHECK(parse("lock2 state 1:2:3 0 q 0 - - -") && m.st.nq == 0,
+	CHECK(parse("lock2 state 1:2:3 0 q 0 - - - 0 0 0 -") && m.st.nq == 0,
 	    "an empty state is one");
+	CHECK(parse("lock2 state 1:2:3 1 q 0 1:2:5 1:2 - 7 8 9 7") &&
+	    m.st.tok[0] == 7 && m.st.last == 7 && m.st.lc == 8 &&
+	    m.st.ring_seq == 9, "a holder's token, LAST, CLOCK, RING");
 }
 
 static void
@@ -189,6 +269,7 @@ int
 main(void)
 {
 	builders();
+	tokens();
 	state();
 	refusals();
 	bystander();

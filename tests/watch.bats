@@ -193,6 +193,52 @@ load test_helper
 	[ "$output" = "$(seq 100000)" ]
 }
 
+# big_rss OUT ARGS...: the peak RSS (KiB, VmHWM) of a watch on node 3 that
+# takes one message from $BATS_TEST_TMPDIR/m, sent whole from node 1
+big_rss() {
+	local out=$1 p
+	shift
+	on 3 /usr/bin/time -f %M -o "$out" "$CPGTOOL" watch -E message -c 1 \
+		"$@" "$G" >/dev/null 2>"$out.err" 3>&- &
+	p=$!
+	echo "$p" >>"$BG"
+	wait_members 3 "$G" 1
+	cpgt 1 send --whole -f "$BATS_TEST_TMPDIR/m" "$G" 2>/dev/null
+	reap "$p"
+	[ "$status" -eq 0 ]
+	wait_gone_members 3 "$G"
+}
+
+# wait_gone_members I GROUP: until node I sees nobody in GROUP
+wait_gone_members() {
+	local t
+	for ((t = 0; t < 200; t++)); do
+		[ -z "$(cpg_members "$1" "$2")" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "one 64 MiB message costs its own size, not its encoding's: text, JSON, --exec" {
+	# 0x01 bytes: \x01 as text (256 MiB), \u0001 in JSON (384 MiB)
+	head -c $((64 << 20)) /dev/zero | tr '\0' '\1' >"$BATS_TEST_TMPDIR/m"
+	on 3 /usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/idle" "$CPGTOOL" \
+		watch -t 0.5 "${G}i" >/dev/null 2>&1 3>&- || true
+	# time writes a line of its own first: the watch ended at -t
+	idle=$(tail -n 1 "$BATS_TEST_TMPDIR/idle")
+	# the message (libcpg reassembles it in a buffer of its own) x 1.25
+	max=$((idle + 64 * 1280))
+	big_rss "$BATS_TEST_TMPDIR/text"
+	big_rss "$BATS_TEST_TMPDIR/json" --json
+	big_rss "$BATS_TEST_TMPDIR/exec" --exec 'cat >/dev/null'
+	for m in text json exec; do
+		echo "$m: $(cat "$BATS_TEST_TMPDIR/$m") KiB, at most $max" >&2
+	done
+	for m in text json exec; do
+		[ "$(cat "$BATS_TEST_TMPDIR/$m")" -le "$max" ]
+	done
+}
+
 @test "a peer node killed: nodedown and a totem change; back in the ring" {
 	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
 	spawn "$BATS_TEST_TMPDIR/j" 3 join "$G" < <(sleep 60)

@@ -40,7 +40,7 @@ enum look {
 };
 
 struct tui {
-	int		 stderr_fd;	/* the real stderr, while curses runs */
+	int		 stderr_fd;	/* the real stderr, meanwhile */
 	int		 mem_fd;	/* what was said meanwhile */
 	int		 colors;
 };
@@ -50,7 +50,7 @@ struct out {
 	struct sink	*sink;
 	int		 row;
 	int		 end;
-	size_t		 max;		/* lines this section may use */
+	size_t		 max;		/* lines the section may use */
 	size_t		 n;		/* lines it used */
 	size_t		 want;		/* lines it has */
 	int		 colors;

@@ -32,14 +32,14 @@ struct top_group {
 	const char	*daemon;	/* daemon_owner's, or NULL */
 	struct top_member *m;		/* by node id, then pid */
 	size_t		 n;
-	time_t		 since;		/* 0: before top first looked */
+	time_t		 since;		/* 0: before top looked */
 };
 
 /* A configured node, as votequorum has it. */
 struct top_node {
 	struct qnode	 q;
 	struct nodeinfo	 ni;
-	time_t		 since;		/* in this state; 0: before */
+	time_t		 since;		/* in this state */
 };
 
 enum top_ev {
@@ -67,7 +67,7 @@ enum top_sort {
 };
 
 struct top {
-	char		 cluster[256];	/* totem.cluster_name; "" unknown */
+	char		 cluster[256];	/* totem.cluster_name, or "" */
 	struct qview	 q;
 	int		 have_q;
 	struct top_node	*nodes;		/* by node id */

@@ -162,8 +162,9 @@ $(SIM): tests/sim/locksim.c $(O)/lockp.o $(O)/lockq.o
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
 		$(O)/lockp.o $(O)/lockq.o
 
-sim: $(SIM)
+sim: $(SIM) $(CONFORM)
 	$(SIM) -q -k $(SEEDS) -n $(SEEDS) -m $(MODE) -f tests/sim/seeds
+	$(CONFORM) tests/sim/traces/*.trace
 
 # each rule lockp.c breaks on purpose (LP_MUTATE=1..6) must make the
 # simulator fail: the first seed that shows it, in modes 1 and 2

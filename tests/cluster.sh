@@ -95,12 +95,15 @@ cluster_start() {
 	state
 	dir=$CPGT_RUNDIR/n$i
 	# the bind mount gives corosync its own /var/lib/corosync, the tmpfs
-	# its own /run (pid lock); ip netns exec already unshared the mounts
+	# its own /run (pid lock); ip netns exec already unshared the mounts.
+	# corosync keeps none of the caller's descriptors: started from a
+	# bats teardown it would hold bats' fd 3 or 4 open, and bats would
+	# wait for it to the end (seen in top.bats)
 	ip netns exec "$(ns "$i")" unshare -m sh -c "
 		mount -t tmpfs tmpfs /run &&
 		mount --bind '$dir/lib' /var/lib/corosync &&
 		exec corosync -f -c '$dir/corosync.conf'" \
-		>>"$dir/stderr" 2>&1 3>&- &
+		</dev/null >>"$dir/stderr" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	echo $! >"$dir/pid"
 	# every pid it has had: libqb names its files in /dev/shm with them
 	echo $! >>"$dir/pids"

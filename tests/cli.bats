@@ -6,7 +6,7 @@
 load test_helper
 
 # every command, stated here: one dropped from the table fails
-commands="join send watch members top lock ask serve quorum"
+commands="join send watch members top lock ask serve quorum metrics check"
 
 @test "--help lists every command, exit 0" {
 	run -0 "$CPGTOOL" --help

@@ -51,6 +51,8 @@ record() {
 	quorum majority
 	0 1 quorate ring 1.9 members 1,2,3
 	0 1 confchg members 1 left - joined 1:join
+	0 2 confchg members 1,2 left - joined 2:join
+	0 3 confchg members 1,2,3 left - joined 3:join
 	0 1 ring 1.9 members 1,2,3
 	10 1 ring 1.5 members 1,2,3
 	20 1 node 2 dead votes 1

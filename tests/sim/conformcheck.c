@@ -75,6 +75,7 @@ struct node {
 	int		 verdict;	/* a verdict was told */
 	unsigned	 down;		/* told nodedown, not yet a ring */
 	unsigned	 w1;		/* ... and up again next (W1) */
+	long		 ahead_at;	/* a view for a ring not told yet */
 };
 
 static struct step steps[LINES_MAX];
@@ -253,6 +254,7 @@ vq(size_t i)
 	struct step *s = &steps[i];
 	struct node *nd = &nodes[s->node];
 	char state[16], m[128];
+	unsigned long long seq;
 	unsigned id, members;
 	long d;
 
@@ -266,11 +268,16 @@ vq(size_t i)
 		else
 			nd->vq &= ~(1u << id);
 	} else {
-		if (sscanf(s->rest, "ring %*s members %127s", m) != 1 ||
-		    (members = ids(m)) == ~0u) {
+		if (sscanf(s->rest, "ring %*u.%llu members %127s", &seq, m) !=
+		    2 || (members = ids(m)) == ~0u) {
 			fail(s, "a verdict that cannot be read");
 			return;
 		}
+		/*
+		 * A4: a verdict for a ring CPG has not named to this process
+		 * yet (a new process's first view among them): not late
+		 */
+		nd->ahead_at = seq > nd->seq ? s->t : -1;
 		nd->vq = members;
 		nd->quorate = strcmp(s->ev, "quorate") == 0;
 		nd->verdict = 1;
@@ -278,7 +285,7 @@ vq(size_t i)
 	s->as = two_node && quorate(nd->vq) && count(nd->vq) * 2 <= nnodes ?
 	    AS_W2 : AS_A4;
 	/* how late after this node's ring (the first view has none) */
-	if (nd->ring_at) {
+	if (nd->ring_at && s->t != nd->ahead_at) {
 		d = s->t - nd->ring_at;
 		if (d < 0)
 			d = -d;

@@ -715,7 +715,7 @@ bad() {
 	bad "--kill-after *'abc'" lock --kill-after abc g
 	# peers add it to a grace in 32-bit milliseconds: bounded
 	bad '--kill-after *3600 seconds' lock --kill-after 3601 g
-	bad '--kill-after *3600 seconds' lock --kill-after 1e9 g
+	bad '--kill-after *3600 seconds' lock --kill-after 1000000000 g
 	bad "--wait-for-corosync *'-1'" lock --wait-for-corosync -1 g
 	bad 'lock needs a name' lock --show
 	bad '--show takes no COMMAND' lock --show g true

@@ -826,6 +826,21 @@ sess_membership(struct sess *s, const struct cpg_name *group,
 	return cs_fail(e, "cannot get the members of '%s'", name);
 }
 
+/*
+ * Group names in one order: their bytes, then their length (a name is a
+ * prefix of a longer one, and "crmd" comes before "crmd\x00").
+ */
+int
+sess_group_cmp(const struct cpg_name *x, const struct cpg_name *y)
+{
+	uint32_t n = x->length < y->length ? x->length : y->length;
+	int c;
+
+	if ((c = memcmp(x->value, y->value, n)) != 0)
+		return c;
+	return x->length < y->length ? -1 : x->length > y->length;
+}
+
 /* Every member of every group, as corosync-cpgtool lists them. */
 int
 sess_groups(struct sess *s, void (*fn)(void *, const struct cpg_name *,

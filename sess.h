@@ -69,6 +69,7 @@ uint32_t sess_nodeid(const struct sess *);
 
 int	 sess_membership(struct sess *, const struct cpg_name *,
 	    struct cpg_address *, int *);
+int	 sess_group_cmp(const struct cpg_name *, const struct cpg_name *);
 int	 sess_groups(struct sess *, void (*)(void *, const struct cpg_name *,
 	    uint32_t, uint32_t), void *);
 int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);

@@ -123,23 +123,12 @@ collect(void *arg, const struct cpg_name *g, uint32_t nodeid, uint32_t pid)
 }
 
 static int
-name_cmp(const struct cpg_name *x, const struct cpg_name *y)
-{
-	uint32_t n = x->length < y->length ? x->length : y->length;
-	int c;
-
-	if ((c = memcmp(x->value, y->value, n)) != 0)
-		return c;
-	return x->length < y->length ? -1 : x->length > y->length;
-}
-
-static int
 by_name(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 	int c;
 
-	if ((c = name_cmp(&x->name, &y->name)) != 0)
+	if ((c = sess_group_cmp(&x->name, &y->name)) != 0)
 		return c;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
@@ -164,7 +153,7 @@ list_all(struct members *c)
 		qsort(l.e, l.n, sizeof(*l.e), by_name);
 	for (i = 0; i < l.n; i = j) {
 		for (j = i, n = 0; j < l.n &&
-		    name_cmp(&l.e[i].name, &l.e[j].name) == 0; j++)
+		    sess_group_cmp(&l.e[i].name, &l.e[j].name) == 0; j++)
 			if (n < CPG_MEMBERS_MAX)
 				a[n++] = l.e[j].a;
 		if ((st = print_group(c, &l.e[i].name, a, n)) != ST_OK)

@@ -109,23 +109,12 @@ collect(void *arg, const struct cpg_name *g, uint32_t nodeid, uint32_t pid)
 }
 
 static int
-name_cmp(const struct cpg_name *x, const struct cpg_name *y)
-{
-	uint32_t n = x->length < y->length ? x->length : y->length;
-	int c;
-
-	if ((c = memcmp(x->value, y->value, n)) != 0)
-		return c;
-	return x->length < y->length ? -1 : x->length > y->length;
-}
-
-static int
 by_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 	int c;
 
-	if ((c = name_cmp(&x->name, &y->name)) != 0)
+	if ((c = sess_group_cmp(&x->name, &y->name)) != 0)
 		return c;
 	return addr_cmp(ADDR_OF(x), ADDR_OF(y));
 }
@@ -150,7 +139,7 @@ find_group(struct top_group *old, size_t n, const struct cpg_name *name)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if ((c = name_cmp(&old[mid].name, name)) == 0)
+		if ((c = sess_group_cmp(&old[mid].name, name)) == 0)
 			return &old[mid];
 		if (c < 0)
 			lo = mid + 1;
@@ -207,11 +196,11 @@ make_groups(const struct list *l, size_t *np)
 	size_t i, j, k, n = 0;
 
 	for (i = 0; i < l->n; i++)
-		n += i == 0 || name_cmp(&l->e[i].name, &l->e[i - 1].name);
+		n += i == 0 || sess_group_cmp(&l->e[i].name, &l->e[i - 1].name);
 	if ((g = calloc(n + 1, sizeof(*g))) == NULL)
 		return NULL;
 	for (i = 0, k = 0; i < l->n; i = j, k++) {
-		for (j = i; j < l->n && name_cmp(&l->e[i].name,
+		for (j = i; j < l->n && sess_group_cmp(&l->e[i].name,
 		    &l->e[j].name) == 0; j++)
 			;
 		g[k].name = l->e[i].name;

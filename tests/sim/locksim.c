@@ -187,17 +187,21 @@ struct params {
 	int64_t	 sched;		/* A5 */
 	int64_t	 qdelay;	/* A4 */
 	int64_t	 pdeath;	/* A6 */
+	int64_t	 pdeath_last;	/* A6: ... of the group's last lock process */
 	int64_t	 stall_min, stall_max;	/* A3 */
+	int64_t	 form;		/* A3: the sides form this far apart */
 	int	 kill_each;	/* A6: each contender its own --kill-after */
 };
 
 static const struct params mode1 = {
-	.sched = 300 * MS, .qdelay = 500 * MS, .pdeath = 0,
+	.sched = 300 * MS, .qdelay = 2 * S, .pdeath = 1 * S, .pdeath_last = 0,
 	.stall_min = 1 * S, .stall_max = 6500 * MS, .kill_each = 0,
+	.form = 1 * S,
 };
 static const struct params mode2 = {
-	.sched = 6 * S, .qdelay = 5 * S, .pdeath = 3 * S,
+	.sched = 6 * S, .qdelay = 5 * S, .pdeath = 3 * S, .pdeath_last = 3 * S,
 	.stall_min = 1 * S, .stall_max = 10 * S, .kill_each = 1,
+	.form = 5 * S,
 };
 static struct params P;
 
@@ -243,6 +247,11 @@ struct proc {
 	struct lp_ring	 heard;		/* the latest ring it has heard of */
 	uint64_t	 rs;		/* its random stream */
 	struct lq_bystander by;		/* R_BYSTANDER: what sess.c keeps */
+	int		 oldlabel;	/* the ring it came from, by label */
+	int		 vhold;		/* holds without COMMAND (C1) */
+	int		 frozen;	/* COMMAND ran as its corosync stopped */
+	int64_t		 vq_at;		/* its last verdict is read from then */
+	int		 killed;	/* SIGKILLed (A6) */
 };
 
 enum q_kind { Q_MSG, Q_JOIN, Q_LEAVE, Q_DOWN };
@@ -256,6 +265,9 @@ struct qitem {
 
 struct node {
 	int		 up;
+	int		 paused;	/* its corosync is stopped (SIGSTOP) */
+	struct lp_ring	 prev_ring;	/* the ring it came from */
+	int		 side;		/* ... and the side it forms with */
 	int		 label;		/* partition: same label, same ring */
 	int		 vq_quorate;
 	int		 vq_complete;
@@ -294,6 +306,15 @@ struct comp {
 };
 static struct comp	 comps[MAXN + 2];
 static struct lp_ring	 reforming;	/* the ring whose confchgs are sent */
+/* each new side of a reconfiguration: when it forms, its ring, verdict */
+static struct side {
+	int64_t		 at;
+	struct lp_ring	 ring;
+	int		 size, quorate, complete;
+} sides[MAXN + 2];
+static int64_t		 formed_by;	/* every side of the last one formed */
+static int64_t		 reconf_at;	/* ... the first of them */
+static int		 two_node;	/* -T: votequorum's two_node: 1 */
 
 /* --- trace --- */
 
@@ -339,7 +360,7 @@ fail(const char *what)
 /* --- the event queue --- */
 
 enum ev_kind { E_DELIVER, E_RUN, E_INBOX, E_CHILD, E_RECONF, E_WORLD,
-	E_LEAVE };
+	E_LEAVE, E_FORM };
 
 struct ev {
 	int64_t		 t;
@@ -562,6 +583,7 @@ spawn_child(int p)
 }
 
 static void proc_exit(int, int);
+static void unwitnessed(void);
 
 /* C4: what a lock process says is never taken for foreign traffic. */
 static void
@@ -666,6 +688,7 @@ proc_exit(int p, int status)
 	if (pr->conn && pr->in)
 		enqueue(p, Q_LEAVE, NULL, 0);
 	pr->in = 0;
+	unwitnessed();
 }
 
 /* "P confchg: 4 members, left 1:1002 (nodedown), joined 3:1007 (join)" */
@@ -777,14 +800,45 @@ bystander(int p, const struct item *it)
 	}
 }
 
+/* which of the loop's turns reads it: timers, CPG, votequorum, children */
+static int
+item_pass(enum item_kind k)
+{
+	switch (k) {
+	case I_TICK:
+		return 0;
+	case I_QUORUM:
+		return 2;
+	case I_CHILD:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
 static void
 run(int p)
 {
 	struct proc *pr = &procs[p];
-	size_t i;
+	size_t i, k, n = pr->ninbox, *order;
+	int pass;
 
 	pr->run_set = 0;
-	for (i = 0; i < pr->ninbox; i++) {
+	/*
+	 * What waits is taken in the order cpgtool's loop takes it (loop.c,
+	 * sess.c): due timers first, then CPG's connection (sess.c reads up
+	 * to 1024 events, more than ever wait here), then votequorum's, then
+	 * the children. A verdict that came before a confchg is read after
+	 * it when the process was late.
+	 */
+	if ((order = calloc(n + 1, sizeof(*order))) == NULL)
+		abort();
+	for (pass = 0, k = 0; pass < 4; pass++)
+		for (i = 0; i < n; i++)
+			if (item_pass(pr->inbox[i].kind) == pass)
+				order[k++] = i;
+	for (k = 0; k < pr->ninbox; k++) {
+		i = k < n ? order[k] : k;
 		if (pr->alive && pr->role == R_LOCK) {
 			int was = lp_synced(pr->lp);
 
@@ -797,6 +851,7 @@ run(int p)
 			bystander(p, &pr->inbox[i]);
 		item_free(&pr->inbox[i]);
 	}
+	free(order);
 	pr->ninbox = 0;
 }
 
@@ -858,8 +913,9 @@ confchg_to(int p, const int *grp, int ngrp, const int *left,
 	inbox_add(p, &it);
 }
 
+/* ... now, or at `at' (a side's transition, delivered as it forms) */
 static void
-deliver_msg(struct comp *c, const struct qitem *qi, const int *to, int nto)
+deliver_msg(const struct qitem *qi, const int *to, int nto, int64_t at)
 {
 	struct item it = { .kind = I_MSG };
 	int i;
@@ -871,9 +927,11 @@ deliver_msg(struct comp *c, const struct qitem *qi, const int *to, int nto)
 		memcpy(it.data, qi->data, qi->len);
 		it.data[qi->len] = '\0';
 		it.len = qi->len;
-		inbox_add(to[i], &it);
+		if (at > now)
+			push(at, E_INBOX, to[i], 0, &it);
+		else
+			inbox_add(to[i], &it);
 	}
-	(void)c;
 }
 
 /* The ring runs: the head of component k's FIFO is delivered. */
@@ -890,7 +948,7 @@ deliver(int k)
 	switch (qi->kind) {
 	case Q_MSG:
 		if (in_list(c->grp, c->ngrp, qi->p))
-			deliver_msg(c, qi, c->grp, c->ngrp);
+			deliver_msg(qi, c->grp, c->ngrp, 0);
 		break;
 	case Q_JOIN:
 		if (in_list(c->grp, c->ngrp, qi->p))
@@ -919,6 +977,7 @@ deliver(int k)
 		for (i = 0; i < c->ngrp; i++)
 			confchg_to(c->grp[i], c->grp, c->ngrp, one, &why, 1,
 			    NULL, NULL, 0);
+		unwitnessed();
 		break;
 	}
 	free(qi->data);
@@ -931,6 +990,10 @@ static void
 stall(void)
 {
 	int64_t until = now + between(W, P.stall_min, P.stall_max);
+
+	/* a side that has not formed yet forms, then stalls */
+	if (until <= formed_by)
+		until = formed_by + 1;
 
 	if (stall_until == 0 || until > stall_until) {
 		stall_until = until;
@@ -995,6 +1058,9 @@ in_flight(struct comp *c, int k)
 		i = (int)(rnd(NET) % 3);
 		sent[n] = i == 0 ? seen[n] : i == 1 ? 0 :
 		    (int)between(NET, 0, seen[n]);
+		/* a paused corosync sent nothing more: its ring to come */
+		if (nodes[n].paused)
+			sent[n] = 0;
 		seen[n] = stop[n] = 0;
 	}
 	/* who is on each side, and what it received of the others' */
@@ -1003,7 +1069,8 @@ in_flight(struct comp *c, int k)
 		for (i = 0; i < c->ngrp; i++) {
 			p = c->grp[i];
 			if (procs[p].conn && nodes[procs[p].node].up &&
-			    nodes[procs[p].node].label == d)
+			    nodes[procs[p].node].label == d &&
+			    !nodes[procs[p].node].paused)
 				to[d][nto[d]++] = p;
 		}
 		/* 0 none, 1 all, 2 a first part, 3 each one by chance */
@@ -1032,7 +1099,7 @@ in_flight(struct comp *c, int k)
 			if (own || how[d] == 1 ||
 			    (how[d] == 2 && j - c->head < cut[d]) ||
 			    (how[d] == 3 && chance(NET, 50))) {
-				deliver_msg(c, qi, to[d], nto[d]);
+				deliver_msg(qi, to[d], nto[d], sides[d].at);
 				got[d]++;
 				mine[d] += own;
 			}
@@ -1052,31 +1119,39 @@ in_flight(struct comp *c, int k)
 
 /*
  * A4: votequorum's verdict on each new ring, to each lock process on its
- * own channel: before anything CPG says of that ring (30%), or 0-QDELAY
- * after the ring forms, so mostly after CPG's confchg.
+ * own channel: before anything CPG says of that ring (30%), or after the
+ * ring forms, at most QDELAY after the first side of that
+ * reconfiguration formed, so mostly after CPG's confchg.
  */
 static void
-tell_verdicts(void)
+tell_verdicts(int d)
 {
 	int p, first;
-	int64_t delay;
+	int64_t delay, lag = now - reconf_at;
 
 	for (p = 0; p < nprocs; p++) {
 		struct node *nd = &nodes[procs[p].node];
 		struct item it = { .kind = I_QUORUM };
 
 		if (!procs[p].alive || !procs[p].conn || !nd->up ||
+		    nd->side != d ||
 		    procs[p].role != R_LOCK || procs[p].cfg.noquorum)
 			continue;
 		it.q = nd->vq_quorate;
 		it.complete = nd->vq_complete;
 		it.ring = nd->ring;
 		first = chance(RP(p), 30);
-		delay = between(RP(p), 0, P.qdelay);
-		if (first)
+		/* QDELAY from the first side's forming: that side's grace */
+		delay = between(RP(p), 0, P.qdelay > lag ? P.qdelay - lag : 0);
+		/* one connection: never before the verdict it follows */
+		if (first && procs[p].vq_at <= now)
 			inbox_add(p, &it);
-		else
+		else {
+			if (first || now + delay < procs[p].vq_at)
+				delay = procs[p].vq_at - now;
+			procs[p].vq_at = now + delay;
 			push(now + delay, E_INBOX, p, 0, &it);
+		}
 	}
 }
 
@@ -1085,13 +1160,23 @@ static void
 reconfigure(void)
 {
 	int oldlabel[MAXP], newgrp[MAXN + 2][MAXP], nnew[MAXN + 2];
-	int left[MAXP], lwhy[MAXP], joined[MAXP], jwhy[MAXP];
-	int k, d, i, p, nl, nj, n;
+	int k, d, i, p, n;
 	size_t j;
 
 	if (now < stall_until)
 		return;
 	stall_until = 0;
+	/*
+	 * Each side forms in its own time (A3): the first at once, the
+	 * others up to FORM later; a side that formed is stalled again
+	 * only after it formed (stall()).
+	 */
+	formed_by = reconf_at = now;
+	for (d = 0; d <= MAXN + 1; d++) {
+		sides[d].at = now + between(NET, 0, P.form);
+		if (sides[d].at > formed_by)
+			formed_by = sides[d].at;
+	}
 	/* each old ring's members learn which side they are on */
 	for (p = 0; p < nprocs; p++)
 		oldlabel[p] = -1;
@@ -1111,82 +1196,139 @@ reconfigure(void)
 			d = nodes[procs[p].node].label;
 			newgrp[d][nnew[d]++] = p;
 		}
-	ringseq++;
+	/*
+	 * Each side's ring: its seq is the highest its nodes came from plus
+	 * 4 (totemsrp.c: the commit token's ring_id.seq is token_ring_id_seq
+	 * + 4, token_ring_id_seq the highest ring seq of the join messages
+	 * it gathered), now and then 4 more (a gather that saw another
+	 * node's join and lost it again). A paused node forms nothing.
+	 */
+	for (i = 1; i <= nnodes; i++) {
+		nodes[i].prev_ring = nodes[i].ring;
+		nodes[i].side = nodes[i].up && !nodes[i].paused ?
+		    nodes[i].label : -1;
+	}
 	for (d = 0; d <= MAXN + 1; d++) {
-		struct lp_ring ring = { 0, ringseq };
-		int size = 0, q, full;
+		struct lp_ring ring = { 0, 0 };
+		int size = 0;
 
 		for (i = nnodes; i >= 1; i--)
-			if (nodes[i].up && nodes[i].label == d) {
+			if (nodes[i].up && nodes[i].label == d &&
+			    !nodes[i].paused) {
 				ring.nodeid = (uint32_t)i;
+				if (nodes[i].ring.seq > ring.seq)
+					ring.seq = nodes[i].ring.seq;
 				size++;
 			}
+		sides[d].size = size;
+		if (size == 0)
+			continue;
+		ring.seq += chance(NET, 5) ? 8 : 4;
+		sides[d].ring = ring;
 		/* votequorum's verdict on this side: A4 */
-		q = 2 * size > nnodes;
-		full = size == nnodes;
-		for (i = 1; i <= nnodes; i++)
-			if (nodes[i].up && nodes[i].label == d) {
-				nodes[i].ring = ring;
-				nodes[i].vq_quorate = q;
-				nodes[i].vq_complete = full;
-			}
+		sides[d].quorate = two_node ? size >= 1 : 2 * size > nnodes;
+		sides[d].complete = size == nnodes;
 	}
-	trace("rings formed");
-	tell_verdicts();
+	trace("rings form");
 	for (d = 0; d <= MAXN + 1; d++) {
 		memcpy(comps[d].grp, newgrp[d], (size_t)nnew[d] * sizeof(int));
 		comps[d].ngrp = nnew[d];
-		comps[d].last_at = now;
-		for (i = 0; i < nnew[d]; i++) {
-			p = newgrp[d][i];
-			nl = nj = 0;
-			for (n = 0; n < procs[p].nview; n++) {
-				int q2 = procs[p].view[n];
-
-				if (in_list(newgrp[d], nnew[d], q2))
-					continue;
-				left[nl] = q2;
-				lwhy[nl++] = !procs[q2].conn ||
-				    !nodes[procs[q2].node].up ||
-				    nodes[procs[q2].node].label != d ?
-				    LP_NODEDOWN : procs[q2].alive ?
-				    LP_LEAVE : LP_PROCDOWN;
-			}
-			for (n = 0; n < nnew[d]; n++) {
-				int q2 = newgrp[d][n];
-
-				if (in_list(procs[p].view, procs[p].nview, q2))
-					continue;
-				joined[nj] = q2;
-				jwhy[nj++] = oldlabel[q2] >= 0 &&
-				    oldlabel[q2] != oldlabel[p] ?
-				    LP_NODEUP : LP_JOIN;
-			}
-			reforming = nodes[procs[p].node].ring;
-			if (nl || nj)
-				confchg_to(p, newgrp[d], nnew[d], left, lwhy,
-				    nl, joined, jwhy, nj);
-			reforming = (struct lp_ring){ 0, 0 };
-		}
+		for (i = 0; i < nnew[d]; i++)
+			procs[newgrp[d][i]].oldlabel = oldlabel[newgrp[d][i]];
+		comps[d].last_at = sides[d].at;
+		if (sides[d].size > 0)
+			push(sides[d].at, E_FORM, d, 0, NULL);
 	}
-	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */
-	for (p = 0; p < nprocs; p++)
-		if (procs[p].alive && procs[p].conn &&
-		    procs[p].role == R_LOCK && nodes[procs[p].node].up)
-			inbox_add(p, &(struct item){ .kind = I_RING,
-			    .ring = nodes[procs[p].node].ring });
 	/*
 	 * What the nodes had not sent yet, joins and leaves included, in
 	 * each node's order: what the old ring did not send, then what was
-	 * sent during the stall. A node that went down took its queue.
+	 * sent during the stall. A node that went down took its queue; a
+	 * paused one keeps it for its ring to come.
 	 */
-	for (j = 0; j < nheld; j++) {
+	for (j = 0, n = 0; j < nheld; j++) {
 		p = held[j].p;
+		if (procs[p].conn && nodes[procs[p].node].paused) {
+			held[n++] = held[j];
+			continue;
+		}
 		if (procs[p].conn && nodes[procs[p].node].up)
 			enqueue(p, held[j].kind, held[j].data, held[j].len);
 		free(held[j].data);
 	}
-	nheld = 0;
+	nheld = (size_t)n;
+}
+
+/*
+ * A side's ring has formed (each side in its own time, A3): its nodes
+ * take its ring and votequorum's verdict on it, and each process is told
+ * by CPG, relative to its own view (exec/cpg.c, corosync 3: each node
+ * computes its own downlist from its previous membership and the
+ * transitional one, then hears the others' joinlists): first one confchg
+ * in which every member whose node did not come with it from its own
+ * last ring left with NODEDOWN, then one in which every member it does
+ * not know joined (NODEUP: it came with its node). A node that comes
+ * back from a pause into a ring the others formed without it is told
+ * that every other node's processes left, and at once that they joined.
+ */
+static void
+form_side(int d)
+{
+	int left[MAXP], lwhy[MAXP], joined[MAXP], jwhy[MAXP], keep[MAXP];
+	int i, k, n, p, q2, nl, nj, nk, *grp = comps[d].grp, ngrp;
+
+	ngrp = comps[d].ngrp;
+	for (i = 1; i <= nnodes; i++)
+		if (nodes[i].up && nodes[i].side == d) {
+			nodes[i].ring = sides[d].ring;
+			nodes[i].vq_quorate = sides[d].quorate;
+			nodes[i].vq_complete = sides[d].complete;
+		}
+	trace("side %d forms ring %u.%" PRIx64 " (%d nodes, quorate %d)", d,
+	    sides[d].ring.nodeid, sides[d].ring.seq, sides[d].size,
+	    sides[d].quorate);
+	tell_verdicts(d);
+	for (i = 0; i < ngrp; i++) {
+		p = grp[i];
+		nl = nj = nk = 0;
+		for (n = 0; n < procs[p].nview; n++) {
+			q2 = procs[p].view[n];
+			k = procs[q2].node;
+			/* its node came with ours from our last ring */
+			if (in_list(grp, ngrp, q2) && nodes[k].side == d &&
+			    same_ring(&nodes[k].prev_ring,
+			    &nodes[procs[p].node].prev_ring)) {
+				keep[nk++] = q2;
+				continue;
+			}
+			left[nl] = q2;
+			lwhy[nl++] = in_list(grp, ngrp, q2) || !procs[q2].conn ||
+			    !nodes[k].up || nodes[k].side != d ?
+			    LP_NODEDOWN : procs[q2].alive ? LP_LEAVE :
+			    LP_PROCDOWN;
+		}
+		for (n = 0; n < ngrp; n++) {
+			q2 = grp[n];
+			if (in_list(keep, nk, q2))
+				continue;
+			joined[nj] = q2;
+			jwhy[nj++] = procs[q2].oldlabel >= 0 &&
+			    (procs[q2].oldlabel != procs[p].oldlabel ||
+			    in_list(left, nl, q2)) ? LP_NODEUP : LP_JOIN;
+		}
+		reforming = sides[d].ring;
+		if (nl)
+			confchg_to(p, keep, nk, left, lwhy, nl, NULL, NULL, 0);
+		if (nj)
+			confchg_to(p, grp, ngrp, NULL, NULL, 0, joined, jwhy, nj);
+		reforming = (struct lp_ring){ 0, 0 };
+	}
+	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].alive && procs[p].conn &&
+		    procs[p].role == R_LOCK && nodes[procs[p].node].up &&
+		    nodes[procs[p].node].side == d)
+			inbox_add(p, &(struct item){ .kind = I_RING,
+			    .ring = sides[d].ring });
 }
 
 /* --- the world's doings: contenders, watchers, faults --- */
@@ -1280,6 +1422,46 @@ pick_proc(int alive_lock)
 	return n ? v[rnd(W) % (uint64_t)n] : -1;
 }
 
+/*
+ * No other lock process in its view: whoever comes next finds the group
+ * empty and starts at once, with only the kernel's exit path between
+ * the holder's PROCDOWN and its COMMAND's PDEATHSIG (CAVEATS).
+ */
+static int
+last_lock(int p)
+{
+	int i, q;
+
+	for (i = 0; i < procs[p].nview; i++)
+		if ((q = procs[p].view[i]) != p && procs[q].role == R_LOCK &&
+		    procs[q].alive)
+			return 0;
+	return 1;
+}
+
+/*
+ * ... and once no lock process that could have seen it go is left (the
+ * ones in its group were killed too), the same: CAVEATS states the 1 s
+ * bound for a killed holder's COMMAND only while one that saw it lives.
+ */
+static void
+unwitnessed(void)
+{
+	struct comp *c;
+	int i, q, w;
+
+	for (q = 0; q < nprocs; q++) {
+		if (!procs[q].child || procs[q].alive || !procs[q].killed)
+			continue;
+		c = &comps[nodes[procs[q].node].label];
+		for (i = 0, w = 0; i < c->ngrp && !w; i++)
+			w = procs[c->grp[i]].alive &&
+			    procs[c->grp[i]].role == R_LOCK;
+		if (!w)
+			child_end(q, now + P.pdeath_last);
+	}
+}
+
 static void
 sigkill(int p)
 {
@@ -1292,7 +1474,10 @@ sigkill(int p)
 		enqueue(p, Q_DOWN, NULL, 0);
 	pr->in = 0;
 	/* A6: PDEATHSIG comes after the connection's close */
-	child_end(p, now + between(RP(p), 0, P.pdeath));
+	pr->killed = 1;
+	child_end(p, now + between(RP(p), 0, last_lock(p) ? P.pdeath_last :
+	    P.pdeath));
+	unwitnessed();
 }
 
 static void
@@ -1313,6 +1498,7 @@ node_crash(int i)
 			child_end(p, now);
 		}
 	}
+	unwitnessed();
 	stall();
 }
 
@@ -1503,6 +1689,8 @@ reset(void)
 	next_pid = 1000;
 	now = 0;
 	stall_until = 0;
+	formed_by = reconf_at = 0;
+	memset(sides, 0, sizeof(sides));
 	ringseq = 1;
 	failed = 0;
 	fail_what = NULL;
@@ -1576,6 +1764,9 @@ one(uint64_t s, int64_t length)
 		case E_RECONF:
 			reconfigure();
 			break;
+		case E_FORM:
+			form_side(e.a);
+			break;
 		case E_LEAVE:
 			leave_event(e.a);
 			break;
@@ -1620,8 +1811,10 @@ assume(const char *keep)
 		P.sched = mode1.sched;
 	if (strstr(keep, "qdelay") != NULL)
 		P.qdelay = mode1.qdelay;
-	if (strstr(keep, "pdeath") != NULL)
+	if (strstr(keep, "pdeath") != NULL) {
 		P.pdeath = mode1.pdeath;
+		P.pdeath_last = mode1.pdeath_last;
+	}
 	if (strstr(keep, "stall") != NULL)
 		P.stall_max = mode1.stall_max;
 	if (strstr(keep, "kill") != NULL)
@@ -1748,7 +1941,7 @@ main(int argc, char **argv)
 	if (o_qdelay >= 0)
 		P.qdelay = o_qdelay;
 	if (o_pdeath >= 0)
-		P.pdeath = o_pdeath;
+		P.pdeath = P.pdeath_last = o_pdeath;
 	for (i = first; i < first + n; i++) {
 		if (wall > 0 && mono() - t0 >= wall)
 			break;

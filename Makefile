@@ -157,7 +157,7 @@ $(SIM): tests/sim/locksim.c $(O)/lockp.o $(O)/lockq.o
 sim: $(SIM)
 	$(SIM) -q -k $(SEEDS) -n $(SEEDS) -m $(MODE) -f tests/sim/seeds
 
-# each rule lockp.c breaks on purpose (LP_MUTATE=1..6) must make the
+# each rule lockp.c breaks on purpose (LP_MUTATE=1..8) must make the
 # simulator fail: the first seed that shows it, in modes 1 and 2
 MUTANT_SEEDS = 200000
 $(O)/tests/sim/lockp-m%.o: lockp.c lockp.h lockq.h $(O)/.flags
@@ -169,7 +169,7 @@ $(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
 		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
-		$(SIM)-m6
+		$(SIM)-m6 $(SIM)-m7 $(SIM)-m8
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the

@@ -4,7 +4,7 @@
  * lock's real rules (lockp.c, lockq.c) through seeded schedules and checks
  * mutual exclusion at every step. No root, no network, no corosync.
  *
- *   locksim [-qv] [-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] [-f SEEDFILE]
+ *   locksim [-qTv] [-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] [-f SEEDFILE]
  *           [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
  *           [-S MS] [-Q MS] [-P MS]
  *
@@ -20,20 +20,24 @@
  * assume()); -S, -Q, -P set the largest scheduling, votequorum and
  * PDEATHSIG delays in milliseconds. -d stops starting schedules after
  * SECONDS of the host's time (make bench). -t is how long faults go on
- * in each schedule (30 s of simulated time). tests/sim/README says what
- * it found.
+ * in each schedule (30 s of simulated time). -T runs two-node clusters
+ * with votequorum's two_node (both halves of a split quorate: the rules
+ * cannot fence that, and cpgtool lock refuses it; make sim-mutants shows
+ * why). tests/sim/README says what it found.
  *
  * A schedule: 3 to 5 nodes, one lock with one --limit (1, or 2-3) and
  * mode (--no-quorum in 15%), 30 s of contenders (some --show, some -n,
  * some without COMMAND), watchers and chatty members arriving, and of
  * faults (SIGKILL, SIGTERM, cuts of one node or into two or three
- * sides, heals, flapping cuts, power losses, corosync deaths, nodes
- * coming back), busy or calm; then the faults stop, the cluster heals,
- * and every contender must be served. Mode 1 keeps within the
- * protocol's timing assumptions: SCHED 300 ms, QDELAY 500 ms, PDEATH 0
- * (PDEATHSIG in the kernel's exit path), stalls of 1-6.5 s, one
- * --kill-after; mode 2 goes beyond: SCHED 6 s, QDELAY 5 s, PDEATH 3 s,
- * stalls to 10 s, each contender its own --kill-after.
+ * sides, heals, flapping cuts, power losses, corosync deaths, a
+ * corosync stopped past the token for 2-20 s, nodes coming back), busy
+ * or calm; then the faults stop, the cluster heals, and every contender
+ * must be served. Mode 1 keeps within the bounds CAVEATS states, no
+ * tighter: SCHED 300 ms, QDELAY 2 s, PDEATH 1 s (0 once no lock process
+ * that saw the holder go is left: the kernel's exit path), stalls of
+ * 1-6.5 s, sides forming up to 1 s apart, one --kill-after; mode 2 goes
+ * beyond: SCHED 6 s, QDELAY 5 s, PDEATH 3 s, stalls to 10 s, sides up
+ * to 5 s apart, each contender its own --kill-after.
  *
  * What it assumes, and where each assumption comes from
  * -----------------------------------------------------
@@ -53,9 +57,15 @@
  *    old ring (extended virtual synchrony, Moser, Amir, Melliar-Smith,
  *    Agarwal 1994: what is delivered in the transitional configuration
  *    depends on what that side received, and differs between sides), then
- *    one confchg per process, computed from the view it had (NODEDOWN for
- *    members whose node is gone, NODEUP for members that come with
- *    another component, as exec/cpg.c's downlist and joinlist do). Which
+ *    each process is told by CPG relative to its own view, as corosync 3
+ *    does (exec/cpg.c: each node computes its own downlist from its own
+ *    previous membership and the transitional one, then applies the
+ *    others' joinlists): one confchg in which every member whose node did
+ *    not come with it from its own last ring left with NODEDOWN, then one
+ *    in which every member it does not know joined with NODEUP. Each new
+ *    ring's seq is the highest of its nodes' last rings plus 4
+ *    (totemsrp.c: commit token ring_id.seq = token_ring_id_seq + 4), in 5%
+ *    of rings 8 (a gather that lost a node used one up). Which
  *    messages, from totemsrp.c (see in_flight()): each node had sent some
  *    first part of its own; a side delivers, in the old order, all of
  *    those its own nodes sent (self-delivery) and any of the others' (not
@@ -66,15 +76,32 @@
  *    which comes after the messages it sent (a node's queue is FIFO).
  *    What a node that went down had queued is lost with it.
  *    The whole cluster stalls at every fault (a single ring: every node
- *    loses the token), and a fault during a stall extends it.
+ *    loses the token), and a fault during a stall extends it; then each
+ *    side forms in its own time, up to FORM after the first (a side is
+ *    stalled again only once formed).
+ *    A corosync stopped past the token (SIGSTOP; measured, libcpg-facts:
+ *    a starved corosync did the same) is taken for dead: the others form
+ *    a ring without it; its processes run on and are told nothing, what
+ *    they send or leave waits in it; when it runs again (2-20 s later) it
+ *    comes straight into a ring of the others, so its processes are told
+ *    that every other node's processes left (NODEDOWN) and at once joined
+ *    (NODEUP), and votequorum never says "not quorate" to them (measured
+ *    on corosync 3.1.7, /work/shared/notes/libcpg-facts.md).
  * A4 votequorum (exec/votequorum.c) tells each node its own verdict on
  *    its own channel, after the new ring forms: its notification reaches
  *    each process 0-QDELAY later, in any order relative to CPG's confchg
  *    (both are sent as the sync of the new ring ends, votequorum_sync_
  *    activate and CPG's joinlist, to two connections that the process
- *    reads in either order): in 30% of cases before CPG's. A partition
- *    is quorate when it holds more than half of the configured nodes
- *    (one vote each).
+ *    reads in either order): in 30% of cases before CPG's; at most
+ *    QDELAY after the first side of that reconfiguration formed (the
+ *    minority learns it lost quorum within the grace's 2 s, CAVEATS), in
+ *    order on its one connection. The process reads them as cpgtool's
+ *    loop does: due timers, then CPG's connection (sess.c: up to 1024
+ *    events), then votequorum's, then children, so a late process reads
+ *    the confchgs of a later ring before an earlier verdict; and at its
+ *    start, the verdict of the moment (quorum_open, at connect). A
+ *    partition is quorate when it holds more than half of the configured
+ *    nodes (one vote each), or with -T (two_node, two nodes) any.
  * A5 Processes run late: an input is handled 0-2 ms after it arrives,
  *    or in 10% of cases 0-SCHED (mode 1: within the protocol's timing
  *    assumptions; mode 2 beyond them: a process may stop for seconds, as
@@ -83,7 +110,9 @@
  *    --kill-after of its SIGTERM (LA_STOP), or within PDEATH of its lock
  *    process's SIGKILL (the kernel closes the corosync connection, and so
  *    sends PROCDOWN, before PR_SET_PDEATHSIG reaches the child: observed
- *    by make lock-soak); a node that loses power takes its COMMANDs at
+ *    by make lock-soak), or at once when no lock process that saw that
+ *    PROCDOWN (or took a state from one that did) is left, as CAVEATS
+ *    states; a node that loses power takes its COMMANDs at
  *    once; a node cut off runs them until the lock process there ends
  *    them. A corosync that dies leaves its lock processes running,
  *    without a connection (lp_conn_lost). --kill-after is short (0.1-3
@@ -102,7 +131,12 @@
  * What it checks
  * --------------
  * C1 never more than LIMIT COMMANDs alive at one instant (a COMMAND
- *    counts until it is dead, not until its holder says so);
+ *    counts until it is dead, not until its holder says so); a holder
+ *    without COMMAND (a coprocess, as the man page shows) counts from its
+ *    grant until it says released or lost, or dies. Not counted: one
+ *    that ran as its node's corosync stopped, or started before that
+ *    corosync, running again, formed a ring (the frozen holder CAVEATS
+ *    leaves to fencing);
  * C2 no COMMAND starts on a node whose ring is not quorate once its
  *    lock process has heard of that ring: handled its confchg, its
  *    totem ring id or votequorum's verdict (unless --no-quorum). Before
@@ -249,9 +283,11 @@ struct proc {
 	struct lq_bystander by;		/* R_BYSTANDER: what sess.c keeps */
 	int		 oldlabel;	/* the ring it came from, by label */
 	int		 vhold;		/* holds without COMMAND (C1) */
-	int		 frozen;	/* COMMAND ran as its corosync stopped */
+	int		 frozen;	/* ran as its corosync stopped (C1) */
 	int64_t		 vq_at;		/* its last verdict is read from then */
 	int		 killed;	/* SIGKILLed (A6) */
+	int		 down_seen;	/* ... and its PROCDOWN delivered */
+	unsigned char	 saw[MAXP];	/* knows of that one's PROCDOWN (A6) */
 };
 
 enum q_kind { Q_MSG, Q_JOIN, Q_LEAVE, Q_DOWN };
@@ -266,6 +302,7 @@ struct qitem {
 struct node {
 	int		 up;
 	int		 paused;	/* its corosync is stopped (SIGSTOP) */
+	int		 thawing;	/* ... runs again, in no ring yet */
 	struct lp_ring	 prev_ring;	/* the ring it came from */
 	int		 side;		/* ... and the side it forms with */
 	int		 label;		/* partition: same label, same ring */
@@ -474,7 +511,7 @@ enqueue(int p, enum q_kind kind, const char *data, size_t len)
 		qi.data[len] = '\0';
 		qi.len = len;
 	}
-	if (stall_until) {
+	if (stall_until || nodes[procs[p].node].paused) {
 		if (nheld == capheld) {
 			capheld = capheld ? capheld * 2 : 64;
 			if ((held = realloc(held, capheld *
@@ -541,8 +578,8 @@ side_children(const struct lp_ring *r)
 	int q;
 
 	for (q = 0; q < nprocs; q++)
-		if (procs[q].child && !procs[q].stopped &&
-		    same_ring(&procs[q].heard, r))
+		if (((procs[q].child && !procs[q].stopped) || procs[q].vhold) &&
+		    !procs[q].frozen && same_ring(&procs[q].heard, r))
 			n++;
 	return n;
 }
@@ -550,30 +587,63 @@ side_children(const struct lp_ring *r)
 static void
 check_side(int p)
 {
-	if (noquorum && procs[p].child && !procs[p].stopped &&
-	    side_children(&procs[p].heard) > limit)
+	if (noquorum && ((procs[p].child && !procs[p].stopped) ||
+	    procs[p].vhold) && side_children(&procs[p].heard) > limit)
 		fail("C1: more COMMANDs alive on one side than the limit "
 		    "(--no-quorum)");
+}
+
+/* A holder's work starts: its COMMAND, or what it does without one. */
+static void
+work_starts(int p, const char *what)
+{
+	struct proc *pr = &procs[p];
+	struct node *nd = &nodes[pr->node];
+
+	grants++;
+	/*
+	 * granted while its corosync is stopped, or runs again but has not
+	 * formed a ring yet: it cannot know (frozen, as CAVEATS says)
+	 */
+	pr->frozen = nodes[pr->node].paused || nodes[pr->node].thawing;
+	if (!pr->frozen)
+		alive_children++;
+	trace("%s %s starts (%d alive, limit %u)%s", pname(p), what,
+	    alive_children, limit, pr->frozen ? " (corosync stopped)" : "");
+	if (!noquorum && (unsigned)alive_children > limit)
+		fail("C1: more COMMANDs alive than the limit");
+	check_side(p);
+	if (!noquorum && !nd->vq_quorate && same_ring(&pr->heard, &nd->ring))
+		fail("C2: a COMMAND started on a node that is not quorate");
+}
+
+/*
+ * C1 counts a holder without COMMAND (a coprocess, the man page's
+ * example) from its grant until it says released or lost, or dies.
+ */
+static void
+vhold_end(int p)
+{
+	struct proc *pr = &procs[p];
+
+	if (!pr->vhold)
+		return;
+	pr->vhold = 0;
+	if (!pr->frozen)
+		alive_children--;
+	pr->frozen = 0;
+	trace("%s holds no more (%d alive)", pname(p), alive_children);
 }
 
 static void
 spawn_child(int p)
 {
 	struct proc *pr = &procs[p];
-	struct node *nd = &nodes[pr->node];
 	uint64_t r;
 
 	pr->child = 1;
 	pr->stopped = 0;
-	alive_children++;
-	grants++;
-	trace("%s COMMAND starts (%d alive, limit %u)", pname(p),
-	    alive_children, limit);
-	if (!noquorum && (unsigned)alive_children > limit)
-		fail("C1: more COMMANDs alive than the limit");
-	check_side(p);
-	if (!noquorum && !nd->vq_quorate && same_ring(&pr->heard, &nd->ring))
-		fail("C2: a COMMAND started on a node that is not quorate");
+	work_starts(p, "COMMAND");
 	pr->child_dies = INT64_MAX;
 	/* mostly quick, sometimes a long job (a lost holder's lives on) */
 	r = rnd(RP(p)) % 100;
@@ -584,6 +654,7 @@ spawn_child(int p)
 
 static void proc_exit(int, int);
 static void unwitnessed(void);
+static void witness(int, const struct item *);
 
 /* C4: what a lock process says is never taken for foreign traffic. */
 static void
@@ -634,6 +705,13 @@ do_actions(int p)
 			break;
 		case LA_EVENT:
 			trace("%s event %d %s", pname(p), a[i].n, a[i].text);
+			if (a[i].n == LP_EV_ACQUIRED && !pr->cfg.command &&
+			    !pr->vhold) {
+				pr->vhold = 1;
+				work_starts(p, "holding (no COMMAND)");
+			} else if (a[i].n == LP_EV_RELEASED ||
+			    a[i].n == LP_EV_LOST)
+				vhold_end(p);
 			break;
 		case LA_WARN:
 			trace("%s warns: %s", pname(p), a[i].text);
@@ -685,6 +763,7 @@ proc_exit(int p, int status)
 	pr->status = status;
 	/* cmd/lock.c SIGKILLs a COMMAND that outlives the loop */
 	child_end(p, now);
+	vhold_end(p);
 	if (pr->conn && pr->in)
 		enqueue(p, Q_LEAVE, NULL, 0);
 	pr->in = 0;
@@ -843,6 +922,9 @@ run(int p)
 			int was = lp_synced(pr->lp);
 
 			handle(p, &pr->inbox[i]);
+			if (pr->inbox[i].kind == I_CONF ||
+			    (!was && lp_synced(pr->lp)))
+				witness(p, &pr->inbox[i]);
 			trace_synced(p, was, &pr->inbox[i]);
 			do_actions(p);
 			if (pr->inbox[i].heard.seq != 0)
@@ -972,6 +1054,7 @@ deliver(int k)
 		c->ngrp--;
 		one[0] = qi->p;
 		why = qi->kind == Q_LEAVE ? LP_LEAVE : LP_PROCDOWN;
+		procs[qi->p].down_seen = 1;
 		trace("%s leaves (%s)", pname(qi->p),
 		    why == LP_LEAVE ? "leave" : "procdown");
 		for (i = 0; i < c->ngrp; i++)
@@ -1279,6 +1362,7 @@ form_side(int d)
 	ngrp = comps[d].ngrp;
 	for (i = 1; i <= nnodes; i++)
 		if (nodes[i].up && nodes[i].side == d) {
+			nodes[i].thawing = 0;
 			nodes[i].ring = sides[d].ring;
 			nodes[i].vq_quorate = sides[d].quorate;
 			nodes[i].vq_complete = sides[d].complete;
@@ -1301,8 +1385,9 @@ form_side(int d)
 				continue;
 			}
 			left[nl] = q2;
-			lwhy[nl++] = in_list(grp, ngrp, q2) || !procs[q2].conn ||
-			    !nodes[k].up || nodes[k].side != d ?
+			lwhy[nl++] = in_list(grp, ngrp, q2) ||
+			    !procs[q2].conn || !nodes[k].up ||
+			    nodes[k].side != d ?
 			    LP_NODEDOWN : procs[q2].alive ? LP_LEAVE :
 			    LP_PROCDOWN;
 		}
@@ -1315,11 +1400,14 @@ form_side(int d)
 			    (procs[q2].oldlabel != procs[p].oldlabel ||
 			    in_list(left, nl, q2)) ? LP_NODEUP : LP_JOIN;
 		}
-		reforming = sides[d].ring;
+		/* the merge is heard at the joinlist's (C1, --no-quorum) */
+		reforming = nj ? (struct lp_ring){ 0, 0 } : sides[d].ring;
 		if (nl)
 			confchg_to(p, keep, nk, left, lwhy, nl, NULL, NULL, 0);
+		reforming = sides[d].ring;
 		if (nj)
-			confchg_to(p, grp, ngrp, NULL, NULL, 0, joined, jwhy, nj);
+			confchg_to(p, grp, ngrp, NULL, NULL, 0, joined, jwhy,
+			    nj);
 		reforming = (struct lp_ring){ 0, 0 };
 	}
 	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */
@@ -1406,7 +1494,7 @@ pick_up_node(void)
 	int i, n = 0, v[MAXN];
 
 	for (i = 1; i <= nnodes; i++)
-		if (nodes[i].up)
+		if (nodes[i].up && !nodes[i].paused)
 			v[n++] = i;
 	return n ? v[rnd(W) % (uint64_t)n] : 0;
 }
@@ -1453,13 +1541,49 @@ unwitnessed(void)
 	for (q = 0; q < nprocs; q++) {
 		if (!procs[q].child || procs[q].alive || !procs[q].killed)
 			continue;
-		c = &comps[nodes[procs[q].node].label];
-		for (i = 0, w = 0; i < c->ngrp && !w; i++)
-			w = procs[c->grp[i]].alive &&
-			    procs[c->grp[i]].role == R_LOCK;
+		w = 0;
+		if (procs[q].down_seen) {
+			/* a lock process that heard of it, or was told */
+			for (i = 0; i < nprocs && !w; i++)
+				w = procs[i].alive && procs[i].saw[q];
+		} else {
+			/* whoever is there will see it go */
+			c = &comps[nodes[procs[q].node].label];
+			for (i = 0; i < c->ngrp && !w; i++)
+				w = procs[c->grp[i]].alive &&
+				    procs[c->grp[i]].role == R_LOCK;
+		}
 		if (!w)
 			child_end(q, now + P.pdeath_last);
 	}
+}
+
+static int
+proc_by_addr(struct cpgt_addr a)
+{
+	int q;
+
+	for (q = 0; q < nprocs; q++)
+		if (addr_eq(procs[q].a, a))
+			return q;
+	return -1;
+}
+
+/* p heard of killed holders' PROCDOWN, or took a state from one that had */
+static void
+witness(int p, const struct item *it)
+{
+	size_t i;
+	int q;
+
+	if (it->kind == I_CONF) {
+		for (i = 0; i < it->nleft; i++)
+			if (it->left[i].reason == LP_PROCDOWN &&
+			    (q = proc_by_addr(it->left[i].a)) >= 0)
+				procs[p].saw[q] = 1;
+	} else if (it->kind == I_MSG && (q = proc_by_addr(it->from)) >= 0)
+		for (i = 0; i < (size_t)nprocs; i++)
+			procs[p].saw[i] |= procs[q].saw[i];
 }
 
 static void
@@ -1475,6 +1599,7 @@ sigkill(int p)
 	pr->in = 0;
 	/* A6: PDEATHSIG comes after the connection's close */
 	pr->killed = 1;
+	vhold_end(p);
 	child_end(p, now + between(RP(p), 0, last_lock(p) ? P.pdeath_last :
 	    P.pdeath));
 	unwitnessed();
@@ -1496,6 +1621,7 @@ node_crash(int i)
 			procs[p].exited = 1;
 			procs[p].in = 0;
 			child_end(p, now);
+			vhold_end(p);
 		}
 	}
 	unwitnessed();
@@ -1522,6 +1648,53 @@ corosync_dies(int i)
 }
 
 static int faults_on = 1, arrivals_on = 1;
+
+/*
+ * A node's corosync stops (SIGSTOP, a host starved of CPU) for longer
+ * than the token: the others take it for dead (its processes leave
+ * them with NODEDOWN) and form a ring without it. Its processes run on
+ * and hear nothing; what they send or leave waits in that corosync. A
+ * COMMAND that runs as it stops is the frozen holder CAVEATS leaves to
+ * fencing: C1 does not count it (it counts every one started later).
+ */
+static void
+corosync_pause(int i)
+{
+	int p;
+
+	for (p = 1; p <= nnodes; p++)
+		if (nodes[p].paused)
+			return;
+	trace("node %d's corosync stops", i);
+	nodes[i].paused = 1;
+	nodes[i].label = MAXN + 1;
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].node == i && (procs[p].child || procs[p].vhold) &&
+		    !procs[p].frozen) {
+			procs[p].frozen = 1;
+			alive_children--;
+		}
+	stall();
+	push(now + between(W, 2 * S, 20 * S), E_WORLD, -3, (uint64_t)i, NULL);
+}
+
+/* ... and runs again: straight into a ring of the others (A3) */
+static void
+corosync_resume(int i)
+{
+	int k, v[MAXN], n = 0;
+
+	if (!nodes[i].paused)
+		return;
+	trace("node %d's corosync runs again", i);
+	nodes[i].paused = 0;
+	nodes[i].thawing = 1;
+	for (k = 1; k <= nnodes; k++)
+		if (k != i && nodes[k].up && !nodes[k].paused)
+			v[n++] = k;
+	nodes[i].label = n ? nodes[v[rnd(W) % (uint64_t)n]].label : 0;
+	stall();
+}
 
 static void
 heal(void)
@@ -1592,6 +1765,9 @@ world(void)
 	} else if (faults_on && r < 87) {
 		if ((i = pick_up_node()) != 0)
 			corosync_dies(i);
+	} else if (faults_on && r < 89) {
+		if ((i = pick_up_node()) != 0)
+			corosync_pause(i);
 	} else if (faults_on && r < 95) {
 		for (i = 1; i <= nnodes; i++)
 			if (!nodes[i].up) {
@@ -1625,7 +1801,9 @@ child_died(int p, uint64_t gen)
 	if (!pr->child || gen != pr->child_gen || now < pr->child_dies)
 		return;
 	pr->child = 0;
-	alive_children--;
+	if (!pr->frozen)
+		alive_children--;
+	pr->frozen = 0;
 	trace("%s COMMAND dead (%d alive)", pname(p), alive_children);
 	if (pr->alive)
 		inbox_add(p, &(struct item){ .kind = I_CHILD,
@@ -1714,6 +1892,9 @@ one(uint64_t s, int64_t length)
 	rs_world = s * 0x2545F4914F6CDD1DULL + 1;
 	rs_net = s * 0x2545F4914F6CDD1DULL + 2;
 	nnodes = (int)between(W, 3, MAXN);
+	/* -T: a two-node cluster, votequorum's two_node: 1 */
+	if (two_node)
+		nnodes = 2;
 	limit = chance(W, 70) ? 1 : (unsigned)between(W, 2, 3);
 	noquorum = chance(W, 15);
 	kill_all = draw_kill(W);
@@ -1777,9 +1958,13 @@ one(uint64_t s, int64_t length)
 				faults_on = arrivals_on = 0;
 				for (i = 1; i <= nnodes; i++) {
 					nodes[i].up = 1;
+					nodes[i].thawing |= nodes[i].paused;
+					nodes[i].paused = 0;
 					nodes[i].label = 0;
 				}
 				stall();
+			} else if (e.a == -3) {
+				corosync_resume((int)e.gen);
 			} else if (e.a == -2) {
 				if (faults_on)
 					heal();
@@ -1880,13 +2065,16 @@ main(int argc, char **argv)
 	int64_t o_sched = -1, o_qdelay = -1, o_pdeath = -1;
 	int64_t wall = 0, t0 = mono();
 
-	while ((ch = getopt(argc, argv, "a:c:d:f:k:m:n:P:Q:qS:s:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:d:f:k:m:n:P:Q:qS:s:Tt:v")) != -1) {
 		switch (ch) {
 		case 'P':
 			o_pdeath = atoll(optarg) * MS;
 			break;
 		case 'Q':
 			o_qdelay = atoll(optarg) * MS;
+			break;
+		case 'T':
+			two_node = 1;
 			break;
 		case 'S':
 			o_sched = atoll(optarg) * MS;
@@ -1925,8 +2113,9 @@ main(int argc, char **argv)
 			verbose++;
 			break;
 		default:
-			fprintf(stderr, "usage: locksim [-qv] [-a ASSUMPTIONS] "
-			    "[-c CHECKS] [-d SECONDS] [-f SEEDFILE] "
+			fprintf(stderr, "usage: locksim [-qTv] "
+			    "[-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] "
+			    "[-f SEEDFILE] "
 			    "[-k FAILURES] [-m 1|2] [-n SEEDS] [-s FIRST] "
 			    "[-t SECONDS]\n"
 			    "       [-S MS] [-Q MS] [-P MS]\n");

@@ -59,6 +59,10 @@
 #define M_BYSTANDER_ALL		6	/* one word counts every member out */
 #define M_NO_PRIMARY		7	/* a ring skipped is not distrusted */
 #define M_NO_FORGOT_WAITING	8	/* only a synced member says forgot */
+/* aimed at the checks other than C1 and C2 (each must be seen to fire) */
+#define M_NEVER_INIT		9	/* C3: nobody answers, nobody starts */
+#define M_STATE_SYNCED_ONLY	10	/* C4: a state only from one in SYNCED */
+#define M_REASK_REFUSED		11	/* C5: a request queued already, refused */
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -427,7 +431,9 @@ apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 	case LQ_REQUEST:
 		r = lq_request(&lp->st, from, m->limit, m->quorum, m->seq,
 		    m->kill_ms);
-		if ((r == LQ_MISMATCH || r == LQ_FULL) && is_me(lp, from))
+		if ((r == LQ_MISMATCH || r == LQ_FULL ||
+		    (r == LQ_ALREADY && LP_MUTATE == M_REASK_REFUSED)) &&
+		    is_me(lp, from))
 			refused(lp, r);
 		else if (live &&
 		    lq_index(lp->st.synced, lp->st.nsynced, from) < 0)
@@ -1064,6 +1070,8 @@ state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 {
 	size_t i;
 
+	if (LP_MUTATE == M_STATE_SYNCED_ONLY)
+		return lq_index(m->st.synced, m->st.nsynced, from) >= 0;
 	if (m->st.nsynced == 0 || addr_eq(m->tag.a, from) ||
 	    lq_index(m->st.synced, m->st.nsynced, from) >= 0)
 		return 1;
@@ -1303,7 +1311,7 @@ lp_tick(struct lp *lp, int64_t now)
 		} else if (!q_ok(lp))
 			/* look again: a verdict for this ring may yet come */
 			lp->ask_at = now + ASK_EVERY;
-		else if (lp->asks < 2)
+		else if (lp->asks < 2 || LP_MUTATE == M_NEVER_INIT)
 			ask(lp);
 		else if (lp->ring_at && now < lp->ring_at + RING_SETTLE)
 			lp->ask_at = lp->ring_at + RING_SETTLE;

@@ -16,8 +16,8 @@
  * listed in SEEDFILE (tests/sim/seeds: SEED MODE what it found) and ends
  * with "N passed, N failed". -c 13 checks C1 and C3 only (see below), to
  * look past the first kind of failure of a schedule. -a (mode 2) keeps
- * the named bounds at mode 1's (sched, qdelay, pdeath, stall, kill; see
- * assume()); -S, -Q, -P set the largest scheduling, votequorum and
+ * the named bounds at mode 1's (sched, qdelay, pdeath, stall, kill,
+ * form; see assume()); -S, -Q, -P set the largest scheduling, votequorum and
  * PDEATHSIG delays in milliseconds. -d stops starting schedules after
  * SECONDS of the host's time (make bench). -t is how long faults go on
  * in each schedule (30 s of simulated time). -T runs two-node clusters
@@ -1985,7 +1985,7 @@ one(uint64_t s, int64_t length)
 }
 
 /*
- * -a sched,qdelay,pdeath,stall,kill: keep these within mode 1's bounds
+ * -a sched,qdelay,pdeath,stall,kill,form: keep these within mode 1's bounds
  * (the protocol's timing assumptions) in mode 2, to tell which one a
  * mode-2 failure needs.
  */
@@ -2004,6 +2004,8 @@ assume(const char *keep)
 		P.stall_max = mode1.stall_max;
 	if (strstr(keep, "kill") != NULL)
 		P.kill_each = mode1.kill_each;
+	if (strstr(keep, "form") != NULL)
+		P.form = mode1.form;
 }
 
 /* The host's clock, for -d only: simulated time is never read from it. */

@@ -92,10 +92,11 @@
  *    each process 0-QDELAY later, in any order relative to CPG's confchg
  *    (both are sent as the sync of the new ring ends, votequorum_sync_
  *    activate and CPG's joinlist, to two connections that the process
- *    reads in either order): in 30% of cases before CPG's; at most
- *    QDELAY after the first side of that reconfiguration formed (the
- *    minority learns it lost quorum within the grace's 2 s, CAVEATS), in
- *    order on its one connection. The process reads them as cpgtool's
+ *    reads in either order): in 30% of cases before CPG's; in order on
+ *    its one connection; and so that the process has acted on it at most
+ *    QDELAY after the first side of that reconfiguration formed, its own
+ *    lateness (SCHED) counted (the minority acts on its loss of quorum
+ *    within the grace's 2 s, CAVEATS). The process reads them as cpgtool's
  *    loop does: due timers, then CPG's connection (sess.c: up to 1024
  *    events), then votequorum's, then children, so a late process reads
  *    the confchgs of a later ring before an earlier verdict; and at its
@@ -1224,8 +1225,9 @@ tell_verdicts(int d)
 		it.complete = nd->vq_complete;
 		it.ring = nd->ring;
 		first = chance(RP(p), 30);
-		/* QDELAY from the first side's forming: that side's grace */
-		delay = between(RP(p), 0, P.qdelay > lag ? P.qdelay - lag : 0);
+		/* acted on within QDELAY of the first side's forming */
+		delay = between(RP(p), 0, P.qdelay > lag + P.sched ?
+		    P.qdelay - lag - P.sched : 0);
 		/* one connection: never before the verdict it follows */
 		if (first && procs[p].vq_at <= now)
 			inbox_add(p, &it);

@@ -16,6 +16,9 @@
 #   cluster.sh start I      start node I's corosync again, wait until in
 #   cluster.sh cut I        take node I off the network
 #   cluster.sh uncut I      put it back
+#   cluster.sh pause I      SIGSTOP node I's corosync (past the token, the
+#                           others take it for dead; it is told nothing)
+#   cluster.sh resume I     SIGCONT it: it comes back into their ring
 #   cluster.sh wait-members I N   wait until node I sees N nodes
 #   cluster.sh status       the membership as node 1 sees it
 #   cluster.sh pacemaker-up       start Pacemaker on every node, wait
@@ -193,6 +196,17 @@ cluster_uncut() {
 	ip -n "${CPGT_ID}sw" link set "s$1" up
 }
 
+# a stopped corosync: its pid, from its node's state, never by name
+cluster_pause() {
+	state
+	kill -STOP "$(cat "$CPGT_RUNDIR/n$1/pid")"
+}
+
+cluster_resume() {
+	state
+	kill -CONT "$(cat "$CPGT_RUNDIR/n$1/pid")" 2>/dev/null || true
+}
+
 cluster_exec() {
 	local i=$1
 	shift
@@ -347,14 +361,14 @@ cluster_down_all() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	verb=${1:-}
-	[ -n "$verb" ] || die "usage: cluster.sh up|down|exec|kill|stop|start|cut|uncut|wait-members|status|pacemaker-up|pacemaker-start|pacemaker-stop"
+	[ -n "$verb" ] || die "usage: cluster.sh up|down|exec|kill|stop|start|cut|uncut|pause|resume|wait-members|status|pacemaker-up|pacemaker-start|pacemaker-stop"
 	shift
 	case $verb in
 	down)
 		[ -n "${CPGT_RUNDIR:-}" ] ||
 			die "CPGT_RUNDIR is not set: which cluster? (see down-all)"
 		cluster_down ;;
-	up | exec | kill | stop | start | cut | uncut | status)
+	up | exec | kill | stop | start | cut | uncut | pause | resume | status)
 		"cluster_$verb" "$@" ;;
 	pacemaker-up)
 		cluster_pcmk_up ;;

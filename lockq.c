@@ -391,7 +391,19 @@ lq_answered(struct lockq *st, const struct lockq *told)
 void
 lq_forgot(struct lockq *st, struct cpgt_addr a, uint32_t seq)
 {
+	size_t k, n = 0;
+
 	st->nsynced = drop(st->synced, st->nsynced, a);
+	/*
+	 * Its earlier questions too: a state answering one of them, sent
+	 * before this was delivered, would list it as SYNCED again while it
+	 * ignores that state (locksim seed 599377: the lowest of SYNCED,
+	 * it answered nobody and a newcomer started a second queue).
+	 */
+	for (k = 0; k < st->npend; k++)
+		if (!addr_eq(st->pend[k].a, a))
+			st->pend[n++] = st->pend[k];
+	st->npend = n;
 	add_pending(st, a, seq);
 }
 

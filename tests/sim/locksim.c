@@ -1362,6 +1362,15 @@ form_side(int d)
 	int i, k, n, p, q2, nl, nj, nk, *grp = comps[d].grp, ngrp;
 
 	ngrp = comps[d].ngrp;
+	/* a node that went down before its side formed is not in its ring */
+	for (i = 1, n = 0; i <= nnodes; i++)
+		if (nodes[i].up && nodes[i].side == d)
+			n++;
+	if (n < sides[d].size) {
+		sides[d].size = n;
+		sides[d].quorate = two_node ? n >= 1 : 2 * n > nnodes;
+		sides[d].complete = 0;
+	}
 	for (i = 1; i <= nnodes; i++)
 		if (nodes[i].up && nodes[i].side == d) {
 			nodes[i].thawing = 0;
@@ -1387,9 +1396,11 @@ form_side(int d)
 				continue;
 			}
 			left[nl] = q2;
+			/* left from a node not in our transitional view */
 			lwhy[nl++] = in_list(grp, ngrp, q2) ||
 			    !procs[q2].conn || !nodes[k].up ||
-			    nodes[k].side != d ?
+			    nodes[k].side != d || !same_ring(&nodes[k].prev_ring,
+			    &nodes[procs[p].node].prev_ring) ?
 			    LP_NODEDOWN : procs[q2].alive ? LP_LEAVE :
 			    LP_PROCDOWN;
 		}

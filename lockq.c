@@ -111,7 +111,9 @@
  * others; if every member of SYNCED leaves before it is told, the
  * pending ones that know the state answer (all alike: a newcomer takes
  * the first). A member of SYNCED that forgot the state (a ring it could
- * not trust) says `forgot': it goes back to PENDING and is told again.
+ * not trust) says `forgot': it goes back to PENDING, for that message
+ * only (a state answering an earlier question of its must not list it as
+ * SYNCED again), and is told again.
  *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost

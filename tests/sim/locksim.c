@@ -1796,8 +1796,10 @@ heal(void)
 	int i;
 
 	trace("heal");
+	/* a paused corosync joins no ring till it runs (A3) */
 	for (i = 1; i <= nnodes; i++)
-		nodes[i].label = 0;
+		if (!nodes[i].paused)
+			nodes[i].label = 0;
 	stall();
 }
 
@@ -1864,16 +1866,19 @@ world(void)
 		/* a cut: one node, or a split of the cluster in two or three */
 		int how = (int)(rnd(W) % 3), one = (int)between(W, 1, nnodes);
 
-		for (i = 1; i <= nnodes; i++)
-			if (how == 0)
-				nodes[i].label = i == one ? i : 0;
-			else
-				nodes[i].label = (int)(rnd(W) %
-				    (uint64_t)(how + 1));
+		for (i = 1; i <= nnodes; i++) {
+			int l = how == 0 ? (i == one ? i : 0) :
+			    (int)(rnd(W) % (uint64_t)(how + 1));
+
+			/* a paused corosync keeps its own till it runs */
+			if (!nodes[i].paused)
+				nodes[i].label = l;
+		}
 		trace("partition:%s", "");
 		for (i = 1; i <= nnodes; i++)
 			trace("  node %d on side %d%s", i, nodes[i].label,
-			    nodes[i].up ? "" : " (down)");
+			    nodes[i].up ? nodes[i].paused ? " (paused)" : "" :
+			    " (down)");
 		stall();
 		/* it flaps: healed soon after the sides have formed */
 		if (chance(W, 40))

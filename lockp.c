@@ -95,6 +95,9 @@ struct member {
 	uint64_t	 ask_ord;	/* ... delivered then (0: none) */
 };
 
+/* Questions of members that left, kept for the states that answer them */
+#define GONE_MAX	16
+
 /* Leaving while others may wait for the state: it goes first. */
 enum handoff {
 	HO_NONE,
@@ -111,6 +114,8 @@ struct lp {
 	int		 joined;
 	struct member	 members[LQ_MAX];
 	size_t		 nmembers;
+	struct member	 gone[GONE_MAX];	/* askers that left, newest */
+	size_t		 ngone;			/* ... kept, in a ring */
 	uint64_t	 ord;		/* events delivered so far */
 	uint64_t	 init_ord;	/* ... when the latest init came */
 	int		 from_join;	/* the log starts at our join */
@@ -861,6 +866,26 @@ on_joined(struct lp *lp, const struct lp_confchg *c)
 	lp->old_killed_at = 0;
 }
 
+/*
+ * A member that asked and left: its question's place is kept, for the
+ * state that answers it may come after its leave (state_knows).
+ */
+static void
+gone(struct lp *lp, const struct member *m, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < lp->nmembers; i++) {
+		if (lp->members[i].ask_ord == 0)
+			continue;
+		for (j = 0; j < n; j++)
+			if (addr_eq(m[j].a, lp->members[i].a))
+				break;
+		if (j == n)
+			lp->gone[lp->ngone++ % GONE_MAX] = lp->members[i];
+	}
+}
+
 static void
 members(struct lp *lp, const struct lp_confchg *c)
 {
@@ -881,6 +906,7 @@ members(struct lp *lp, const struct lp_confchg *c)
 			    c->joined[i].reason == LP_NODEUP)
 				m[n].old = 1;
 	}
+	gone(lp, m, n);
 	memcpy(lp->members, m, n * sizeof(m[0]));
 	lp->nmembers = n;
 }
@@ -1245,6 +1271,7 @@ static void
 state_knows(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
 	ssize_t k = find_member(lp, m->tag.a);
+	const struct member *q = k >= 0 ? &lp->members[k] : NULL;
 	uint64_t t;
 	size_t i;
 
@@ -1254,10 +1281,14 @@ state_knows(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 		mark_knows(lp, m->st.synced[i]);
 	for (i = 0; i < m->st.npend; i++)
 		mark_knows(lp, m->st.pend[i].a);
-	if (k < 0 || lp->members[k].ask_ord == 0 ||
-	    lp->members[k].ask_seq != m->tag.seq)
+	/* an asker that left before its answer came: where it asked */
+	for (i = lp->ngone; q == NULL && i > 0 && i + GONE_MAX > lp->ngone;
+	    i--)
+		if (addr_eq(lp->gone[(i - 1) % GONE_MAX].a, m->tag.a))
+			q = &lp->gone[(i - 1) % GONE_MAX];
+	if (q == NULL || q->ask_ord == 0 || q->ask_seq != m->tag.seq)
 		return;
-	t = lp->members[k].ask_ord;
+	t = q->ask_ord;
 	for (i = 0; i < lp->nmembers; i++)
 		if (lp->members[i].since < t)
 			lp->members[i].knows = 1;

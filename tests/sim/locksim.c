@@ -1366,6 +1366,8 @@ reconfigure(void)
 	 * it gathered), now and then 4 more (a gather that saw another
 	 * node's join and lost it again). A paused node forms nothing.
 	 */
+	/* a reconfiguration: a forger that started before it may not */
+	ringseq++;
 	for (i = 1; i <= nnodes; i++) {
 		nodes[i].prev_ring = nodes[i].ring;
 		nodes[i].side = nodes[i].up && !nodes[i].paused ?

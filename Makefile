@@ -123,11 +123,13 @@ unit: $(UNIT_TESTS)
 cpgtool.1.out: cpgtool.1 .version
 	sed 's/^\.Os$$/.Os cpgtool $(VERSION)/' cpgtool.1 >$@
 
-# the unit tests, the simulator and the suite, then the unit tests and
-# the suite again under ASan/UBSan; warnings are errors here
+# the unit tests, the simulator (and a short run of its mutants) and the
+# suite, then the unit tests and the suite again under ASan/UBSan;
+# warnings are errors here
 check:
 	$(MAKE) WERROR=1 all unit
 	$(MAKE) WERROR=1 sim
+	$(MAKE) WERROR=1 sim-mutants MUTANT_SEEDS=20000
 	tests/run
 	$(MAKE) WERROR=1 sanitize
 
@@ -166,7 +168,7 @@ sim: $(SIM) $(CONFORM)
 	$(SIM) -q -k $(SEEDS) -n $(SEEDS) -m $(MODE) -f tests/sim/seeds
 	$(CONFORM) tests/sim/traces/*.trace
 
-# each rule lockp.c breaks on purpose (LP_MUTATE=1..6) must make the
+# each rule lockp.c breaks on purpose (LP_MUTATE=1..11) must make the
 # simulator fail: the first seed that shows it, in modes 1 and 2
 MUTANT_SEEDS = 200000
 $(O)/tests/sim/lockp-m%.o: lockp.c lockp.h lockq.h $(O)/.flags
@@ -178,7 +180,7 @@ $(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
 		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
-		$(SIM)-m6 \
+		$(SIM)-m6 $(SIM)-m7 $(SIM)-m8 $(SIM)-m9 $(SIM)-m10 $(SIM)-m11 \
 		$(SIM)-m21 $(SIM)-m22 $(SIM)-m23
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
 

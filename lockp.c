@@ -37,6 +37,11 @@
  */
 #define RING_SETTLE	(2 * SEC)
 #define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
+/*
+ * corosync numbers each ring it forms the highest ring seq its members
+ * come from plus this (totemsrp.c, the commit token): see primary().
+ */
+#define RING_STEP	4
 #define ACT_MAX		16
 
 /*
@@ -52,6 +57,12 @@
 #define M_GRANT_UNQUORATE	4
 #define M_MERGE_KEEPS_BOTH	5
 #define M_BYSTANDER_ALL		6	/* one word counts every member out */
+#define M_NO_PRIMARY		7	/* a ring skipped is not distrusted */
+#define M_NO_FORGOT_WAITING	8	/* only a synced member says forgot */
+/* aimed at the checks other than C1 and C2 (each must be seen to fire) */
+#define M_NEVER_INIT		9	/* C3: nobody answers, nobody starts */
+#define M_STATE_SYNCED_ONLY	10	/* C4: a state only from one in SYNCED */
+#define M_REASK_REFUSED		11	/* C5: a request queued already, refused */
 /* lock-token's: numbered apart, so that others' mutants do not collide */
 #define M_TOKEN_NO_FLOOR	21	/* a queue from nothing starts at 1 */
 #define M_RUNNING_ANYONE	22	/* 'running' taken from any member */
@@ -84,6 +95,9 @@ struct member {
 	uint64_t	 ask_ord;	/* ... delivered then (0: none) */
 };
 
+/* Questions of members that left, kept for the states that answer them */
+#define GONE_MAX	16
+
 /* Leaving while others may wait for the state: it goes first. */
 enum handoff {
 	HO_NONE,
@@ -100,6 +114,8 @@ struct lp {
 	int		 joined;
 	struct member	 members[LQ_MAX];
 	size_t		 nmembers;
+	struct member	 gone[GONE_MAX];	/* askers that left, newest */
+	size_t		 ngone;			/* ... kept, in a ring */
 	uint64_t	 ord;		/* events delivered so far */
 	uint64_t	 init_ord;	/* ... when the latest init came */
 	int		 from_join;	/* the log starts at our join */
@@ -120,6 +136,7 @@ struct lp {
 	int		 asks;		/* since the last answer or init */
 	uint32_t	 req_seq;	/* our latest request */
 	int		 req_seen;	/* ... was delivered */
+	int		 pending;	/* one since we last forgot was */
 	uint32_t	 publish;	/* our query to answer, to all */
 	int		 logging;
 	struct logent	*log;
@@ -147,6 +164,7 @@ struct lp {
 };
 
 static void evaluate(struct lp *);
+static void forget_waiting(struct lp *);
 static void lose(struct lp *, const char *);
 static void synthesize(struct lp *);
 static int any_old(const struct lp *);
@@ -326,6 +344,7 @@ forget(struct lp *lp)
 	    lq_index(lp->st.synced, lp->st.nsynced, lp->me) >= 0;
 
 	lp->rebuilding = 0;
+	lp->pending = 0;
 	lq_reset(&lp->st);
 	lp->synced = 0;
 	lp->logging = 0;
@@ -477,7 +496,9 @@ apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from, int live)
 	case LQ_REQUEST:
 		r = lq_request(&lp->st, from, m->limit, m->quorum, m->seq,
 		    m->kill_ms);
-		if ((r == LQ_MISMATCH || r == LQ_FULL) && is_me(lp, from))
+		if ((r == LQ_MISMATCH || r == LQ_FULL ||
+		    (r == LQ_ALREADY && LP_MUTATE == M_REASK_REFUSED)) &&
+		    is_me(lp, from))
 			refused(lp, r);
 		else if (live &&
 		    lq_index(lp->st.synced, lp->st.nsynced, from) < 0)
@@ -661,8 +682,14 @@ on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 		}
 		return;
 	}
+	/*
+	 * The first init in force whose sender is still a member: one that
+	 * left without answering started nothing anyone can learn (had it
+	 * started a state, it would have published it before leaving).
+	 */
 	for (i = 0; i < lp->nlog; i++)
-		if (lp->log[i].kind == LQ_INIT && !lp->log[i].old_ring)
+		if (lp->log[i].kind == LQ_INIT && !lp->log[i].old_ring &&
+		    find_member(lp, lp->log[i].from) >= 0)
 			break;
 	lp->init_ord = lp->ord;
 	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
@@ -839,6 +866,26 @@ on_joined(struct lp *lp, const struct lp_confchg *c)
 	lp->old_killed_at = 0;
 }
 
+/*
+ * A member that asked and left: its question's place is kept, for the
+ * state that answers it may come after its leave (state_knows).
+ */
+static void
+gone(struct lp *lp, const struct member *m, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < lp->nmembers; i++) {
+		if (lp->members[i].ask_ord == 0)
+			continue;
+		for (j = 0; j < n; j++)
+			if (addr_eq(m[j].a, lp->members[i].a))
+				break;
+		if (j == n)
+			lp->gone[lp->ngone++ % GONE_MAX] = lp->members[i];
+	}
+}
+
 static void
 members(struct lp *lp, const struct lp_confchg *c)
 {
@@ -859,6 +906,7 @@ members(struct lp *lp, const struct lp_confchg *c)
 			    c->joined[i].reason == LP_NODEUP)
 				m[n].old = 1;
 	}
+	gone(lp, m, n);
 	memcpy(lp->members, m, n * sizeof(m[0]));
 	lp->nmembers = n;
 }
@@ -941,6 +989,21 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 		on_joined(lp, c);
 		return;
 	}
+	/*
+	 * Members came with their node: what their side sent before the
+	 * merge may still come, states among it, from a side that was no
+	 * primary component (a node whose corosync was stopped, lockq.c).
+	 * A newcomer forgets its log and asks anew, as a --no-quorum merge
+	 * makes the losing side's do: only an answer to a question asked
+	 * since counts.
+	 */
+	if (!lp->synced && lp->logging && !lp->cfg.noquorum &&
+	    LP_MUTATE != M_NO_PRIMARY)
+		for (i = 0; i < c->njoined; i++)
+			if (c->joined[i].reason == LP_NODEUP) {
+				forget_waiting(lp);
+				break;
+			}
 	if (!lp->synced && lp->from_join &&
 	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) && may_rebuild(lp)) {
 		rebuild(lp);
@@ -1119,9 +1182,12 @@ lp_start(struct lp *lp, int64_t now)
 static void
 own_delivered(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
-	if (!is_me(lp, from) || m->seq != lp->req_seq ||
-	    (m->kind != LQ_REQUEST && m->kind != LQ_QUERY &&
-	    m->kind != LQ_FORGOT))
+	if (!is_me(lp, from) || (m->kind != LQ_REQUEST &&
+	    m->kind != LQ_QUERY && m->kind != LQ_FORGOT))
+		return;
+	/* others list us as PENDING (forget_waiting), whichever it was */
+	lp->pending = 1;
+	if (m->seq != lp->req_seq)
 		return;
 	lp->req_seen = 1;
 	if (!lp->synced) {
@@ -1144,6 +1210,8 @@ state_plausible(const struct lq_msg *m, struct cpgt_addr from)
 {
 	size_t i;
 
+	if (LP_MUTATE == M_STATE_SYNCED_ONLY)
+		return lq_index(m->st.synced, m->st.nsynced, from) >= 0;
 	if (m->st.nsynced == 0 || addr_eq(m->tag.a, from) ||
 	    lq_index(m->st.synced, m->st.nsynced, from) >= 0)
 		return 1;
@@ -1203,6 +1271,7 @@ static void
 state_knows(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
 	ssize_t k = find_member(lp, m->tag.a);
+	const struct member *q = k >= 0 ? &lp->members[k] : NULL;
 	uint64_t t;
 	size_t i;
 
@@ -1212,10 +1281,14 @@ state_knows(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 		mark_knows(lp, m->st.synced[i]);
 	for (i = 0; i < m->st.npend; i++)
 		mark_knows(lp, m->st.pend[i].a);
-	if (k < 0 || lp->members[k].ask_ord == 0 ||
-	    lp->members[k].ask_seq != m->tag.seq)
+	/* an asker that left before its answer came: where it asked */
+	for (i = lp->ngone; q == NULL && i > 0 && i + GONE_MAX > lp->ngone;
+	    i--)
+		if (addr_eq(lp->gone[(i - 1) % GONE_MAX].a, m->tag.a))
+			q = &lp->gone[(i - 1) % GONE_MAX];
+	if (q == NULL || q->ask_ord == 0 || q->ask_seq != m->tag.seq)
 		return;
-	t = lp->members[k].ask_ord;
+	t = q->ask_ord;
 	for (i = 0; i < lp->nmembers; i++)
 		if (lp->members[i].since < t)
 			lp->members[i].knows = 1;
@@ -1372,6 +1445,29 @@ became_sure(struct lp *lp)
 		publish(lp);
 }
 
+/*
+ * A waiting member whose question was delivered is listed as PENDING:
+ * the state that answers it, should it come in a later ring, lists it
+ * as SYNCED on every other member while it has dropped the log that
+ * state answers (it ignores it), and it would be told nothing more. It
+ * says `forgot' too, and takes the state that answers that.
+ */
+static void
+forget_waiting(struct lp *lp)
+{
+	char buf[64];
+	int waiting = !lp->synced && lp->joined && !lp->cfg.show &&
+	    lp->pending;
+
+	forget(lp);
+	if (!waiting || LP_MUTATE == M_NO_FORGOT_WAITING)
+		return;
+	lp->seq++;
+	lp->req_seq = lp->seq;
+	lp->req_seen = 0;
+	say(lp, buf, lq_forgot_msg(buf, sizeof(buf), lp->seq));
+}
+
 /* What we know was learnt while quorate, or is forgotten. */
 static void
 distrust(struct lp *lp, const char *why)
@@ -1379,7 +1475,27 @@ distrust(struct lp *lp, const char *why)
 	if (lp->cfg.noquorum)
 		return;
 	lose(lp, why);
-	forget(lp);
+	forget_waiting(lp);
+}
+
+/*
+ * The primary-component rule. A process keeps what it knows across a
+ * ring change only if no quorate ring can have formed without it since
+ * its last one: corosync numbers a new ring the highest seq its members
+ * come from plus RING_STEP, so a ring whose seq is more than that above
+ * our last one holds a member that came from a ring formed after ours
+ * was (lockq.c: why a quorate one always shows so). Its members may have
+ * granted, released, promoted: what we know is stale. We drop it and
+ * ask again as a newcomer (a holder has lost the lock).
+ */
+static void
+primary(struct lp *lp, const struct lp_ring *ring)
+{
+	if (lp->ring.seq == 0 || ring->seq <= lp->ring.seq + RING_STEP ||
+	    LP_MUTATE == M_NO_PRIMARY)
+		return;
+	distrust(lp, "a ring formed without this node: what it knows of "
+	    "the lock is stale");
 }
 
 void
@@ -1391,6 +1507,7 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	lp->now = now;
 	if (lp->ended || ring_eq(ring, &lp->ring))
 		return;
+	primary(lp, ring);
 	/* a ring we were in without a quorate verdict for it */
 	if (!lp->verified && lp->ring.seq != 0)
 		distrust(lp, "this node's partition lost quorum");
@@ -1489,7 +1606,7 @@ lp_tick(struct lp *lp, int64_t now)
 		} else if (!q_ok(lp))
 			/* look again: a verdict for this ring may yet come */
 			lp->ask_at = now + ASK_EVERY;
-		else if (lp->asks < 2)
+		else if (lp->asks < 2 || LP_MUTATE == M_NEVER_INIT)
 			ask(lp);
 		else if (lp->ring_at && now < lp->ring_at + RING_SETTLE)
 			lp->ask_at = lp->ring_at + RING_SETTLE;

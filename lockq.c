@@ -17,6 +17,8 @@
  *     the same order on every remaining member.
  * Quorum is not CPG's (G4 is votequorum's): each node learns whether its
  * partition is quorate, outside the total order.
+ * G5 is totem's: every ring a node is in has a higher seq than its last
+ * (the primary component, below).
  *
  * The state (struct lockq): the queue of contenders in the order their
  * requests were delivered, the limit N they agreed on, the set SYNCED of
@@ -34,7 +36,8 @@
  *                              in hex; void when delivered in another)
  *   lock2 running MS           I lost the lock; my COMMAND may live MS
  *                              more: act on the lock only after that
- *   lock2 forgot SEQ           I was synced and forgot the state (a ring
+ *   lock2 forgot SEQ           I was synced (or waited, my question
+ *                              delivered) and forgot the state (a ring
  *                              I could not trust): tell me again
  *   lock2 granted TOKEN        I hold the lock and start COMMAND with
  *                              this fencing token
@@ -115,7 +118,9 @@
  * others; if every member of SYNCED leaves before it is told, the
  * pending ones that know the state answer (all alike: a newcomer takes
  * the first). A member of SYNCED that forgot the state (a ring it could
- * not trust) says `forgot': it goes back to PENDING and is told again.
+ * not trust) says `forgot': it goes back to PENDING, for that message
+ * only (a state answering an earlier question of its must not list it as
+ * SYNCED again), and is told again.
  *
  * Nobody answers when no member is synced: the group is new but holds a
  * member that is not a lock process (a watcher), or every member lost
@@ -245,6 +250,56 @@
  * more, ask as newcomers (request again: they were removed by NODEDOWN)
  * and the majority's responder tells them. One queue again, and its
  * holders never changed: no double holder.
+ *
+ * The primary component (Isis, Transis and Spread over extended virtual
+ * synchrony). The above holds while every process that misses a ring is
+ * told so: a minority is told "not quorate". A node whose corosync is
+ * stopped past the token (SIGSTOP, a paused VM, a host starved of CPU)
+ * is told nothing: the others form a ring without it, see its lock
+ * processes leave with NODEDOWN and, after the grace, grant; when it
+ * runs again it goes from its old ring straight into the merged one,
+ * each node computing its own NODEDOWN and NODEUP lists from its own
+ * last membership (corosync 3, exec/cpg.c: every other node's processes
+ * leave, then at once come back), and votequorum never says "not
+ * quorate" there. Its processes' state is stale (their holder's leave,
+ * held in the stopped corosync, would move their queue on beside the
+ * majority's holder). G5 (corosync's totemsrp.c: a new ring's seq is
+ * the highest ring seq among the nodes that form it, plus 4; seqs only
+ * grow on each node) gives a process what CPG does not show it, whether
+ * a ring formed without it: with a static majority quorum, a quorate
+ * ring Q that formed without us after our last (quorate) ring L holds a
+ * node of L (two majorities meet), which went from L to Q, so seq(Q) >=
+ * seq(L) + 4; and the quorate ring N we come into holds a node of Q,
+ * which went from Q to N: seq(N) >= seq(Q) + 4 >= seq(L) + 8. So a
+ * process whose new ring's seq is more than 4 above its last one's
+ * cannot know what was done without it: it drops what it knows (a
+ * holder loses the lock, as on a verdict of no quorum; a synced member
+ * or a waiting one says `forgot') and asks again as a newcomer. One
+ * whose seq grows by exactly 4 is in no ring later than a quorate one
+ * formed without it. The rule is blind to whether the ring formed
+ * without us was quorate: a holder also loses the lock when two
+ * minorities merged meanwhile, or a gather that lost a node used up a
+ * seq (locksim: 5% of rings). That costs a grant, never an overlap.
+ * This is why two_node (both halves of a split quorate), and
+ * anything that lets two disjoint sides be quorate (last_man_standing,
+ * auto_tie_breaker, expected votes lowered at run time), breaks the
+ * lock: two majorities no longer meet (the simulator, -T: overlaps).
+ * Counting the members of our last view that came with us, as the
+ * literature's rule reads, is not enough on CPG: a node with no member
+ * of the group is invisible to it, and a contender that joined the
+ * majority while we were stopped was never in our view.
+ * Messages a stopped node's processes sent before they heard of the new
+ * ring are delivered in it, states among them, answering questions
+ * asked before the stop. So at a confchg where members came with their
+ * node (NODEUP), a newcomer forgets its log and asks anew, as a
+ * --no-quorum merge makes the losing side's newcomers do.
+ * A waiting member that drops its log (it was told a new ring before
+ * it had read the verdict for the last one: sess.c reads up to 1024 CPG
+ * events before votequorum's) is listed as PENDING: the state answering
+ * it moves it to SYNCED on every other member while it ignores that
+ * state, and it would never be told again (nobody answers a synced
+ * member) or, the lowest, answer nobody. It says `forgot' too.
+ *
  * --no-quorum (all contenders must agree on it) has no majority: both
  * sides of a partition may grant. When they merge (confchg with NODEUP),
  * each side compares the lowest NODEID:PID among its own members with
@@ -407,7 +462,19 @@ lq_answered(struct lockq *st, const struct lockq *told)
 void
 lq_forgot(struct lockq *st, struct cpgt_addr a, uint32_t seq)
 {
+	size_t k, n = 0;
+
 	st->nsynced = drop(st->synced, st->nsynced, a);
+	/*
+	 * Its earlier questions too: a state answering one of them, sent
+	 * before this was delivered, would list it as SYNCED again while it
+	 * ignores that state (locksim seed 599377: the lowest of SYNCED,
+	 * it answered nobody and a newcomer started a second queue).
+	 */
+	for (k = 0; k < st->npend; k++)
+		if (!addr_eq(st->pend[k].a, a))
+			st->pend[n++] = st->pend[k];
+	st->npend = n;
 	add_pending(st, a, seq);
 }
 

@@ -205,8 +205,7 @@ cluster_uncut() {
 	ip -n "${CPGT_ID}sw" link set "s$1" up
 }
 
-# A corosync stopped runs nothing: no token, no IPC answers; its
-# clients wait. Resumed, it finds the others took it for dead.
+# a stopped corosync: its pid, from its node's state, never by name
 cluster_pause() {
 	state
 	kill -STOP "$(cat "$CPGT_RUNDIR/n$1/pid")"
@@ -214,7 +213,7 @@ cluster_pause() {
 
 cluster_resume() {
 	state
-	kill -CONT "$(cat "$CPGT_RUNDIR/n$1/pid")"
+	kill -CONT "$(cat "$CPGT_RUNDIR/n$1/pid")" 2>/dev/null || true
 }
 
 cluster_exec() {

@@ -91,6 +91,7 @@ teardown() {
 	fi
 	# a test that took node 3 away and failed before bringing it back
 	if [ -e "$T/restore" ]; then
+		cluster_resume 3
 		cluster_uncut 3
 		kill -0 "$(cat "$CPGT_RUNDIR/n3/pid")" 2>/dev/null ||
 			cluster_start 3 >/dev/null 2>&1
@@ -452,6 +453,47 @@ contend() {
 	[ "$status" -eq 0 ]
 	[ "$(tr '\n' ' ' <"$T/order")" = "h w w3 " ]
 	no_violations
+}
+
+@test "a corosync stopped past the token: back, its waiters never run beside the others' holder" {
+	touch "$T/restore"
+	# count: COMMANDs inside, under flock(1), as the --limit 2 test
+	# counts; every value reached goes to seen
+	cat >"$T/count" <<-'EOF'
+	#!/bin/sh
+	flock "$T/n.lock" sh -c 'n=$(($(cat "$T/n") + $1)); echo $n >"$T/n"
+		[ "$1" -lt 0 ] || echo $n >>"$T/seen"' _ "$1"
+	EOF
+	chmod +x "$T/count"
+	echo 0 >"$T/n"
+	# job TAG SECONDS: inside that long, counted
+	job='"$T/count" 1; echo "$1" >>"$T/order"; sleep "$2"; "$T/count" -1'
+	lk "$T/h" 3 lock --kill-after 1 "$G" -- sh -c "$job" _ h 3
+	pids=("$!")
+	wait_for "$T/order" '^h$'
+	# two waiters on the stopped node, two on the others, whose turns
+	# are long enough that one runs when node 3 comes back
+	for w in 3:w1:0.2 3:w2:0.2 1:x1:8 2:x2:8; do
+		IFS=: read -r i tag secs <<<"$w"
+		lk "$T/$tag" "$i" lock --kill-after 1 "$G" -- \
+		    sh -c "$job" _ "$tag" "$secs"
+		pids+=("$!")
+		wait_show 1 "^waiter $i $!\$"
+	done
+	# past the token (1 s here): the others see node 3 go, wait out the
+	# grace and grant; node 3's holder ends meanwhile and leaves, its
+	# leave held in the stopped corosync
+	cluster_pause 3
+	sleep 15
+	cluster_resume 3
+	for p in "${pids[@]}"; do
+		reap "$p"
+		[ "$status" -eq 0 ]
+	done
+	rm "$T/restore"
+	[ "$(wc -l <"$T/seen")" -eq 5 ]
+	[ "$(sort -n "$T/seen" | tail -n 1)" -eq 1 ]
+	[ "$(cat "$T/n")" -eq 0 ]
 }
 
 @test "flow control: a responder told to try again queues its answers, none lost" {

@@ -4,7 +4,7 @@
  * lock's real rules (lockp.c, lockq.c) through seeded schedules and checks
  * mutual exclusion at every step. No root, no network, no corosync.
  *
- *   locksim [-qv] [-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] [-f SEEDFILE]
+ *   locksim [-qTv] [-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] [-f SEEDFILE]
  *           [-k FAILURES] [-m MODE] [-n SEEDS] [-s FIRST] [-t SECONDS]
  *           [-S MS] [-Q MS] [-P MS]
  *
@@ -16,24 +16,28 @@
  * listed in SEEDFILE (tests/sim/seeds: SEED MODE what it found) and ends
  * with "N passed, N failed". -c 13 checks C1 and C3 only (see below), to
  * look past the first kind of failure of a schedule. -a (mode 2) keeps
- * the named bounds at mode 1's (sched, qdelay, pdeath, stall, kill; see
- * assume()); -S, -Q, -P set the largest scheduling, votequorum and
+ * the named bounds at mode 1's (sched, qdelay, pdeath, stall, kill,
+ * form; see assume()); -S, -Q, -P set the largest scheduling, votequorum and
  * PDEATHSIG delays in milliseconds. -d stops starting schedules after
  * SECONDS of the host's time (make bench). -t is how long faults go on
- * in each schedule (30 s of simulated time). tests/sim/README says what
- * it found.
+ * in each schedule (30 s of simulated time). -T runs two-node clusters
+ * with votequorum's two_node (both halves of a split quorate: the rules
+ * cannot fence that, and cpgtool lock refuses it; make sim-mutants shows
+ * why). tests/sim/README says what it found.
  *
  * A schedule: 3 to 5 nodes, one lock with one --limit (1, or 2-3) and
  * mode (--no-quorum in 15%), 30 s of contenders (some --show, some -n,
  * some without COMMAND), watchers and chatty members arriving, and of
  * faults (SIGKILL, SIGTERM, cuts of one node or into two or three
- * sides, heals, flapping cuts, power losses, corosync deaths, nodes
- * coming back), busy or calm; then the faults stop, the cluster heals,
- * and every contender must be served. Mode 1 keeps within the
- * protocol's timing assumptions: SCHED 300 ms, QDELAY 500 ms, PDEATH 0
- * (PDEATHSIG in the kernel's exit path), stalls of 1-6.5 s, one
- * --kill-after; mode 2 goes beyond: SCHED 6 s, QDELAY 5 s, PDEATH 3 s,
- * stalls to 10 s, each contender its own --kill-after.
+ * sides, heals, flapping cuts, power losses, corosync deaths, a
+ * corosync stopped past the token for 2-20 s, nodes coming back), busy
+ * or calm; then the faults stop, the cluster heals, and every contender
+ * must be served. Mode 1 keeps within the bounds CAVEATS states, no
+ * tighter: SCHED 300 ms, QDELAY 2 s, PDEATH 1 s (0 once no lock process
+ * that saw the holder go is left: the kernel's exit path), stalls of
+ * 1-6.5 s, sides forming up to 1 s apart, one --kill-after; mode 2 goes
+ * beyond: SCHED 6 s, QDELAY 5 s, PDEATH 3 s, stalls to 10 s, sides up
+ * to 5 s apart, each contender its own --kill-after.
  *
  * What it assumes, and where each assumption comes from
  * -----------------------------------------------------
@@ -53,9 +57,15 @@
  *    old ring (extended virtual synchrony, Moser, Amir, Melliar-Smith,
  *    Agarwal 1994: what is delivered in the transitional configuration
  *    depends on what that side received, and differs between sides), then
- *    one confchg per process, computed from the view it had (NODEDOWN for
- *    members whose node is gone, NODEUP for members that come with
- *    another component, as exec/cpg.c's downlist and joinlist do). Which
+ *    each process is told by CPG relative to its own view, as corosync 3
+ *    does (exec/cpg.c: each node computes its own downlist from its own
+ *    previous membership and the transitional one, then applies the
+ *    others' joinlists): one confchg in which every member whose node did
+ *    not come with it from its own last ring left with NODEDOWN, then one
+ *    in which every member it does not know joined with NODEUP. Each new
+ *    ring's seq is the highest of its nodes' last rings plus 4
+ *    (totemsrp.c: commit token ring_id.seq = token_ring_id_seq + 4), in 5%
+ *    of rings 8 (a gather that lost a node used one up). Which
  *    messages, from totemsrp.c (see in_flight()): each node had sent some
  *    first part of its own; a side delivers, in the old order, all of
  *    those its own nodes sent (self-delivery) and any of the others' (not
@@ -66,15 +76,33 @@
  *    which comes after the messages it sent (a node's queue is FIFO).
  *    What a node that went down had queued is lost with it.
  *    The whole cluster stalls at every fault (a single ring: every node
- *    loses the token), and a fault during a stall extends it.
+ *    loses the token), and a fault during a stall extends it; then each
+ *    side forms in its own time, up to FORM after the first (a side is
+ *    stalled again only once formed).
+ *    A corosync stopped past the token (SIGSTOP; measured, libcpg-facts:
+ *    a starved corosync did the same) is taken for dead: the others form
+ *    a ring without it; its processes run on and are told nothing, what
+ *    they send or leave waits in it; when it runs again (2-20 s later) it
+ *    comes straight into a ring of the others, so its processes are told
+ *    that every other node's processes left (NODEDOWN) and at once joined
+ *    (NODEUP), and votequorum never says "not quorate" to them (measured
+ *    on corosync 3.1.7, /work/shared/notes/libcpg-facts.md).
  * A4 votequorum (exec/votequorum.c) tells each node its own verdict on
  *    its own channel, after the new ring forms: its notification reaches
  *    each process 0-QDELAY later, in any order relative to CPG's confchg
  *    (both are sent as the sync of the new ring ends, votequorum_sync_
  *    activate and CPG's joinlist, to two connections that the process
- *    reads in either order): in 30% of cases before CPG's. A partition
- *    is quorate when it holds more than half of the configured nodes
- *    (one vote each).
+ *    reads in either order): in 30% of cases before CPG's; in order on
+ *    its one connection; and so that the process has acted on it at most
+ *    QDELAY after the first side of that reconfiguration formed, its own
+ *    lateness (SCHED) counted (the minority acts on its loss of quorum
+ *    within the grace's 2 s, CAVEATS). The process reads them as cpgtool's
+ *    loop does: due timers, then CPG's connection (sess.c: up to 1024
+ *    events), then votequorum's, then children, so a late process reads
+ *    the confchgs of a later ring before an earlier verdict; and at its
+ *    start, the verdict of the moment (quorum_open, at connect). A
+ *    partition is quorate when it holds more than half of the configured
+ *    nodes (one vote each), or with -T (two_node, two nodes) any.
  * A5 Processes run late: an input is handled 0-2 ms after it arrives,
  *    or in 10% of cases 0-SCHED (mode 1: within the protocol's timing
  *    assumptions; mode 2 beyond them: a process may stop for seconds, as
@@ -83,7 +111,9 @@
  *    --kill-after of its SIGTERM (LA_STOP), or within PDEATH of its lock
  *    process's SIGKILL (the kernel closes the corosync connection, and so
  *    sends PROCDOWN, before PR_SET_PDEATHSIG reaches the child: observed
- *    by make lock-soak); a node that loses power takes its COMMANDs at
+ *    by make lock-soak), or at once when no lock process that saw that
+ *    PROCDOWN (or took a state from one that did) is left, as CAVEATS
+ *    states; a node that loses power takes its COMMANDs at
  *    once; a node cut off runs them until the lock process there ends
  *    them. A corosync that dies leaves its lock processes running,
  *    without a connection (lp_conn_lost). --kill-after is short (0.1-3
@@ -105,7 +135,12 @@
  * What it checks
  * --------------
  * C1 never more than LIMIT COMMANDs alive at one instant (a COMMAND
- *    counts until it is dead, not until its holder says so);
+ *    counts until it is dead, not until its holder says so); a holder
+ *    without COMMAND (a coprocess, as the man page shows) counts from its
+ *    grant until it says released or lost, or dies. Not counted: one
+ *    that ran as its node's corosync stopped, or started before that
+ *    corosync, running again, formed a ring (the frozen holder CAVEATS
+ *    leaves to fencing);
  * C2 no COMMAND starts on a node whose ring is not quorate once its
  *    lock process has heard of that ring: handled its confchg, its
  *    totem ring id or votequorum's verdict (unless --no-quorum). Before
@@ -207,17 +242,21 @@ struct params {
 	int64_t	 sched;		/* A5 */
 	int64_t	 qdelay;	/* A4 */
 	int64_t	 pdeath;	/* A6 */
+	int64_t	 pdeath_last;	/* A6: ... of the group's last lock process */
 	int64_t	 stall_min, stall_max;	/* A3 */
+	int64_t	 form;		/* A3: the sides form this far apart */
 	int	 kill_each;	/* A6: each contender its own --kill-after */
 };
 
 static const struct params mode1 = {
-	.sched = 300 * MS, .qdelay = 500 * MS, .pdeath = 0,
+	.sched = 300 * MS, .qdelay = 2 * S, .pdeath = 1 * S, .pdeath_last = 0,
 	.stall_min = 1 * S, .stall_max = 6500 * MS, .kill_each = 0,
+	.form = 1 * S,
 };
 static const struct params mode2 = {
-	.sched = 6 * S, .qdelay = 5 * S, .pdeath = 3 * S,
+	.sched = 6 * S, .qdelay = 5 * S, .pdeath = 3 * S, .pdeath_last = 3 * S,
 	.stall_min = 1 * S, .stall_max = 10 * S, .kill_each = 1,
+	.form = 5 * S,
 };
 static struct params P;
 
@@ -265,6 +304,13 @@ struct proc {
 	uint64_t	 start_ring;	/* ringseq when it started (forge) */
 	uint64_t	 rs;		/* its random stream */
 	struct lq_bystander by;		/* R_BYSTANDER: what sess.c keeps */
+	int		 oldlabel;	/* the ring it came from, by label */
+	int		 vhold;		/* holds without COMMAND (C1) */
+	int		 frozen;	/* ran as its corosync stopped (C1) */
+	int64_t		 vq_at;		/* its last verdict is read from then */
+	int		 killed;	/* SIGKILLed (A6) */
+	int		 down_seen;	/* ... and its PROCDOWN delivered */
+	unsigned char	 saw[MAXP];	/* knows of that one's PROCDOWN (A6) */
 };
 
 enum q_kind { Q_MSG, Q_JOIN, Q_LEAVE, Q_DOWN };
@@ -278,6 +324,10 @@ struct qitem {
 
 struct node {
 	int		 up;
+	int		 paused;	/* its corosync is stopped (SIGSTOP) */
+	int		 thawing;	/* ... runs again, in no ring yet */
+	struct lp_ring	 prev_ring;	/* the ring it came from */
+	int		 side;		/* ... and the side it forms with */
 	int		 label;		/* partition: same label, same ring */
 	int		 vq_quorate;
 	int		 vq_complete;
@@ -316,6 +366,15 @@ struct comp {
 };
 static struct comp	 comps[MAXN + 2];
 static struct lp_ring	 reforming;	/* the ring whose confchgs are sent */
+/* each new side of a reconfiguration: when it forms, its ring, verdict */
+static struct side {
+	int64_t		 at;
+	struct lp_ring	 ring;
+	int		 size, quorate, complete;
+} sides[MAXN + 2];
+static int64_t		 formed_by;	/* every side of the last one formed */
+static int64_t		 reconf_at;	/* ... the first of them */
+static int		 two_node;	/* -T: votequorum's two_node: 1 */
 
 /* --- trace --- */
 
@@ -361,7 +420,7 @@ fail(const char *what)
 /* --- the event queue --- */
 
 enum ev_kind { E_DELIVER, E_RUN, E_INBOX, E_CHILD, E_RECONF, E_WORLD,
-	E_LEAVE };
+	E_LEAVE, E_FORM };
 
 struct ev {
 	int64_t		 t;
@@ -475,7 +534,7 @@ enqueue(int p, enum q_kind kind, const char *data, size_t len)
 		qi.data[len] = '\0';
 		qi.len = len;
 	}
-	if (stall_until) {
+	if (stall_until || nodes[procs[p].node].paused) {
 		if (nheld == capheld) {
 			capheld = capheld ? capheld * 2 : 64;
 			if ((held = realloc(held, capheld *
@@ -542,8 +601,8 @@ side_children(const struct lp_ring *r)
 	int q;
 
 	for (q = 0; q < nprocs; q++)
-		if (procs[q].child && !procs[q].stopped &&
-		    same_ring(&procs[q].heard, r))
+		if (((procs[q].child && !procs[q].stopped) || procs[q].vhold) &&
+		    !procs[q].frozen && same_ring(&procs[q].heard, r))
 			n++;
 	return n;
 }
@@ -551,8 +610,8 @@ side_children(const struct lp_ring *r)
 static void
 check_side(int p)
 {
-	if (noquorum && procs[p].child && !procs[p].stopped &&
-	    side_children(&procs[p].heard) > limit)
+	if (noquorum && ((procs[p].child && !procs[p].stopped) ||
+	    procs[p].vhold) && side_children(&procs[p].heard) > limit)
 		fail("C1: more COMMANDs alive on one side than the limit "
 		    "(--no-quorum)");
 }
@@ -609,24 +668,57 @@ check_token(int p)
 	trace("%s token %" PRIu64, pname(p), tok);
 }
 
+/* A holder's work starts: its COMMAND, or what it does without one. */
 static void
-spawn_child(int p)
+work_starts(int p, const char *what)
 {
 	struct proc *pr = &procs[p];
 	struct node *nd = &nodes[pr->node];
-	uint64_t r;
 
-	pr->child = 1;
-	pr->stopped = 0;
-	alive_children++;
 	grants++;
-	trace("%s COMMAND starts (%d alive, limit %u)", pname(p),
-	    alive_children, limit);
+	/*
+	 * granted while its corosync is stopped, or runs again but has not
+	 * formed a ring yet: it cannot know (frozen, as CAVEATS says)
+	 */
+	pr->frozen = nodes[pr->node].paused || nodes[pr->node].thawing;
+	if (!pr->frozen)
+		alive_children++;
+	trace("%s %s starts (%d alive, limit %u)%s", pname(p), what,
+	    alive_children, limit, pr->frozen ? " (corosync stopped)" : "");
 	if (!noquorum && (unsigned)alive_children > limit)
 		fail("C1: more COMMANDs alive than the limit");
 	check_side(p);
 	if (!noquorum && !nd->vq_quorate && same_ring(&pr->heard, &nd->ring))
 		fail("C2: a COMMAND started on a node that is not quorate");
+}
+
+/*
+ * C1 counts a holder without COMMAND (a coprocess, the man page's
+ * example) from its grant until it says released or lost, or dies.
+ */
+static void
+vhold_end(int p)
+{
+	struct proc *pr = &procs[p];
+
+	if (!pr->vhold)
+		return;
+	pr->vhold = 0;
+	if (!pr->frozen)
+		alive_children--;
+	pr->frozen = 0;
+	trace("%s holds no more (%d alive)", pname(p), alive_children);
+}
+
+static void
+spawn_child(int p)
+{
+	struct proc *pr = &procs[p];
+	uint64_t r;
+
+	pr->child = 1;
+	pr->stopped = 0;
+	work_starts(p, "COMMAND");
 	check_token(p);
 	pr->child_dies = INT64_MAX;
 	/* mostly quick, sometimes a long job (a lost holder's lives on) */
@@ -637,6 +729,8 @@ spawn_child(int p)
 }
 
 static void proc_exit(int, int);
+static void unwitnessed(void);
+static void witness(int, const struct item *);
 
 /* C4: what a lock process says is never taken for foreign traffic. */
 static void
@@ -688,6 +782,13 @@ do_actions(int p)
 			break;
 		case LA_EVENT:
 			trace("%s event %d %s", pname(p), a[i].n, a[i].text);
+			if (a[i].n == LP_EV_ACQUIRED && !pr->cfg.command &&
+			    !pr->vhold) {
+				pr->vhold = 1;
+				work_starts(p, "holding (no COMMAND)");
+			} else if (a[i].n == LP_EV_RELEASED ||
+			    a[i].n == LP_EV_LOST)
+				vhold_end(p);
 			break;
 		case LA_WARN:
 			trace("%s warns: %s", pname(p), a[i].text);
@@ -739,9 +840,11 @@ proc_exit(int p, int status)
 	pr->status = status;
 	/* cmd/lock.c SIGKILLs a COMMAND that outlives the loop */
 	child_end(p, now);
+	vhold_end(p);
 	if (pr->conn && pr->in)
 		enqueue(p, Q_LEAVE, NULL, 0);
 	pr->in = 0;
+	unwitnessed();
 }
 
 /* "P confchg: 4 members, left 1:1002 (nodedown), joined 3:1007 (join)" */
@@ -855,18 +958,52 @@ bystander(int p, const struct item *it)
 	}
 }
 
+/* which of the loop's turns reads it: timers, CPG, votequorum, children */
+static int
+item_pass(enum item_kind k)
+{
+	switch (k) {
+	case I_TICK:
+		return 0;
+	case I_QUORUM:
+		return 2;
+	case I_CHILD:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
 static void
 run(int p)
 {
 	struct proc *pr = &procs[p];
-	size_t i;
+	size_t i, k, n = pr->ninbox, *order;
+	int pass;
 
 	pr->run_set = 0;
-	for (i = 0; i < pr->ninbox; i++) {
+	/*
+	 * What waits is taken in the order cpgtool's loop takes it (loop.c,
+	 * sess.c): due timers first, then CPG's connection (sess.c reads up
+	 * to 1024 events, more than ever wait here), then votequorum's, then
+	 * the children. A verdict that came before a confchg is read after
+	 * it when the process was late.
+	 */
+	if ((order = calloc(n + 1, sizeof(*order))) == NULL)
+		abort();
+	for (pass = 0, k = 0; pass < 4; pass++)
+		for (i = 0; i < n; i++)
+			if (item_pass(pr->inbox[i].kind) == pass)
+				order[k++] = i;
+	for (k = 0; k < pr->ninbox; k++) {
+		i = k < n ? order[k] : k;
 		if (pr->alive && pr->role == R_LOCK) {
 			int was = lp_synced(pr->lp);
 
 			handle(p, &pr->inbox[i]);
+			if (pr->inbox[i].kind == I_CONF ||
+			    (!was && lp_synced(pr->lp)))
+				witness(p, &pr->inbox[i]);
 			trace_synced(p, was, &pr->inbox[i]);
 			do_actions(p);
 			if (pr->inbox[i].heard.seq != 0)
@@ -875,6 +1012,7 @@ run(int p)
 			bystander(p, &pr->inbox[i]);
 		item_free(&pr->inbox[i]);
 	}
+	free(order);
 	pr->ninbox = 0;
 }
 
@@ -936,8 +1074,9 @@ confchg_to(int p, const int *grp, int ngrp, const int *left,
 	inbox_add(p, &it);
 }
 
+/* ... now, or at `at' (a side's transition, delivered as it forms) */
 static void
-deliver_msg(struct comp *c, const struct qitem *qi, const int *to, int nto)
+deliver_msg(const struct qitem *qi, const int *to, int nto, int64_t at)
 {
 	struct item it = { .kind = I_MSG };
 	int i;
@@ -949,9 +1088,11 @@ deliver_msg(struct comp *c, const struct qitem *qi, const int *to, int nto)
 		memcpy(it.data, qi->data, qi->len);
 		it.data[qi->len] = '\0';
 		it.len = qi->len;
-		inbox_add(to[i], &it);
+		if (at > now)
+			push(at, E_INBOX, to[i], 0, &it);
+		else
+			inbox_add(to[i], &it);
 	}
-	(void)c;
 }
 
 /* The ring runs: the head of component k's FIFO is delivered. */
@@ -968,7 +1109,7 @@ deliver(int k)
 	switch (qi->kind) {
 	case Q_MSG:
 		if (in_list(c->grp, c->ngrp, qi->p))
-			deliver_msg(c, qi, c->grp, c->ngrp);
+			deliver_msg(qi, c->grp, c->ngrp, 0);
 		break;
 	case Q_JOIN:
 		if (in_list(c->grp, c->ngrp, qi->p))
@@ -992,11 +1133,13 @@ deliver(int k)
 		c->ngrp--;
 		one[0] = qi->p;
 		why = qi->kind == Q_LEAVE ? LP_LEAVE : LP_PROCDOWN;
+		procs[qi->p].down_seen = 1;
 		trace("%s leaves (%s)", pname(qi->p),
 		    why == LP_LEAVE ? "leave" : "procdown");
 		for (i = 0; i < c->ngrp; i++)
 			confchg_to(c->grp[i], c->grp, c->ngrp, one, &why, 1,
 			    NULL, NULL, 0);
+		unwitnessed();
 		break;
 	}
 	free(qi->data);
@@ -1009,6 +1152,10 @@ static void
 stall(void)
 {
 	int64_t until = now + between(W, P.stall_min, P.stall_max);
+
+	/* a side that has not formed yet forms, then stalls */
+	if (until <= formed_by)
+		until = formed_by + 1;
 
 	if (stall_until == 0 || until > stall_until) {
 		stall_until = until;
@@ -1073,6 +1220,9 @@ in_flight(struct comp *c, int k)
 		i = (int)(rnd(NET) % 3);
 		sent[n] = i == 0 ? seen[n] : i == 1 ? 0 :
 		    (int)between(NET, 0, seen[n]);
+		/* a paused corosync sent nothing more: its ring to come */
+		if (nodes[n].paused)
+			sent[n] = 0;
 		seen[n] = stop[n] = 0;
 	}
 	/* who is on each side, and what it received of the others' */
@@ -1081,7 +1231,8 @@ in_flight(struct comp *c, int k)
 		for (i = 0; i < c->ngrp; i++) {
 			p = c->grp[i];
 			if (procs[p].conn && nodes[procs[p].node].up &&
-			    nodes[procs[p].node].label == d)
+			    nodes[procs[p].node].label == d &&
+			    !nodes[procs[p].node].paused)
 				to[d][nto[d]++] = p;
 		}
 		/* 0 none, 1 all, 2 a first part, 3 each one by chance */
@@ -1110,7 +1261,7 @@ in_flight(struct comp *c, int k)
 			if (own || how[d] == 1 ||
 			    (how[d] == 2 && j - c->head < cut[d]) ||
 			    (how[d] == 3 && chance(NET, 50))) {
-				deliver_msg(c, qi, to[d], nto[d]);
+				deliver_msg(qi, to[d], nto[d], sides[d].at);
 				got[d]++;
 				mine[d] += own;
 			}
@@ -1130,31 +1281,40 @@ in_flight(struct comp *c, int k)
 
 /*
  * A4: votequorum's verdict on each new ring, to each lock process on its
- * own channel: before anything CPG says of that ring (30%), or 0-QDELAY
- * after the ring forms, so mostly after CPG's confchg.
+ * own channel: before anything CPG says of that ring (30%), or after the
+ * ring forms, at most QDELAY after the first side of that
+ * reconfiguration formed, so mostly after CPG's confchg.
  */
 static void
-tell_verdicts(void)
+tell_verdicts(int d)
 {
 	int p, first;
-	int64_t delay;
+	int64_t delay, lag = now - reconf_at;
 
 	for (p = 0; p < nprocs; p++) {
 		struct node *nd = &nodes[procs[p].node];
 		struct item it = { .kind = I_QUORUM };
 
 		if (!procs[p].alive || !procs[p].conn || !nd->up ||
+		    nd->side != d ||
 		    procs[p].role != R_LOCK || procs[p].cfg.noquorum)
 			continue;
 		it.q = nd->vq_quorate;
 		it.complete = nd->vq_complete;
 		it.ring = nd->ring;
 		first = chance(RP(p), 30);
-		delay = between(RP(p), 0, P.qdelay);
-		if (first)
+		/* acted on within QDELAY of the first side's forming */
+		delay = between(RP(p), 0, P.qdelay > lag + P.sched ?
+		    P.qdelay - lag - P.sched : 0);
+		/* one connection: never before the verdict it follows */
+		if (first && procs[p].vq_at <= now)
 			inbox_add(p, &it);
-		else
+		else {
+			if (first || now + delay < procs[p].vq_at)
+				delay = procs[p].vq_at - now;
+			procs[p].vq_at = now + delay;
 			push(now + delay, E_INBOX, p, 0, &it);
+		}
 	}
 }
 
@@ -1163,13 +1323,23 @@ static void
 reconfigure(void)
 {
 	int oldlabel[MAXP], newgrp[MAXN + 2][MAXP], nnew[MAXN + 2];
-	int left[MAXP], lwhy[MAXP], joined[MAXP], jwhy[MAXP];
-	int k, d, i, p, nl, nj, n;
+	int k, d, i, p, n;
 	size_t j;
 
 	if (now < stall_until)
 		return;
 	stall_until = 0;
+	/*
+	 * Each side forms in its own time (A3): the first at once, the
+	 * others up to FORM later; a side that formed is stalled again
+	 * only after it formed (stall()).
+	 */
+	formed_by = reconf_at = now;
+	for (d = 0; d <= MAXN + 1; d++) {
+		sides[d].at = now + between(NET, 0, P.form);
+		if (sides[d].at > formed_by)
+			formed_by = sides[d].at;
+	}
 	/* each old ring's members learn which side they are on */
 	for (p = 0; p < nprocs; p++)
 		oldlabel[p] = -1;
@@ -1189,82 +1359,157 @@ reconfigure(void)
 			d = nodes[procs[p].node].label;
 			newgrp[d][nnew[d]++] = p;
 		}
+	/*
+	 * Each side's ring: its seq is the highest its nodes came from plus
+	 * 4 (totemsrp.c: the commit token's ring_id.seq is token_ring_id_seq
+	 * + 4, token_ring_id_seq the highest ring seq of the join messages
+	 * it gathered), now and then 4 more (a gather that saw another
+	 * node's join and lost it again). A paused node forms nothing.
+	 */
+	/* a reconfiguration: a forger that started before it may not */
 	ringseq++;
+	for (i = 1; i <= nnodes; i++) {
+		nodes[i].prev_ring = nodes[i].ring;
+		nodes[i].side = nodes[i].up && !nodes[i].paused ?
+		    nodes[i].label : -1;
+	}
 	for (d = 0; d <= MAXN + 1; d++) {
-		struct lp_ring ring = { 0, ringseq };
-		int size = 0, q, full;
+		struct lp_ring ring = { 0, 0 };
+		int size = 0;
 
 		for (i = nnodes; i >= 1; i--)
-			if (nodes[i].up && nodes[i].label == d) {
+			if (nodes[i].up && nodes[i].label == d &&
+			    !nodes[i].paused) {
 				ring.nodeid = (uint32_t)i;
+				if (nodes[i].ring.seq > ring.seq)
+					ring.seq = nodes[i].ring.seq;
 				size++;
 			}
+		sides[d].size = size;
+		if (size == 0)
+			continue;
+		ring.seq += chance(NET, 5) ? 8 : 4;
+		sides[d].ring = ring;
 		/* votequorum's verdict on this side: A4 */
-		q = 2 * size > nnodes;
-		full = size == nnodes;
-		for (i = 1; i <= nnodes; i++)
-			if (nodes[i].up && nodes[i].label == d) {
-				nodes[i].ring = ring;
-				nodes[i].vq_quorate = q;
-				nodes[i].vq_complete = full;
-			}
+		sides[d].quorate = two_node ? size >= 1 : 2 * size > nnodes;
+		sides[d].complete = size == nnodes;
 	}
-	trace("rings formed");
-	tell_verdicts();
+	trace("rings form");
 	for (d = 0; d <= MAXN + 1; d++) {
 		memcpy(comps[d].grp, newgrp[d], (size_t)nnew[d] * sizeof(int));
 		comps[d].ngrp = nnew[d];
-		comps[d].last_at = now;
-		for (i = 0; i < nnew[d]; i++) {
-			p = newgrp[d][i];
-			nl = nj = 0;
-			for (n = 0; n < procs[p].nview; n++) {
-				int q2 = procs[p].view[n];
-
-				if (in_list(newgrp[d], nnew[d], q2))
-					continue;
-				left[nl] = q2;
-				lwhy[nl++] = !procs[q2].conn ||
-				    !nodes[procs[q2].node].up ||
-				    nodes[procs[q2].node].label != d ?
-				    LP_NODEDOWN : procs[q2].alive ?
-				    LP_LEAVE : LP_PROCDOWN;
-			}
-			for (n = 0; n < nnew[d]; n++) {
-				int q2 = newgrp[d][n];
-
-				if (in_list(procs[p].view, procs[p].nview, q2))
-					continue;
-				joined[nj] = q2;
-				jwhy[nj++] = oldlabel[q2] >= 0 &&
-				    oldlabel[q2] != oldlabel[p] ?
-				    LP_NODEUP : LP_JOIN;
-			}
-			reforming = nodes[procs[p].node].ring;
-			if (nl || nj)
-				confchg_to(p, newgrp[d], nnew[d], left, lwhy,
-				    nl, joined, jwhy, nj);
-			reforming = (struct lp_ring){ 0, 0 };
-		}
+		for (i = 0; i < nnew[d]; i++)
+			procs[newgrp[d][i]].oldlabel = oldlabel[newgrp[d][i]];
+		comps[d].last_at = sides[d].at;
+		if (sides[d].size > 0)
+			push(sides[d].at, E_FORM, d, 0, NULL);
 	}
-	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */
-	for (p = 0; p < nprocs; p++)
-		if (procs[p].alive && procs[p].conn &&
-		    procs[p].role == R_LOCK && nodes[procs[p].node].up)
-			inbox_add(p, &(struct item){ .kind = I_RING,
-			    .ring = nodes[procs[p].node].ring });
 	/*
 	 * What the nodes had not sent yet, joins and leaves included, in
 	 * each node's order: what the old ring did not send, then what was
-	 * sent during the stall. A node that went down took its queue.
+	 * sent during the stall. A node that went down took its queue; a
+	 * paused one keeps it for its ring to come.
 	 */
-	for (j = 0; j < nheld; j++) {
+	for (j = 0, n = 0; j < nheld; j++) {
 		p = held[j].p;
+		if (procs[p].conn && nodes[procs[p].node].paused) {
+			held[n++] = held[j];
+			continue;
+		}
 		if (procs[p].conn && nodes[procs[p].node].up)
 			enqueue(p, held[j].kind, held[j].data, held[j].len);
 		free(held[j].data);
 	}
-	nheld = 0;
+	nheld = (size_t)n;
+}
+
+/*
+ * A side's ring has formed (each side in its own time, A3): its nodes
+ * take its ring and votequorum's verdict on it, and each process is told
+ * by CPG, relative to its own view (exec/cpg.c, corosync 3: each node
+ * computes its own downlist from its previous membership and the
+ * transitional one, then hears the others' joinlists): first one confchg
+ * in which every member whose node did not come with it from its own
+ * last ring left with NODEDOWN, then one in which every member it does
+ * not know joined (NODEUP: it came with its node). A node that comes
+ * back from a pause into a ring the others formed without it is told
+ * that every other node's processes left, and at once that they joined.
+ */
+static void
+form_side(int d)
+{
+	int left[MAXP], lwhy[MAXP], joined[MAXP], jwhy[MAXP], keep[MAXP];
+	int i, k, n, p, q2, nl, nj, nk, *grp = comps[d].grp, ngrp;
+
+	ngrp = comps[d].ngrp;
+	/* a node that went down before its side formed is not in its ring */
+	for (i = 1, n = 0; i <= nnodes; i++)
+		if (nodes[i].up && nodes[i].side == d)
+			n++;
+	if (n < sides[d].size) {
+		sides[d].size = n;
+		sides[d].quorate = two_node ? n >= 1 : 2 * n > nnodes;
+		sides[d].complete = 0;
+	}
+	for (i = 1; i <= nnodes; i++)
+		if (nodes[i].up && nodes[i].side == d) {
+			nodes[i].thawing = 0;
+			nodes[i].ring = sides[d].ring;
+			nodes[i].vq_quorate = sides[d].quorate;
+			nodes[i].vq_complete = sides[d].complete;
+		}
+	trace("side %d forms ring %u.%" PRIx64 " (%d nodes, quorate %d)", d,
+	    sides[d].ring.nodeid, sides[d].ring.seq, sides[d].size,
+	    sides[d].quorate);
+	tell_verdicts(d);
+	for (i = 0; i < ngrp; i++) {
+		p = grp[i];
+		nl = nj = nk = 0;
+		for (n = 0; n < procs[p].nview; n++) {
+			q2 = procs[p].view[n];
+			k = procs[q2].node;
+			/* its node came with ours from our last ring */
+			if (in_list(grp, ngrp, q2) && nodes[k].side == d &&
+			    same_ring(&nodes[k].prev_ring,
+			    &nodes[procs[p].node].prev_ring)) {
+				keep[nk++] = q2;
+				continue;
+			}
+			left[nl] = q2;
+			/* left from a node not in our transitional view */
+			lwhy[nl++] = in_list(grp, ngrp, q2) ||
+			    !procs[q2].conn || !nodes[k].up ||
+			    nodes[k].side != d || !same_ring(&nodes[k].prev_ring,
+			    &nodes[procs[p].node].prev_ring) ?
+			    LP_NODEDOWN : procs[q2].alive ? LP_LEAVE :
+			    LP_PROCDOWN;
+		}
+		for (n = 0; n < ngrp; n++) {
+			q2 = grp[n];
+			if (in_list(keep, nk, q2))
+				continue;
+			joined[nj] = q2;
+			jwhy[nj++] = procs[q2].oldlabel >= 0 &&
+			    (procs[q2].oldlabel != procs[p].oldlabel ||
+			    in_list(left, nl, q2)) ? LP_NODEUP : LP_JOIN;
+		}
+		/* the merge is heard at the joinlist's (C1, --no-quorum) */
+		reforming = nj ? (struct lp_ring){ 0, 0 } : sides[d].ring;
+		if (nl)
+			confchg_to(p, keep, nk, left, lwhy, nl, NULL, NULL, 0);
+		reforming = sides[d].ring;
+		if (nj)
+			confchg_to(p, grp, ngrp, NULL, NULL, 0, joined, jwhy,
+			    nj);
+		reforming = (struct lp_ring){ 0, 0 };
+	}
+	/* CPG's totem confchg, after the group's (exec/cpg.c's sync) */
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].alive && procs[p].conn &&
+		    procs[p].role == R_LOCK && nodes[procs[p].node].up &&
+		    nodes[procs[p].node].side == d)
+			inbox_add(p, &(struct item){ .kind = I_RING,
+			    .ring = sides[d].ring });
 }
 
 /* --- the world's doings: contenders, watchers, faults --- */
@@ -1345,7 +1590,7 @@ pick_up_node(void)
 	int i, n = 0, v[MAXN];
 
 	for (i = 1; i <= nnodes; i++)
-		if (nodes[i].up)
+		if (nodes[i].up && !nodes[i].paused)
 			v[n++] = i;
 	return n ? v[rnd(W) % (uint64_t)n] : 0;
 }
@@ -1361,6 +1606,82 @@ pick_proc(int alive_lock)
 	return n ? v[rnd(W) % (uint64_t)n] : -1;
 }
 
+/*
+ * No other lock process in its view: whoever comes next finds the group
+ * empty and starts at once, with only the kernel's exit path between
+ * the holder's PROCDOWN and its COMMAND's PDEATHSIG (CAVEATS).
+ */
+static int
+last_lock(int p)
+{
+	int i, q;
+
+	for (i = 0; i < procs[p].nview; i++)
+		if ((q = procs[p].view[i]) != p && procs[q].role == R_LOCK &&
+		    procs[q].alive)
+			return 0;
+	return 1;
+}
+
+/*
+ * ... and once no lock process that could have seen it go is left (the
+ * ones in its group were killed too), the same: CAVEATS states the 1 s
+ * bound for a killed holder's COMMAND only while one that saw it lives.
+ */
+static void
+unwitnessed(void)
+{
+	struct comp *c;
+	int i, q, w;
+
+	for (q = 0; q < nprocs; q++) {
+		if (!procs[q].child || procs[q].alive || !procs[q].killed)
+			continue;
+		w = 0;
+		if (procs[q].down_seen) {
+			/* a lock process that heard of it, or was told */
+			for (i = 0; i < nprocs && !w; i++)
+				w = procs[i].alive && procs[i].saw[q];
+		} else {
+			/* whoever is there will see it go */
+			c = &comps[nodes[procs[q].node].label];
+			for (i = 0; i < c->ngrp && !w; i++)
+				w = procs[c->grp[i]].alive &&
+				    procs[c->grp[i]].role == R_LOCK;
+		}
+		if (!w)
+			child_end(q, now + P.pdeath_last);
+	}
+}
+
+static int
+proc_by_addr(struct cpgt_addr a)
+{
+	int q;
+
+	for (q = 0; q < nprocs; q++)
+		if (addr_eq(procs[q].a, a))
+			return q;
+	return -1;
+}
+
+/* p heard of killed holders' PROCDOWN, or took a state from one that had */
+static void
+witness(int p, const struct item *it)
+{
+	size_t i;
+	int q;
+
+	if (it->kind == I_CONF) {
+		for (i = 0; i < it->nleft; i++)
+			if (it->left[i].reason == LP_PROCDOWN &&
+			    (q = proc_by_addr(it->left[i].a)) >= 0)
+				procs[p].saw[q] = 1;
+	} else if (it->kind == I_MSG && (q = proc_by_addr(it->from)) >= 0)
+		for (i = 0; i < (size_t)nprocs; i++)
+			procs[p].saw[i] |= procs[q].saw[i];
+}
+
 static void
 sigkill(int p)
 {
@@ -1373,7 +1694,11 @@ sigkill(int p)
 		enqueue(p, Q_DOWN, NULL, 0);
 	pr->in = 0;
 	/* A6: PDEATHSIG comes after the connection's close */
-	child_end(p, now + between(RP(p), 0, P.pdeath));
+	pr->killed = 1;
+	vhold_end(p);
+	child_end(p, now + between(RP(p), 0, last_lock(p) ? P.pdeath_last :
+	    P.pdeath));
+	unwitnessed();
 }
 
 static void
@@ -1392,8 +1717,10 @@ node_crash(int i)
 			procs[p].exited = 1;
 			procs[p].in = 0;
 			child_end(p, now);
+			vhold_end(p);
 		}
 	}
+	unwitnessed();
 	stall();
 }
 
@@ -1418,14 +1745,63 @@ corosync_dies(int i)
 
 static int faults_on = 1, arrivals_on = 1;
 
+/*
+ * A node's corosync stops (SIGSTOP, a host starved of CPU) for longer
+ * than the token: the others take it for dead (its processes leave
+ * them with NODEDOWN) and form a ring without it. Its processes run on
+ * and hear nothing; what they send or leave waits in that corosync. A
+ * COMMAND that runs as it stops is the frozen holder CAVEATS leaves to
+ * fencing: C1 does not count it (it counts every one started later).
+ */
+static void
+corosync_pause(int i)
+{
+	int p;
+
+	for (p = 1; p <= nnodes; p++)
+		if (nodes[p].paused)
+			return;
+	trace("node %d's corosync stops", i);
+	nodes[i].paused = 1;
+	nodes[i].label = MAXN + 1;
+	for (p = 0; p < nprocs; p++)
+		if (procs[p].node == i && (procs[p].child || procs[p].vhold) &&
+		    !procs[p].frozen) {
+			procs[p].frozen = 1;
+			alive_children--;
+		}
+	stall();
+	push(now + between(W, 2 * S, 20 * S), E_WORLD, -3, (uint64_t)i, NULL);
+}
+
+/* ... and runs again: straight into a ring of the others (A3) */
+static void
+corosync_resume(int i)
+{
+	int k, v[MAXN], n = 0;
+
+	if (!nodes[i].paused)
+		return;
+	trace("node %d's corosync runs again", i);
+	nodes[i].paused = 0;
+	nodes[i].thawing = 1;
+	for (k = 1; k <= nnodes; k++)
+		if (k != i && nodes[k].up && !nodes[k].paused)
+			v[n++] = k;
+	nodes[i].label = n ? nodes[v[rnd(W) % (uint64_t)n]].label : 0;
+	stall();
+}
+
 static void
 heal(void)
 {
 	int i;
 
 	trace("heal");
+	/* a paused corosync joins no ring till it runs (A3) */
 	for (i = 1; i <= nnodes; i++)
-		nodes[i].label = 0;
+		if (!nodes[i].paused)
+			nodes[i].label = 0;
 	stall();
 }
 
@@ -1492,16 +1868,19 @@ world(void)
 		/* a cut: one node, or a split of the cluster in two or three */
 		int how = (int)(rnd(W) % 3), one = (int)between(W, 1, nnodes);
 
-		for (i = 1; i <= nnodes; i++)
-			if (how == 0)
-				nodes[i].label = i == one ? i : 0;
-			else
-				nodes[i].label = (int)(rnd(W) %
-				    (uint64_t)(how + 1));
+		for (i = 1; i <= nnodes; i++) {
+			int l = how == 0 ? (i == one ? i : 0) :
+			    (int)(rnd(W) % (uint64_t)(how + 1));
+
+			/* a paused corosync keeps its own till it runs */
+			if (!nodes[i].paused)
+				nodes[i].label = l;
+		}
 		trace("partition:%s", "");
 		for (i = 1; i <= nnodes; i++)
 			trace("  node %d on side %d%s", i, nodes[i].label,
-			    nodes[i].up ? "" : " (down)");
+			    nodes[i].up ? nodes[i].paused ? " (paused)" : "" :
+			    " (down)");
 		stall();
 		/* it flaps: healed soon after the sides have formed */
 		if (chance(W, 40))
@@ -1515,6 +1894,9 @@ world(void)
 	} else if (faults_on && r < 87) {
 		if ((i = pick_up_node()) != 0)
 			corosync_dies(i);
+	} else if (faults_on && r < 89) {
+		if ((i = pick_up_node()) != 0)
+			corosync_pause(i);
 	} else if (faults_on && r < 95) {
 		for (i = 1; i <= nnodes; i++)
 			if (!nodes[i].up) {
@@ -1553,7 +1935,9 @@ child_died(int p, uint64_t gen)
 	if (!pr->child || gen != pr->child_gen || now < pr->child_dies)
 		return;
 	pr->child = 0;
-	alive_children--;
+	if (!pr->frozen)
+		alive_children--;
+	pr->frozen = 0;
 	trace("%s COMMAND dead (%d alive)", pname(p), alive_children);
 	if (pr->alive)
 		inbox_add(p, &(struct item){ .kind = I_CHILD,
@@ -1617,6 +2001,8 @@ reset(void)
 	next_pid = 1000;
 	now = 0;
 	stall_until = 0;
+	formed_by = reconf_at = 0;
+	memset(sides, 0, sizeof(sides));
 	ringseq = 1;
 	nstarts = 0;
 	failed = 0;
@@ -1641,6 +2027,9 @@ one(uint64_t s, int64_t length)
 	rs_world = s * 0x2545F4914F6CDD1DULL + 1;
 	rs_net = s * 0x2545F4914F6CDD1DULL + 2;
 	nnodes = (int)between(W, 3, MAXN);
+	/* -T: a two-node cluster, votequorum's two_node: 1 */
+	if (two_node)
+		nnodes = 2;
 	limit = chance(W, 70) ? 1 : (unsigned)between(W, 2, 3);
 	noquorum = chance(W, 15);
 	kill_all = draw_kill(W);
@@ -1691,6 +2080,9 @@ one(uint64_t s, int64_t length)
 		case E_RECONF:
 			reconfigure();
 			break;
+		case E_FORM:
+			form_side(e.a);
+			break;
 		case E_LEAVE:
 			leave_event(e.a);
 			break;
@@ -1701,9 +2093,13 @@ one(uint64_t s, int64_t length)
 				faults_on = arrivals_on = 0;
 				for (i = 1; i <= nnodes; i++) {
 					nodes[i].up = 1;
+					nodes[i].thawing |= nodes[i].paused;
+					nodes[i].paused = 0;
 					nodes[i].label = 0;
 				}
 				stall();
+			} else if (e.a == -3) {
+				corosync_resume((int)e.gen);
 			} else if (e.a == -2) {
 				if (faults_on)
 					heal();
@@ -1724,7 +2120,7 @@ one(uint64_t s, int64_t length)
 }
 
 /*
- * -a sched,qdelay,pdeath,stall,kill: keep these within mode 1's bounds
+ * -a sched,qdelay,pdeath,stall,kill,form: keep these within mode 1's bounds
  * (the protocol's timing assumptions) in mode 2, to tell which one a
  * mode-2 failure needs.
  */
@@ -1735,12 +2131,16 @@ assume(const char *keep)
 		P.sched = mode1.sched;
 	if (strstr(keep, "qdelay") != NULL)
 		P.qdelay = mode1.qdelay;
-	if (strstr(keep, "pdeath") != NULL)
+	if (strstr(keep, "pdeath") != NULL) {
 		P.pdeath = mode1.pdeath;
+		P.pdeath_last = mode1.pdeath_last;
+	}
 	if (strstr(keep, "stall") != NULL)
 		P.stall_max = mode1.stall_max;
 	if (strstr(keep, "kill") != NULL)
 		P.kill_each = mode1.kill_each;
+	if (strstr(keep, "form") != NULL)
+		P.form = mode1.form;
 }
 
 /* The host's clock, for -d only: simulated time is never read from it. */
@@ -1802,13 +2202,16 @@ main(int argc, char **argv)
 	int64_t o_sched = -1, o_qdelay = -1, o_pdeath = -1;
 	int64_t wall = 0, t0 = mono();
 
-	while ((ch = getopt(argc, argv, "a:c:d:f:k:m:n:P:Q:qS:s:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:d:f:k:m:n:P:Q:qS:s:Tt:v")) != -1) {
 		switch (ch) {
 		case 'P':
 			o_pdeath = atoll(optarg) * MS;
 			break;
 		case 'Q':
 			o_qdelay = atoll(optarg) * MS;
+			break;
+		case 'T':
+			two_node = 1;
 			break;
 		case 'S':
 			o_sched = atoll(optarg) * MS;
@@ -1847,8 +2250,9 @@ main(int argc, char **argv)
 			verbose++;
 			break;
 		default:
-			fprintf(stderr, "usage: locksim [-qv] [-a ASSUMPTIONS] "
-			    "[-c CHECKS] [-d SECONDS] [-f SEEDFILE] "
+			fprintf(stderr, "usage: locksim [-qTv] "
+			    "[-a ASSUMPTIONS] [-c CHECKS] [-d SECONDS] "
+			    "[-f SEEDFILE] "
 			    "[-k FAILURES] [-m 1|2] [-n SEEDS] [-s FIRST] "
 			    "[-t SECONDS]\n"
 			    "       [-S MS] [-Q MS] [-P MS]\n");
@@ -1863,7 +2267,7 @@ main(int argc, char **argv)
 	if (o_qdelay >= 0)
 		P.qdelay = o_qdelay;
 	if (o_pdeath >= 0)
-		P.pdeath = o_pdeath;
+		P.pdeath = P.pdeath_last = o_pdeath;
 	for (i = first; i < first + n; i++) {
 		if (wall > 0 && mono() - t0 >= wall)
 			break;

@@ -7,8 +7,10 @@
  * the loop, COMMAND (proc.c) and the output, and does what they say.
  */
 
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -36,6 +38,59 @@
 #include "../util.h"
 
 #define KILL_AFTER	5.0
+
+/*
+ * CPGTOOL_LOCK_TRACE=FILE: every input the rules are given and every
+ * action they ask for, a line each, stamped with the wall clock in ms
+ * (shared by the nodes of one host), for finding why a run on a real
+ * cluster did what it did (tests/lock.bats prints them on a failure).
+ */
+static FILE *trace_f;
+
+static void __attribute__((format(printf, 1, 2)))
+trace(const char *fmt, ...)
+{
+	struct timespec ts;
+	va_list ap;
+
+	if (trace_f == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(trace_f, "%lld.%03ld %d ", (long long)ts.tv_sec,
+	    ts.tv_nsec / 1000000, (int)getpid());
+	va_start(ap, fmt);
+	vfprintf(trace_f, fmt, ap);
+	va_end(ap);
+	fputc('\n', trace_f);
+	fflush(trace_f);
+}
+
+/* a message's text, its bytes outside printable ASCII as '.' */
+static void
+trace_msg(const char *what, uint32_t node, uint32_t pid, const char *p,
+    size_t len)
+{
+	char buf[256];
+	size_t i;
+
+	if (trace_f == NULL)
+		return;
+	for (i = 0; i < len && i < sizeof(buf) - 1; i++)
+		buf[i] = isprint((unsigned char)p[i]) ? p[i] : '.';
+	buf[i] = '\0';
+	trace("%s %u:%u %s", what, node, pid, buf);
+}
+
+static void
+trace_list(char *buf, size_t size, const struct lp_member *m, size_t n)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < size; i++)
+		off += (size_t)snprintf(buf + off, size - off, "%s%u:%u/%d",
+		    i ? "," : "", m[i].a.nodeid, m[i].a.pid, m[i].reason);
+}
 
 _Static_assert(LQ_MAX == CPG_MEMBERS_MAX, "a lock's queue holds a group");
 /* lockp.h names corosync's reasons without including cpg.h */
@@ -180,6 +235,10 @@ perform(struct lock *lk, const struct lp_act *a)
 {
 	int st;
 
+	if (a->kind == LA_SEND)
+		trace_msg("send", 0, 0, a->msg, a->len);
+	else
+		trace("act %d %d %s", (int)a->kind, a->n, a->text);
 	switch (a->kind) {
 	case LA_SEND:
 		/*
@@ -253,6 +312,7 @@ on_tick(struct loop *l, void *arg)
 	struct lock *lk = arg;
 
 	(void)l;
+	trace("tick");
 	lp_tick(lk->lp, loop_now());
 	carry_out(lk);
 }
@@ -273,6 +333,14 @@ on_confchg(struct lock *lk, const struct event *ev)
 	for (i = 0; i < ev->njoined && i < LQ_MAX; i++)
 		joined[c.njoined++] = (struct lp_member){ { ev->joined[i].nodeid,
 		    ev->joined[i].pid }, (int)ev->joined[i].reason };
+	if (trace_f != NULL) {
+		char mb[1024], lb[1024], jb[1024];
+
+		trace_list(mb, sizeof(mb), m, c.nmembers);
+		trace_list(lb, sizeof(lb), left, c.nleft);
+		trace_list(jb, sizeof(jb), joined, c.njoined);
+		trace("confchg members %s left %s joined %s", mb, lb, jb);
+	}
 	lp_confchg(lk->lp, &c, loop_now());
 }
 
@@ -285,6 +353,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 	(void)s;
 	switch (ev->type) {
 	case EV_MESSAGE:
+		trace_msg("msg", ev->nodeid, ev->pid, ev->data, ev->len);
 		lp_message(lk->lp, (struct cpgt_addr){ ev->nodeid, ev->pid },
 		    ev->data, ev->len, loop_now());
 		break;
@@ -292,6 +361,7 @@ on_event(void *arg, struct sess *s, const struct event *ev)
 		on_confchg(lk, ev);
 		break;
 	case EV_TOTEM:
+		trace("ring %u.%llu", r.nodeid, (unsigned long long)r.seq);
 		lp_ring(lk->lp, &r, loop_now());
 		break;
 	default:
@@ -316,6 +386,7 @@ on_child(void *arg, struct proc *p, int status)
 	struct lock *lk = arg;
 
 	(void)p;
+	trace("child %d", status);
 	lk->child = NULL;
 	lp_child_ended(lk->lp, status, loop_now());
 	carry_out(lk);
@@ -329,6 +400,8 @@ on_quorum(void *arg, int quorate, int complete, uint32_t ring_node,
 	struct lock *lk = arg;
 	struct lp_ring r = { ring_node, ring_seq };
 
+	trace("quorum %d %d %u.%llu", quorate, complete, ring_node,
+	    (unsigned long long)ring_seq);
 	lp_quorum(lk->lp, quorate, complete, &r, loop_now());
 	carry_out(lk);
 }
@@ -340,6 +413,7 @@ on_lost(void *arg, struct sess *s)
 
 	(void)s;
 	/* nothing can be sent any more: go as soon as the rules say */
+	trace("lost");
 	lk->gone = 1;
 	lp_conn_lost(lk->lp, loop_now());
 	carry_out(lk);
@@ -356,6 +430,7 @@ on_signal(struct loop *l, void *arg, int sig)
 	struct lock *lk = arg;
 
 	(void)l;
+	trace("signal %d", sig);
 	lp_signal(lk->lp, sig, loop_now());
 	carry_out(lk);
 }
@@ -499,18 +574,23 @@ start(struct lock *lk, struct runopts *ro)
 	};
 	struct cpgt_addr me;
 	struct timespec ts;
+	const char *path;
 	int st;
 
 	/* tokens from nothing start above the clock (lockq.c, Tokens) */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	cfg.wall_off = (int64_t)ts.tv_sec * SEC + ts.tv_nsec - loop_now();
 
+	if ((path = getenv("CPGTOOL_LOCK_TRACE")) != NULL && *path != '\0' &&
+	    (trace_f = fopen(path, "ae")) == NULL)
+		warn("%s", path);
 	timer_init(lk->loop, &lk->tick_t, on_tick, lk);
 	loop_on_signal(lk->loop, on_signal, lk);
 	if ((st = sess_open(lk->loop, &lk->name, 1, ro, &hooks, lk,
 	    &lk->s)) != ST_OK)
 		return st;
 	me = (struct cpgt_addr){ sess_nodeid(lk->s), (uint32_t)getpid() };
+	trace("start %u:%u", me.nodeid, me.pid);
 	if ((lk->lp = lp_new(&cfg, me)) == NULL) {
 		warn("lock");
 		return ST_FAIL;
@@ -558,6 +638,9 @@ cmd_lock(int argc, char **argv, struct outfmt *of)
 	quorum_close(lk.qu);
 	timer_stop(&lk.tick_t);
 	st = run_end(lk.loop, st);
+	trace("exit %d", st);
+	if (trace_f != NULL)
+		fclose(trace_f);
 	lp_free(lk.lp);
 	return st;
 }

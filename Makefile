@@ -181,7 +181,7 @@ $(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 		$(SIM)-m6 $(SIM)-m7 $(SIM)-m8 $(SIM)-m9 $(SIM)-m10 $(SIM)-m11 \
-		$(SIM)-m21 $(SIM)-m22 $(SIM)-m23
+		$(SIM)-m21 $(SIM)-m22 $(SIM)-m23 $(SIM)-m24
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
 
 # the model against the real corosync (tests/sim/README, Conformance):

@@ -43,6 +43,8 @@
  */
 #define RING_STEP	4
 #define ACT_MAX		16
+#define FRESH_MS	250	/* below any token timeout in use: stale() */
+#define NSENT		16	/* own messages whose sending is kept */
 
 /*
  * Mutations, for the simulator to prove that it can fail (make sim-mutants):
@@ -58,6 +60,7 @@
 #define M_MERGE_KEEPS_BOTH	5
 #define M_BYSTANDER_ALL		6	/* one word counts every member out */
 #define M_NO_PRIMARY		7	/* a ring skipped is not distrusted */
+#define M_NO_FRESH		24	/* a grant is acted on at once */
 #define M_NO_FORGOT_WAITING	8	/* only a synced member says forgot */
 /* aimed at the checks other than C1 and C2 (each must be seen to fire) */
 #define M_NEVER_INIT		9	/* C3: nobody answers, nobody starts */
@@ -157,6 +160,14 @@ struct lp {
 	int		 lost;
 	int		 child;		/* COMMAND runs */
 	int		 ended;
+	/* fresh(): when our latest messages were sent, and our check */
+	struct {
+		uint32_t seq;
+		int64_t	 at;
+	}		 sent[NSENT];
+	unsigned	 nsent;
+	int		 fresh;		/* handling an own message come fresh */
+	uint32_t	 check_seq;	/* our check on its way, or 0 */
 	struct lq_msg	 m;		/* the message being handled */
 	char		 buf[LQ_MSG_MAX + 1];	/* a state being built */
 	struct lp_act	 act[ACT_MAX];
@@ -293,6 +304,13 @@ say(struct lp *lp, const char *msg, size_t len)
 	}
 	memcpy(p, msg, len);
 	p[len] = '\0';
+	/* the first message to carry this seq: when it was sent */
+	if (lp->nsent == 0 ||
+	    lp->sent[(lp->nsent - 1) % NSENT].seq != lp->seq) {
+		lp->sent[lp->nsent % NSENT].seq = lp->seq;
+		lp->sent[lp->nsent % NSENT].at = lp->now;
+		lp->nsent++;
+	}
 	a = act(lp, LA_SEND, 0);
 	a->msg = p;
 	a->len = len;
@@ -1036,9 +1054,74 @@ tell_token(struct lp *lp, size_t i)
 		lq_granted(&lp->st, lp->me, lp->token);
 }
 
+/*
+ * Freshness. A message delivered to a node's processes is not always
+ * delivered while its ring still runs: a corosync stopped (SIGSTOP, a
+ * paused VM, a starved host) longer than the token, when it runs again,
+ * first delivers what it held of the old ring (the transitional
+ * configuration: its own messages already sent on the ring, and the
+ * others' it had received) and only then tells of the new one. Meanwhile
+ * the others formed a ring without it and, after the grace, granted: a
+ * hand-over, a grace's end or our own request read then would make us a
+ * holder beside theirs. So the state making us a holder is acted on only
+ * while handling an own message (request, query, init, forgot, check)
+ * that came back less than fresh_ms after it was sent: with fresh_ms
+ * below the token timeout, it was delivered while its ring still ran
+ * (delivered late, after such a stop, it took longer than the token) and
+ * COMMAND starts before any ring without this node can have formed, let
+ * alone granted. Otherwise we send a check and look again when it is back.
+ * fresh_ms is 250 ms unless told: corosync's token timeout is 3000 ms by
+ * default, and a cluster with one under 250 ms loses its ring to any
+ * scheduling hiccup.
+ */
+static int64_t
+sent_at(const struct lp *lp, uint32_t seq)
+{
+	unsigned i, n = lp->nsent < NSENT ? lp->nsent : NSENT;
+
+	for (i = 1; i <= n; i++)
+		if (lp->sent[(lp->nsent - i) % NSENT].seq == seq)
+			return lp->sent[(lp->nsent - i) % NSENT].at;
+	return -1;
+}
+
+static void
+mark_fresh(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
+{
+	uint32_t ms = lp->cfg.fresh_ms ? lp->cfg.fresh_ms : FRESH_MS;
+	int64_t at;
+
+	lp->fresh = 0;
+	if (!is_me(lp, from) || (m->kind != LQ_REQUEST &&
+	    m->kind != LQ_QUERY && m->kind != LQ_INIT &&
+	    m->kind != LQ_FORGOT && m->kind != LQ_CHECK))
+		return;
+	if (m->kind == LQ_CHECK && m->seq == lp->check_seq)
+		lp->check_seq = 0;
+	if ((at = sent_at(lp, m->seq)) >= 0 && lp->now - at < ms * MSEC)
+		lp->fresh = 1;
+}
+
+/* Not fresh: ask our own check to come back (once at a time). */
+static int
+stale(struct lp *lp)
+{
+	char buf[64];
+
+	if (lp->fresh || LP_MUTATE == M_NO_FRESH)
+		return 0;
+	if (lp->check_seq == 0) {
+		lp->check_seq = ++lp->seq;
+		say(lp, buf, lq_check_msg(buf, sizeof(buf), lp->seq));
+	}
+	return 1;
+}
+
 static void
 acquire(struct lp *lp, size_t i)
 {
+	if (stale(lp))
+		return;
 	lp->holding = 1;
 	lp->token = lp->st.tok[i];
 	if (LP_MUTATE != M_TOKEN_NO_FLOOR && lp->st.limit == 1 &&
@@ -1378,6 +1461,14 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 			    "is not lock traffic", from.nodeid, from.pid);
 		return;
 	}
+	mark_fresh(lp, m, from);
+	if (m->kind == LQ_CHECK) {
+		/* nothing to anyone but its sender: fresh, or checked again */
+		if (is_me(lp, from))
+			evaluate(lp);
+		lp->fresh = 0;
+		return;
+	}
 	if (m->kind == LQ_BYSTANDER) {
 		bystander(lp, from);
 		evaluate(lp);
@@ -1404,6 +1495,7 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 	else
 		unsynced_msg(lp, m, from);
 	evaluate(lp);
+	lp->fresh = 0;
 }
 
 void

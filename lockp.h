@@ -54,6 +54,8 @@ struct lp_cfg {
 	uint32_t	 kill_ms;	/* --kill-after */
 	int64_t		 wall_off;	/* the clock (ns since the epoch) less
 					   the monotonic time: tokens */
+	uint32_t	 fresh_ms;	/* below corosync's token timeout:
+					   lockp.c, freshness (0: 250 ms) */
 };
 
 /* Lock events, as printed. */

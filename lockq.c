@@ -41,6 +41,9 @@
  *                              I could not trust): tell me again
  *   lock2 granted TOKEN        I hold the lock and start COMMAND with
  *                              this fencing token
+ *   lock2 check SEQ            nothing for the others: the state says I
+ *                              hold the lock, and I act on it only once
+ *                              this comes back fresh (lockp.c, fresh())
  *   lock2 bystander            I take no part in the lock, and never will
  *                              (a watcher): nobody need wait for me
  *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING LAST
@@ -636,6 +639,12 @@ lq_forgot_msg(char *buf, size_t size, uint32_t seq)
 }
 
 size_t
+lq_check_msg(char *buf, size_t size, uint32_t seq)
+{
+	return wrote(snprintf(buf, size, PROTO "check %u", seq), size);
+}
+
+size_t
 lq_running_msg(char *buf, size_t size, uint32_t ms)
 {
 	return wrote(snprintf(buf, size, PROTO "running %u", ms), size);
@@ -917,6 +926,9 @@ lq_parse(const void *data, size_t len, struct lq_msg *m)
 	} else if (lit(&p, "forgot ")) {
 		if (num(&p, &m->seq) && *p == '\0')
 			m->kind = LQ_FORGOT;
+	} else if (lit(&p, "check ")) {
+		if (num(&p, &m->seq) && *p == '\0')
+			m->kind = LQ_CHECK;
 	} else if (lit(&p, "running ")) {
 		if (num(&p, &m->kill_ms) && m->kill_ms <= LQ_KILL_MS_MAX &&
 		    *p == '\0')

@@ -67,11 +67,12 @@ enum lq_kind {
 	LQ_FORGOT,
 	LQ_BYSTANDER,
 	LQ_GRANTED,
+	LQ_CHECK,
 };
 
 struct lq_msg {
 	enum lq_kind	 kind;
-	uint32_t	 seq;		/* request, query, init */
+	uint32_t	 seq;		/* request, query, init, forgot, check */
 	unsigned	 limit;		/* request */
 	int		 quorum;	/* request */
 	uint32_t	 kill_ms;	/* request; running: what is left of it */
@@ -98,6 +99,7 @@ size_t	 lq_query_msg(char *, size_t, uint32_t);
 size_t	 lq_init_msg(char *, size_t, uint32_t, uint32_t, uint64_t);
 size_t	 lq_running_msg(char *, size_t, uint32_t);
 size_t	 lq_forgot_msg(char *, size_t, uint32_t);
+size_t	 lq_check_msg(char *, size_t, uint32_t);
 void	 lq_forgot(struct lockq *, struct cpgt_addr, uint32_t);
 size_t	 lq_state_msg(char *, size_t, const struct lockq *,
 	    const struct lq_pend *, uint32_t);

@@ -82,8 +82,12 @@
  *    A corosync stopped past the token (SIGSTOP; measured, libcpg-facts:
  *    a starved corosync did the same) is taken for dead: the others form
  *    a ring without it; its processes run on and are told nothing, what
- *    they send or leave waits in it; when it runs again (2-20 s later) it
- *    comes straight into a ring of the others, so its processes are told
+ *    they send or leave waits in it (it had sent some first part of its
+ *    queue on the old ring, as any node at a stall); when it runs again
+ *    (2-20 s later) its processes are first given what it held of the
+ *    old ring (totemsrp's transitional configuration: its own sent part,
+ *    and any of the others' it had received), then it comes straight
+ *    into a ring of the others, so its processes are told
  *    that every other node's processes left (NODEDOWN) and at once joined
  *    (NODEUP), and votequorum never says "not quorate" to them (measured
  *    on corosync 3.1.7, /work/shared/notes/libcpg-facts.md).
@@ -192,6 +196,7 @@
 #define MAXN		5
 #define MAXP		96
 #define TRACE_KEEP	400
+#define FRESH		(250 * MS)	/* lockp.c's FRESH_MS: C1, the frozen holder */
 
 /* --- randomness: one seed, one schedule --- */
 
@@ -326,6 +331,8 @@ struct node {
 	int		 up;
 	int		 paused;	/* its corosync is stopped (SIGSTOP) */
 	int		 thawing;	/* ... runs again, in no ring yet */
+	int64_t		 paused_at;	/* ... since when */
+	int64_t		 resume_at;	/* ... when it runs again */
 	struct lp_ring	 prev_ring;	/* the ring it came from */
 	int		 side;		/* ... and the side it forms with */
 	int		 label;		/* partition: same label, same ring */
@@ -677,10 +684,15 @@ work_starts(int p, const char *what)
 
 	grants++;
 	/*
-	 * granted while its corosync is stopped, or runs again but has not
-	 * formed a ring yet: it cannot know (frozen, as CAVEATS says)
+	 * A grant is acted on only fresh (lockp.c): while its corosync is
+	 * stopped, only on an own message delivered before it stopped, sent
+	 * less than FRESH before it is read (the frozen holder CAVEATS
+	 * leaves to fencing, as one whose COMMAND ran as it stopped). Any
+	 * later start is counted, as is one once it runs again, in no ring
+	 * yet: what it is told then is stale.
 	 */
-	pr->frozen = nodes[pr->node].paused || nodes[pr->node].thawing;
+	pr->frozen = nodes[pr->node].paused &&
+	    now < nodes[pr->node].paused_at + FRESH;
 	if (!pr->frozen)
 		alive_children++;
 	trace("%s %s starts (%d alive, limit %u)%s", pname(p), what,
@@ -1095,6 +1107,24 @@ deliver_msg(const struct qitem *qi, const int *to, int nto, int64_t at)
 	}
 }
 
+/*
+ * When side d delivers what the old ring had in flight: as it forms; a
+ * paused corosync (side MAXN + 1), once it runs again, before it hears
+ * of any ring (totemsrp.c: the transitional configuration's messages
+ * come first, then CPG's confchgs of the new ring).
+ */
+static int64_t
+side_at(int d)
+{
+	int i;
+
+	if (d == MAXN + 1)
+		for (i = 1; i <= nnodes; i++)
+			if (nodes[i].paused)
+				return nodes[i].resume_at;
+	return sides[d].at;
+}
+
 /* The ring runs: the head of component k's FIFO is delivered. */
 static void
 deliver(int k)
@@ -1220,9 +1250,6 @@ in_flight(struct comp *c, int k)
 		i = (int)(rnd(NET) % 3);
 		sent[n] = i == 0 ? seen[n] : i == 1 ? 0 :
 		    (int)between(NET, 0, seen[n]);
-		/* a paused corosync sent nothing more: its ring to come */
-		if (nodes[n].paused)
-			sent[n] = 0;
 		seen[n] = stop[n] = 0;
 	}
 	/* who is on each side, and what it received of the others' */
@@ -1230,9 +1257,10 @@ in_flight(struct comp *c, int k)
 		nto[d] = 0;
 		for (i = 0; i < c->ngrp; i++) {
 			p = c->grp[i];
+			/* a paused corosync's side is MAXN + 1 alone */
 			if (procs[p].conn && nodes[procs[p].node].up &&
 			    nodes[procs[p].node].label == d &&
-			    !nodes[procs[p].node].paused)
+			    nodes[procs[p].node].paused == (d == MAXN + 1))
 				to[d][nto[d]++] = p;
 		}
 		/* 0 none, 1 all, 2 a first part, 3 each one by chance */
@@ -1261,7 +1289,7 @@ in_flight(struct comp *c, int k)
 			if (own || how[d] == 1 ||
 			    (how[d] == 2 && j - c->head < cut[d]) ||
 			    (how[d] == 3 && chance(NET, 50))) {
-				deliver_msg(qi, to[d], nto[d], sides[d].at);
+				deliver_msg(qi, to[d], nto[d], side_at(d));
 				got[d]++;
 				mine[d] += own;
 			}
@@ -1763,6 +1791,7 @@ corosync_pause(int i)
 			return;
 	trace("node %d's corosync stops", i);
 	nodes[i].paused = 1;
+	nodes[i].paused_at = now;
 	nodes[i].label = MAXN + 1;
 	for (p = 0; p < nprocs; p++)
 		if (procs[p].node == i && (procs[p].child || procs[p].vhold) &&
@@ -1771,7 +1800,8 @@ corosync_pause(int i)
 			alive_children--;
 		}
 	stall();
-	push(now + between(W, 2 * S, 20 * S), E_WORLD, -3, (uint64_t)i, NULL);
+	nodes[i].resume_at = now + between(W, 2 * S, 20 * S);
+	push(nodes[i].resume_at, E_WORLD, -3, (uint64_t)i, NULL);
 }
 
 /* ... and runs again: straight into a ring of the others (A3) */

@@ -59,6 +59,21 @@ deliver(struct lp *lp, struct cpgt_addr from, const char *msg, int64_t t)
 	take(lp);
 }
 
+/*
+ * A grant read off anything but an own message come back fresh sends a
+ * check first (lockp.c, freshness): ours comes back at t.
+ */
+static void
+check_back(struct lp *lp, int64_t t)
+{
+	char msg[128];
+
+	if (nsent == 0 || strncmp(sent[nsent - 1], "lock2 check ", 12) != 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s", sent[nsent - 1]);
+	deliver(lp, me, msg, t);
+}
+
 /* Joined beside the watcher, quorate, our request delivered back. */
 static struct lp *
 newcomer(void)
@@ -83,6 +98,31 @@ newcomer(void)
 	CHECK(strncmp(req, "lock2 request 1 q ", 18) == 0,
 	    "a newcomer asks with its request");
 	deliver(lp, me, req, 2 * MS);
+	return lp;
+}
+
+/* Joined alone, quorate; our request comes back at `back'. */
+static struct lp *
+alone(int64_t back)
+{
+	struct lp_cfg cfg = { .limit = 1, .command = 1, .kill_ms = 5000 };
+	struct lp_member mem[] = { { me, LP_JOIN } };
+	struct lp_confchg c = { mem, 1, NULL, 0, mem, 1 };
+	struct lp *lp;
+	char req[128];
+
+	nsent = 0;
+	spawned = 0;
+	if ((lp = lp_new(&cfg, me)) == NULL)
+		exit(99);
+	lp_quorum(lp, 1, 1, &ring, 0);
+	lp_ring(lp, &ring, 0);
+	lp_start(lp, 1 * MS);
+	take(lp);
+	snprintf(req, sizeof(req), "%s", nsent ? sent[nsent - 1] : "");
+	lp_confchg(lp, &c, 1 * MS);
+	take(lp);
+	deliver(lp, me, req, back);
 	return lp;
 }
 
@@ -116,8 +156,11 @@ bystander(void)
 	deliver(lp, (struct cpgt_addr){ 3, 300 }, LQ_BYSTANDER_MSG, 3 * MS);
 	CHECK(!said("lock2 init"), "a word from a non-member: no init");
 	deliver(lp, watcher, LQ_BYSTANDER_MSG, 4 * MS);
+	CHECK(!spawned && said("lock2 check "),
+	    "the older member is a bystander: a check first");
+	check_back(lp, 5 * MS);
 	CHECK(spawned && lp_holding(lp),
-	    "the older member is a bystander: COMMAND runs at once");
+	    "... back fresh: COMMAND runs");
 	CHECK(!said("lock2 init"),
 	    "... without an init: a bystander never races one");
 	CHECK(!said("lock2 query"),
@@ -192,6 +235,7 @@ forged_running(void)
 	confchg(lp, three, 3, NULL, 0, &three[2], 1, 4 * MS);
 	deliver(lp, hostile, "lock2 running 3600000", 5 * MS);
 	confchg(lp, three + 1, 2, gone, 1, NULL, 0, 6 * MS);
+	check_back(lp, 7 * MS);
 	CHECK(spawned && lp_holding(lp),
 	    "'running' from a member that never held: ignored, granted at "
 	    "once");
@@ -229,6 +273,49 @@ forged_state(void)
 	lp_free(lp);
 }
 
+/*
+ * Freshness (lockp.c): a corosync stopped past the token delivers, when
+ * it runs again, what it held of the old ring before it tells of the
+ * new one. A hand-over read then is acted on only once an own check
+ * comes back less than 250 ms after it was sent.
+ */
+static void
+fresh(void)
+{
+	struct lp *lp = newcomer();
+	struct lp_member two[] = { { watcher, 0 }, { me, 0 } };
+	struct lp_member gone[] = { { watcher, LP_LEAVE } };
+	char first[128];
+
+	deliver(lp, watcher, "lock2 state 2:200:1 1 q 0 1:100:5000,2:200:5000 "
+	    "1:100 2:200:1 7 0 9 7", 3 * MS);
+	/* the holder's leave, read as a stopped corosync runs again */
+	confchg(lp, two + 1, 1, gone, 1, NULL, 0, 20 * S);
+	CHECK(!spawned && !lp_holding(lp) && said("lock2 check "),
+	    "a hand-over: no COMMAND yet, a check");
+	snprintf(first, sizeof(first), "%s", sent[nsent - 1]);
+	/* the check comes back only in the next ring, 3 s on */
+	check_back(lp, 23 * S);
+	CHECK(!spawned && nsent >= 2 &&
+	    strncmp(sent[nsent - 1], "lock2 check ", 12) == 0 &&
+	    strcmp(sent[nsent - 1], first) != 0,
+	    "... back 3 s after it was sent: stale, another check");
+	check_back(lp, 23 * S + 249 * MS);
+	CHECK(spawned && lp_holding(lp),
+	    "... that one back in 249 ms: COMMAND runs");
+	lp_free(lp);
+
+	/* alone: granted on our own request, if it came back fresh */
+	lp = alone(2 * MS);
+	CHECK(spawned && !said("lock2 check "),
+	    "alone, our request back in 1 ms: COMMAND runs, no check");
+	lp_free(lp);
+	lp = alone(1 * MS + 300 * MS);
+	CHECK(!spawned && said("lock2 check "),
+	    "... back in 300 ms: a check first");
+	lp_free(lp);
+}
+
 int
 main(void)
 {
@@ -237,5 +324,6 @@ main(void)
 	flooded();
 	forged_running();
 	forged_state();
+	fresh();
 	return unit_end();
 }

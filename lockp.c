@@ -1407,7 +1407,8 @@ running_ms(struct lp *lp, struct cpgt_addr from, uint32_t ms)
 /*
  * A state, synced: from a member our own state lists as synced or
  * waiting (one that knows it), or a contender handing over as it goes
- * (answering its own query); any other is ignored, silently: it could
+ * (answering its own query), or one trusted as when unsynced; any other
+ * is ignored, silently: it could
  * only mark waiting members told, who would then never be answered.
  * Unsynced: from a member that may know the state: OLD (there at our
  * join: it may have known it all along; or back with its node), or one
@@ -1432,7 +1433,15 @@ state_from_ok(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 		for (i = 0; i < lp->st.npend; i++)
 			if (addr_eq(lp->st.pend[i].a, from))
 				return 1;
-		return 0;
+		/*
+		 * or one trusted as the unsynced are (below): one that told
+		 * us the state may list nobody as synced (locksim seed
+		 * 341113: its answer to a newcomer ignored, we took that
+		 * newcomer for one that cannot know it, and later refused
+		 * the state it answered our forgot with)
+		 */
+		return k >= 0 && !lp->members[k].bystander &&
+		    (lp->members[k].old || lp->members[k].knows);
 	}
 	if (k >= 0 && !lp->members[k].bystander &&
 	    (lp->members[k].old || lp->members[k].knows))

@@ -302,6 +302,19 @@
  * it moves it to SYNCED on every other member while it ignores that
  * state, and it would never be told again (nobody answers a synced
  * member) or, the lowest, answer nobody. It says `forgot' too.
+ * The stopped node's own old ring comes first, though: as its corosync
+ * runs again, totem's recovery delivers what it held of that ring (its
+ * own messages already sent on it, and the others' it had received: the
+ * transitional configuration) before CPG tells of the new ring, and a
+ * grace's timer may have ended meanwhile. Either would make one of its
+ * waiters a holder in its old, quorate view, before the seq rule can
+ * look. So a grant is acted on only fresh (lockp.c): while handling an
+ * own message that came back less than 250 ms after it was sent. One
+ * delivered after such a stop took longer than the token (the others
+ * formed their ring only once the token was lost); one delivered while
+ * the old ring still ran was, and COMMAND starts before any ring without
+ * us can form, let alone grant after the grace. A grant read off
+ * anything else sends `check' and waits for it.
  *
  * --no-quorum (all contenders must agree on it) has no majority: both
  * sides of a partition may grant. When they merge (confchg with NODEUP),

@@ -169,13 +169,14 @@ struct lp {
 	int		 lost;
 	int		 child;		/* COMMAND runs */
 	int		 ended;
-	/* fresh(): when our latest messages were sent, and our check */
+	/* freshness: when our latest messages were sent, and our check */
 	struct {
 		uint32_t seq;
 		int64_t	 at;
 	}		 sent[NSENT];
 	unsigned	 nsent;
-	int		 fresh;		/* handling an own message come fresh */
+	int64_t		 fresh_at;	/* sent: the latest of ours back, or
+					   INT64_MIN */
 	uint32_t	 check_seq;	/* our check on its way, or 0 */
 	struct lq_msg	 m;		/* the message being handled */
 	char		 buf[LQ_MSG_MAX + 1];	/* a state being built */
@@ -1075,12 +1076,15 @@ tell_token(struct lp *lp, size_t i)
  * the others formed a ring without it and, after the grace, granted: a
  * hand-over, a grace's end or our own request read then would make us a
  * holder beside theirs. So the state making us a holder is acted on only
- * while handling an own message (request, query, init, forgot, check)
- * that came back less than fresh_ms after it was sent: with fresh_ms
- * below the token timeout, it was delivered while its ring still ran
- * (delivered late, after such a stop, it took longer than the token) and
- * COMMAND starts before any ring without this node can have formed, let
- * alone granted. Otherwise we send a check and look again when it is back.
+ * less than fresh_ms after the sending of an own message (request, query,
+ * init, forgot, check) that has come back: with fresh_ms below the token
+ * timeout, that one was delivered while its ring still ran, and so was
+ * everything before now (delivered late, after such a stop, anything
+ * takes us past the token since any message sent before it), and COMMAND
+ * starts before any ring without this node can have formed, let alone
+ * granted. Otherwise we send a check and look again when it is back (a
+ * hand-over costs that round; our own request, or a state come soon
+ * after it, does not).
  * fresh_ms is 250 ms unless told: corosync's token timeout is 3000 ms by
  * default, and a cluster with one under 250 ms loses its ring to any
  * scheduling hiccup.
@@ -1099,27 +1103,27 @@ sent_at(const struct lp *lp, uint32_t seq)
 static void
 mark_fresh(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 {
-	uint32_t ms = lp->cfg.fresh_ms ? lp->cfg.fresh_ms : FRESH_MS;
 	int64_t at;
 
-	lp->fresh = 0;
 	if (!is_me(lp, from) || (m->kind != LQ_REQUEST &&
 	    m->kind != LQ_QUERY && m->kind != LQ_INIT &&
 	    m->kind != LQ_FORGOT && m->kind != LQ_CHECK))
 		return;
 	if (m->kind == LQ_CHECK && m->seq == lp->check_seq)
 		lp->check_seq = 0;
-	if ((at = sent_at(lp, m->seq)) >= 0 && lp->now - at < ms * MSEC)
-		lp->fresh = 1;
+	if ((at = sent_at(lp, m->seq)) > lp->fresh_at)
+		lp->fresh_at = at;
 }
 
 /* Not fresh: ask our own check to come back (once at a time). */
 static int
 stale(struct lp *lp)
 {
+	uint32_t ms = lp->cfg.fresh_ms ? lp->cfg.fresh_ms : FRESH_MS;
 	char buf[64];
 
-	if (lp->fresh || LP_MUTATE == M_NO_FRESH)
+	if ((lp->fresh_at != INT64_MIN &&
+	    lp->now - lp->fresh_at < ms * MSEC) || LP_MUTATE == M_NO_FRESH)
 		return 0;
 	if (lp->check_seq == 0) {
 		lp->check_seq = ++lp->seq;
@@ -1252,6 +1256,7 @@ lp_new(const struct lp_cfg *cfg, struct cpgt_addr me)
 		return NULL;
 	lp->cfg = *cfg;
 	lp->me = me;
+	lp->fresh_at = INT64_MIN;
 	return lp;
 }
 
@@ -1486,7 +1491,6 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 		/* nothing to anyone but its sender: fresh, or checked again */
 		if (is_me(lp, from))
 			evaluate(lp);
-		lp->fresh = 0;
 		return;
 	}
 	if (m->kind == LQ_BYSTANDER) {
@@ -1515,7 +1519,6 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 	else
 		unsynced_msg(lp, m, from);
 	evaluate(lp);
-	lp->fresh = 0;
 }
 
 void

@@ -43,7 +43,7 @@
  *                              this fencing token
  *   lock2 check SEQ            nothing for the others: the state says I
  *                              hold the lock, and I act on it only once
- *                              this comes back fresh (lockp.c, fresh())
+ *                              this comes back fresh (lockp.c, stale())
  *   lock2 bystander            I take no part in the lock, and never will
  *                              (a watcher): nobody need wait for me
  *   lock2 state NODEID:PID:SEQ N MODE GRACE_MS QUEUE SYNCED PENDING LAST
@@ -308,13 +308,14 @@
  * transitional configuration) before CPG tells of the new ring, and a
  * grace's timer may have ended meanwhile. Either would make one of its
  * waiters a holder in its old, quorate view, before the seq rule can
- * look. So a grant is acted on only fresh (lockp.c): while handling an
- * own message that came back less than 250 ms after it was sent. One
- * delivered after such a stop took longer than the token (the others
- * formed their ring only once the token was lost); one delivered while
- * the old ring still ran was, and COMMAND starts before any ring without
- * us can form, let alone grant after the grace. A grant read off
- * anything else sends `check' and waits for it.
+ * look. So a grant is acted on only fresh (lockp.c): less than 250 ms
+ * after the sending of an own message that has come back. What is
+ * delivered after such a stop comes more than the token (the others
+ * formed their ring only once the token was lost) after anything sent
+ * before it; so that message, and all before it, was delivered while
+ * the old ring still ran, and COMMAND starts before any ring without us
+ * can form, let alone grant after the grace. Otherwise the process
+ * sends `check' and waits for it.
  *
  * --no-quorum (all contenders must agree on it) has no majority: both
  * sides of a partition may grant. When they merge (confchg with NODEUP),

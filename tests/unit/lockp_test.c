@@ -156,15 +156,22 @@ bystander(void)
 	deliver(lp, (struct cpgt_addr){ 3, 300 }, LQ_BYSTANDER_MSG, 3 * MS);
 	CHECK(!said("lock2 init"), "a word from a non-member: no init");
 	deliver(lp, watcher, LQ_BYSTANDER_MSG, 4 * MS);
-	CHECK(!spawned && said("lock2 check "),
-	    "the older member is a bystander: a check first");
-	check_back(lp, 5 * MS);
-	CHECK(spawned && lp_holding(lp),
-	    "... back fresh: COMMAND runs");
+	CHECK(spawned && lp_holding(lp) && !said("lock2 check "),
+	    "the older member is a bystander: COMMAND runs at once (our "
+	    "request, sent 4 ms ago, is back: fresh)");
 	CHECK(!said("lock2 init"),
 	    "... without an init: a bystander never races one");
 	CHECK(!said("lock2 query"),
 	    "... nor a state told: nobody but a bystander to tell");
+	lp_free(lp);
+
+	/* its word 300 ms after we asked: not fresh any more */
+	lp = newcomer();
+	deliver(lp, watcher, LQ_BYSTANDER_MSG, 300 * MS);
+	CHECK(!spawned && said("lock2 check "),
+	    "... the word 300 ms after our request: a check first");
+	check_back(lp, 301 * MS);
+	CHECK(spawned && lp_holding(lp), "... back in 1 ms: COMMAND runs");
 	lp_free(lp);
 }
 

@@ -81,7 +81,9 @@
  *    stalled again only once formed).
  *    A corosync stopped past the token (SIGSTOP; measured, libcpg-facts:
  *    a starved corosync did the same) is taken for dead: the others form
- *    a ring without it; its processes run on and are told nothing, what
+ *    a ring without it (half the time the whole node stops with it, a
+ *    paused VM: its lock processes and their COMMANDs do nothing until it
+ *    runs again); its processes run on and are told nothing, what
  *    they send or leave waits in it (it had sent some first part of its
  *    queue on the old ring, as any node at a stall); when it runs again
  *    (2-20 s later) its processes are first given what it held of the
@@ -269,6 +271,8 @@ enum role { R_LOCK, R_WATCH, R_CHATTY, R_BYSTANDER };
 
 enum item_kind { I_MSG, I_CONF, I_QUORUM, I_CHILD, I_TICK, I_LOST, I_RING };
 
+struct held_item;
+
 struct item {
 	enum item_kind	 kind;
 	struct cpgt_addr	 from;
@@ -331,8 +335,11 @@ struct node {
 	int		 up;
 	int		 paused;	/* its corosync is stopped (SIGSTOP) */
 	int		 thawing;	/* ... runs again, in no ring yet */
+	int		 whole;		/* ... and the whole node with it */
 	int64_t		 paused_at;	/* ... since when */
 	int64_t		 resume_at;	/* ... when it runs again */
+	struct held_item *hold;		/* its old ring's, for when it runs */
+	size_t		 nhold, caphold;
 	struct lp_ring	 prev_ring;	/* the ring it came from */
 	int		 side;		/* ... and the side it forms with */
 	int		 label;		/* partition: same label, same ring */
@@ -1086,7 +1093,31 @@ confchg_to(int p, const int *grp, int ngrp, const int *left,
 	inbox_add(p, &it);
 }
 
-/* ... now, or at `at' (a side's transition, delivered as it forms) */
+struct held_item {
+	int		 p;
+	struct item	 it;
+};
+
+/* For a paused corosync's process p: given it as it runs again. */
+static void
+hold(int p, const struct item *it)
+{
+	struct node *nd = &nodes[procs[p].node];
+
+	if (nd->nhold == nd->caphold) {
+		nd->caphold = nd->caphold ? nd->caphold * 2 : 16;
+		if ((nd->hold = realloc(nd->hold, nd->caphold *
+		    sizeof(*nd->hold))) == NULL)
+			abort();
+	}
+	nd->hold[nd->nhold].p = p;
+	nd->hold[nd->nhold++].it = *it;
+}
+
+/*
+ * ... now, or at `at' (a side's transition, delivered as it forms), or
+ * (at < 0) as a paused corosync runs again
+ */
 static void
 deliver_msg(const struct qitem *qi, const int *to, int nto, int64_t at)
 {
@@ -1100,7 +1131,9 @@ deliver_msg(const struct qitem *qi, const int *to, int nto, int64_t at)
 		memcpy(it.data, qi->data, qi->len);
 		it.data[qi->len] = '\0';
 		it.len = qi->len;
-		if (at > now)
+		if (at < 0)
+			hold(to[i], &it);
+		else if (at > now)
 			push(at, E_INBOX, to[i], 0, &it);
 		else
 			inbox_add(to[i], &it);
@@ -1116,13 +1149,7 @@ deliver_msg(const struct qitem *qi, const int *to, int nto, int64_t at)
 static int64_t
 side_at(int d)
 {
-	int i;
-
-	if (d == MAXN + 1)
-		for (i = 1; i <= nnodes; i++)
-			if (nodes[i].paused)
-				return nodes[i].resume_at;
-	return sides[d].at;
+	return d == MAXN + 1 ? -1 : sides[d].at;
 }
 
 /* The ring runs: the head of component k's FIFO is delivered. */
@@ -1789,7 +1816,10 @@ corosync_pause(int i)
 	for (p = 1; p <= nnodes; p++)
 		if (nodes[p].paused)
 			return;
-	trace("node %d's corosync stops", i);
+	/* a paused VM: its lock processes and COMMANDs stop too */
+	nodes[i].whole = chance(W, 50);
+	trace("node %d's %s stops", i, nodes[i].whole ? "whole node" :
+	    "corosync");
 	nodes[i].paused = 1;
 	nodes[i].paused_at = now;
 	nodes[i].label = MAXN + 1;
@@ -1804,6 +1834,41 @@ corosync_pause(int i)
 	push(nodes[i].resume_at, E_WORLD, -3, (uint64_t)i, NULL);
 }
 
+/*
+ * A stopped corosync (or node) runs again: its processes are given what
+ * it held of the old ring, before anything of a new one (A3); a whole
+ * node's processes and COMMANDs run on from where they stopped.
+ */
+static void
+thaw(int i)
+{
+	struct node *nd = &nodes[i];
+	size_t j;
+	int p;
+
+	trace("node %d's %s runs again", i, nd->whole ? "whole node" :
+	    "corosync");
+	nd->paused = 0;
+	nd->thawing = 1;
+	for (j = 0; j < nd->nhold; j++)
+		inbox_add(nd->hold[j].p, &nd->hold[j].it);
+	nd->nhold = 0;
+	for (p = 0; nd->whole && p < nprocs; p++) {
+		if (procs[p].node != i)
+			continue;
+		if (procs[p].run_set)
+			push(now + between(RP(p), 0, 2 * MS), E_RUN, p, 0,
+			    NULL);
+		/* a COMMAND whose end came while it was stopped */
+		if (procs[p].child && procs[p].child_dies <= now) {
+			procs[p].child_dies = now + between(RP(p), 0, 2 * MS);
+			push(procs[p].child_dies, E_CHILD, p,
+			    ++procs[p].child_gen, NULL);
+		}
+	}
+	nd->whole = 0;
+}
+
 /* ... and runs again: straight into a ring of the others (A3) */
 static void
 corosync_resume(int i)
@@ -1812,14 +1877,19 @@ corosync_resume(int i)
 
 	if (!nodes[i].paused)
 		return;
-	trace("node %d's corosync runs again", i);
-	nodes[i].paused = 0;
-	nodes[i].thawing = 1;
+	thaw(i);
 	for (k = 1; k <= nnodes; k++)
 		if (k != i && nodes[k].up && !nodes[k].paused)
 			v[n++] = k;
 	nodes[i].label = n ? nodes[v[rnd(W) % (uint64_t)n]].label : 0;
 	stall();
+}
+
+/* A whole node stopped (a paused VM): nothing of it runs. */
+static int
+stopped(int node)
+{
+	return nodes[node].paused && nodes[node].whole;
 }
 
 static void
@@ -2024,6 +2094,11 @@ reset(void)
 	for (size_t j = 0; j < nheld; j++)
 		free(held[j].data);
 	nheld = 0;
+	for (int n = 0; n <= MAXN; n++) {
+		for (size_t j = 0; j < nodes[n].nhold; j++)
+			item_free(&nodes[n].hold[j].it);
+		free(nodes[n].hold);
+	}
 	memset(procs, 0, sizeof(procs));
 	memset(comps, 0, sizeof(comps));
 	memset(nodes, 0, sizeof(nodes));
@@ -2094,7 +2169,9 @@ one(uint64_t s, int64_t length)
 			deliver(e.a);
 			break;
 		case E_RUN:
-			run(e.a);
+			/* a stopped node's processes run once it runs again */
+			if (!stopped(procs[e.a].node))
+				run(e.a);
 			break;
 		case E_INBOX:
 			if (e.it.kind == I_TICK && e.t != procs[e.a].tick_at)
@@ -2105,7 +2182,9 @@ one(uint64_t s, int64_t length)
 			inbox_add(e.a, &e.it);
 			break;
 		case E_CHILD:
-			child_died(e.a, e.gen);
+			/* ... and so do their COMMANDs (thaw() ends it) */
+			if (!stopped(procs[e.a].node))
+				child_died(e.a, e.gen);
 			break;
 		case E_RECONF:
 			reconfigure();
@@ -2123,8 +2202,8 @@ one(uint64_t s, int64_t length)
 				faults_on = arrivals_on = 0;
 				for (i = 1; i <= nnodes; i++) {
 					nodes[i].up = 1;
-					nodes[i].thawing |= nodes[i].paused;
-					nodes[i].paused = 0;
+					if (nodes[i].paused)
+						thaw(i);
 					nodes[i].label = 0;
 				}
 				stall();

@@ -30,15 +30,6 @@
  */
 #define ASK_EVERY	SEC
 #define GRACE_MARGIN	(2 * SEC)	/* added to --kill-after */
-/*
- * After a ring change nobody starts from nothing for this long: a synced
- * member may not have votequorum's verdict for the new ring yet, and it
- * answers only once it has (the same margin as the grace's). Within the
- * timing assumptions the two questions' 2 s cover it (LP_MUTATE=16
- * survives mode 1); beyond them (a verdict later than 2 s) it does not:
- * locksim mode 2, seed 568, two queues without it.
- */
-#define RING_SETTLE	(2 * SEC)
 #define PROCDOWN_GRACE	SEC		/* a SIGKILLed holder's COMMAND */
 /*
  * corosync numbers each ring it forms the highest ring seq its members
@@ -67,7 +58,8 @@
 #define M_RUNNING_IGNORED	13	/* 'running' starts no grace */
 #define M_NO_MISSING_GRACE	14	/* from nothing, a node out: no grace */
 #define M_STATE_GRACE_IGNORED	15	/* a state's grace is not taken */
-#define M_NO_RING_SETTLE	16	/* an init at once after a ring change */
+/* 16 was "an init at once after a ring change": the rule went (no seed
+   of either mode needed it: synced members answer while unsure) */
 #define M_INIT_ANY_RING		17	/* an init in force in any ring */
 #define M_NO_FRESH		24	/* a grant is acted on at once */
 #define M_NO_FORGOT_WAITING	8	/* only a synced member says forgot */
@@ -140,7 +132,6 @@ struct lp {
 	int		 moving;	/* a confchg said the ring changes */
 	int		 verified;	/* votequorum: this ring is quorate */
 	int64_t		 lost_at;	/* COMMAND told to stop */
-	int64_t		 ring_at;	/* when the ring last changed */
 	int		 req_refused;	/* a state refused our request */
 	int		 alone;		/* joined alone, before sure of quorum */
 	int		 rebuilding;	/* our init will rebuild from the log */
@@ -1628,9 +1619,6 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 		distrust(lp, "this node's partition lost quorum");
 	lp->verified = lp->quorate && (ring_eq(&lp->vq_ring, ring) ||
 	    LP_MUTATE == M_VERDICT_ANY_RING);
-	/* a change, not the first ring CPG names at our start */
-	if (lp->ring.seq != 0)
-		lp->ring_at = now;
 	lp->ring = *ring;
 	lp->moving = 0;
 	/* the state's tokens from now on are above this ring's seq */
@@ -1728,9 +1716,6 @@ lp_tick(struct lp *lp, int64_t now)
 			lp->ask_at = now + ASK_EVERY;
 		else if (lp->asks < 2 || LP_MUTATE == M_NEVER_INIT)
 			ask(lp);
-		else if (lp->ring_at && now < lp->ring_at + RING_SETTLE &&
-		    LP_MUTATE != M_NO_RING_SETTLE)
-			lp->ask_at = lp->ring_at + RING_SETTLE;
 		else if (lp->cfg.show) {
 			/* nobody knows a queue: there is none */
 			lp->synced = 1;

@@ -229,8 +229,9 @@
  * A process grants or starts from nothing only while the verdict is for
  * the ring CPG says it is in, and quorate. It answers newcomers while
  * unsure (they too act only once sure, and forget a state taken in a
- * ring that turns out not quorate), and for 2 s after a ring change
- * nobody starts from nothing (the grace's margin for a late verdict).
+ * ring that turns out not quorate), so a newcomer's two questions, 1 s
+ * apart, are answered by whoever knows the state, its verdict late or
+ * not.
  * A verdict of no quorum, or leaving a ring for which no quorate verdict
  * came, makes a process forget the state, and a holder loses the lock:
  * nothing kept or taken while unsure is acted on. A lost holder whose

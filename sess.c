@@ -22,18 +22,13 @@
  * queued, so the queue rarely holds more than one message.
  */
 
-#include <sys/socket.h>
-
 #include <err.h>
-#include <errno.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <corosync/cfg.h>
 #include <corosync/cmap.h>
 #include <corosync/cpg.h>
 #include <corosync/votequorum.h>
@@ -44,6 +39,7 @@
 #include "event.h"
 #include "lockq.h"
 #include "loop.h"
+#include "nodeinfo.h"
 #include "opt.h"
 #include "qview.h"
 #include "sess.h"
@@ -98,8 +94,7 @@ struct sess {
 	struct timer	 retry;		/* the queue's next try */
 	struct timer	 reconnect;	/* the connection's next try */
 	struct backoff	 bo;
-	cmap_handle_t	 cmap;
-	corosync_cfg_handle_t cfg;
+	struct nodesrc	 ns;		/* --names: cmap, cfg */
 };
 
 struct quorum {
@@ -122,8 +117,7 @@ struct quorum {
 	int		 changed;	/* since the view was last told */
 	uint32_t	 nstates;
 	votequorum_node_t states[QNODES_MAX];
-	cmap_handle_t	 cmap;
-	corosync_cfg_handle_t cfg;
+	struct nodesrc	 ns;		/* cmap (votes, names), cfg */
 };
 
 /*
@@ -404,12 +398,7 @@ sess_join(struct sess *s, int quiet)
 static void
 sess_close(struct sess *s)
 {
-	if (s->cmap)
-		cmap_finalize(s->cmap);
-	if (s->cfg)
-		corosync_cfg_finalize(s->cfg);
-	s->cmap = 0;
-	s->cfg = 0;
+	nodesrc_close(&s->ns);
 	if (s->fd >= 0) {
 		loop_fd_del(s->loop, s->fd);
 		cpg_finalize(s->h);
@@ -790,177 +779,12 @@ sess_groups(struct sess *s, void (*fn)(void *, const struct cpg_name *,
 	return ST_OK;
 }
 
-static void
-node_name(cmap_handle_t cmap, uint32_t nodeid, struct nodeinfo *ni)
-{
-	char key[64], *str;
-	uint32_t id;
-	int i;
-
-	for (i = 0; i < 1024; i++) {
-		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
-		if (cmap_get_uint32(cmap, key, &id) != CS_OK)
-			return;
-		if (id != nodeid)
-			continue;
-		snprintf(key, sizeof(key), "nodelist.node.%d.name", i);
-		if (cmap_get_string(cmap, key, &str) != CS_OK) {
-			snprintf(key, sizeof(key),
-			    "nodelist.node.%d.ring0_addr", i);
-			if (cmap_get_string(cmap, key, &str) != CS_OK)
-				return;
-		}
-		snprintf(ni->name, sizeof(ni->name), "%s", str);
-		free(str);
-		return;
-	}
-}
-
-static void
-node_addrs(corosync_cfg_handle_t cfg, uint32_t nodeid, struct nodeinfo *ni)
-{
-	corosync_cfg_node_address_t addrs[8];
-	char host[NI_MAXHOST];
-	size_t len = 0;
-	socklen_t sl;
-	int i, n = 0;
-
-	if (corosync_cfg_get_node_addrs(cfg, nodeid, 8, &n, addrs) != CS_OK)
-		return;
-	for (i = 0; i < n && i < 8; i++) {
-		struct sockaddr *sa = (struct sockaddr *)addrs[i].address;
-
-		sl = sa->sa_family == AF_INET6 ?
-		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-		if (getnameinfo(sa, sl, host, sizeof(host), NULL, 0,
-		    NI_NUMERICHOST) != 0)
-			continue;
-		len += snprintf(ni->addrs + len, sizeof(ni->addrs) - len,
-		    "%s%s", len ? "," : "", host);
-		if (len >= sizeof(ni->addrs))
-			break;
-	}
-}
-
-/*
- * A node's name and addresses from corosync's configuration, through
- * cmap and cfg handles opened on first use (0: not open, or not there).
- */
-static void
-nodeinfo(cmap_handle_t *cmap, corosync_cfg_handle_t *cfg, uint32_t nodeid,
-    struct nodeinfo *ni)
-{
-	memset(ni, 0, sizeof(*ni));
-	ni->nodeid = nodeid;
-	if (*cmap == 0 && cmap_initialize(cmap) != CS_OK)
-		*cmap = 0;
-	if (*cfg == 0 && corosync_cfg_initialize(cfg, NULL) != CS_OK)
-		*cfg = 0;
-	if (*cmap)
-		node_name(*cmap, nodeid, ni);
-	if (*cfg)
-		node_addrs(*cfg, nodeid, ni);
-}
-
 /* A node's name and addresses from corosync's configuration. */
 int
 sess_nodeinfo(struct sess *s, uint32_t nodeid, struct nodeinfo *ni)
 {
-	nodeinfo(&s->cmap, &s->cfg, nodeid, ni);
+	nodesrc_info(&s->ns, nodeid, ni);
 	return ST_OK;
-}
-
-/*
- * The id of the node corosync's nodelist names `name' (as node_name
- * finds names: name, else ring0_addr), or 0.
- */
-static uint32_t
-node_named(cmap_handle_t cmap, const char *name)
-{
-	char key[64], *str;
-	uint32_t id, found = 0;
-	int i;
-
-	for (i = 0; i < 1024 && found == 0; i++) {
-		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
-		if (cmap_get_uint32(cmap, key, &id) != CS_OK)
-			break;
-		snprintf(key, sizeof(key), "nodelist.node.%d.name", i);
-		if (cmap_get_string(cmap, key, &str) != CS_OK) {
-			snprintf(key, sizeof(key),
-			    "nodelist.node.%d.ring0_addr", i);
-			if (cmap_get_string(cmap, key, &str) != CS_OK)
-				continue;
-		}
-		if (strcmp(str, name) == 0)
-			found = id;
-		free(str);
-	}
-	return found;
-}
-
-/*
- * A list of nodes, "1,node2": each word of digits a node id, any other a
- * node's name as corosync's nodelist gives it (as --names prints it);
- * into ids, each once, at most max. corosync is asked only if a name is
- * given. NODES_OK; NODES_BAD for a list that is not one (an empty word,
- * node id 0, more than max); NODES_UNKNOWN for a name not in the
- * nodelist, copied into word; or an ST_* status, said, if corosync
- * cannot be asked.
- */
-int
-sess_nodes(const char *arg, uint32_t *ids, size_t max, size_t *n,
-    char *word, size_t wsize)
-{
-	cmap_handle_t cmap = 0;
-	const char *p, *end;
-	unsigned long v;
-	uint32_t id;
-	cs_error_t e;
-	size_t i, len;
-	int st = NODES_OK;
-	char *num;
-
-	*n = 0;
-	for (p = arg; st == NODES_OK; p = end + 1) {
-		end = p + strcspn(p, ",");
-		len = (size_t)(end - p);
-		if (len == 0 || len >= wsize || *n == max) {
-			st = NODES_BAD;
-			break;
-		}
-		memcpy(word, p, len);
-		word[len] = '\0';
-		if (strspn(word, "0123456789") == len) {
-			errno = 0;
-			v = strtoul(word, &num, 10);
-			if (v == 0 || v > UINT32_MAX || errno == ERANGE) {
-				st = NODES_BAD;
-				break;
-			}
-			id = (uint32_t)v;
-		} else {
-			if (cmap == 0 &&
-			    (e = cmap_initialize(&cmap)) != CS_OK) {
-				cmap = 0;
-				st = cs_fail(e, "cannot connect to corosync");
-				break;
-			}
-			if ((id = node_named(cmap, word)) == 0) {
-				st = NODES_UNKNOWN;
-				break;
-			}
-		}
-		for (i = 0; i < *n && ids[i] != id; i++)
-			;
-		if (i == *n)
-			ids[(*n)++] = id;
-		if (*end == '\0')
-			break;
-	}
-	if (cmap)
-		cmap_finalize(cmap);
-	return st;
 }
 
 static void
@@ -1003,16 +827,16 @@ configured_votes(struct quorum *q, const struct votequorum_info *info)
 	char key[64];
 	int i;
 
-	if (q->cmap == 0 && cmap_initialize(&q->cmap) != CS_OK) {
-		q->cmap = 0;
+	if (q->ns.cmap == 0 && cmap_initialize(&q->ns.cmap) != CS_OK) {
+		q->ns.cmap = 0;
 		return 0;
 	}
 	for (i = 0; i < 1024; i++) {
 		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
-		if (cmap_get_uint32(q->cmap, key, &id) != CS_OK)
+		if (cmap_get_uint32(q->ns.cmap, key, &id) != CS_OK)
 			break;
 		snprintf(key, sizeof(key), "nodelist.node.%d.quorum_votes", i);
-		sum += cmap_get_uint32(q->cmap, key, &votes) == CS_OK ?
+		sum += cmap_get_uint32(q->ns.cmap, key, &votes) == CS_OK ?
 		    votes : 1;
 	}
 	return sum == 0 ? 0 : sum + info->qdevice_votes;
@@ -1160,19 +984,19 @@ view_configured(struct quorum *q, struct qview *v)
 	size_t had;
 	int i;
 
-	if (q->cmap == 0 && cmap_initialize(&q->cmap) != CS_OK) {
-		q->cmap = 0;
+	if (q->ns.cmap == 0 && cmap_initialize(&q->ns.cmap) != CS_OK) {
+		q->ns.cmap = 0;
 		return;
 	}
 	for (i = 0; i < 1024; i++) {
 		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
-		if (cmap_get_uint32(q->cmap, key, &id) != CS_OK)
+		if (cmap_get_uint32(q->ns.cmap, key, &id) != CS_OK)
 			return;
 		had = v->nnodes;
 		if ((n = view_node(v, id)) == NULL || v->nnodes == had)
 			continue;
 		snprintf(key, sizeof(key), "nodelist.node.%d.quorum_votes", i);
-		if (cmap_get_uint32(q->cmap, key, &votes) == CS_OK)
+		if (cmap_get_uint32(q->ns.cmap, key, &votes) == CS_OK)
 			n->votes = votes;
 	}
 }
@@ -1377,8 +1201,8 @@ quorum_follow(struct loop *l, const struct runopts *ro, quorum_view_fn *fn,
 		return ST_FAIL;
 	}
 	/* cmap first: without it, corosync is not there at all */
-	while ((e = cmap_initialize(&q->cmap)) != CS_OK) {
-		q->cmap = 0;
+	while ((e = cmap_initialize(&q->ns.cmap)) != CS_OK) {
+		q->ns.cmap = 0;
 		if (e != CS_ERR_TRY_AGAIN &&
 		    (e != CS_ERR_LIBRARY || loop_now() >= until))
 			return cs_fail(e, "cannot connect to corosync");
@@ -1398,7 +1222,7 @@ quorum_follow(struct loop *l, const struct runopts *ro, quorum_view_fn *fn,
 void
 quorum_nodeinfo(struct quorum *q, uint32_t nodeid, struct nodeinfo *ni)
 {
-	nodeinfo(&q->cmap, &q->cfg, nodeid, ni);
+	nodesrc_info(&q->ns, nodeid, ni);
 }
 
 /* The cluster's name (totem.cluster_name), or "" if it has none. */
@@ -1408,7 +1232,7 @@ quorum_cluster(struct quorum *q, char *buf, size_t size)
 	char *str;
 
 	buf[0] = '\0';
-	if (q->cmap && cmap_get_string(q->cmap, "totem.cluster_name",
+	if (q->ns.cmap && cmap_get_string(q->ns.cmap, "totem.cluster_name",
 	    &str) == CS_OK) {
 		snprintf(buf, size, "%s", str);
 		free(str);
@@ -1424,10 +1248,7 @@ quorum_close(struct quorum *q)
 		loop_fd_del(q->loop, q->fd);
 	if (q->inited)
 		votequorum_finalize(q->h);
-	if (q->cmap)
-		cmap_finalize(q->cmap);
-	if (q->cfg)
-		corosync_cfg_finalize(q->cfg);
+	nodesrc_close(&q->ns);
 	free(q->view);
 	free(q);
 }

@@ -74,15 +74,6 @@ int	 sess_groups(struct sess *, void (*)(void *, const struct cpg_name *,
 	    uint32_t, uint32_t), void *);
 int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);
 
-/* sess_nodes: a list of node ids and names, as ids */
-enum {
-	NODES_OK = 0,
-	NODES_BAD = -1,
-	NODES_UNKNOWN = -2,
-};
-int	 sess_nodes(const char *, uint32_t *, size_t, size_t *, char *,
-	    size_t);
-
 /*
  * votequorum's verdict on this node's partition, as it changes: quorate,
  * and complete (every configured node is a member)

@@ -25,6 +25,7 @@
 #include "../mon.h"
 #include "../opt.h"
 #include "../range.h"
+#include "../quorum.h"
 #include "../run.h"
 #include "../sess.h"
 #include "../sink.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What changed between two views of the quorum (sess.c builds them from
+ * What changed between two views of the quorum (quorum.c builds them from
  * votequorum's notifications), as the events quorum --watch and watch
  * --quorum print: a node event for each configured node whose state or
  * votes changed, then the verdict (quorate, inquorate) if it changed.

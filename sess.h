@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The libcpg layer: one session per group (libcpg allows one join per
- * handle), each a descriptor in the command's loop; and the other
- * corosync libraries (cmap, cfg, quorum), all called from sess.c alone.
+ * handle), each a descriptor in the command's loop. corosync's other
+ * libraries are called beside it, in nodeinfo.c (cmap, cfg) and
+ * quorum.c (votequorum); no file outside these calls any.
  */
 
 #ifndef SESS_H
@@ -15,7 +16,6 @@
 
 struct loop;
 struct nodeinfo;
-struct quorum;
 struct runopts;
 struct sess;
 
@@ -73,30 +73,5 @@ int	 sess_group_cmp(const struct cpg_name *, const struct cpg_name *);
 int	 sess_groups(struct sess *, void (*)(void *, const struct cpg_name *,
 	    uint32_t, uint32_t), void *);
 int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);
-
-/* sess_nodes: a list of node ids and names, as ids */
-enum {
-	NODES_OK = 0,
-	NODES_BAD = -1,
-	NODES_UNKNOWN = -2,
-};
-int	 sess_nodes(const char *, uint32_t *, size_t, size_t *, char *,
-	    size_t);
-
-/*
- * votequorum's verdict on this node's partition, as it changes: quorate,
- * and complete (every configured node is a member)
- */
-/* quorate, every configured node in, and the ring (NODEID, SEQ) it is for */
-typedef void	 quorum_fn(void *, int, int, uint32_t, uint64_t);
-int	 quorum_open(struct loop *, quorum_fn *, void *, struct quorum **);
-/* the whole view, as corosync-quorumtool -s shows it; NULL: lost */
-struct qview;
-typedef void	 quorum_view_fn(void *, const struct qview *);
-int	 quorum_follow(struct loop *, const struct runopts *,
-	    quorum_view_fn *, void *, struct quorum **);
-void	 quorum_nodeinfo(struct quorum *, uint32_t, struct nodeinfo *);
-void	 quorum_cluster(struct quorum *, char *, size_t);
-void	 quorum_close(struct quorum *);
 
 #endif

@@ -23,6 +23,7 @@
 #include "../fmt.h"
 #include "../input.h"
 #include "../loop.h"
+#include "../nodeinfo.h"
 #include "../opt.h"
 #include "../out.h"
 #include "../run.h"
@@ -278,7 +279,7 @@ parse_nodes(struct ask *a, const char *arg)
 	char word[256];
 	int st;
 
-	st = sess_nodes(arg, a->nodes, ASKP_NODES_MAX, &a->nnodes, word,
+	st = node_ids(arg, a->nodes, ASKP_NODES_MAX, &a->nnodes, word,
 	    sizeof(word));
 	if (st == NODES_UNKNOWN)
 		usage_error("--nodes: no node '%s' in corosync's nodelist",

@@ -21,9 +21,11 @@
 #include "../cpgtool.h"
 #include "../event.h"
 #include "../loop.h"
+#include "../nodeinfo.h"
 #include "../mon.h"
 #include "../opt.h"
 #include "../range.h"
+#include "../quorum.h"
 #include "../run.h"
 #include "../sess.h"
 #include "../sink.h"
@@ -175,7 +177,7 @@ resolve(struct check *c)
 
 	if (c->nodes_arg == NULL)
 		return ST_OK;
-	st = sess_nodes(c->nodes_arg, c->nodes, NODES_MAX, &c->nnodes, word,
+	st = node_ids(c->nodes_arg, c->nodes, NODES_MAX, &c->nnodes, word,
 	    sizeof(word));
 	if (st == NODES_UNKNOWN)
 		usage_error("--nodes: no node '%s' in corosync's nodelist",

@@ -31,6 +31,7 @@
 #include "../opt.h"
 #include "../out.h"
 #include "../proc.h"
+#include "../quorum.h"
 #include "../run.h"
 #include "../sess.h"
 #include "../sink.h"

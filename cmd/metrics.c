@@ -24,6 +24,7 @@
 #include "../loop.h"
 #include "../mon.h"
 #include "../opt.h"
+#include "../quorum.h"
 #include "../run.h"
 #include "../sess.h"
 #include "../sink.h"

@@ -18,6 +18,7 @@
 #include "../loop.h"
 #include "../opt.h"
 #include "../out.h"
+#include "../quorum.h"
 #include "../qview.h"
 #include "../run.h"
 #include "../sess.h"

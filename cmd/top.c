@@ -27,6 +27,7 @@
 #include "../fmt.h"
 #include "../loop.h"
 #include "../opt.h"
+#include "../quorum.h"
 #include "../run.h"
 #include "../sess.h"
 #include "../sink.h"

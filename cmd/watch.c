@@ -19,6 +19,7 @@
 #include "../loop.h"
 #include "../opt.h"
 #include "../out.h"
+#include "../quorum.h"
 #include "../qview.h"
 #include "../run.h"
 #include "../sess.h"

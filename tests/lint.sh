@@ -124,6 +124,25 @@ else
 	done <<<"$map"
 fi
 
+# Only the corosync layer calls corosync's libraries (HACKING): symbols
+# of libcpg, libcmap, libcfg and libvotequorum are undefined in these
+# objects alone, and in sess.o at least (so that the check can fail)
+cslayer="sess nodeinfo quorum cs"
+if [ -e "${objs[0]}" ]; then
+	cs=$(for o in "${objs[@]}"; do
+		nm -u "$o" | awk -v m="$(module "$o")" \
+		    '$NF ~ /^(cpg|cmap|corosync_cfg|votequorum)_/ {
+			print m, $NF }'
+	done)
+	grep -q '^sess cpg_' <<<"$cs" ||
+		problem "the corosync layer: sess.o calls no cpg_* (nm)"
+	while read -r m sym; do
+		grep -qwF -- "$m" <<<"$cslayer" ||
+			problem "the corosync layer: $m calls $sym; only" \
+				"$cslayer may call corosync's libraries"
+	done < <(awk 'NF && !seen[$1]++' <<<"$cs")
+fi
+
 # loop.c knows nothing of CPG (HACKING): not even corosync's headers
 # reach it, directly or through ours
 if deps=$(${CC:-cc} -M -D_GNU_SOURCE loop.c 2>&1); then

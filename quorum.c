@@ -10,9 +10,11 @@
 
 #include <err.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <corosync/cmap.h>
 #include <corosync/votequorum.h>
@@ -47,7 +49,17 @@ struct quorum {
 	uint32_t	 nstates;
 	votequorum_node_t states[QNODES_MAX];
 	struct nodesrc	 ns;		/* cmap (votes, names), cfg */
+	/* quorum_open_start: the connection, made by a thread of its own */
+	pthread_t	 th;
+	int		 th_started;
+	int		 th_stage;	/* where it stopped: enum below */
+	cs_error_t	 th_e;
+	int		 th_fd;
+	struct votequorum_info th_info;
 };
+
+/* how far the connecting thread got */
+enum { TH_INIT, TH_TRACK, TH_INFO, TH_DONE };
 
 static void
 on_quorum(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
@@ -408,35 +420,147 @@ quorum_track(struct quorum *q, const char *hint)
 	return ST_OK;
 }
 
+#define NO_VQ_HINT	": a partition cannot be told from the cluster " \
+			"(configure it, or use --no-quorum)"
+#define TH_TRIES	100	/* TRY_AGAIN, 1 ms apart; then the loop's */
+
+/* CS_ERR_TRY_AGAIN, retried a while; the caller's loop does the rest */
+static int
+tries_left(cs_error_t e, int *n)
+{
+	struct timespec ms = { 0, MSEC };
+
+	if (e != CS_ERR_TRY_AGAIN || ++*n > TH_TRIES)
+		return 0;
+	nanosleep(&ms, NULL);
+	return 1;
+}
+
 /*
- * Follow this node's quorum: fn is called before this returns with the
- * current state, and again on every change. ST_FAIL, said, if corosync
- * runs no votequorum: then nothing could tell a partition from a cluster;
- * ST_UNSAFE, said, if its settings can leave both sides of a split
- * quorate (settings_unsafe).
+ * The connection to votequorum, its first notification and its figures,
+ * in a thread of its own: connecting costs an IPC connection (libqb maps
+ * three rings of shared memory), as much as CPG's that the lock makes
+ * meanwhile. It touches nothing but q, which nobody else reads until the
+ * thread is joined; the callbacks it dispatches write q only.
+ */
+static void *
+connect_vq(void *arg)
+{
+	votequorum_callbacks_t cb = {
+		.votequorum_quorum_notify_fn = on_quorum,
+		.votequorum_nodelist_notify_fn = on_nodelist,
+		.votequorum_expectedvotes_notify_fn = on_expected,
+	};
+	struct quorum *q = arg;
+	cs_error_t e;
+	int n = 0;
+
+	q->th_stage = TH_INIT;
+	while (tries_left(e = votequorum_initialize(&q->h, &cb), &n))
+		;
+	if ((q->th_e = e) != CS_OK)
+		return NULL;
+	q->inited = 1;
+	q->th_stage = TH_TRACK;
+	if ((q->th_e = votequorum_fd_get(q->h, &q->th_fd)) != CS_OK ||
+	    (q->th_e = votequorum_trackstart(q->h, (uint64_t)(uintptr_t)q,
+	    CS_TRACK_CURRENT | CS_TRACK_CHANGES)) != CS_OK)
+		return NULL;
+	while (!q->told || !q->ringed)
+		if ((q->th_e = votequorum_dispatch(q->h,
+		    CS_DISPATCH_ONE)) != CS_OK)
+			return NULL;
+	q->th_stage = TH_INFO;
+	n = 0;
+	while (tries_left(e = votequorum_getinfo(q->h,
+	    VOTEQUORUM_QDEVICE_NODEID, &q->th_info), &n))
+		;
+	if ((q->th_e = e) == CS_OK)
+		q->th_stage = TH_DONE;
+	return NULL;
+}
+
+/*
+ * Start following this node's quorum: the connection is made meanwhile
+ * (connect_vq) and taken up by quorum_open_finish, which must follow.
  */
 int
-quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
+quorum_open_start(struct loop *l, quorum_fn *fn, void *arg,
+    struct quorum **qp)
 {
-	struct votequorum_info info;
 	struct quorum *q;
-	int st;
 
 	if ((q = quorum_new(l, arg, qp)) == NULL)
 		return ST_FAIL;
 	q->fn = fn;
-	if ((st = quorum_track(q, ": a partition cannot be told from the "
-	    "cluster (configure it, or use --no-quorum)")) != ST_OK)
-		return st;
-	/* refused from the start, said by settings_unsafe */
-	if ((st = vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info)) < 0)
+	/* without a thread, quorum_open_finish connects by itself */
+	q->th_stage = TH_INIT;
+	q->th_e = CS_ERR_TRY_AGAIN;
+	if (pthread_create(&q->th, NULL, connect_vq, q) == 0)
+		q->th_started = 1;
+	return ST_OK;
+}
+
+static void
+join_vq(struct quorum *q)
+{
+	if (q->th_started) {
+		pthread_join(q->th, NULL);
+		q->th_started = 0;
+	}
+}
+
+/*
+ * ... and take it up: fn is called before this returns with the current
+ * state, and again on every change. ST_FAIL, said, if corosync runs no
+ * votequorum: then nothing could tell a partition from a cluster;
+ * ST_UNSAFE, said, if its settings can leave both sides of a split
+ * quorate (settings_unsafe).
+ */
+int
+quorum_open_finish(struct quorum *q)
+{
+	struct votequorum_info info;
+	int st;
+
+	join_vq(q);
+	if (q->th_stage == TH_INIT) {
+		/*
+		 * No connection (corosync busy, or up only since, or no
+		 * thread): the loop's patient way, which says why it fails
+		 */
+		if ((st = quorum_track(q, NO_VQ_HINT)) != ST_OK)
+			return st;
+		q->th_stage = TH_INFO;
+	} else if (q->th_stage == TH_TRACK)
+		return cs_fail(q->th_e, "cannot follow corosync's quorum");
+	else {
+		if ((st = loop_fd(q->loop, q->th_fd, POLLIN, quorum_readable,
+		    q)) != ST_OK)
+			return st;
+		q->fd = q->th_fd;
+	}
+	if (q->th_stage == TH_DONE)
+		info = q->th_info;
+	else if ((st = vq_getinfo(q, VOTEQUORUM_QDEVICE_NODEID, &info)) < 0)
 		return -st;
-	if (st != CS_OK)
+	else if (st != CS_OK)
 		return cs_fail(st, "cannot get the quorum");
+	/* refused from the start, said by settings_unsafe */
 	if (settings_unsafe(q, &info))
 		return ST_UNSAFE;
 	tell_figures(q, CS_OK, &info);
 	return ST_OK;
+}
+
+int
+quorum_open(struct loop *l, quorum_fn *fn, void *arg, struct quorum **qp)
+{
+	int st;
+
+	if ((st = quorum_open_start(l, fn, arg, qp)) != ST_OK)
+		return st;
+	return quorum_open_finish(*qp);
 }
 
 /*
@@ -506,6 +630,7 @@ quorum_close(struct quorum *q)
 {
 	if (q == NULL)
 		return;
+	join_vq(q);
 	if (q->fd >= 0)
 		loop_fd_del(q->loop, q->fd);
 	if (q->inited)

@@ -25,6 +25,10 @@ struct runopts;
 /* quorate, every configured node in, and the ring (NODEID, SEQ) it is for */
 typedef void	 quorum_fn(void *, int, int, uint32_t, uint64_t);
 int	 quorum_open(struct loop *, quorum_fn *, void *, struct quorum **);
+/* the same in two halves: the connection is made in between */
+int	 quorum_open_start(struct loop *, quorum_fn *, void *,
+	    struct quorum **);
+int	 quorum_open_finish(struct quorum *);
 /* the whole view, as corosync-quorumtool -s shows it; NULL: lost */
 typedef void	 quorum_view_fn(void *, const struct qview *);
 int	 quorum_follow(struct loop *, const struct runopts *,

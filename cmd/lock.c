@@ -587,6 +587,15 @@ start(struct lock *lk, struct runopts *ro)
 		warn("%s", path);
 	timer_init(lk->loop, &lk->tick_t, on_tick, lk);
 	loop_on_signal(lk->loop, on_signal, lk);
+	/*
+	 * votequorum's connection is made while CPG's is, the join and our
+	 * question go round: each costs an IPC connection. Nothing is
+	 * dispatched before the quorum is known. --show asks votequorum
+	 * too: a minority cannot know the holders.
+	 */
+	if (!lk->noquorum &&
+	    (st = quorum_open_start(lk->loop, on_quorum, lk, &lk->qu)) != ST_OK)
+		return st;
 	if ((st = sess_open(lk->loop, &lk->name, 1, ro, &hooks, lk,
 	    &lk->s)) != ST_OK)
 		return st;
@@ -596,16 +605,10 @@ start(struct lock *lk, struct runopts *ro)
 		warn("lock");
 		return ST_FAIL;
 	}
-	/*
-	 * Ask at once, and connect to votequorum while the join and the
-	 * question go round: nothing is dispatched before the quorum is
-	 * known, and the connection costs as much as the round. --show
-	 * asks votequorum too: a minority cannot know the holders.
-	 */
+	/* ask at once */
 	lp_start(lk->lp, loop_now());
 	carry_out(lk);
-	if (!lk->noquorum &&
-	    (st = quorum_open(lk->loop, on_quorum, lk, &lk->qu)) != ST_OK)
+	if (lk->qu != NULL && (st = quorum_open_finish(lk->qu)) != ST_OK)
 		return st;
 	if (lk->argv == NULL && !lk->show &&
 	    (st = loop_fd(lk->loop, STDIN_FILENO, POLLIN, on_stdin,

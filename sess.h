@@ -79,6 +79,7 @@ enum {
 	NODES_OK = 0,
 	NODES_BAD = -1,
 	NODES_UNKNOWN = -2,
+	NODES_BADID = -3,
 };
 int	 sess_nodes(const char *, uint32_t *, size_t, size_t *, char *,
 	    size_t);

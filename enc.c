@@ -184,7 +184,9 @@ enc_text(struct sink *s, const void *data, size_t n, int name)
 		for (; run < n && p[run] > (name ? 0x20 : 0x1f) &&
 		    p[run] < 0x7f && p[run] != '\\'; run++)
 			;
-		sink_put(s, p + i, run - i);
+		/* not an empty run: a new sink's buffer is NULL */
+		if (run > i)
+			sink_put(s, p + i, run - i);
 		if ((i = run) == n)
 			break;
 		if (p[i] == '\\') {
@@ -304,7 +306,8 @@ enc_jstr(struct sink *s, const void *data, size_t n)
 		run = i + plain_run(p + i, n - i, 0x20, '"');
 		for (; run < n && jplain[p[run]]; run++)
 			;
-		sink_put(s, p + i, run - i);
+		if (run > i)
+			sink_put(s, p + i, run - i);
 		if ((i = run) == n)
 			break;
 		if (p[i] < 0x80) {

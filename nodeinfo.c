@@ -21,6 +21,7 @@
 #include "cs.h"
 #include "event.h"
 #include "nodeinfo.h"
+#include "opt.h"
 #include "status.h"
 
 static void
@@ -140,9 +141,10 @@ node_named(cmap_handle_t cmap, const char *name)
  * node's name as corosync's nodelist gives it (as --names prints it);
  * into ids, each once, at most max. corosync is asked only if a name is
  * given. NODES_OK; NODES_BAD for a list that is not one (an empty word,
- * node id 0, more than max); NODES_UNKNOWN for a name not in the
- * nodelist, copied into word; or an ST_* status, said, if corosync
- * cannot be asked.
+ * more than max); NODES_BADID for a word of digits that is no node id
+ * (0, past UINT32_MAX: opt.c's number parser) and NODES_UNKNOWN for a
+ * name not in the nodelist, both copied into word; or an ST_* status,
+ * said, if corosync cannot be asked.
  */
 int
 node_ids(const char *arg, uint32_t *ids, size_t max, size_t *n,
@@ -150,12 +152,10 @@ node_ids(const char *arg, uint32_t *ids, size_t max, size_t *n,
 {
 	cmap_handle_t cmap = 0;
 	const char *p, *end;
-	unsigned long v;
 	uint32_t id;
 	cs_error_t e;
 	size_t i, len;
 	int st = NODES_OK;
-	char *num;
 
 	*n = 0;
 	for (p = arg; st == NODES_OK; p = end + 1) {
@@ -168,13 +168,10 @@ node_ids(const char *arg, uint32_t *ids, size_t max, size_t *n,
 		memcpy(word, p, len);
 		word[len] = '\0';
 		if (strspn(word, "0123456789") == len) {
-			errno = 0;
-			v = strtoul(word, &num, 10);
-			if (v == 0 || v > UINT32_MAX || errno == ERANGE) {
-				st = NODES_BAD;
+			if (opt_nodeid(word, &id) == -1) {
+				st = NODES_BADID;
 				break;
 			}
-			id = (uint32_t)v;
 		} else {
 			if (cmap == 0 &&
 			    (e = cmap_initialize(&cmap)) != CS_OK) {

@@ -31,6 +31,7 @@ enum {
 	NODES_OK = 0,
 	NODES_BAD = -1,
 	NODES_UNKNOWN = -2,
+	NODES_BADID = -3,
 };
 int	 node_ids(const char *, uint32_t *, size_t, size_t *, char *, size_t);
 

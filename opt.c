@@ -169,6 +169,21 @@ opt_size(const char *opt, const char *arg, size_t *v)
 	return 0;
 }
 
+/*
+ * A node id in a --nodes list, by the same parser: 1 to UINT32_MAX.
+ * Quiet: the caller says what was wrong with the list.
+ */
+int
+opt_nodeid(const char *arg, uint32_t *id)
+{
+	uint64_t n;
+
+	if (num_parse(arg, NUM_COUNT, UINT32_MAX, &n, NULL) == -1 || n == 0)
+		return -1;
+	*id = (uint32_t)n;
+	return 0;
+}
+
 void
 opt_init_run(struct runopts *ro)
 {

@@ -10,6 +10,7 @@
 #define OPT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct cmd;
@@ -87,6 +88,7 @@ int	 opt_group(const char *, struct cpg_name *);
 int	 opt_count(const char *, const char *, unsigned long *);
 int	 opt_seconds(const char *, const char *, double *);
 int	 opt_size(const char *, const char *, size_t *);
+int	 opt_nodeid(const char *, uint32_t *);
 enum opt_res opt_run(struct runopts *, int, const char *);
 enum opt_res opt_common(struct runopts *, struct outfmt *, int,
 	    const char *);

@@ -93,8 +93,10 @@ int	 sink_defer(struct sink *, sink_fill_fn *, int, const void *, size_t);
  * so that what one message costs is its own size and a constant, not
  * the size of its encoding.
  */
+#ifndef SINK_BIG	/* fuzz/Makefile makes them small: many chunks */
 #define SINK_BIG	(256 * 1024)
 #define SINK_STEP	(48 * 1024)
+#endif
 
 /* Whether a run of n bytes is to be encoded a chunk at a time. */
 static inline int

@@ -284,6 +284,9 @@ parse_nodes(struct ask *a, const char *arg)
 	if (st == NODES_UNKNOWN)
 		usage_error("--nodes: no node '%s' in corosync's nodelist",
 		    word);
+	else if (st == NODES_BADID)
+		usage_error("--nodes needs node ids from 1 to 4294967295, "
+		    "not '%s'", word);
 	else if (st == NODES_BAD)
 		usage_error("--nodes needs node ids or names separated by "
 		    "commas (at most %d), not '%s'", ASKP_NODES_MAX, arg);

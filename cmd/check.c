@@ -182,6 +182,9 @@ resolve(struct check *c)
 	if (st == NODES_UNKNOWN)
 		usage_error("--nodes: no node '%s' in corosync's nodelist",
 		    word);
+	else if (st == NODES_BADID)
+		usage_error("--nodes needs node ids from 1 to 4294967295, "
+		    "not '%s'", word);
 	else if (st == NODES_BAD)
 		usage_error("--nodes needs node ids or names separated by "
 		    "commas (at most %d), not '%s'", NODES_MAX,

@@ -37,7 +37,8 @@ spec=$(sed -nE 's/^Version:[[:space:]]*//p' cpgtool.spec)
 # completions, the manual and the packaging's own scripts.
 spdx_sources() {
 	find . \( -path ./.git -o -path './.san*' -o -path ./fuzz/corpus -o \
-		-path ./fuzz/corpus.run \) -prune -o -type f -print |
+		-path ./fuzz/corpus.run -o -path './fuzz/stream.*' \) -prune \
+		-o -type f -print |
 		while IFS= read -r f; do
 			case $f in
 			*.[ch] | *.bats | *.bash | *.sh | *.fish | */Makefile | \

@@ -20,6 +20,7 @@
 
 #include "cpgtool.h"
 #include "fmt.h"
+#include "input.h"
 #include "opt.h"
 #include "status.h"
 #include "util.h"
@@ -176,6 +177,7 @@ opt_init_run(struct runopts *ro)
 	ro->wait_corosync = 0;
 	ro->reconnect = 0;
 	ro->max_backlog = DEFAULT_BACKLOG;
+	ro->intrusive = 0;
 }
 
 /* An event loop option: taken, not ours, or bad (said why). */
@@ -308,65 +310,96 @@ bad:
  */
 
 static const struct optdef help_def[] = {
-	{ "help", 'h', NULL, "show this help" },
+	{ "help", 'h', NULL, "show this help", .kind = OK_HELP },
 	OPTDEF_END
 };
 
+/* --format, --encoding and --events: fmt.c's checkers */
+static enum opt_res
+fmt_fn(void *of, const struct optdef *d, const char *arg)
+{
+	return fmt_option(of, d->val, arg);
+}
+
+static enum opt_res
+exec_fn(void *x, const struct optdef *d, const char *arg)
+{
+	return opt_exec(x, d->val, arg);
+}
+
+#define FMT_FLAG(f)	.kind = OK_FLAG, .to = TO_FMT, \
+			.off = offsetof(struct outfmt, f)
+#define FMT_FN		.kind = OK_FN, .to = TO_FMT, .fn = fmt_fn
+
 const struct optdef opts_format[] = {
-	{ "json", 'j', NULL, "print JSON Lines" },
+	{ "json", 'j', NULL, "print JSON Lines", FMT_FLAG(json) },
 	{ "format", 'F', "format", "print messages as FORMAT: %g group, "
 	    "%n nodeid,\n%p pid, %s payload (escaped on a terminal),\n"
 	    "%r payload raw, %l size, %x payload hex,\n"
-	    "%t type, %T time, %%; \\n \\t \\0 \\\\" },
-	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex" },
-	{ "timestamps", 'T', NULL, "add the local receive time" },
+	    "%t type, %T time, %%; \\n \\t \\0 \\\\", FMT_FN },
+	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex",
+	    FMT_FN },
+	{ "timestamps", 'T', NULL, "add the local receive time",
+	    FMT_FLAG(stamps) },
 	OPTDEF_END
 };
 
 const struct optdef opts_filter[] = {
-	{ "exclude-self", 'x', NULL, "hide own messages and own join/leave" },
-	{ "events", 'E', "events", "print only these: message,confchg,totem" },
+	{ "exclude-self", 'x', NULL, "hide own messages and own join/leave",
+	    FMT_FLAG(exclude_self) },
+	{ "events", 'E', "events", "print only these: message,confchg,totem",
+	    FMT_FN },
 	OPTDEF_END
 };
 
 const struct optdef opts_run[] = {
-	{ "timeout", 't', "seconds", "give up after SECONDS (exit 124)" },
+	{ "timeout", 't', "seconds", "give up after SECONDS (exit 124)",
+	    OPT_SECONDS(struct runopts, timeout), .to = TO_RUN, .more = 1 },
 	{ "wait-for-corosync", OPT_WAIT_COROSYNC, "seconds",
-	    "retry connecting for up to SECONDS" },
+	    "retry connecting for up to SECONDS",
+	    OPT_SECONDS(struct runopts, wait_corosync), .to = TO_RUN },
 	OPTDEF_END
 };
 
 const struct optdef opts_stay[] = {
-	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
+	{ "reconnect", 'r', NULL, "ride out a corosync restart",
+	    OPT_FLAG(struct runopts, reconnect), .to = TO_RUN },
 	OPTDEF_END
 };
 
 const struct optdef opts_backlog[] = {
 	{ "max-backlog", OPT_MAX_BACKLOG, "size",
 	    "unwritten output, or events waiting for\n--exec, allowed "
-	    "(default 64M)" },
+	    "(default 64M)",
+	    OPT_SIZE(struct runopts, max_backlog), .to = TO_RUN },
 	OPTDEF_END
 };
 
 const struct optdef opts_input[] = {
-	{ "null", '0', NULL, "messages end with NUL, not newline" },
-	{ "whole", OPT_WHOLE, NULL, "all of the input is one message" },
-	{ "file", 'f', "file", "read messages from FILE" },
+	{ "null", '0', NULL, "messages end with NUL, not newline",
+	    OPT_SET(struct inopts, mode, IN_NUL), .to = TO_INPUT },
+	{ "whole", OPT_WHOLE, NULL, "all of the input is one message",
+	    OPT_SET(struct inopts, mode, IN_WHOLE), .to = TO_INPUT },
+	{ "file", 'f', "file", "read messages from FILE",
+	    OPT_STR(struct inopts, file), .to = TO_INPUT },
 	OPTDEF_END
 };
 
 const struct optdef opts_exec[] = {
 	{ "exec", OPT_EXEC, "command", "run COMMAND with sh -c for each "
 	    "event instead\nof printing it: its JSON on stdin, CPGTOOL_*\n"
-	    "in the environment; one at a time, in order" },
+	    "in the environment; one at a time, in order",
+	    OPT_FN(exec_fn), .to = TO_EXEC },
 	{ "exec-timeout", OPT_EXEC_TIMEOUT, "seconds", "stop a handler "
-	    "after SECONDS (SIGTERM,\nSIGKILL 5 s later)" },
+	    "after SECONDS (SIGTERM,\nSIGKILL 5 s later)",
+	    OPT_FN(exec_fn), .to = TO_EXEC },
 	OPTDEF_END
 };
 
 const struct optdef opts_intrusive[] = {
 	{ "intrusive", OPT_INTRUSIVE, NULL, "join a cluster daemon's group "
-	    "anyway,\nwhich can hide a node's failure" },
+	    "anyway,\nwhich can hide a node's failure",
+	    OPT_FLAG(struct runopts, intrusive), .to = TO_RUN },
 	OPTDEF_END
 };
 
@@ -440,6 +473,136 @@ opt_get(int argc, char **argv, const struct optdef *const *sets, int stop)
 		built = sets;
 	}
 	return getopt_long(argc, argv, so, lo, NULL);
+}
+
+/* The declaration of the option getopt_long returned, or NULL. */
+static const struct optdef *
+find(const struct optdef *const *sets, int ch)
+{
+	const struct optdef *d;
+
+	if (ch == 'h')
+		return help_def;
+	for (; *sets != NULL; sets++)
+		for (d = *sets; d->name != NULL; d++)
+			if (d->val == ch)
+				return d;
+	return NULL;
+}
+
+static void *
+dest(const struct optdef *d, const struct optdest *to)
+{
+	switch (d->to) {
+	case TO_CMD:
+		return to->cmd;
+	case TO_RUN:
+		return to->run;
+	case TO_FMT:
+		return to->fmt;
+	case TO_EXEC:
+		return to->exec;
+	case TO_INPUT:
+		return to->input;
+	}
+	return NULL;
+}
+
+/* A number below its option's bound: said why. */
+static enum opt_res
+bound(const struct optdef *d, double v)
+{
+	if (d->more ? v > d->min : v >= d->min)
+		return OPT_TAKEN;
+	usage_error("--%s must be %s %g", d->name,
+	    d->more ? "more than" : "at least", d->min);
+	return OPT_BAD;
+}
+
+/*
+ * An option's value checked and stored where its declaration says. A
+ * table whose option has no destination is a bug, not bad input: it
+ * stops here, loudly, as too_many does.
+ */
+static enum opt_res
+take(const struct optdef *d, const struct optdest *to, const char *arg)
+{
+	char name[64];
+	char *p;
+
+	if (d->kind == OK_HELP) {
+		cmd_help();
+		return OPT_DONE;
+	}
+	if ((p = dest(d, to)) == NULL || d->kind == OK_NONE) {
+		warnx("internal error: option --%s has no destination",
+		    d->name);
+		abort();
+	}
+	p += d->off;
+	snprintf(name, sizeof(name), "--%s", d->name);
+	switch (d->kind) {
+	case OK_FLAG:
+		*(int *)(void *)p = 1;
+		break;
+	case OK_SET:
+		*(int *)(void *)p = d->set;
+		break;
+	case OK_COUNT:
+		if (opt_count(name, arg, (unsigned long *)(void *)p) == -1)
+			return OPT_BAD;
+		return bound(d, (double)*(unsigned long *)(void *)p);
+	case OK_SECONDS:
+		if (opt_seconds(name, arg, (double *)(void *)p) == -1)
+			return OPT_BAD;
+		return bound(d, *(double *)(void *)p);
+	case OK_SIZE:
+		if (opt_size(name, arg, (size_t *)(void *)p) == -1)
+			return OPT_BAD;
+		break;
+	case OK_STR:
+		*(const char **)(void *)p = arg;
+		break;
+	case OK_FN:
+		return d->fn(p - d->off, d, arg);
+	case OK_HELP:
+	case OK_NONE:
+		break;
+	}
+	return OPT_TAKEN;
+}
+
+/*
+ * A command's options, each checked and stored where its declaration
+ * says (to: the places), in the order given; --help printed; an unknown
+ * option or a missing value refused in one line. `stop': at the first
+ * operand. OPT_TAKEN: every option taken, the operands from optind on;
+ * else what opt_status makes an exit status of.
+ */
+enum opt_res
+opt_parse(int argc, char **argv, const struct optdef *const *sets,
+    const struct optdest *to, int stop)
+{
+	const struct optdef *d;
+	enum opt_res r;
+	int ch;
+
+	while ((ch = opt_get(argc, argv, sets, stop)) != -1) {
+		if ((d = find(sets, ch)) == NULL) {
+			opt_unknown(argv, ch);
+			return OPT_BAD;
+		}
+		if ((r = take(d, to, optarg)) != OPT_TAKEN)
+			return r;
+	}
+	return OPT_TAKEN;
+}
+
+/* The exit status of a parse that did not go on: 0 after --help. */
+int
+opt_status(enum opt_res r)
+{
+	return r == OPT_DONE ? ST_OK : ST_USAGE;
 }
 
 /* Options in the order a synopsis lists them. */

@@ -39,20 +39,20 @@
 
 static const struct optdef ask_defs[] = {
 	{ "file", 'f', "file", "the request is FILE's contents (- for\n"
-	    "standard input)" },
-	{ "first", OPT_FIRST, NULL, "exit after the first reply" },
-	{ "replies", OPT_REPLIES, "count", "exit after COUNT replies" },
+	    "standard input)", .kind = OK_NONE },
+	{ "first", OPT_FIRST, NULL, "exit after the first reply", .kind = OK_NONE },
+	{ "replies", OPT_REPLIES, "count", "exit after COUNT replies", .kind = OK_NONE },
 	{ "nodes", OPT_NODES, "list", "ask only the servers on these nodes,"
-	    "\nids or names (1,node3)" },
+	    "\nids or names (1,node3)", .kind = OK_NONE },
 	{ "ack-timeout", OPT_ACK_TIMEOUT, "seconds", "a member that has not "
-	    "acknowledged by then\nis not a server (default 1)" },
+	    "acknowledged by then\nis not a server (default 1)", .kind = OK_NONE },
 	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of each reply "
-	    "(default 4M,\nat most 1G)" },
-	{ "quiet", 'q', NULL, "no summary line on standard error" },
-	{ "names", 'N', NULL, "add each server's node name" },
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex" },
-	{ "timestamps", 'T', NULL, "add the local receive time" },
+	    "(default 4M,\nat most 1G)", .kind = OK_NONE },
+	{ "quiet", 'q', NULL, "no summary line on standard error", .kind = OK_NONE },
+	{ "names", 'N', NULL, "add each server's node name", .kind = OK_NONE },
+	{ "json", 'j', NULL, "print JSON Lines", .kind = OK_NONE },
+	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex", .kind = OK_NONE },
+	{ "timestamps", 'T', NULL, "add the local receive time", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const ask_opts[] = {

@@ -36,15 +36,15 @@
 
 static const struct optdef check_defs[] = {
 	{ "warning", 'w', "range", "WARNING when a GROUP's members are "
-	    "outside\nRANGE: 10, 10:, ~:10, 10:20, or @10:20 for inside" },
+	    "outside\nRANGE: 10, 10:, ~:10, 10:20, or @10:20 for inside", .kind = OK_NONE },
 	{ "critical", 'c', "range", "CRITICAL when outside RANGE (default "
-	    "1: when\nneither -w nor -c is given)" },
+	    "1: when\nneither -w nor -c is given)", .kind = OK_NONE },
 	{ "nodes", OPT_NODES, "list", "CRITICAL when a node of LIST (ids "
-	    "or names)\nhas no member in a GROUP" },
+	    "or names)\nhas no member in a GROUP", .kind = OK_NONE },
 	{ "quorum", OPT_QUORUM, NULL, "CRITICAL when this node's partition "
-	    "is not\nquorate" },
-	{ "timeout", 't', "seconds", "UNKNOWN after SECONDS (default 10)" },
-	{ "version", 'V', NULL, "show the version" },
+	    "is not\nquorate", .kind = OK_NONE },
+	{ "timeout", 't', "seconds", "UNKNOWN after SECONDS (default 10)", .kind = OK_NONE },
+	{ "version", 'V', NULL, "show the version", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const check_opts[] = { check_defs, NULL };

@@ -24,7 +24,7 @@
 #include "../util.h"
 
 static const struct optdef join_defs[] = {
-	{ "count", 'c', "count", "exit after COUNT messages" },
+	{ "count", 'c', "count", "exit after COUNT messages", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const join_opts[] = {

@@ -102,17 +102,17 @@ _Static_assert((int)LP_JOIN == (int)CPG_REASON_JOIN &&
     "lockp.h's reasons are CPG's");
 
 static const struct optdef lock_defs[] = {
-	{ "limit", 'l', "limit", "up to LIMIT holders at once (1)" },
-	{ "nonblock", 'n', NULL, "exit 5 at once if held by others" },
-	{ "verbose", 'v', NULL, "acquired, released, lost on stderr" },
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "timestamps", 'T', NULL, "add the time to events" },
+	{ "limit", 'l', "limit", "up to LIMIT holders at once (1)", .kind = OK_NONE },
+	{ "nonblock", 'n', NULL, "exit 5 at once if held by others", .kind = OK_NONE },
+	{ "verbose", 'v', NULL, "acquired, released, lost on stderr", .kind = OK_NONE },
+	{ "json", 'j', NULL, "print JSON Lines", .kind = OK_NONE },
+	{ "timestamps", 'T', NULL, "add the time to events", .kind = OK_NONE },
 	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a lost COMMAND "
-	    "after SECONDS (5)" },
+	    "after SECONDS (5)", .kind = OK_NONE },
 	{ "no-quorum", OPT_NO_QUORUM, NULL, "grant without quorum (split "
-	    "brain possible)" },
-	{ "show", OPT_SHOW, NULL, "print the holders and waiters, then exit" },
-	{ "names", 'N', NULL, "with --show: add node names" },
+	    "brain possible)", .kind = OK_NONE },
+	{ "show", OPT_SHOW, NULL, "print the holders and waiters, then exit", .kind = OK_NONE },
+	{ "names", 'N', NULL, "with --show: add node names", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const lock_opts[] = { lock_defs, opts_run, NULL };

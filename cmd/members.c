@@ -26,14 +26,14 @@
 #include "../util.h"
 
 static const struct optdef members_defs[] = {
-	{ "wait", 'w', "count", "wait until each GROUP has COUNT members" },
+	{ "wait", 'w', "count", "wait until each GROUP has COUNT members", .kind = OK_NONE },
 	{ "watch", OPT_WATCH, NULL, "print each change of the groups' "
-	    "members" },
+	    "members", .kind = OK_NONE },
 	{ "interval", 'i', "seconds", "how often --wait and --watch look "
-	    "(0.1)" },
-	{ "names", 'N', NULL, "add node names, addresses, local node" },
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "timestamps", 'T', NULL, "add the time to --watch events" },
+	    "(0.1)", .kind = OK_NONE },
+	{ "names", 'N', NULL, "add node names, addresses, local node", .kind = OK_NONE },
+	{ "json", 'j', NULL, "print JSON Lines", .kind = OK_NONE },
+	{ "timestamps", 'T', NULL, "add the time to --watch events", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const members_opts[] = {

@@ -34,11 +34,11 @@
 
 static const struct optdef metrics_defs[] = {
 	{ "textfile", OPT_TEXTFILE, "dir", "write DIR/" TEXTFILE " for "
-	    "node_exporter's\ntextfile collector (renamed into place)" },
+	    "node_exporter's\ntextfile collector (renamed into place)", .kind = OK_NONE },
 	{ "watch", OPT_WATCH, NULL, "with --textfile: rewrite it on every "
-	    "change" },
+	    "change", .kind = OK_NONE },
 	{ "interval", 'i', "seconds", "how often --watch asks for the "
-	    "groups (1)" },
+	    "groups (1)", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const metrics_opts[] = {

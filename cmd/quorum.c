@@ -26,11 +26,11 @@
 #include "../util.h"
 
 static const struct optdef quorum_defs[] = {
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "names", 'N', NULL, "add node names and addresses" },
+	{ "json", 'j', NULL, "print JSON Lines", .kind = OK_NONE },
+	{ "names", 'N', NULL, "add node names and addresses", .kind = OK_NONE },
 	{ "watch", OPT_WATCH, NULL, "print each change, starting with the "
-	    "current state" },
-	{ "timestamps", 'T', NULL, "add the time to --watch events" },
+	    "current state", .kind = OK_NONE },
+	{ "timestamps", 'T', NULL, "add the time to --watch events", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const quorum_opts[] = {

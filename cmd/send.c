@@ -28,8 +28,8 @@
 
 static const struct optdef send_defs[] = {
 	{ "wait-members", 'm', "count", "send once GROUP has COUNT other "
-	    "members" },
-	{ "verbose", 'v', NULL, "print own messages as they come back" },
+	    "members", .kind = OK_NONE },
+	{ "verbose", 'v', NULL, "print own messages as they come back", .kind = OK_NONE },
 	OPTDEF_END
 };
 /* no --exclude-self or --events: send prints its own messages only */

@@ -55,17 +55,17 @@
 
 static const struct optdef serve_defs[] = {
 	{ "jobs", 'j', "count", "run up to COUNT commands at once "
-	    "(default 1)" },
+	    "(default 1)", .kind = OK_NONE },
 	{ "exec-timeout", OPT_EXEC_TIMEOUT, "seconds", "stop COMMAND after "
-	    "SECONDS (status 124)" },
+	    "SECONDS (status 124)", .kind = OK_NONE },
 	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a stopped "
-	    "COMMAND after SECONDS\n(default 5)" },
+	    "COMMAND after SECONDS\n(default 5)", .kind = OK_NONE },
 	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of COMMAND's "
-	    "output\n(default 4M, at most 1G)" },
+	    "output\n(default 4M, at most 1G)", .kind = OK_NONE },
 	{ "max-queue", OPT_MAX_QUEUE, "count", "requests that may wait "
-	    "(default 64)" },
-	{ "verbose", 'v', NULL, "a line per request on standard error" },
-	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
+	    "(default 64)", .kind = OK_NONE },
+	{ "verbose", 'v', NULL, "a line per request on standard error", .kind = OK_NONE },
+	{ "reconnect", 'r', NULL, "ride out a corosync restart", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const serve_opts[] = {

@@ -36,9 +36,9 @@
 
 static const struct optdef top_defs[] = {
 	{ "once", '1', NULL, "print one snapshot as text and exit (the "
-	    "default when\nstandard output is not a terminal)" },
+	    "default when\nstandard output is not a terminal)", .kind = OK_NONE },
 	{ "interval", 'i', "seconds", "how often to look at the groups (1); "
-	    "the screen is\nredrawn only when something changed" },
+	    "the screen is\nredrawn only when something changed", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const top_opts[] = { top_defs, opts_run, NULL };

@@ -27,11 +27,11 @@
 #include "../util.h"
 
 static const struct optdef watch_defs[] = {
-	{ "count", 'c', "count", "exit after COUNT messages" },
+	{ "count", 'c', "count", "exit after COUNT messages", .kind = OK_NONE },
 	{ "quorum", OPT_QUORUM, NULL, "add this node's quorum events (not "
-	    "in CPG's order)" },
+	    "in CPG's order)", .kind = OK_NONE },
 	{ "names", 'N', NULL, "node names in --quorum's node events and\n"
-	    "--exec's CPGTOOL_NODE_NAME" },
+	    "--exec's CPGTOOL_NODE_NAME", .kind = OK_NONE },
 	OPTDEF_END
 };
 const struct optdef *const watch_opts[] = {

@@ -561,6 +561,10 @@ take(const struct optdef *d, const struct optdest *to, const char *arg)
 			return OPT_BAD;
 		break;
 	case OK_STR:
+		if (d->need != NULL && arg[0] == '\0') {
+			usage_error("%s needs %s", name, d->need);
+			return OPT_BAD;
+		}
 		*(const char **)(void *)p = arg;
 		break;
 	case OK_FN:

@@ -107,6 +107,7 @@ struct optdef {
 	int		 set;		/* OK_SET's value */
 	double		 min;
 	int		 more;
+	const char	*need;		/* OK_STR: not empty ("--NAME needs") */
 	enum opt_res	(*fn)(void *, const struct optdef *, const char *);
 };
 #define OPTDEF_END	{ .name = NULL }

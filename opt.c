@@ -314,9 +314,9 @@ static const struct optdef help_def[] = {
 	OPTDEF_END
 };
 
-/* --format, --encoding and --events: fmt.c's checkers */
-static enum opt_res
-fmt_fn(void *of, const struct optdef *d, const char *arg)
+/* --format, --encoding and --events: fmt.c's checkers (OPT_FN) */
+enum opt_res
+opt_fmt(void *of, const struct optdef *d, const char *arg)
 {
 	return fmt_option(of, d->val, arg);
 }
@@ -329,7 +329,7 @@ exec_fn(void *x, const struct optdef *d, const char *arg)
 
 #define FMT_FLAG(f)	.kind = OK_FLAG, .to = TO_FMT, \
 			.off = offsetof(struct outfmt, f)
-#define FMT_FN		.kind = OK_FN, .to = TO_FMT, .fn = fmt_fn
+#define FMT_FN		.kind = OK_FN, .to = TO_FMT, .fn = opt_fmt
 
 const struct optdef opts_format[] = {
 	{ "json", 'j', NULL, "print JSON Lines", FMT_FLAG(json) },

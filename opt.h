@@ -159,6 +159,7 @@ int	 opt_get(int, char **, const struct optdef *const *, int);
 enum opt_res opt_parse(int, char **, const struct optdef *const *,
 	    const struct optdest *, int);
 int	 opt_status(enum opt_res);
+enum opt_res opt_fmt(void *, const struct optdef *, const char *);
 void	 opt_help(const struct optdef *const *);
 void	 opt_synopsis(FILE *, const struct cmd *, size_t, size_t);
 int	 opt_unknown(char **, int);

@@ -508,10 +508,14 @@ dest(const struct optdef *d, const struct optdest *to)
 	return NULL;
 }
 
-/* A number below its option's bound: said why. */
+/* A number outside its option's bounds: said why. */
 static enum opt_res
 bound(const struct optdef *d, double v)
 {
+	if (d->most != NULL && v > d->max) {
+		usage_error("--%s is at most %s", d->name, d->most);
+		return OPT_BAD;
+	}
 	if (d->more ? v > d->min : v >= d->min)
 		return OPT_TAKEN;
 	usage_error("--%s must be %s %g", d->name,
@@ -559,7 +563,7 @@ take(const struct optdef *d, const struct optdest *to, const char *arg)
 	case OK_SIZE:
 		if (opt_size(name, arg, (size_t *)(void *)p) == -1)
 			return OPT_BAD;
-		break;
+		return bound(d, (double)*(size_t *)(void *)p);
 	case OK_STR:
 		if (d->need != NULL && arg[0] == '\0') {
 			usage_error("%s needs %s", name, d->need);

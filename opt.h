@@ -107,6 +107,8 @@ struct optdef {
 	int		 set;		/* OK_SET's value */
 	double		 min;
 	int		 more;
+	double		 max;		/* with `most', max as said: */
+	const char	*most;		/* "--NAME is at most MOST" */
 	const char	*need;		/* OK_STR: not empty ("--NAME needs") */
 	enum opt_res	(*fn)(void *, const struct optdef *, const char *);
 };

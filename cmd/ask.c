@@ -291,21 +291,6 @@ first_opt(void *arg, const struct optdef *d, const char *unused)
 	return OPT_TAKEN;
 }
 
-static enum opt_res
-max_reply_opt(void *arg, const struct optdef *d, const char *size)
-{
-	struct ask *a = arg;
-
-	(void)d;
-	if (opt_size("--max-reply", size, &a->max_reply) == -1)
-		return OPT_BAD;
-	if (a->max_reply > MAX_REPLY_MAX) {
-		usage_error("--max-reply is at most 1G");
-		return OPT_BAD;
-	}
-	return OPT_TAKEN;
-}
-
 static const struct optdef ask_defs[] = {
 	{ "file", 'f', "file", "the request is FILE's contents (- for\n"
 	    "standard input)", OPT_STR(struct ask, file) },
@@ -319,7 +304,8 @@ static const struct optdef ask_defs[] = {
 	    "acknowledged by then\nis not a server (default 1)",
 	    OPT_SECONDS(struct ask, ack_timeout) },
 	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of each reply "
-	    "(default 4M,\nat most 1G)", OPT_FN(max_reply_opt) },
+	    "(default 4M,\nat most 1G)", OPT_SIZE(struct ask, max_reply),
+	    .max = MAX_REPLY_MAX, .most = "1G" },
 	{ "quiet", 'q', NULL, "no summary line on standard error",
 	    OPT_FLAG(struct ask, quiet) },
 	{ "names", 'N', NULL, "add each server's node name",

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Argument parsing shared by the commands: each command's options
- * declared once, in optdef tables (its own and the shared opts_*), from
- * which opt_get builds getopt_long's arguments and opt_synopsis and
- * opt_help write the synopses and --help; group names, numbers, sizes;
- * the options of the event loop, the output and --exec.
+ * declared once, in optdef tables (its own and the shared opts_*), each
+ * with its destination and checker; opt_parse runs getopt_long over
+ * them (opt_get builds its arguments) and stores every value, and
+ * opt_synopsis and opt_help write the synopses and --help from the same
+ * tables; group names, numbers, sizes; what --exec excludes.
  */
 
 #include <err.h>
@@ -180,62 +181,11 @@ opt_init_run(struct runopts *ro)
 	ro->intrusive = 0;
 }
 
-/* An event loop option: taken, not ours, or bad (said why). */
-enum opt_res
-opt_run(struct runopts *ro, int ch, const char *arg)
-{
-	switch (ch) {
-	case 't':
-		if (opt_seconds("--timeout", arg, &ro->timeout) == -1)
-			return OPT_BAD;
-		if (ro->timeout <= 0) {
-			usage_error("--timeout must be more than 0");
-			return OPT_BAD;
-		}
-		return OPT_TAKEN;
-	case OPT_WAIT_COROSYNC:
-		return opt_seconds("--wait-for-corosync", arg,
-		    &ro->wait_corosync) == -1 ? OPT_BAD : OPT_TAKEN;
-	case OPT_MAX_BACKLOG:
-		return opt_size("--max-backlog", arg, &ro->max_backlog) == -1 ?
-		    OPT_BAD : OPT_TAKEN;
-	case 'r':
-		ro->reconnect = 1;
-		return OPT_TAKEN;
-	}
-	return OPT_NOT_MINE;
-}
-
-/* --exec or --exec-timeout: taken, not ours, or bad (said why). */
-enum opt_res
-opt_exec(struct execopts *x, int ch, const char *arg)
-{
-	switch (ch) {
-	case OPT_EXEC:
-		if (arg[0] == '\0') {
-			usage_error("--exec needs a command");
-			return OPT_BAD;
-		}
-		x->cmd = arg;
-		return OPT_TAKEN;
-	case OPT_EXEC_TIMEOUT:
-		if (opt_seconds("--exec-timeout", arg, &x->timeout) == -1)
-			return OPT_BAD;
-		if (x->timeout <= 0) {
-			usage_error("--exec-timeout must be more than 0");
-			return OPT_BAD;
-		}
-		x->timeout_set = 1;
-		return OPT_TAKEN;
-	}
-	return OPT_NOT_MINE;
-}
-
 /* What --exec excludes, once every option is read: 0, or -1 (said). */
 int
 opt_exec_check(const struct execopts *x, const struct outfmt *f)
 {
-	if (x->cmd == NULL && x->timeout_set) {
+	if (x->cmd == NULL && x->timeout > 0) {
 		usage_error("--exec-timeout goes with --exec");
 		return -1;
 	}
@@ -258,17 +208,6 @@ opt_unknown(char **argv, int ch)
 	else
 		usage_error("unknown option '%s'", argv[optind - 1]);
 	return ST_USAGE;
-}
-
-/* An option every event command takes: taken, not ours, or bad. */
-enum opt_res
-opt_common(struct runopts *ro, struct outfmt *of, int ch, const char *arg)
-{
-	enum opt_res r;
-
-	if ((r = fmt_option(of, ch, arg)) != OPT_NOT_MINE)
-		return r;
-	return opt_run(ro, ch, arg);
 }
 
 /*
@@ -319,12 +258,6 @@ enum opt_res
 opt_fmt(void *of, const struct optdef *d, const char *arg)
 {
 	return fmt_option(of, d->val, arg);
-}
-
-static enum opt_res
-exec_fn(void *x, const struct optdef *d, const char *arg)
-{
-	return opt_exec(x, d->val, arg);
 }
 
 #define FMT_FLAG(f)	.kind = OK_FLAG, .to = TO_FMT, \
@@ -389,10 +322,11 @@ const struct optdef opts_exec[] = {
 	{ "exec", OPT_EXEC, "command", "run COMMAND with sh -c for each "
 	    "event instead\nof printing it: its JSON on stdin, CPGTOOL_*\n"
 	    "in the environment; one at a time, in order",
-	    OPT_FN(exec_fn), .to = TO_EXEC },
+	    OPT_STR(struct execopts, cmd), .to = TO_EXEC,
+	    .need = "a command" },
 	{ "exec-timeout", OPT_EXEC_TIMEOUT, "seconds", "stop a handler "
 	    "after SECONDS (SIGTERM,\nSIGKILL 5 s later)",
-	    OPT_FN(exec_fn), .to = TO_EXEC },
+	    OPT_SECONDS(struct execopts, timeout), .to = TO_EXEC, .more = 1 },
 	OPTDEF_END
 };
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Argument parsing shared by the commands (opt.c): options declared
- * once (struct optdef) for getopt_long, the synopsis and --help; group
- * names, numbers, sizes; the options the event loop and the libcpg
- * layer honour.
+ * once (struct optdef), with where each value goes and how it is
+ * checked, for opt_parse, the synopsis and --help; group names,
+ * numbers, sizes; the options the event loop and the libcpg layer
+ * honour.
  */
 
 #ifndef OPT_H
@@ -152,9 +153,6 @@ int	 opt_group(const char *, struct cpg_name *);
 int	 opt_count(const char *, const char *, unsigned long *);
 int	 opt_seconds(const char *, const char *, double *);
 int	 opt_size(const char *, const char *, size_t *);
-enum opt_res opt_run(struct runopts *, int, const char *);
-enum opt_res opt_common(struct runopts *, struct outfmt *, int,
-	    const char *);
 int	 opt_groups(int, char **, struct cpg_name **);
 int	 cmd_help(void);
 int	 opt_get(int, char **, const struct optdef *const *, int);
@@ -170,11 +168,9 @@ void	 opt_init_run(struct runopts *);
 /* --exec and --exec-timeout, as given. */
 struct execopts {
 	const char	*cmd;		/* NULL: no --exec */
-	double		 timeout;	/* 0: none */
-	int		 timeout_set;
+	double		 timeout;	/* 0: none (given, it is more) */
 };
 
-enum opt_res opt_exec(struct execopts *, int, const char *);
 int	 opt_exec_check(const struct execopts *, const struct outfmt *);
 
 #endif

@@ -33,7 +33,7 @@
  * Pacemaker's trailing NUL included, can be typed; 1 to
  * CPG_MAX_NAME_LENGTH bytes.
  */
-int
+enum opt_res
 opt_group(const char *arg, struct cpg_name *g)
 {
 	const char *p;
@@ -53,22 +53,22 @@ opt_group(const char *arg, struct cpg_name *g)
 			} else {
 				usage_error("invalid escape in group "
 				    "name '%s' (use \\xNN or \\\\)", arg);
-				return -1;
+				return OPT_BAD;
 			}
 		}
 		if (n == CPG_MAX_NAME_LENGTH) {
 			usage_error("group name '%.20s...' is longer "
 			    "than %d bytes", arg, CPG_MAX_NAME_LENGTH);
-			return -1;
+			return OPT_BAD;
 		}
 		g->value[n++] = (char)c;
 	}
 	if (n == 0) {
 		usage_error("empty group name");
-		return -1;
+		return OPT_BAD;
 	}
 	g->length = (uint32_t)n;
-	return 0;
+	return OPT_TAKEN;
 }
 
 /*
@@ -128,21 +128,21 @@ num_parse(const char *arg, enum num_kind kind, uint64_t max, uint64_t *v,
 }
 
 /* A whole number: digits only, so "-1", "1e3" and "" are refused. */
-int
+enum opt_res
 opt_count(const char *opt, const char *arg, unsigned long *v)
 {
 	uint64_t n;
 
 	if (num_parse(arg, NUM_COUNT, ULONG_MAX, &n, NULL) == -1) {
 		usage_error("%s needs a whole number, not '%s'", opt, arg);
-		return -1;
+		return OPT_BAD;
 	}
 	*v = (unsigned long)n;
-	return 0;
+	return OPT_TAKEN;
 }
 
 /* Seconds, fractions allowed, at most 10^9 (some 31 years). */
-int
+enum opt_res
 opt_seconds(const char *opt, const char *arg, double *v)
 {
 	uint64_t n;
@@ -151,13 +151,13 @@ opt_seconds(const char *opt, const char *arg, double *v)
 	    *v > 1e9) {
 		usage_error("%s needs a number of seconds, not '%s'", opt,
 		    arg);
-		return -1;
+		return OPT_BAD;
 	}
-	return 0;
+	return OPT_TAKEN;
 }
 
 /* Bytes, with an optional K, M or G (powers of 1024); not 0. */
-int
+enum opt_res
 opt_size(const char *opt, const char *arg, size_t *v)
 {
 	uint64_t n;
@@ -165,10 +165,10 @@ opt_size(const char *opt, const char *arg, size_t *v)
 	if (num_parse(arg, NUM_SIZE, SIZE_MAX, &n, NULL) == -1 || n == 0) {
 		usage_error("%s needs a size in bytes (K, M, G allowed), "
 		    "not '%s'", opt, arg);
-		return -1;
+		return OPT_BAD;
 	}
 	*v = (size_t)n;
-	return 0;
+	return OPT_TAKEN;
 }
 
 void
@@ -181,20 +181,20 @@ opt_init_run(struct runopts *ro)
 	ro->intrusive = 0;
 }
 
-/* What --exec excludes, once every option is read: 0, or -1 (said). */
-int
+/* What --exec excludes, once every option is read (a refusal said). */
+enum opt_res
 opt_exec_check(const struct execopts *x, const struct outfmt *f)
 {
 	if (x->cmd == NULL && x->timeout > 0) {
 		usage_error("--exec-timeout goes with --exec");
-		return -1;
+		return OPT_BAD;
 	}
 	if (x->cmd != NULL && f->format) {
 		usage_error("--format does not go with --exec: the handler "
 		    "gets the event as JSON");
-		return -1;
+		return OPT_BAD;
 	}
-	return 0;
+	return OPT_TAKEN;
 }
 
 /* getopt_long returned '?' or ':' (optstrings start with ':'). */
@@ -225,7 +225,7 @@ opt_groups(int argc, char **argv, struct cpg_name **gp)
 		return ST_FAIL;
 	}
 	for (i = 0; i < argc; i++) {
-		if (opt_group(argv[i], &g[i]) == -1)
+		if (opt_group(argv[i], &g[i]) != OPT_TAKEN)
 			goto bad;
 		for (j = 0; j < i; j++)
 			if (g[j].length == g[i].length &&
@@ -487,15 +487,15 @@ take(const struct optdef *d, const struct optdest *to, const char *arg)
 		*(int *)(void *)p = d->set;
 		break;
 	case OK_COUNT:
-		if (opt_count(name, arg, (unsigned long *)(void *)p) == -1)
+		if (opt_count(name, arg, (unsigned long *)(void *)p) != OPT_TAKEN)
 			return OPT_BAD;
 		return bound(d, (double)*(unsigned long *)(void *)p);
 	case OK_SECONDS:
-		if (opt_seconds(name, arg, (double *)(void *)p) == -1)
+		if (opt_seconds(name, arg, (double *)(void *)p) != OPT_TAKEN)
 			return OPT_BAD;
 		return bound(d, *(double *)(void *)p);
 	case OK_SIZE:
-		if (opt_size(name, arg, (size_t *)(void *)p) == -1)
+		if (opt_size(name, arg, (size_t *)(void *)p) != OPT_TAKEN)
 			return OPT_BAD;
 		return bound(d, (double)*(size_t *)(void *)p);
 	case OK_STR:

@@ -77,15 +77,16 @@ enum opt_kind {
 };
 
 /*
- * What an option's checker made of it: taken, someone else's, ours with
- * a value refused (said why on stderr: exit ST_USAGE), or everything
- * said (--help: exit ST_OK). opt_parse answers OPT_TAKEN once every
- * option is taken.
+ * What a checker made of an option or a value: taken, ours with a value
+ * refused (said why on stderr: exit ST_USAGE), someone else's, or
+ * everything said (--help: exit ST_OK). opt_parse answers OPT_TAKEN
+ * once every option is taken; opt_count and its siblings, opt_group and
+ * opt_exec_check answer OPT_TAKEN or OPT_BAD.
  */
 enum opt_res {
 	OPT_BAD = -1,
-	OPT_NOT_MINE = 0,
-	OPT_TAKEN = 1,
+	OPT_TAKEN = 0,
+	OPT_NOT_MINE = 1,
 	OPT_DONE = 2,
 };
 
@@ -149,10 +150,10 @@ struct inopts {
 	int		 mode;		/* IN_LINE, IN_NUL, IN_WHOLE (input.h) */
 };
 
-int	 opt_group(const char *, struct cpg_name *);
-int	 opt_count(const char *, const char *, unsigned long *);
-int	 opt_seconds(const char *, const char *, double *);
-int	 opt_size(const char *, const char *, size_t *);
+enum opt_res opt_group(const char *, struct cpg_name *);
+enum opt_res opt_count(const char *, const char *, unsigned long *);
+enum opt_res opt_seconds(const char *, const char *, double *);
+enum opt_res opt_size(const char *, const char *, size_t *);
 int	 opt_groups(int, char **, struct cpg_name **);
 int	 cmd_help(void);
 int	 opt_get(int, char **, const struct optdef *const *, int);
@@ -171,6 +172,6 @@ struct execopts {
 	double		 timeout;	/* 0: none (given, it is more) */
 };
 
-int	 opt_exec_check(const struct execopts *, const struct outfmt *);
+enum opt_res opt_exec_check(const struct execopts *, const struct outfmt *);
 
 #endif

@@ -335,7 +335,7 @@ operands(struct ask *a, const struct runopts *ro, int argc, char **argv)
 		usage_error("a message as an argument excludes -f");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &a->group) == -1 ||
+	if (opt_group(argv[0], &a->group) != OPT_TAKEN ||
 	    daemon_refuse(&a->group, 1, ro->intrusive) == -1)
 		return ST_USAGE;
 	a->msg = argc == 2 ? argv[1] : NULL;

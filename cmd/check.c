@@ -102,7 +102,7 @@ timeout_opt(void *arg, const struct optdef *d, const char *seconds)
 	struct check *c = arg;
 
 	(void)d;
-	if (opt_seconds("--timeout", seconds, &c->timeout) == -1)
+	if (opt_seconds("--timeout", seconds, &c->timeout) != OPT_TAKEN)
 		return OPT_BAD;
 	if (c->timeout < 0.001) {
 		usage_error("--timeout must be more than 0");

@@ -109,7 +109,7 @@ cmd_join(int argc, char **argv, struct outfmt *of)
 		usage_error("join needs exactly one group");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &group) == -1 ||
+	if (opt_group(argv[0], &group) != OPT_TAKEN ||
 	    daemon_refuse(&group, 1, ro.intrusive) == -1)
 		return ST_USAGE;
 	if ((st = input_open(&j.in, io.file, io.mode)) != ST_OK)

@@ -133,7 +133,7 @@ limit_opt(void *arg, const struct optdef *d, const char *limit)
 	struct lock *lk = arg;
 
 	(void)d;
-	if (opt_count("--limit", limit, &lk->limit) == -1)
+	if (opt_count("--limit", limit, &lk->limit) != OPT_TAKEN)
 		return OPT_BAD;
 	if (lk->limit == 0 || lk->limit > LQ_MAX) {
 		usage_error("--limit must be 1 to %d", LQ_MAX);
@@ -148,7 +148,8 @@ kill_after_opt(void *arg, const struct optdef *d, const char *seconds)
 	struct lock *lk = arg;
 
 	(void)d;
-	if (opt_seconds("--kill-after", seconds, &lk->kill_after) == -1)
+	if (opt_seconds("--kill-after", seconds, &lk->kill_after) !=
+	    OPT_TAKEN)
 		return OPT_BAD;
 	/* peers add it to a grace in milliseconds */
 	if (lk->kill_after * 1000 > LQ_KILL_MS_MAX) {
@@ -504,7 +505,7 @@ check(struct lock *lk, int argc, char **argv)
 		usage_error("lock needs a name");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &lk->name) == -1)
+	if (opt_group(argv[0], &lk->name) != OPT_TAKEN)
 		return ST_USAGE;
 	enc_group_str(&lk->name, lk->text, sizeof(lk->text));
 	/* its traffic would land among a daemon's members */

@@ -302,7 +302,7 @@ check(const struct members *c, int argc, int waiting)
 		usage_error("--exec goes with --watch");
 		return ST_USAGE;
 	}
-	return opt_exec_check(&c->x, c->of) == -1 ? ST_USAGE : ST_OK;
+	return opt_exec_check(&c->x, c->of) != OPT_TAKEN ? ST_USAGE : ST_OK;
 }
 
 int

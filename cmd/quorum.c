@@ -137,7 +137,7 @@ check(const struct qcmd *c, int argc)
 		usage_error("--exec goes with --watch");
 		return ST_USAGE;
 	}
-	return opt_exec_check(&c->x, c->of) == -1 ? ST_USAGE : ST_OK;
+	return opt_exec_check(&c->x, c->of) != OPT_TAKEN ? ST_USAGE : ST_OK;
 }
 
 int

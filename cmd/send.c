@@ -116,7 +116,7 @@ cmd_send(int argc, char **argv, struct outfmt *of)
 		usage_error("send needs a group");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &group) == -1 ||
+	if (opt_group(argv[0], &group) != OPT_TAKEN ||
 	    daemon_refuse(&group, 1, ro.intrusive) == -1)
 		return ST_USAGE;
 	if (argc > 1 && (io.file != NULL || io.mode != IN_LINE)) {

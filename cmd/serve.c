@@ -621,7 +621,7 @@ operands(struct serve *sv, const struct runopts *ro, int argc, char **argv)
 		usage_error("serve needs a group and a command");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &sv->group) == -1 ||
+	if (opt_group(argv[0], &sv->group) != OPT_TAKEN ||
 	    daemon_refuse(&sv->group, 1, ro->intrusive) == -1)
 		return ST_USAGE;
 	enc_group_str(&sv->group, sv->gname, sizeof(sv->gname));

@@ -151,7 +151,7 @@ on_view(void *arg, const struct qview *v)
 static int
 check(const struct watch_cmd *w, const struct outfmt *of)
 {
-	if (opt_exec_check(&w->x, of) == -1)
+	if (opt_exec_check(&w->x, of) != OPT_TAKEN)
 		return ST_USAGE;
 	if (w->names && !w->quorum && w->x.cmd == NULL) {
 		usage_error("--names goes with --quorum or --exec");

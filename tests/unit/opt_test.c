@@ -35,7 +35,7 @@ count_ok(const char *arg, unsigned long want)
 	int r;
 
 	r = opt_count("--count", arg, &v);
-	CHECK(r == 0 && v == want, "opt_count '%s' is %lu (got %lu)", arg,
+	CHECK(r == OPT_TAKEN && v == want, "opt_count '%s' is %lu (got %lu)", arg,
 	    want, v);
 }
 
@@ -51,7 +51,7 @@ count_bad(const char *arg)
 	unit_catch();
 	r = opt_count("--count", arg, &v);
 	CHECK_STR(arg, unit_caught(), want);
-	CHECK_INT("  and is refused", r, -1);
+	CHECK_INT("  and is refused", r, OPT_BAD);
 }
 
 static void
@@ -61,7 +61,7 @@ seconds_ok(const char *arg, double want)
 	int r;
 
 	r = opt_seconds("--timeout", arg, &v);
-	CHECK(r == 0 && v == want, "opt_seconds '%s' is %g (got %g)", arg,
+	CHECK(r == OPT_TAKEN && v == want, "opt_seconds '%s' is %g (got %g)", arg,
 	    want, v);
 }
 
@@ -77,7 +77,7 @@ seconds_bad(const char *arg)
 	unit_catch();
 	r = opt_seconds("--timeout", arg, &v);
 	CHECK_STR(arg, unit_caught(), want);
-	CHECK_INT("  and is refused", r, -1);
+	CHECK_INT("  and is refused", r, OPT_BAD);
 }
 
 static void
@@ -87,7 +87,7 @@ size_ok(const char *arg, size_t want)
 	int r;
 
 	r = opt_size("--max-backlog", arg, &v);
-	CHECK(r == 0 && v == want, "opt_size '%s' is %zu (got %zu)", arg,
+	CHECK(r == OPT_TAKEN && v == want, "opt_size '%s' is %zu (got %zu)", arg,
 	    want, v);
 }
 
@@ -103,7 +103,7 @@ size_bad(const char *arg)
 	unit_catch();
 	r = opt_size("--max-backlog", arg, &v);
 	CHECK_STR(arg, unit_caught(), want);
-	CHECK_INT("  and is refused", r, -1);
+	CHECK_INT("  and is refused", r, OPT_BAD);
 }
 
 static void
@@ -181,7 +181,7 @@ group_ok(const char *arg, const char *want, size_t wlen)
 	unit_catch();
 	r = opt_group(arg, &g);
 	CHECK_STR(what, unit_caught(), "");
-	if (r != 0) {
+	if (r != OPT_TAKEN) {
 		CHECK(0, "  taken (opt_group returned %d)", r);
 		return;
 	}
@@ -199,7 +199,7 @@ group_bad(const char *arg, const char *want)
 	unit_catch();
 	r = opt_group(arg, &g);
 	CHECK_STR(what, unit_caught(), want);
-	CHECK_INT("  opt_group returns -1", r, -1);
+	CHECK_INT("  opt_group refuses it", r, OPT_BAD);
 }
 
 static void

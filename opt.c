@@ -211,6 +211,24 @@ opt_unknown(char **argv, int ch)
 }
 
 /*
+ * members and quorum: -T and --exec go with --watch, and --exec
+ * excludes what opt_exec_check says.
+ */
+enum opt_res
+opt_watch_check(const struct execopts *x, const struct outfmt *f, int watch)
+{
+	if (f->stamps && !watch) {
+		usage_error("--timestamps goes with --watch");
+		return OPT_BAD;
+	}
+	if (x->cmd != NULL && !watch) {
+		usage_error("--exec goes with --watch");
+		return OPT_BAD;
+	}
+	return opt_exec_check(x, f);
+}
+
+/*
  * The GROUP arguments; a group named twice is a mistake, not a wish.
  * ST_OK, or the exit status once said why: ST_USAGE, or ST_FAIL.
  */

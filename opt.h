@@ -173,5 +173,7 @@ struct execopts {
 };
 
 enum opt_res opt_exec_check(const struct execopts *, const struct outfmt *);
+enum opt_res opt_watch_check(const struct execopts *, const struct outfmt *,
+	    int);
 
 #endif

@@ -294,15 +294,8 @@ check(const struct members *c, int argc, int waiting)
 		usage_error("--wait and --watch exclude each other");
 		return ST_USAGE;
 	}
-	if (c->of->stamps && !c->watch) {
-		usage_error("--timestamps goes with --watch");
-		return ST_USAGE;
-	}
-	if (c->x.cmd != NULL && !c->watch) {
-		usage_error("--exec goes with --watch");
-		return ST_USAGE;
-	}
-	return opt_exec_check(&c->x, c->of) != OPT_TAKEN ? ST_USAGE : ST_OK;
+	return opt_watch_check(&c->x, c->of, c->watch) != OPT_TAKEN ?
+	    ST_USAGE : ST_OK;
 }
 
 int

@@ -129,15 +129,8 @@ check(const struct qcmd *c, int argc)
 		usage_error("quorum takes no operands");
 		return ST_USAGE;
 	}
-	if (c->of->stamps && !c->watch) {
-		usage_error("--timestamps goes with --watch");
-		return ST_USAGE;
-	}
-	if (c->x.cmd != NULL && !c->watch) {
-		usage_error("--exec goes with --watch");
-		return ST_USAGE;
-	}
-	return opt_exec_check(&c->x, c->of) != OPT_TAKEN ? ST_USAGE : ST_OK;
+	return opt_watch_check(&c->x, c->of, c->watch) != OPT_TAKEN ?
+	    ST_USAGE : ST_OK;
 }
 
 int

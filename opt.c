@@ -484,18 +484,19 @@ static enum opt_res
 take(const struct optdef *d, const struct optdest *to, const char *arg)
 {
 	char name[64];
+	void *base;
 	char *p;
 
 	if (d->kind == OK_HELP) {
 		cmd_help();
 		return OPT_DONE;
 	}
-	if ((p = dest(d, to)) == NULL || d->kind == OK_NONE) {
+	if ((base = dest(d, to)) == NULL || d->kind == OK_NONE) {
 		warnx("internal error: option --%s has no destination",
 		    d->name);
 		abort();
 	}
-	p += d->off;
+	p = (char *)base + d->off;
 	snprintf(name, sizeof(name), "--%s", d->name);
 	switch (d->kind) {
 	case OK_FLAG:
@@ -505,7 +506,8 @@ take(const struct optdef *d, const struct optdest *to, const char *arg)
 		*(int *)(void *)p = d->set;
 		break;
 	case OK_COUNT:
-		if (opt_count(name, arg, (unsigned long *)(void *)p) != OPT_TAKEN)
+		if (opt_count(name, arg, (unsigned long *)(void *)p) !=
+		    OPT_TAKEN)
 			return OPT_BAD;
 		return bound(d, (double)*(unsigned long *)(void *)p);
 	case OK_SECONDS:
@@ -524,7 +526,7 @@ take(const struct optdef *d, const struct optdest *to, const char *arg)
 		*(const char **)(void *)p = arg;
 		break;
 	case OK_FN:
-		return d->fn(p - d->off, d, arg);
+		return d->fn(base, d, arg);
 	case OK_HELP:
 	case OK_NONE:
 		break;

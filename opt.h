@@ -147,7 +147,7 @@ struct runopts {
 /* -0, --whole, -f, as given. */
 struct inopts {
 	const char	*file;		/* NULL: standard input */
-	int		 mode;		/* IN_LINE, IN_NUL, IN_WHOLE (input.h) */
+	int		 mode;		/* IN_LINE, IN_NUL, IN_WHOLE */
 };
 
 enum opt_res opt_group(const char *, struct cpg_name *);

@@ -35,8 +35,8 @@ count_ok(const char *arg, unsigned long want)
 	int r;
 
 	r = opt_count("--count", arg, &v);
-	CHECK(r == OPT_TAKEN && v == want, "opt_count '%s' is %lu (got %lu)", arg,
-	    want, v);
+	CHECK(r == OPT_TAKEN && v == want, "opt_count '%s' is %lu (got %lu)",
+	    arg, want, v);
 }
 
 static void
@@ -61,8 +61,8 @@ seconds_ok(const char *arg, double want)
 	int r;
 
 	r = opt_seconds("--timeout", arg, &v);
-	CHECK(r == OPT_TAKEN && v == want, "opt_seconds '%s' is %g (got %g)", arg,
-	    want, v);
+	CHECK(r == OPT_TAKEN && v == want, "opt_seconds '%s' is %g (got %g)",
+	    arg, want, v);
 }
 
 static void
@@ -87,8 +87,8 @@ size_ok(const char *arg, size_t want)
 	int r;
 
 	r = opt_size("--max-backlog", arg, &v);
-	CHECK(r == OPT_TAKEN && v == want, "opt_size '%s' is %zu (got %zu)", arg,
-	    want, v);
+	CHECK(r == OPT_TAKEN && v == want, "opt_size '%s' is %zu (got %zu)",
+	    arg, want, v);
 }
 
 static void

@@ -38,8 +38,9 @@ static const struct cmd cmds[] = {
 };
 
 static const struct optdef global_defs[] = {
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "version", 'V', NULL, "show the version" },
+	/* main's own loop takes these: they come before any command */
+	{ "json", 'j', NULL, "print JSON Lines", .kind = OK_NONE },
+	{ "version", 'V', NULL, "show the version", .kind = OK_NONE },
 	OPTDEF_END
 };
 static const struct optdef *const global_opts[] = { global_defs, NULL };

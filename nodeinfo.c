@@ -168,7 +168,7 @@ node_ids(const char *arg, uint32_t *ids, size_t max, size_t *n,
 		memcpy(word, p, len);
 		word[len] = '\0';
 		if (strspn(word, "0123456789") == len) {
-			if (opt_nodeid(word, &id) == -1) {
+			if (opt_nodeid(word, &id) != OPT_TAKEN) {
 				st = NODES_BADID;
 				break;
 			}

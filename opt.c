@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Argument parsing shared by the commands: each command's options
- * declared once, in optdef tables (its own and the shared opts_*), from
- * which opt_get builds getopt_long's arguments and opt_synopsis and
- * opt_help write the synopses and --help; group names, numbers, sizes;
- * the options of the event loop, the output and --exec.
+ * declared once, in optdef tables (its own and the shared opts_*), each
+ * with its destination and checker; opt_parse runs getopt_long over
+ * them (opt_get builds its arguments) and stores every value, and
+ * opt_synopsis and opt_help write the synopses and --help from the same
+ * tables; group names, numbers, sizes; what --exec excludes.
  */
 
 #include <err.h>
@@ -20,6 +21,7 @@
 
 #include "cpgtool.h"
 #include "fmt.h"
+#include "input.h"
 #include "opt.h"
 #include "status.h"
 #include "util.h"
@@ -31,7 +33,7 @@
  * Pacemaker's trailing NUL included, can be typed; 1 to
  * CPG_MAX_NAME_LENGTH bytes.
  */
-int
+enum opt_res
 opt_group(const char *arg, struct cpg_name *g)
 {
 	const char *p;
@@ -51,22 +53,22 @@ opt_group(const char *arg, struct cpg_name *g)
 			} else {
 				usage_error("invalid escape in group "
 				    "name '%s' (use \\xNN or \\\\)", arg);
-				return -1;
+				return OPT_BAD;
 			}
 		}
 		if (n == CPG_MAX_NAME_LENGTH) {
 			usage_error("group name '%.20s...' is longer "
 			    "than %d bytes", arg, CPG_MAX_NAME_LENGTH);
-			return -1;
+			return OPT_BAD;
 		}
 		g->value[n++] = (char)c;
 	}
 	if (n == 0) {
 		usage_error("empty group name");
-		return -1;
+		return OPT_BAD;
 	}
 	g->length = (uint32_t)n;
-	return 0;
+	return OPT_TAKEN;
 }
 
 /*
@@ -126,21 +128,21 @@ num_parse(const char *arg, enum num_kind kind, uint64_t max, uint64_t *v,
 }
 
 /* A whole number: digits only, so "-1", "1e3" and "" are refused. */
-int
+enum opt_res
 opt_count(const char *opt, const char *arg, unsigned long *v)
 {
 	uint64_t n;
 
 	if (num_parse(arg, NUM_COUNT, ULONG_MAX, &n, NULL) == -1) {
 		usage_error("%s needs a whole number, not '%s'", opt, arg);
-		return -1;
+		return OPT_BAD;
 	}
 	*v = (unsigned long)n;
-	return 0;
+	return OPT_TAKEN;
 }
 
 /* Seconds, fractions allowed, at most 10^9 (some 31 years). */
-int
+enum opt_res
 opt_seconds(const char *opt, const char *arg, double *v)
 {
 	uint64_t n;
@@ -149,13 +151,13 @@ opt_seconds(const char *opt, const char *arg, double *v)
 	    *v > 1e9) {
 		usage_error("%s needs a number of seconds, not '%s'", opt,
 		    arg);
-		return -1;
+		return OPT_BAD;
 	}
-	return 0;
+	return OPT_TAKEN;
 }
 
 /* Bytes, with an optional K, M or G (powers of 1024); not 0. */
-int
+enum opt_res
 opt_size(const char *opt, const char *arg, size_t *v)
 {
 	uint64_t n;
@@ -163,25 +165,25 @@ opt_size(const char *opt, const char *arg, size_t *v)
 	if (num_parse(arg, NUM_SIZE, SIZE_MAX, &n, NULL) == -1 || n == 0) {
 		usage_error("%s needs a size in bytes (K, M, G allowed), "
 		    "not '%s'", opt, arg);
-		return -1;
+		return OPT_BAD;
 	}
 	*v = (size_t)n;
-	return 0;
+	return OPT_TAKEN;
 }
 
 /*
  * A node id in a --nodes list, by the same parser: 1 to UINT32_MAX.
  * Quiet: the caller says what was wrong with the list.
  */
-int
+enum opt_res
 opt_nodeid(const char *arg, uint32_t *id)
 {
 	uint64_t n;
 
 	if (num_parse(arg, NUM_COUNT, UINT32_MAX, &n, NULL) == -1 || n == 0)
-		return -1;
+		return OPT_BAD;
 	*id = (uint32_t)n;
-	return 0;
+	return OPT_TAKEN;
 }
 
 void
@@ -191,73 +193,23 @@ opt_init_run(struct runopts *ro)
 	ro->wait_corosync = 0;
 	ro->reconnect = 0;
 	ro->max_backlog = DEFAULT_BACKLOG;
+	ro->intrusive = 0;
 }
 
-/* An event loop option: taken, not ours, or bad (said why). */
+/* What --exec excludes, once every option is read (a refusal said). */
 enum opt_res
-opt_run(struct runopts *ro, int ch, const char *arg)
-{
-	switch (ch) {
-	case 't':
-		if (opt_seconds("--timeout", arg, &ro->timeout) == -1)
-			return OPT_BAD;
-		if (ro->timeout <= 0) {
-			usage_error("--timeout must be more than 0");
-			return OPT_BAD;
-		}
-		return OPT_TAKEN;
-	case OPT_WAIT_COROSYNC:
-		return opt_seconds("--wait-for-corosync", arg,
-		    &ro->wait_corosync) == -1 ? OPT_BAD : OPT_TAKEN;
-	case OPT_MAX_BACKLOG:
-		return opt_size("--max-backlog", arg, &ro->max_backlog) == -1 ?
-		    OPT_BAD : OPT_TAKEN;
-	case 'r':
-		ro->reconnect = 1;
-		return OPT_TAKEN;
-	}
-	return OPT_NOT_MINE;
-}
-
-/* --exec or --exec-timeout: taken, not ours, or bad (said why). */
-enum opt_res
-opt_exec(struct execopts *x, int ch, const char *arg)
-{
-	switch (ch) {
-	case OPT_EXEC:
-		if (arg[0] == '\0') {
-			usage_error("--exec needs a command");
-			return OPT_BAD;
-		}
-		x->cmd = arg;
-		return OPT_TAKEN;
-	case OPT_EXEC_TIMEOUT:
-		if (opt_seconds("--exec-timeout", arg, &x->timeout) == -1)
-			return OPT_BAD;
-		if (x->timeout <= 0) {
-			usage_error("--exec-timeout must be more than 0");
-			return OPT_BAD;
-		}
-		x->timeout_set = 1;
-		return OPT_TAKEN;
-	}
-	return OPT_NOT_MINE;
-}
-
-/* What --exec excludes, once every option is read: 0, or -1 (said). */
-int
 opt_exec_check(const struct execopts *x, const struct outfmt *f)
 {
-	if (x->cmd == NULL && x->timeout_set) {
+	if (x->cmd == NULL && x->timeout > 0) {
 		usage_error("--exec-timeout goes with --exec");
-		return -1;
+		return OPT_BAD;
 	}
 	if (x->cmd != NULL && f->format) {
 		usage_error("--format does not go with --exec: the handler "
 		    "gets the event as JSON");
-		return -1;
+		return OPT_BAD;
 	}
-	return 0;
+	return OPT_TAKEN;
 }
 
 /* getopt_long returned '?' or ':' (optstrings start with ':'). */
@@ -273,15 +225,22 @@ opt_unknown(char **argv, int ch)
 	return ST_USAGE;
 }
 
-/* An option every event command takes: taken, not ours, or bad. */
+/*
+ * members and quorum: -T and --exec go with --watch, and --exec
+ * excludes what opt_exec_check says.
+ */
 enum opt_res
-opt_common(struct runopts *ro, struct outfmt *of, int ch, const char *arg)
+opt_watch_check(const struct execopts *x, const struct outfmt *f, int watch)
 {
-	enum opt_res r;
-
-	if ((r = fmt_option(of, ch, arg)) != OPT_NOT_MINE)
-		return r;
-	return opt_run(ro, ch, arg);
+	if (f->stamps && !watch) {
+		usage_error("--timestamps goes with --watch");
+		return OPT_BAD;
+	}
+	if (x->cmd != NULL && !watch) {
+		usage_error("--exec goes with --watch");
+		return OPT_BAD;
+	}
+	return opt_exec_check(x, f);
 }
 
 /*
@@ -299,7 +258,7 @@ opt_groups(int argc, char **argv, struct cpg_name **gp)
 		return ST_FAIL;
 	}
 	for (i = 0; i < argc; i++) {
-		if (opt_group(argv[i], &g[i]) == -1)
+		if (opt_group(argv[i], &g[i]) != OPT_TAKEN)
 			goto bad;
 		for (j = 0; j < i; j++)
 			if (g[j].length == g[i].length &&
@@ -323,65 +282,91 @@ bad:
  */
 
 static const struct optdef help_def[] = {
-	{ "help", 'h', NULL, "show this help" },
+	{ "help", 'h', NULL, "show this help", .kind = OK_HELP },
 	OPTDEF_END
 };
 
+/* --format, --encoding and --events: fmt.c's checkers (OPT_FN) */
+enum opt_res
+opt_fmt(void *of, const struct optdef *d, const char *arg)
+{
+	return fmt_option(of, d->val, arg);
+}
+
+#define FMT_FLAG(f)	.kind = OK_FLAG, .to = TO_FMT, \
+			.off = offsetof(struct outfmt, f)
+#define FMT_FN		.kind = OK_FN, .to = TO_FMT, .fn = opt_fmt
+
 const struct optdef opts_format[] = {
-	{ "json", 'j', NULL, "print JSON Lines" },
+	{ "json", 'j', NULL, "print JSON Lines", FMT_FLAG(json) },
 	{ "format", 'F', "format", "print messages as FORMAT: %g group, "
 	    "%n nodeid,\n%p pid, %s payload (escaped on a terminal),\n"
 	    "%r payload raw, %l size, %x payload hex,\n"
-	    "%t type, %T time, %%; \\n \\t \\0 \\\\" },
-	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex" },
-	{ "timestamps", 'T', NULL, "add the local receive time" },
+	    "%t type, %T time, %%; \\n \\t \\0 \\\\", FMT_FN },
+	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex",
+	    FMT_FN },
+	{ "timestamps", 'T', NULL, "add the local receive time",
+	    FMT_FLAG(stamps) },
 	OPTDEF_END
 };
 
 const struct optdef opts_filter[] = {
-	{ "exclude-self", 'x', NULL, "hide own messages and own join/leave" },
-	{ "events", 'E', "events", "print only these: message,confchg,totem" },
+	{ "exclude-self", 'x', NULL, "hide own messages and own join/leave",
+	    FMT_FLAG(exclude_self) },
+	{ "events", 'E', "events", "print only these: message,confchg,totem",
+	    FMT_FN },
 	OPTDEF_END
 };
 
 const struct optdef opts_run[] = {
-	{ "timeout", 't', "seconds", "give up after SECONDS (exit 124)" },
+	{ "timeout", 't', "seconds", "give up after SECONDS (exit 124)",
+	    OPT_SECONDS(struct runopts, timeout), .to = TO_RUN, .more = 1 },
 	{ "wait-for-corosync", OPT_WAIT_COROSYNC, "seconds",
-	    "retry connecting for up to SECONDS" },
+	    "retry connecting for up to SECONDS",
+	    OPT_SECONDS(struct runopts, wait_corosync), .to = TO_RUN },
 	OPTDEF_END
 };
 
 const struct optdef opts_stay[] = {
-	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
+	{ "reconnect", 'r', NULL, "ride out a corosync restart",
+	    OPT_FLAG(struct runopts, reconnect), .to = TO_RUN },
 	OPTDEF_END
 };
 
 const struct optdef opts_backlog[] = {
 	{ "max-backlog", OPT_MAX_BACKLOG, "size",
 	    "unwritten output, or events waiting for\n--exec, allowed "
-	    "(default 64M)" },
+	    "(default 64M)",
+	    OPT_SIZE(struct runopts, max_backlog), .to = TO_RUN },
 	OPTDEF_END
 };
 
 const struct optdef opts_input[] = {
-	{ "null", '0', NULL, "messages end with NUL, not newline" },
-	{ "whole", OPT_WHOLE, NULL, "all of the input is one message" },
-	{ "file", 'f', "file", "read messages from FILE" },
+	{ "null", '0', NULL, "messages end with NUL, not newline",
+	    OPT_SET(struct inopts, mode, IN_NUL), .to = TO_INPUT },
+	{ "whole", OPT_WHOLE, NULL, "all of the input is one message",
+	    OPT_SET(struct inopts, mode, IN_WHOLE), .to = TO_INPUT },
+	{ "file", 'f', "file", "read messages from FILE",
+	    OPT_STR(struct inopts, file), .to = TO_INPUT },
 	OPTDEF_END
 };
 
 const struct optdef opts_exec[] = {
 	{ "exec", OPT_EXEC, "command", "run COMMAND with sh -c for each "
 	    "event instead\nof printing it: its JSON on stdin, CPGTOOL_*\n"
-	    "in the environment; one at a time, in order" },
+	    "in the environment; one at a time, in order",
+	    OPT_STR(struct execopts, cmd), .to = TO_EXEC,
+	    .need = "a command" },
 	{ "exec-timeout", OPT_EXEC_TIMEOUT, "seconds", "stop a handler "
-	    "after SECONDS (SIGTERM,\nSIGKILL 5 s later)" },
+	    "after SECONDS (SIGTERM,\nSIGKILL 5 s later)",
+	    OPT_SECONDS(struct execopts, timeout), .to = TO_EXEC, .more = 1 },
 	OPTDEF_END
 };
 
 const struct optdef opts_intrusive[] = {
 	{ "intrusive", OPT_INTRUSIVE, NULL, "join a cluster daemon's group "
-	    "anyway,\nwhich can hide a node's failure" },
+	    "anyway,\nwhich can hide a node's failure",
+	    OPT_FLAG(struct runopts, intrusive), .to = TO_RUN },
 	OPTDEF_END
 };
 
@@ -455,6 +440,146 @@ opt_get(int argc, char **argv, const struct optdef *const *sets, int stop)
 		built = sets;
 	}
 	return getopt_long(argc, argv, so, lo, NULL);
+}
+
+/* The declaration of the option getopt_long returned, or NULL. */
+static const struct optdef *
+find(const struct optdef *const *sets, int ch)
+{
+	const struct optdef *d;
+
+	if (ch == 'h')
+		return help_def;
+	for (; *sets != NULL; sets++)
+		for (d = *sets; d->name != NULL; d++)
+			if (d->val == ch)
+				return d;
+	return NULL;
+}
+
+static void *
+dest(const struct optdef *d, const struct optdest *to)
+{
+	switch (d->to) {
+	case TO_CMD:
+		return to->cmd;
+	case TO_RUN:
+		return to->run;
+	case TO_FMT:
+		return to->fmt;
+	case TO_EXEC:
+		return to->exec;
+	case TO_INPUT:
+		return to->input;
+	}
+	return NULL;
+}
+
+/* A number outside its option's bounds: said why. */
+static enum opt_res
+bound(const struct optdef *d, double v)
+{
+	if (d->most != NULL && v > d->max) {
+		usage_error("--%s is at most %s", d->name, d->most);
+		return OPT_BAD;
+	}
+	if (d->more ? v > d->min : v >= d->min)
+		return OPT_TAKEN;
+	usage_error("--%s must be %s %g", d->name,
+	    d->more ? "more than" : "at least", d->min);
+	return OPT_BAD;
+}
+
+/*
+ * An option's value checked and stored where its declaration says. A
+ * table whose option has no destination is a bug, not bad input: it
+ * stops here, loudly, as too_many does.
+ */
+static enum opt_res
+take(const struct optdef *d, const struct optdest *to, const char *arg)
+{
+	char name[64];
+	void *base;
+	char *p;
+
+	if (d->kind == OK_HELP) {
+		cmd_help();
+		return OPT_DONE;
+	}
+	if ((base = dest(d, to)) == NULL || d->kind == OK_NONE) {
+		warnx("internal error: option --%s has no destination",
+		    d->name);
+		abort();
+	}
+	p = (char *)base + d->off;
+	snprintf(name, sizeof(name), "--%s", d->name);
+	switch (d->kind) {
+	case OK_FLAG:
+		*(int *)(void *)p = 1;
+		break;
+	case OK_SET:
+		*(int *)(void *)p = d->set;
+		break;
+	case OK_COUNT:
+		if (opt_count(name, arg, (unsigned long *)(void *)p) !=
+		    OPT_TAKEN)
+			return OPT_BAD;
+		return bound(d, (double)*(unsigned long *)(void *)p);
+	case OK_SECONDS:
+		if (opt_seconds(name, arg, (double *)(void *)p) != OPT_TAKEN)
+			return OPT_BAD;
+		return bound(d, *(double *)(void *)p);
+	case OK_SIZE:
+		if (opt_size(name, arg, (size_t *)(void *)p) != OPT_TAKEN)
+			return OPT_BAD;
+		return bound(d, (double)*(size_t *)(void *)p);
+	case OK_STR:
+		if (d->need != NULL && arg[0] == '\0') {
+			usage_error("%s needs %s", name, d->need);
+			return OPT_BAD;
+		}
+		*(const char **)(void *)p = arg;
+		break;
+	case OK_FN:
+		return d->fn(base, d, arg);
+	case OK_HELP:
+	case OK_NONE:
+		break;
+	}
+	return OPT_TAKEN;
+}
+
+/*
+ * A command's options, each checked and stored where its declaration
+ * says (to: the places), in the order given; --help printed; an unknown
+ * option or a missing value refused in one line. `stop': at the first
+ * operand. OPT_TAKEN: every option taken, the operands from optind on;
+ * else what opt_status makes an exit status of.
+ */
+enum opt_res
+opt_parse(int argc, char **argv, const struct optdef *const *sets,
+    const struct optdest *to, int stop)
+{
+	const struct optdef *d;
+	enum opt_res r;
+	int ch;
+
+	while ((ch = opt_get(argc, argv, sets, stop)) != -1) {
+		if ((d = find(sets, ch)) == NULL) {
+			opt_unknown(argv, ch);
+			return OPT_BAD;
+		}
+		if ((r = take(d, to, optarg)) != OPT_TAKEN)
+			return r;
+	}
+	return OPT_TAKEN;
+}
+
+/* The exit status of a parse that did not go on: 0 after --help. */
+int
+opt_status(enum opt_res r)
+{
+	return r == OPT_DONE ? ST_OK : ST_USAGE;
 }
 
 /* Options in the order a synopsis lists them. */

@@ -20,8 +20,6 @@ enum {
 	ST_NOTFOUND	= 127,
 	ST_TIMEOUT	= 124,
 	ST_SIGNAL	= 128,
-	/* not an exit status: a parser printed --help, exit 0 */
-	ST_HELP		= -1,
 };
 
 #endif

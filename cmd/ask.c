@@ -35,30 +35,6 @@
 #define ACK_TIMEOUT	1.0	/* seconds, --ack-timeout's default */
 #define MAX_REPLY	(4UL << 20)	/* --max-reply's default, as serve's */
 #define MAX_REPLY_MAX	(1UL << 30)	/* ... and its most */
-/* parse_opt: an option of someone else's (not an ST_ status) */
-#define NOT_MINE	1000
-
-static const struct optdef ask_defs[] = {
-	{ "file", 'f', "file", "the request is FILE's contents (- for\n"
-	    "standard input)" },
-	{ "first", OPT_FIRST, NULL, "exit after the first reply" },
-	{ "replies", OPT_REPLIES, "count", "exit after COUNT replies" },
-	{ "nodes", OPT_NODES, "list", "ask only the servers on these nodes,"
-	    "\nids or names (1,node3)" },
-	{ "ack-timeout", OPT_ACK_TIMEOUT, "seconds", "a member that has not "
-	    "acknowledged by then\nis not a server (default 1)" },
-	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of each reply "
-	    "(default 4M,\nat most 1G)" },
-	{ "quiet", 'q', NULL, "no summary line on standard error" },
-	{ "names", 'N', NULL, "add each server's node name" },
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex" },
-	{ "timestamps", 'T', NULL, "add the local receive time" },
-	OPTDEF_END
-};
-const struct optdef *const ask_opts[] = {
-	ask_defs, opts_run, opts_intrusive, NULL
-};
 
 struct ask {
 	struct loop	*loop;
@@ -69,9 +45,10 @@ struct ask {
 	struct input	 in;
 	int		 reading;	/* -f: the request comes from in */
 	const char	*msg;		/* MESSAGE, or NULL */
+	const char	*file;		/* -f */
 	int		 quiet;
 	int		 names;
-	int		 intrusive;
+	int		 nodes_st;	/* --nodes refused: its status */
 	double		 timeout;	/* -t */
 	double		 ack_timeout;
 	size_t		 max_reply;	/* --max-reply */
@@ -293,86 +270,77 @@ parse_nodes(struct ask *a, const char *arg)
 	return st < 0 ? ST_USAGE : st;
 }
 
-/* One of ask's own options: ST_OK, ST_USAGE, ST_HELP or NOT_MINE. */
-static int
-parse_opt(struct ask *a, int ch, const char **file)
+/*
+ * --nodes: refused as a usage error, or when corosync cannot be asked
+ * for a name, with its status kept for cmd_ask.
+ */
+static enum opt_res
+nodes_opt(void *arg, const struct optdef *d, const char *list)
 {
-	switch (ch) {
-	case 'f':
-		*file = optarg;
-		return ST_OK;
-	case OPT_FIRST:
-		a->want = 1;
-		return ST_OK;
-	case OPT_REPLIES:
-		if (opt_count("--replies", optarg, &a->want) == -1)
-			return ST_USAGE;
-		if (a->want == 0) {
-			usage_error("--replies must be more than 0");
-			return ST_USAGE;
-		}
-		return ST_OK;
-	case OPT_NODES:
-		return parse_nodes(a, optarg);
-	case OPT_ACK_TIMEOUT:
-		return opt_seconds("--ack-timeout", optarg,
-		    &a->ack_timeout) == -1 ? ST_USAGE : ST_OK;
-	case OPT_MAX_REPLY:
-		if (opt_size("--max-reply", optarg, &a->max_reply) == -1)
-			return ST_USAGE;
-		if (a->max_reply > MAX_REPLY_MAX) {
-			usage_error("--max-reply is at most 1G");
-			return ST_USAGE;
-		}
-		return ST_OK;
-	case 'q':
-		a->quiet = 1;
-		return ST_OK;
-	case 'N':
-		a->names = 1;
-		return ST_OK;
-	case OPT_INTRUSIVE:
-		a->intrusive = 1;
-		return ST_OK;
-	case 'h':
-		cmd_help();
-		return ST_HELP;
-	}
-	return NOT_MINE;
+	struct ask *a = arg;
+
+	(void)d;
+	a->nodes_st = parse_nodes(a, list);
+	return a->nodes_st == ST_OK ? OPT_TAKEN : OPT_BAD;
 }
 
-static int
-parse(struct ask *a, struct runopts *ro, struct outfmt *of, int argc,
-    char **argv, const char **file)
+static enum opt_res
+first_opt(void *arg, const struct optdef *d, const char *unused)
 {
-	int ch, r, st;
+	struct ask *a = arg;
 
-	a->ack_timeout = ACK_TIMEOUT;
-	a->max_reply = MAX_REPLY;
-	while ((ch = opt_get(argc, argv, ask_opts, 0)) != -1) {
-		if ((r = opt_common(ro, of, ch, optarg)) != OPT_NOT_MINE) {
-			if (r == OPT_BAD)
-				return ST_USAGE;
-			continue;
-		}
-		if ((st = parse_opt(a, ch, file)) == NOT_MINE)
-			return opt_unknown(argv, ch);
-		if (st != ST_OK)
-			return st;
-	}
-	argc -= optind;
-	argv += optind;
+	(void)d;
+	(void)unused;
+	a->want = 1;
+	return OPT_TAKEN;
+}
+
+static const struct optdef ask_defs[] = {
+	{ "file", 'f', "file", "the request is FILE's contents (- for\n"
+	    "standard input)", OPT_STR(struct ask, file) },
+	{ "first", OPT_FIRST, NULL, "exit after the first reply",
+	    OPT_FN(first_opt) },
+	{ "replies", OPT_REPLIES, "count", "exit after COUNT replies",
+	    OPT_COUNT(struct ask, want), .more = 1 },
+	{ "nodes", OPT_NODES, "list", "ask only the servers on these nodes,"
+	    "\nids or names (1,node3)", OPT_FN(nodes_opt) },
+	{ "ack-timeout", OPT_ACK_TIMEOUT, "seconds", "a member that has not "
+	    "acknowledged by then\nis not a server (default 1)",
+	    OPT_SECONDS(struct ask, ack_timeout) },
+	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of each reply "
+	    "(default 4M,\nat most 1G)", OPT_SIZE(struct ask, max_reply),
+	    .max = MAX_REPLY_MAX, .most = "1G" },
+	{ "quiet", 'q', NULL, "no summary line on standard error",
+	    OPT_FLAG(struct ask, quiet) },
+	{ "names", 'N', NULL, "add each server's node name",
+	    OPT_FLAG(struct ask, names) },
+	{ "json", 'j', NULL, "print JSON Lines",
+	    OPT_FLAG(struct outfmt, json), .to = TO_FMT },
+	{ "encoding", 'e', "encoding", "payloads as text, base64 or hex",
+	    OPT_FN(opt_fmt), .to = TO_FMT },
+	{ "timestamps", 'T', NULL, "add the local receive time",
+	    OPT_FLAG(struct outfmt, stamps), .to = TO_FMT },
+	OPTDEF_END
+};
+const struct optdef *const ask_opts[] = {
+	ask_defs, opts_run, opts_intrusive, NULL
+};
+
+/* GROUP [MESSAGE], once the options are read: ST_OK or ST_USAGE. */
+static int
+operands(struct ask *a, const struct runopts *ro, int argc, char **argv)
+{
 	if (argc < 1 || argc > 2) {
 		usage_error(argc < 1 ? "ask needs a group" : "ask takes one "
 		    "message (quote it)");
 		return ST_USAGE;
 	}
-	if (argc == 2 && *file != NULL) {
+	if (argc == 2 && a->file != NULL) {
 		usage_error("a message as an argument excludes -f");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &a->group) == -1 ||
-	    daemon_refuse(&a->group, 1, a->intrusive) == -1)
+	if (opt_group(argv[0], &a->group) != OPT_TAKEN ||
+	    daemon_refuse(&a->group, 1, ro->intrusive) == -1)
 		return ST_USAGE;
 	a->msg = argc == 2 ? argv[1] : NULL;
 	a->timeout = ro->timeout;
@@ -418,17 +386,22 @@ cmd_ask(int argc, char **argv, struct outfmt *of)
 {
 	static const struct sess_hooks hooks = { .event = on_event };
 	static struct ask a;
-	const char *file = NULL;
 	struct runopts ro;
+	struct optdest to = { .cmd = &a, .run = &ro, .fmt = of };
 	int64_t t0 = loop_now();
+	enum opt_res r;
 	int st;
 
 	opt_init_run(&ro);
 	a.of = of;
-	if ((st = parse(&a, &ro, of, argc, argv, &file)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
-	if (file != NULL) {
-		if ((st = input_open(&a.in, file, IN_WHOLE)) != ST_OK)
+	a.ack_timeout = ACK_TIMEOUT;
+	a.max_reply = MAX_REPLY;
+	if ((r = opt_parse(argc, argv, ask_opts, &to, 0)) != OPT_TAKEN)
+		return a.nodes_st != ST_OK ? a.nodes_st : opt_status(r);
+	if ((st = operands(&a, &ro, argc - optind, argv + optind)) != ST_OK)
+		return st;
+	if (a.file != NULL) {
+		if ((st = input_open(&a.in, a.file, IN_WHOLE)) != ST_OK)
 			return st;
 		a.reading = 1;
 	}

@@ -36,21 +36,6 @@
 #define CHECK_TIMEOUT	10
 #define NODES_MAX	64
 
-static const struct optdef check_defs[] = {
-	{ "warning", 'w', "range", "WARNING when a GROUP's members are "
-	    "outside\nRANGE: 10, 10:, ~:10, 10:20, or @10:20 for inside" },
-	{ "critical", 'c', "range", "CRITICAL when outside RANGE (default "
-	    "1: when\nneither -w nor -c is given)" },
-	{ "nodes", OPT_NODES, "list", "CRITICAL when a node of LIST (ids "
-	    "or names)\nhas no member in a GROUP" },
-	{ "quorum", OPT_QUORUM, NULL, "CRITICAL when this node's partition "
-	    "is not\nquorate" },
-	{ "timeout", 't', "seconds", "UNKNOWN after SECONDS (default 10)" },
-	{ "version", 'V', NULL, "show the version" },
-	OPTDEF_END
-};
-const struct optdef *const check_opts[] = { check_defs, NULL };
-
 struct check {
 	struct range	 warn;
 	struct range	 crit;
@@ -100,63 +85,73 @@ arm(double seconds)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-static int
-range_opt(const char *opt, const char *arg, struct range *r)
+static enum opt_res
+range_opt(void *arg, const struct optdef *d, const char *range)
 {
-	if (range_parse(arg, r) == 0)
-		return ST_OK;
-	usage_error("%s needs a range (10, 10:, ~:10, 10:20, @10:20), not "
-	    "'%s'", opt, arg);
-	return ST_USAGE;
+	struct check *c = arg;
+
+	if (range_parse(range, d->val == 'w' ? &c->warn : &c->crit) == 0)
+		return OPT_TAKEN;
+	usage_error("--%s needs a range (10, 10:, ~:10, 10:20, @10:20), not "
+	    "'%s'", d->name, range);
+	return OPT_BAD;
 }
 
-static int
-parse(struct check *c, int argc, char **argv)
+/* at least 1 ms: setitimer's and the guidelines' resolution */
+static enum opt_res
+timeout_opt(void *arg, const struct optdef *d, const char *seconds)
 {
-	int ch;
+	struct check *c = arg;
 
-	while ((ch = opt_get(argc, argv, check_opts, 0)) != -1) {
-		switch (ch) {
-		case 'h':
-			cmd_help();
-			return ST_HELP;
-		case 'V':
-			puts("cpgtool " CPGTOOL_VERSION);
-			return ST_HELP;
-		case 'w':
-			if (range_opt("--warning", optarg, &c->warn) != ST_OK)
-				return ST_USAGE;
-			break;
-		case 'c':
-			if (range_opt("--critical", optarg, &c->crit) != ST_OK)
-				return ST_USAGE;
-			break;
-		case OPT_NODES:
-			c->nodes_arg = optarg;
-			break;
-		case OPT_QUORUM:
-			c->quorum = 1;
-			break;
-		case 't':
-			if (opt_seconds("--timeout", optarg, &c->timeout) ==
-			    -1)
-				return ST_USAGE;
-			if (c->timeout < 0.001) {
-				usage_error("--timeout must be more than 0");
-				return ST_USAGE;
-			}
-			break;
-		default:
-			return opt_unknown(argv, ch);
-		}
+	(void)d;
+	if (opt_seconds("--timeout", seconds, &c->timeout) != OPT_TAKEN)
+		return OPT_BAD;
+	if (c->timeout < 0.001) {
+		usage_error("--timeout must be more than 0");
+		return OPT_BAD;
 	}
-	if (optind == argc) {
+	return OPT_TAKEN;
+}
+
+static enum opt_res
+version_opt(void *arg, const struct optdef *d, const char *unused)
+{
+	(void)arg;
+	(void)d;
+	(void)unused;
+	puts("cpgtool " CPGTOOL_VERSION);
+	return OPT_DONE;
+}
+
+static const struct optdef check_defs[] = {
+	{ "warning", 'w', "range", "WARNING when a GROUP's members are "
+	    "outside\nRANGE: 10, 10:, ~:10, 10:20, or @10:20 for inside",
+	    OPT_FN(range_opt) },
+	{ "critical", 'c', "range", "CRITICAL when outside RANGE (default "
+	    "1: when\nneither -w nor -c is given)", OPT_FN(range_opt) },
+	{ "nodes", OPT_NODES, "list", "CRITICAL when a node of LIST (ids "
+	    "or names)\nhas no member in a GROUP",
+	    OPT_STR(struct check, nodes_arg) },
+	{ "quorum", OPT_QUORUM, NULL, "CRITICAL when this node's partition "
+	    "is not\nquorate", OPT_FLAG(struct check, quorum) },
+	{ "timeout", 't', "seconds", "UNKNOWN after SECONDS (default 10)",
+	    OPT_FN(timeout_opt) },
+	{ "version", 'V', NULL, "show the version", OPT_FN(version_opt) },
+	OPTDEF_END
+};
+const struct optdef *const check_opts[] = { check_defs, NULL };
+
+/* GROUP..., once the options are read: ST_OK, or the status said. */
+static int
+operands(struct check *c, int argc, char **argv, struct cpg_name **groups)
+{
+	if (argc == 0) {
 		usage_error("check needs a group");
 		return ST_USAGE;
 	}
 	if (!c->warn.set && !c->crit.set)
 		range_parse("1:", &c->crit);
-	return ST_OK;
+	return opt_groups(argc, argv, groups);
 }
 
 static void
@@ -276,15 +271,17 @@ cmd_check(int argc, char **argv, struct outfmt *of)
 	struct quorum *q = NULL;
 	struct runopts ro;
 	struct loop *l;
+	struct optdest to = { .cmd = &c };
+	enum opt_res r;
 	size_t i;
 	int st;
 
 	(void)of;
 	opt_init_run(&ro);
-	if ((st = parse(&c, argc, argv)) == ST_OK)
-		st = opt_groups(argc - optind, argv + optind, &groups);
-	if (st == ST_HELP)
+	if ((r = opt_parse(argc, argv, check_opts, &to, 0)) == OPT_DONE)
 		return ST_OK;
+	st = r == OPT_TAKEN ? operands(&c, argc - optind, argv + optind,
+	    &groups) : opt_status(r);
 	if (st != ST_OK) {
 		m.status = MON_UNKNOWN;
 		m.unknown = unknown(st);

@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <poll.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include "../cpgtool.h"
@@ -23,15 +24,6 @@
 #include "../status.h"
 #include "../util.h"
 
-static const struct optdef join_defs[] = {
-	{ "count", 'c', "count", "exit after COUNT messages" },
-	OPTDEF_END
-};
-const struct optdef *const join_opts[] = {
-	join_defs, opts_input, opts_format, opts_filter, opts_run, opts_stay,
-	opts_backlog, opts_intrusive, NULL
-};
-
 struct join {
 	struct loop	*loop;
 	const struct outfmt *of;
@@ -41,6 +33,16 @@ struct join {
 	unsigned long	 count;
 	unsigned long	 seen;
 	int		 joined;	/* our own join has come back */
+};
+
+static const struct optdef join_defs[] = {
+	{ "count", 'c', "count", "exit after COUNT messages",
+	    OPT_COUNT(struct join, count) },
+	OPTDEF_END
+};
+const struct optdef *const join_opts[] = {
+	join_defs, opts_input, opts_format, opts_filter, opts_run, opts_stay,
+	opts_backlog, opts_intrusive, NULL
 };
 
 /*
@@ -91,50 +93,26 @@ cmd_join(int argc, char **argv, struct outfmt *of)
 	};
 	struct join j = { 0 };
 	struct cpg_name group;
-	const char *file = NULL;
-	int ch, r, mode = IN_LINE, st, intrusive = 0;
+	struct inopts io = { 0 };
 	struct runopts ro;
+	struct optdest to = { .cmd = &j, .run = &ro, .fmt = of,
+	    .input = &io };
+	enum opt_res r;
+	int st;
 
 	opt_init_run(&ro);
-	while ((ch = opt_get(argc, argv, join_opts, 0)) != -1) {
-		if ((r = opt_common(&ro, of, ch, optarg)) != 0) {
-			if (r == -1)
-				return ST_USAGE;
-			continue;
-		}
-		switch (ch) {
-		case '0':
-			mode = IN_NUL;
-			break;
-		case OPT_WHOLE:
-			mode = IN_WHOLE;
-			break;
-		case OPT_INTRUSIVE:
-			intrusive = 1;
-			break;
-		case 'c':
-			if (opt_count("--count", optarg, &j.count) == -1)
-				return ST_USAGE;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'h':
-			return cmd_help();
-		default:
-			return opt_unknown(argv, ch);
-		}
-	}
+	if ((r = opt_parse(argc, argv, join_opts, &to, 0)) != OPT_TAKEN)
+		return opt_status(r);
 	argc -= optind;
 	argv += optind;
 	if (argc != 1) {
 		usage_error("join needs exactly one group");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &group) == -1 ||
-	    daemon_refuse(&group, 1, intrusive) == -1)
+	if (opt_group(argv[0], &group) != OPT_TAKEN ||
+	    daemon_refuse(&group, 1, ro.intrusive) == -1)
 		return ST_USAGE;
-	if ((st = input_open(&j.in, file, mode)) != ST_OK)
+	if ((st = input_open(&j.in, io.file, io.mode)) != ST_OK)
 		return st;
 	fmt_events_default(of, EVM_ALL);
 	j.of = of;

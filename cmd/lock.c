@@ -102,22 +102,6 @@ _Static_assert((int)LP_JOIN == (int)CPG_REASON_JOIN &&
     (int)LP_PROCDOWN == (int)CPG_REASON_PROCDOWN,
     "lockp.h's reasons are CPG's");
 
-static const struct optdef lock_defs[] = {
-	{ "limit", 'l', "limit", "up to LIMIT holders at once (1)" },
-	{ "nonblock", 'n', NULL, "exit 5 at once if held by others" },
-	{ "verbose", 'v', NULL, "acquired, released, lost on stderr" },
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "timestamps", 'T', NULL, "add the time to events" },
-	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a lost COMMAND "
-	    "after SECONDS (5)" },
-	{ "no-quorum", OPT_NO_QUORUM, NULL, "grant without quorum (split "
-	    "brain possible)" },
-	{ "show", OPT_SHOW, NULL, "print the holders and waiters, then exit" },
-	{ "names", 'N', NULL, "with --show: add node names" },
-	OPTDEF_END
-};
-const struct optdef *const lock_opts[] = { lock_defs, opts_run, NULL };
-
 struct lock {
 	struct loop	*loop;
 	struct sess	*s;
@@ -143,6 +127,62 @@ struct lock {
 	int		 send_failed;	/* ... found by a send */
 	int		 status;	/* ... with this */
 };
+
+static enum opt_res
+limit_opt(void *arg, const struct optdef *d, const char *limit)
+{
+	struct lock *lk = arg;
+
+	(void)d;
+	if (opt_count("--limit", limit, &lk->limit) != OPT_TAKEN)
+		return OPT_BAD;
+	if (lk->limit == 0 || lk->limit > LQ_MAX) {
+		usage_error("--limit must be 1 to %d", LQ_MAX);
+		return OPT_BAD;
+	}
+	return OPT_TAKEN;
+}
+
+static enum opt_res
+kill_after_opt(void *arg, const struct optdef *d, const char *seconds)
+{
+	struct lock *lk = arg;
+
+	(void)d;
+	if (opt_seconds("--kill-after", seconds, &lk->kill_after) !=
+	    OPT_TAKEN)
+		return OPT_BAD;
+	/* peers add it to a grace in milliseconds */
+	if (lk->kill_after * 1000 > LQ_KILL_MS_MAX) {
+		usage_error("--kill-after must be at most %u seconds",
+		    LQ_KILL_MS_MAX / 1000);
+		return OPT_BAD;
+	}
+	return OPT_TAKEN;
+}
+
+static const struct optdef lock_defs[] = {
+	{ "limit", 'l', "limit", "up to LIMIT holders at once (1)",
+	    OPT_FN(limit_opt) },
+	{ "nonblock", 'n', NULL, "exit 5 at once if held by others",
+	    OPT_FLAG(struct lock, nonblock) },
+	{ "verbose", 'v', NULL, "acquired, released, lost on stderr",
+	    OPT_FLAG(struct lock, verbose) },
+	{ "json", 'j', NULL, "print JSON Lines",
+	    OPT_FLAG(struct outfmt, json), .to = TO_FMT },
+	{ "timestamps", 'T', NULL, "add the time to events",
+	    OPT_FLAG(struct outfmt, stamps), .to = TO_FMT },
+	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a lost COMMAND "
+	    "after SECONDS (5)", OPT_FN(kill_after_opt) },
+	{ "no-quorum", OPT_NO_QUORUM, NULL, "grant without quorum (split "
+	    "brain possible)", OPT_FLAG(struct lock, noquorum) },
+	{ "show", OPT_SHOW, NULL, "print the holders and waiters, then exit",
+	    OPT_FLAG(struct lock, show) },
+	{ "names", 'N', NULL, "with --show: add node names",
+	    OPT_FLAG(struct lock, names) },
+	OPTDEF_END
+};
+const struct optdef *const lock_opts[] = { lock_defs, opts_run, NULL };
 
 /*
  * Without COMMAND events go to stdout; with it, -v puts them on stderr.
@@ -458,63 +498,6 @@ on_stdin(struct loop *l, void *arg, short revents)
 }
 
 static int
-parse(struct lock *lk, struct runopts *ro, int argc, char **argv)
-{
-	int ch, r;
-
-	/* '+': the first non-option is NAME, and what follows is COMMAND's */
-	while ((ch = opt_get(argc, argv, lock_opts, 1)) != -1) {
-		if ((r = opt_common(ro, lk->of, ch, optarg)) != 0) {
-			if (r == -1)
-				return ST_USAGE;
-			continue;
-		}
-		switch (ch) {
-		case 'h':
-			cmd_help();
-			return ST_HELP;
-		case 'l':
-			if (opt_count("--limit", optarg, &lk->limit) == -1)
-				return ST_USAGE;
-			if (lk->limit == 0 || lk->limit > LQ_MAX) {
-				usage_error("--limit must be 1 to %d", LQ_MAX);
-				return ST_USAGE;
-			}
-			break;
-		case 'n':
-			lk->nonblock = 1;
-			break;
-		case 'v':
-			lk->verbose = 1;
-			break;
-		case OPT_KILL_AFTER:
-			if (opt_seconds("--kill-after", optarg,
-			    &lk->kill_after) == -1)
-				return ST_USAGE;
-			/* peers add it to a grace in milliseconds */
-			if (lk->kill_after * 1000 > LQ_KILL_MS_MAX) {
-				usage_error("--kill-after must be at most %u "
-				    "seconds", LQ_KILL_MS_MAX / 1000);
-				return ST_USAGE;
-			}
-			break;
-		case OPT_NO_QUORUM:
-			lk->noquorum = 1;
-			break;
-		case OPT_SHOW:
-			lk->show = 1;
-			break;
-		case 'N':
-			lk->names = 1;
-			break;
-		default:
-			return opt_unknown(argv, ch);
-		}
-	}
-	return ST_OK;
-}
-
-static int
 check(struct lock *lk, int argc, char **argv)
 {
 	const char *owner;
@@ -523,7 +506,7 @@ check(struct lock *lk, int argc, char **argv)
 		usage_error("lock needs a name");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &lk->name) == -1)
+	if (opt_group(argv[0], &lk->name) != OPT_TAKEN)
 		return ST_USAGE;
 	enc_group_str(&lk->name, lk->text, sizeof(lk->text));
 	/* its traffic would land among a daemon's members */
@@ -622,11 +605,14 @@ cmd_lock(int argc, char **argv, struct outfmt *of)
 {
 	struct lock lk = { .of = of, .limit = 1, .kill_after = KILL_AFTER };
 	struct runopts ro;
+	struct optdest to = { .cmd = &lk, .run = &ro, .fmt = of };
+	enum opt_res r;
 	int st, lst;
 
 	opt_init_run(&ro);
-	if ((st = parse(&lk, &ro, argc, argv)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
+	/* stop at NAME: what follows it is COMMAND's */
+	if ((r = opt_parse(argc, argv, lock_opts, &to, 1)) != OPT_TAKEN)
+		return opt_status(r);
 	if ((st = check(&lk, argc - optind, argv + optind)) != ST_OK)
 		return st;
 	/* COMMAND owns stdout: it is left as it is, blocking */

@@ -7,6 +7,7 @@
 
 #include <err.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,21 +25,6 @@
 #include "../sink.h"
 #include "../status.h"
 #include "../util.h"
-
-static const struct optdef members_defs[] = {
-	{ "wait", 'w', "count", "wait until each GROUP has COUNT members" },
-	{ "watch", OPT_WATCH, NULL, "print each change of the groups' "
-	    "members" },
-	{ "interval", 'i', "seconds", "how often --wait and --watch look "
-	    "(0.1)" },
-	{ "names", 'N', NULL, "add node names, addresses, local node" },
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "timestamps", 'T', NULL, "add the time to --watch events" },
-	OPTDEF_END
-};
-const struct optdef *const members_opts[] = {
-	members_defs, opts_run, opts_backlog, opts_exec, NULL
-};
 
 /* A group as last seen. */
 struct view {
@@ -62,6 +48,25 @@ struct members {
 	struct execopts	 x;
 	struct handler	*h;		/* --exec */
 	struct nodeinfo	 ni;		/* the name asked for last */
+};
+
+static const struct optdef members_defs[] = {
+	{ "wait", 'w', "count", "wait until each GROUP has COUNT members",
+	    OPT_COUNT(struct members, wait) },
+	{ "watch", OPT_WATCH, NULL, "print each change of the groups' "
+	    "members", OPT_FLAG(struct members, watch) },
+	{ "interval", 'i', "seconds", "how often --wait and --watch look "
+	    "(0.1)", OPT_SECONDS(struct members, interval), .min = 0.001 },
+	{ "names", 'N', NULL, "add node names, addresses, local node",
+	    OPT_FLAG(struct members, names) },
+	{ "json", 'j', NULL, "print JSON Lines",
+	    OPT_FLAG(struct outfmt, json), .to = TO_FMT },
+	{ "timestamps", 'T', NULL, "add the time to --watch events",
+	    OPT_FLAG(struct outfmt, stamps), .to = TO_FMT },
+	OPTDEF_END
+};
+const struct optdef *const members_opts[] = {
+	members_defs, opts_run, opts_backlog, opts_exec, NULL
 };
 
 /* One entry of corosync's list of every group and member. */
@@ -279,49 +284,6 @@ on_lost(void *arg, struct sess *s)
 }
 
 static int
-parse(struct members *c, struct runopts *ro, int argc, char **argv)
-{
-	int ch, r;
-
-	while ((ch = opt_get(argc, argv, members_opts, 0)) != -1) {
-		if ((r = opt_common(ro, c->of, ch, optarg)) != 0 ||
-		    (r = opt_exec(&c->x, ch, optarg)) != 0) {
-			if (r == -1)
-				return ST_USAGE;
-			continue;
-		}
-		switch (ch) {
-		case 'h':
-			cmd_help();
-			return ST_HELP;
-		case 'i':
-			if (opt_seconds("--interval", optarg,
-			    &c->interval) == -1)
-				return ST_USAGE;
-			if (c->interval < 0.001) {
-				usage_error("--interval must be at least "
-				    "0.001");
-				return ST_USAGE;
-			}
-			break;
-		case 'N':
-			c->names = 1;
-			break;
-		case 'w':
-			if (opt_count("--wait", optarg, &c->wait) == -1)
-				return ST_USAGE;
-			break;
-		case OPT_WATCH:
-			c->watch = 1;
-			break;
-		default:
-			return opt_unknown(argv, ch);
-		}
-	}
-	return ST_OK;
-}
-
-static int
 check(const struct members *c, int argc, int waiting)
 {
 	if (waiting && argc == 0) {
@@ -332,15 +294,8 @@ check(const struct members *c, int argc, int waiting)
 		usage_error("--wait and --watch exclude each other");
 		return ST_USAGE;
 	}
-	if (c->of->stamps && !c->watch) {
-		usage_error("--timestamps goes with --watch");
-		return ST_USAGE;
-	}
-	if (c->x.cmd != NULL && !c->watch) {
-		usage_error("--exec goes with --watch");
-		return ST_USAGE;
-	}
-	return opt_exec_check(&c->x, c->of) == -1 ? ST_USAGE : ST_OK;
+	return opt_watch_check(&c->x, c->of, c->watch) != OPT_TAKEN ?
+	    ST_USAGE : ST_OK;
 }
 
 int
@@ -350,11 +305,14 @@ cmd_members(int argc, char **argv, struct outfmt *of)
 	struct members c = { .interval = 0.1, .of = of };
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
+	struct optdest to = { .cmd = &c, .run = &ro, .fmt = of,
+	    .exec = &c.x };
+	enum opt_res r;
 	int i, st, waiting;
 
 	opt_init_run(&ro);
-	if ((st = parse(&c, &ro, argc, argv)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
+	if ((r = opt_parse(argc, argv, members_opts, &to, 0)) != OPT_TAKEN)
+		return opt_status(r);
 	argc -= optind;
 	argv += optind;
 	waiting = c.wait > 0 || c.watch;

@@ -33,19 +33,6 @@
 
 #define TEXTFILE	"cpgtool.prom"
 
-static const struct optdef metrics_defs[] = {
-	{ "textfile", OPT_TEXTFILE, "dir", "write DIR/" TEXTFILE " for "
-	    "node_exporter's\ntextfile collector (renamed into place)" },
-	{ "watch", OPT_WATCH, NULL, "with --textfile: rewrite it on every "
-	    "change" },
-	{ "interval", 'i', "seconds", "how often --watch asks for the "
-	    "groups (1)" },
-	OPTDEF_END
-};
-const struct optdef *const metrics_opts[] = {
-	metrics_defs, opts_run, NULL
-};
-
 /* One member of a group, as corosync lists them. */
 struct entry {
 	struct cpg_name	 name;
@@ -70,6 +57,20 @@ struct metrics {
 	int		 nomem;
 	struct nodeinfo	*ni;		/* names, asked once */
 	size_t		 nni;
+};
+
+static const struct optdef metrics_defs[] = {
+	{ "textfile", OPT_TEXTFILE, "dir", "write DIR/" TEXTFILE " for "
+	    "node_exporter's\ntextfile collector (renamed into place)",
+	    OPT_STR(struct metrics, dir), .need = "a directory" },
+	{ "watch", OPT_WATCH, NULL, "with --textfile: rewrite it on every "
+	    "change", OPT_FLAG(struct metrics, watch) },
+	{ "interval", 'i', "seconds", "how often --watch asks for the "
+	    "groups (1)", OPT_SECONDS(struct metrics, interval), .min = 0.01 },
+	OPTDEF_END
+};
+const struct optdef *const metrics_opts[] = {
+	metrics_defs, opts_run, NULL
 };
 
 static void
@@ -289,46 +290,11 @@ on_view(void *arg, const struct qview *v)
 		loop_stop(c->loop, st);
 }
 
+/* What the options exclude, once all are read: ST_OK or ST_USAGE. */
 static int
-parse(struct metrics *c, struct runopts *ro, int argc, char **argv)
+check(const struct metrics *c, int argc)
 {
-	int ch, r;
-
-	while ((ch = opt_get(argc, argv, metrics_opts, 0)) != -1) {
-		if ((r = opt_run(ro, ch, optarg)) != OPT_NOT_MINE) {
-			if (r == OPT_BAD)
-				return ST_USAGE;
-			continue;
-		}
-		switch (ch) {
-		case 'h':
-			cmd_help();
-			return ST_HELP;
-		case 'i':
-			if (opt_seconds("--interval", optarg,
-			    &c->interval) == -1)
-				return ST_USAGE;
-			if (c->interval < 0.01) {
-				usage_error("--interval must be at least "
-				    "0.01");
-				return ST_USAGE;
-			}
-			break;
-		case OPT_TEXTFILE:
-			if (optarg[0] == '\0') {
-				usage_error("--textfile needs a directory");
-				return ST_USAGE;
-			}
-			c->dir = optarg;
-			break;
-		case OPT_WATCH:
-			c->watch = 1;
-			break;
-		default:
-			return opt_unknown(argv, ch);
-		}
-	}
-	if (optind < argc) {
+	if (argc > 0) {
 		usage_error("metrics takes no operands");
 		return ST_USAGE;
 	}
@@ -345,12 +311,16 @@ cmd_metrics(int argc, char **argv, struct outfmt *of)
 	static const struct sess_hooks hooks = { 0 };
 	struct metrics c = { .interval = 1 };
 	struct runopts ro;
+	struct optdest to = { .cmd = &c, .run = &ro };
+	enum opt_res r;
 	int st;
 
 	(void)of;
 	opt_init_run(&ro);
-	if ((st = parse(&c, &ro, argc, argv)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
+	if ((r = opt_parse(argc, argv, metrics_opts, &to, 0)) != OPT_TAKEN)
+		return opt_status(r);
+	if ((st = check(&c, argc - optind)) != ST_OK)
+		return st;
 	if ((c.doc = sink_new(-1)) == NULL ||
 	    (c.ni = calloc(QNODES_MAX, sizeof(*c.ni))) == NULL) {
 		warn("metrics");

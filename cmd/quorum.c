@@ -26,18 +26,6 @@
 #include "../status.h"
 #include "../util.h"
 
-static const struct optdef quorum_defs[] = {
-	{ "json", 'j', NULL, "print JSON Lines" },
-	{ "names", 'N', NULL, "add node names and addresses" },
-	{ "watch", OPT_WATCH, NULL, "print each change, starting with the "
-	    "current state" },
-	{ "timestamps", 'T', NULL, "add the time to --watch events" },
-	OPTDEF_END
-};
-const struct optdef *const quorum_opts[] = {
-	quorum_defs, opts_run, opts_backlog, opts_exec, NULL
-};
-
 struct qcmd {
 	struct loop	*loop;
 	struct outfmt	*of;
@@ -50,6 +38,21 @@ struct qcmd {
 	struct execopts	 x;
 	struct handler	*h;		/* --exec */
 	struct nodeinfo	 ni;		/* the name asked for last */
+};
+
+static const struct optdef quorum_defs[] = {
+	{ "json", 'j', NULL, "print JSON Lines",
+	    OPT_FLAG(struct outfmt, json), .to = TO_FMT },
+	{ "names", 'N', NULL, "add node names and addresses",
+	    OPT_FLAG(struct qcmd, names) },
+	{ "watch", OPT_WATCH, NULL, "print each change, starting with the "
+	    "current state", OPT_FLAG(struct qcmd, watch) },
+	{ "timestamps", 'T', NULL, "add the time to --watch events",
+	    OPT_FLAG(struct outfmt, stamps), .to = TO_FMT },
+	OPTDEF_END
+};
+const struct optdef *const quorum_opts[] = {
+	quorum_defs, opts_run, opts_backlog, opts_exec, NULL
 };
 
 static const char *
@@ -119,45 +122,16 @@ on_view(void *arg, const struct qview *v)
 	c->seen = 1;
 }
 
+/* What the options exclude, once all are read: ST_OK or ST_USAGE. */
 static int
-parse(struct qcmd *c, struct runopts *ro, int argc, char **argv)
+check(const struct qcmd *c, int argc)
 {
-	int ch, r;
-
-	while ((ch = opt_get(argc, argv, quorum_opts, 0)) != -1) {
-		if ((r = opt_common(ro, c->of, ch, optarg)) != 0 ||
-		    (r = opt_exec(&c->x, ch, optarg)) != 0) {
-			if (r == -1)
-				return ST_USAGE;
-			continue;
-		}
-		switch (ch) {
-		case 'h':
-			cmd_help();
-			return ST_HELP;
-		case 'N':
-			c->names = 1;
-			break;
-		case OPT_WATCH:
-			c->watch = 1;
-			break;
-		default:
-			return opt_unknown(argv, ch);
-		}
-	}
-	if (optind < argc) {
+	if (argc > 0) {
 		usage_error("quorum takes no operands");
 		return ST_USAGE;
 	}
-	if (c->of->stamps && !c->watch) {
-		usage_error("--timestamps goes with --watch");
-		return ST_USAGE;
-	}
-	if (c->x.cmd != NULL && !c->watch) {
-		usage_error("--exec goes with --watch");
-		return ST_USAGE;
-	}
-	return opt_exec_check(&c->x, c->of) == -1 ? ST_USAGE : ST_OK;
+	return opt_watch_check(&c->x, c->of, c->watch) != OPT_TAKEN ?
+	    ST_USAGE : ST_OK;
 }
 
 int
@@ -165,11 +139,16 @@ cmd_quorum(int argc, char **argv, struct outfmt *of)
 {
 	struct qcmd c = { .of = of };
 	struct runopts ro;
+	struct optdest to = { .cmd = &c, .run = &ro, .fmt = of,
+	    .exec = &c.x };
+	enum opt_res r;
 	int st;
 
 	opt_init_run(&ro);
-	if ((st = parse(&c, &ro, argc, argv)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
+	if ((r = opt_parse(argc, argv, quorum_opts, &to, 0)) != OPT_TAKEN)
+		return opt_status(r);
+	if ((st = check(&c, argc - optind)) != ST_OK)
+		return st;
 	if (c.watch && (c.last = malloc(sizeof(*c.last))) == NULL) {
 		warn("quorum");
 		return ST_FAIL;

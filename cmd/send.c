@@ -7,6 +7,7 @@
 
 #include <err.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,17 +27,6 @@
 #include "../status.h"
 #include "../util.h"
 
-static const struct optdef send_defs[] = {
-	{ "wait-members", 'm', "count", "send once GROUP has COUNT other "
-	    "members" },
-	{ "verbose", 'v', NULL, "print own messages as they come back" },
-	OPTDEF_END
-};
-/* no --exclude-self or --events: send prints its own messages only */
-const struct optdef *const send_opts[] = {
-	send_defs, opts_input, opts_format, opts_run, opts_intrusive, NULL
-};
-
 struct send {
 	struct loop	*loop;
 	struct outfmt	*of;
@@ -45,8 +35,19 @@ struct send {
 	struct sess	*s;
 	int		 ready;		/* enough members: sending */
 	int		 verbose;
-	int		 intrusive;
 	unsigned long	 members;
+};
+
+static const struct optdef send_defs[] = {
+	{ "wait-members", 'm', "count", "send once GROUP has COUNT other "
+	    "members", OPT_COUNT(struct send, members) },
+	{ "verbose", 'v', NULL, "print own messages as they come back",
+	    OPT_FLAG(struct send, verbose) },
+	OPTDEF_END
+};
+/* no --exclude-self or --events: send prints its own messages only */
+const struct optdef *const send_opts[] = {
+	send_defs, opts_input, opts_format, opts_run, opts_intrusive, NULL
 };
 
 /* Every message sent, and delivered back to us: done. */
@@ -91,49 +92,6 @@ on_drained(void *arg, struct sess *s)
 	pump_go(&c->pump);
 }
 
-static int
-parse(struct send *c, struct runopts *ro, int argc, char **argv,
-    const char **file, int *mode)
-{
-	int ch, r;
-
-	while ((ch = opt_get(argc, argv, send_opts, 0)) != -1) {
-		if ((r = opt_common(ro, c->of, ch, optarg)) != 0) {
-			if (r == -1)
-				return ST_USAGE;
-			continue;
-		}
-		switch (ch) {
-		case '0':
-			*mode = IN_NUL;
-			break;
-		case OPT_WHOLE:
-			*mode = IN_WHOLE;
-			break;
-		case 'f':
-			*file = optarg;
-			break;
-		case 'h':
-			cmd_help();
-			return ST_HELP;
-		case 'm':
-			if (opt_count("--wait-members", optarg,
-			    &c->members) == -1)
-				return ST_USAGE;
-			break;
-		case 'v':
-			c->verbose = 1;
-			break;
-		case OPT_INTRUSIVE:
-			c->intrusive = 1;
-			break;
-		default:
-			return opt_unknown(argv, ch);
-		}
-	}
-	return ST_OK;
-}
-
 int
 cmd_send(int argc, char **argv, struct outfmt *of)
 {
@@ -142,29 +100,32 @@ cmd_send(int argc, char **argv, struct outfmt *of)
 	};
 	struct send c = { .of = of };
 	struct cpg_name group;
-	const char *file = NULL;
+	struct inopts io = { 0 };
 	struct runopts ro;
-	int mode = IN_LINE, st;
+	struct optdest to = { .cmd = &c, .run = &ro, .fmt = of,
+	    .input = &io };
+	enum opt_res r;
+	int st;
 
 	opt_init_run(&ro);
-	if ((st = parse(&c, &ro, argc, argv, &file, &mode)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
+	if ((r = opt_parse(argc, argv, send_opts, &to, 0)) != OPT_TAKEN)
+		return opt_status(r);
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
 		usage_error("send needs a group");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &group) == -1 ||
-	    daemon_refuse(&group, 1, c.intrusive) == -1)
+	if (opt_group(argv[0], &group) != OPT_TAKEN ||
+	    daemon_refuse(&group, 1, ro.intrusive) == -1)
 		return ST_USAGE;
-	if (argc > 1 && (file != NULL || mode != IN_LINE)) {
+	if (argc > 1 && (io.file != NULL || io.mode != IN_LINE)) {
 		usage_error("messages as arguments exclude -0, -f and --whole");
 		return ST_USAGE;
 	}
 	if (argc > 1)
 		input_args(&c.in, argv + 1, (size_t)argc - 1);
-	else if ((st = input_open(&c.in, file, mode)) != ST_OK)
+	else if ((st = input_open(&c.in, io.file, io.mode)) != ST_OK)
 		return st;
 	c.ready = c.members == 0;
 	fmt_events_default(of, EVM_MESSAGE);

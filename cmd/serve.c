@@ -43,34 +43,12 @@
 #include "../status.h"
 #include "../util.h"
 
-/* parse_opt: an option of someone else's (not an ST_ status) */
-#define NOT_MINE	1000
-
 #define KILL_AFTER	5.0		/* seconds, --kill-after's default */
 #define MAX_REPLY	(4UL << 20)	/* --max-reply's default */
 #define MAX_REPLY_MAX	(1UL << 30)	/* ... and its most: one message */
 #define MAX_QUEUE	64UL		/* --max-queue's default */
 #define QUEUE_BYTES	(256UL << 20)	/* the payloads that may wait */
 #define ID_MAX		36		/* "4294967295:4294967295:4294967295" */
-
-static const struct optdef serve_defs[] = {
-	{ "jobs", 'j', "count", "run up to COUNT commands at once "
-	    "(default 1)" },
-	{ "exec-timeout", OPT_EXEC_TIMEOUT, "seconds", "stop COMMAND after "
-	    "SECONDS (status 124)" },
-	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a stopped "
-	    "COMMAND after SECONDS\n(default 5)" },
-	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of COMMAND's "
-	    "output\n(default 4M, at most 1G)" },
-	{ "max-queue", OPT_MAX_QUEUE, "count", "requests that may wait "
-	    "(default 64)" },
-	{ "verbose", 'v', NULL, "a line per request on standard error" },
-	{ "reconnect", 'r', NULL, "ride out a corosync restart" },
-	OPTDEF_END
-};
-const struct optdef *const serve_opts[] = {
-	serve_defs, opts_run, opts_intrusive, NULL
-};
 
 struct serve;
 
@@ -102,7 +80,6 @@ struct serve {
 	double		 exec_timeout;
 	double		 kill_after;
 	int		 verbose;
-	int		 intrusive;
 	struct request	*queue;		/* waiting, in delivery order */
 	struct request	**qtail;
 	size_t		 nqueued;
@@ -116,6 +93,30 @@ struct serve {
 	int		 stopping;	/* the exit status, once stopping */
 	struct timer	 deadline;	/* -t */
 	double		 timeout;
+};
+
+static const struct optdef serve_defs[] = {
+	{ "jobs", 'j', "count", "run up to COUNT commands at once "
+	    "(default 1)", OPT_COUNT(struct serve, jobs), .more = 1 },
+	{ "exec-timeout", OPT_EXEC_TIMEOUT, "seconds", "stop COMMAND after "
+	    "SECONDS (status 124)", OPT_SECONDS(struct serve, exec_timeout) },
+	{ "kill-after", OPT_KILL_AFTER, "seconds", "SIGKILL a stopped "
+	    "COMMAND after SECONDS\n(default 5)",
+	    OPT_SECONDS(struct serve, kill_after) },
+	{ "max-reply", OPT_MAX_REPLY, "size", "keep this much of COMMAND's "
+	    "output\n(default 4M, at most 1G)",
+	    OPT_SIZE(struct serve, max_reply), .max = MAX_REPLY_MAX,
+	    .most = "1G" },
+	{ "max-queue", OPT_MAX_QUEUE, "count", "requests that may wait "
+	    "(default 64)", OPT_COUNT(struct serve, max_queue) },
+	{ "verbose", 'v', NULL, "a line per request on standard error",
+	    OPT_FLAG(struct serve, verbose) },
+	{ "reconnect", 'r', NULL, "ride out a corosync restart",
+	    OPT_FLAG(struct runopts, reconnect), .to = TO_RUN },
+	OPTDEF_END
+};
+const struct optdef *const serve_opts[] = {
+	serve_defs, opts_run, opts_intrusive, NULL
 };
 
 static void
@@ -610,71 +611,18 @@ on_lost(void *arg, struct sess *s)
 	stop(sv, ST_CONN);
 }
 
+/* GROUP [--] COMMAND, once the options are read: ST_OK or ST_USAGE. */
 static int
-parse_opt(struct serve *sv, struct runopts *ro, int ch)
+operands(struct serve *sv, const struct runopts *ro, int argc, char **argv)
 {
-	switch (ch) {
-	case 'j':
-		if (opt_count("--jobs", optarg, &sv->jobs) == -1)
-			return ST_USAGE;
-		if (sv->jobs == 0) {
-			usage_error("--jobs must be more than 0");
-			return ST_USAGE;
-		}
-		return ST_OK;
-	case OPT_EXEC_TIMEOUT:
-		return opt_seconds("--exec-timeout", optarg,
-		    &sv->exec_timeout) == -1 ? ST_USAGE : ST_OK;
-	case OPT_KILL_AFTER:
-		return opt_seconds("--kill-after", optarg,
-		    &sv->kill_after) == -1 ? ST_USAGE : ST_OK;
-	case OPT_MAX_REPLY:
-		if (opt_size("--max-reply", optarg, &sv->max_reply) == -1)
-			return ST_USAGE;
-		if (sv->max_reply > MAX_REPLY_MAX) {
-			usage_error("--max-reply is at most 1G");
-			return ST_USAGE;
-		}
-		return ST_OK;
-	case OPT_MAX_QUEUE:
-		return opt_count("--max-queue", optarg,
-		    &sv->max_queue) == -1 ? ST_USAGE : ST_OK;
-	case 'v':
-		sv->verbose = 1;
-		return ST_OK;
-	case 'r':
-	case 't':
-	case OPT_WAIT_COROSYNC:
-		return opt_run(ro, ch, optarg) == OPT_BAD ? ST_USAGE : ST_OK;
-	case OPT_INTRUSIVE:
-		sv->intrusive = 1;
-		return ST_OK;
-	case 'h':
-		cmd_help();
-		return ST_HELP;
-	}
-	return NOT_MINE;
-}
+	int dashes;
 
-static int
-parse(struct serve *sv, struct runopts *ro, int argc, char **argv)
-{
-	int ch, st, dashes;
-
-	/* '+': the first operand is GROUP, what follows is COMMAND's */
-	while ((ch = opt_get(argc, argv, serve_opts, 1)) != -1)
-		if ((st = parse_opt(sv, ro, ch)) == NOT_MINE)
-			return opt_unknown(argv, ch);
-		else if (st != ST_OK)
-			return st;
-	argc -= optind;
-	argv += optind;
 	if (argc == 0) {
 		usage_error("serve needs a group and a command");
 		return ST_USAGE;
 	}
-	if (opt_group(argv[0], &sv->group) == -1 ||
-	    daemon_refuse(&sv->group, 1, sv->intrusive) == -1)
+	if (opt_group(argv[0], &sv->group) != OPT_TAKEN ||
+	    daemon_refuse(&sv->group, 1, ro->intrusive) == -1)
 		return ST_USAGE;
 	enc_group_str(&sv->group, sv->gname, sizeof(sv->gname));
 	if ((dashes = argc > 1 && strcmp(argv[1], "--") == 0)) {
@@ -707,7 +655,9 @@ cmd_serve(int argc, char **argv, struct outfmt *of)
 		.kill_after = KILL_AFTER,
 	};
 	struct runopts ro;
+	struct optdest to = { .cmd = &sv, .run = &ro };
 	int64_t t0 = loop_now();
+	enum opt_res r;
 	int st;
 
 	/* -v's lines are text whatever the global -j says */
@@ -715,8 +665,11 @@ cmd_serve(int argc, char **argv, struct outfmt *of)
 	sv.qtail = &sv.queue;
 	sv.rtail = &sv.replying;
 	opt_init_run(&ro);
-	if ((st = parse(&sv, &ro, argc, argv)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
+	/* stop at GROUP: what follows it is COMMAND's */
+	if ((r = opt_parse(argc, argv, serve_opts, &to, 1)) != OPT_TAKEN)
+		return opt_status(r);
+	if ((st = operands(&sv, &ro, argc - optind, argv + optind)) != ST_OK)
+		return st;
 	/* nothing on stdout: COMMAND's goes into the replies */
 	if ((sv.loop = run_loop(&ro, 0)) == NULL)
 		return ST_FAIL;

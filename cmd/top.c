@@ -35,15 +35,6 @@
 #include "../tui.h"
 #include "../util.h"
 
-static const struct optdef top_defs[] = {
-	{ "once", '1', NULL, "print one snapshot as text and exit (the "
-	    "default when\nstandard output is not a terminal)" },
-	{ "interval", 'i', "seconds", "how often to look at the groups (1); "
-	    "the screen is\nredrawn only when something changed" },
-	OPTDEF_END
-};
-const struct optdef *const top_opts[] = { top_defs, opts_run, NULL };
-
 struct topc {
 	struct loop	*loop;
 	struct sess	*s;
@@ -57,6 +48,17 @@ struct topc {
 	int		 dirty;		/* changed since drawn */
 	int		 redraw;	/* a key or a resize: draw now */
 };
+
+static const struct optdef top_defs[] = {
+	{ "once", '1', NULL, "print one snapshot as text and exit (the "
+	    "default when\nstandard output is not a terminal)",
+	    OPT_FLAG(struct topc, once) },
+	{ "interval", 'i', "seconds", "how often to look at the groups (1); "
+	    "the screen is\nredrawn only when something changed",
+	    OPT_SECONDS(struct topc, interval), .min = 0.01 },
+	OPTDEF_END
+};
+const struct optdef *const top_opts[] = { top_defs, opts_run, NULL };
 
 /* One entry of corosync's list of every group and member. */
 struct entry {
@@ -463,46 +465,6 @@ prepare(struct loop *l, void *arg)
 	}
 }
 
-static int
-parse(struct topc *c, struct runopts *ro, int argc, char **argv)
-{
-	int ch;
-	enum opt_res r;
-
-	while ((ch = opt_get(argc, argv, top_opts, 0)) != -1) {
-		if ((r = opt_run(ro, ch, optarg)) != OPT_NOT_MINE) {
-			if (r == OPT_BAD)
-				return ST_USAGE;
-			continue;
-		}
-		switch (ch) {
-		case 'h':
-			cmd_help();
-			return ST_HELP;
-		case '1':
-			c->once = 1;
-			break;
-		case 'i':
-			if (opt_seconds("--interval", optarg,
-			    &c->interval) == -1)
-				return ST_USAGE;
-			if (c->interval < 0.01) {
-				usage_error("--interval must be at least "
-				    "0.01");
-				return ST_USAGE;
-			}
-			break;
-		default:
-			return opt_unknown(argv, ch);
-		}
-	}
-	if (optind < argc) {
-		usage_error("top takes no operands");
-		return ST_USAGE;
-	}
-	return ST_OK;
-}
-
 /* The screen until a key, a signal or a lost connection ends it. */
 static int
 live(struct topc *c)
@@ -532,11 +494,17 @@ cmd_top(int argc, char **argv, struct outfmt *of)
 	static const struct sess_hooks hooks = { .lost = on_lost };
 	struct topc c = { .interval = 1 };
 	struct runopts ro;
+	struct optdest to = { .cmd = &c, .run = &ro };
+	enum opt_res r;
 	int st;
 
 	opt_init_run(&ro);
-	if ((st = parse(&c, &ro, argc, argv)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
+	if ((r = opt_parse(argc, argv, top_opts, &to, 0)) != OPT_TAKEN)
+		return opt_status(r);
+	if (optind < argc) {
+		usage_error("top takes no operands");
+		return ST_USAGE;
+	}
 	if (of->json) {
 		usage_error("top shows no JSON; see members and quorum");
 		return ST_USAGE;

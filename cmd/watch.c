@@ -27,19 +27,6 @@
 #include "../status.h"
 #include "../util.h"
 
-static const struct optdef watch_defs[] = {
-	{ "count", 'c', "count", "exit after COUNT messages" },
-	{ "quorum", OPT_QUORUM, NULL, "add this node's quorum events (not "
-	    "in CPG's order)" },
-	{ "names", 'N', NULL, "node names in --quorum's node events and\n"
-	    "--exec's CPGTOOL_NODE_NAME" },
-	OPTDEF_END
-};
-const struct optdef *const watch_opts[] = {
-	watch_defs, opts_format, opts_filter, opts_run, opts_stay, opts_backlog,
-	opts_exec, opts_intrusive, NULL
-};
-
 struct watch_cmd {
 	struct loop	*loop;
 	const struct outfmt *of;
@@ -55,6 +42,20 @@ struct watch_cmd {
 	struct quorum	*q;
 	struct qview	*last;		/* the view last told */
 	int		 told;
+};
+
+static const struct optdef watch_defs[] = {
+	{ "count", 'c', "count", "exit after COUNT messages",
+	    OPT_COUNT(struct watch_cmd, count), .min = 1 },
+	{ "quorum", OPT_QUORUM, NULL, "add this node's quorum events (not "
+	    "in CPG's order)", OPT_FLAG(struct watch_cmd, quorum) },
+	{ "names", 'N', NULL, "node names in --quorum's node events and\n"
+	    "--exec's CPGTOOL_NODE_NAME", OPT_FLAG(struct watch_cmd, names) },
+	OPTDEF_END
+};
+const struct optdef *const watch_opts[] = {
+	watch_defs, opts_format, opts_filter, opts_run, opts_stay, opts_backlog,
+	opts_exec, opts_intrusive, NULL
 };
 
 /* An event printed, or handed to --exec's handler: 1 if it was. */
@@ -147,45 +148,11 @@ on_view(void *arg, const struct qview *v)
 	w->told = 1;
 }
 
+/* What the options exclude, once all are read: ST_OK or ST_USAGE. */
 static int
-parse(struct watch_cmd *w, struct runopts *ro, struct outfmt *of,
-    int *intrusive, int argc, char **argv)
+check(const struct watch_cmd *w, const struct outfmt *of)
 {
-	int ch, r;
-
-	while ((ch = opt_get(argc, argv, watch_opts, 0)) != -1) {
-		if ((r = opt_common(ro, of, ch, optarg)) != 0 ||
-		    (r = opt_exec(&w->x, ch, optarg)) != 0) {
-			if (r == -1)
-				return ST_USAGE;
-			continue;
-		}
-		switch (ch) {
-		case 'c':
-			if (opt_count("--count", optarg, &w->count) == -1)
-				return ST_USAGE;
-			if (w->count == 0) {
-				usage_error("--count must be at least 1");
-				return ST_USAGE;
-			}
-			break;
-		case 'h':
-			cmd_help();
-			return ST_HELP;
-		case OPT_INTRUSIVE:
-			*intrusive = 1;
-			break;
-		case OPT_QUORUM:
-			w->quorum = 1;
-			break;
-		case 'N':
-			w->names = 1;
-			break;
-		default:
-			return opt_unknown(argv, ch);
-		}
-	}
-	if (opt_exec_check(&w->x, of) == -1)
+	if (opt_exec_check(&w->x, of) != OPT_TAKEN)
 		return ST_USAGE;
 	if (w->names && !w->quorum && w->x.cmd == NULL) {
 		usage_error("--names goes with --quorum or --exec");
@@ -233,12 +200,17 @@ cmd_watch(int argc, char **argv, struct outfmt *of)
 	struct watch_cmd w = { 0 };
 	struct cpg_name *groups = NULL;
 	struct runopts ro;
+	struct optdest to = { .cmd = &w, .run = &ro, .fmt = of,
+	    .exec = &w.x };
 	struct sess *s;
-	int i, st, intrusive = 0;
+	enum opt_res r;
+	int i, st;
 
 	opt_init_run(&ro);
-	if ((st = parse(&w, &ro, of, &intrusive, argc, argv)) != ST_OK)
-		return st == ST_HELP ? ST_OK : st;
+	if ((r = opt_parse(argc, argv, watch_opts, &to, 0)) != OPT_TAKEN)
+		return opt_status(r);
+	if ((st = check(&w, of)) != ST_OK)
+		return st;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
@@ -247,7 +219,7 @@ cmd_watch(int argc, char **argv, struct outfmt *of)
 	}
 	if ((st = opt_groups(argc, argv, &groups)) != ST_OK)
 		return st;
-	if (daemon_refuse(groups, argc, intrusive) == -1) {
+	if (daemon_refuse(groups, argc, ro.intrusive) == -1) {
 		free(groups);
 		return ST_USAGE;
 	}

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Option values: whole numbers, seconds, sizes and group names, taken
- * or refused with one "cpgtool: ..." line on stderr.
+ * or refused with one "cpgtool: ..." line on stderr; opt_parse storing
+ * each where its declaration says.
  */
 
+#include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <stdint.h>
 
+#include "../../cpgtool.h"
 #include "../../enc.h"
 #include "../../event.h"
 #include "../../fmt.h"
@@ -28,8 +35,8 @@ count_ok(const char *arg, unsigned long want)
 	int r;
 
 	r = opt_count("--count", arg, &v);
-	CHECK(r == 0 && v == want, "opt_count '%s' is %lu (got %lu)", arg,
-	    want, v);
+	CHECK(r == OPT_TAKEN && v == want, "opt_count '%s' is %lu (got %lu)",
+	    arg, want, v);
 }
 
 static void
@@ -44,7 +51,7 @@ count_bad(const char *arg)
 	unit_catch();
 	r = opt_count("--count", arg, &v);
 	CHECK_STR(arg, unit_caught(), want);
-	CHECK_INT("  and is refused", r, -1);
+	CHECK_INT("  and is refused", r, OPT_BAD);
 }
 
 static void
@@ -54,8 +61,8 @@ seconds_ok(const char *arg, double want)
 	int r;
 
 	r = opt_seconds("--timeout", arg, &v);
-	CHECK(r == 0 && v == want, "opt_seconds '%s' is %g (got %g)", arg,
-	    want, v);
+	CHECK(r == OPT_TAKEN && v == want, "opt_seconds '%s' is %g (got %g)",
+	    arg, want, v);
 }
 
 static void
@@ -70,7 +77,7 @@ seconds_bad(const char *arg)
 	unit_catch();
 	r = opt_seconds("--timeout", arg, &v);
 	CHECK_STR(arg, unit_caught(), want);
-	CHECK_INT("  and is refused", r, -1);
+	CHECK_INT("  and is refused", r, OPT_BAD);
 }
 
 static void
@@ -80,8 +87,8 @@ size_ok(const char *arg, size_t want)
 	int r;
 
 	r = opt_size("--max-backlog", arg, &v);
-	CHECK(r == 0 && v == want, "opt_size '%s' is %zu (got %zu)", arg,
-	    want, v);
+	CHECK(r == OPT_TAKEN && v == want, "opt_size '%s' is %zu (got %zu)",
+	    arg, want, v);
 }
 
 static void
@@ -96,7 +103,7 @@ size_bad(const char *arg)
 	unit_catch();
 	r = opt_size("--max-backlog", arg, &v);
 	CHECK_STR(arg, unit_caught(), want);
-	CHECK_INT("  and is refused", r, -1);
+	CHECK_INT("  and is refused", r, OPT_BAD);
 }
 
 static void
@@ -174,7 +181,7 @@ group_ok(const char *arg, const char *want, size_t wlen)
 	unit_catch();
 	r = opt_group(arg, &g);
 	CHECK_STR(what, unit_caught(), "");
-	if (r != 0) {
+	if (r != OPT_TAKEN) {
 		CHECK(0, "  taken (opt_group returned %d)", r);
 		return;
 	}
@@ -192,7 +199,7 @@ group_bad(const char *arg, const char *want)
 	unit_catch();
 	r = opt_group(arg, &g);
 	CHECK_STR(what, unit_caught(), want);
-	CHECK_INT("  opt_group returns -1", r, -1);
+	CHECK_INT("  opt_group refuses it", r, OPT_BAD);
 }
 
 static void
@@ -257,11 +264,156 @@ test_groups_list(void)
 	CHECK(r == ST_USAGE && g == NULL, "  refused");
 }
 
+
+/* A command's own options, one of each kind, for opt_parse. */
+struct tcmd {
+	int		 flag;
+	int		 mode;
+	unsigned long	 count;
+	double		 secs;
+	size_t		 size;
+	const char	*str;
+	const char	*fn_arg;
+	int		 fn_calls;
+};
+
+static enum opt_res
+t_fn(void *arg, const struct optdef *d, const char *v)
+{
+	struct tcmd *c = arg;
+
+	c->fn_arg = v;
+	c->fn_calls++;
+	return strcmp(v, "stop") == 0 ? OPT_DONE : d->val == 'y' ? OPT_TAKEN :
+	    OPT_BAD;
+}
+
+static const struct optdef t_defs[] = {
+	{ "flag", 'f', NULL, "a flag", OPT_FLAG(struct tcmd, flag) },
+	{ "set", 's', NULL, "a value set", OPT_SET(struct tcmd, mode, 7) },
+	{ "count", 'c', "count", "a count", OPT_COUNT(struct tcmd, count),
+	    .min = 1 },
+	{ "secs", 'S', "seconds", "seconds", OPT_SECONDS(struct tcmd, secs),
+	    .more = 1 },
+	{ "size", 'z', "size", "a size", OPT_SIZE(struct tcmd, size),
+	    .max = 1 << 30, .most = "1G" },
+	{ "str", 'w', "word", "a word", OPT_STR(struct tcmd, str),
+	    .need = "a word" },
+	{ "fn", 'y', "word", "a callback", OPT_FN(t_fn) },
+	OPTDEF_END
+};
+static const struct optdef *const t_opts[] = {
+	t_defs, opts_run, opts_format, NULL
+};
+
+/* opt_parse over argv (NULL-terminated) from a fresh getopt. */
+static enum opt_res
+t_parse(char **argv, struct tcmd *c, struct runopts *ro, struct outfmt *of)
+{
+	struct optdest to = { .cmd = c, .run = ro, .fmt = of };
+	int argc = 0;
+
+	while (argv[argc] != NULL)
+		argc++;
+	memset(c, 0, sizeof(*c));
+	opt_init_run(ro);
+	fmt_init(of);
+	optind = 0;
+	opterr = 0;
+	return opt_parse(argc, argv, t_opts, &to, 0);
+}
+
+/* A refusal: OPT_BAD, and want as the one line on stderr. */
+static void
+t_bad(char **argv, const char *want)
+{
+	struct tcmd c;
+	struct runopts ro;
+	struct outfmt of;
+	enum opt_res r;
+
+	unit_catch();
+	r = t_parse(argv, &c, &ro, &of);
+	CHECK_STR(argv[1], unit_caught(), want);
+	CHECK_INT("  refused", r, OPT_BAD);
+}
+
+static void
+test_parse(void)
+{
+	char *all[] = { "t", "-f", "-s", "--count", "3", "-S", "1.5",
+	    "--size", "2K", "--str", "w", "g", "--fn", "y", "-t", "2",
+	    "--wait-for-corosync", "4", "-j", "-e", "hex", NULL };
+	char *zero[] = { "t", "--count", "0", NULL };
+	char *one[] = { "t", "--count", "1", "--secs", "0.001", NULL };
+	char *nosecs[] = { "t", "--secs", "0", NULL };
+	char *big[] = { "t", "--size", "1025M", NULL };
+	char *empty[] = { "t", "--str", "", NULL };
+	char *notnum[] = { "t", "--count", "x", NULL };
+	char *unknown[] = { "t", "--bogus", NULL };
+	char *ushort[] = { "t", "-Q", NULL };
+	char *noval[] = { "t", "--count", NULL };
+	char *tout[] = { "t", "-t", "0", NULL };
+	char *enc[] = { "t", "-e", "rot13", NULL };
+	char *done[] = { "t", "--fn", "stop", "-Q", NULL };
+	char *help[] = { "t", "-f", "--help", "-Q", NULL };
+	static const struct cmd tc = { "t", NULL, "", t_opts };
+	struct tcmd c;
+	struct runopts ro;
+	struct outfmt of;
+	enum opt_res r;
+	int out;
+
+	r = t_parse(all, &c, &ro, &of);
+	CHECK_INT("opt_parse: every option taken", r, OPT_TAKEN);
+	CHECK(c.flag == 1 && c.mode == 7 && c.count == 3 && c.secs == 1.5 &&
+	    c.size == 2048 && strcmp(c.str, "w") == 0,
+	    "  each stored where its declaration says");
+	CHECK(c.fn_calls == 1 && strcmp(c.fn_arg, "y") == 0,
+	    "  the callback called once with its value");
+	CHECK(ro.timeout == 2 && ro.wait_corosync == 4 && of.json == 1 &&
+	    of.enc == ENC_HEX, "  the shared sets' into runopts and outfmt");
+	CHECK(optind == 20 && strcmp(all[optind], "g") == 0,
+	    "  the operand left at optind (got %d)", optind);
+	r = t_parse(one, &c, &ro, &of);
+	CHECK(r == OPT_TAKEN && c.count == 1 && c.secs == 0.001,
+	    "opt_parse: the bounds themselves are taken");
+	t_bad(zero, "cpgtool: --count must be at least 1" SEE);
+	t_bad(nosecs, "cpgtool: --secs must be more than 0" SEE);
+	t_bad(big, "cpgtool: --size is at most 1G" SEE);
+	t_bad(empty, "cpgtool: --str needs a word" SEE);
+	t_bad(notnum, "cpgtool: --count needs a whole number, not 'x'" SEE);
+	t_bad(unknown, "cpgtool: unknown option '--bogus'" SEE);
+	t_bad(ushort, "cpgtool: unknown option '-Q'" SEE);
+	t_bad(noval, "cpgtool: option '--count' needs a value" SEE);
+	t_bad(tout, "cpgtool: --timeout must be more than 0" SEE);
+	t_bad(enc, "cpgtool: unknown encoding 'rot13' (text, base64, hex)"
+	    SEE);
+	r = t_parse(done, &c, &ro, &of);
+	CHECK(r == OPT_DONE && c.fn_calls == 1,
+	    "opt_parse: a callback's OPT_DONE ends it at once");
+	CHECK(opt_status(OPT_DONE) == ST_OK && opt_status(OPT_BAD) ==
+	    ST_USAGE, "opt_status: 0 after --help, else 2");
+	/* --help, its text to /dev/null: what is tested is that it stops */
+	fflush(stdout);
+	out = dup(STDOUT_FILENO);
+	(void)freopen("/dev/null", "w", stdout);
+	cur_cmd = &tc;
+	r = t_parse(help, &c, &ro, &of);
+	cur_cmd = NULL;
+	fflush(stdout);
+	dup2(out, STDOUT_FILENO);
+	close(out);
+	CHECK(r == OPT_DONE && c.flag == 1,
+	    "opt_parse: --help ends it, OPT_DONE, before -Q");
+}
+
 int
 main(void)
 {
 	test_numbers();
 	test_groups();
 	test_groups_list();
+	test_parse();
 	return unit_end();
 }

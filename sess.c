@@ -23,9 +23,12 @@
  */
 
 #include <err.h>
+#include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <corosync/cpg.h>
@@ -72,6 +75,7 @@ struct sess {
 	cpg_handle_t	 h;
 	struct cpg_name	 group;
 	int		 fd;		/* -1 while not connected */
+	int		 stuck;		/* a listing corosync never ended */
 	int		 join;		/* a member, not just an observer */
 	int		 left;		/* our own leave came back */
 	int		 leaving;	/* cpg_leave called */
@@ -374,7 +378,9 @@ sess_close(struct sess *s)
 	nodesrc_close(&s->ns);
 	if (s->fd >= 0) {
 		loop_fd_del(s->loop, s->fd);
-		cpg_finalize(s->h);
+		/* a thread still waits inside it (sess_groups) */
+		if (!s->stuck)
+			cpg_finalize(s->h);
 	}
 	s->fd = -1;
 	timer_stop(&s->retry);
@@ -728,28 +734,97 @@ sess_group_cmp(const struct cpg_name *x, const struct cpg_name *y)
 	return x->length < y->length ? -1 : x->length > y->length;
 }
 
+/*
+ * A listing of every group's members, made by a thread of its own: a
+ * corosync that stops while libcpg's iteration waits for its answer
+ * leaves it waiting for ever (libqb's shared-memory ring, sem_wait with
+ * no timeout: seen in make check, metrics --watch under ASan as the
+ * suite stopped node 3's corosync). The thread owns this struct.
+ */
+#define LIST_WAIT	5	/* seconds: a corosync that answers at all */
+#define LIST_TRIES	1000	/* TRY_AGAIN, 1 ms apart */
+
+struct listing {
+	cpg_handle_t	 h;
+	cs_error_t	 e;
+	struct cpg_iteration_description_t *d;
+	size_t		 n, cap;
+	int		 nomem;
+};
+
+static void *
+list_groups(void *arg)
+{
+	struct timespec ms = { 0, MSEC };
+	struct cpg_iteration_description_t d, *p;
+	struct listing *ls = arg;
+	cpg_iteration_handle_t it;
+	int n = 0;
+
+	while ((ls->e = cpg_iteration_initialize(ls->h, CPG_ITERATION_ALL,
+	    NULL, &it)) == CS_ERR_TRY_AGAIN && ++n < LIST_TRIES)
+		nanosleep(&ms, NULL);
+	if (ls->e != CS_OK)
+		return NULL;
+	while ((ls->e = cpg_iteration_next(it, &d)) == CS_OK) {
+		if (ls->n == ls->cap) {
+			ls->cap = ls->cap ? 2 * ls->cap : 64;
+			if ((p = reallocarray(ls->d, ls->cap,
+			    sizeof(*p))) == NULL) {
+				ls->nomem = 1;
+				break;
+			}
+			ls->d = p;
+		}
+		ls->d[ls->n++] = d;
+	}
+	cpg_iteration_finalize(it);
+	return NULL;
+}
+
 /* Every member of every group, as corosync-cpgtool lists them. */
 int
 sess_groups(struct sess *s, void (*fn)(void *, const struct cpg_name *,
     uint32_t, uint32_t), void *arg)
 {
-	struct cpg_iteration_description_t d;
-	cpg_iteration_handle_t it;
-	cs_error_t e;
-	int st;
+	struct listing *ls;
+	struct timespec until;
+	pthread_t th;
+	size_t i;
+	int err;
 
-	while ((e = cpg_iteration_initialize(s->h, CPG_ITERATION_ALL, NULL,
-	    &it)) == CS_ERR_TRY_AGAIN)
-		if ((st = loop_nap(s->loop, MSEC)) != 0)
-			return st;
-	if (e != CS_OK)
-		return cs_fail(e, "cannot list groups");
-	while ((e = cpg_iteration_next(it, &d)) == CS_OK)
-		fn(arg, &d.group, d.nodeid, d.pid);
-	cpg_iteration_finalize(it);
-	if (e != CS_ERR_NO_SECTIONS)
-		return cs_fail(e, "cannot list groups");
-	return ST_OK;
+	if ((ls = calloc(1, sizeof(*ls))) == NULL) {
+		warn("cannot list groups");
+		return ST_FAIL;
+	}
+	ls->h = s->h;
+	if (pthread_create(&th, NULL, list_groups, ls) != 0)
+		list_groups(ls);
+	else {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += LIST_WAIT;
+		if ((err = pthread_timedjoin_np(th, NULL, &until)) != 0) {
+			/* it may still write into ls: both are left to it */
+			pthread_detach(th);
+			s->stuck = 1;
+			warnx("cannot list groups: corosync did not answer "
+			    "in %d s", LIST_WAIT);
+			return ST_CONN;
+		}
+	}
+	err = ST_OK;
+	if (ls->nomem) {
+		warnx("cannot list groups: out of memory");
+		err = ST_FAIL;
+	} else if (ls->e != CS_ERR_NO_SECTIONS)
+		err = cs_fail(ls->e, "cannot list groups");
+	else
+		for (i = 0; i < ls->n; i++)
+			fn(arg, &ls->d[i].group, ls->d[i].nodeid,
+			    ls->d[i].pid);
+	free(ls->d);
+	free(ls);
+	return err;
 }
 
 /* A node's name and addresses from corosync's configuration. */

@@ -8,6 +8,7 @@
 #include <err.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <corosync/corotypes.h>
 
@@ -87,4 +88,20 @@ cs_fail(cs_error_t e, const char *fmt, ...)
 		warnx("%s: %s", what, cs_name(e));
 		return ST_FAIL;
 	}
+}
+
+/*
+ * For a thread of its own, which has no loop to nap in (loop_nap):
+ * after CS_ERR_TRY_AGAIN, wait 1 ms and say 1 (try again), at most max
+ * times as counted in *n; 0 for any other result, or once past max.
+ */
+int
+cs_again(cs_error_t e, int *n, int max)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	if (e != CS_ERR_TRY_AGAIN || ++*n > max)
+		return 0;
+	nanosleep(&ms, NULL);
+	return 1;
 }

@@ -13,5 +13,6 @@
 const char	*cs_name(int);
 int		 cs_fail(cs_error_t, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+int		 cs_again(cs_error_t, int *, int);
 
 #endif

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <corosync/cmap.h>
 #include <corosync/votequorum.h>
@@ -424,18 +423,6 @@ quorum_track(struct quorum *q, const char *hint)
 			"(configure it, or use --no-quorum)"
 #define TH_TRIES	100	/* TRY_AGAIN, 1 ms apart; then the loop's */
 
-/* CS_ERR_TRY_AGAIN, retried a while; the caller's loop does the rest */
-static int
-tries_left(cs_error_t e, int *n)
-{
-	struct timespec ms = { 0, MSEC };
-
-	if (e != CS_ERR_TRY_AGAIN || ++*n > TH_TRIES)
-		return 0;
-	nanosleep(&ms, NULL);
-	return 1;
-}
-
 /*
  * The connection to votequorum, its first notification and its figures,
  * in a thread of its own: connecting costs an IPC connection (libqb maps
@@ -456,7 +443,7 @@ connect_vq(void *arg)
 	int n = 0;
 
 	q->th_stage = TH_INIT;
-	while (tries_left(e = votequorum_initialize(&q->h, &cb), &n))
+	while (cs_again(e = votequorum_initialize(&q->h, &cb), &n, TH_TRIES))
 		;
 	if ((q->th_e = e) != CS_OK)
 		return NULL;
@@ -472,8 +459,8 @@ connect_vq(void *arg)
 			return NULL;
 	q->th_stage = TH_INFO;
 	n = 0;
-	while (tries_left(e = votequorum_getinfo(q->h,
-	    VOTEQUORUM_QDEVICE_NODEID, &q->th_info), &n))
+	while (cs_again(e = votequorum_getinfo(q->h,
+	    VOTEQUORUM_QDEVICE_NODEID, &q->th_info), &n, TH_TRIES))
 		;
 	if ((q->th_e = e) == CS_OK)
 		q->th_stage = TH_DONE;

@@ -755,15 +755,14 @@ struct listing {
 static void *
 list_groups(void *arg)
 {
-	struct timespec ms = { 0, MSEC };
 	struct cpg_iteration_description_t d, *p;
 	struct listing *ls = arg;
 	cpg_iteration_handle_t it;
 	int n = 0;
 
-	while ((ls->e = cpg_iteration_initialize(ls->h, CPG_ITERATION_ALL,
-	    NULL, &it)) == CS_ERR_TRY_AGAIN && ++n < LIST_TRIES)
-		nanosleep(&ms, NULL);
+	while (cs_again(ls->e = cpg_iteration_initialize(ls->h,
+	    CPG_ITERATION_ALL, NULL, &it), &n, LIST_TRIES))
+		;
 	if (ls->e != CS_OK)
 		return NULL;
 	while ((ls->e = cpg_iteration_next(it, &d)) == CS_OK) {

@@ -110,6 +110,18 @@ lk() {
 	echo $! >>"$BG"
 }
 
+# counter: $T/count N adds N to a counter of COMMANDs inside, kept under
+# flock(1) in $T/n; each value it reaches going up goes to $T/seen
+counter() {
+	cat >"$T/count" <<-'EOF'
+	#!/bin/sh
+	flock "$T/n.lock" sh -c 'n=$(($(cat "$T/n") + $1)); echo $n >"$T/n"
+		[ "$1" -lt 0 ] || echo $n >>"$T/seen"' _ "$1"
+	EOF
+	chmod +x "$T/count"
+	echo 0 >"$T/n"
+}
+
 # forever: $T/in, a stdin that never ends and has no process behind it
 # (a fifo this shell keeps open)
 forever() {
@@ -181,15 +193,7 @@ contend() {
 }
 
 @test "--limit 2: two at once does happen, three never" {
-	# count: a counter of COMMANDs inside, kept under flock(1); each
-	# value reached goes to seen
-	cat >"$T/count" <<-'EOF'
-	#!/bin/sh
-	flock "$T/n.lock" sh -c 'n=$(($(cat "$T/n") + $1)); echo $n >"$T/n"
-		[ "$1" -lt 0 ] || echo $n >>"$T/seen"' _ "$1"
-	EOF
-	chmod +x "$T/count"
-	echo 0 >"$T/n"
+	counter
 	contend 2 5 '"$T/count" 1; sleep 0.05; "$T/count" -1'
 	[ ! -e "$T/failed" ]
 	[ "$(wc -l <"$T/seen")" -eq 60 ]
@@ -459,15 +463,7 @@ contend() {
 	touch "$T/restore"
 	# every lock process's inputs and actions, printed if this fails
 	export CPGTOOL_LOCK_TRACE=$T/trace
-	# count: COMMANDs inside, under flock(1), as the --limit 2 test
-	# counts; every value reached goes to seen
-	cat >"$T/count" <<-'EOF'
-	#!/bin/sh
-	flock "$T/n.lock" sh -c 'n=$(($(cat "$T/n") + $1)); echo $n >"$T/n"
-		[ "$1" -lt 0 ] || echo $n >>"$T/seen"' _ "$1"
-	EOF
-	chmod +x "$T/count"
-	echo 0 >"$T/n"
+	counter
 	# job TAG SECONDS: inside that long, counted; SECONDS "go": until
 	# TAG.go is there
 	job='"$T/count" 1; echo "$1" >>"$T/order"

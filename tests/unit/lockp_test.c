@@ -74,40 +74,18 @@ check_back(struct lp *lp, int64_t t)
 	deliver(lp, me, msg, t);
 }
 
-/* Joined beside the watcher, quorate, our request delivered back. */
+/*
+ * Joined (beside the watcher, or alone), quorate, our request (sent at
+ * 1 ms) delivered back at `back'.
+ */
 static struct lp *
-newcomer(void)
+joined(int with_watcher, int64_t back)
 {
 	struct lp_cfg cfg = { .limit = 1, .command = 1, .kill_ms = 5000 };
 	struct lp_member mem[] = { { watcher, LP_JOIN }, { me, LP_JOIN } };
-	struct lp_confchg c = { mem, 2, NULL, 0, &mem[1], 1 };
-	struct lp *lp;
-	char req[128];
-
-	nsent = 0;
-	spawned = 0;
-	if ((lp = lp_new(&cfg, me)) == NULL)
-		exit(99);
-	lp_quorum(lp, 1, 1, &ring, 0);
-	lp_ring(lp, &ring, 0);
-	lp_start(lp, 0);
-	take(lp);
-	lp_confchg(lp, &c, 1 * MS);
-	take(lp);
-	snprintf(req, sizeof(req), "%s", nsent ? sent[0] : "");
-	CHECK(strncmp(req, "lock2 request 1 q ", 18) == 0,
-	    "a newcomer asks with its request");
-	deliver(lp, me, req, 2 * MS);
-	return lp;
-}
-
-/* Joined alone, quorate; our request comes back at `back'. */
-static struct lp *
-alone(int64_t back)
-{
-	struct lp_cfg cfg = { .limit = 1, .command = 1, .kill_ms = 5000 };
-	struct lp_member mem[] = { { me, LP_JOIN } };
-	struct lp_confchg c = { mem, 1, NULL, 0, mem, 1 };
+	struct lp_member *m = with_watcher ? mem : &mem[1];
+	struct lp_confchg c = { m, with_watcher ? 2 : 1, NULL, 0, &mem[1],
+	    1 };
 	struct lp *lp;
 	char req[128];
 
@@ -119,11 +97,19 @@ alone(int64_t back)
 	lp_ring(lp, &ring, 0);
 	lp_start(lp, 1 * MS);
 	take(lp);
-	snprintf(req, sizeof(req), "%s", nsent ? sent[nsent - 1] : "");
+	snprintf(req, sizeof(req), "%s", nsent ? sent[0] : "");
+	CHECK(strncmp(req, "lock2 request 1 q ", 18) == 0,
+	    "a newcomer asks with its request");
 	lp_confchg(lp, &c, 1 * MS);
 	take(lp);
 	deliver(lp, me, req, back);
 	return lp;
+}
+
+static struct lp *
+newcomer(void)
+{
+	return joined(1, 2 * MS);
 }
 
 static void
@@ -313,11 +299,11 @@ fresh(void)
 	lp_free(lp);
 
 	/* alone: granted on our own request, if it came back fresh */
-	lp = alone(2 * MS);
+	lp = joined(0, 2 * MS);
 	CHECK(spawned && !said("lock2 check "),
 	    "alone, our request back in 1 ms: COMMAND runs, no check");
 	lp_free(lp);
-	lp = alone(1 * MS + 300 * MS);
+	lp = joined(0, 1 * MS + 300 * MS);
 	CHECK(!spawned && said("lock2 check "),
 	    "... back in 300 ms: a check first");
 	lp_free(lp);

@@ -62,15 +62,16 @@ endif
 COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
-SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
-	cs.c nodeinfo.c quorum.c \
-	out.c lockq.c lockp.c askp.c daemons.c proc.c qview.c handler.c \
-	tui.c \
-	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
-	cmd/top.c \
-	cmd/ask.c cmd/serve.c cmd/quorum.c
-# for operators: the monitoring formats, thresholds, metrics and check
-SRCS += mon.c range.c cmd/metrics.c cmd/check.c
+# The sources, by folder: cpgtool.c and cmd/ at the top, then a folder
+# for each row of HACKING's map, top down. A .c file dropped into one
+# is built and linked without naming it here; a header is found by its
+# bare name (#include "sess.h") from any folder. A module left at the
+# top still builds, and make lint says where it belongs.
+MODDIRS = run corosync output options rules loop io base
+SRCS = $(sort $(wildcard *.c)) $(sort $(wildcard cmd/*.c)) \
+	$(foreach d,$(MODDIRS),$(sort $(wildcard $(d)/*.c)))
+INCS = $(addprefix -I,cmd $(MODDIRS))
+CPGT_CPPFLAGS += $(INCS)
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
@@ -160,10 +161,10 @@ SEEDS = 200000
 MODE = 1
 SIM = $(O)/tests/sim/locksim
 CONFORM = $(O)/tests/sim/conformcheck
-$(SIM): tests/sim/locksim.c $(O)/lockp.o $(O)/lockq.o
+$(SIM): tests/sim/locksim.c $(O)/rules/lockp.o $(O)/rules/lockq.o
 	@mkdir -p $(@D)
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
-		$(O)/lockp.o $(O)/lockq.o
+		$(O)/rules/lockp.o $(O)/rules/lockq.o
 
 sim: $(SIM) $(CONFORM)
 	$(SIM) -q -k $(SEEDS) -n $(SEEDS) -m $(MODE) -f tests/sim/seeds
@@ -172,13 +173,14 @@ sim: $(SIM) $(CONFORM)
 # each rule lockp.c breaks on purpose (LP_MUTATE=1..15, 17, 21..24) must
 # make the simulator fail: the first seed that shows it, in modes 1 and 2
 MUTANT_SEEDS = 200000
-$(O)/tests/sim/lockp-m%.o: lockp.c lockp.h lockq.h $(O)/.flags
+$(O)/tests/sim/lockp-m%.o: rules/lockp.c rules/lockp.h rules/lockq.h \
+		$(O)/.flags
 	@mkdir -p $(@D)
-	$(COMPILE) -DLP_MUTATE=$* -c -o $@ lockp.c
+	$(COMPILE) -DLP_MUTATE=$* -c -o $@ rules/lockp.c
 
-$(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
+$(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/rules/lockq.o
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
-		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o
+		$(O)/tests/sim/lockp-m$*.o $(O)/rules/lockq.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 		$(SIM)-m6 $(SIM)-m7 $(SIM)-m8 $(SIM)-m9 $(SIM)-m10 $(SIM)-m11 \
@@ -212,7 +214,7 @@ bench/baseline: bench/baseline.c $(O)/.flags
 
 # the fencing token's cost (bench/run): cpgtool with mutant 21's rules,
 # which never raise a token to the clock nor say 'lock2 granted'
-bench/cpgtool-notoken: $(filter-out $(O)/lockp.o,$(OBJS)) \
+bench/cpgtool-notoken: $(filter-out $(O)/rules/lockp.o,$(OBJS)) \
 		$(O)/tests/sim/lockp-m21.o
 	$(LINK) -o $@ $^ $(CPGT_LDLIBS) $(LDLIBS)
 
@@ -223,7 +225,7 @@ bench/stamp: bench/stamp.c $(O)/.flags
 # the binary, and its objects for the module map HACKING draws
 lint: $(O)/cpgtool cpgtool.1.out bench/baseline
 	CPGTOOL=$(abspath $(O))/cpgtool CPGT_OBJS='$(abspath $(OBJS))' \
-		CPGT_VERSION='$(VERSION)' bash tests/lint.sh
+		CPGT_INCS='$(INCS)' CPGT_VERSION='$(VERSION)' bash tests/lint.sh
 
 # the binary from where the build put it: make O=DIR install
 install: $(O)/cpgtool cpgtool.1.out
@@ -298,7 +300,8 @@ pkgcheck: dist
 	tests/pkgcheck $(DIST).tar.gz '$(VERSION)'
 
 clean:
-	rm -rf cpgtool *.o cmd/*.o *.d cmd/*.d .flags .version cpgtool.1.out \
+	rm -rf cpgtool $(foreach d,. cmd $(MODDIRS),$(d)/*.o $(d)/*.d) \
+		.flags .version cpgtool.1.out \
 		.san bench/baseline bench/stamp bench/cpgtool-notoken \
 		$(UNIT_TESTS) $(UNIT_TESTS:=.d) \
 		tests/sim/locksim tests/sim/locksim-m[1-9] \

@@ -15,22 +15,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../askp.h"
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../enc.h"
-#include "../event.h"
-#include "../fmt.h"
-#include "../input.h"
-#include "../loop.h"
-#include "../nodeinfo.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "askp.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "enc.h"
+#include "event.h"
+#include "fmt.h"
+#include "input.h"
+#include "loop.h"
+#include "nodeinfo.h"
+#include "opt.h"
+#include "out.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 #define ACK_TIMEOUT	1.0	/* seconds, --ack-timeout's default */
 #define MAX_REPLY	(4UL << 20)	/* --max-reply's default, as serve's */

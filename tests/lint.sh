@@ -103,7 +103,7 @@ drawn() {
 			seen = 1; print $1 " -> " $3 }' HACKING | sort -u
 }
 
-read -ra objs <<<"${CPGT_OBJS:-$(echo ./*.o ./cmd/*.o)}"
+read -ra objs <<<"${CPGT_OBJS:-$(echo ./*.o ./*/*.o)}"
 if [ ! -e "${objs[0]}" ]; then
 	problem "the module map: no objects to read (make lint builds them)"
 else
@@ -146,11 +146,14 @@ fi
 
 # loop.c knows nothing of CPG (HACKING): not even corosync's headers
 # reach it, directly or through ours
-if deps=$(${CC:-cc} -M -D_GNU_SOURCE loop.c 2>&1); then
-	grep -q corosync <<<"$deps" &&
+# (CPGT_INCS: the folders' -I flags, from make lint)
+# shellcheck disable=SC2086
+if deps=$(${CC:-cc} -M -D_GNU_SOURCE ${CPGT_INCS:--Ibase -Iloop} loop/loop.c \
+    2>&1); then
+	grep -q corosync/ <<<"$deps" &&
 		problem "loop.c includes corosync's headers (${CC:-cc} -M)"
 else
-	problem "${CC:-cc} -M loop.c failed: $deps"
+	problem "${CC:-cc} -M loop/loop.c failed: $deps"
 fi
 
 # Every option is declared once, in the C sources (struct optdef); --help

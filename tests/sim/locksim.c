@@ -191,7 +191,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../lockp.h"
+#include "lockp.h"
 
 #define MS		1000000LL
 #define S		1000000000LL

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../addr.h"
-#include "../../askp.h"
-#include "../../status.h"
+#include "addr.h"
+#include "askp.h"
+#include "status.h"
 #include "unit.h"
 
 /* each check is named by its condition */

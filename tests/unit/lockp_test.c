@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "../../lockp.h"
+#include "lockp.h"
 #include "unit.h"
 
 #define MS	1000000LL

@@ -10,7 +10,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "cpgtool.h"
 #include "util.h"
 
 const struct cmd	*cur_cmd;

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool: a command-line client for corosync's Closed Process Groups.
- * This header is the command table's: struct cmd and the commands. The
- * modules' own headers say the rest; HACKING draws how they call each
- * other.
+ * This header is the command table's: the commands. The modules' own
+ * headers say the rest; HACKING draws how they call each other.
  */
 
 #ifndef CPGTOOL_H
@@ -17,13 +16,8 @@ struct outfmt;
 #define CPGTOOL_VERSION	"unknown"
 #endif
 
-struct cmd {
-	const char	 *name;
-	/* argv, and the output format the global options began */
-	int		(*fn)(int, char **, struct outfmt *);
-	const char	 *usage;	/* the operands */
-	const struct optdef *const *opts;
-};
+/* struct cmd, a row of the table, is util.h's: the ground's */
+#include "util.h"
 
 /* cmd/ *.c: each command, and the option sets it takes */
 int	 cmd_join(int, char **, struct outfmt *);

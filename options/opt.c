@@ -19,9 +19,7 @@
 
 #include <corosync/cpg.h>
 
-#include "cpgtool.h"
 #include "fmt.h"
-#include "input.h"
 #include "opt.h"
 #include "status.h"
 #include "util.h"

@@ -145,6 +145,13 @@ struct runopts {
 	int		 intrusive;	/* join a cluster daemon's group */
 };
 
+/*
+ * How input is cut into messages (run/input.c), as -0 and --whole
+ * choose; IN_ARGS: the messages are given (MESSAGE arguments), nothing
+ * is read.
+ */
+enum { IN_LINE, IN_NUL, IN_WHOLE, IN_ARGS };
+
 /* -0, --whole, -f, as given. */
 struct inopts {
 	const char	*file;		/* NULL: standard input */

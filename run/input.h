@@ -4,11 +4,10 @@
 
 #include <stddef.h>
 
+#include "opt.h"	/* the modes: IN_LINE, IN_NUL, IN_WHOLE, IN_ARGS */
+
 struct loop;
 struct sess;
-
-/* IN_ARGS: the messages are given (MESSAGE arguments), nothing is read */
-enum { IN_LINE, IN_NUL, IN_WHOLE, IN_ARGS };
 
 struct input {
 	int		 fd;

@@ -125,6 +125,70 @@ else
 	done <<<"$map"
 fi
 
+# The folders (HACKING's "The folders, top down"): each module sits in
+# one of them, and every call and every #include runs within a folder or
+# down to one below it, never up. "./" is the top: cpgtool.c alone.
+folders=$(awk '/^The folders, top down/ { on = 1; next }
+	on && /^[^ ]/ && seen { exit }
+	on && /^    (\.|[a-z]+)\/ / { seen = 1; sub(/\/$/, "", $1); print $1 }' \
+	HACKING)
+rank() {
+	awk -v f="$1" '$0 == f { print NR; found = 1; exit }
+		END { if (!found) print 0 }' <<<"$folders"
+}
+# the folder of a path, from the top: ".", "cmd", "corosync", ...
+folder() {
+	local d
+	d=$(dirname "$(realpath --relative-to=. "$1")")
+	printf '%s\n' "$d"
+}
+if [ -z "$folders" ]; then
+	problem "the folders: no list found in HACKING"
+elif [ -e "${objs[0]}" ]; then
+	declare -A where=()
+	for o in "${objs[@]}"; do
+		m=$(module "$o")
+		f=$(folder "$o")
+		where[$m]=$f
+		if [ "$(rank "$f")" -eq 0 ]; then
+			problem "the folders: $m.o is built in $f/, no folder" \
+				"of HACKING's list; list it there"
+		elif [ "$f" = . ] && [ "$m" != cpgtool ]; then
+			problem "the folders: $m.c sits at the top; git mv" \
+				"it (and its header) into its row's folder"
+		fi
+	done
+	while read -r a _ b sym; do
+		fa=${where[$a]:-} fb=${where[$b]:-}
+		if [ -z "$fa" ] || [ -z "$fb" ] || [ "$fa" = "$fb" ]; then
+			continue
+		fi
+		[ "$(rank "$fa")" -lt "$(rank "$fb")" ] ||
+			problem "the folders: $a ($fa/) calls $b ($fb/, $sym)," \
+				"an arrow up; move the thing called down," \
+				"or hand it in from above"
+	done <<<"$real"
+	# and the headers: a struct or an enum is an arrow too
+	while IFS= read -r src; do
+		fs=$(folder "$src")
+		while IFS= read -r h; do
+			hp=
+			for d in "$(dirname "$src")" $folders; do
+				[ -e "$d/$h" ] && { hp=$d/$h; break; }
+			done
+			[ -n "$hp" ] || continue
+			fh=$(folder "$hp")
+			[ "$fs" = "$fh" ] ||
+			    [ "$(rank "$fs")" -lt "$(rank "$fh")" ] ||
+				problem "the folders: $src includes $hp," \
+					"an arrow up; move what it needs down"
+		done < <(sed -nE 's/^#include "([^"]+)".*/\1/p' "$src")
+	done < <(for f in $folders; do
+			[ "$f" = . ] && { echo ./cpgtool.c; continue; }
+			ls "$f"/*.[ch] 2>/dev/null
+		done)
+fi
+
 # Only the corosync layer calls corosync's libraries (HACKING): symbols
 # of libcpg, libcmap, libcfg and libvotequorum are undefined in these
 # objects alone, and in sess.o at least (so that the check can fail)

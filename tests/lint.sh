@@ -57,14 +57,14 @@ while IFS= read -r f; do
 done < <(spdx_sources)
 
 # bats files are bash with @test blocks; SC2030/31 flag bats' run subshells
-shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/lint.sh tests/bin/* \
-	tests/conform \
+shellcheck -s bash tests/lib/cluster.sh tests/run tests/soak tests/lock-soak \
+	tests/lint.sh tests/lib/bin/* tests/conform \
 	tests/offline tests/pkgcheck tests/sim/mutants bench/run \
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
 shellcheck -s sh examples/controller-gone examples/fence-check ||
 	problem "shellcheck (examples)"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
-	tests/*.bash tests/*.bats || problem "shellcheck (tests)"
+	tests/lib/*.bash tests/cluster/*.bats || problem "shellcheck (tests)"
 
 # The module map: HACKING's list of arrows ("a -> b" lines) against the
 # calls the objects make. An arrow a -> b exists when an undefined symbol

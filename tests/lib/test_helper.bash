@@ -5,12 +5,12 @@
 
 bats_require_minimum_version 1.5.0
 
-TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 export CPGTOOL=${CPGTOOL:-$TOP/cpgtool}
-# on and cpgt (run as a client of node I) are scripts in tests/bin
-PATH=$TOP/tests/bin:$PATH
-# shellcheck source=tests/cluster.sh
-. "$TOP/tests/cluster.sh"
+# on and cpgt (run as a client of node I) are scripts in tests/lib/bin
+PATH=$TOP/tests/lib/bin:$PATH
+# shellcheck source=tests/lib/cluster.sh
+. "$TOP/tests/lib/cluster.sh"
 
 # A cluster is started once by tests/run; a file run alone gets its own.
 setup_file() {

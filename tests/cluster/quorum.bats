@@ -7,7 +7,7 @@
 # awk and jq programs are in single quotes:
 # shellcheck disable=SC2016
 
-load test_helper
+load ../lib/test_helper
 
 eval "helper_$(declare -f teardown)"
 

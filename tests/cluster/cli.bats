@@ -3,7 +3,7 @@
 # The command line: help, version, and the table of bad inputs, each with
 # its one-line "cpgtool: ..." error and documented status.
 
-load test_helper
+load ../lib/test_helper
 
 # every command, stated here: one dropped from the table fails
 commands="join send watch members top lock ask serve quorum metrics check"

@@ -5,7 +5,7 @@
 # COMMANDs are sh -c scripts that expand their variables themselves:
 # shellcheck disable=SC2016
 
-load test_helper
+load ../lib/test_helper
 
 # an ask that never ends must not hang the suite
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
@@ -470,7 +470,7 @@ reply_nodes() {
 	fi
 	read -ra pc < <(pkg-config --cflags libcpg)
 	cc -shared -fPIC -O2 "${pc[@]}" -o "$T/shim.so" \
-		"$TOP/tests/shim/tryagain.c" -ldl
+		"$TOP/tests/lib/shim/tryagain.c" -ldl
 	on 2 env LD_PRELOAD="$T/shim.so" CPGT_TRYAGAIN=4000000000 \
 		CPGT_FAULTS="$T/faults" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}${quarantine}verify_asan_link_order=0" \

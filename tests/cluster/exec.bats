@@ -9,7 +9,7 @@
 # Handlers are sh -c scripts that expand their variables themselves:
 # shellcheck disable=SC2016
 
-load test_helper
+load ../lib/test_helper
 
 eval "helper_$(declare -f setup)"
 eval "helper_$(declare -f teardown)"

@@ -3,7 +3,7 @@
 # send: every message reaches the other nodes, in order, and send exits 0
 # only once each came back to it.
 
-load test_helper
+load ../lib/test_helper
 
 @test "arguments reach watchers on the other nodes with nodeid and pid" {
 	watcher 2 "$BATS_TEST_TMPDIR/w2" --json "$G"
@@ -71,7 +71,7 @@ load test_helper
 	# makes libcpg lose its reassembly buffer: under ASan that leak, which
 	# is libcpg's, is suppressed for these joins alone (see the file)
 	lsan=${LSAN_OPTIONS:+$LSAN_OPTIONS:}
-	lsan+=suppressions=$TOP/tests/lsan-libcpg.supp
+	lsan+=suppressions=$TOP/tests/lib/lsan-libcpg.supp
 	for i in 2 3; do
 		# shellcheck disable=SC2016
 		on "$i" env LSAN_OPTIONS="$lsan" bash -c 'until [ -e "$1" ]; do
@@ -81,12 +81,12 @@ load test_helper
 		echo $! >>"$BG"
 	done
 	wait_members 1 "$G" 2
-	# the shim (tests/shim) writes an 'i' into faults for each INTERRUPT
+	# the shim (tests/lib/shim) writes an 'i' into faults for each INTERRUPT
 	# corosync gives the sender
 	local pc
 	read -ra pc < <(pkg-config --cflags libcpg)
 	cc -shared -fPIC -O2 "${pc[@]}" -o "$BATS_TEST_TMPDIR/shim.so" \
-		"$TOP/tests/shim/tryagain.c" -ldl
+		"$TOP/tests/lib/shim/tryagain.c" -ldl
 	: >"$BATS_TEST_TMPDIR/faults"
 	# corosync cut 3 to 6 of a batch's 30 short in three runs here, so
 	# about one batch in 80 has none: the batch again until one was (at

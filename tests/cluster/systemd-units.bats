@@ -10,7 +10,7 @@
 bats_require_minimum_version 1.5.0
 
 setup() {
-	TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	CPGTOOL=${CPGTOOL:-$TOP/cpgtool}
 }
 

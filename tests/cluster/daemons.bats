@@ -4,7 +4,7 @@
 # --intrusive, and the hint for a group whose NUL twin is the busy one.
 # Pacemaker itself is in pacemaker.bats; here the names are only names.
 
-load test_helper
+load ../lib/test_helper
 
 # What each daemon passes to cpg_join, NUL and all (see daemons.c).
 daemon_groups=(

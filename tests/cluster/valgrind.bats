@@ -5,7 +5,7 @@
 # the library never frees it.) Always the plain build: ASan and valgrind
 # do not mix.
 
-load test_helper
+load ../lib/test_helper
 
 vg() {
 	local i=$1

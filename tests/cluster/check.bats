@@ -6,7 +6,7 @@
 # thresholds in the guidelines' range syntax; while members come and
 # go, and while node 3 is cut off.
 
-load test_helper
+load ../lib/test_helper
 
 eval "helper_$(declare -f setup)"
 eval "helper_$(declare -f teardown)"

@@ -5,7 +5,7 @@
 # refused there unless --intrusive. This file runs a cluster of its own
 # with Pacemaker on every node (about 25 s to start and elect a DC).
 
-load test_helper
+load ../lib/test_helper
 
 setup_file() {
 	if ! command -v pacemakerd >/dev/null; then

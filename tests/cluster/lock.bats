@@ -7,7 +7,7 @@
 # COMMANDs are sh -c scripts that expand their variables themselves:
 # shellcheck disable=SC2016
 
-load test_helper
+load ../lib/test_helper
 
 # a lock that never comes must not hang the suite
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
@@ -521,7 +521,7 @@ contend() {
 	local pc
 	read -ra pc < <(pkg-config --cflags libcpg)
 	cc -shared -fPIC -O2 "${pc[@]}" -o "$T/tryagain.so" \
-		"$TOP/tests/shim/tryagain.c" -ldl
+		"$TOP/tests/lib/shim/tryagain.c" -ldl
 	: >"$T/faults"
 	# (under ASan the shim comes first: tell ASan that is fine)
 	on 1 env LD_PRELOAD="$T/tryagain.so" CPGT_TRYAGAIN=10 \

@@ -8,7 +8,7 @@
 # awk programs are in single quotes:
 # shellcheck disable=SC2016
 
-load test_helper
+load ../lib/test_helper
 
 eval "helper_$(declare -f setup)"
 eval "helper_$(declare -f teardown)"

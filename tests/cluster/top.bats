@@ -7,7 +7,7 @@
 # on a stdout that is no terminal.
 # shellcheck disable=SC2016
 
-load test_helper
+load ../lib/test_helper
 
 eval "helper_$(declare -f teardown)"
 

@@ -6,7 +6,7 @@
 # holds each trace to the simulator's assumptions (tests/sim/README,
 # Conformance). make conform runs all of them on clusters of its own.
 
-load test_helper
+load ../lib/test_helper
 
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
 CHECK=${CONFORMCHECK:-$TOP/tests/sim/conformcheck}

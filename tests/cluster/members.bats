@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # members: what corosync knows of a group, asked without joining it.
 
-load test_helper
+load ../lib/test_helper
 
 setup_members() {
 	for n in 1 2 3; do

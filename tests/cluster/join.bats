@@ -3,7 +3,7 @@
 # join: stdin lines go out, everything delivered comes in; at the end of
 # input it waits for its own messages, leaves and exits 0.
 
-load test_helper
+load ../lib/test_helper
 
 @test "stdin lines are sent and printed as delivered, then it leaves" {
 	watcher 2 "$BATS_TEST_TMPDIR/w" "$G"

@@ -7,7 +7,7 @@
  * fault: 't' for a TRY_AGAIN it made up, 'i' for a CS_ERR_INTERRUPT
  * corosync gave (a fragmented message cut short by a membership change),
  * so that a test can show the fault it is about did happen. Built by the
- * tests that use it (tests/lock.bats, tests/send.bats).
+ * tests that use it (tests/cluster/lock.bats, tests/cluster/send.bats).
  */
 
 #define _GNU_SOURCE

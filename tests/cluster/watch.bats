@@ -3,7 +3,7 @@
 # watch: messages and membership from several groups at once, text and
 # JSON, ending on --count, --timeout, a signal or a closed pipe.
 
-load test_helper
+load ../lib/test_helper
 
 @test "joins, leaves and process deaths show with their reasons" {
 	watcher 1 "$BATS_TEST_TMPDIR/w" "$G"
@@ -308,8 +308,8 @@ HOSTILE=$'\e]0;owned\a\e[2J\xe2\x80\xaeab\xe2\x81\xa6c\xe2\x80\x8b'
 # stdout is a pseudo-terminal (script(1)), in the background; its
 # terminal's bytes in OUT, and a member of $G before this returns
 tty_watch() {
-	script -qefc "$TOP/tests/bin/cpgt $1 watch -c 1 -F '$3' $G" /dev/null \
-		>"$2" 2>"$2.err" 3>&- < <(sleep 30) &
+	script -qefc "$TOP/tests/lib/bin/cpgt $1 watch -c 1 -F '$3' $G" \
+		/dev/null >"$2" 2>"$2.err" 3>&- < <(sleep 30) &
 	echo $! >>"$BG"
 	wait_members "$1" "$G" 1
 }

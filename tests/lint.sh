@@ -142,6 +142,14 @@ folder() {
 	d=$(dirname "$(realpath --relative-to=. "$1")")
 	printf '%s\n' "$d"
 }
+# the Makefile builds the folders HACKING lists (CPGT_INCS: an -I each)
+if [ -n "$folders" ] && [ -n "${CPGT_INCS:-}" ]; then
+	want=$(grep -vx '[.]' <<<"$folders" | sort | paste -sd ' ')
+	have=$(tr ' ' '\n' <<<"$CPGT_INCS" | sed -n 's/^-I//p' | sort |
+		paste -sd ' ')
+	[ "$want" = "$have" ] || problem "the folders: HACKING lists" \
+		"'$want', the Makefile builds '$have' (MODDIRS)"
+fi
 if [ -z "$folders" ]; then
 	problem "the folders: no list found in HACKING"
 elif [ -e "${objs[0]}" ]; then

@@ -300,7 +300,7 @@ say(struct lp *lp, const char *msg, size_t len)
 
 	if ((p = malloc(len + 1)) == NULL) {
 		warn_act(lp, 0, "out of memory");
-		end(lp, LP_FAIL);
+		end(lp, ST_FAIL);
 		return;
 	}
 	memcpy(p, msg, len);
@@ -483,7 +483,7 @@ refused(struct lp *lp, enum lq_req r)
 		    "has --limit %u%s", lp->st.limit,
 		    lp->st.quorum ? "" : " --no-quorum", lp->cfg.limit,
 		    lp->cfg.noquorum ? " --no-quorum" : "");
-	end(lp, LP_FAIL);
+	end(lp, ST_FAIL);
 }
 
 static ssize_t
@@ -595,14 +595,14 @@ log_add(struct lp *lp, const struct logent *e)
 	if (lp->nlog == LOG_MAX) {
 		warn_act(lp, 0, "%d lock messages came before the state did: "
 		    "giving up", LOG_MAX);
-		end(lp, LP_FAIL);
+		end(lp, ST_FAIL);
 		return;
 	}
 	if (lp->nlog == lp->caplog) {
 		cap = lp->caplog ? lp->caplog * 2 : 32;
 		if ((v = reallocarray(lp->log, cap, sizeof(*v))) == NULL) {
 			warn_act(lp, 0, "out of memory");
-			end(lp, LP_FAIL);
+			end(lp, ST_FAIL);
 			return;
 		}
 		lp->log = v;
@@ -1143,7 +1143,7 @@ acquire(struct lp *lp, size_t i)
 		tell_token(lp, i);
 		if (lp->stdin_eof) {
 			event(lp, LP_EV_RELEASED, NULL);
-			finish(lp, LP_OK);
+			finish(lp, ST_OK);
 		}
 	}
 }
@@ -1179,7 +1179,7 @@ lose(struct lp *lp, const char *why)
 		act(lp, LA_STOP, 0);
 		running(lp);
 	} else
-		end(lp, LP_LOST);
+		end(lp, ST_LOST);
 }
 
 static void
@@ -1202,7 +1202,7 @@ evaluate(struct lp *lp)
 		else
 			warn_act(lp, 0, "this node's partition is not "
 			    "quorate");
-		end(lp, lp->cfg.show ? LP_INQUORATE : LP_BUSY);
+		end(lp, lp->cfg.show ? ST_INQUORATE : ST_BUSY);
 		return;
 	}
 	if (!lp->synced)
@@ -1225,7 +1225,7 @@ evaluate(struct lp *lp)
 	}
 	if ((size_t)i >= lp->st.limit) {
 		if (lp->cfg.nonblock)
-			finish(lp, LP_BUSY);
+			finish(lp, ST_BUSY);
 		return;
 	}
 	/* a ring on its way is waited for, -n or not */
@@ -1736,7 +1736,7 @@ lp_child_ended(struct lp *lp, int status, int64_t now)
 	if (lp->ended)
 		return;
 	if (lp->lost) {
-		end(lp, LP_LOST);
+		end(lp, ST_LOST);
 		return;
 	}
 	event(lp, LP_EV_RELEASED, NULL);
@@ -1751,7 +1751,7 @@ lp_stdin_eof(struct lp *lp, int64_t now)
 	if (lp->ended || !lp->holding || lp->lost)
 		return;
 	event(lp, LP_EV_RELEASED, NULL);
-	finish(lp, LP_OK);
+	finish(lp, ST_OK);
 }
 
 void
@@ -1764,9 +1764,9 @@ lp_signal(struct lp *lp, int sig, int64_t now)
 		act(lp, LA_SIGNAL, sig);
 	else if (lp->holding && !lp->lost) {
 		event(lp, LP_EV_RELEASED, NULL);
-		finish(lp, LP_OK);
+		finish(lp, ST_OK);
 	} else
-		end(lp, LP_SIGNAL + sig);
+		end(lp, ST_SIGNAL + sig);
 }
 
 void
@@ -1776,7 +1776,7 @@ lp_conn_lost(struct lp *lp, int64_t now)
 	if (lp->ended)
 		return;
 	if (!lp->holding) {
-		end(lp, LP_CONN);
+		end(lp, ST_CONN);
 		return;
 	}
 	lose(lp, "lost the connection to corosync");

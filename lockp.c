@@ -109,13 +109,58 @@ enum handoff {
 	HO_DONE,	/* answered: leave */
 };
 
+/*
+ * Where this process is, in two enums, each with one writer (to_sync,
+ * to_phase): what it may do is read off them, not pieced together from
+ * flags. The two are apart because they move apart: a holder that lost
+ * the lock may forget the state and learn it again while COMMAND dies.
+ *
+ * What it knows of the queue (lockq.c, Newcomers):
+ *   SY_OUTSIDE     our join not delivered yet
+ *   SY_ASKING      in the group, knowing nothing; logging nothing until
+ *                  our next question (request, query, forgot) is back
+ *   SY_LOGGING     logging what is delivered, for the state that
+ *                  answers a question in the log
+ *   SY_REBUILDING  ... and our init is on its way: every older member
+ *                  gone, the log rebuilds the state if ours is first
+ *   SY_SYNCED      the state known (answered, or started by us)
+ * OUTSIDE -> LOGGING at our join (or, alone and sure of quorum, SYNCED);
+ * LOGGING <-> REBUILDING; either -> SYNCED; any -> ASKING when what we
+ * knew goes (forget: OUTSIDE stays OUTSIDE); ASKING -> LOGGING when our
+ * question comes back.
+ *
+ * Its own turn:
+ *   PH_WAITING     not granted: in the queue, or on its way to it
+ *   PH_HOLDING     granted (also once released, while handing the
+ *                  state over before leaving: handoff)
+ *   PH_LOST        granted, then lost: COMMAND told to stop, ending
+ *                  when it does
+ *   PH_ENDED       LA_EXIT or LA_SHOW said: deaf to every input
+ * WAITING -> HOLDING -> LOST; any -> ENDED. A grant's token stays for
+ * lp_token once ended (the acquired event may be printed after).
+ */
+enum sync {
+	SY_OUTSIDE,
+	SY_ASKING,
+	SY_LOGGING,
+	SY_REBUILDING,
+	SY_SYNCED,
+};
+
+enum phase {
+	PH_WAITING,
+	PH_HOLDING,
+	PH_LOST,
+	PH_ENDED,
+};
+
 struct lp {
 	struct lp_cfg	 cfg;
 	struct cpgt_addr	 me;
 	int64_t		 now;
 	struct lockq	 st;
-	int		 synced;
-	int		 joined;
+	enum sync	 sync;		/* what we know of the queue */
+	enum phase	 phase;		/* our own turn */
 	struct member	 members[LQ_MAX];
 	size_t		 nmembers;
 	struct member	 gone[GONE_MAX];	/* askers that left, newest */
@@ -133,15 +178,12 @@ struct lp {
 	int		 verified;	/* votequorum: this ring is quorate */
 	int64_t		 lost_at;	/* COMMAND told to stop */
 	int		 req_refused;	/* a state refused our request */
-	int		 alone;		/* joined alone, before sure of quorum */
-	int		 rebuilding;	/* our init will rebuild from the log */
 	uint32_t	 seq;
 	int		 asks;		/* since the last answer or init */
 	uint32_t	 req_seq;	/* our latest request */
 	int		 req_seen;	/* ... was delivered */
 	int		 pending;	/* one since we last forgot was */
 	uint32_t	 publish;	/* our query to answer, to all */
-	int		 logging;
 	struct logent	*log;
 	size_t		 nlog;
 	size_t		 caplog;
@@ -154,12 +196,9 @@ struct lp {
 	int		 warned_init;
 	int		 stdin_eof;
 	enum handoff	 handoff;
-	int		 final;
-	int		 holding;
-	uint64_t	 token;		/* ... with this fencing token */
-	int		 lost;
+	int		 final;		/* ... and then end with this */
+	uint64_t	 token;		/* our grant's fencing token, or 0 */
 	int		 child;		/* COMMAND runs */
-	int		 ended;
 	/* freshness: when our latest messages were sent, and our check */
 	struct {
 		uint32_t seq;
@@ -186,6 +225,39 @@ static int
 ring_eq(const struct lp_ring *a, const struct lp_ring *b)
 {
 	return a->nodeid == b->nodeid && a->seq == b->seq;
+}
+
+/* The one writer of what we know (see enum sync). */
+static void
+to_sync(struct lp *lp, enum sync s)
+{
+	lp->sync = s;
+}
+
+/* The one writer of our turn (see enum phase). */
+static void
+to_phase(struct lp *lp, enum phase ph)
+{
+	lp->phase = ph;
+}
+
+static int
+synced(const struct lp *lp)
+{
+	return lp->sync == SY_SYNCED;
+}
+
+static int
+joined(const struct lp *lp)
+{
+	return lp->sync != SY_OUTSIDE;
+}
+
+/* Unsynced, keeping a log for the state that answers it. */
+static int
+logging(const struct lp *lp)
+{
+	return lp->sync == SY_LOGGING || lp->sync == SY_REBUILDING;
 }
 
 /*
@@ -277,9 +349,9 @@ warn_act(struct lp *lp, int lost, const char *fmt, ...)
 static void
 end(struct lp *lp, int status)
 {
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return;
-	lp->ended = 1;
+	to_phase(lp, PH_ENDED);
 	act(lp, LA_EXIT, status);
 }
 
@@ -337,7 +409,7 @@ ask(struct lp *lp)
 	 * Unsynced, the timer starts when this comes back (see ASK_EVERY).
 	 * Synced, it only sees that the request is not lost with a ring.
 	 */
-	lp->ask_at = lp->synced ? lp->now + ASK_EVERY : 0;
+	lp->ask_at = synced(lp) ? lp->now + ASK_EVERY : 0;
 }
 
 /* Nobody newly promoted acts before a lost holder's COMMAND is dead. */
@@ -359,14 +431,12 @@ static void
 forget(struct lp *lp)
 {
 	char buf[64];
-	int told = lp->synced && lp->joined && !lp->cfg.show &&
+	int told = synced(lp) && !lp->cfg.show &&
 	    lq_index(lp->st.synced, lp->st.nsynced, lp->me) >= 0;
 
-	lp->rebuilding = 0;
 	lp->pending = 0;
 	lq_reset(&lp->st);
-	lp->synced = 0;
-	lp->logging = 0;
+	to_sync(lp, joined(lp) ? SY_ASKING : SY_OUTSIDE);
 	lp->nlog = 0;
 	lp->from_join = 0;
 	/*
@@ -384,7 +454,7 @@ static void
 start_empty(struct lp *lp)
 {
 	forget(lp);
-	lp->synced = 1;
+	to_sync(lp, SY_SYNCED);
 	lp->st.synced[lp->st.nsynced++] = lp->me;
 	/* tokens from nothing: above every earlier ring's (lockq.c) */
 	at_ring(lp, lp->ring.seq);
@@ -409,7 +479,7 @@ responder(const struct lp *lp)
 {
 	struct cpgt_addr r;
 
-	if (!lp->synced)
+	if (!synced(lp))
 		return 0;
 	if (!lq_responder(&lp->st, &r))
 		return 1;
@@ -459,9 +529,9 @@ parties(const struct lp *lp)
 static void
 finish(struct lp *lp, int st)
 {
-	if (lp->handoff != HO_NONE || lp->ended)
+	if (lp->handoff != HO_NONE || lp->phase == PH_ENDED)
 		return;
-	if (!lp->synced || (lp->st.npend == 0 &&
+	if (!synced(lp) || (lp->st.npend == 0 &&
 	    parties(lp) <= lp->st.nsynced)) {
 		end(lp, st);
 		return;
@@ -667,8 +737,7 @@ adopt(struct lp *lp, const struct lq_msg *m)
 		lp->req_refused = 1;
 	replay(lp, k + 1, lp->nlog);
 	lq_answered(&lp->st, &m->st);
-	lp->synced = 1;
-	lp->logging = 0;
+	to_sync(lp, SY_SYNCED);
 	lp->nlog = 0;
 	lp->asks = 0;
 	lp->ask_at = 0;
@@ -697,7 +766,7 @@ on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 
 	if (!init_in_force(lp, m)) {
 		if (is_me(lp, from)) {
-			lp->rebuilding = 0;
+			to_sync(lp, SY_LOGGING);
 			lp->asks = 0;
 			ask(lp);
 		}
@@ -714,19 +783,19 @@ on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 			break;
 	lp->init_ord = lp->ord;
 	if (is_me(lp, from) && i == lp->nlog && q_ok(lp)) {
-		if (lp->rebuilding && lp->from_join && !any_old(lp)) {
-			lp->rebuilding = 0;
+		/* either way the state starts from nothing (start_empty) */
+		if (lp->sync == SY_REBUILDING && lp->from_join &&
+		    !any_old(lp)) {
 			synthesize(lp);
 			return;
 		}
-		lp->rebuilding = 0;
 		start_empty(lp);
 		if (!lp->cfg.show)
 			ask(lp);
 		return;
 	}
 	if (is_me(lp, from))
-		lp->rebuilding = 0;
+		to_sync(lp, SY_LOGGING);
 	/*
 	 * The first init in force may have started a state we have not seen:
 	 * only its sender can tell, so ask it. A later one started nothing
@@ -749,11 +818,11 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 		.wall = m->wall, .token = m->token,
 	};
 
-	if (!lp->logging && is_me(lp, from) &&
+	if (lp->sync == SY_ASKING && is_me(lp, from) &&
 	    (m->kind == LQ_REQUEST || m->kind == LQ_QUERY ||
 	    m->kind == LQ_FORGOT))
-		lp->logging = 1;
-	if (!lp->logging)
+		to_sync(lp, SY_LOGGING);
+	if (!logging(lp))
 		return;
 	if (m->kind == LQ_STATE) {
 		adopt(lp, m);
@@ -761,7 +830,7 @@ unsynced_msg(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 	}
 	if (m->kind == LQ_INIT) {
 		on_init(lp, from, m);
-		if (lp->synced || !init_in_force(lp, m))
+		if (synced(lp) || !init_in_force(lp, m))
 			return;
 	}
 	if (m->kind == LQ_RUNNING)
@@ -796,7 +865,7 @@ merged(struct lp *lp, const struct lp_confchg *c)
 	int have_mine = 0, have_theirs = 0;
 	size_t i;
 
-	if (!lp->joined || !lp->cfg.noquorum ||
+	if (!joined(lp) || !lp->cfg.noquorum ||
 	    LP_MUTATE == M_MERGE_KEEPS_BOTH)
 		return;
 	for (i = 0; i < c->nmembers; i++) {
@@ -817,7 +886,7 @@ merged(struct lp *lp, const struct lp_confchg *c)
 	 */
 	lose(lp, "partitions merged");
 	forget(lp);
-	if (!lp->holding)
+	if (lp->phase == PH_WAITING)
 		ask(lp);
 }
 
@@ -853,9 +922,9 @@ rebuild(struct lp *lp)
 		synthesize(lp);
 		return;
 	}
-	if (lp->rebuilding)
+	if (lp->sync == SY_REBUILDING)
 		return;
-	lp->rebuilding = 1;
+	to_sync(lp, SY_REBUILDING);
 	lp->seq++;
 	say(lp, buf, lq_init_at_msg(buf, sizeof(buf), lp->seq,
 	    lp->ring.nodeid, lp->ring.seq, wall_ms(lp)));
@@ -870,13 +939,11 @@ may_rebuild(const struct lp *lp)
 static void
 on_joined(struct lp *lp, const struct lp_confchg *c)
 {
-	lp->joined = 1;
+	to_sync(lp, SY_LOGGING);
 	if (c->nmembers == 1 && may_rebuild(lp)) {
 		start_empty(lp);
 		return;
 	}
-	lp->alone = c->nmembers == 1;
-	lp->logging = 1;
 	/*
 	 * CPG may name our first ring only after our join: the log counts
 	 * as kept under quorum if votequorum says quorate now, and is
@@ -920,8 +987,8 @@ members(struct lp *lp, const struct lp_confchg *c)
 			m[n] = lp->members[k];
 			continue;
 		}
-		m[n].since = lp->joined ? lp->ord : 0;
-		m[n].old = !lp->joined && !is_me(lp, m[n].a);
+		m[n].since = joined(lp) ? lp->ord : 0;
+		m[n].old = !joined(lp) && !is_me(lp, m[n].a);
 		for (i = 0; i < c->njoined; i++)
 			if (addr_eq(c->joined[i].a, m[n].a) &&
 			    c->joined[i].reason == LP_NODEUP)
@@ -961,7 +1028,7 @@ bystander(struct lp *lp, struct cpgt_addr from)
 	if (LP_MUTATE == M_BYSTANDER_ALL)
 		for (i = 0; i < lp->nmembers; i++)
 			lp->members[i].old = 0;
-	if (lp->joined && !lp->synced && lp->from_join && !any_old(lp) &&
+	if (joined(lp) && !synced(lp) && lp->from_join && !any_old(lp) &&
 	    may_rebuild(lp))
 		rebuild(lp);
 }
@@ -987,26 +1054,25 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 			if (c->left[i].reason == LP_PROCDOWN)
 				lp->old_killed_at = e.at;
 		}
-		if (lp->synced)
+		if (synced(lp))
 			remove_member(lp, c->left[i].a, c->left[i].reason,
 			    e.at);
-		else if (lp->logging) {
+		else if (logging(lp)) {
 			e.from = c->left[i].a;
 			e.reason = c->left[i].reason;
 			log_add(lp, &e);
 		}
 	}
 	members(lp, c);
-	lp->alone = 0;
 	/* every member of SYNCED gone: tell the state to those waiting */
-	if (lp->synced && lp->st.nsynced == 0 && lp->st.npend > 0 &&
+	if (synced(lp) && lp->st.nsynced == 0 && lp->st.npend > 0 &&
 	    q_ok(lp) && lp->publish == 0 && lp->handoff == HO_NONE &&
 	    !lp->cfg.show)
 		publish(lp);
-	for (i = 0; i < c->njoined && !lp->joined; i++)
+	for (i = 0; i < c->njoined && !joined(lp); i++)
 		if (is_me(lp, c->joined[i].a))
 			break;
-	if (!lp->joined && i < c->njoined) {
+	if (!joined(lp) && i < c->njoined) {
 		on_joined(lp, c);
 		return;
 	}
@@ -1018,19 +1084,19 @@ confchg(struct lp *lp, const struct lp_confchg *c)
 	 * makes the losing side's do: only an answer to a question asked
 	 * since counts.
 	 */
-	if (!lp->synced && lp->logging && !lp->cfg.noquorum &&
+	if (logging(lp) && !lp->cfg.noquorum &&
 	    LP_MUTATE != M_NO_PRIMARY)
 		for (i = 0; i < c->njoined; i++)
 			if (c->joined[i].reason == LP_NODEUP) {
 				forget_waiting(lp);
 				break;
 			}
-	if (!lp->synced && lp->from_join &&
+	if (!synced(lp) && lp->from_join &&
 	    (!any_old(lp) || LP_MUTATE == M_EMPTY_NOT_ALONE) && may_rebuild(lp)) {
 		rebuild(lp);
 		return;
 	}
-	if (lp->joined && !lp->synced && c->nmembers == 1 && may_rebuild(lp)) {
+	if (joined(lp) && !synced(lp) && c->nmembers == 1 && may_rebuild(lp)) {
 		start_empty(lp);
 		if (!lp->cfg.show)
 			ask(lp);
@@ -1128,7 +1194,7 @@ acquire(struct lp *lp, size_t i)
 {
 	if (stale(lp))
 		return;
-	lp->holding = 1;
+	to_phase(lp, PH_HOLDING);
 	lp->token = lp->st.tok[i];
 	if (LP_MUTATE != M_TOKEN_NO_FLOOR && lp->st.limit == 1 &&
 	    lq_token_at(&lp->st, wall_ms(lp)) > lp->token)
@@ -1160,7 +1226,7 @@ running(struct lp *lp)
 	char buf[64];
 	int64_t left = lp->lost_at + (int64_t)lp->cfg.kill_ms * MSEC - lp->now;
 
-	if (!lp->child || !lp->lost)
+	if (!lp->child || lp->phase != PH_LOST)
 		return;
 	say(lp, buf, lq_running_msg(buf, sizeof(buf),
 	    left > 0 ? (uint32_t)(left / MSEC) + 1 : 1));
@@ -1169,9 +1235,9 @@ running(struct lp *lp)
 static void
 lose(struct lp *lp, const char *why)
 {
-	if (!lp->holding || lp->lost)
+	if (lp->phase != PH_HOLDING)
 		return;
-	lp->lost = 1;
+	to_phase(lp, PH_LOST);
 	lp->lost_at = lp->now;
 	warn_act(lp, 1, "%s", why);
 	event(lp, LP_EV_LOST, why);
@@ -1182,14 +1248,15 @@ lose(struct lp *lp, const char *why)
 		end(lp, ST_LOST);
 }
 
+/*
+ * Waiting, after any input: may we be granted now, or must we end (a
+ * minority's --show or -n, a refusal, -n behind the holders)?
+ */
 static void
-evaluate(struct lp *lp)
+step_waiting(struct lp *lp)
 {
 	ssize_t i;
 
-	mark_holders(lp);
-	if (lp->holding || lp->ended)
-		return;
 	/*
 	 * A minority cannot know the holders (--show never says "free"), nor
 	 * grant (-n says so at once): votequorum's no is enough for either.
@@ -1205,13 +1272,13 @@ evaluate(struct lp *lp)
 		end(lp, lp->cfg.show ? ST_INQUORATE : ST_BUSY);
 		return;
 	}
-	if (!lp->synced)
+	if (!synced(lp))
 		return;
 	if (lp->cfg.show) {
 		if (!q_ok(lp))
 			return;
 		act(lp, LA_SHOW, 0);
-		lp->ended = 1;
+		to_phase(lp, PH_ENDED);
 		return;
 	}
 	if ((i = lq_index(lp->st.q, lp->st.nq, lp->me)) < 0) {
@@ -1234,6 +1301,26 @@ evaluate(struct lp *lp)
 	if (lp->now < lp->grace_until)
 		return;
 	acquire(lp, (size_t)i);
+}
+
+/*
+ * After every input, the step of our phase. Only a waiting process has
+ * anything to decide here: a holder acts on the inputs that concern it
+ * (COMMAND's end, stdin's, a signal, a loss), an ended one on none.
+ */
+static void
+evaluate(struct lp *lp)
+{
+	mark_holders(lp);
+	switch (lp->phase) {
+	case PH_WAITING:
+		step_waiting(lp);
+		break;
+	case PH_HOLDING:
+	case PH_LOST:
+	case PH_ENDED:
+		break;
+	}
 }
 
 /* Inputs. */
@@ -1280,7 +1367,7 @@ own_delivered(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 	if (m->seq != lp->req_seq)
 		return;
 	lp->req_seen = 1;
-	if (!lp->synced) {
+	if (!synced(lp)) {
 		lp->asks++;
 		lp->ask_at = lp->now + ASK_EVERY;
 	}
@@ -1324,7 +1411,7 @@ mark_holders(struct lp *lp)
 	size_t i, n = lq_holders(&lp->st);
 	ssize_t k;
 
-	for (i = 0; lp->synced && i < n; i++)
+	for (i = 0; synced(lp) && i < n; i++)
 		if ((k = find_member(lp, lp->st.q[i])) >= 0)
 			lp->members[k].held = 1;
 }
@@ -1432,7 +1519,7 @@ state_from_ok(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 
 	if (LP_MUTATE == M_STATE_ANYONE || is_me(lp, from))
 		return 1;
-	if (lp->synced) {
+	if (synced(lp)) {
 		if (lq_index(lp->st.synced, lp->st.nsynced, from) >= 0 ||
 		    (addr_eq(m->tag.a, from) &&
 		    lq_index(lp->st.q, lp->st.nq, from) >= 0))
@@ -1468,7 +1555,7 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 
 	lp->now = now;
 	lp->ord++;
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return;
 	if (!lq_parse(data, len, m) ||
 	    (m->kind == LQ_STATE && !state_plausible(m, from))) {
@@ -1505,7 +1592,7 @@ lp_message(struct lp *lp, struct cpgt_addr from, const void *data, size_t len,
 	if (!is_me(lp, from) && (m->kind == LQ_REQUEST ||
 	    m->kind == LQ_QUERY || m->kind == LQ_INIT))
 		running(lp);
-	if (lp->synced)
+	if (synced(lp))
 		apply(lp, m, from, 1);
 	else
 		unsynced_msg(lp, m, from);
@@ -1517,7 +1604,7 @@ lp_confchg(struct lp *lp, const struct lp_confchg *c, int64_t now)
 {
 	lp->now = now;
 	lp->ord++;
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return;
 	confchg(lp, c);
 	evaluate(lp);
@@ -1531,19 +1618,19 @@ static void
 became_sure(struct lp *lp)
 {
 
-	if (!lp->joined || lp->holding)
+	if (!joined(lp) || lp->phase != PH_WAITING)
 		return;
 	/*
 	 * What a confchg could not decide while unsure: alone, or every
 	 * older member gone. Our log holds what came since our join (our
 	 * own request among it): replay it onto the empty state.
 	 */
-	if (!lp->synced && lp->logging && (lp->nmembers == 1 ||
+	if (logging(lp) && (lp->nmembers == 1 ||
 	    (lp->from_join && !any_old(lp)))) {
 		rebuild(lp);
 		return;
 	}
-	if (!lp->synced) {
+	if (!synced(lp)) {
 		lp->asks = 0;
 		ask(lp);
 	} else if (lp->st.npend > 0 && responder(lp) && lp->publish == 0 &&
@@ -1562,7 +1649,7 @@ static void
 forget_waiting(struct lp *lp)
 {
 	char buf[64];
-	int waiting = !lp->synced && lp->joined && !lp->cfg.show &&
+	int waiting = joined(lp) && !synced(lp) && !lp->cfg.show &&
 	    lp->pending;
 
 	forget(lp);
@@ -1611,7 +1698,7 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	size_t i;
 
 	lp->now = now;
-	if (lp->ended || ring_eq(ring, &lp->ring))
+	if (lp->phase == PH_ENDED || ring_eq(ring, &lp->ring))
 		return;
 	primary(lp, ring);
 	/* a ring we were in without a quorate verdict for it */
@@ -1622,9 +1709,9 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	lp->ring = *ring;
 	lp->moving = 0;
 	/* the state's tokens from now on are above this ring's seq */
-	if (lp->synced)
+	if (synced(lp))
 		at_ring(lp, ring->seq);
-	else if (lp->logging)
+	else if (logging(lp))
 		log_add(lp, &(struct logent){ .kind = LQ_FOREIGN,
 		    .ring_seq = ring->seq });
 	/*
@@ -1639,7 +1726,8 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 		lp->publish = 0;
 	if (!was && q_ok(lp))
 		became_sure(lp);
-	else if (lp->joined && !lp->synced && !lp->holding && !first) {
+	else if (joined(lp) && !synced(lp) && lp->phase == PH_WAITING &&
+	    !first) {
 		/*
 		 * questions from an earlier ring may be lost with it (the
 		 * first ring CPG names is the one our join and our first
@@ -1649,8 +1737,8 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 		ask(lp);
 	}
 	/* so may our request, once we knew the state */
-	if (lp->joined && lp->synced && !lp->holding && !lp->cfg.show &&
-	    !lp->ended && lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
+	if (synced(lp) && lp->phase == PH_WAITING && !lp->cfg.show &&
+	    lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
 		ask(lp);
 	evaluate(lp);
 }
@@ -1666,7 +1754,7 @@ lp_quorum(struct lp *lp, int quorate, int complete, const struct lp_ring *ring,
 	lp->complete = complete;
 	if (ring != NULL)
 		lp->vq_ring = *ring;
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return;
 	if (!quorate) {
 		lp->verified = 0;
@@ -1699,7 +1787,7 @@ lp_tick(struct lp *lp, int64_t now)
 	char buf[96];		/* an init with its ring and clock */
 
 	lp->now = now;
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return;
 	if (lp->handoff != HO_NONE && lp->handoff_at && now >= lp->handoff_at) {
 		end(lp, lp->final);
@@ -1707,8 +1795,9 @@ lp_tick(struct lp *lp, int64_t now)
 	}
 	if (lp->ask_at && now >= lp->ask_at) {
 		lp->ask_at = 0;
-		if (lp->synced) {
-			if (!lp->holding && !lp->cfg.show && !lp->req_refused &&
+		if (synced(lp)) {
+			if (lp->phase == PH_WAITING && !lp->cfg.show &&
+			    !lp->req_refused &&
 			    lq_index(lp->st.q, lp->st.nq, lp->me) < 0)
 				ask(lp);
 		} else if (!q_ok(lp))
@@ -1718,7 +1807,7 @@ lp_tick(struct lp *lp, int64_t now)
 			ask(lp);
 		else if (lp->cfg.show) {
 			/* nobody knows a queue: there is none */
-			lp->synced = 1;
+			to_sync(lp, SY_SYNCED);
 		} else {
 			lp->seq++;
 			say(lp, buf, lq_init_at_msg(buf, sizeof(buf), lp->seq,
@@ -1733,9 +1822,9 @@ lp_child_ended(struct lp *lp, int status, int64_t now)
 {
 	lp->now = now;
 	lp->child = 0;
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return;
-	if (lp->lost) {
+	if (lp->phase == PH_LOST) {
 		end(lp, ST_LOST);
 		return;
 	}
@@ -1748,7 +1837,7 @@ lp_stdin_eof(struct lp *lp, int64_t now)
 {
 	lp->now = now;
 	lp->stdin_eof = 1;
-	if (lp->ended || !lp->holding || lp->lost)
+	if (lp->phase != PH_HOLDING)
 		return;
 	event(lp, LP_EV_RELEASED, NULL);
 	finish(lp, ST_OK);
@@ -1758,11 +1847,11 @@ void
 lp_signal(struct lp *lp, int sig, int64_t now)
 {
 	lp->now = now;
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return;
 	if (lp->child)
 		act(lp, LA_SIGNAL, sig);
-	else if (lp->holding && !lp->lost) {
+	else if (lp->phase == PH_HOLDING) {
 		event(lp, LP_EV_RELEASED, NULL);
 		finish(lp, ST_OK);
 	} else
@@ -1773,9 +1862,9 @@ void
 lp_conn_lost(struct lp *lp, int64_t now)
 {
 	lp->now = now;
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return;
-	if (!lp->holding) {
+	if (lp->phase == PH_WAITING) {
 		end(lp, ST_CONN);
 		return;
 	}
@@ -1815,14 +1904,15 @@ lp_deadline(const struct lp *lp)
 {
 	int64_t t = 0;
 
-	if (lp->ended)
+	if (lp->phase == PH_ENDED)
 		return 0;
 	if (lp->ask_at)
 		t = lp->ask_at;
 	if (lp->handoff != HO_NONE && lp->handoff_at &&
 	    (t == 0 || lp->handoff_at < t))
 		t = lp->handoff_at;
-	if (lp->synced && !lp->holding && lp->grace_until > lp->now &&
+	if (synced(lp) && lp->phase == PH_WAITING &&
+	    lp->grace_until > lp->now &&
 	    (t == 0 || lp->grace_until < t))
 		t = lp->grace_until;
 	return t;
@@ -1837,24 +1927,24 @@ lp_state(const struct lp *lp)
 int
 lp_synced(const struct lp *lp)
 {
-	return lp->synced;
+	return synced(lp);
 }
 
 int
 lp_holding(const struct lp *lp)
 {
-	return lp->holding && !lp->lost;
+	return lp->phase == PH_HOLDING;
 }
 
 int
 lp_ended(const struct lp *lp)
 {
-	return lp->ended;
+	return lp->phase == PH_ENDED;
 }
 
 /* The fencing token of our grant, 0 before it. */
 uint64_t
 lp_token(const struct lp *lp)
 {
-	return lp->holding ? lp->token : 0;
+	return lp->token;
 }

@@ -71,6 +71,12 @@ SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
 	cmd/ask.c cmd/serve.c cmd/quorum.c
 # for operators: the monitoring formats, thresholds, metrics and check
 SRCS += mon.c range.c cmd/metrics.c cmd/check.c
+# the lock's rules are three files (lockpi.h): lockp.c and these two
+SRCS += locksync.c locktrust.c
+# the lock's queue (lockq.c) and its wire format
+SRCS += lockwire.c
+LOCKP_SRCS = lockp.c locksync.c locktrust.c
+LOCKP_OBJS = $(LOCKP_SRCS:%.c=$(O)/%.o)
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
@@ -160,25 +166,32 @@ SEEDS = 200000
 MODE = 1
 SIM = $(O)/tests/sim/locksim
 CONFORM = $(O)/tests/sim/conformcheck
-$(SIM): tests/sim/locksim.c $(O)/lockp.o $(O)/lockq.o
+$(SIM): tests/sim/locksim.c $(LOCKP_OBJS) $(O)/lockq.o $(O)/lockwire.o
 	@mkdir -p $(@D)
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
-		$(O)/lockp.o $(O)/lockq.o
+		$(LOCKP_OBJS) $(O)/lockq.o $(O)/lockwire.o
 
 sim: $(SIM) $(CONFORM)
 	$(SIM) -q -k $(SEEDS) -n $(SEEDS) -m $(MODE) -f tests/sim/seeds
 	$(CONFORM) tests/sim/traces/*.trace
 
-# each rule lockp.c breaks on purpose (LP_MUTATE=1..15, 17, 21..24) must
-# make the simulator fail: the first seed that shows it, in modes 1 and 2
+# each rule the lock's rules break on purpose (LP_MUTATE=1..15, 17,
+# 21..24) must make the simulator fail: the first seed that shows it, in
+# modes 1 and 2. A mutant's three files are built with it and linked into
+# one object (ld -r), as cpgtool-notoken takes it.
 MUTANT_SEEDS = 200000
-$(O)/tests/sim/lockp-m%.o: lockp.c lockp.h lockq.h $(O)/.flags
+$(O)/tests/sim/lockp-m%.o: $(LOCKP_SRCS) lockp.h lockpi.h lockq.h $(O)/.flags
 	@mkdir -p $(@D)
-	$(COMPILE) -DLP_MUTATE=$* -c -o $@ lockp.c
+	for f in $(LOCKP_SRCS:.c=); do \
+		$(COMPILE) -DLP_MUTATE=$* -c -o $(basename $@)-$$f.o $$f.c || \
+		exit; \
+	done
+	$(LD) -r -o $@ $(patsubst %.c,$(basename $@)-%.o,$(LOCKP_SRCS))
 
-$(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o
+$(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/lockq.o \
+		$(O)/lockwire.o
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
-		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o
+		$(O)/tests/sim/lockp-m$*.o $(O)/lockq.o $(O)/lockwire.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 		$(SIM)-m6 $(SIM)-m7 $(SIM)-m8 $(SIM)-m9 $(SIM)-m10 $(SIM)-m11 \
@@ -212,7 +225,7 @@ bench/baseline: bench/baseline.c $(O)/.flags
 
 # the fencing token's cost (bench/run): cpgtool with mutant 21's rules,
 # which never raise a token to the clock nor say 'lock2 granted'
-bench/cpgtool-notoken: $(filter-out $(O)/lockp.o,$(OBJS)) \
+bench/cpgtool-notoken: $(filter-out $(LOCKP_OBJS),$(OBJS)) \
 		$(O)/tests/sim/lockp-m21.o
 	$(LINK) -o $@ $^ $(CPGT_LDLIBS) $(LDLIBS)
 

@@ -72,6 +72,10 @@ SRCS = $(sort $(wildcard *.c)) $(sort $(wildcard cmd/*.c)) \
 	$(foreach d,$(MODDIRS),$(sort $(wildcard $(d)/*.c)))
 INCS = $(addprefix -I,cmd $(MODDIRS))
 CPGT_CPPFLAGS += $(INCS)
+# the lock's rules are three files (lockpi.h), built together for the
+# simulator's mutants
+LOCKP_SRCS = rules/lockp.c rules/locksync.c rules/locktrust.c
+LOCKP_OBJS = $(LOCKP_SRCS:%.c=$(O)/%.o)
 # O: where objects and the binary go; the sanitize flavour uses .san
 O = .
 OBJS = $(SRCS:%.c=$(O)/%.o)
@@ -161,26 +165,35 @@ SEEDS = 200000
 MODE = 1
 SIM = $(O)/tests/sim/locksim
 CONFORM = $(O)/tests/sim/conformcheck
-$(SIM): tests/sim/locksim.c $(O)/rules/lockp.o $(O)/rules/lockq.o
+$(SIM): tests/sim/locksim.c $(LOCKP_OBJS) $(O)/rules/lockq.o \
+		$(O)/rules/lockwire.o
 	@mkdir -p $(@D)
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
-		$(O)/rules/lockp.o $(O)/rules/lockq.o
+		$(LOCKP_OBJS) $(O)/rules/lockq.o $(O)/rules/lockwire.o
 
 sim: $(SIM) $(CONFORM)
 	$(SIM) -q -k $(SEEDS) -n $(SEEDS) -m $(MODE) -f tests/sim/seeds
 	$(CONFORM) tests/sim/traces/*.trace
 
-# each rule lockp.c breaks on purpose (LP_MUTATE=1..15, 17, 21..24) must
-# make the simulator fail: the first seed that shows it, in modes 1 and 2
+# each rule the lock's rules break on purpose (LP_MUTATE=1..15, 17,
+# 21..24) must make the simulator fail: the first seed that shows it, in
+# modes 1 and 2. A mutant's three files are built with it and linked into
+# one object (ld -r), as cpgtool-notoken takes it.
 MUTANT_SEEDS = 200000
-$(O)/tests/sim/lockp-m%.o: rules/lockp.c rules/lockp.h rules/lockq.h \
-		$(O)/.flags
+$(O)/tests/sim/lockp-m%.o: $(LOCKP_SRCS) rules/lockp.h rules/lockpi.h \
+		rules/lockq.h $(O)/.flags
 	@mkdir -p $(@D)
-	$(COMPILE) -DLP_MUTATE=$* -c -o $@ rules/lockp.c
+	for f in $(LOCKP_SRCS:rules/%.c=%); do \
+		$(COMPILE) -DLP_MUTATE=$* -c -o $(basename $@)-$$f.o \
+		    rules/$$f.c || exit; \
+	done
+	$(LD) -r -o $@ $(patsubst rules/%.c,$(basename $@)-%.o,$(LOCKP_SRCS))
 
-$(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/rules/lockq.o
+$(SIM)-m%: tests/sim/locksim.c $(O)/tests/sim/lockp-m%.o $(O)/rules/lockq.o \
+		$(O)/rules/lockwire.o
 	$(LINK) $(CPGT_CPPFLAGS) $(CPPFLAGS) -o $@ tests/sim/locksim.c \
-		$(O)/tests/sim/lockp-m$*.o $(O)/rules/lockq.o
+		$(O)/tests/sim/lockp-m$*.o $(O)/rules/lockq.o \
+		$(O)/rules/lockwire.o
 
 sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 		$(SIM)-m6 $(SIM)-m7 $(SIM)-m8 $(SIM)-m9 $(SIM)-m10 $(SIM)-m11 \
@@ -214,7 +227,7 @@ bench/baseline: bench/baseline.c $(O)/.flags
 
 # the fencing token's cost (bench/run): cpgtool with mutant 21's rules,
 # which never raise a token to the clock nor say 'lock2 granted'
-bench/cpgtool-notoken: $(filter-out $(O)/rules/lockp.o,$(OBJS)) \
+bench/cpgtool-notoken: $(filter-out $(LOCKP_OBJS),$(OBJS)) \
 		$(O)/tests/sim/lockp-m21.o
 	$(LINK) -o $@ $^ $(CPGT_LDLIBS) $(LDLIBS)
 

@@ -355,26 +355,40 @@ askp_init(struct askp *a, const struct askp_id *id, const uint32_t *nodes,
 	a->ack_timeout = ack_timeout;
 }
 
+static struct askp_act *
+push(struct askp *a, enum askp_act_kind kind)
+{
+	struct askp_act *x;
+
+	/* three at most per input; the last slot is kept */
+	if (a->nact == ASKP_ACT_MAX)
+		a->nact--;
+	x = &a->act[a->nact++];
+	x->kind = kind;
+	x->len = 0;
+	return x;
+}
+
 static int
 is_final(enum askp_mst st)
 {
 	return st != AM_ACK && st != AM_WORKING;
 }
 
-/* Whether the ask is complete now; ASKP_DONE the first time it is. */
-static unsigned
+/* Whether the ask is complete now; ASKA_DONE the first time it is. */
+static void
 check_done(struct askp *a)
 {
 	size_t i;
 
 	if (a->done || !a->started)
-		return 0;
+		return;
 	if (!(a->want && a->replies >= a->want))
 		for (i = 0; i < a->n; i++)
 			if (!is_final(a->m[i].st))
-				return 0;
+				return;
 	a->done = 1;
-	return ASKP_DONE;
+	push(a, ASKA_DONE);
 }
 
 static int
@@ -418,7 +432,7 @@ asker(const struct askp *a, const struct askp_member *m)
 }
 
 /* Our request was delivered back to us: V is the view now. */
-static unsigned
+static void
 start(struct askp *a, int64_t now)
 {
 	struct askp_member *m;
@@ -438,7 +452,7 @@ start(struct askp *a, int64_t now)
 		if (asker(a, m))
 			m->st = AM_NOTSERVER;
 	}
-	return check_done(a);
+	check_done(a);
 }
 
 /*
@@ -461,7 +475,7 @@ gone(struct askp *a, const struct cpg_address *left, size_t nleft)
 	}
 }
 
-unsigned
+void
 askp_confchg(struct askp *a, const struct cpg_address *members, size_t n,
     const struct cpg_address *left, size_t nleft, int64_t now)
 {
@@ -477,17 +491,16 @@ askp_confchg(struct askp *a, const struct cpg_address *members, size_t n,
 		gone(a, left, nleft);
 	set_keep(&a->servers, a->view, a->nview);
 	set_keep(&a->askers, a->view, a->nview);
-	return check_done(a);
+	check_done(a);
 }
 
 /* A ring change: the ack clock starts again (see the top). */
-unsigned
+void
 askp_ring(struct askp *a, int64_t now)
 {
 	a->epoch++;
 	if (a->started)
 		a->ack_from = now;
-	return 0;
 }
 
 static int
@@ -496,35 +509,36 @@ id_eq(const struct askp_id *x, const struct askp_id *y)
 	return addr_eq(ADDR_OF(x), ADDR_OF(y)) && x->seq == y->seq;
 }
 
-static unsigned
+static void
 on_ack(struct askp *a, struct askp_member *m, int addressed)
 {
 	if (m == NULL || a->done)
-		return 0;
+		return;
 	/* NOTSERVER: late, but before the end; LEFT, REPLIED: final */
 	if (m->st != AM_ACK && m->st != AM_NOTSERVER)
-		return 0;
+		return;
 	m->acked = addressed;
 	m->st = addressed ? AM_WORKING : AM_NOTADDR;
-	return check_done(a);
+	check_done(a);
 }
 
-static unsigned
+static void
 on_reply(struct askp *a, struct askp_member *m, const struct askp_msg *msg,
     const struct askp_member **who)
 {
 	/* no ack before it: not an answer to this request (see the top) */
 	if (m == NULL || a->done || m->st != AM_WORKING)
-		return 0;
+		return;
 	m->st = AM_REPLIED;
 	m->status = msg->status;
 	a->replies++;
 	*who = m;
-	return ASKP_PRINT | check_done(a);
+	push(a, ASKA_PRINT);
+	check_done(a);
 }
 
 /* Another process asks: an asker, no server, and not waited for. */
-static unsigned
+static void
 on_request(struct askp *a, struct cpgt_addr from)
 {
 	struct askp_member *m;
@@ -532,34 +546,34 @@ on_request(struct askp *a, struct cpgt_addr from)
 	set_add(&a->askers, from);
 	if (!a->started || a->done ||
 	    (m = find_member(a, from)) == NULL || !asker(a, m))
-		return 0;
+		return;
 	m->st = AM_NOTSERVER;
-	return check_done(a);
+	check_done(a);
 }
 
 /* Our probe came back: decide, unless the ring changed meanwhile. */
-static unsigned
+static void
 on_probe(struct askp *a, const struct askp_msg *msg)
 {
 	size_t i;
 
 	if (msg->probe != a->probes || !a->probe_out)
-		return 0;
+		return;
 	a->probe_out = 0;
 	if (a->done || a->probe_epoch != a->epoch)
-		return 0;
+		return;
 	for (i = 0; i < a->n; i++)
 		if (a->m[i].st == AM_ACK &&
 		    !set_has(&a->servers, ADDR_OF(&a->m[i])))
 			a->m[i].st = AM_NOTSERVER;
-	return check_done(a);
+	check_done(a);
 }
 
 /*
- * A message delivered from nodeid:pid. *who is set with ASKP_PRINT: the
+ * A message delivered from nodeid:pid. *who is set with ASKA_PRINT: the
  * member whose reply (msg's payload) is to be printed.
  */
-unsigned
+void
 askp_deliver(struct askp *a, struct cpgt_addr from, const struct askp_msg *msg,
     int64_t now, const struct askp_member **who)
 {
@@ -570,20 +584,26 @@ askp_deliver(struct askp *a, struct cpgt_addr from, const struct askp_msg *msg,
 	switch (msg->kind) {
 	case ASKM_REQ:
 		if (mine && self && !a->started)
-			return start(a, now);
-		return self ? 0 : on_request(a, from);
+			start(a, now);
+		else if (!self)
+			on_request(a, from);
+		break;
 	case ASKM_ACK:
 		set_add(&a->servers, from);
-		return mine && a->started ?
-		    on_ack(a, find_member(a, from), msg->addressed) : 0;
+		if (mine && a->started)
+			on_ack(a, find_member(a, from), msg->addressed);
+		break;
 	case ASKM_REPLY:
 		set_add(&a->servers, from);
-		return mine && a->started ?
-		    on_reply(a, find_member(a, from), msg, who) : 0;
+		if (mine && a->started)
+			on_reply(a, find_member(a, from), msg, who);
+		break;
 	case ASKM_PROBE:
-		return mine && self ? on_probe(a, msg) : 0;
+		if (mine && self)
+			on_probe(a, msg);
+		break;
 	default:
-		return 0;
+		break;
 	}
 }
 
@@ -600,16 +620,62 @@ undecided(const struct askp *a)
 }
 
 /* The time: a probe is due once the ack wait is over. */
-unsigned
+void
 askp_tick(struct askp *a, int64_t now)
 {
+	struct askp_act *x;
+
 	if (!a->started || a->done || a->probe_out || !undecided(a) ||
 	    now < a->ack_from + a->ack_timeout)
-		return 0;
+		return;
 	a->probes++;
 	a->probe_out = 1;
 	a->probe_epoch = a->epoch;
-	return ASKP_PROBE;
+	x = push(a, ASKA_SEND);
+	x->len = askp_probe_msg(x->msg, sizeof(x->msg), &a->id, a->probes);
+}
+
+const struct askp_act *
+askp_actions(const struct askp *a, size_t *n)
+{
+	*n = a->nact;
+	return a->act;
+}
+
+void
+askp_clear(struct askp *a)
+{
+	a->nact = 0;
+}
+
+size_t
+askp_request_hdr(const struct askp *a, char *buf, size_t size)
+{
+	return askp_req_hdr(buf, size, &a->id, a->nodes, a->nnodes);
+}
+
+int
+askp_started(const struct askp *a)
+{
+	return a->started;
+}
+
+int
+askp_done(const struct askp *a)
+{
+	return a->done;
+}
+
+/* Members whose ack or reply is awaited, in the group's order. */
+size_t
+askp_awaited(const struct askp *a, struct cpgt_addr *v, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->n; i++)
+		if (!is_final(a->m[i].st) && n < max)
+			v[n++] = ADDR_OF(&a->m[i]);
+	return n;
 }
 
 /* When askp_tick has something to do; 0: not before another input. */

@@ -82,6 +82,21 @@ struct askp_set {
 	size_t		 n;
 };
 
+/* What the asker does after an input (askp_actions). */
+enum askp_act_kind {
+	ASKA_PRINT,		/* print the reply just delivered */
+	ASKA_SEND,		/* multicast msg (a probe) */
+	ASKA_DONE,		/* the ask is complete */
+};
+
+struct askp_act {
+	enum askp_act_kind kind;
+	char		 msg[64];	/* ASKA_SEND */
+	size_t		 len;
+};
+
+#define ASKP_ACT_MAX	4
+
 /* One ask, as its asker follows it. */
 struct askp {
 	struct askp_id	 id;
@@ -106,22 +121,35 @@ struct askp {
 	uint32_t	 probes;	/* probes sent */
 	int		 probe_out;	/* the last is not back yet */
 	unsigned	 probe_epoch;	/* the epoch it was sent in */
+	struct askp_act	 act[ASKP_ACT_MAX];	/* what to do, in order */
+	size_t		 nact;
 };
 
-/* What the asker does after a step (flags). */
-#define ASKP_PRINT	0x1u	/* print the reply just delivered */
-#define ASKP_PROBE	0x2u	/* multicast probe number a->probes */
-#define ASKP_DONE	0x4u	/* the ask is complete */
-
+/*
+ * As lockp.h's rules: the inputs below say what happened (the time
+ * passed in); the caller carries out what askp_actions lists, in order,
+ * then askp_clear; askp_next says when to call askp_tick. struct askp
+ * is the rules' own (it is here to be embedded, and for askp_test):
+ * cmd/ask.c reads it through the functions below, never its fields.
+ */
 void	 askp_init(struct askp *, const struct askp_id *, const uint32_t *,
 	    size_t, unsigned long, int64_t);
-unsigned askp_confchg(struct askp *, const struct cpg_address *, size_t,
+void	 askp_confchg(struct askp *, const struct cpg_address *, size_t,
 	    const struct cpg_address *, size_t, int64_t);
-unsigned askp_ring(struct askp *, int64_t);
-unsigned askp_deliver(struct askp *, struct cpgt_addr,
+void	 askp_ring(struct askp *, int64_t);
+void	 askp_deliver(struct askp *, struct cpgt_addr,
 	    const struct askp_msg *, int64_t, const struct askp_member **);
-unsigned askp_tick(struct askp *, int64_t);
+void	 askp_tick(struct askp *, int64_t);
+const struct askp_act *askp_actions(const struct askp *, size_t *);
+void	 askp_clear(struct askp *);
 int64_t	 askp_next(const struct askp *);
+
+/* Looking in: our request's header, whether it started, ended, and who
+   is still awaited (up to max of them; their number) */
+size_t	 askp_request_hdr(const struct askp *, char *, size_t);
+int	 askp_started(const struct askp *);
+int	 askp_done(const struct askp *);
+size_t	 askp_awaited(const struct askp *, struct cpgt_addr *, size_t);
 
 /* The outcome, for the summary and the exit status. */
 struct askp_counts {

@@ -74,7 +74,7 @@ enum lp_act_kind {
 	LA_EVENT,	/* a lock event n, why in text (or empty) */
 	LA_WARN,	/* one line for stderr, in text */
 	LA_SHOW,	/* --show: print the state (lp_state), then end */
-	LA_EXIT,	/* leave the group and end with status n */
+	LA_EXIT,	/* leave the group and end with status n (ST_*) */
 };
 
 struct lp_act {
@@ -85,22 +85,11 @@ struct lp_act {
 	char		 text[160];
 };
 
-/* Why a process ends; the caller maps these to exit statuses. */
-enum lp_status {
-	LP_OK = 0,
-	LP_FAIL = 1,
-	LP_CONN = 3,
-	LP_BUSY = 5,
-	LP_LOST = 6,
-	LP_INQUORATE = 7,	/* --show: a minority cannot know */
-	LP_SIGNAL = 128,	/* + the signal */
-};
-
-/* cmd/lock.c ends with these as they are: status.h's numbers */
-#define LP_IS_ST(x)	_Static_assert((int)LP_##x == (int)ST_##x, \
-			    "LP_" #x " is not ST_" #x)
-LP_IS_ST(OK); LP_IS_ST(FAIL); LP_IS_ST(CONN); LP_IS_ST(BUSY);
-LP_IS_ST(LOST); LP_IS_ST(INQUORATE); LP_IS_ST(SIGNAL);
+/*
+ * Why a process ends (LA_EXIT's n): status.h's exit statuses, as
+ * cmd/lock.c ends with them: ST_OK, ST_FAIL, ST_CONN, ST_BUSY, ST_LOST,
+ * ST_INQUORATE (--show: a minority cannot know), ST_SIGNAL + the signal.
+ */
 
 struct lp;
 

@@ -115,6 +115,8 @@ struct lq_bystander {
 	int		 sent;		/* our word is on its way */
 };
 
+/* every message of the protocol starts so */
+#define LQ_PROTO	"lock2 "
 #define LQ_BYSTANDER_MSG	"lock2 bystander"
 
 void	 lq_by_confchg(struct lq_bystander *, int);

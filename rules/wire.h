@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The one scanner of numbers in the wire formats (lockq.c, askp.c): what
+ * The one scanner of numbers in the wire formats (lockwire.c, askp.c): what
  * any member of a group may send is read here and nowhere else. Strict,
  * so that a number has one spelling and no foreign message is taken for
  * ours: digits only (no sign, no space, no 0x), no leading zero but "0"

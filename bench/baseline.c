@@ -11,6 +11,10 @@
  *                                    leave
  *   baseline hold PREFIX K           join groups PREFIX0 .. PREFIX<K-1> (one
  *                                    handle each) and stay until stdin ends
+ *   baseline list MS                 list every group's members every MS
+ *                                    milliseconds, joining none, until
+ *                                    killed (what an outsider must do to
+ *                                    see groups change: top, metrics)
  */
 
 #include <err.h>
@@ -214,6 +218,27 @@ do_hold(const char *prefix, unsigned long k)
 	free(h);
 }
 
+static void
+do_list(unsigned long ms)
+{
+	struct cpg_iteration_description_t d;
+	cpg_iteration_handle_t it;
+	cpg_callbacks_t cb = { 0 };
+	cpg_handle_t h;
+
+	if (cpg_initialize(&h, &cb) != CS_OK)
+		errx(1, "cpg_initialize failed");
+	for (;;) {
+		if (cpg_iteration_initialize(h, CPG_ITERATION_ALL, NULL,
+		    &it) != CS_OK)
+			errx(1, "cpg_iteration_initialize failed");
+		while (cpg_iteration_next(it, &d) == CS_OK)
+			;
+		cpg_iteration_finalize(it);
+		poll(NULL, 0, (int)ms);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -221,7 +246,9 @@ main(int argc, char **argv)
 
 	mypid = (uint32_t)getpid();
 	if (argc < 3)
-		errx(2, "usage: baseline send|recv|once|hold ...");
+		errx(2, "usage: baseline send|recv|once|hold|list ...");
+	if (strcmp(argv[1], "list") == 0 && argc == 3)
+		do_list(number(argv[2]));
 	if (strcmp(argv[1], "hold") == 0 && argc == 4) {
 		do_hold(argv[2], number(argv[3]));
 		return 0;
@@ -234,6 +261,6 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "once") == 0 && argc == 3)
 		do_once(&g);
 	else
-		errx(2, "usage: baseline send|recv|once|hold ...");
+		errx(2, "usage: baseline send|recv|once|hold|list ...");
 	return 0;
 }

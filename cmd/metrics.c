@@ -55,6 +55,9 @@ struct metrics {
 	struct entry	*e;		/* the groups' members */
 	size_t		 n, cap;
 	int		 nomem;
+	struct entry	*pe;		/* ... as last rendered */
+	size_t		 pn, pcap;
+	int		 stale;		/* a view came since */
 	struct nodeinfo	*ni;		/* names, asked once */
 	size_t		 nni;
 };
@@ -110,6 +113,36 @@ by_group(const void *a, const void *b)
 	    x->name.length > y->name.length;
 }
 
+/* The same members as last rendered, in the same order? */
+static int
+unchanged(const struct metrics *c)
+{
+	size_t i;
+
+	if (c->stale || c->pn != c->n)
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (c->e[i].nodeid != c->pe[i].nodeid ||
+		    by_group(&c->e[i], &c->pe[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Keep this listing to compare the next with: swap the arrays. */
+static void
+keep(struct metrics *c)
+{
+	struct entry *t = c->pe;
+	size_t cap = c->pcap;
+
+	c->pe = c->e;
+	c->pcap = c->cap;
+	c->pn = c->n;
+	c->e = t;
+	c->cap = cap;
+	c->stale = 0;
+}
+
 static const char *
 name_of(struct metrics *c, uint32_t nodeid)
 {
@@ -137,6 +170,18 @@ node_index(struct mnode *nodes, size_t *nn, uint32_t nodeid)
 	return (*nn)++;
 }
 
+/* Members by group, then node: equal listings compare equal. */
+static int
+by_member(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int d;
+
+	if ((d = by_group(x, y)) != 0)
+		return d;
+	return x->nodeid < y->nodeid ? -1 : x->nodeid > y->nodeid;
+}
+
 /* The state from the latest view and the groups just listed. */
 static int
 render(struct metrics *c)
@@ -156,8 +201,6 @@ render(struct metrics *c)
 		    .up = q->state == QS_MEMBER, .votes = q->votes,
 		    .local = q->nodeid == c->view->nodeid };
 	}
-	if (c->n > 0)
-		qsort(c->e, c->n, sizeof(*c->e), by_group);
 	for (i = 0; i < c->n; i = j, ng++)
 		for (j = i; j < c->n && by_group(&c->e[i], &c->e[j]) == 0;
 		    j++)
@@ -251,9 +294,15 @@ update(struct metrics *c)
 		warnx("metrics: out of memory");
 		return ST_FAIL;
 	}
-	if ((st = render(c)) != ST_OK)
+	if (c->n > 0)
+		qsort(c->e, c->n, sizeof(*c->e), by_member);
+	/* most of the time nothing changed: nothing to render */
+	if (c->written && unchanged(c))
+		return ST_OK;
+	if ((st = render(c)) != ST_OK || (st = emit(c)) != ST_OK)
 		return st;
-	return emit(c);
+	keep(c);
+	return ST_OK;
 }
 
 static void
@@ -285,6 +334,7 @@ on_view(void *arg, const struct qview *v)
 		return;
 	}
 	memcpy(c->view, v, sizeof(*v));
+	c->stale = 1;
 	/* the first comes before the session is open: main asks then */
 	if (c->s != NULL && (st = update(c)) != ST_OK)
 		loop_stop(c->loop, st);
@@ -350,6 +400,7 @@ done:
 	free(c.view);
 	free(c.last);
 	free(c.e);
+	free(c.pe);
 	free(c.ni);
 	return st;
 }

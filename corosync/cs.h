@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * corosync's errors as the corosync layer (sess.c, nodeinfo.c, quorum.c)
- * says them: each CS_ERR_* by its name, and a failure in one line with
- * the exit status it maps to. Included by the corosync layer alone.
+ * corosync's errors as the corosync layer (sess.c, grouplist.c,
+ * nodeinfo.c, quorum.c) says them: each CS_ERR_* by its name, and a
+ * failure in one line with the exit status it maps to. Included by the corosync layer alone.
  */
 
 #ifndef CS_H

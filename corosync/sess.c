@@ -25,7 +25,6 @@
 #include <err.h>
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +36,7 @@
 #include "cs.h"
 #include "enc.h"
 #include "event.h"
+#include "grouplist.h"
 #include "lockq.h"
 #include "loop.h"
 #include "nodeinfo.h"
@@ -75,7 +75,7 @@ struct sess {
 	cpg_handle_t	 h;
 	struct cpg_name	 group;
 	int		 fd;		/* -1 while not connected */
-	int		 stuck;		/* a listing corosync never ended */
+	struct grouplist *gl;		/* sess_groups' lister, or NULL */
 	int		 join;		/* a member, not just an observer */
 	int		 left;		/* our own leave came back */
 	int		 leaving;	/* cpg_leave called */
@@ -375,11 +375,15 @@ sess_join(struct sess *s, int quiet)
 static void
 sess_close(struct sess *s)
 {
+	int stuck = grouplist_stuck(s->gl);
+
 	nodesrc_close(&s->ns);
+	/* a stuck lister still waits inside libcpg on the handle */
+	grouplist_free(s->gl);
+	s->gl = NULL;
 	if (s->fd >= 0) {
 		loop_fd_del(s->loop, s->fd);
-		/* a thread still waits inside it (sess_groups) */
-		if (!s->stuck)
+		if (!stuck)
 			cpg_finalize(s->h);
 	}
 	s->fd = -1;
@@ -734,96 +738,14 @@ sess_group_cmp(const struct cpg_name *x, const struct cpg_name *y)
 	return x->length < y->length ? -1 : x->length > y->length;
 }
 
-/*
- * A listing of every group's members, made by a thread of its own: a
- * corosync that stops while libcpg's iteration waits for its answer
- * leaves it waiting for ever (libqb's shared-memory ring, sem_wait with
- * no timeout: seen in make check, metrics --watch under ASan as the
- * suite stopped node 3's corosync). The thread owns this struct.
- */
-#define LIST_WAIT	5	/* seconds: a corosync that answers at all */
-#define LIST_TRIES	1000	/* TRY_AGAIN, 1 ms apart */
-
-struct listing {
-	cpg_handle_t	 h;
-	cs_error_t	 e;
-	struct cpg_iteration_description_t *d;
-	size_t		 n, cap;
-	int		 nomem;
-};
-
-static void *
-list_groups(void *arg)
-{
-	struct cpg_iteration_description_t d, *p;
-	struct listing *ls = arg;
-	cpg_iteration_handle_t it;
-	int n = 0;
-
-	while (cs_again(ls->e = cpg_iteration_initialize(ls->h,
-	    CPG_ITERATION_ALL, NULL, &it), &n, LIST_TRIES))
-		;
-	if (ls->e != CS_OK)
-		return NULL;
-	while ((ls->e = cpg_iteration_next(it, &d)) == CS_OK) {
-		if (ls->n == ls->cap) {
-			ls->cap = ls->cap ? 2 * ls->cap : 64;
-			if ((p = reallocarray(ls->d, ls->cap,
-			    sizeof(*p))) == NULL) {
-				ls->nomem = 1;
-				break;
-			}
-			ls->d = p;
-		}
-		ls->d[ls->n++] = d;
-	}
-	cpg_iteration_finalize(it);
-	return NULL;
-}
-
 /* Every member of every group, as corosync-cpgtool lists them. */
 int
 sess_groups(struct sess *s, void (*fn)(void *, const struct cpg_name *,
     uint32_t, uint32_t), void *arg)
 {
-	struct listing *ls;
-	struct timespec until;
-	pthread_t th;
-	size_t i;
-	int err;
-
-	if ((ls = calloc(1, sizeof(*ls))) == NULL) {
-		warn("cannot list groups");
+	if (s->gl == NULL && (s->gl = grouplist_new(s->h)) == NULL)
 		return ST_FAIL;
-	}
-	ls->h = s->h;
-	if (pthread_create(&th, NULL, list_groups, ls) != 0)
-		list_groups(ls);
-	else {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += LIST_WAIT;
-		if ((err = pthread_timedjoin_np(th, NULL, &until)) != 0) {
-			/* it may still write into ls: both are left to it */
-			pthread_detach(th);
-			s->stuck = 1;
-			warnx("cannot list groups: corosync did not answer "
-			    "in %d s", LIST_WAIT);
-			return ST_CONN;
-		}
-	}
-	err = ST_OK;
-	if (ls->nomem) {
-		warnx("cannot list groups: out of memory");
-		err = ST_FAIL;
-	} else if (ls->e != CS_ERR_NO_SECTIONS)
-		err = cs_fail(ls->e, "cannot list groups");
-	else
-		for (i = 0; i < ls->n; i++)
-			fn(arg, &ls->d[i].group, ls->d[i].nodeid,
-			    ls->d[i].pid);
-	free(ls->d);
-	free(ls);
-	return err;
+	return grouplist_run(s->gl, fn, arg);
 }
 
 /* A node's name and addresses from corosync's configuration. */

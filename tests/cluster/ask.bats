@@ -20,16 +20,7 @@ setup() {
 
 teardown() {
 	helper_teardown
-	# a test that cut node 3 off, or killed node 2's corosync, and
-	# failed before bringing it back
-	if [ -e "$T/restore" ]; then
-		cluster_uncut 3
-		kill -0 "$(cat "$CPGT_RUNDIR/n2/pid")" 2>/dev/null ||
-			cluster_start 2 >/dev/null 2>&1
-		for n in 1 2 3; do
-			cluster_wait_members "$n" 3
-		done
-	fi
+	restore_nodes
 	# a serve built with ASan/UBSan reports when it ends (SIGTERM above),
 	# into its .err file, where no test would otherwise look
 	if grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \

@@ -34,13 +34,7 @@ setup() {
 
 teardown() {
 	helper_teardown
-	# a test that took node 3 away and failed before bringing it back
-	if [ -e "$T/restore" ]; then
-		cluster_uncut 3
-		for i in 1 2 3; do
-			cluster_wait_members "$i" 3
-		done
-	fi
+	restore_nodes
 }
 
 # lines FILE N: until FILE has N lines

@@ -89,14 +89,7 @@ teardown() {
 		done
 		wait
 	fi
-	# a test that took node 3 away and failed before bringing it back
-	if [ -e "$T/restore" ]; then
-		cluster_resume 3
-		cluster_uncut 3
-		kill -0 "$(cat "$CPGT_RUNDIR/n3/pid")" 2>/dev/null ||
-			cluster_start 3 >/dev/null 2>&1
-		cluster_wait_members 1 3
-	fi
+	restore_nodes
 }
 
 # lk OUT I ARGS...: like spawn, with every signal at its default:

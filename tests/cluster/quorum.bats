@@ -13,15 +13,7 @@ eval "helper_$(declare -f teardown)"
 
 teardown() {
 	helper_teardown
-	# a test that took node 3 away and failed before bringing it back
-	if [ -e "$BATS_TEST_TMPDIR/restore" ]; then
-		cluster_uncut 3
-		kill -0 "$(cat "$CPGT_RUNDIR/n3/pid")" 2>/dev/null ||
-			cluster_start 3 >/dev/null 2>&1
-		for i in 1 2 3; do
-			cluster_wait_members "$i" 3
-		done
-	fi
+	restore_nodes
 }
 
 # qt I: node I's view as corosync-quorumtool -s gives it, one line:

@@ -14,22 +14,7 @@ eval "helper_$(declare -f teardown)"
 teardown() {
 	[ -S "$BATS_TEST_TMPDIR/tmux" ] && tm kill-server 2>/dev/null
 	helper_teardown
-	# a test that took a node away and failed before bringing it back;
-	# bats' descriptors closed, or the corosync started here would hold
-	# them open and bats would wait for it (seen: fd 4 in teardown)
-	if [ -e "$BATS_TEST_TMPDIR/restore" ]; then
-		restore 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
-	fi
-	return 0
-}
-
-restore() {
-	cluster_uncut 3
-	kill -0 "$(cat "$CPGT_RUNDIR/n1/pid")" 2>/dev/null ||
-		cluster_start 1 >/dev/null 2>&1 </dev/null
-	for i in 1 2 3; do
-		cluster_wait_members "$i" 3
-	done
+	restore_nodes
 }
 
 # tm ARGS: tmux on this test's own server (its socket in the test's dir)
@@ -251,7 +236,7 @@ sane() {
 	wait_screen '^cpgtool: lost connection to corosync'
 	gone_screen '^ +NODE +NAME'
 	sane
-	restore 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+	restore_nodes
 	rm "$BATS_TEST_TMPDIR/restore"
 }
 

@@ -69,20 +69,6 @@ const struct optdef *const members_opts[] = {
 	members_defs, opts_run, opts_backlog, opts_exec, NULL
 };
 
-/* One entry of corosync's list of every group and member. */
-struct entry {
-	struct cpg_name		 name;
-	struct cpg_address	 a;
-	size_t			 order;
-};
-
-struct list {
-	struct entry	*e;
-	size_t		 n;
-	size_t		 cap;
-	int		 nomem;
-};
-
 static int
 print_group(struct members *c, const struct cpg_name *g,
     const struct cpg_address *a, size_t n)
@@ -103,69 +89,27 @@ print_group(struct members *c, const struct cpg_name *g,
 	return ST_OK;
 }
 
-static void
-collect(void *arg, const struct cpg_name *g, uint32_t nodeid, uint32_t pid)
-{
-	struct list *l = arg;
-	struct entry *e;
-	size_t cap;
-
-	if (l->nomem)
-		return;
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 64;
-		if ((e = reallocarray(l->e, cap, sizeof(*e))) == NULL) {
-			l->nomem = 1;
-			return;
-		}
-		l->e = e;
-		l->cap = cap;
-	}
-	e = &l->e[l->n];
-	e->name = *g;
-	e->a = (struct cpg_address){ nodeid, pid, 0 };
-	e->order = l->n++;
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-	int c;
-
-	if ((c = sess_group_cmp(&x->name, &y->name)) != 0)
-		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
 /* Every group, sorted by name, members in corosync's order. */
 static int
 list_all(struct members *c)
 {
 	struct cpg_address a[CPG_MEMBERS_MAX];
-	struct list l = { 0 };
-	size_t i, j, n;
+	struct gmember *m;
+	size_t i, j, k, n;
 	int st;
 
-	if ((st = sess_groups(c->s, collect, &l)) != ST_OK)
-		goto done;
-	if (l.nomem) {
-		warnx("members: out of memory");
-		st = ST_FAIL;
-		goto done;
-	}
-	if (l.n > 0)
-		qsort(l.e, l.n, sizeof(*l.e), by_name);
-	for (i = 0; i < l.n; i = j) {
-		for (j = i, n = 0; j < l.n &&
-		    sess_group_cmp(&l.e[i].name, &l.e[j].name) == 0; j++)
-			if (n < CPG_MEMBERS_MAX)
-				a[n++] = l.e[j].a;
-		if ((st = print_group(c, &l.e[i].name, a, n)) != ST_OK)
+	if ((st = sess_groups(c->s, &m, &n)) != ST_OK)
+		return st;
+	for (i = 0; i < n; i = j) {
+		for (j = i, k = 0; j < n &&
+		    sess_group_cmp(&m[i].group, &m[j].group) == 0; j++)
+			if (k < CPG_MEMBERS_MAX)
+				a[k++] = (struct cpg_address){ m[j].nodeid,
+				    m[j].pid, 0 };
+		if ((st = print_group(c, &m[i].group, a, k)) != ST_OK)
 			break;
 	}
-done:
-	free(l.e);
+	free(m);
 	return st;
 }
 

@@ -33,12 +33,6 @@
 
 #define TEXTFILE	"cpgtool.prom"
 
-/* One member of a group, as corosync lists them. */
-struct entry {
-	struct cpg_name	 name;
-	uint32_t	 nodeid;
-};
-
 struct metrics {
 	struct loop	*loop;
 	struct sess	*s;
@@ -52,11 +46,10 @@ struct metrics {
 	char		*last;		/* as last written */
 	size_t		 lastlen;
 	int		 written;
-	struct entry	*e;		/* the groups' members */
-	size_t		 n, cap;
-	int		 nomem;
-	struct entry	*pe;		/* ... as last rendered */
-	size_t		 pn, pcap;
+	struct gmember	*e;		/* the groups' members */
+	size_t		 n;
+	struct gmember	*pe;		/* ... as last rendered */
+	size_t		 pn;
 	int		 stale;		/* a view came since */
 	struct nodeinfo	*ni;		/* names, asked once */
 	size_t		 nni;
@@ -76,41 +69,12 @@ const struct optdef *const metrics_opts[] = {
 	metrics_defs, opts_run, NULL
 };
 
-static void
-collect(void *arg, const struct cpg_name *g, uint32_t nodeid, uint32_t pid)
-{
-	struct metrics *c = arg;
-	struct entry *e;
-	size_t cap;
-
-	(void)pid;
-	if (c->nomem)
-		return;
-	if (c->n == c->cap) {
-		cap = c->cap ? c->cap * 2 : 64;
-		if ((e = reallocarray(c->e, cap, sizeof(*e))) == NULL) {
-			c->nomem = 1;
-			return;
-		}
-		c->e = e;
-		c->cap = cap;
-	}
-	c->e[c->n].name = *g;
-	c->e[c->n++].nodeid = nodeid;
-}
-
 static int
 by_group(const void *a, const void *b)
 {
-	const struct entry *x = a, *y = b;
-	uint32_t n = x->name.length < y->name.length ? x->name.length :
-	    y->name.length;
-	int d;
+	const struct gmember *x = a, *y = b;
 
-	if ((d = memcmp(x->name.value, y->name.value, n)) != 0)
-		return d;
-	return x->name.length < y->name.length ? -1 :
-	    x->name.length > y->name.length;
+	return sess_group_cmp(&x->group, &y->group);
 }
 
 /* The same members as last rendered, in the same order? */
@@ -128,18 +92,15 @@ unchanged(const struct metrics *c)
 	return 1;
 }
 
-/* Keep this listing to compare the next with: swap the arrays. */
+/* Keep this listing to compare the next with. */
 static void
 keep(struct metrics *c)
 {
-	struct entry *t = c->pe;
-	size_t cap = c->pcap;
-
+	free(c->pe);
 	c->pe = c->e;
-	c->pcap = c->cap;
 	c->pn = c->n;
-	c->e = t;
-	c->cap = cap;
+	c->e = NULL;
+	c->n = 0;
 	c->stale = 0;
 }
 
@@ -174,7 +135,7 @@ node_index(struct mnode *nodes, size_t *nn, uint32_t nodeid)
 static int
 by_member(const void *a, const void *b)
 {
-	const struct entry *x = a, *y = b;
+	const struct gmember *x = a, *y = b;
 	int d;
 
 	if ((d = by_group(x, y)) != 0)
@@ -212,7 +173,7 @@ render(struct metrics *c)
 		goto done;
 	}
 	for (i = 0, k = 0; c->view != NULL && i < c->n; i = j, k++) {
-		g[k].name = c->e[i].name;
+		g[k].name = c->e[i].group;
 		g[k].per_node = counts + k * (QNODES_MAX + CPG_MEMBERS_MAX);
 		for (j = i; j < c->n && by_group(&c->e[i], &c->e[j]) == 0;
 		    j++) {
@@ -286,14 +247,9 @@ update(struct metrics *c)
 {
 	int st;
 
-	c->n = 0;
-	c->nomem = 0;
-	if ((st = sess_groups(c->s, collect, c)) != ST_OK)
+	free(c->e);
+	if ((st = sess_groups(c->s, &c->e, &c->n)) != ST_OK)
 		return gone(c, st);
-	if (c->nomem) {
-		warnx("metrics: out of memory");
-		return ST_FAIL;
-	}
 	if (c->n > 0)
 		qsort(c->e, c->n, sizeof(*c->e), by_member);
 	/* most of the time nothing changed: nothing to render */

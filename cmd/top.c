@@ -60,20 +60,6 @@ static const struct optdef top_defs[] = {
 };
 const struct optdef *const top_opts[] = { top_defs, opts_run, NULL };
 
-/* One entry of corosync's list of every group and member. */
-struct entry {
-	struct cpg_name	 name;
-	uint32_t	 nodeid;
-	uint32_t	 pid;
-};
-
-struct list {
-	struct entry	*e;
-	size_t		 n;
-	size_t		 cap;
-	int		 nomem;
-};
-
 static void
 add_event(struct topc *c, enum top_ev type, const struct cpg_name *g,
     uint32_t nodeid, uint32_t pid, time_t now)
@@ -90,34 +76,14 @@ add_event(struct topc *c, enum top_ev type, const struct cpg_name *g,
 		t->nev++;
 }
 
-static void
-collect(void *arg, const struct cpg_name *g, uint32_t nodeid, uint32_t pid)
-{
-	struct list *l = arg;
-	struct entry *e;
-	size_t cap;
-
-	if (l->nomem)
-		return;
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 64;
-		if ((e = reallocarray(l->e, cap, sizeof(*e))) == NULL) {
-			l->nomem = 1;
-			return;
-		}
-		l->e = e;
-		l->cap = cap;
-	}
-	l->e[l->n++] = (struct entry){ *g, nodeid, pid };
-}
-
+/* Members by group, then address: compare() walks both lists so. */
 static int
 by_entry(const void *a, const void *b)
 {
-	const struct entry *x = a, *y = b;
+	const struct gmember *x = a, *y = b;
 	int c;
 
-	if ((c = sess_group_cmp(&x->name, &y->name)) != 0)
+	if ((c = sess_group_cmp(&x->group, &y->group)) != 0)
 		return c;
 	return addr_cmp(ADDR_OF(x), ADDR_OF(y));
 }
@@ -193,20 +159,20 @@ free_groups(struct top_group *g, size_t n)
 
 /* The sorted list as groups; NULL if out of memory. */
 static struct top_group *
-make_groups(const struct list *l, size_t *np)
+make_groups(const struct gmember *m, size_t nm, size_t *np)
 {
 	struct top_group *g;
 	size_t i, j, k, n = 0;
 
-	for (i = 0; i < l->n; i++)
-		n += i == 0 || sess_group_cmp(&l->e[i].name, &l->e[i - 1].name);
+	for (i = 0; i < nm; i++)
+		n += i == 0 || sess_group_cmp(&m[i].group, &m[i - 1].group);
 	if ((g = calloc(n + 1, sizeof(*g))) == NULL)
 		return NULL;
-	for (i = 0, k = 0; i < l->n; i = j, k++) {
-		for (j = i; j < l->n && sess_group_cmp(&l->e[i].name,
-		    &l->e[j].name) == 0; j++)
+	for (i = 0, k = 0; i < nm; i = j, k++) {
+		for (j = i; j < nm && sess_group_cmp(&m[i].group,
+		    &m[j].group) == 0; j++)
 			;
-		g[k].name = l->e[i].name;
+		g[k].name = m[i].group;
 		g[k].daemon = daemon_owner(&g[k].name);
 		g[k].n = j - i;
 		if ((g[k].m = calloc(j - i, sizeof(*g[k].m))) == NULL) {
@@ -215,7 +181,7 @@ make_groups(const struct list *l, size_t *np)
 		}
 		for (; i < j; i++)
 			g[k].m[g[k].n - (j - i)] = (struct top_member){
-			    l->e[i].nodeid, l->e[i].pid, 0 };
+			    m[i].nodeid, m[i].pid, 0 };
 	}
 	*np = n;
 	return g;
@@ -226,17 +192,17 @@ static int
 look(struct topc *c)
 {
 	struct top *t = &c->t;
-	struct list l = { 0 };
+	struct gmember *m;
 	struct top_group *g, *og;
 	time_t now = time(NULL);
-	size_t i, n = 0;
+	size_t i, nm, n = 0;
 	int st;
 
-	if ((st = sess_groups(c->s, collect, &l)) != ST_OK)
-		goto done;
-	if (l.n > 1)
-		qsort(l.e, l.n, sizeof(*l.e), by_entry);
-	if (l.nomem || (g = make_groups(&l, &n)) == NULL) {
+	if ((st = sess_groups(c->s, &m, &nm)) != ST_OK)
+		return st;
+	if (nm > 1)
+		qsort(m, nm, sizeof(*m), by_entry);
+	if ((g = make_groups(m, nm, &n)) == NULL) {
 		warnx("top: out of memory");
 		st = ST_FAIL;
 		goto done;
@@ -256,7 +222,7 @@ look(struct topc *c)
 	t->ngroups = n;
 	c->looked = 1;
 done:
-	free(l.e);
+	free(m);
 	return st;
 }
 

@@ -738,14 +738,76 @@ sess_group_cmp(const struct cpg_name *x, const struct cpg_name *y)
 	return x->length < y->length ? -1 : x->length > y->length;
 }
 
-/* Every member of every group, as corosync-cpgtool lists them. */
-int
-sess_groups(struct sess *s, void (*fn)(void *, const struct cpg_name *,
-    uint32_t, uint32_t), void *arg)
+struct gmembers {
+	struct gmember	*m;
+	size_t		 n;
+	size_t		 cap;
+	int		 nomem;
+};
+
+static void
+add_gmember(void *arg, const struct cpg_name *g, uint32_t nodeid,
+    uint32_t pid)
 {
+	struct gmembers *l = arg;
+	struct gmember *m;
+	size_t cap;
+
+	if (l->nomem)
+		return;
+	if (l->n == l->cap) {
+		cap = l->cap ? l->cap * 2 : 64;
+		if ((m = reallocarray(l->m, cap, sizeof(*m))) == NULL) {
+			l->nomem = 1;
+			return;
+		}
+		l->m = m;
+		l->cap = cap;
+	}
+	l->m[l->n] = (struct gmember){ *g, nodeid, pid, l->n };
+	l->n++;
+}
+
+static int
+by_group_seq(const void *a, const void *b)
+{
+	const struct gmember *x = a, *y = b;
+	int c;
+
+	if ((c = sess_group_cmp(&x->group, &y->group)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Every member of every group, as corosync-cpgtool lists them: *mp (the
+ * caller frees it) sorted by group name, each group's members in
+ * corosync's order.
+ */
+int
+sess_groups(struct sess *s, struct gmember **mp, size_t *np)
+{
+	struct gmembers l = { 0 };
+	int st;
+
+	*mp = NULL;
+	*np = 0;
 	if (s->gl == NULL && (s->gl = grouplist_new(s->h)) == NULL)
 		return ST_FAIL;
-	return grouplist_run(s->gl, fn, arg);
+	if ((st = grouplist_run(s->gl, add_gmember, &l)) != ST_OK) {
+		free(l.m);
+		return st;
+	}
+	if (l.nomem) {
+		warnx("cannot list groups: out of memory");
+		free(l.m);
+		return ST_FAIL;
+	}
+	if (l.n > 1)
+		qsort(l.m, l.n, sizeof(*l.m), by_group_seq);
+	*mp = l.m;
+	*np = l.n;
+	return ST_OK;
 }
 
 /* A node's name and addresses from corosync's configuration. */

@@ -62,7 +62,7 @@ endif
 COMPILE = $(CC) $(CPGT_CPPFLAGS) $(CPPFLAGS) $(CPGT_CFLAGS) $(CFLAGS)
 LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 
-SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c fmt.c \
+SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c outopt.c \
 	cs.c nodeinfo.c quorum.c \
 	out.c lockq.c lockp.c askp.c daemons.c proc.c qview.c handler.c \
 	tui.c \

@@ -3,7 +3,7 @@
  * The renderers: the only code that knows the text and JSON formats. An
  * event, a member list or a lock's news goes into a sink (sink.c) as
  * one item, escaped by the encoders (enc.c), as the output options
- * (fmt.c) say.
+ * (outopt.c) say.
  *
  * Names and payloads are bytes with a length: they may hold NULs, invalid
  * UTF-8 or terminal control sequences, and neither format lets any of that
@@ -19,7 +19,7 @@
 #include "askp.h"
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "out.h"
 #include "sink.h"
 

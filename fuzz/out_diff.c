@@ -24,7 +24,7 @@
 #include "../askp.h"
 #include "../enc.h"
 #include "../event.h"
-#include "../fmt.h"
+#include "../outopt.h"
 #include "../opt.h"
 #include "../out.h"
 #include "../sink.h"
@@ -482,7 +482,7 @@ quiet_option(struct outfmt *f, int ch, const char *arg)
 	enum opt_res r;
 
 	dup2(null, 2);
-	r = fmt_option(f, ch, arg);
+	r = outopt_option(f, ch, arg);
 	dup2(fd, 2);
 	close(fd);
 	close(null);
@@ -511,7 +511,7 @@ main(void)
 			diffs++;
 	/* -j, -T, -x, the encodings, a terminal or not, --events */
 	for (o = 0; o < 2 * 2 * 2 * 3 * 2 * 6; o++) {
-		fmt_init(&f);
+		outopt_init(&f);
 		if (o & 1)
 			quiet_option(&f, 'j', NULL);
 		if (o & 2)
@@ -526,7 +526,7 @@ main(void)
 	}
 	/* --format: one with every directive, then random ones */
 	for (i = 0; i < 600; i++) {
-		fmt_init(&f);
+		outopt_init(&f);
 		if (i == 0)
 			snprintf(fs, sizeof(fs), "%s", every);
 		else
@@ -539,7 +539,7 @@ main(void)
 		if (i & 2)
 			quiet_option(&f, 'x', NULL);
 		f.tty = (i & 4) != 0;
-		fmt_events_default(&f, EVM_ALL);
+		outopt_events_default(&f, EVM_ALL);
 		corpus(&f, i < 4);
 	}
 	printf("out_diff: %lu items, %lu bytes, %lu formats, %lu "

@@ -27,7 +27,7 @@ for o in "$w"/base/out*.o; do
 	objcopy --redefine-syms="$w/rename" "$o"
 done
 # this tree's output layer, and util.c under it
-for f in ../sink.c ../enc.c ../util.c ../out*.c ../fmt.c out_diff.c; do
+for f in ../sink.c ../enc.c ../util.c ../out*.c out_diff.c; do
 	[ -e "$f" ] || continue
 	# shellcheck disable=SC2086
 	$cc $flags -c -o "$w/new/$(basename "$f" .c).o" "$f"

@@ -128,7 +128,7 @@ fi
 # Only the corosync layer calls corosync's libraries (HACKING): symbols
 # of libcpg, libcmap, libcfg and libvotequorum are undefined in these
 # objects alone, and in sess.o at least (so that the check can fail)
-cslayer="sess nodeinfo quorum cs"
+cslayer="sess grouplist nodeinfo quorum cs"
 if [ -e "${objs[0]}" ]; then
 	cs=$(for o in "${objs[@]}"; do
 		nm -u "$o" | awk -v m="$(module "$o")" \

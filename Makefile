@@ -65,7 +65,8 @@ LINK = $(CC) $(CPGT_CFLAGS) $(CFLAGS) $(CPGT_LDFLAGS) $(LDFLAGS)
 SRCS = cpgtool.c util.c opt.c input.c loop.c run.c sess.c sink.c enc.c outopt.c \
 	cs.c nodeinfo.c quorum.c \
 	grouplist.c \
-	out.c lockq.c lockp.c askp.c daemons.c proc.c qview.c handler.c \
+	out.c outitem.c \
+	lockq.c lockp.c askp.c daemons.c proc.c qview.c handler.c \
 	tui.c \
 	cmd/join.c cmd/send.c cmd/watch.c cmd/members.c cmd/lock.c \
 	cmd/top.c \

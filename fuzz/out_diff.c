@@ -98,7 +98,8 @@ same(const char *what, int ra, int rb)
 			fprintf(stderr, "out_diff: item %lu (%s): returned "
 			    "%d/%d, %zu/%zu bytes, first difference at %zu: "
 			    "new '%.40s' old '%.40s'\n", items, what, ra, rb,
-			    na, nb, i, i < na ? a + i : "", i < nb ? b + i : "");
+			    na, nb, i, i < na ? a + i : "",
+			    i < nb ? b + i : "");
 	}
 	sink_drop(A);
 	sink_drop(B);
@@ -289,7 +290,8 @@ membership(const struct outfmt *f, struct event *ev)
 			nodes[k] = rnd() % 3 ? 1 + rnd() % 8 : rnd();
 		ev->nodes = nodes;
 		ev->ring.nodeid = rnd() % 2 ? 1 : rnd();
-		ev->ring.seq = rnd() % 2 ? rnd() : (uint64_t)rnd() << 32 | rnd();
+		ev->ring.seq = rnd() % 2 ? rnd() :
+		    (uint64_t)rnd() << 32 | rnd();
 		both_event(f, ev);
 	}
 }

@@ -63,6 +63,7 @@ shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/l
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
 shellcheck -s sh examples/controller-gone examples/fence-check ||
 	problem "shellcheck (examples)"
+shellcheck -s sh fuzz/out_diff.sh || problem "shellcheck (fuzz/out_diff.sh)"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 	tests/*.bash tests/*.bats || problem "shellcheck (tests)"
 

@@ -21,13 +21,13 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-#include "../askp.h"
-#include "../enc.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../sink.h"
+#include "askp.h"
+#include "enc.h"
+#include "event.h"
+#include "outopt.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
 
 /* BASE's renderers, renamed by out_diff.sh; their prototypes are ours. */
 int	 old_out_event(struct sink *, const struct outfmt *,

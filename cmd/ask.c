@@ -15,22 +15,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../askp.h"
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../enc.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../input.h"
-#include "../loop.h"
-#include "../nodeinfo.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "askp.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "enc.h"
+#include "event.h"
+#include "outopt.h"
+#include "input.h"
+#include "loop.h"
+#include "nodeinfo.h"
+#include "opt.h"
+#include "out.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 #define ACK_TIMEOUT	1.0	/* seconds, --ack-timeout's default */
 #define MAX_REPLY	(4UL << 20)	/* --max-reply's default, as serve's */
@@ -85,18 +85,34 @@ send_msg(struct ask *a, const void *buf, size_t len)
 		loop_stop(a->loop, st);
 }
 
-/* What the rules asked for: a probe, the end; the tick re-armed. */
-static void
-act(struct ask *a, unsigned r)
-{
-	char buf[64];
-	int64_t next;
+static void print_reply(struct ask *, const struct event *,
+    const struct askp_msg *);
 
-	if (r & ASKP_PROBE)
-		send_msg(a, buf, askp_probe_msg(buf, sizeof(buf), &a->p.id,
-		    a->p.probes));
-	if (r & ASKP_DONE)
-		loop_stop(a->loop, ST_OK);
+/*
+ * Do what the rules said (print the reply delivered: ev and m, a probe,
+ * the end), and come back when they want to look again.
+ */
+static void
+perform(struct ask *a, const struct event *ev, const struct askp_msg *m)
+{
+	const struct askp_act *x;
+	int64_t next;
+	size_t i, n;
+
+	x = askp_actions(&a->p, &n);
+	for (i = 0; i < n; i++)
+		switch (x[i].kind) {
+		case ASKA_PRINT:
+			print_reply(a, ev, m);
+			break;
+		case ASKA_SEND:
+			send_msg(a, x[i].msg, x[i].len);
+			break;
+		case ASKA_DONE:
+			loop_stop(a->loop, ST_OK);
+			break;
+		}
+	askp_clear(&a->p);
 	if ((next = askp_next(&a->p)) != 0)
 		timer_in(&a->tick, next - loop_now());
 	else
@@ -109,7 +125,8 @@ on_tick(struct loop *l, void *arg)
 	struct ask *a = arg;
 
 	(void)l;
-	act(a, askp_tick(&a->p, loop_now()));
+	askp_tick(&a->p, loop_now());
+	perform(a, NULL, NULL);
 }
 
 static void
@@ -136,44 +153,34 @@ print_reply(struct ask *a, const struct event *ev, const struct askp_msg *m)
 		    "--max-reply)", ev->nodeid, ev->pid, m->len);
 }
 
-static unsigned
-on_message(struct ask *a, const struct event *ev, int64_t now)
-{
-	const struct askp_member *who;
-	struct askp_msg m;
-	unsigned r;
-
-	if (!askp_parse(ev->data, ev->len, &m))
-		return 0;
-	r = askp_deliver(&a->p, ADDR_OF(ev), &m, now, &who);
-	if (r & ASKP_PRINT)
-		print_reply(a, ev, &m);
-	return r;
-}
-
 static void
 on_event(void *arg, struct sess *s, const struct event *ev)
 {
 	struct ask *a = arg;
+	const struct askp_member *who;
 	int64_t now = loop_now();
-	unsigned r = 0;
+	struct askp_msg m;
 
 	switch (ev->type) {
 	case EV_CONFCHG:
 		twin_confchg(s, ev);
-		r = askp_confchg(&a->p, ev->members, ev->nmembers, ev->left,
+		askp_confchg(&a->p, ev->members, ev->nmembers, ev->left,
 		    ev->nleft, now);
 		break;
 	case EV_TOTEM:
-		r = askp_ring(&a->p, now);
+		askp_ring(&a->p, now);
 		break;
 	case EV_MESSAGE:
-		r = on_message(a, ev, now);
+		if (askp_parse(ev->data, ev->len, &m)) {
+			askp_deliver(&a->p, ADDR_OF(ev), &m, now, &who);
+			perform(a, ev, &m);
+			return;
+		}
 		break;
 	default:
 		break;
 	}
-	act(a, r);
+	perform(a, NULL, NULL);
 }
 
 /* The request: its header line, then the payload. */
@@ -184,7 +191,7 @@ request(struct ask *a, const void *payload, size_t len)
 	size_t h;
 	char *buf;
 
-	h = askp_req_hdr(hdr, sizeof(hdr), &a->p.id, a->nodes, a->nnodes);
+	h = askp_request_hdr(&a->p, hdr, sizeof(hdr));
 	if (len > MSG_MAX - h) {
 		enc_group_str(&a->group, name, sizeof(name));
 		warnx("cannot ask '%s': the request (%zu bytes) is over "
@@ -228,15 +235,15 @@ static void
 on_deadline(struct loop *l, void *arg)
 {
 	struct ask *a = arg;
+	struct cpgt_addr w[CPG_MEMBERS_MAX];
 	char list[1024];
-	size_t i, len = 0;
+	size_t i, n, len = 0;
 
-	for (i = 0; i < a->p.n && len < sizeof(list); i++)
-		if (a->p.m[i].st == AM_ACK || a->p.m[i].st == AM_WORKING)
-			len += (size_t)snprintf(list + len, sizeof(list) - len,
-			    "%s%u:%u", len ? ", " : "", a->p.m[i].nodeid,
-			    a->p.m[i].pid);
-	if (!a->p.started)
+	n = askp_awaited(&a->p, w, CPG_MEMBERS_MAX);
+	for (i = 0; i < n && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+		    "%s%u:%u", len ? ", " : "", w[i].nodeid, w[i].pid);
+	if (!askp_started(&a->p))
 		warnx("timed out after %g seconds before the request was "
 		    "delivered", a->timeout);
 	else
@@ -376,7 +383,7 @@ summary(struct ask *a)
 	struct askp_counts c;
 
 	askp_count(&a->p, &c);
-	out_ask_summary(sink_stderr, &c, a->timed_out || !a->p.done ?
+	out_ask_summary(sink_stderr, &c, a->timed_out || !askp_done(&a->p) ?
 	    "missing" : "not waited for");
 	sink_flush(sink_stderr);
 }
@@ -422,10 +429,10 @@ cmd_ask(int argc, char **argv, struct outfmt *of)
 	 * ST_OK before the end: the reader of the output went away, a
 	 * quiet end as for every command
 	 */
-	if (a.p.started && !a.quiet && (a.p.done || a.timed_out ||
-	    st >= ST_SIGNAL))
+	if (askp_started(&a.p) && !a.quiet && (askp_done(&a.p) ||
+	    a.timed_out || st >= ST_SIGNAL))
 		summary(&a);
-	if (st == ST_OK && a.p.done)
+	if (st == ST_OK && askp_done(&a.p))
 		st = askp_status(&a.p);
 	st = run_end(a.loop, st);
 done:

@@ -18,19 +18,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cpgtool.h"
-#include "../event.h"
-#include "../loop.h"
-#include "../nodeinfo.h"
-#include "../mon.h"
-#include "../opt.h"
-#include "../range.h"
-#include "../quorum.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "cpgtool.h"
+#include "event.h"
+#include "loop.h"
+#include "nodeinfo.h"
+#include "mon.h"
+#include "opt.h"
+#include "range.h"
+#include "quorum.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 /* the guidelines' default timeout */
 #define CHECK_TIMEOUT	10

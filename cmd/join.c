@@ -10,19 +10,19 @@
 #include <stddef.h>
 #include <unistd.h>
 
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../input.h"
-#include "../loop.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "event.h"
+#include "outopt.h"
+#include "input.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 struct join {
 	struct loop	*loop;

@@ -20,23 +20,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../enc.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../lockp.h"
-#include "../lockq.h"
-#include "../loop.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../proc.h"
-#include "../quorum.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "enc.h"
+#include "event.h"
+#include "outopt.h"
+#include "lockp.h"
+#include "lockq.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
+#include "proc.h"
+#include "quorum.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 #define KILL_AFTER	5.0
 
@@ -44,7 +44,7 @@
  * CPGTOOL_LOCK_TRACE=FILE: every input the rules are given and every
  * action they ask for, a line each, stamped with the wall clock in ms
  * (shared by the nodes of one host), for finding why a run on a real
- * cluster did what it did (tests/lock.bats prints them on a failure).
+ * cluster did what it did (tests/cluster/lock.bats prints them on a failure).
  */
 static FILE *trace_f;
 
@@ -271,6 +271,23 @@ warn_line(struct lock *lk, const struct lp_act *a)
 		warnx("lock '%s': %s", lk->text, a->text);
 }
 
+/* The rules' lock events, as out.c names them. */
+static enum lock_ev
+lock_event(enum lp_ev ev)
+{
+	switch (ev) {
+	case LP_EV_WAITING:
+		return LOCK_WAITING;
+	case LP_EV_ACQUIRED:
+		return LOCK_ACQUIRED;
+	case LP_EV_RELEASED:
+		return LOCK_RELEASED;
+	case LP_EV_LOST:
+		break;
+	}
+	return LOCK_LOST;
+}
+
 static void
 perform(struct lock *lk, const struct lp_act *a)
 {
@@ -308,7 +325,7 @@ perform(struct lock *lk, const struct lp_act *a)
 		/* held: -t no longer applies */
 		if (a->n == LP_EV_ACQUIRED)
 			loop_deadline(lk->loop, 0);
-		event_line(lk, (enum lock_ev)a->n,
+		event_line(lk, lock_event(a->n),
 		    a->text[0] != '\0' ? a->text : NULL);
 		break;
 	case LA_WARN:

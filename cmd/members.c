@@ -11,20 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../addr.h"
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../handler.h"
-#include "../loop.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "addr.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "event.h"
+#include "outopt.h"
+#include "handler.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 /* A group as last seen. */
 struct view {

@@ -19,17 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpgtool.h"
-#include "../event.h"
-#include "../loop.h"
-#include "../mon.h"
-#include "../opt.h"
-#include "../quorum.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "cpgtool.h"
+#include "event.h"
+#include "loop.h"
+#include "mon.h"
+#include "opt.h"
+#include "quorum.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 #define TEXTFILE	"cpgtool.prom"
 

@@ -11,20 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpgtool.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../handler.h"
-#include "../loop.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../quorum.h"
-#include "../qview.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "cpgtool.h"
+#include "event.h"
+#include "outopt.h"
+#include "handler.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
+#include "quorum.h"
+#include "qview.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 struct qcmd {
 	struct loop	*loop;

@@ -12,20 +12,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../addr.h"
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../input.h"
-#include "../loop.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "addr.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "event.h"
+#include "outopt.h"
+#include "input.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 struct send {
 	struct loop	*loop;

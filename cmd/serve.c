@@ -28,20 +28,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../askp.h"
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../enc.h"
-#include "../event.h"
-#include "../loop.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../proc.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "askp.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "enc.h"
+#include "event.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
+#include "proc.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 #define KILL_AFTER	5.0		/* seconds, --kill-after's default */
 #define MAX_REPLY	(4UL << 20)	/* --max-reply's default */

@@ -20,20 +20,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../addr.h"
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../loop.h"
-#include "../opt.h"
-#include "../quorum.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../tui.h"
-#include "../util.h"
+#include "addr.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "event.h"
+#include "outopt.h"
+#include "loop.h"
+#include "opt.h"
+#include "quorum.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "tui.h"
+#include "util.h"
 
 struct topc {
 	struct loop	*loop;

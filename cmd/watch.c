@@ -11,21 +11,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cpgtool.h"
-#include "../daemons.h"
-#include "../event.h"
-#include "../outopt.h"
-#include "../handler.h"
-#include "../loop.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../quorum.h"
-#include "../qview.h"
-#include "../run.h"
-#include "../sess.h"
-#include "../sink.h"
-#include "../status.h"
-#include "../util.h"
+#include "cpgtool.h"
+#include "daemons.h"
+#include "event.h"
+#include "outopt.h"
+#include "handler.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
+#include "quorum.h"
+#include "qview.h"
+#include "run.h"
+#include "sess.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 
 struct watch_cmd {
 	struct loop	*loop;

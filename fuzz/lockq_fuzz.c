@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../lockq.h"
+#include "lockq.h"
 
 #define CHECK(x)	do { if (!(x)) __builtin_trap(); } while (0)
 

@@ -28,12 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../event.h"
-#include "../outopt.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../sink.h"
-#include "../util.h"
+#include "event.h"
+#include "outopt.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
+#include "util.h"
 
 #define TOTEM		"{\"type\":\"totem\""
 #define CHECK(x)	do { if (!(x)) __builtin_trap(); } while (0)

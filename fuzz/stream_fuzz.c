@@ -28,12 +28,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../event.h"
-#include "../outopt.h"
-#include "../opt.h"
-#include "../out.h"
-#include "../sink.h"
-#include "../util.h"
+#include "event.h"
+#include "outopt.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
+#include "util.h"
 
 #define CHECK(x)	do { if (!(x)) __builtin_trap(); } while (0)
 #define HDR		7

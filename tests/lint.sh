@@ -57,15 +57,15 @@ while IFS= read -r f; do
 done < <(spdx_sources)
 
 # bats files are bash with @test blocks; SC2030/31 flag bats' run subshells
-shellcheck -s bash tests/cluster.sh tests/run tests/soak tests/lock-soak tests/lint.sh tests/bin/* \
-	tests/conform \
+shellcheck -s bash tests/lib/cluster.sh tests/run tests/soak tests/lock-soak \
+	tests/lint.sh tests/lib/bin/* tests/conform \
 	tests/offline tests/pkgcheck tests/sim/mutants bench/run \
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
 shellcheck -s sh examples/controller-gone examples/fence-check ||
 	problem "shellcheck (examples)"
 shellcheck -s sh fuzz/out_diff.sh || problem "shellcheck (fuzz/out_diff.sh)"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
-	tests/*.bash tests/*.bats || problem "shellcheck (tests)"
+	tests/lib/*.bash tests/cluster/*.bats || problem "shellcheck (tests)"
 
 # The module map: HACKING's list of arrows ("a -> b" lines) against the
 # calls the objects make. An arrow a -> b exists when an undefined symbol
@@ -104,7 +104,7 @@ drawn() {
 			seen = 1; print $1 " -> " $3 }' HACKING | sort -u
 }
 
-read -ra objs <<<"${CPGT_OBJS:-$(echo ./*.o ./cmd/*.o)}"
+read -ra objs <<<"${CPGT_OBJS:-$(echo ./*.o ./*/*.o)}"
 if [ ! -e "${objs[0]}" ]; then
 	problem "the module map: no objects to read (make lint builds them)"
 else
@@ -124,6 +124,78 @@ else
 				"but no object of $a calls into $b; remove" \
 				"the arrow"
 	done <<<"$map"
+fi
+
+# The folders (HACKING's "The folders, top down"): each module sits in
+# one of them, and every call and every #include runs within a folder or
+# down to one below it, never up. "./" is the top: cpgtool.c alone.
+folders=$(awk '/^The folders, top down/ { on = 1; next }
+	on && /^[^ ]/ && seen { exit }
+	on && /^    (\.|[a-z]+)\/ / { seen = 1; sub(/\/$/, "", $1); print $1 }' \
+	HACKING)
+rank() {
+	awk -v f="$1" '$0 == f { print NR; found = 1; exit }
+		END { if (!found) print 0 }' <<<"$folders"
+}
+# the folder of a path, from the top: ".", "cmd", "corosync", ...
+folder() {
+	local d
+	d=$(dirname "$(realpath --relative-to=. "$1")")
+	printf '%s\n' "$d"
+}
+# the Makefile builds the folders HACKING lists (CPGT_INCS: an -I each)
+if [ -n "$folders" ] && [ -n "${CPGT_INCS:-}" ]; then
+	want=$(grep -vx '[.]' <<<"$folders" | sort | paste -sd ' ')
+	have=$(tr ' ' '\n' <<<"$CPGT_INCS" | sed -n 's/^-I//p' | sort |
+		paste -sd ' ')
+	[ "$want" = "$have" ] || problem "the folders: HACKING lists" \
+		"'$want', the Makefile builds '$have' (MODDIRS)"
+fi
+if [ -z "$folders" ]; then
+	problem "the folders: no list found in HACKING"
+elif [ -e "${objs[0]}" ]; then
+	declare -A where=()
+	for o in "${objs[@]}"; do
+		m=$(module "$o")
+		f=$(folder "$o")
+		where[$m]=$f
+		if [ "$(rank "$f")" -eq 0 ]; then
+			problem "the folders: $m.o is built in $f/, no folder" \
+				"of HACKING's list; list it there"
+		elif [ "$f" = . ] && [ "$m" != cpgtool ]; then
+			problem "the folders: $m.c sits at the top; git mv" \
+				"it (and its header) into its row's folder"
+		fi
+	done
+	while read -r a _ b sym; do
+		fa=${where[$a]:-} fb=${where[$b]:-}
+		if [ -z "$fa" ] || [ -z "$fb" ] || [ "$fa" = "$fb" ]; then
+			continue
+		fi
+		[ "$(rank "$fa")" -lt "$(rank "$fb")" ] ||
+			problem "the folders: $a ($fa/) calls $b ($fb/, $sym)," \
+				"an arrow up; move the thing called down," \
+				"or hand it in from above"
+	done <<<"$real"
+	# and the headers: a struct or an enum is an arrow too
+	while IFS= read -r src; do
+		fs=$(folder "$src")
+		while IFS= read -r h; do
+			hp=
+			for d in "$(dirname "$src")" $folders; do
+				[ -e "$d/$h" ] && { hp=$d/$h; break; }
+			done
+			[ -n "$hp" ] || continue
+			fh=$(folder "$hp")
+			[ "$fs" = "$fh" ] ||
+			    [ "$(rank "$fs")" -lt "$(rank "$fh")" ] ||
+				problem "the folders: $src includes $hp," \
+					"an arrow up; move what it needs down"
+		done < <(sed -nE 's/^#include "([^"]+)".*/\1/p' "$src")
+	done < <(for f in $folders; do
+			[ "$f" = . ] && { echo ./cpgtool.c; continue; }
+			ls "$f"/*.[ch] 2>/dev/null
+		done)
 fi
 
 # Only the corosync layer calls corosync's libraries (HACKING): symbols
@@ -147,11 +219,14 @@ fi
 
 # loop.c knows nothing of CPG (HACKING): not even corosync's headers
 # reach it, directly or through ours
-if deps=$(${CC:-cc} -M -D_GNU_SOURCE loop.c 2>&1); then
-	grep -q corosync <<<"$deps" &&
+# (CPGT_INCS: the folders' -I flags, from make lint)
+# shellcheck disable=SC2086
+if deps=$(${CC:-cc} -M -D_GNU_SOURCE ${CPGT_INCS:--Ibase -Iloop} loop/loop.c \
+    2>&1); then
+	grep -q corosync/ <<<"$deps" &&
 		problem "loop.c includes corosync's headers (${CC:-cc} -M)"
 else
-	problem "${CC:-cc} -M loop.c failed: $deps"
+	problem "${CC:-cc} -M loop/loop.c failed: $deps"
 fi
 
 # Every option is declared once, in the C sources (struct optdef); --help

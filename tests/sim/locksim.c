@@ -191,7 +191,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../lockp.h"
+#include "lockp.h"
 
 #define MS		1000000LL
 #define S		1000000000LL
@@ -820,7 +820,7 @@ do_actions(int p)
 			break;
 		case LA_EXIT:
 			trace("%s exits %d", pname(p), a[i].n);
-			if (a[i].n == LP_FAIL)
+			if (a[i].n == ST_FAIL)
 				fail("C5: a contender was refused (every "
 				    "contender agrees on --limit and mode)");
 			proc_exit(p, a[i].n);

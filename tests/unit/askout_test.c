@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../askp.h"
-#include "../../enc.h"
-#include "../../event.h"
-#include "../../outopt.h"
-#include "../../opt.h"
-#include "../../out.h"
-#include "../../sink.h"
+#include "askp.h"
+#include "enc.h"
+#include "event.h"
+#include "outopt.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
 #include "unit.h"
 
 static struct sink *mem;

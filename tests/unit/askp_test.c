@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../addr.h"
-#include "../../askp.h"
-#include "../../status.h"
+#include "addr.h"
+#include "askp.h"
+#include "status.h"
 #include "unit.h"
 
 /* each check is named by its condition */
@@ -135,6 +135,61 @@ static const uint32_t abw[][2] = { { 2, 200 }, { 3, 300 }, { 3, 301 } };
 #define B	3, 300
 #define W	3, 301		/* a watcher: never acks */
 
+/*
+ * The actions an input left (askp_actions) as flags, and taken: each
+ * kind at most once, in this order. A probe's message is kept in sent.
+ */
+#define ASKP_PRINT	0x1u
+#define ASKP_PROBE	0x2u
+#define ASKP_DONE	0x4u
+static char sent[64];
+static size_t nsent;
+
+static unsigned
+acts(struct askp *a)
+{
+	const struct askp_act *x;
+	unsigned r = 0, bit;
+	size_t i, n;
+
+	x = askp_actions(a, &n);
+	for (i = 0; i < n; i++) {
+		bit = x[i].kind == ASKA_PRINT ? ASKP_PRINT :
+		    x[i].kind == ASKA_SEND ? ASKP_PROBE : ASKP_DONE;
+		if ((r & bit) || (r & ~(bit - 1)))
+			r |= 0x100;	/* twice, or out of order */
+		r |= bit;
+		if (x[i].kind == ASKA_SEND) {
+			memcpy(sent, x[i].msg, x[i].len);
+			nsent = x[i].len;
+		}
+	}
+	askp_clear(a);
+	return r;
+}
+
+static unsigned
+tick(struct askp *a, int64_t now)
+{
+	askp_tick(a, now);
+	return acts(a);
+}
+
+static unsigned
+ring(struct askp *a, int64_t now)
+{
+	askp_ring(a, now);
+	return acts(a);
+}
+
+static unsigned
+confchg(struct askp *a, const struct cpg_address *m, size_t n,
+    const struct cpg_address *left, size_t nleft, int64_t now)
+{
+	askp_confchg(a, m, n, left, nleft, now);
+	return acts(a);
+}
+
 static unsigned
 deliver(struct askp *a, uint32_t nodeid, uint32_t pid, const char *hdr,
     size_t hlen, const char *pl, int64_t now,
@@ -147,7 +202,8 @@ deliver(struct askp *a, uint32_t nodeid, uint32_t pid, const char *hdr,
 	n = msg(buf, sizeof(buf), hdr, hlen, pl, pl ? strlen(pl) : 0);
 	if (!askp_parse(buf, n, &m))
 		abort();
-	return askp_deliver(a, ADDR(nodeid, pid), &m, now, who);
+	askp_deliver(a, ADDR(nodeid, pid), &m, now, who);
+	return acts(a);
 }
 
 static unsigned
@@ -214,7 +270,7 @@ leave(struct askp *a, uint32_t nodeid, uint32_t pid, uint32_t reason,
 		if (!addr_eq(ADDR_OF(&view[i]), ADDR(nodeid, pid)))
 			view[k++] = view[i];
 	nview = k;
-	*r = askp_confchg(a, view, nview, &gone, 1, 0);
+	*r = confchg(a, view, nview, &gone, 1, 0);
 }
 
 /* Everyone answers; the watcher is found out by the probe. */
@@ -228,7 +284,7 @@ test_ask_all(void)
 
 	askp_init(&a, &me, NULL, 0, 0, 1 * SEC);
 	view_set(3, abw);
-	CHK(askp_confchg(&a, view, nview, NULL, 0, 0) == 0);
+	CHK(confchg(&a, view, nview, NULL, 0, 0) == 0);
 	CHK(askp_next(&a) == 0);
 	CHK(req(&a, &me, 1, 100, 10) == 0);
 	CHK(a.started && a.n == 3 && member(&a, W)->st == AM_ACK);
@@ -238,10 +294,17 @@ test_ask_all(void)
 	r = reply(&a, &me, A, 0, 40, &who);
 	CHK(r == ASKP_PRINT && who == member(&a, A) && who->status == 0);
 	/* nothing is due before the wait is over */
-	CHK(askp_tick(&a, 10 + SEC - 1) == 0);
-	CHK(askp_tick(&a, 10 + SEC) == ASKP_PROBE && a.probes == 1);
+	CHK(tick(&a, 10 + SEC - 1) == 0);
+	CHK(tick(&a, 10 + SEC) == ASKP_PROBE && a.probes == 1);
+	{
+		char pb[64];
+		size_t pn = askp_probe_msg(pb, sizeof(pb), &me, 1);
+
+		CHECK(nsent == pn && memcmp(sent, pb, pn) == 0,
+		    "the probe action carries probe 1 of our request");
+	}
 	/* one probe at a time */
-	CHK(askp_tick(&a, 20 * SEC) == 0 && askp_next(&a) == 0);
+	CHK(tick(&a, 20 * SEC) == 0 && askp_next(&a) == 0);
 	CHK(probe_back(&a, 2 * SEC) == 0);
 	CHK(member(&a, W)->st == AM_NOTSERVER);
 	r = reply(&a, &me, B, 0, 3 * SEC, &who);
@@ -262,19 +325,19 @@ test_ring_stall(void)
 
 	askp_init(&a, &me, NULL, 0, 0, 1 * SEC);
 	view_set(3, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
-	CHK(askp_tick(&a, SEC) == ASKP_PROBE);
+	CHK(tick(&a, SEC) == ASKP_PROBE);
 	/* the ring stalls: 6.5 s later the ring changes, then the probe */
-	CHK(askp_ring(&a, 7 * SEC) == 0);
+	CHK(ring(&a, 7 * SEC) == 0);
 	CHK(probe_back(&a, 7 * SEC + 1) == 0);
 	CHK(member(&a, B)->st == AM_ACK && member(&a, W)->st == AM_ACK);
 	CHK(askp_next(&a) == 8 * SEC);
 	/* B's ack, held up by the stall, comes now */
 	CHK(ack(&a, &me, B, 1, 7 * SEC + 2) == 0);
-	CHK(askp_tick(&a, 8 * SEC - 1) == 0);
-	CHK(askp_tick(&a, 8 * SEC) == ASKP_PROBE && a.probes == 2);
+	CHK(tick(&a, 8 * SEC - 1) == 0);
+	CHK(tick(&a, 8 * SEC) == ASKP_PROBE && a.probes == 2);
 	CHK(probe_back(&a, 8 * SEC + 1) == 0);
 	CHK(member(&a, W)->st == AM_NOTSERVER);
 	CHK(member(&a, B)->st == AM_WORKING);
@@ -294,7 +357,7 @@ test_reply_needs_ack(void)
 
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(1, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	/* before our request: ignored */
 	CHK(reply(&a, &me, A, 0, 0, &who) == 0);
 	req(&a, &me, 1, 100, 1);
@@ -319,7 +382,7 @@ test_left(void)
 
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(3, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
@@ -340,7 +403,7 @@ test_left(void)
 	/* only the watcher left: all is well */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(3, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
@@ -352,10 +415,10 @@ test_left(void)
 	/* a member that joins after our request is not awaited */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(1, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	view_set(2, abw);
-	CHK(askp_confchg(&a, view, nview, NULL, 0, 1) == 0);
+	CHK(confchg(&a, view, nview, NULL, 0, 1) == 0);
 	CHK(a.n == 1 && member(&a, B) == NULL);
 	CHK(ack(&a, &me, B, 1, 2) == 0);
 }
@@ -369,7 +432,7 @@ test_failed(void)
 
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(2, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
@@ -391,7 +454,7 @@ test_nodes(void)
 
 	askp_init(&a, &me, three, 1, 0, SEC);
 	view_set(3, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	CHK(member(&a, A)->st == AM_NOTADDR);
 	CHK(member(&a, B)->st == AM_ACK);
@@ -399,7 +462,7 @@ test_nodes(void)
 	CHK(ack(&a, &me, A, 0, 1) == 0 && member(&a, A)->st == AM_NOTADDR);
 	ack(&a, &me, B, 1, 1);
 	reply(&a, &me, B, 0, 2, &who);
-	CHK(askp_tick(&a, SEC) == ASKP_PROBE);
+	CHK(tick(&a, SEC) == ASKP_PROBE);
 	CHK(probe_back(&a, SEC + 1) == ASKP_DONE);
 	CHK(askp_status(&a) == 0);
 	askp_count(&a, &c);
@@ -409,7 +472,7 @@ test_nodes(void)
 	/* node 4 has no server: an answer is missing */
 	askp_init(&a, &me, four, 2, 0, SEC);
 	view_set(2, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, B, 1, 1);
 	CHK(reply(&a, &me, B, 0, 2, &who) == (ASKP_PRINT | ASKP_DONE));
@@ -420,7 +483,7 @@ test_nodes(void)
 	/* a server that acks "not addressed" for reasons of its own */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(1, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	CHK(ack(&a, &me, A, 0, 1) == ASKP_DONE);
 	CHK(askp_status(&a) == ST_MISSING);	/* no server */
@@ -435,7 +498,7 @@ test_first(void)
 
 	askp_init(&a, &me, NULL, 0, 1, SEC);
 	view_set(3, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
@@ -447,7 +510,7 @@ test_first(void)
 	/* --replies 3 with two servers: complete, and short */
 	askp_init(&a, &me, NULL, 0, 3, SEC);
 	view_set(2, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	ack(&a, &me, A, 1, 1);
 	ack(&a, &me, B, 1, 1);
@@ -464,12 +527,12 @@ test_known_and_late(void)
 
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(3, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	/* B is seen acking another asker's request: a server */
 	ack(&a, &other, B, 1, 0);
 	req(&a, &me, 1, 100, 1);
 	ack(&a, &me, A, 1, 2);
-	CHK(askp_tick(&a, 1 + SEC) == ASKP_PROBE);
+	CHK(tick(&a, 1 + SEC) == ASKP_PROBE);
 	CHK(probe_back(&a, 2 + SEC) == 0);
 	CHK(member(&a, B)->st == AM_ACK);		/* still awaited */
 	CHK(member(&a, W)->st == AM_NOTSERVER);
@@ -496,7 +559,7 @@ test_askers(void)
 
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(3, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	/* A asks before us: known at once */
 	req(&a, &a_id, A, 0);
 	req(&a, &me, 1, 100, 1);
@@ -513,7 +576,7 @@ test_askers(void)
 	/* one that asks and serves (another program): awaited again */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(1, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 1);
 	req(&a, &a_id, A, 2);
 	CHK(member(&a, A)->st == AM_NOTSERVER && a.done);
@@ -521,7 +584,7 @@ test_askers(void)
 	CHK(ack(&a, &me, A, 1, 3) == 0);
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(2, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 1);
 	ack(&a, &me, B, 1, 2);
 	req(&a, &a_id, A, 2);
@@ -529,7 +592,7 @@ test_askers(void)
 	/* a known server that asks stays awaited */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(2, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	ack(&a, &b_id, A, 1, 0);
 	req(&a, &a_id, A, 0);
 	req(&a, &me, 1, 100, 1);
@@ -543,17 +606,17 @@ test_alone(void)
 
 	askp_init(&a, &me, NULL, 0, 0, SEC);
 	view_set(0, abw);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	CHK(req(&a, &me, 1, 100, 0) == ASKP_DONE);
 	CHK(askp_status(&a) == ST_MISSING);
 	/* a request from another process with our id starts nothing */
 	askp_init(&a, &me, NULL, 0, 0, SEC);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	CHK(req(&a, &me, 2, 200, 0) == 0 && !a.started);
 	/* not complete: an answer is missing (the caller says 124) */
 	view_set(1, abw);
 	askp_init(&a, &me, NULL, 0, 0, SEC);
-	askp_confchg(&a, view, nview, NULL, 0, 0);
+	confchg(&a, view, nview, NULL, 0, 0);
 	req(&a, &me, 1, 100, 0);
 	CHK(!a.done && askp_status(&a) == ST_MISSING);
 }

@@ -12,14 +12,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../event.h"
-#include "../../outopt.h"
-#include "../../handler.h"
-#include "../../loop.h"
-#include "../../opt.h"
-#include "../../out.h"
-#include "../../sink.h"
-#include "../../status.h"
+#include "event.h"
+#include "outopt.h"
+#include "handler.h"
+#include "loop.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
+#include "status.h"
 #include "unit.h"
 
 #define BIG	(3 * SINK_BIG + 4321)

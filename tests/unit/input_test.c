@@ -12,15 +12,15 @@
 
 #include <stdint.h>
 
-#include "../../enc.h"
-#include "../../event.h"
-#include "../../outopt.h"
-#include "../../opt.h"
-#include "../../out.h"
-#include "../../sink.h"
-#include "../../status.h"
-#include "../../util.h"
-#include "../../input.h"
+#include "enc.h"
+#include "event.h"
+#include "outopt.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
+#include "input.h"
 #include "unit.h"
 
 static const char *const modes[] = { "lines", "-0", "--whole" };

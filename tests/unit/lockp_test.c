@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "../../lockp.h"
+#include "lockp.h"
 #include "unit.h"
 
 #define MS	1000000LL
@@ -189,7 +189,7 @@ flooded(void)
 		if (a[i].kind == LA_EXIT)
 			status = a[i].n;
 	}
-	CHECK(lp_ended(lp) && warned && status == LP_FAIL,
+	CHECK(lp_ended(lp) && warned && status == ST_FAIL,
 	    "... one more: it gives up, said, status %d", status);
 	lp_free(lp);
 }

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "../../lockq.h"
+#include "lockq.h"
 #include "unit.h"
 
 static struct lq_msg m;

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../event.h"
-#include "../../mon.h"
-#include "../../range.h"
-#include "../../sink.h"
+#include "event.h"
+#include "mon.h"
+#include "range.h"
+#include "sink.h"
 #include "unit.h"
 
 /* RANGE, then a value and whether it alerts, twice. */

@@ -14,15 +14,15 @@
 
 #include <stdint.h>
 
-#include "../../cpgtool.h"
-#include "../../enc.h"
-#include "../../event.h"
-#include "../../outopt.h"
-#include "../../opt.h"
-#include "../../out.h"
-#include "../../sink.h"
-#include "../../status.h"
-#include "../../util.h"
+#include "cpgtool.h"
+#include "enc.h"
+#include "event.h"
+#include "outopt.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 #include "unit.h"
 
 /* The usage error for an option's bad value, as a test run shows it. */

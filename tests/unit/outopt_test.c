@@ -9,14 +9,14 @@
 
 #include <stdint.h>
 
-#include "../../enc.h"
-#include "../../event.h"
-#include "../../outopt.h"
-#include "../../opt.h"
-#include "../../out.h"
-#include "../../sink.h"
-#include "../../status.h"
-#include "../../util.h"
+#include "enc.h"
+#include "event.h"
+#include "outopt.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
+#include "status.h"
+#include "util.h"
 #include "unit.h"
 
 static struct outfmt of;

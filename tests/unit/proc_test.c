@@ -20,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../status.h"
-#include "../../loop.h"
-#include "../../proc.h"
+#include "status.h"
+#include "loop.h"
+#include "proc.h"
 #include "unit.h"
 
 /* A condition, named by its text: one TAP line (unit.h) each. */

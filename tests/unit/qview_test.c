@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../qview.h"
+#include "qview.h"
 #include "unit.h"
 
 static const char *

@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../event.h"
-#include "../../outopt.h"
-#include "../../opt.h"
-#include "../../out.h"
-#include "../../sink.h"
-#include "../../util.h"
+#include "event.h"
+#include "outopt.h"
+#include "opt.h"
+#include "out.h"
+#include "sink.h"
+#include "util.h"
 #include "unit.h"
 
 #define BIG	(3 * SINK_BIG + 12345)

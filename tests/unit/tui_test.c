@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../event.h"
-#include "../../sink.h"
-#include "../../tui.h"
+#include "event.h"
+#include "sink.h"
+#include "tui.h"
 #include "unit.h"
 
 static struct sink *mem;

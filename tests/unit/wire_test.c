@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../wire.h"
+#include "wire.h"
 #include "unit.h"
 
 /* s scanned as a u32 up to its NUL, or up to n bytes: *v, and how far */

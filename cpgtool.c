@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cpgtool.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "status.h"
 #include "util.h"
@@ -116,7 +116,7 @@ main(int argc, char **argv)
 
 	program_invocation_short_name = (char *)"cpgtool";
 	guard_std();
-	fmt_init(&of);
+	outopt_init(&of);
 	of.tty = isatty(STDOUT_FILENO);
 	/*
 	 * A reader that closes the pipe on our stdout ends us quietly, with
@@ -133,7 +133,7 @@ main(int argc, char **argv)
 			usage();
 			return stdout_status(ST_OK);
 		case 'j':
-			fmt_option(&of, 'j', NULL);
+			outopt_option(&of, 'j', NULL);
 			break;
 		case 'V':
 			puts("cpgtool " CPGTOOL_VERSION);

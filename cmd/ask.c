@@ -20,7 +20,7 @@
 #include "daemons.h"
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "input.h"
 #include "loop.h"
 #include "nodeinfo.h"

@@ -13,7 +13,7 @@
 #include "cpgtool.h"
 #include "daemons.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "input.h"
 #include "loop.h"
 #include "opt.h"
@@ -114,7 +114,7 @@ cmd_join(int argc, char **argv, struct outfmt *of)
 		return ST_USAGE;
 	if ((st = input_open(&j.in, io.file, io.mode)) != ST_OK)
 		return st;
-	fmt_events_default(of, EVM_ALL);
+	outopt_events_default(of, EVM_ALL);
 	j.of = of;
 	if ((j.loop = run_loop(&ro, 1)) == NULL) {
 		input_close(&j.in);

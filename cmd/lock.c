@@ -24,7 +24,7 @@
 #include "daemons.h"
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "lockp.h"
 #include "lockq.h"
 #include "loop.h"

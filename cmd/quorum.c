@@ -13,7 +13,7 @@
 
 #include "cpgtool.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "handler.h"
 #include "loop.h"
 #include "opt.h"

@@ -16,7 +16,7 @@
 #include "cpgtool.h"
 #include "daemons.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "input.h"
 #include "loop.h"
 #include "opt.h"
@@ -128,7 +128,7 @@ cmd_send(int argc, char **argv, struct outfmt *of)
 	else if ((st = input_open(&c.in, io.file, io.mode)) != ST_OK)
 		return st;
 	c.ready = c.members == 0;
-	fmt_events_default(of, EVM_MESSAGE);
+	outopt_events_default(of, EVM_MESSAGE);
 	/* silent unless -v: a closed stdout is then no concern */
 	if ((c.loop = run_loop(&ro, c.verbose)) == NULL) {
 		input_close(&c.in);

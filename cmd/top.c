@@ -24,7 +24,7 @@
 #include "cpgtool.h"
 #include "daemons.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "loop.h"
 #include "opt.h"
 #include "quorum.h"

@@ -14,7 +14,7 @@
 #include "cpgtool.h"
 #include "daemons.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "handler.h"
 #include "loop.h"
 #include "opt.h"
@@ -223,7 +223,7 @@ cmd_watch(int argc, char **argv, struct outfmt *of)
 		free(groups);
 		return ST_USAGE;
 	}
-	fmt_events_default(of, EVM_ALL);
+	outopt_events_default(of, EVM_ALL);
 	w.of = of;
 	if ((st = start(&w, &ro)) == ST_OK) {
 		for (i = 0; i < argc && st == ST_OK; i++) {

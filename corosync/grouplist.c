@@ -161,16 +161,19 @@ ask(struct grouplist *gl)
 }
 
 /*
- * Every member of every group: fn is called for each, in corosync's
- * order. ST_CONN when corosync did not answer in time: the thread still
- * waits on the handle, which must then not be finalized (grouplist_stuck).
+ * Every member of every group, in corosync's order, into *mp (the
+ * caller frees it). ST_CONN when corosync did not answer in time: the
+ * thread still waits on the handle, which must then not be finalized
+ * (grouplist_stuck).
  */
 int
-grouplist_run(struct grouplist *gl, void (*fn)(void *,
-    const struct cpg_name *, uint32_t, uint32_t), void *arg)
+grouplist_run(struct grouplist *gl, struct gmember **mp, size_t *np)
 {
+	struct gmember *m;
 	size_t i;
 
+	*mp = NULL;
+	*np = 0;
 	if (gl->stuck || ask(gl) != ST_OK) {
 		warnx("cannot list groups: corosync did not answer in %d s",
 		    LIST_WAIT);
@@ -182,8 +185,15 @@ grouplist_run(struct grouplist *gl, void (*fn)(void *,
 	}
 	if (gl->e != CS_ERR_NO_SECTIONS)
 		return cs_fail(gl->e, "cannot list groups");
+	if ((m = calloc(gl->n ? gl->n : 1, sizeof(*m))) == NULL) {
+		warn("cannot list groups");
+		return ST_FAIL;
+	}
 	for (i = 0; i < gl->n; i++)
-		fn(arg, &gl->d[i].group, gl->d[i].nodeid, gl->d[i].pid);
+		m[i] = (struct gmember){ gl->d[i].group, gl->d[i].nodeid,
+		    gl->d[i].pid, i };
+	*mp = m;
+	*np = gl->n;
 	return ST_OK;
 }
 

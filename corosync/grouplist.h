@@ -6,11 +6,20 @@
 
 #include <corosync/cpg.h>
 
+#include <stddef.h>
+
 struct grouplist;
 
+/* One member of one group, as a listing gives them. */
+struct gmember {
+	struct cpg_name	 group;
+	uint32_t	 nodeid;
+	uint32_t	 pid;
+	size_t		 seq;		/* its place in corosync's list */
+};
+
 struct grouplist *grouplist_new(cpg_handle_t);
-int	 grouplist_run(struct grouplist *, void (*)(void *,
-	    const struct cpg_name *, uint32_t, uint32_t), void *);
+int	 grouplist_run(struct grouplist *, struct gmember **, size_t *);
 int	 grouplist_stuck(const struct grouplist *);
 void	 grouplist_free(struct grouplist *);
 

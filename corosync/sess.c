@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The CPG session: libcpg (connecting, joining, sending, leaving), the
- * one file that calls it. Beside it in the corosync layer, nodeinfo.c
- * reads node names and addresses (libcmap, libcfg) and quorum.c follows
- * votequorum; cs.c names corosync's errors for all three.
+ * The CPG session: libcpg (connecting, joining, sending, leaving).
+ * Beside it in the corosync layer, grouplist.c lists every group's
+ * members on a session's handle, nodeinfo.c reads node names and
+ * addresses (libcmap, libcfg) and quorum.c follows votequorum; cs.c
+ * names corosync's errors for all four.
  *
  * libcpg allows one cpg_join per handle, so a command that follows several
  * groups holds one session (handle) per group; each handle's descriptor is
@@ -738,36 +739,6 @@ sess_group_cmp(const struct cpg_name *x, const struct cpg_name *y)
 	return x->length < y->length ? -1 : x->length > y->length;
 }
 
-struct gmembers {
-	struct gmember	*m;
-	size_t		 n;
-	size_t		 cap;
-	int		 nomem;
-};
-
-static void
-add_gmember(void *arg, const struct cpg_name *g, uint32_t nodeid,
-    uint32_t pid)
-{
-	struct gmembers *l = arg;
-	struct gmember *m;
-	size_t cap;
-
-	if (l->nomem)
-		return;
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 64;
-		if ((m = reallocarray(l->m, cap, sizeof(*m))) == NULL) {
-			l->nomem = 1;
-			return;
-		}
-		l->m = m;
-		l->cap = cap;
-	}
-	l->m[l->n] = (struct gmember){ *g, nodeid, pid, l->n };
-	l->n++;
-}
-
 static int
 by_group_seq(const void *a, const void *b)
 {
@@ -787,27 +758,15 @@ by_group_seq(const void *a, const void *b)
 int
 sess_groups(struct sess *s, struct gmember **mp, size_t *np)
 {
-	struct gmembers l = { 0 };
 	int st;
 
 	*mp = NULL;
 	*np = 0;
 	if (s->gl == NULL && (s->gl = grouplist_new(s->h)) == NULL)
 		return ST_FAIL;
-	if ((st = grouplist_run(s->gl, add_gmember, &l)) != ST_OK) {
-		free(l.m);
-		return st;
-	}
-	if (l.nomem) {
-		warnx("cannot list groups: out of memory");
-		free(l.m);
-		return ST_FAIL;
-	}
-	if (l.n > 1)
-		qsort(l.m, l.n, sizeof(*l.m), by_group_seq);
-	*mp = l.m;
-	*np = l.n;
-	return ST_OK;
+	if ((st = grouplist_run(s->gl, mp, np)) == ST_OK && *np > 1)
+		qsort(*mp, *np, sizeof(**mp), by_group_seq);
+	return st;
 }
 
 /* A node's name and addresses from corosync's configuration. */

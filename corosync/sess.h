@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "grouplist.h"
 
 struct loop;
 struct nodeinfo;
@@ -70,14 +71,6 @@ uint32_t sess_nodeid(const struct sess *);
 int	 sess_membership(struct sess *, const struct cpg_name *,
 	    struct cpg_address *, int *);
 int	 sess_group_cmp(const struct cpg_name *, const struct cpg_name *);
-/* One member of one group, as sess_groups lists them. */
-struct gmember {
-	struct cpg_name	 group;
-	uint32_t	 nodeid;
-	uint32_t	 pid;
-	size_t		 seq;		/* its place in corosync's list */
-};
-
 int	 sess_groups(struct sess *, struct gmember **, size_t *);
 int	 sess_nodeinfo(struct sess *, uint32_t, struct nodeinfo *);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target for the output layer, linked with sink.o, enc.o,
- * fmt.o, out.o and util.o as cpgtool is. Each input chooses the options
- * (fmt_init between inputs), a group name, a payload and who "self" is;
+ * outopt.o, out.o and util.o as cpgtool is. Each input chooses the options
+ * (outopt_init between inputs), a group name, a payload and who "self" is;
  * the events, two lock events and a lock's queue are rendered into a
  * memory sink and checked:
  *   JSON: every line is one valid JSON object (strict, UTF-8) with no raw
@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "out.h"
 #include "sink.h"
@@ -503,7 +503,7 @@ expect_text(const char **p, const char *e, const unsigned char *want,
 }
 
 /*
- * Walk the format string (not fmt.c's tokens) and the output side by
+ * Walk the format string (not outopt.c's tokens) and the output side by
  * side. %g is un-escaped unit by unit until it gives as many bytes as the
  * name has; %T (the clock) ends the check.
  */
@@ -590,7 +590,7 @@ fuzz_format(struct sink *m, struct event *ev)
 	n = strnlen((const char *)ev->data, ev->len < 63 ? ev->len : 63);
 	memcpy(fmt, ev->data, n);
 	fmt[n] = '\0';
-	if (fmt_option(&of, 'F', fmt) != OPT_TAKEN)
+	if (outopt_option(&of, 'F', fmt) != OPT_TAKEN)
 		return;
 	if (out_event(m, &of, ev)) {
 		p = sink_data(m, &n);
@@ -752,19 +752,19 @@ options(uint8_t b)
 {
 	static const char *const encs[] = { "text", "base64", "hex", "text" };
 
-	fmt_init(&of);
+	outopt_init(&of);
 	memset(&opt, 0, sizeof(opt));
 	if ((opt.json = b & 1))
-		CHECK(fmt_option(&of, 'j', NULL) == OPT_TAKEN);
+		CHECK(outopt_option(&of, 'j', NULL) == OPT_TAKEN);
 	if ((opt.stamps = (b & 2) != 0))
-		fmt_option(&of, 'T', NULL);
+		outopt_option(&of, 'T', NULL);
 	if ((opt.exclude = (b & 4) != 0))
-		fmt_option(&of, 'x', NULL);
+		outopt_option(&of, 'x', NULL);
 	opt.enc = (b >> 3) & 3;
-	CHECK(fmt_option(&of, 'e', encs[opt.enc]) == OPT_TAKEN);
+	CHECK(outopt_option(&of, 'e', encs[opt.enc]) == OPT_TAKEN);
 	opt.enc %= 3;
 	of.tty = opt.tty = (b & 0x80) != 0;
-	CHECK(fmt_option(&of, 'q', NULL) == OPT_NOT_MINE);
+	CHECK(outopt_option(&of, 'q', NULL) == OPT_NOT_MINE);
 }
 
 int

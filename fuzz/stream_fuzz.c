@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "out.h"
 #include "sink.h"
@@ -187,10 +187,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tmp == NULL)
 		CHECK((tmp = tmpfile()) != NULL);
 	ev.len = make_payload(data, size);
-	fmt_init(&f);
+	outopt_init(&f);
 	for (opt = forms[(data[0] & 0x7f) % (sizeof(forms) /
 	    sizeof(forms[0]))]; *opt != NULL; opt++)
-		CHECK(fmt_option(&f, (*opt)[1], (*opt)[2] ? *opt + 2 : NULL) ==
+		CHECK(outopt_option(&f, (*opt)[1], (*opt)[2] ? *opt + 2 : NULL) ==
 		    OPT_TAKEN);
 	f.tty = (data[0] & 0x80) != 0;
 	whole(&f, &ev, &a);

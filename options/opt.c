@@ -19,7 +19,7 @@
 
 #include <corosync/cpg.h>
 
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "status.h"
 #include "util.h"
@@ -284,11 +284,11 @@ static const struct optdef help_def[] = {
 	OPTDEF_END
 };
 
-/* --format, --encoding and --events: fmt.c's checkers (OPT_FN) */
+/* --format, --encoding and --events: outopt.c's checkers (OPT_FN) */
 enum opt_res
 opt_fmt(void *of, const struct optdef *d, const char *arg)
 {
-	return fmt_option(of, d->val, arg);
+	return outopt_option(of, d->val, arg);
 }
 
 #define FMT_FLAG(f)	.kind = OK_FLAG, .to = TO_FMT, \

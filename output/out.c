@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The renderers: the only code that knows the text and JSON formats. An
- * event, a member list or a lock's news goes into a sink (sink.c) as
- * one item, escaped by the encoders (enc.c), as the output options
- * (fmt.c) say.
+ * The renderers: the only code that knows what an item holds. An event,
+ * a member list or a lock's news goes into a sink (sink.c) as one item,
+ * described once, a field at a time, for text and JSON alike (outitem.c
+ * writes each field in the format asked for); the output options
+ * (outopt.c) say which. --format's interpreter and --exec's environment
+ * are here too: they describe a message, and an event, in their own way.
  *
  * Names and payloads are bytes with a length: they may hold NULs, invalid
  * UTF-8 or terminal control sequences, and neither format lets any of that
@@ -19,31 +21,11 @@
 #include "askp.h"
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outitem.h"
+#include "outopt.h"
 #include "out.h"
 #include "sink.h"
 
-static const char *const reasons[] = {
-	"undefined", "join", "leave", "nodedown", "nodeup", "procdown",
-};
-
-/* A string and its length, for what is printed with every event. */
-struct lit {
-	const char	*s;
-	size_t		 n;
-};
-#define LIT(x)		{ x, sizeof(x) - 1 }
-
-static const struct lit types[] = {
-	[EV_MESSAGE] = LIT("message"), [EV_CONFCHG] = LIT("confchg"),
-	[EV_TOTEM] = LIT("totem"), [EV_GAP] = LIT("gap"),
-	[EV_MEMBERS] = LIT("members"), [EV_QUORATE] = LIT("quorate"),
-	[EV_INQUORATE] = LIT("inquorate"), [EV_NODE] = LIT("node"),
-};
-static const struct lit qstates[] = {
-	[QS_MEMBER] = LIT("member"), [QS_DEAD] = LIT("dead"),
-	[QS_LEAVING] = LIT("leaving"),
-};
 static const struct lit lock_types[] = {
 	[LOCK_WAITING] = LIT("waiting"), [LOCK_ACQUIRED] = LIT("acquired"),
 	[LOCK_RELEASED] = LIT("released"), [LOCK_LOST] = LIT("lost"),
@@ -55,154 +37,14 @@ put_lit(struct sink *s, const struct lit *l)
 	sink_put(s, l->s, l->n);
 }
 
-static void
-put_payload(struct sink *s, enum enc enc, const void *data, size_t n)
-{
-	if (enc == ENC_HEX)
-		enc_hex(s, data, n);
-	else if (enc == ENC_BASE64)
-		enc_base64(s, data, n);
-	else
-		enc_text(s, data, n, 0);
-}
-
-/* Whether a is the process that `own' is this process's event. */
-static int
-is_self(const struct event *own, const struct cpg_address *a)
-{
-	return own != NULL && addr_eq(ADDR_OF(a), ADDR_SELF(own));
-}
-
 static size_t
 count_others(const struct event *ev, const struct cpg_address *a, size_t n)
 {
 	size_t i, c = 0;
 
 	for (i = 0; i < n; i++)
-		c += !is_self(ev, &a[i]);
+		c += !item_self(ev, &a[i]);
 	return c;
-}
-
-/* key=N:P[:REASON],... or key=-, without `hide''s own process. */
-static void
-text_list(struct sink *s, const char *key, const struct cpg_address *a,
-    size_t n, int reason, const struct event *hide)
-{
-	size_t i, c = 0;
-
-	sink_putc(s, ' ');
-	sink_puts(s, key);
-	sink_putc(s, '=');
-	for (i = 0; i < n; i++) {
-		if (is_self(hide, &a[i]))
-			continue;
-		if (c++)
-			sink_putc(s, ',');
-		enc_u(s, a[i].nodeid);
-		sink_putc(s, ':');
-		enc_u(s, a[i].pid);
-		if (reason) {
-			sink_putc(s, ':');
-			sink_puts(s, a[i].reason < 6 ? reasons[a[i].reason] :
-			    "undefined");
-		}
-	}
-	if (c == 0)
-		sink_putc(s, '-');
-}
-
-static void
-json_list(struct sink *s, const char *key, const struct cpg_address *a,
-    size_t n, int reason, const struct event *hide)
-{
-	size_t i, c = 0;
-
-	sink_lit(s, ",\"");
-	sink_puts(s, key);
-	sink_lit(s, "\":[");
-	for (i = 0; i < n; i++) {
-		if (is_self(hide, &a[i]))
-			continue;
-		if (c++)
-			sink_putc(s, ',');
-		sink_lit(s, "{\"nodeid\":");
-		enc_u(s, a[i].nodeid);
-		sink_lit(s, ",\"pid\":");
-		enc_u(s, a[i].pid);
-		if (reason) {
-			sink_lit(s, ",\"reason\":\"");
-			sink_puts(s, a[i].reason < 6 ? reasons[a[i].reason] :
-			    "undefined");
-			sink_putc(s, '"');
-		}
-		sink_putc(s, '}');
-	}
-	sink_putc(s, ']');
-}
-
-/* A ring id: ring=NODEID.SEQ as corosync logs it; in JSON an object. */
-static void
-text_ring(struct sink *s, uint32_t nodeid, uint64_t seq)
-{
-	sink_lit(s, "ring=");
-	enc_xnum(s, nodeid);
-	sink_putc(s, '.');
-	enc_xnum(s, seq);
-}
-
-static void
-json_ring_id(struct sink *s, uint32_t nodeid, uint64_t seq)
-{
-	sink_lit(s, "\"ring_id\":{\"nodeid\":");
-	enc_u(s, nodeid);
-	sink_lit(s, ",\"seq\":");
-	enc_u(s, seq);
-	sink_putc(s, '}');
-}
-
-/* totem ring=NODEID.SEQ members=N,... */
-static void
-text_totem(struct sink *s, const struct event *ev)
-{
-	size_t i;
-
-	text_ring(s, ev->ring.nodeid, ev->ring.seq);
-	sink_lit(s, " members=");
-	for (i = 0; i < ev->nnodes; i++) {
-		if (i)
-			sink_putc(s, ',');
-		enc_u(s, ev->nodes[i]);
-	}
-	if (ev->nnodes == 0)
-		sink_putc(s, '-');
-}
-
-static void text_nodename(struct sink *, const struct nodeinfo *);
-static void json_nodename(struct sink *, const struct nodeinfo *);
-static void json_addrs(struct sink *, const struct nodeinfo *);
-
-/*
- * votequorum's view. A node: "NODEID state=S votes=V [name=N addrs=A]
- * [local]" in text; the verdict: "ring=R expected=E total=T quorum=Q
- * members=N,...". In JSON the same, as numbers, strings and arrays.
- */
-static void
-text_node(struct sink *s, const struct qview *v, const struct qnode *n,
-    const struct nodeinfo *ni)
-{
-	enc_u(s, n->nodeid);
-	sink_lit(s, " state=");
-	put_lit(s, &qstates[n->state]);
-	sink_lit(s, " votes=");
-	enc_u(s, n->votes);
-	if (ni != NULL) {
-		sink_lit(s, " name=");
-		text_nodename(s, ni);
-		sink_lit(s, " addrs=");
-		sink_puts(s, ni->addrs[0] ? ni->addrs : "-");
-	}
-	if (n->nodeid == v->nodeid)
-		sink_lit(s, " local");
 }
 
 static size_t
@@ -215,98 +57,47 @@ count_qmembers(const struct qview *v)
 	return n;
 }
 
+/*
+ * A configured node as votequorum has it: "NODEID state=S votes=V
+ * [name=N addrs=A] [local]" in text; in JSON the same, "local" always.
+ */
 static void
-text_verdict(struct sink *s, const struct qview *v)
-{
-	size_t i, c = 0;
-
-	text_ring(s, v->ring.nodeid, v->ring.seq);
-	sink_lit(s, " expected=");
-	enc_u(s, v->expected);
-	sink_lit(s, " total=");
-	enc_u(s, v->total);
-	sink_lit(s, " quorum=");
-	enc_u(s, v->quorum);
-	sink_lit(s, " members=");
-	for (i = 0; i < v->nnodes; i++) {
-		if (v->nodes[i].state != QS_MEMBER)
-			continue;
-		if (c++)
-			sink_putc(s, ',');
-		enc_u(s, v->nodes[i].nodeid);
-	}
-	if (c == 0)
-		sink_putc(s, '-');
-}
-
-static void
-text_quorum(struct sink *s, const struct event *ev)
-{
-	if (ev->type == EV_NODE)
-		text_node(s, ev->quorum, ev->node, ev->name);
-	else
-		text_verdict(s, ev->quorum);
-	if (ev->unordered)
-		sink_lit(s, " unordered");
-}
-
-static void
-json_node(struct sink *s, const struct qview *v, const struct qnode *n,
+qnode(struct item *it, const struct qview *v, const struct qnode *n,
     const struct nodeinfo *ni)
 {
-	sink_lit(s, "\"nodeid\":");
-	enc_u(s, n->nodeid);
-	sink_lit(s, ",\"state\":\"");
-	put_lit(s, &qstates[n->state]);
-	sink_lit(s, "\",\"votes\":");
-	enc_u(s, n->votes);
+	item_u(it, "nodeid", "", n->nodeid);
+	item_str(it, "state", " state=", &out_qstates[n->state]);
+	item_u(it, "votes", " votes=", n->votes);
 	if (ni != NULL) {
-		json_nodename(s, ni);
-		json_addrs(s, ni);
+		item_nodename(it, " name=", ni);
+		item_addrs(it, " addrs=", ni);
 	}
-	sink_puts(s, n->nodeid == v->nodeid ? ",\"local\":true" :
-	    ",\"local\":false");
+	item_bool(it, "local", " local", NULL, n->nodeid == v->nodeid);
 }
 
+/*
+ * votequorum's verdict: "ring=R expected=E total=T quorum=Q
+ * members=N,..."; `view' (quorum's own) adds the highest expected votes
+ * to JSON, which lists the nodes instead of the members.
+ */
 static void
-json_ring(struct sink *s, const struct qview *v)
+verdict(struct item *it, const struct qview *v, int view)
 {
-	json_ring_id(s, v->ring.nodeid, v->ring.seq);
-	sink_lit(s, ",\"expected_votes\":");
-	enc_u(s, v->expected);
-}
+	size_t i;
 
-static void
-json_verdict(struct sink *s, const struct qview *v)
-{
-	size_t i, c = 0;
-
-	json_ring(s, v);
-	sink_lit(s, ",\"total_votes\":");
-	enc_u(s, v->total);
-	sink_lit(s, ",\"quorum\":");
-	enc_u(s, v->quorum);
-	sink_lit(s, ",\"members\":[");
-	for (i = 0; i < v->nnodes; i++) {
-		if (v->nodes[i].state != QS_MEMBER)
-			continue;
-		if (c++)
-			sink_putc(s, ',');
-		enc_u(s, v->nodes[i].nodeid);
-	}
-	sink_putc(s, ']');
-}
-
-static void
-json_quorum(struct sink *s, const struct event *ev)
-{
-	sink_putc(s, ',');
-	if (ev->type == EV_NODE)
-		json_node(s, ev->quorum, ev->node, ev->name);
-	else
-		json_verdict(s, ev->quorum);
-	if (ev->unordered)
-		sink_lit(s, ",\"unordered\":true");
+	item_ring(it, "", &v->ring);
+	item_u(it, "expected_votes", " expected=", v->expected);
+	if (view)
+		item_u(it, "highest_expected", NULL, v->highest);
+	item_u(it, "total_votes", " total=", v->total);
+	item_u(it, "quorum", " quorum=", v->quorum);
+	if (view && it->json)
+		return;
+	item_list(it, "members", " members=");
+	for (i = 0; i < v->nnodes; i++)
+		if (v->nodes[i].state == QS_MEMBER)
+			item_list_u(it, v->nodes[i].nodeid);
+	item_list_end(it);
 }
 
 /*
@@ -319,150 +110,77 @@ void
 out_quorum(struct sink *s, const struct outfmt *f, const struct qview *v,
     const struct nodeinfo *ni)
 {
+	struct item it;
 	size_t i, m;
 
 	if (!sink_begin_item(s, &m))
 		return;
-	if (!f->json) {
-		sink_puts(s, v->quorate ? "quorate " : "inquorate ");
-		text_verdict(s, v);
+	item_start(&it, s, f->json);
+	item_obj(&it);
+	item_bool(&it, "quorate", "quorate ", "inquorate ", v->quorate);
+	item_u(&it, "nodeid", NULL, v->nodeid);
+	verdict(&it, v, 1);
+	if (f->json)
+		sink_lit(s, ",\"nodes\":[");
+	else
 		sink_putc(s, '\n');
-		for (i = 0; i < v->nnodes; i++) {
-			sink_lit(s, "node ");
-			text_node(s, v, &v->nodes[i], ni ? &ni[i] : NULL);
-			sink_putc(s, '\n');
-		}
-		sink_end_item(s, m);
-		return;
-	}
-	sink_puts(s, v->quorate ? "{\"quorate\":true," : "{\"quorate\":false,");
-	sink_lit(s, "\"nodeid\":");
-	enc_u(s, v->nodeid);
-	sink_putc(s, ',');
-	json_ring(s, v);
-	sink_lit(s, ",\"highest_expected\":");
-	enc_u(s, v->highest);
-	sink_lit(s, ",\"total_votes\":");
-	enc_u(s, v->total);
-	sink_lit(s, ",\"quorum\":");
-	enc_u(s, v->quorum);
-	sink_lit(s, ",\"nodes\":[");
 	for (i = 0; i < v->nnodes; i++) {
-		sink_puts(s, i ? ",{" : "{");
-		json_node(s, v, &v->nodes[i], ni ? &ni[i] : NULL);
-		sink_putc(s, '}');
+		sink_puts(s, f->json ? (i ? ",{" : "{") : "node ");
+		it.first = 1;
+		qnode(&it, v, &v->nodes[i], ni ? &ni[i] : NULL);
+		sink_putc(s, f->json ? '}' : '\n');
 	}
-	sink_lit(s, "]}\n");
+	if (f->json)
+		sink_lit(s, "]}\n");
 	sink_end_item(s, m);
 }
 
+/*
+ * An event: its type (and time), then what it is about. A message:
+ * "message [TIME] GROUP NODEID PID SIZE PAYLOAD"; a membership event the
+ * group and its lists (--exclude-self hides us from joined and left: the
+ * member list is the truth); totem its ring and members; a quorum event
+ * the verdict or the node, as quorum prints them.
+ */
 static void
-text_event(struct sink *s, const struct outfmt *f, const struct event *ev)
+event(struct item *it, const struct outfmt *f, const struct event *ev)
 {
-	/* the member list is the truth; only joined/left hide us */
 	const struct event *hide = f->exclude_self ? ev : NULL;
-
-	put_lit(s, &types[ev->type]);
-	sink_putc(s, ' ');
-	if (f->stamps) {
-		enc_time(s, &ev->time);
-		sink_putc(s, ' ');
-	}
-	if (ev->type == EV_TOTEM) {
-		text_totem(s, ev);
-		sink_putc(s, '\n');
-		return;
-	}
-	if (ev->quorum != NULL) {
-		text_quorum(s, ev);
-		sink_putc(s, '\n');
-		return;
-	}
-	enc_text(s, ev->group->value, ev->group->length, 1);
-	switch (ev->type) {
-	case EV_MESSAGE:
-		sink_putc(s, ' ');
-		enc_u(s, ev->nodeid);
-		sink_putc(s, ' ');
-		enc_u(s, ev->pid);
-		sink_putc(s, ' ');
-		enc_u(s, ev->len);
-		sink_putc(s, ' ');
-		put_payload(s, f->enc, ev->data, ev->len);
-		break;
-	case EV_CONFCHG:
-	case EV_MEMBERS:
-		text_list(s, "members", ev->members, ev->nmembers, 0, NULL);
-		text_list(s, "joined", ev->joined, ev->njoined,
-		    ev->type == EV_CONFCHG, hide);
-		text_list(s, "left", ev->left, ev->nleft,
-		    ev->type == EV_CONFCHG, hide);
-		break;
-	default:
-		break;
-	}
-	sink_putc(s, '\n');
-}
-
-static void
-json_totem(struct sink *s, const struct event *ev)
-{
+	int confchg = ev->type == EV_CONFCHG;
 	size_t i;
 
-	sink_putc(s, ',');
-	json_ring_id(s, ev->ring.nodeid, ev->ring.seq);
-	sink_lit(s, ",\"members\":[");
-	for (i = 0; i < ev->nnodes; i++) {
-		if (i)
-			sink_putc(s, ',');
-		enc_u(s, ev->nodes[i]);
-	}
-	sink_putc(s, ']');
-}
-
-static void
-json_event(struct sink *s, const struct outfmt *f, const struct event *ev)
-{
-	const struct event *hide = f->exclude_self ? ev : NULL;
-
-	sink_lit(s, "{\"type\":\"");
-	put_lit(s, &types[ev->type]);
-	sink_putc(s, '"');
-	if (f->stamps) {
-		sink_lit(s, ",\"time\":\"");
-		enc_time(s, &ev->time);
-		sink_putc(s, '"');
-	}
+	item_open(it, &out_types[ev->type], f->stamps, &ev->time);
 	if (ev->type == EV_TOTEM) {
-		json_totem(s, ev);
-		sink_lit(s, "}\n");
-		return;
+		item_ring(it, "", &ev->ring);
+		item_list(it, "members", " members=");
+		for (i = 0; i < ev->nnodes; i++)
+			item_list_u(it, ev->nodes[i]);
+		item_list_end(it);
+	} else if (ev->quorum != NULL) {
+		if (ev->type == EV_NODE)
+			qnode(it, ev->quorum, ev->node, ev->name);
+		else
+			verdict(it, ev->quorum, 0);
+		item_flag(it, "unordered", " unordered", ev->unordered);
+	} else {
+		item_name(it, "group", "", ev->group->value,
+		    ev->group->length);
+		if (ev->type == EV_MESSAGE) {
+			item_u(it, "nodeid", " ", ev->nodeid);
+			item_u(it, "pid", " ", ev->pid);
+			item_u(it, "size", " ", ev->len);
+			item_payload(it, "payload", " ", ev->data, ev->len,
+			    f->enc);
+		} else if (confchg || ev->type == EV_MEMBERS) {
+			item_procs(it, "members", ev->members, ev->nmembers,
+			    0, NULL);
+			item_procs(it, "joined", ev->joined, ev->njoined,
+			    confchg, hide);
+			item_procs(it, "left", ev->left, ev->nleft, confchg,
+			    hide);
+		}
 	}
-	if (ev->quorum != NULL) {
-		json_quorum(s, ev);
-		sink_lit(s, "}\n");
-		return;
-	}
-	sink_putc(s, ',');
-	enc_jbytes(s, KEY("group"), ev->group->value, ev->group->length,
-	    ENC_TEXT);
-	if (ev->type == EV_MESSAGE) {
-		sink_lit(s, ",\"nodeid\":");
-		enc_u(s, ev->nodeid);
-		sink_lit(s, ",\"pid\":");
-		enc_u(s, ev->pid);
-		sink_lit(s, ",\"size\":");
-		enc_u(s, ev->len);
-		sink_putc(s, ',');
-		enc_jbytes(s, KEY("payload"), ev->data, ev->len, f->enc);
-	} else if (ev->type != EV_GAP) {
-		json_list(s, "members", ev->members, ev->nmembers, 0, NULL);
-		json_list(s, "joined", ev->joined, ev->njoined,
-		    ev->type == EV_CONFCHG, hide);
-		json_list(s, "left", ev->left, ev->nleft,
-		    ev->type == EV_CONFCHG, hide);
-	}
-	sink_lit(s, "}\n");
+	item_close(it);
 }
 
 /* A message as --format says: the compiled tokens, walked. */
@@ -502,7 +220,7 @@ format_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 			enc_hex(s, ev->data, ev->len);
 			break;
 		case TK_TYPE:
-			put_lit(s, &types[ev->type]);
+			put_lit(s, &out_types[ev->type]);
 			break;
 		case TK_TIME:
 			enc_time(s, &ev->time);
@@ -536,97 +254,32 @@ shown(const struct outfmt *f, const struct event *ev)
 int
 out_event(struct sink *s, const struct outfmt *f, const struct event *ev)
 {
+	struct item it;
 	size_t m;
 
 	if (!shown(f, ev) || !sink_begin_item(s, &m))
 		return 0;
 	if (f->format && ev->type == EV_MESSAGE)
 		format_event(s, f, ev);
-	else if (f->json)
-		json_event(s, f, ev);
-	else
-		text_event(s, f, ev);
+	else {
+		item_start(&it, s, f->json);
+		event(&it, f, ev);
+	}
 	return sink_end_item(s, m);
 }
 
-/* A node's name: text (- if unknown), or a JSON string (null). */
+/* A member: "NODEID PID [NAME ADDRS local|-]" after the group in text. */
 static void
-text_nodename(struct sink *s, const struct nodeinfo *ni)
-{
-	if (ni->name[0])
-		enc_text(s, ni->name, strlen(ni->name), 1);
-	else
-		sink_putc(s, '-');
-}
-
-static void
-json_nodename(struct sink *s, const struct nodeinfo *ni)
-{
-	size_t m;
-
-	sink_lit(s, ",\"name\":");
-	m = sink_mark(s);
-	sink_putc(s, '"');
-	if (ni->name[0] && enc_jstr(s, ni->name, strlen(ni->name)))
-		sink_putc(s, '"');
-	else {
-		sink_rewind(s, m);
-		sink_lit(s, "null");
-	}
-}
-
-static void
-text_member(struct sink *s, const struct cpg_name *g,
-    const struct cpg_address *a, const struct nodeinfo *ni, uint32_t local)
-{
-	enc_text(s, g->value, g->length, 1);
-	sink_putc(s, ' ');
-	enc_u(s, a->nodeid);
-	sink_putc(s, ' ');
-	enc_u(s, a->pid);
-	if (ni != NULL) {
-		sink_putc(s, ' ');
-		text_nodename(s, ni);
-		sink_putc(s, ' ');
-		sink_puts(s, ni->addrs[0] ? ni->addrs : "-");
-		sink_puts(s, a->nodeid == local ? " local" : " -");
-	}
-	sink_putc(s, '\n');
-}
-
-/* ,"addrs":[...]: numeric addresses from getnameinfo, nothing to escape */
-static void
-json_addrs(struct sink *s, const struct nodeinfo *ni)
-{
-	const char *p, *q;
-
-	sink_lit(s, ",\"addrs\":[");
-	for (p = ni->addrs; *p; p = *q ? q + 1 : q) {
-		q = strchrnul(p, ',');
-		if (p != ni->addrs)
-			sink_putc(s, ',');
-		sink_putc(s, '"');
-		sink_put(s, p, (size_t)(q - p));
-		sink_putc(s, '"');
-	}
-	sink_putc(s, ']');
-}
-
-static void
-json_member(struct sink *s, const struct cpg_address *a,
+member(struct item *it, const struct cpg_address *a,
     const struct nodeinfo *ni, uint32_t local)
 {
-	sink_lit(s, "{\"nodeid\":");
-	enc_u(s, a->nodeid);
-	sink_lit(s, ",\"pid\":");
-	enc_u(s, a->pid);
+	item_u(it, "nodeid", " ", a->nodeid);
+	item_u(it, "pid", " ", a->pid);
 	if (ni != NULL) {
-		json_nodename(s, ni);
-		json_addrs(s, ni);
-		sink_puts(s, a->nodeid == local ? ",\"local\":true" :
-		    ",\"local\":false");
+		item_nodename(it, " ", ni);
+		item_addrs(it, " ", ni);
+		item_bool(it, "local", " local", " -", a->nodeid == local);
 	}
-	sink_putc(s, '}');
 }
 
 /* A group's members: a line each in text, one object in JSON. */
@@ -635,77 +288,28 @@ out_members(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
     const struct cpg_address *a, size_t n, const struct nodeinfo *ni,
     uint32_t local)
 {
+	struct item it;
 	size_t i, m;
 
 	if (!sink_begin_item(s, &m))
 		return;
-	if (!f->json) {
-		for (i = 0; i < n; i++)
-			text_member(s, g, &a[i], ni ? &ni[i] : NULL, local);
-		sink_end_item(s, m);
-		return;
-	}
-	sink_putc(s, '{');
-	enc_jbytes(s, KEY("group"), g->value, g->length, ENC_TEXT);
-	sink_lit(s, ",\"members\":[");
+	item_start(&it, s, f->json);
+	item_obj(&it);
+	item_name(&it, "group", NULL, g->value, g->length);
+	if (f->json)
+		sink_lit(s, ",\"members\":[");
 	for (i = 0; i < n; i++) {
-		if (i)
-			sink_putc(s, ',');
-		json_member(s, &a[i], ni ? &ni[i] : NULL, local);
+		if (f->json)
+			sink_puts(s, i ? ",{" : "{");
+		else
+			enc_text(s, g->value, g->length, 1);
+		it.first = 1;
+		member(&it, &a[i], ni ? &ni[i] : NULL, local);
+		sink_putc(s, f->json ? '}' : '\n');
 	}
-	sink_lit(s, "]}\n");
+	if (f->json)
+		sink_lit(s, "]}\n");
 	sink_end_item(s, m);
-}
-
-static void
-text_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
-    const struct cpg_name *lock, const char *reason, uint64_t token)
-{
-	put_lit(s, &lock_types[type]);
-	sink_putc(s, ' ');
-	if (f->stamps) {
-		enc_now(s);
-		sink_putc(s, ' ');
-	}
-	enc_text(s, lock->value, lock->length, 1);
-	if (token != 0) {
-		sink_putc(s, ' ');
-		enc_u(s, token);
-	}
-	if (reason != NULL) {
-		sink_putc(s, ' ');
-		enc_text(s, reason, strlen(reason), 1);
-	}
-	sink_putc(s, '\n');
-}
-
-static void
-json_lock_event(struct sink *s, const struct outfmt *f, enum lock_ev type,
-    const struct cpg_name *lock, const char *reason, uint64_t token)
-{
-	sink_lit(s, "{\"type\":\"");
-	put_lit(s, &lock_types[type]);
-	sink_putc(s, '"');
-	if (f->stamps) {
-		sink_lit(s, ",\"time\":\"");
-		enc_now(s);
-		sink_putc(s, '"');
-	}
-	sink_putc(s, ',');
-	enc_jbytes(s, KEY("lock"), lock->value, lock->length,
-	    ENC_TEXT);
-	/* a string: above 2^53 most JSON readers would round a number */
-	if (token != 0) {
-		sink_lit(s, ",\"token\":\"");
-		enc_u(s, token);
-		sink_putc(s, '"');
-	}
-	if (reason != NULL) {
-		sink_putc(s, ',');
-		enc_jbytes(s, KEY("reason"), reason, strlen(reason),
-		    ENC_TEXT);
-	}
-	sink_lit(s, "}\n");
 }
 
 /*
@@ -729,68 +333,37 @@ out_lock_event_token(struct sink *s, const struct outfmt *f,
     enum lock_ev type, const struct cpg_name *lock, const char *reason,
     uint64_t token)
 {
+	struct item it;
 	size_t m;
 
 	if (!sink_begin_item(s, &m))
 		return;
-	if (f->json)
-		json_lock_event(s, f, type, lock, reason, token);
-	else
-		text_lock_event(s, f, type, lock, reason, token);
+	item_start(&it, s, f->json);
+	item_open(&it, &lock_types[type], f->stamps, NULL);
+	item_name(&it, "lock", "", lock->value, lock->length);
+	if (token != 0)
+		item_ustr(&it, "token", " ", token);
+	if (reason != NULL)
+		item_name(&it, "reason", " ", reason, strlen(reason));
+	item_close(&it);
 	sink_end_item(s, m);
 }
 
-/* "holder NODEID PID [TOKEN] [NAME]", "waiter NODEID PID [NAME]" */
+/*
+ * A lock's queue entry: "NODEID PID [TOKEN] [NAME]" after holder or
+ * waiter in text, {"nodeid":N,"pid":P[,"token":"T"][,"name":NAME]}.
+ */
 static void
-text_queue(struct sink *s, const struct cpg_address *a, size_t n,
-    size_t nholders, const struct nodeinfo *ni, const uint64_t *tok)
+queue_entry(struct item *it, const struct cpg_address *a,
+    const struct nodeinfo *ni, const uint64_t *tok)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		sink_puts(s, i < nholders ? "holder " : "waiter ");
-		enc_u(s, a[i].nodeid);
-		sink_putc(s, ' ');
-		enc_u(s, a[i].pid);
-		if (tok != NULL && i < nholders) {
-			sink_putc(s, ' ');
-			enc_u(s, tok[i]);
-		}
-		if (ni != NULL) {
-			sink_putc(s, ' ');
-			text_nodename(s, &ni[i]);
-		}
-		sink_putc(s, '\n');
-	}
-}
-
-/* ,"key":[{"nodeid":N,"pid":P[,"token":"T"][,"name":NAME]},...] */
-static void
-json_queue(struct sink *s, const char *key, const struct cpg_address *a,
-    size_t n, const struct nodeinfo *ni, const uint64_t *tok)
-{
-	size_t i;
-
-	sink_lit(s, ",\"");
-	sink_puts(s, key);
-	sink_lit(s, "\":[");
-	for (i = 0; i < n; i++) {
-		if (i)
-			sink_putc(s, ',');
-		sink_lit(s, "{\"nodeid\":");
-		enc_u(s, a[i].nodeid);
-		sink_lit(s, ",\"pid\":");
-		enc_u(s, a[i].pid);
-		if (tok != NULL) {
-			sink_lit(s, ",\"token\":\"");
-			enc_u(s, tok[i]);
-			sink_putc(s, '"');
-		}
-		if (ni != NULL)
-			json_nodename(s, &ni[i]);
-		sink_putc(s, '}');
-	}
-	sink_putc(s, ']');
+	it->first = 1;
+	item_u(it, "nodeid", "", a->nodeid);
+	item_u(it, "pid", " ", a->pid);
+	if (tok != NULL)
+		item_ustr(it, "token", " ", *tok);
+	if (ni != NULL)
+		item_nodename(it, " ", ni);
 }
 
 /*
@@ -807,6 +380,25 @@ out_lock_queue(struct sink *s, const struct outfmt *f,
 	out_lock_queue_token(s, f, lock, limit, a, n, nholders, ni, NULL);
 }
 
+/* ,"key":[ENTRY,...]: the entries from i to n */
+static void
+json_queue(struct item *it, const char *key, const struct cpg_address *a,
+    size_t i, size_t n, const struct nodeinfo *ni, const uint64_t *tok)
+{
+	size_t k;
+
+	sink_lit(it->s, ",\"");
+	sink_puts(it->s, key);
+	sink_lit(it->s, "\":[");
+	for (k = i; k < n; k++) {
+		sink_puts(it->s, k > i ? ",{" : "{");
+		queue_entry(it, &a[k], ni ? &ni[k] : NULL,
+		    tok ? &tok[k] : NULL);
+		sink_putc(it->s, '}');
+	}
+	sink_putc(it->s, ']');
+}
+
 /* ... and `tok' (or NULL): the holders' fencing tokens, in order */
 void
 out_lock_queue_token(struct sink *s, const struct outfmt *f,
@@ -814,28 +406,33 @@ out_lock_queue_token(struct sink *s, const struct outfmt *f,
     const struct cpg_address *a, size_t n, size_t nholders,
     const struct nodeinfo *ni, const uint64_t *tok)
 {
-	size_t m;
+	struct item it;
+	size_t i, m;
 
 	if (nholders > n)
 		nholders = n;
 	if (!sink_begin_item(s, &m))
 		return;
+	item_start(&it, s, f->json);
 	if (!f->json) {
-		text_queue(s, a, n, nholders, ni, tok);
+		for (i = 0; i < n; i++) {
+			sink_puts(s, i < nholders ? "holder " : "waiter ");
+			queue_entry(&it, &a[i], ni ? &ni[i] : NULL,
+			    tok && i < nholders ? &tok[i] : NULL);
+			sink_putc(s, '\n');
+		}
 		sink_end_item(s, m);
 		return;
 	}
-	sink_putc(s, '{');
-	enc_jbytes(s, KEY("lock"), lock->value, lock->length,
-	    ENC_TEXT);
+	item_obj(&it);
+	item_name(&it, "lock", NULL, lock->value, lock->length);
 	sink_lit(s, ",\"limit\":");
 	if (limit)
 		enc_u(s, limit);
 	else
 		sink_lit(s, "null");
-	json_queue(s, "holders", a, nholders, ni, tok);
-	json_queue(s, "waiters", a + nholders, n - nholders,
-	    ni ? ni + nholders : NULL, NULL);
+	json_queue(&it, "holders", a, 0, nholders, ni, tok);
+	json_queue(&it, "waiters", a, nholders, n, ni, NULL);
 	sink_lit(s, "}\n");
 	sink_end_item(s, m);
 }
@@ -878,7 +475,7 @@ env_procs(struct sink *s, const struct outfmt *f, const struct event *ev,
 		a = k ? ev->left : ev->joined;
 		n = k ? ev->nleft : ev->njoined;
 		for (i = 0; i < n; i++) {
-			if (is_self(hide, &a[i]))
+			if (item_self(hide, &a[i]))
 				continue;
 			if (c++)
 				sink_putc(s, ' ');
@@ -891,8 +488,7 @@ env_procs(struct sink *s, const struct outfmt *f, const struct event *ev,
 			else if (ev->type == EV_MEMBERS)
 				sink_puts(s, k ? "left" : "joined");
 			else
-				sink_puts(s, a[i].reason < 6 ?
-				    reasons[a[i].reason] : "undefined");
+				sink_puts(s, out_reason(a[i].reason));
 		}
 	}
 	return c;
@@ -956,7 +552,7 @@ out_event_env(struct sink *s, const struct outfmt *f, const struct event *ev,
 	if (!sink_begin_item(s, &m))
 		return -1;
 	sink_lit(s, "CPGTOOL_EVENT=");
-	put_lit(s, &types[ev->type]);
+	put_lit(s, &out_types[ev->type]);
 	sink_putc(s, '\0');
 	if (ev->group != NULL && ev->quorum == NULL && ev->type != EV_TOTEM) {
 		sink_lit(s, "CPGTOOL_GROUP=");
@@ -984,7 +580,7 @@ out_event_env(struct sink *s, const struct outfmt *f, const struct event *ev,
 	case EV_NODE:
 		env_node(s, ev->node->nodeid, name, arg);
 		sink_lit(s, "CPGTOOL_REASON=");
-		put_lit(s, &qstates[ev->node->state]);
+		put_lit(s, &out_qstates[ev->node->state]);
 		sink_putc(s, '\0');
 		/* FALLTHROUGH */
 	case EV_QUORATE:
@@ -997,72 +593,34 @@ out_event_env(struct sink *s, const struct outfmt *f, const struct event *ev,
 	return sink_end_item(s, m) ? 1 : -1;
 }
 
-/* "reply [TIME] NODEID PID [NAME] STATUS PAYLOAD" */
-static void
-text_reply(struct sink *s, const struct outfmt *f, const struct reply *r)
-{
-	sink_lit(s, "reply ");
-	if (f->stamps) {
-		enc_time(s, &r->time);
-		sink_putc(s, ' ');
-	}
-	enc_u(s, r->nodeid);
-	sink_putc(s, ' ');
-	enc_u(s, r->pid);
-	if (r->ni != NULL) {
-		sink_putc(s, ' ');
-		text_nodename(s, r->ni);
-	}
-	sink_putc(s, ' ');
-	enc_u(s, (uint64_t)r->status);
-	sink_putc(s, ' ');
-	put_payload(s, (enum enc)f->enc, r->data, r->len);
-	sink_putc(s, '\n');
-}
-
-static void
-json_reply(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
-    const struct reply *r)
-{
-	sink_lit(s, "{\"type\":\"reply\"");
-	if (f->stamps) {
-		sink_lit(s, ",\"time\":\"");
-		enc_time(s, &r->time);
-		sink_putc(s, '"');
-	}
-	sink_putc(s, ',');
-	enc_jbytes(s, KEY("group"), g->value, g->length, ENC_TEXT);
-	sink_lit(s, ",\"nodeid\":");
-	enc_u(s, r->nodeid);
-	sink_lit(s, ",\"pid\":");
-	enc_u(s, r->pid);
-	if (r->ni != NULL)
-		json_nodename(s, r->ni);
-	sink_lit(s, ",\"status\":");
-	enc_u(s, (uint64_t)r->status);
-	sink_lit(s, ",\"size\":");
-	enc_u(s, r->len);
-	sink_puts(s, r->cut ? ",\"truncated\":true," : ",\"truncated\":false,");
-	enc_jbytes(s, KEY("payload"), r->data, r->len, (enum enc)f->enc);
-	sink_lit(s, "}\n");
-}
-
 /*
- * A reply to ask: a line in text, an object in JSON; the payload in the
- * --encoding asked for, escaped as a message's is.
+ * A reply to ask: "reply [TIME] NODEID PID [NAME] STATUS PAYLOAD" in
+ * text, an object in JSON (with the group, the size and whether the
+ * server cut it short); the payload in the --encoding asked for, escaped
+ * as a message's is.
  */
 void
 out_reply(struct sink *s, const struct outfmt *f, const struct cpg_name *g,
     const struct reply *r)
 {
+	static const struct lit type = LIT("reply");
+	struct item it;
 	size_t m;
 
 	if (!sink_begin_item(s, &m))
 		return;
-	if (f->json)
-		json_reply(s, f, g, r);
-	else
-		text_reply(s, f, r);
+	item_start(&it, s, f->json);
+	item_open(&it, &type, f->stamps, &r->time);
+	item_name(&it, "group", NULL, g->value, g->length);
+	item_u(&it, "nodeid", "", r->nodeid);
+	item_u(&it, "pid", " ", r->pid);
+	if (r->ni != NULL)
+		item_nodename(&it, " ", r->ni);
+	item_u(&it, "status", " ", (uint64_t)r->status);
+	item_u(&it, "size", NULL, r->len);
+	item_bool(&it, "truncated", NULL, NULL, r->cut);
+	item_payload(&it, "payload", " ", r->data, r->len, f->enc);
+	item_close(&it);
 	sink_end_item(s, m);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The renderers (out.c): events, member lists and a lock's news into a
- * sink, as text or JSON as the output options (struct outfmt, fmt.h)
+ * sink, as text or JSON as the output options (struct outfmt, outopt.h)
  * say. Nothing else prints an event.
  */
 

@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "outopt.h"
 #include "handler.h"
 #include "loop.h"
 #include "out.h"

@@ -63,6 +63,7 @@ shellcheck -s bash tests/lib/cluster.sh tests/run tests/soak tests/lock-soak \
 	.ci/run completion/cpgtool.bash || problem "shellcheck"
 shellcheck -s sh examples/controller-gone examples/fence-check ||
 	problem "shellcheck (examples)"
+shellcheck -s sh fuzz/out_diff.sh || problem "shellcheck (fuzz/out_diff.sh)"
 shellcheck -s bash -e SC2030,SC2031,SC1091,SC2034,SC2154 \
 	tests/lib/*.bash tests/cluster/*.bats || problem "shellcheck (tests)"
 

@@ -11,7 +11,7 @@
 #include "askp.h"
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "out.h"
 #include "sink.h"
@@ -44,14 +44,14 @@ options(const char *opts)
 {
 	const char *p;
 
-	fmt_init(&of);
+	outopt_init(&of);
 	for (p = opts; *p; p++)
 		if (*p == 'j' || *p == 'T')
-			fmt_option(&of, *p, NULL);
+			outopt_option(&of, *p, NULL);
 		else if (*p == 'x')
-			fmt_option(&of, 'e', "hex");
+			outopt_option(&of, 'e', "hex");
 		else if (*p == 'b')
-			fmt_option(&of, 'e', "base64");
+			outopt_option(&of, 'e', "base64");
 }
 
 static void

@@ -10,7 +10,7 @@
 
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "out.h"
 #include "sink.h"
@@ -35,9 +35,9 @@ render(const struct event *ev, const char *const *opts)
 	const char *p;
 	size_t n;
 
-	fmt_init(&of);
+	outopt_init(&of);
 	for (; *opts != NULL; opts++)
-		if (fmt_option(&of, (*opts)[1], (*opts)[2] ? *opts + 2 : NULL) !=
+		if (outopt_option(&of, (*opts)[1], (*opts)[2] ? *opts + 2 : NULL) !=
 		    OPT_TAKEN)
 			printf("# option %s not taken\n", *opts);
 	sink_drop(mem);
@@ -372,7 +372,7 @@ big(void)
 
 	memset(in, 0, sizeof(in));
 	ev = message(in, sizeof(in));
-	fmt_init(&of);
+	outopt_init(&of);
 	sink_drop(mem);
 	out_event(mem, &of, &ev);
 	p = sink_data(mem, &n);

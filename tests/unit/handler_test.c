@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "handler.h"
 #include "loop.h"
 #include "opt.h"
@@ -37,7 +37,7 @@ json(const struct event *ev, size_t *n)
 	const char *p;
 	char *c;
 
-	fmt_init(&f);
+	outopt_init(&f);
 	f.json = 1;
 	out_event(s, &f, ev);
 	p = sink_data(s, n);
@@ -80,7 +80,7 @@ run(const char *what, const char *cmd)
 
 	snprintf(path, sizeof(path), "%s/out", dir);
 	unlink(path);
-	fmt_init(&f);
+	outopt_init(&f);
 	for (i = 0; i < 2; i++)
 		ev[i] = (struct event){
 			.type = EV_MESSAGE, .group = &group, .nodeid = 1,

@@ -14,7 +14,7 @@
 
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "out.h"
 #include "sink.h"

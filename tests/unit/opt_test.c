@@ -17,7 +17,7 @@
 #include "cpgtool.h"
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "out.h"
 #include "sink.h"
@@ -317,7 +317,7 @@ t_parse(char **argv, struct tcmd *c, struct runopts *ro, struct outfmt *of)
 		argc++;
 	memset(c, 0, sizeof(*c));
 	opt_init_run(ro);
-	fmt_init(of);
+	outopt_init(of);
 	optind = 0;
 	opterr = 0;
 	return opt_parse(argc, argv, t_opts, &to, 0);

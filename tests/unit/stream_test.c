@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "out.h"
 #include "sink.h"
@@ -35,9 +35,9 @@ struct out {
 static void
 set(struct outfmt *f, const char *const *opts)
 {
-	fmt_init(f);
+	outopt_init(f);
 	for (; *opts != NULL; opts++)
-		if (fmt_option(f, (*opts)[1], (*opts)[2] ? *opts + 2 : NULL) !=
+		if (outopt_option(f, (*opts)[1], (*opts)[2] ? *opts + 2 : NULL) !=
 		    OPT_TAKEN)
 			printf("# option %s not taken\n", *opts);
 }

@@ -11,7 +11,7 @@
 
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "out.h"
 #include "sink.h"
@@ -30,8 +30,8 @@ static struct cpg_name group = { 5, "a b\\\n" };
 static enum opt_res
 option(int ch, const char *arg)
 {
-	fmt_init(&of);
-	return fmt_option(&of, ch, arg);
+	outopt_init(&of);
+	return outopt_option(&of, ch, arg);
 }
 
 /* What one message prints under the options given so far. */
@@ -172,7 +172,7 @@ other_events(void)
 	size_t n;
 
 	option('F', "%s\\n");
-	fmt_option(&of, 'E', "message,confchg");
+	outopt_option(&of, 'E', "message,confchg");
 	p = print(&ev, &n);
 	CHECK_LIT("a confchg under --format: the text line", p, n,
 	    "confchg a\\x20b\\\\\\x0a members=1:10 joined=1:10:join left=-\n");

@@ -9,7 +9,7 @@
 
 #include "enc.h"
 #include "event.h"
-#include "fmt.h"
+#include "outopt.h"
 #include "opt.h"
 #include "util.h"
 
@@ -112,7 +112,7 @@ parse_format(struct outfmt *f, const char *arg)
 
 /* An output option: taken, not ours, or its value is bad (said why). */
 enum opt_res
-fmt_option(struct outfmt *f, int ch, const char *arg)
+outopt_option(struct outfmt *f, int ch, const char *arg)
 {
 	switch (ch) {
 	case 'j':
@@ -147,7 +147,7 @@ fmt_option(struct outfmt *f, int ch, const char *arg)
 
 /* The defaults: text, every event, no time stamps. */
 void
-fmt_init(struct outfmt *f)
+outopt_init(struct outfmt *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->events = EVM_ALL;
@@ -155,7 +155,7 @@ fmt_init(struct outfmt *f)
 
 /* The events a command prints unless --events says otherwise. */
 void
-fmt_events_default(struct outfmt *f, unsigned mask)
+outopt_events_default(struct outfmt *f, unsigned mask)
 {
 	if (!f->events_set)
 		f->events = f->format ? EVM_MESSAGE : mask;

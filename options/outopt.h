@@ -5,8 +5,8 @@
  * renderers (out.c) only read the result.
  */
 
-#ifndef FMT_H
-#define FMT_H
+#ifndef OUTOPT_H
+#define OUTOPT_H
 
 #include <stddef.h>
 
@@ -47,8 +47,8 @@ struct outfmt {
 	struct tok	 tok[FMT_MAX];
 };
 
-void	 fmt_init(struct outfmt *);
-enum opt_res fmt_option(struct outfmt *, int, const char *);
-void	 fmt_events_default(struct outfmt *, unsigned);
+void	 outopt_init(struct outfmt *);
+enum opt_res outopt_option(struct outfmt *, int, const char *);
+void	 outopt_events_default(struct outfmt *, unsigned);
 
 #endif

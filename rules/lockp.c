@@ -137,7 +137,7 @@ finish(struct lp *lp, int st)
 {
 	if (lp->handoff != HO_NONE || lp->phase == PH_ENDED)
 		return;
-	if (!synced(lp) || (lp->st.npend == 0 &&
+	if (!synced(lp) || LP_MUTATE == M_NO_HANDOFF || (lp->st.npend == 0 &&
 	    lpi_parties(lp) <= lp->st.nsynced)) {
 		lpi_end(lp, st);
 		return;

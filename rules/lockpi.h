@@ -78,6 +78,10 @@
 #define M_TOKEN_NO_FLOOR	21	/* a queue from nothing starts at 1 */
 #define M_RUNNING_ANYONE	22	/* 'running' taken from any member */
 #define M_STATE_ANYONE		23	/* a state taken from any member */
+/* lock-mutants': the rules that had none */
+#define M_FORGOT_KEEPS_PENDING	25	/* forgot: earlier questions stay */
+#define M_NO_PUBLISH_EMPTY	26	/* SYNCED empties: nobody publishes */
+#define M_NO_HANDOFF		27	/* a leaver hands nothing over */
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {

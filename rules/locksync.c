@@ -162,6 +162,28 @@ member_since(const struct lp *lp, struct cpgt_addr a)
 	return k >= 0 ? lp->members[k].since : 0;
 }
 
+#if LP_MUTATE == M_FORGOT_KEEPS_PENDING
+/*
+ * lq_forgot as it was before locksim seed 599377: the forgetful member's
+ * earlier questions stay PENDING, and a state answering one of them lists
+ * it as SYNCED again while it ignores that state.
+ */
+static void
+forgot_keeping(struct lockq *st, struct cpgt_addr a, uint32_t seq)
+{
+	struct lq_pend keep[LQ_PENDING];
+	size_t n = st->npend;
+
+	memcpy(keep, st->pend, n * sizeof(keep[0]));
+	lq_forgot(st, a, seq);
+	if (n == LQ_PENDING)
+		memmove(keep, keep + 1, --n * sizeof(keep[0]));
+	keep[n++] = (struct lq_pend){ a, seq };
+	memcpy(st->pend, keep, n * sizeof(keep[0]));
+	st->npend = n;
+}
+#endif
+
 void
 lpi_apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from,
     int live)
@@ -214,7 +236,11 @@ lpi_apply(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from,
 	case LQ_FORGOT:
 		if (is_me(lp, from))
 			break;
+#if LP_MUTATE == M_FORGOT_KEEPS_PENDING
+		forgot_keeping(&lp->st, from, m->seq);
+#else
 		lq_forgot(&lp->st, from, m->seq);
+#endif
 		if (live)
 			answer(lp, from, m->seq, 0);
 		break;
@@ -655,7 +681,7 @@ lpi_confchg(struct lp *lp, const struct lp_confchg *c)
 	/* every member of SYNCED gone: tell the state to those waiting */
 	if (synced(lp) && lp->st.nsynced == 0 && lp->st.npend > 0 &&
 	    lpi_q_ok(lp) && lp->publish == 0 && lp->handoff == HO_NONE &&
-	    !lp->cfg.show)
+	    !lp->cfg.show && LP_MUTATE != M_NO_PUBLISH_EMPTY)
 		lpi_publish(lp);
 	for (i = 0; i < c->njoined && !joined(lp); i++)
 		if (is_me(lp, c->joined[i].a))

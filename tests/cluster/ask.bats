@@ -20,7 +20,6 @@ setup() {
 
 teardown() {
 	helper_teardown
-	restore_nodes
 	# a serve built with ASan/UBSan reports when it ends (SIGTERM above),
 	# into its .err file, where no test would otherwise look
 	if grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \

@@ -9,17 +9,12 @@
 load ../lib/test_helper
 
 eval "helper_$(declare -f setup)"
-eval "helper_$(declare -f teardown)"
 
 setup() {
 	helper_setup
 	T=$BATS_TEST_TMPDIR
 }
 
-teardown() {
-	helper_teardown
-	restore_nodes
-}
 
 # three members of $G, one on each node
 three() {

@@ -12,7 +12,6 @@
 load ../lib/test_helper
 
 eval "helper_$(declare -f setup)"
-eval "helper_$(declare -f teardown)"
 
 setup() {
 	helper_setup
@@ -32,10 +31,6 @@ setup() {
 	chmod +x "$T/rec"
 }
 
-teardown() {
-	helper_teardown
-	restore_nodes
-}
 
 # lines FILE N: until FILE has N lines
 lines() {

@@ -89,7 +89,6 @@ teardown() {
 		done
 		wait
 	fi
-	restore_nodes
 }
 
 # lk OUT I ARGS...: like spawn, with every signal at its default:

@@ -11,7 +11,6 @@
 load ../lib/test_helper
 
 eval "helper_$(declare -f setup)"
-eval "helper_$(declare -f teardown)"
 
 setup() {
 	helper_setup
@@ -20,10 +19,6 @@ setup() {
 		skip "promtool is not installed (apt-get install prometheus)"
 }
 
-teardown() {
-	helper_teardown
-	restore_nodes
-}
 
 # valid FILE: promtool accepts it, lint included
 valid() {

@@ -9,12 +9,7 @@
 
 load ../lib/test_helper
 
-eval "helper_$(declare -f teardown)"
 
-teardown() {
-	helper_teardown
-	restore_nodes
-}
 
 # qt I: node I's view as corosync-quorumtool -s gives it, one line:
 # "QUORATE RING EXPECTED TOTAL QUORUM LOCAL NODEID:VOTES,..."

@@ -14,7 +14,6 @@ eval "helper_$(declare -f teardown)"
 teardown() {
 	[ -S "$BATS_TEST_TMPDIR/tmux" ] && tm kill-server 2>/dev/null
 	helper_teardown
-	restore_nodes
 }
 
 # tm ARGS: tmux on this test's own server (its socket in the test's dir)

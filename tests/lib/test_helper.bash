@@ -41,7 +41,7 @@ teardown() {
 	while read -r pid; do
 		wait "$pid" 2>/dev/null
 	done <"$BG"
-	return 0
+	restore_nodes
 }
 
 # restore_nodes: a test that takes a node away (cut off, stopped,

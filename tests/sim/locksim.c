@@ -31,7 +31,10 @@
  * faults (SIGKILL, SIGTERM, cuts of one node or into two or three
  * sides, heals, flapping cuts, power losses, corosync deaths, a
  * corosync stopped past the token for 2-20 s, nodes coming back), busy
- * or calm; then the faults stop, the cluster heals, and every contender
+ * or calm; now and then the first lock process killed just after it
+ * started the state; then the ring's faults stop and the cluster heals
+ * (with no new ring if it is whole: corosync forms none), processes
+ * still come and die in that ring for up to 20 s, and every contender
  * must be served. Mode 1 keeps within the bounds CAVEATS states, no
  * tighter: SCHED 300 ms, QDELAY 2 s, PDEATH 1 s (0 once no lock process
  * that saw the holder go is left: the kernel's exit path), stalls of
@@ -155,7 +158,8 @@
  *    (loop.c runs due timers before it reads), or act on a message the
  *    old ring delivers in the transition; C1 and the quorate side's
  *    grace after NODEDOWN cover that instant;
- * C3 liveness: once faults stop and the cluster is whole and quorate,
+ * C3 liveness: once faults stop and the cluster is whole and quorate
+ *    (a stall that only a ring change would end is one: none comes),
  *    every contender ends, and the lock never lies idle (no COMMAND
  *    alive) for LIVE (60 s) in all meanwhile: longer than any grace
  *    (--kill-after's 15 s at most, plus 2 s) and the asks before an init;
@@ -210,9 +214,10 @@
  * process (how late it runs, how long its COMMAND lives). A seed that
  * found a fault keeps most of its world after the fix.
  */
-static uint64_t rs_world, rs_net;
+static uint64_t rs_world, rs_net, rs_start;
 #define W	(&rs_world)
 #define NET	(&rs_net)
+#define START	(&rs_start)	/* a fault of its own: starters killed */
 #define RP(p)	(&procs[(p)].rs)
 
 static uint64_t
@@ -365,6 +370,9 @@ static int		 verbose;
 static int		 quiet;		/* a failure's line, not its trace */
 static const char	*checks = "123456";	/* -c */
 static uint64_t		 seed;
+static int faults_on = 1, arrivals_on = 1;
+static int ring_faults = 1;	/* cuts, crashes, pauses: before the quiet */
+static int64_t settled_at;	/* the processes' faults stop too (C3) */
 static int		 failed;
 static int		 alive_children;
 static unsigned long	 grants;
@@ -434,7 +442,7 @@ fail(const char *what)
 /* --- the event queue --- */
 
 enum ev_kind { E_DELIVER, E_RUN, E_INBOX, E_CHILD, E_RECONF, E_WORLD,
-	E_LEAVE, E_FORM };
+	E_LEAVE, E_FORM, E_KILL };
 
 struct ev {
 	int64_t		 t;
@@ -993,6 +1001,25 @@ item_pass(enum item_kind k)
 	}
 }
 
+/*
+ * A process that has just started the state from nothing (it alone
+ * knows it) is now and then SIGKILLed before it can answer anyone: the
+ * first lock process of a cluster killed as it starts. Whoever raced it
+ * must not wait on it, nor on each other. Its own stream (START), so
+ * that every other seed's world stays as it was.
+ */
+static void
+starter_killed(int p)
+{
+	const struct lockq *st = lp_state(procs[p].lp);
+
+	if (!faults_on || st->nsynced != 1 ||
+	    !addr_eq(st->synced[0], procs[p].a) || !chance(START, 15))
+		return;
+	trace("%s started the state: it will be killed", pname(p));
+	push(now + between(START, 0, 300 * MS), E_KILL, p, 0, NULL);
+}
+
 static void
 run(int p)
 {
@@ -1024,6 +1051,8 @@ run(int p)
 			    (!was && lp_synced(pr->lp)))
 				witness(p, &pr->inbox[i]);
 			trace_synced(p, was, &pr->inbox[i]);
+			if (!was && lp_synced(pr->lp))
+				starter_killed(p);
 			do_actions(p);
 			if (pr->inbox[i].heard.seq != 0)
 				check_side(p);
@@ -1374,6 +1403,28 @@ tell_verdicts(int d)
 }
 
 /* The new rings form after a stall: A3 and A4. */
+/*
+ * Every node up, running, in one formed ring and no other on its way:
+ * corosync forms no new ring when nothing changes. (Healing with a ring
+ * change anyway would void every init in the old one, and so hide a
+ * stall that only a ring change ends: C3 must see those.)
+ */
+static int
+one_ring(void)
+{
+	int i;
+
+	if (stall_until != 0 || now < formed_by)
+		return 0;
+	for (i = 1; i <= nnodes; i++)
+		if (!nodes[i].up || nodes[i].paused || nodes[i].thawing ||
+		    nodes[i].label != 0 || nodes[i].side != 0 ||
+		    nodes[i].ring.seq != nodes[1].ring.seq ||
+		    nodes[i].ring.nodeid != nodes[1].ring.nodeid)
+			return 0;
+	return 1;
+}
+
 static void
 reconfigure(void)
 {
@@ -1798,7 +1849,6 @@ corosync_dies(int i)
 	stall();
 }
 
-static int faults_on = 1, arrivals_on = 1;
 
 /*
  * A node's corosync stops (SIGSTOP, a host starved of CPU) for longer
@@ -1964,7 +2014,7 @@ world(void)
 			lp_signal(procs[p].lp, 15, now);
 			do_actions(p);
 		}
-	} else if (faults_on && r < 74) {
+	} else if (faults_on && ring_faults && r < 74) {
 		/* a cut: one node, or a split of the cluster in two or three */
 		int how = (int)(rnd(W) % 3), one = (int)between(W, 1, nnodes);
 
@@ -1986,18 +2036,18 @@ world(void)
 		if (chance(W, 40))
 			push(stall_until + between(W, 100 * MS, 3 * S),
 			    E_WORLD, -2, 0, NULL);
-	} else if (faults_on && r < 82) {
+	} else if (faults_on && ring_faults && r < 82) {
 		heal();
-	} else if (faults_on && r < 85) {
+	} else if (faults_on && ring_faults && r < 85) {
 		if ((i = pick_up_node()) != 0)
 			node_crash(i);
-	} else if (faults_on && r < 87) {
+	} else if (faults_on && ring_faults && r < 87) {
 		if ((i = pick_up_node()) != 0)
 			corosync_dies(i);
-	} else if (faults_on && r < 89) {
+	} else if (faults_on && ring_faults && r < 89) {
 		if ((i = pick_up_node()) != 0)
 			corosync_pause(i);
-	} else if (faults_on && r < 95) {
+	} else if (faults_on && ring_faults && r < 95) {
 		for (i = 1; i <= nnodes; i++)
 			if (!nodes[i].up) {
 				trace("node %d comes back", i);
@@ -2114,11 +2164,46 @@ reset(void)
 	fail_what = NULL;
 	alive_children = 0;
 	trace_n = 0;
-	faults_on = arrivals_on = 1;
+	faults_on = arrivals_on = ring_faults = 1;
+	settled_at = 0;
 }
 
 #define LIVE	(60 * S)	/* C3: the longest the lock may lie idle */
 #define HORIZON	(900 * S)	/* ... and when a schedule ends at the latest */
+#define SETTLE	(20 * S)	/* processes come and die after the ring heals */
+
+/*
+ * The quiet: the ring's faults stop and the cluster comes back whole,
+ * with a new ring only if it was not whole (corosync forms none when
+ * nothing changed: healing with a ring anyway would void every init of
+ * the old one, and hide a stall only a ring change ends). Processes
+ * still come, and die, for up to SETTLE more, in that one ring: a stall
+ * that begins there has no ring change to end it.
+ */
+static void
+quiet_ring(void)
+{
+	int64_t t, until = now + between(W, 5 * S, SETTLE);
+	int i;
+
+	trace("the ring's faults stop; the cluster heals");
+	ring_faults = 0;
+	for (t = now + between(W, 0, 1 * S); t < until;
+	    t += between(W, 300 * MS, 3 * S))
+		push(t, E_WORLD, 0, 0, NULL);
+	push(until, E_WORLD, -4, 0, NULL);
+	if (one_ring()) {
+		trace("  (it is whole: no new ring)");
+		return;
+	}
+	for (i = 1; i <= nnodes; i++) {
+		nodes[i].up = 1;
+		if (nodes[i].paused)
+			thaw(i);
+		nodes[i].label = 0;
+	}
+	stall();
+}
 
 static int
 one(uint64_t s, int64_t length)
@@ -2131,6 +2216,7 @@ one(uint64_t s, int64_t length)
 	seed = s;
 	rs_world = s * 0x2545F4914F6CDD1DULL + 1;
 	rs_net = s * 0x2545F4914F6CDD1DULL + 2;
+	rs_start = s * 0x2545F4914F6CDD1DULL + 3;
 	nnodes = (int)between(W, 3, MAXN);
 	/* -T: a two-node cluster, votequorum's two_node: 1 */
 	if (two_node)
@@ -2159,10 +2245,10 @@ one(uint64_t s, int64_t length)
 
 		now = e.t;
 		/* C3: time with no COMMAND alive, once the faults stopped */
-		if (now > quiet && alive_children == 0)
-			idle += now - (prev > quiet ? prev : quiet);
+		if (settled_at && now > settled_at && alive_children == 0)
+			idle += now - (prev > settled_at ? prev : settled_at);
 		prev = now;
-		if (idle > LIVE || now > quiet + HORIZON)
+		if (idle > LIVE || now > quiet + SETTLE + HORIZON)
 			break;
 		switch (e.kind) {
 		case E_DELIVER:
@@ -2195,22 +2281,21 @@ one(uint64_t s, int64_t length)
 		case E_LEAVE:
 			leave_event(e.a);
 			break;
+		case E_KILL:
+			if (procs[e.a].alive && faults_on)
+				sigkill(e.a);
+			break;
 		case E_WORLD:
 			if (e.a == -1) {
-				/* faults stop: the cluster comes back whole */
-				trace("faults stop; the cluster heals");
+				quiet_ring();
+			} else if (e.a == -4) {
+				trace("the processes' faults stop");
 				faults_on = arrivals_on = 0;
-				for (i = 1; i <= nnodes; i++) {
-					nodes[i].up = 1;
-					if (nodes[i].paused)
-						thaw(i);
-					nodes[i].label = 0;
-				}
-				stall();
+				settled_at = now;
 			} else if (e.a == -3) {
 				corosync_resume((int)e.gen);
 			} else if (e.a == -2) {
-				if (faults_on)
+				if (ring_faults)
 					heal();
 			} else
 				world();

@@ -176,7 +176,7 @@ sim: $(SIM) $(CONFORM)
 	$(CONFORM) tests/sim/traces/*.trace
 
 # each rule the lock's rules break on purpose (LP_MUTATE=1..15, 17,
-# 21..27) must make the simulator fail: the first seed that shows it, in
+# 21..28) must make the simulator fail: the first seed that shows it, in
 # modes 1 and 2. A mutant's three files are built with it and linked into
 # one object (ld -r), as cpgtool-notoken takes it.
 MUTANT_SEEDS = 200000
@@ -199,7 +199,7 @@ sim-mutants: $(SIM) $(SIM)-m1 $(SIM)-m2 $(SIM)-m3 $(SIM)-m4 $(SIM)-m5 \
 		$(SIM)-m6 $(SIM)-m7 $(SIM)-m8 $(SIM)-m9 $(SIM)-m10 $(SIM)-m11 \
 		$(SIM)-m12 $(SIM)-m13 $(SIM)-m14 $(SIM)-m15 $(SIM)-m17 \
 		$(SIM)-m21 $(SIM)-m22 $(SIM)-m23 $(SIM)-m24 \
-		$(SIM)-m25 $(SIM)-m26 $(SIM)-m27
+		$(SIM)-m25 $(SIM)-m26 $(SIM)-m27 $(SIM)-m28
 	tests/sim/mutants $(SIM) $(MUTANT_SEEDS)
 
 # the model against the real corosync (tests/sim/README, Conformance):

@@ -467,7 +467,7 @@ lp_ring(struct lp *lp, const struct lp_ring *ring, int64_t now)
 	 */
 	for (i = 0; i < lp->nlog; i++)
 		if (lp->log[i].kind == LQ_INIT)
-			lp->log[i].old_ring = 1;
+			lp->log[i].spent = 1;
 	/* a query of ours to publish may be lost with the old ring */
 	if (lp->handoff == HO_NONE)
 		lp->publish = 0;

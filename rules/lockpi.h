@@ -82,6 +82,7 @@
 #define M_FORGOT_KEEPS_PENDING	25	/* forgot: earlier questions stay */
 #define M_NO_PUBLISH_EMPTY	26	/* SYNCED empties: nobody publishes */
 #define M_NO_HANDOFF		27	/* a leaver hands nothing over */
+#define M_FIRST_INIT_LEFT	28	/* inits that lost to a leaver stay */
 
 /* What an unsynced process keeps until a state tells it the rest. */
 struct logent {
@@ -93,7 +94,8 @@ struct logent {
 	uint32_t	 kill_ms;
 	int		 reason;	/* left: LP_* */
 	int64_t		 at;
-	int		 old_ring;	/* an init from a ring gone by */
+	int		 spent;		/* an init no more in force (first_init_left) */
+	uint64_t	 ord;		/* lp->ord when it came */
 	uint64_t	 wall;		/* request, init: the clock told */
 	uint64_t	 token;		/* granted */
 	uint64_t	 ring_seq;	/* LQ_FOREIGN, reason 0: a new ring */

@@ -292,7 +292,8 @@ lpi_log_add(struct lp *lp, const struct logent *e)
 		lp->log = v;
 		lp->caplog = cap;
 	}
-	lp->log[lp->nlog++] = *e;
+	lp->log[lp->nlog] = *e;
+	lp->log[lp->nlog++].ord = lp->ord;
 }
 
 static void
@@ -372,11 +373,60 @@ lpi_init_in_force(const struct lp *lp, const struct lq_msg *m)
 	    LP_MUTATE == M_INIT_ANY_RING;
 }
 
+/*
+ * The first init in force whose sender is still a member: the one that
+ * started the state, if any did. One that left without answering
+ * started nothing anyone can learn (had it started a state, it would
+ * have published it before leaving).
+ */
+static ssize_t
+first_init(const struct lp *lp)
+{
+	size_t i;
+
+	for (i = 0; i < lp->nlog; i++)
+		if (lp->log[i].kind == LQ_INIT && !lp->log[i].spent &&
+		    lpi_find_member(lp, lp->log[i].from) >= 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/*
+ * The sender of the first init in force leaves, before it answered us
+ * (the first lock process of a cluster killed as it starts). Those it
+ * answered know its state and answer in turn; the inits that lost to it
+ * started nothing, yet with it gone the first of them would look like
+ * the start to all: each of us would ask its sender, which knows
+ * nothing, and nobody would ever start, until the ring changed. So they
+ * are spent, and the race starts again with the next inits. Kept: those
+ * of members that joined after the leaver's init came, which never saw
+ * it and may have started from their own.
+ */
+static void
+first_init_left(struct lp *lp, const struct lp_confchg *c)
+{
+	ssize_t f;
+	size_t i, j;
+
+	if (!logging(lp) || (f = first_init(lp)) < 0 ||
+	    LP_MUTATE == M_FIRST_INIT_LEFT)
+		return;
+	for (j = 0; j < c->nleft; j++)
+		if (addr_eq(c->left[j].a, lp->log[f].from))
+			break;
+	if (j == c->nleft)
+		return;
+	for (i = (size_t)f; i < lp->nlog; i++)
+		if (lp->log[i].kind == LQ_INIT &&
+		    member_since(lp, lp->log[i].from) < lp->log[f].ord)
+			lp->log[i].spent = 1;
+}
+
 /* An init in our log: ours starts the state if none came first. */
 static void
 on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 {
-	size_t i;
+	ssize_t first;
 
 	if (!lpi_init_in_force(lp, m)) {
 		if (is_me(lp, from)) {
@@ -386,17 +436,9 @@ on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 		}
 		return;
 	}
-	/*
-	 * The first init in force whose sender is still a member: one that
-	 * left without answering started nothing anyone can learn (had it
-	 * started a state, it would have published it before leaving).
-	 */
-	for (i = 0; i < lp->nlog; i++)
-		if (lp->log[i].kind == LQ_INIT && !lp->log[i].old_ring &&
-		    lpi_find_member(lp, lp->log[i].from) >= 0)
-			break;
+	first = first_init(lp);
 	lp->init_ord = lp->ord;
-	if (is_me(lp, from) && i == lp->nlog && lpi_q_ok(lp)) {
+	if (is_me(lp, from) && first < 0 && lpi_q_ok(lp)) {
 		/* either way the state starts from nothing (start_empty) */
 		if (lp->sync == SY_REBUILDING && lp->from_join &&
 		    !lpi_any_old(lp)) {
@@ -417,7 +459,7 @@ on_init(struct lp *lp, struct cpgt_addr from, const struct lq_msg *m)
 	 * make a burst of newcomers' inits a burst of N x N questions.
 	 */
 	lp->from_join = 0;
-	if (i < lp->nlog && !is_me(lp, from))
+	if (first >= 0 && !is_me(lp, from))
 		return;
 	lp->asks = 0;
 	lpi_ask(lp);
@@ -657,6 +699,7 @@ lpi_confchg(struct lp *lp, const struct lp_confchg *c)
 	for (i = 0; i < c->nleft; i++)
 		if (c->left[i].reason == LP_NODEDOWN)
 			lp->moving = 1;
+	first_init_left(lp, c);
 	for (i = 0; i < c->njoined; i++)
 		if (c->joined[i].reason == LP_NODEUP)
 			lp->moving = 1;

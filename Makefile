@@ -213,8 +213,10 @@ conform-check: $(CONFORM)
 	$(CONFORM) tests/sim/traces/*.trace
 
 conform: $(O)/cpgtool $(CONFORM)
-	tests/conform
-	$(CONFORM) tests/sim/traces/*.trace
+	d=$$(mktemp -d /tmp/cpgt-traces.XXXXXX) && tests/conform -o $$d && \
+	$(CONFORM) $$d/*.trace tests/sim/traces/*.trace && \
+	echo "conform: the new traces are in $$d;" \
+	    "copy them into tests/sim/traces to keep them"
 
 # cpgtool against bench/baseline, a bare libcpg client; QUICK=1 for the
 # under-two-minutes variant

@@ -374,10 +374,9 @@ lpi_init_in_force(const struct lp *lp, const struct lq_msg *m)
 }
 
 /*
- * The first init in force whose sender is still a member: the one that
- * started the state, if any did. One that left without answering
- * started nothing anyone can learn (had it started a state, it would
- * have published it before leaving).
+ * The first init in force whose sender is still a member started the
+ * state, if any did: one whose sender left without answering started
+ * nothing anyone can learn (a leaver publishes what it knows).
  */
 static ssize_t
 first_init(const struct lp *lp)
@@ -392,15 +391,11 @@ first_init(const struct lp *lp)
 }
 
 /*
- * The sender of the first init in force leaves, before it answered us
- * (the first lock process of a cluster killed as it starts). Those it
- * answered know its state and answer in turn; the inits that lost to it
- * started nothing, yet with it gone the first of them would look like
- * the start to all: each of us would ask its sender, which knows
- * nothing, and nobody would ever start, until the ring changed. So they
- * are spent, and the race starts again with the next inits. Kept: those
- * of members that joined after the leaver's init came, which never saw
- * it and may have started from their own.
+ * That sender leaves before it answered us (killed as it started). The
+ * inits that lost to it started nothing, yet the first of them would now
+ * look like the start: we would all ask its sender, which knows nothing,
+ * until the ring changed. So they are spent and the race starts anew,
+ * but for those of members that came after it (they may have started).
  */
 static void
 first_init_left(struct lp *lp, const struct lp_confchg *c)

@@ -94,7 +94,7 @@ struct logent {
 	uint32_t	 kill_ms;
 	int		 reason;	/* left: LP_* */
 	int64_t		 at;
-	int		 spent;		/* an init no more in force (first_init_left) */
+	int		 spent;		/* out of force: old ring, or lost */
 	uint64_t	 ord;		/* lp->ord when it came */
 	uint64_t	 wall;		/* request, init: the clock told */
 	uint64_t	 token;		/* granted */

@@ -373,6 +373,19 @@ lpi_init_in_force(const struct lp *lp, const struct lq_msg *m)
 	    LP_MUTATE == M_INIT_ANY_RING;
 }
 
+/* A in a confchg's list (joined or left), for REASON (0: any) */
+static int
+listed(const struct lp_member *v, size_t n, struct cpgt_addr a, int reason)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (addr_eq(v[i].a, a) &&
+		    (reason == 0 || v[i].reason == reason))
+			return 1;
+	return 0;
+}
+
 /*
  * The first init in force whose sender is still a member started the
  * state, if any did: one whose sender left without answering started
@@ -401,15 +414,11 @@ static void
 first_init_left(struct lp *lp, const struct lp_confchg *c)
 {
 	ssize_t f;
-	size_t i, j;
+	size_t i;
 
 	if (!logging(lp) || (f = first_init(lp)) < 0 ||
+	    !listed(c->left, c->nleft, lp->log[f].from, 0) ||
 	    LP_MUTATE == M_FIRST_INIT_LEFT)
-		return;
-	for (j = 0; j < c->nleft; j++)
-		if (addr_eq(c->left[j].a, lp->log[f].from))
-			break;
-	if (j == c->nleft)
 		return;
 	for (i = (size_t)f; i < lp->nlog; i++)
 		if (lp->log[i].kind == LQ_INIT &&
@@ -489,18 +498,6 @@ lpi_unsynced_msg(struct lp *lp, const struct lq_msg *m, struct cpgt_addr from)
 	lpi_log_add(lp, &e);
 }
 
-static int
-joined_as(const struct lp_confchg *c, struct cpgt_addr a, int reason)
-{
-	size_t i;
-
-	for (i = 0; i < c->njoined; i++)
-		if (addr_eq(c->joined[i].a, a) &&
-		    (reason == 0 || c->joined[i].reason == reason))
-			return 1;
-	return 0;
-}
-
 /*
  * --no-quorum: partitions merged, each with a state of its own. The side
  * that holds the lowest of the members the sides bring keeps its state;
@@ -520,10 +517,10 @@ merged(struct lp *lp, const struct lp_confchg *c)
 	    LP_MUTATE == M_MERGE_KEEPS_BOTH)
 		return;
 	for (i = 0; i < c->nmembers; i++) {
-		if (joined_as(c, c->members[i].a, LP_NODEUP)) {
+		if (listed(c->joined, c->njoined, c->members[i].a, LP_NODEUP)) {
 			if (!have_theirs++ || addr_cmp(c->members[i].a, theirs) < 0)
 				theirs = c->members[i].a;
-		} else if (!joined_as(c, c->members[i].a, 0)) {
+		} else if (!listed(c->joined, c->njoined, c->members[i].a, 0)) {
 			if (!have_mine++ || addr_cmp(c->members[i].a, mine) < 0)
 				mine = c->members[i].a;
 		}

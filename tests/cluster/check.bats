@@ -15,7 +15,6 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 }
 
-
 # three members of $G, one on each node
 three() {
 	for i in 1 2 3; do

@@ -31,7 +31,6 @@ setup() {
 	chmod +x "$T/rec"
 }
 
-
 # lines FILE N: until FILE has N lines
 lines() {
 	local t

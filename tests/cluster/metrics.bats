@@ -19,7 +19,6 @@ setup() {
 		skip "promtool is not installed (apt-get install prometheus)"
 }
 
-
 # valid FILE: promtool accepts it, lint included
 valid() {
 	run -0 promtool check metrics <"$1"

@@ -9,8 +9,6 @@
 
 load ../lib/test_helper
 
-
-
 # qt I: node I's view as corosync-quorumtool -s gives it, one line:
 # "QUORATE RING EXPECTED TOTAL QUORUM LOCAL NODEID:VOTES,..."
 qt() {

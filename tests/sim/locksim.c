@@ -370,9 +370,9 @@ static int		 verbose;
 static int		 quiet;		/* a failure's line, not its trace */
 static const char	*checks = "123456";	/* -c */
 static uint64_t		 seed;
-static int faults_on = 1, arrivals_on = 1;
-static int ring_faults = 1;	/* cuts, crashes, pauses: before the quiet */
-static int64_t settled_at;	/* the processes' faults stop too (C3) */
+static int		 faults_on = 1, arrivals_on = 1;
+static int		 ring_faults = 1;	/* cuts, crashes, pauses */
+static int64_t		 settled_at;	/* processes' faults stop too (C3) */
 static int		 failed;
 static int		 alive_children;
 static unsigned long	 grants;
@@ -1402,7 +1402,6 @@ tell_verdicts(int d)
 	}
 }
 
-/* The new rings form after a stall: A3 and A4. */
 /*
  * Every node up, running, in one formed ring and no other on its way:
  * corosync forms no new ring when nothing changes. (Healing with a ring
@@ -1419,12 +1418,12 @@ one_ring(void)
 	for (i = 1; i <= nnodes; i++)
 		if (!nodes[i].up || nodes[i].paused || nodes[i].thawing ||
 		    nodes[i].label != 0 || nodes[i].side != 0 ||
-		    nodes[i].ring.seq != nodes[1].ring.seq ||
-		    nodes[i].ring.nodeid != nodes[1].ring.nodeid)
+		    !same_ring(&nodes[i].ring, &nodes[1].ring))
 			return 0;
 	return 1;
 }
 
+/* The new rings form after a stall: A3 and A4. */
 static void
 reconfigure(void)
 {
@@ -1849,7 +1848,6 @@ corosync_dies(int i)
 	stall();
 }
 
-
 /*
  * A node's corosync stops (SIGSTOP, a host starved of CPU) for longer
  * than the token: the others take it for dead (its processes leave
@@ -2170,7 +2168,7 @@ reset(void)
 
 #define LIVE	(60 * S)	/* C3: the longest the lock may lie idle */
 #define HORIZON	(900 * S)	/* ... and when a schedule ends at the latest */
-#define SETTLE	(20 * S)	/* processes come and die after the ring heals */
+#define SETTLE	(20 * S)	/* processes come and die once the ring heals */
 
 /*
  * The quiet: the ring's faults stop and the cluster comes back whole,
